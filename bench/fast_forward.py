@@ -1,0 +1,82 @@
+"""Benchmark: fast-forward speed of a 20-team, 10-round classroom season.
+
+Prints simulated events per second and the ratio to a bare SimPy timeout loop measured in
+the same run (so the ratio is fair to whatever machine runs it), as medians of several
+repeats. Run with ``make bench`` or ``python bench/fast_forward.py [--repeats N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import simpy  # noqa: E402
+
+from market.presets import load_preset  # noqa: E402
+from teams.bots import REFERENCE_LEAGUE  # noqa: E402
+from simulator.season import league, play_season  # noqa: E402
+
+
+def bare_simpy_rate(events: int) -> float:
+    """Events per second of a SimPy process that does nothing but wait."""
+    env = simpy.Environment()
+
+    def ticker(env: simpy.Environment) -> Any:
+        for _ in range(events):
+            yield env.timeout(1.0)
+
+    env.process(ticker(env))
+    start = time.perf_counter()
+    env.run()
+    return events / (time.perf_counter() - start)
+
+
+def season_run(mode: str, teams: int, rounds: int, seed: int) -> tuple[float, int, str]:
+    params = load_preset("classroom")
+    if mode != params.mode:
+        from market.overrides import apply_overrides
+
+        params = apply_overrides(params, [("mode", mode)])
+    start = time.perf_counter()
+    competition, board = play_season(params, seed, league(teams, list(REFERENCE_LEAGUE)), rounds=rounds)
+    board.standings(competition.end_t)
+    return time.perf_counter() - start, len(competition.log), competition.digest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--teams", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    print(f"fast-forward: classroom, {args.teams} teams, {args.rounds} rounds, bots {','.join(REFERENCE_LEAGUE)}")
+    print(f"python {sys.version.split()[0]}, simpy {simpy.__version__}, median of {args.repeats} repeats")
+    for mode in ("shared", "mirrored"):
+        seconds, rates, ratios = [], [], []
+        events = 0
+        for repeat in range(args.repeats):
+            elapsed, events, _ = season_run(mode, args.teams, args.rounds, seed=7 + repeat)
+            bare = bare_simpy_rate(max(events, 100_000))
+            seconds.append(elapsed)
+            rates.append(events / elapsed)
+            ratios.append((events / elapsed) / bare)
+        print(
+            f"  {mode:8s}  season {statistics.median(seconds):6.2f} s   events {events:8,d}   "
+            f"{statistics.median(rates):10,.0f} events/s   ratio to bare SimPy {statistics.median(ratios):.2f}"
+        )
+    tracemalloc.start()
+    season_run("shared", args.teams, args.rounds, seed=7)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"  peak traced memory of one shared season: {peak / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

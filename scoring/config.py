@@ -1,0 +1,101 @@
+"""Scoring configuration: metric weights, time units, initial satisfaction and normalisation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Final, Literal, get_args
+
+from scoring.errors import ScoringError
+
+Normalisation = Literal["raw", "rank", "zscore"]
+"""How metric values are put on one 0–100 scale before they are weighted."""
+
+MetricName = Literal["conversion", "satisfaction", "receivables", "profit", "rubric"]
+"""The metrics that can carry a weight in the composite."""
+
+METRICS: Final[tuple[MetricName, ...]] = get_args(MetricName)
+"""All weighted metrics, in the order they are summed and shown."""
+
+EXTERNAL_METRICS: Final[frozenset[str]] = frozenset({"rubric"})
+"""Metrics not computed from the log: they are passed to ``standings(extra=...)``."""
+
+BUSINESS_DAY_HOURS: Final[float] = 8.0
+"""Simulated hours in a business day: the default unit of DSO and aging."""
+
+CALENDAR_DAY_HOURS: Final[float] = 8.0 * 5.0 / 7.0
+"""Business hours per calendar day (5 business days of 8 hours per 7-day week)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Weight of each metric in the composite (any scale; only the ratios matter).
+
+    The defaults give profit 15 of 100 where DESIGN §6 gives it 0: without it, quoting at cost
+    wins any logit market on conversion alone (docs/scoring.md, "Why profit counts").
+    """
+
+    conversion: float = 30.0
+    satisfaction: float = 30.0
+    receivables: float = 25.0
+    profit: float = 15.0
+    rubric: float = 0.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ScoringError(f"must be a number, got {value!r}", f"weights.{f.name}")
+            if not math.isfinite(value) or value < 0:
+                raise ScoringError(f"must be a finite number ≥ 0, got {value!r}", f"weights.{f.name}")
+        if self.total() <= 0:
+            raise ScoringError("at least one weight must be greater than 0", "weights")
+
+    def of(self, metric: MetricName) -> float:
+        """The weight of ``metric``."""
+        return float(getattr(self, metric))
+
+    def total(self) -> float:
+        """Sum of all weights."""
+        return math.fsum(self.of(m) for m in METRICS)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Everything scoring needs besides the event log.
+
+    ``hours_per_day`` converts simulated business hours into the days DSO and aging are reported
+    in (``CALENDAR_DAY_HOURS`` reports calendar days); round ``r`` (1-based) covers simulated time
+    ``[(r − 1)·round_hours, r·round_hours)``; ``initial_satisfaction`` is the S a customer starts
+    with when first seen by a team.
+    """
+
+    hours_per_day: float = BUSINESS_DAY_HOURS
+    round_hours: float = 40.0
+    initial_satisfaction: float = 0.6
+    weights: Weights = field(default_factory=Weights)
+    normalisation: Normalisation = "raw"
+
+    def __post_init__(self) -> None:
+        for name in ("hours_per_day", "round_hours"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ScoringError(f"must be a number, got {value!r}", name)
+            if not math.isfinite(value) or value <= 0:
+                raise ScoringError(f"must be a finite number > 0, got {value!r}", name)
+        s0 = self.initial_satisfaction
+        if isinstance(s0, bool) or not isinstance(s0, int | float) or not 0.0 <= s0 <= 1.0:
+            raise ScoringError(f"must be a number in [0, 1], got {s0!r}", "initial_satisfaction")
+        if not isinstance(self.weights, Weights):
+            raise ScoringError(f"must be a Weights, got {self.weights!r}", "weights")
+        if self.normalisation not in get_args(Normalisation):
+            allowed = ", ".join(get_args(Normalisation))
+            raise ScoringError(f"must be one of {allowed}, got {self.normalisation!r}", "normalisation")
+
+    def days(self, hours: float) -> float:
+        """Simulated business hours expressed in reporting days."""
+        return hours / self.hours_per_day
+
+    def round_of(self, t: float) -> int:
+        """The 1-based round whose time window holds ``t``."""
+        return math.floor(t / self.round_hours) + 1

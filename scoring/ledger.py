@@ -1,0 +1,178 @@
+"""The ledger of one team: its whole fold state, updated in O(1) by each of its events."""
+
+from __future__ import annotations
+
+from market.events import (
+    ComplaintOpened,
+    ComplaintResolved,
+    CreditNoteIssued,
+    InquiryDeclined,
+    InquiryExpired,
+    InquiryLost,
+    InquiryReceived,
+    InvoiceDue,
+    InvoiceIssued,
+    InvoiceWrittenOff,
+    OrderVoided,
+    OrderWon,
+    PaymentReceived,
+    QuoteSent,
+    RefundPaid,
+    SatisfactionChanged,
+    TeamEvent,
+    TeamJoined,
+)
+from scoring.config import ScoringConfig
+from scoring.funnel import ClosedInquiry, Funnel, Outcome
+from scoring.metrics import TeamMetrics
+from scoring.receivables import Aging, InvoiceBook
+from scoring.rounds import RoundTally
+from scoring.satisfaction import SatisfactionBook
+
+Headline = tuple[float | None, float | None, float | None]
+"""Conversion, satisfaction and receivables of a team."""
+
+
+class TeamLedger:
+    """One team's funnel, customers, invoices, cash and per-round tallies."""
+
+    __slots__ = (
+        "_config",
+        "cash",
+        "collected",
+        "complaints_opened",
+        "complaints_resolved",
+        "complaints_resolved_within_sla",
+        "funnel",
+        "invoices",
+        "last_change_t",
+        "moods",
+        "cash_gained",
+        "rounds",
+        "team",
+    )
+
+    def __init__(self, team: str, config: ScoringConfig) -> None:
+        self._config = config
+        self.team = team
+        self.funnel = Funnel()
+        self.moods = SatisfactionBook(config.initial_satisfaction)
+        self.invoices = InvoiceBook()
+        self.rounds: dict[int, RoundTally] = {}
+        self.cash = 0.0
+        self.cash_gained = 0.0
+        self.collected = 0.0
+        self.complaints_opened = 0
+        self.complaints_resolved = 0
+        self.complaints_resolved_within_sla = 0
+        self.last_change_t: float | None = None
+
+    def headline(self) -> Headline:
+        """The three headline metrics as they stand."""
+        return (self.funnel.conversion(), self.moods.index(), self.invoices.index())
+
+    def profit(self) -> float:
+        """What the team earned: cash gained plus what customers still owe on open invoices."""
+        return self.cash_gained + self.invoices.open_total
+
+    def tally(self, t: float) -> RoundTally:
+        """The running tally of the round whose window holds ``t``."""
+        r = self._config.round_of(t)
+        tally = self.rounds.get(r)
+        if tally is None:
+            tally = self.rounds[r] = RoundTally()
+        return tally
+
+    def apply(self, event: TeamEvent) -> None:
+        """Fold one of the team's events in. Raises ScoringError (changing nothing) if malformed."""
+        before = self.headline()
+        self._dispatch(event)
+        delta = event.cash_delta
+        self.cash += delta
+        if not isinstance(event, TeamJoined):
+            self.cash_gained += delta
+        if self.headline() != before:
+            self.last_change_t = event.t
+
+    def _dispatch(self, event: TeamEvent) -> None:
+        match event:
+            case InquiryReceived():
+                self.funnel.receive(event.inquiry_id, event.t)
+                self.moods.see(event.customer_id, event.seq)
+            case QuoteSent():
+                self.funnel.quote(event.inquiry_id, event.t)
+            case OrderWon():
+                closing = ClosedInquiry(event.inquiry_id, event.customer_id, "won", "", event.seq, event.t)
+                self.funnel.win(event.order_id, closing, self.tally(event.t))
+            case OrderVoided():
+                self.funnel.cancel(event.order_id, event.seq, event.t)
+            case InquiryLost():
+                self._close(event.inquiry_id, event.customer_id, "lost", event.reason, event)
+            case InquiryDeclined():
+                self._close(event.inquiry_id, event.customer_id, "declined", event.reason, event)
+            case InquiryExpired():
+                self._close(event.inquiry_id, event.customer_id, "expired", "", event)
+            case SatisfactionChanged():
+                self.moods.change(event.customer_id, event.satisfaction, event.seq)
+            case InvoiceIssued():
+                self.invoices.issue(event)
+            case PaymentReceived():
+                self.invoices.pay(event)
+                self.collected += event.amount
+            case RefundPaid():
+                self.invoices.refund(event)
+                self.collected -= event.amount
+            case CreditNoteIssued():
+                self.invoices.credit(event)
+            case InvoiceDue():
+                self.invoices.fall_due(event, self.tally(event.t))
+            case InvoiceWrittenOff():
+                self.invoices.write_off(event, self.tally(event.t))
+            case ComplaintOpened():
+                self.complaints_opened += 1
+            case ComplaintResolved():
+                self.complaints_resolved += 1
+                if event.within_sla:
+                    self.complaints_resolved_within_sla += 1
+            case _:
+                pass
+
+    def _close(
+        self, inquiry_id: str, customer_id: str, outcome: Outcome, reason: str, event: TeamEvent
+    ) -> None:
+        closing = ClosedInquiry(inquiry_id, customer_id, outcome, reason, event.seq, event.t)
+        self.funnel.close(closing, self.tally(event.t))
+
+    def metrics(self, now: float, *, with_aging: bool = True) -> TeamMetrics:
+        """The team's figures at ``now`` (aging is the only part that depends on ``now``)."""
+        funnel, book = self.funnel, self.invoices
+        hours_per_day = self._config.hours_per_day
+        dso_hours = book.dso_hours()
+        return TeamMetrics(
+            team=self.team,
+            conversion=funnel.conversion(),
+            satisfaction=self.moods.index(),
+            receivables=book.index(),
+            profit=self.profit(),
+            cash=self.cash,
+            collected=self.collected,
+            dso_days=None if dso_hours is None else dso_hours / hours_per_day,
+            overdue_share=book.overdue_share(),
+            bad_debt_ratio=book.bad_debt_ratio(),
+            aging=book.aging(now, hours_per_day) if with_aging else Aging(),
+            due_total=book.due_total,
+            collected_due=book.collected_due,
+            written_off=book.written_off_total,
+            won=funnel.won,
+            lost=funnel.lost,
+            declined=funnel.declined,
+            expired=funnel.expired,
+            inquiries=funnel.inquiries,
+            customers=len(self.moods.customers),
+            invoices_due=len(book.due),
+            complaints_opened=self.complaints_opened,
+            complaints_resolved=self.complaints_resolved,
+            complaints_resolved_within_sla=self.complaints_resolved_within_sla,
+            mean_reply_hours=funnel.mean_reply_hours(),
+            last_change_t=self.last_change_t,
+        )

@@ -1,0 +1,51 @@
+"""Team metrics: the frozen figures of one team at one moment, as the board and exports show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring.receivables import Aging
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMetrics:
+    """Everything scoring knows about one team at time ``now`` of the query.
+
+    The three headline metrics are on a 0–100 scale and None while undefined (nothing closed,
+    no customers, nothing due). ``profit`` is cash gained since joining plus what customers still owe on open invoices, ``cash`` includes the
+    starting cash, ``collected`` is payments less refunds. ``dso_days`` and the aging buckets are
+    in reporting days (``ScoringConfig.hours_per_day``). ``last_change_t`` is the simulated time
+    of the last event that changed conversion, satisfaction or receivables (None if none did).
+    """
+
+    team: str
+    conversion: float | None
+    satisfaction: float | None
+    receivables: float | None
+    profit: float
+    cash: float
+    collected: float
+    dso_days: float | None
+    overdue_share: float | None
+    bad_debt_ratio: float | None
+    aging: Aging
+    due_total: float
+    collected_due: float
+    written_off: float
+    won: int
+    lost: int
+    declined: int
+    expired: int
+    inquiries: int
+    customers: int
+    invoices_due: int
+    complaints_opened: int
+    complaints_resolved: int
+    complaints_resolved_within_sla: int
+    mean_reply_hours: float | None
+    last_change_t: float | None
+
+    @property
+    def closed(self) -> int:
+        """Inquiries closed in any way: won, lost, declined or expired."""
+        return self.won + self.lost + self.declined + self.expired

@@ -1,0 +1,284 @@
+"""The ``salesfloor`` command line: simulate, sweep, replay, presets, params.
+
+Every failure ends with exit code 2 and one readable line on stderr that says what is wrong
+(``salesfloor: error: segments.smb.share: 1.4 is out of range; allowed 0 to 1 fraction``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, NoReturn
+
+from market.errors import MarketError
+from market.overrides import apply_overrides, parse_override, parse_value
+from market.parameters import MarketParameters, SegmentParameters, parameters_from_dict
+from market.presets import load_preset, preset_data, preset_names
+from scoring import ScoringError
+from server.console import ProgressBar, fmt, table
+from simulator.batch import SeasonJob, run_batch
+from simulator.command_log import logged_from_json
+from simulator.competition import TeamSpec
+from simulator.errors import SimulatorError
+from simulator.replay import replay
+from simulator.season import league, play_season, replay_file, season_result
+from teams.bots import BOTS, REFERENCE_LEAGUE
+from teams.errors import TeamError
+
+SWEEP_METRICS = ("composite", "conversion", "satisfaction", "receivables", "profit")
+
+
+class CliError(Exception):
+    """A problem to report in one line with exit code 2."""
+
+
+def _bots(text: str) -> list[str]:
+    names = [b.strip() for b in text.split(",") if b.strip()]
+    unknown = [b for b in names if b not in BOTS]
+    if unknown or not names:
+        raise CliError(f"unknown bot {unknown[0] if unknown else text!r}; choose from {', '.join(sorted(BOTS))}")
+    return names
+
+
+def _parameters(args: argparse.Namespace) -> MarketParameters:
+    params = load_preset(args.preset)
+    overrides = [parse_override(text) for text in args.set or []]
+    if getattr(args, "mode", None):
+        overrides.append(("mode", args.mode))
+    return apply_overrides(params, overrides) if overrides else params
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from None
+
+
+# --- simulate ---------------------------------------------------------------------------------
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    params = _parameters(args)
+    teams = league(args.teams, _bots(args.bots))
+    bar = ProgressBar(f"{params.name} seed {args.seed}")
+    competition, board = play_season(
+        params, args.seed, teams, rounds=args.rounds, progress=lambda f: bar.update(f)
+    )
+    bar.close()
+    result = season_result(competition, board)
+    rows = [
+        [str(s.rank), s.team, result.bot_of(s.team), fmt(s.composite), fmt(s.conversion), fmt(s.satisfaction),
+         fmt(s.receivables), fmt(s.profit, 0)]
+        for s in result.standings
+    ]
+    headers = ["rank", "team", "bot", "composite", "conversion", "satisfaction", "receivables", "profit"]
+    print(f"{params.name} · {params.mode} · {len(teams)} teams · {result.rounds} rounds · seed {args.seed}")
+    print(table(headers, rows, [True, False, False, True, True, True, True, True]))
+    print(f"{result.event_count:,} events · digest {result.digest[:16]}")
+    if args.json:
+        _write(args.json, json.dumps(result.to_json(), indent=2, allow_nan=False) + "\n")
+    if args.events:
+        try:
+            with open(args.events, "w", encoding="utf-8", newline="") as out:
+                competition.log.write_csv(out)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.events}: {exc.strerror}") from None
+    if args.commands:
+        _write(args.commands, json.dumps(replay_file(competition), indent=1) + "\n")
+    return 0
+
+
+# --- replay -------------------------------------------------------------------------------------
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        params = parameters_from_dict(data["parameters"])
+        teams = [TeamSpec(t["name"], t.get("bot")) for t in data["teams"]]
+        commands = [logged_from_json(c) for c in data["commands"]]
+        seed, rounds, expected = int(data["seed"]), int(data["rounds"]), str(data["digest"])
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"{args.file} is not a replay file written by `salesfloor simulate --commands`: {exc}") from None
+    competition = replay(params, seed, teams, commands, rounds=rounds)
+    digest = competition.digest()
+    if digest != expected:
+        raise CliError(f"replay diverged: digest {digest[:16]} instead of {expected[:16]}")
+    print(f"replayed {len(commands):,} commands into {len(competition.log):,} events · digest {digest[:16]} matches")
+    return 0
+
+
+# --- sweep ----------------------------------------------------------------------------------------
+
+
+def _sweep_values(text: str) -> tuple[str, list[Any]]:
+    key, sep, values = text.partition("=")
+    if not sep or not key.strip() or not values.strip():
+        raise CliError("a sweep is written --set KEY=V1,V2,..., e.g. --set segments.smb.share=0.3,0.45")
+    return key.strip(), [parse_value(v) for v in values.split(",") if v.strip()]
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    base = _parameters(argparse.Namespace(preset=args.preset, set=args.fix, mode=args.mode))
+    key, values = _sweep_values(args.set)
+    for value in values:  # refuse a bad value before any work starts
+        apply_overrides(base, [(key, value)])
+    bots = _bots(args.bots)
+    teams = tuple(league(args.teams, bots))
+    reference = next((t.name for t in teams if t.bot == args.reference), None)
+    if reference is None:
+        raise CliError(f"no team plays the reference bot {args.reference!r}; add it to --bots")
+    jobs = [
+        SeasonJob(base, seed, teams, args.rounds, ((key, value),), label=str(value))
+        for value in values for seed in range(args.seed, args.seed + args.seeds)
+    ]
+    bar = ProgressBar(f"sweep {key}")
+    summaries = run_batch(jobs, args.jobs, lambda done, total: bar.update(done / total, f"{done}/{total} seasons"))
+    bar.close()
+    rows, report = [], []
+    for value in values:
+        label = str(value)
+        mine = [s.standing_of(reference) for s in summaries if s.job.label == label]
+        row: dict[str, Any] = {"value": value, "rank": statistics.fmean(s.rank for s in mine)}
+        cells = [label, f"{row['rank']:.1f}"]
+        for metric in SWEEP_METRICS:
+            xs = [getattr(s, metric) for s in mine if getattr(s, metric) is not None]
+            mean = statistics.fmean(xs) if xs else None
+            spread = statistics.stdev(xs) if len(xs) > 1 else 0.0 if xs else None
+            row[metric] = {"mean": mean, "sd": spread}
+            digits = 0 if metric == "profit" else 1
+            cells.append("—" if mean is None else f"{mean:,.{digits}f} ± {spread:,.{digits}f}")
+        rows.append(cells)
+        report.append(row)
+    print(f"{key} · {args.preset} · reference {args.reference} ({reference}) among {len(teams)} teams · "
+          f"{args.seeds} seeds each · mean ± sd")
+    print(table(["value", "rank", *SWEEP_METRICS], rows, [False, *[True] * (len(SWEEP_METRICS) + 1)]))
+    if args.json:
+        _write(args.json, json.dumps({"key": key, "reference": args.reference, "seeds": args.seeds,
+                                      "results": report}, indent=2) + "\n")
+    return 0
+
+
+# --- presets and parameters ----------------------------------------------------------------------
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    rows = [[name, str(preset_data(name).get("description", ""))] for name in preset_names()]
+    print(table(["preset", "description"], rows))
+    return 0
+
+
+def _parameter_rows(obj: Any, prefix: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        path = f"{prefix}{f.name}"
+        if f.name == "segments":
+            for seg in value:
+                rows += _parameter_rows(seg, f"segments.{seg.id}.")
+        elif hasattr(value, "__dataclass_fields__"):
+            rows += _parameter_rows(value, f"{path}.")
+        elif f.metadata:
+            meta = f.metadata
+            shown = f"{value[0]:g}:{value[1]:g}" if isinstance(value, tuple) else f"{value:g}"
+            rows.append([path, shown, f"{meta['low']:g} – {meta['high']:g}", meta["unit"], meta["help"]])
+        elif not isinstance(obj, SegmentParameters):
+            rows.append([path, str(value), "", "", ""])
+    return rows
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    rows = _parameter_rows(load_preset(args.preset), "")
+    print(table(["parameter", "value", "allowed", "unit", "meaning"], rows))
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------------
+
+
+def _positive_int(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; allowed {low} to {high}")
+        return value
+
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="salesfloor", description="Salesfloor: a live CRM competition, from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sim = sub.add_parser("simulate", help="play a season with house bots at full speed and print the standings")
+    sim.add_argument("--preset", default="classroom", help="market preset (see `salesfloor presets`)")
+    sim.add_argument("--teams", type=_positive_int(1, 500), default=len(REFERENCE_LEAGUE), help="number of teams")
+    sim.add_argument("--rounds", type=_positive_int(1, 100), default=None, help="rounds (default: the preset's)")
+    sim.add_argument("--seed", type=_positive_int(0, 2**63 - 1), default=7, help="random seed")
+    sim.add_argument("--mode", choices=("shared", "mirrored"), help="market mode (default: the preset's)")
+    sim.add_argument("--bots", default=",".join(REFERENCE_LEAGUE), help="bots, assigned to teams in turn")
+    sim.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter (repeatable)")
+    sim.add_argument("--json", metavar="FILE", help="write standings, per-round metrics, parameters, seed, digest")
+    sim.add_argument("--events", metavar="FILE.csv", help="write the event log as CSV")
+    sim.add_argument("--commands", metavar="FILE.json", help="write a replay file (parameters, seed, command log)")
+    sim.set_defaults(run=cmd_simulate)
+
+    sw = sub.add_parser("sweep", help="how a reference team fares under each value of a parameter, over seeds")
+    sw.add_argument("--preset", default="classroom")
+    sw.add_argument("--set", required=True, metavar="KEY=V1,V2,...", help="the parameter and values to sweep")
+    sw.add_argument("--fix", action="append", metavar="KEY=VALUE", help="other overrides held fixed (repeatable)")
+    sw.add_argument("--seeds", type=_positive_int(1, 10_000), default=10, help="seeds per value")
+    sw.add_argument("--seed", type=_positive_int(0, 2**63 - 1), default=1, help="first seed")
+    sw.add_argument("--teams", type=_positive_int(1, 500), default=len(REFERENCE_LEAGUE))
+    sw.add_argument("--rounds", type=_positive_int(1, 100), default=None)
+    sw.add_argument("--mode", choices=("shared", "mirrored"))
+    sw.add_argument("--bots", default=",".join(REFERENCE_LEAGUE))
+    sw.add_argument("--reference", default="balanced", help="the bot whose team is reported")
+    sw.add_argument("--jobs", type=_positive_int(1, 64), default=None, help="worker processes (default: cores)")
+    sw.add_argument("--json", metavar="FILE")
+    sw.set_defaults(run=cmd_sweep)
+
+    rp = sub.add_parser("replay", help="rebuild a season from a replay file and check its digest")
+    rp.add_argument("file", help="a file written by `salesfloor simulate --commands`")
+    rp.set_defaults(run=cmd_replay)
+
+    pr = sub.add_parser("presets", help="list the market presets")
+    pr.set_defaults(run=cmd_presets)
+
+    pa = sub.add_parser("params", help="list every parameter of a preset with its range, unit and meaning")
+    pa.add_argument("--preset", default="classroom")
+    pa.set_defaults(run=cmd_params)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (CliError, MarketError, SimulatorError, TeamError, ScoringError) as exc:
+        print(f"salesfloor: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("salesfloor: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

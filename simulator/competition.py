@@ -1,0 +1,304 @@
+"""A competition: SimPy environment + market(s) + desks + rounds + clock + event log.
+
+Time moves only through :meth:`Competition.advance_to`, which processes every simulation
+event strictly before the target time. A command applied at time ``t`` therefore sees the
+world exactly as it was after everything before ``t`` happened — live (the server's runner
+advances to the moment a command arrived) and in fast-forward (bots' commands are queued
+with their times) alike — and replaying the timed command log reproduces the event log byte
+for byte. Team commands from people, bots and the instructor are logged; commands the
+team's own automation makes are not, since the policies themselves are replayed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from market import events as ev
+from market.market import Market
+from market.parameters import MarketParameters
+from simulator.errors import SimulatorError
+from simulator.event_log import EventLog
+from simulator.instructor import ApplyShock, shock_events
+from teams import commands as c
+from teams.automation import automated_commands
+from teams.bots import Bot, make_bot
+from teams.desk import Desk, EventSpec
+from teams.errors import CommandRefused, TeamError
+from teams.rules import DeskRules
+
+TEAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$")
+AnyCommand = c.Command | ApplyShock
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSpec:
+    """A team of the competition and, for a house team, the bot that plays it."""
+
+    name: str
+    bot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of a command: accepted (with its events' seqs) or refused with a reason."""
+
+    accepted: bool
+    reason: str = ""
+    code: str = ""
+    events: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedCommand:
+    """One entry of the command log: when, from whom, what, and whether it was accepted."""
+
+    seq: int
+    t: float
+    source: str
+    command: AnyCommand
+    accepted: bool
+    reason: str
+
+
+def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
+    specs = [t if isinstance(t, TeamSpec) else TeamSpec(t) for t in teams]
+    if not specs:
+        raise SimulatorError("a competition needs at least one team")
+    names = [s.name for s in specs]
+    for name in names:
+        if not TEAM_NAME.match(name):
+            raise SimulatorError(
+                f"team name {name!r} is not allowed; use 1-40 letters, digits, spaces, _ or -, starting with a letter or digit"
+            )
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SimulatorError(f"team names must be unique; {duplicates[0]!r} appears twice")
+    return sorted(specs, key=lambda s: s.name)
+
+
+class Competition:
+    """One competition, from the first round to the last."""
+
+    def __init__(
+        self,
+        params: MarketParameters,
+        seed: int,
+        teams: Sequence[TeamSpec | str],
+        *,
+        rounds: int | None = None,
+        rules: DeskRules | None = None,
+        bots: bool = True,
+    ) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise SimulatorError(f"the seed must be a whole number of 0 or more, got {seed!r}")
+        self.params = params
+        self.seed = seed
+        self.teams = _team_specs(teams)
+        self.rounds = rounds if rounds is not None else params.rounds
+        if not 1 <= self.rounds <= 100:
+            raise SimulatorError(f"rounds must be from 1 to 100, got {self.rounds}")
+        self.calendar = params.calendar
+        self.end_t = self.rounds * self.calendar.round_hours
+        self.env = simpy.Environment()
+        self.log = EventLog()
+        self.commands: list[LoggedCommand] = []
+        self._queue: deque[ev.Event] = deque()
+        self._dispatching = False
+        self._listeners: list[Callable[[ev.Event], None]] = []
+        self._pending: list[tuple[float, int, str, AnyCommand]] = []
+        self._pending_serial = 0
+        names = [t.name for t in self.teams]
+        if params.mode == "shared":
+            shared = Market(self.env, params, seed, names, self.emit, self._can_pay)
+            self.markets = {name: shared for name in names}
+        else:
+            self.markets = {name: Market(self.env, params, seed, [name], self.emit, self._can_pay) for name in names}
+        self.desks = {name: Desk(name, self.markets[name], rules) for name in names}
+        self.bots: dict[str, Bot] = {}
+        if bots:
+            try:
+                self.bots = {t.name: make_bot(t.bot, t.name, params) for t in self.teams if t.bot}
+            except TeamError as exc:
+                raise SimulatorError(str(exc)) from None
+        self._start()
+
+    # --- set-up ------------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        for spec in self.teams:
+            self.emit(ev.TeamJoined, team=spec.name, starting_cash=self.params.starting_cash)
+        for market in dict.fromkeys(self.markets.values()):
+            market.start()
+        self.env.process(self._round_clock())
+        for name, bot in self.bots.items():
+            self._plan(name, 0.0, bot.start(self.desks[name].ledger))
+
+    def _can_pay(self, team: str, amount: float) -> bool:
+        return self.desks[team].ledger.cash >= amount - 1e-9
+
+    def _round_clock(self) -> Generator[simpy.Event, Any, None]:
+        for r in range(1, self.rounds + 1):
+            self.emit(ev.RoundStarted, round=r)
+            yield self.env.timeout(self.calendar.round_start(r + 1) - self.env.now)
+            self.emit(ev.RoundEnded, round=r)
+
+    # --- events ------------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    @property
+    def finished(self) -> bool:
+        return self.now >= self.end_t and self.env.peek() > self.end_t
+
+    def subscribe(self, listener: Callable[[ev.Event], None]) -> None:
+        """Call ``listener`` with every event from now on, in log order."""
+        self._listeners.append(listener)
+
+    def emit(self, kind: type[ev.Event], **fields: Any) -> ev.Event:
+        """Append an event at the current time and let everybody observe it, in log order."""
+        event = kind(seq=len(self.log), t=self.now, **fields)
+        self.log.append(event)
+        self._queue.append(event)
+        if not self._dispatching:
+            self._drain()
+        return event
+
+    def _emit_all(self, specs: list[EventSpec]) -> tuple[int, ...]:
+        was = self._dispatching
+        self._dispatching = True
+        try:
+            seqs = tuple(self.emit(kind, **fields).seq for kind, fields in specs)
+        finally:
+            self._dispatching = was
+        if not was:
+            self._drain()
+        return seqs
+
+    def _drain(self) -> None:
+        self._dispatching = True
+        try:
+            while self._queue:
+                self._dispatch(self._queue.popleft())
+        finally:
+            self._dispatching = False
+
+    def _dispatch(self, event: ev.Event) -> None:
+        team = getattr(event, "team", None)
+        if team is None:
+            for market in dict.fromkeys(self.markets.values()):
+                market.observe(event)
+            for name, bot in self.bots.items():
+                self._plan(name, event.t, bot.react(event, self.desks[name].ledger))
+        else:
+            desk = self.desks[team]
+            desk.observe(event)
+            self.markets[team].observe(event)
+            for when, command in automated_commands(desk.ledger, event):
+                self._automate(when, command)
+            bot = self.bots.get(team)
+            if bot is not None:
+                self._plan(team, event.t, bot.react(event, desk.ledger))
+        for listener in self._listeners:
+            listener(event)
+
+    # --- commands --------------------------------------------------------------------------------------
+
+    def _plan(self, team: str, t: float, reactions: list[tuple[float, c.Command]]) -> None:
+        for delay, command in reactions:
+            if not delay > 0 or not math.isfinite(delay):
+                raise SimulatorError(f"bot of team {team} planned a command with delay {delay!r}; delays must be > 0")
+            self._pending_serial += 1
+            heapq.heappush(self._pending, (t + delay, self._pending_serial, "bot", command))
+
+    def _automate(self, when: float, command: c.Command) -> None:
+        timer = self.env.timeout(max(0.0, when - self.now))
+        timer.callbacks.append(lambda _e: self._apply(command))
+
+    def _apply(self, command: AnyCommand) -> Outcome:
+        try:
+            if isinstance(command, ApplyShock):
+                specs = shock_events(command, self.params)
+            else:
+                desk = self.desks.get(command.team)
+                if desk is None:
+                    raise CommandRefused("not_found", f"there is no team {command.team!r} in this competition")
+                specs = desk.decide(command, self.now)
+        except CommandRefused as refusal:
+            return Outcome(False, refusal.reason, refusal.code)
+        return Outcome(True, events=self._emit_all(specs))
+
+    def submit(self, command: AnyCommand, t: float | None = None, source: str = "human") -> Outcome:
+        """Apply an outside command (a person, a remote bot, the instructor) at time ``t``.
+
+        The simulation first advances to ``t`` (default: now). The command is logged, whether
+        accepted or refused, so that replaying the log reproduces the competition.
+        """
+        when = self.now if t is None else t
+        if when < self.now:
+            raise SimulatorError(f"cannot apply a command at {when} h: the competition is already at {self.now} h")
+        if when > self.end_t:
+            raise SimulatorError(f"cannot apply a command at {when} h: the competition ends at {self.end_t} h")
+        self.advance_to(when)
+        return self._record(source, command)
+
+    def _record(self, source: str, command: AnyCommand) -> Outcome:
+        outcome = self._apply(command)
+        self.commands.append(
+            LoggedCommand(len(self.commands), self.now, source, command, outcome.accepted, outcome.reason)
+        )
+        return outcome
+
+    # --- time ----------------------------------------------------------------------------------------------
+
+    def advance_to(self, t: float) -> None:
+        """Process every event before ``t`` (and bots' commands up to ``t``); the clock then reads ``t``."""
+        t = min(t, self.end_t)
+        env = self.env
+        pending = self._pending
+        while True:
+            target = min(pending[0][0], t) if pending else t
+            while env.peek() < target:
+                env.step()
+                if pending and pending[0][0] < target:
+                    target = pending[0][0]
+            if target > env.now:
+                env.run(until=target)
+            if pending and pending[0][0] <= target:
+                _, _, source, command = heapq.heappop(pending)
+                outcome = self._record(source, command)
+                bot = self.bots.get(command.team) if isinstance(command, c.Command) else None
+                if not outcome.accepted and bot is not None:
+                    self._plan(command.team, self.now, bot.refused(command, outcome.reason, self.desks[command.team].ledger))
+                continue
+            return
+
+    def finish(self) -> None:
+        """Run to the end of the last round, including what happens at that very moment."""
+        self.advance_to(self.end_t)
+        while self.env.peek() <= self.end_t:
+            self.env.step()
+
+    def run_until(self, t: float, progress: Callable[[float], None] | None = None) -> None:
+        """Fast-forward to ``t`` round by round, reporting progress (0–1) after each round."""
+        t = min(t, self.end_t)
+        boundary = self.calendar.round_hours
+        while self.now < t:
+            step_to = min(t, (math.floor(self.now / boundary + 1e-9) + 1) * boundary)
+            self.advance_to(step_to)
+            if progress is not None:
+                progress(self.now / self.end_t)
+        if t >= self.end_t:
+            self.finish()
+
+    def digest(self) -> str:
+        return self.log.digest()
