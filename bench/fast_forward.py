@@ -17,11 +17,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import simpy  # noqa: E402
+import simpy
 
-from market.presets import load_preset  # noqa: E402
-from teams.bots import REFERENCE_LEAGUE  # noqa: E402
-from simulator.season import league, play_season  # noqa: E402
+from market.presets import load_preset
+from simulator.season import league, play_season
+from teams.bots import REFERENCE_LEAGUE
 
 
 def bare_simpy_rate(events: int) -> float:
@@ -56,7 +56,10 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    print(f"fast-forward: classroom, {args.teams} teams, {args.rounds} rounds, bots {','.join(REFERENCE_LEAGUE)}")
+    print(
+        f"fast-forward: classroom, {args.teams} teams, {args.rounds} rounds, "
+        f"bots {','.join(REFERENCE_LEAGUE)}"
+    )
     print(f"python {sys.version.split()[0]}, simpy {simpy.__version__}, median of {args.repeats} repeats")
     for mode in ("shared", "mirrored"):
         seconds, rates, ratios = [], [], []
@@ -69,7 +72,8 @@ def main() -> None:
             ratios.append((events / elapsed) / bare)
         print(
             f"  {mode:8s}  season {statistics.median(seconds):6.2f} s   events {events:8,d}   "
-            f"{statistics.median(rates):10,.0f} events/s   ratio to bare SimPy {statistics.median(ratios):.2f}"
+            f"{statistics.median(rates):10,.0f} events/s   "
+            f"ratio to bare SimPy {statistics.median(ratios):.2f}"
         )
     tracemalloc.start()
     season_run("shared", args.teams, args.rounds, seed=7)

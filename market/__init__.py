@@ -12,7 +12,17 @@ from market.parameters import MarketParameters, parameters_from_dict, parameters
 from market.presets import load_preset, preset_names
 
 __all__ = [
-    "HOURS_PER_DAY", "Calendar", "Market", "MarketError", "MarketParameters", "ParameterError",
-    "apply_overrides", "events", "load_preset", "parameters_from_dict", "parameters_to_dict",
-    "parse_override", "preset_names",
+    "HOURS_PER_DAY",
+    "Calendar",
+    "Market",
+    "MarketError",
+    "MarketParameters",
+    "ParameterError",
+    "apply_overrides",
+    "events",
+    "load_preset",
+    "parameters_from_dict",
+    "parameters_to_dict",
+    "parse_override",
+    "preset_names",
 ]

@@ -47,8 +47,14 @@ class ComplaintBook:
         sla = service.sla_major_hours if failure.severity == "major" else service.sla_minor_hours
         sla_due = m.env.now + sla
         m.emit(
-            ev.ComplaintOpened, team=team, complaint_id=ticket.id, customer_id=customer.id,
-            order_id=order_id, cause=cause, severity=failure.severity, sla_due_t=sla_due,
+            ev.ComplaintOpened,
+            team=team,
+            complaint_id=ticket.id,
+            customer_id=customer.id,
+            order_id=order_id,
+            cause=cause,
+            severity=failure.severity,
+            sla_due_t=sla_due,
         )
         m.at(sla_due, self._sla_check, ticket)
 
@@ -56,9 +62,10 @@ class ComplaintBook:
         if ticket.resolved:
             return
         m = self.market
-        m.emit(ev.ComplaintSlaMissed, team=ticket.team, complaint_id=ticket.id, customer_id=ticket.customer.id)
-        penalty = m.params.satisfaction.sla_penalty
-        m.feel(ticket.customer, ticket.team, "sla_missed", lambda s: s.penalise(penalty))
+        m.emit(
+            ev.ComplaintSlaMissed, team=ticket.team, complaint_id=ticket.id, customer_id=ticket.customer.id
+        )
+        m.penalise(ticket.customer, ticket.team, "sla_missed", m.params.satisfaction.sla_penalty)
         if ticket.severity == "major":
             m.at(m.env.now + m.params.service.escalate_after_hours, self._escalate, ticket)
 
@@ -66,9 +73,10 @@ class ComplaintBook:
         if ticket.resolved:
             return
         m = self.market
-        m.emit(ev.ComplaintEscalated, team=ticket.team, complaint_id=ticket.id, customer_id=ticket.customer.id)
-        penalty = m.params.satisfaction.sla_penalty
-        m.feel(ticket.customer, ticket.team, "escalated", lambda s: s.penalise(penalty))
+        m.emit(
+            ev.ComplaintEscalated, team=ticket.team, complaint_id=ticket.id, customer_id=ticket.customer.id
+        )
+        m.penalise(ticket.customer, ticket.team, "escalated", m.params.satisfaction.sla_penalty)
 
     def on_resolved(self, event: ev.ComplaintResolved) -> None:
         ticket = self.tickets.get(event.complaint_id)
@@ -78,4 +86,9 @@ class ComplaintBook:
         ticket.failure.outcome = recovery_outcome(event.adequate, event.within_sla)
         performance = recovery_performance(event.remedy, event.adequate, event.within_sla)
         m = self.market
-        m.feel(ticket.customer, ticket.team, "recovery", lambda s: s.experience(performance, m.params.satisfaction))
+        m.feel(
+            ticket.customer,
+            ticket.team,
+            "recovery",
+            lambda s: s.experience(performance, m.params.satisfaction),
+        )

@@ -25,11 +25,12 @@ from market.complaints import ComplaintBook
 from market.customer import Customer, Failure, Offer, Request, new_customer
 from market.demand import DemandLevel, campaign_lift
 from market.engagement import engagement
+from market.fulfilment import Fulfilment
 from market.parameters import MarketParameters, SegmentParameters
 from market.payment import risk_grade
 from market.receivables import ReceivableBook
-from market.remedies import REPURCHASE
-from market.satisfaction import Sentiment, clip01, delivery_performance, price_fairness
+from market.retention import Retention
+from market.satisfaction import Sentiment
 
 Emit = Callable[..., ev.Event]
 Funds = Callable[[str, float], bool]
@@ -38,6 +39,7 @@ Funds = Callable[[str, float], bool]
 
 def _always_funded(team: str, amount: float) -> bool:
     return True
+
 
 # purposes of the random streams spawned from the competition seed
 _ARRIVALS, _CUSTOMER = 0, 1
@@ -72,15 +74,14 @@ class Market:
         self.customers: dict[str, Customer] = {}
         self.requests: dict[str, Request] = {}
         self._inquiries: dict[str, Request] = {}
-        self._orders: dict[str, tuple[Request, str, Offer]] = {}
-        self._held: dict[str, dict[str, tuple[float, bool]]] = {}
         self._serials = [0] * len(params.segments)
         self._request_serial = 0
         self._reputation: dict[tuple[str, str], list[float]] = {}
-        self._deliveries: dict[str, list[int]] = {t: [0, 0] for t in self.teams}
         self._campaigns: dict[tuple[str, str], list[tuple[float, float]]] = {}
         self.receivables = ReceivableBook(self)
         self.complaints = ComplaintBook(self)
+        self.fulfilment = Fulfilment(self)
+        self.retention = Retention(self)
         self._handlers: dict[type[ev.Event], Callable[[Any], None]] = {
             ev.QuoteSent: self._on_quote,
             ev.FollowUpMade: self._on_follow_up,
@@ -95,7 +96,7 @@ class Market:
             ev.InvoiceHandedOver: self.receivables.on_hand_over,
             ev.InvoiceWrittenOff: self.receivables.on_write_off,
             ev.ComplaintResolved: self.complaints.on_resolved,
-            ev.PaymentReceived: self._on_payment,
+            ev.PaymentReceived: self.fulfilment.on_payment,
         }
 
     # --- plumbing ------------------------------------------------------------------------
@@ -134,8 +135,7 @@ class Market:
         return risk_grade(c.risk, c.segment.risk_spread)
 
     def late_rate(self, team: str) -> float:
-        done, late = self._deliveries.get(team, (0, 0))
-        return late / done if done else 0.0
+        return self.fulfilment.late_rate(team)
 
     def reputation(self, team: str, segment: str) -> float:
         total = self._reputation.get((team, segment))
@@ -161,11 +161,20 @@ class Market:
         self._reputation[(team, customer.segment.id)][0] += s.satisfaction - before
         self.emit(
             ev.SatisfactionChanged,
-            team=team, customer_id=customer.id, segment=customer.segment.id,
-            satisfaction=s.satisfaction, cause=cause,
+            team=team,
+            customer_id=customer.id,
+            segment=customer.segment.id,
+            satisfaction=s.satisfaction,
+            cause=cause,
         )
 
-    def fail(self, customer: Customer, team: str, cause: str, order_id: str, severity: str | None = None) -> None:
+    def penalise(self, customer: Customer, team: str, cause: str, amount: float) -> None:
+        """Lower the customer's satisfaction with ``team`` by ``amount`` and publish it."""
+        self.feel(customer, team, cause, lambda s: s.penalise(amount))
+
+    def fail(
+        self, customer: Customer, team: str, cause: str, order_id: str, severity: str | None = None
+    ) -> None:
         """Record a failure; with the segment's probability it becomes a complaint later."""
         seg = customer.segment
         drawn = "major" if customer.rng.random() < seg.major_share else "minor"
@@ -200,9 +209,9 @@ class Market:
         self._serials[index] += 1
         customer = new_customer(f"C{index}.{serial}", seg, self.rng(_CUSTOMER, index, serial))
         self.customers[customer.id] = customer
-        self.open_request(customer, self._shortlist(customer), repeat=False)
+        self.open_request(customer, self.shortlist(customer), repeat=False)
 
-    def _shortlist(self, customer: Customer, incumbent: str | None = None) -> list[str]:
+    def shortlist(self, customer: Customer, incumbent: str | None = None) -> list[str]:
         """Teams a customer asks, drawn with weights that grow with reputation and campaigns."""
         pool = [t for t in self.teams if t != incumbent]
         chosen = [incumbent] if incumbent else []
@@ -237,7 +246,9 @@ class Market:
             quantity=customer.draw_quantity(),
             wanted_delivery=customer.draw_wanted_delivery(),
             list_price=self.params.product.list_price,
-            reserve_price=customer.reserve_ratio * self.params.product.list_price * self.reserve_factor[seg.id],
+            reserve_price=customer.reserve_ratio
+            * self.params.product.list_price
+            * self.reserve_factor[seg.id],
             teams=teams,
             repeat=repeat,
             engage_draws={t: rng.random() for t in teams},
@@ -258,10 +269,18 @@ class Market:
             self._inquiries[inquiry_id] = req
             self.emit(
                 ev.InquiryReceived,
-                team=team, inquiry_id=inquiry_id, request_id=req.id, customer_id=customer.id,
-                segment=seg.id, quantity=req.quantity, list_price=product.list_price,
-                list_discount=round(discount, 4), requested_terms=customer.requested_terms,
-                wanted_delivery=req.wanted_delivery, expires_t=req.deadline, repeat=repeat,
+                team=team,
+                inquiry_id=inquiry_id,
+                request_id=req.id,
+                customer_id=customer.id,
+                segment=seg.id,
+                quantity=req.quantity,
+                list_price=product.list_price,
+                list_discount=round(discount, 4),
+                requested_terms=customer.requested_terms,
+                wanted_delivery=req.wanted_delivery,
+                expires_t=req.deadline,
+                repeat=repeat,
             )
         self.env.process(self._request_journey(req))
 
@@ -328,8 +347,7 @@ class Market:
             offer = req.offers.get(team)
             if offer is None:
                 self.emit(ev.InquiryExpired, team=team, inquiry_id=inquiry_id, customer_id=customer.id)
-                penalty = self.params.satisfaction.ignored_penalty
-                self.feel(customer, team, "ignored", lambda s: s.penalise(penalty))
+                self.penalise(customer, team, "ignored", self.params.satisfaction.ignored_penalty)
             elif offer.unit_price > reserve + 1e-9 or offer.delivery_days > req.wanted_delivery:
                 self._lose(req, team, "not_acceptable")
             elif not req.engaged.get(team, False):
@@ -362,157 +380,43 @@ class Market:
         s = customer.sentiments[team].satisfaction if knows else self.reputation(team, customer.segment.id)
         switching = self.params.switching_cost if customer.incumbent not in (None, team) else 0.0
         return quote_utility(
-            price=offer.unit_price, list_price=req.list_price, satisfaction=s,
-            terms_days=offer.terms_days, requested_terms=customer.requested_terms,
-            switching_cost=switching, late_rate=self.late_rate(team),
+            price=offer.unit_price,
+            list_price=req.list_price,
+            satisfaction=s,
+            terms_days=offer.terms_days,
+            requested_terms=customer.requested_terms,
+            switching_cost=switching,
+            late_rate=self.late_rate(team),
         )
 
     def _lose(self, req: Request, team: str, reason: str) -> None:
         self.emit(
-            ev.InquiryLost, team=team, inquiry_id=req.inquiry_id(team), customer_id=req.customer.id, reason=reason
+            ev.InquiryLost,
+            team=team,
+            inquiry_id=req.inquiry_id(team),
+            customer_id=req.customer.id,
+            reason=reason,
         )
 
     def _win(self, req: Request, team: str, offer: Offer) -> None:
         order_id = f"O{req.id[1:]}/{team}"
         due = self.env.now + self.hours(offer.delivery_days)
-        self._orders[order_id] = (req, team, offer)
         self.emit(
             ev.OrderWon,
-            team=team, order_id=order_id, inquiry_id=req.inquiry_id(team), customer_id=req.customer.id,
-            segment=req.customer.segment.id, quantity=req.quantity, unit_price=offer.unit_price,
-            terms_days=offer.terms_days, delivery_days=offer.delivery_days, installments=offer.installments,
-            delivery_due_t=due, reply_hours=offer.reply_hours,
+            team=team,
+            order_id=order_id,
+            inquiry_id=req.inquiry_id(team),
+            customer_id=req.customer.id,
+            segment=req.customer.segment.id,
+            quantity=req.quantity,
+            unit_price=offer.unit_price,
+            terms_days=offer.terms_days,
+            delivery_days=offer.delivery_days,
+            installments=offer.installments,
+            delivery_due_t=due,
+            reply_hours=offer.reply_hours,
         )
-        self.at(due, self._fulfil, order_id)
-
-    # --- fulfilment -----------------------------------------------------------------------------
-
-    def _fulfil(self, order_id: str) -> None:
-        """On the promised day: the goods are ready on time, late, or so late the order is void."""
-        req, team, offer = self._orders[order_id]
-        customer = req.customer
-        seg = customer.segment
-        product = self.params.product
-        lead = product.lead_time_days
-        p_on_time = seg.on_time * (min(1.0, offer.delivery_days / lead) if lead > 0 else 1.0)
-        rng = customer.rng
-        on_time = rng.random() < p_on_time
-        late_days = 0.0 if on_time else float(rng.geometric(0.4))
-        defect = bool(rng.random() < seg.defect)
-        promised = self.env.now
-        void_at = promised + self.hours(product.void_after_late_days)
-        if late_days > product.void_after_late_days:
-            self.at(void_at, self._void, order_id)
-        else:
-            self.at(promised + self.hours(late_days), self._ship, order_id, promised, defect)
-
-    def _ship(self, order_id: str, promised: float, defect: bool) -> None:
-        """Pay for the goods and deliver, or hold the order until the team has the cash."""
-        req, team, _ = self._orders[order_id]
-        cogs = self._goods_cost(req)
-        if self.funds(team, cogs):
-            self._deliver(order_id, (self.env.now - promised) / self.hours(1.0), defect)
-            return
-        self._held.setdefault(team, {})[order_id] = (promised, defect)
-        self.emit(ev.DeliveryHeld, team=team, order_id=order_id, customer_id=req.customer.id, needed=cogs)
-        void_at = promised + self.hours(self.params.product.void_after_late_days)
-        self.at(void_at, self._void_if_held, order_id, team)
-
-    def _void_if_held(self, order_id: str, team: str) -> None:
-        if self._held[team].pop(order_id, None) is not None:
-            self._void(order_id)
-
-    def _on_payment(self, event: ev.PaymentReceived) -> None:
-        if self._held.get(event.team):
-            self.at(self.env.now, self._release_held, event.team)
-
-    def _release_held(self, team: str) -> None:
-        """Ship the longest-held order if the cash is there now, then try the next one."""
-        held = self._held[team]
-        if not held:
-            return
-        order_id = next(iter(held))
-        req, _, _ = self._orders[order_id]
-        if self.funds(team, self._goods_cost(req)):
-            promised, defect = held.pop(order_id)
-            self._deliver(order_id, (self.env.now - promised) / self.hours(1.0), defect)
-            self.at(self.env.now, self._release_held, team)
-
-    def _goods_cost(self, req: Request) -> float:
-        product = self.params.product
-        return req.quantity * product.unit_cost + product.order_cost
-
-    def _void(self, order_id: str) -> None:
-        req, team, offer = self._orders.pop(order_id)
-        customer = req.customer
-        late = self.params.product.void_after_late_days
-        self.emit(ev.OrderVoided, team=team, order_id=order_id, customer_id=customer.id, late_days=late)
-        self._count_delivery(team, late=True)
-        e = engagement(offer.reply_hours, self.params.reply_tau_hours, self.params.engagement_floor)
-        performance = 0.25 * e
-        self.feel(customer, team, "voided", lambda s: s.experience(performance, self.params.satisfaction))
-        self.fail(customer, team, "voided", order_id, severity="major")
-        self._schedule_repeat(customer)
-
-    def _deliver(self, order_id: str, late_days: float, defect: bool) -> None:
-        req, team, offer = self._orders.pop(order_id)
-        customer = req.customer
-        product = self.params.product
-        cogs = self._goods_cost(req)
-        self.emit(
-            ev.OrderDelivered, team=team, order_id=order_id, customer_id=customer.id,
-            late_days=round(late_days, 4), defect=defect, cogs=cogs,
-        )
-        self._count_delivery(team, late=late_days > 0)
-        on_time = clip01(1.0 - late_days / max(product.void_after_late_days, 1.0))
-        e = engagement(offer.reply_hours, self.params.reply_tau_hours, self.params.engagement_floor)
-        fair = price_fairness(offer.unit_price, req.reserve_price, req.list_price)
-        performance = delivery_performance(on_time, e, fair, defect)
-        self.feel(customer, team, "delivery", lambda s: s.experience(performance, self.params.satisfaction))
-        penalty = min(1.0, product.late_penalty_per_day * late_days)
-        total = req.quantity * offer.unit_price * (1.0 - penalty)
-        self.receivables.issue(customer, team, order_id, total, offer.terms_days, offer.installments)
-        customer.incumbent = team
-        customer.orders += 1
-        if late_days > 0 or defect:
-            self.fail(customer, team, "defect" if defect else "late", order_id)
-        self._schedule_repeat(customer)
-
-    def _count_delivery(self, team: str, late: bool) -> None:
-        stats = self._deliveries.setdefault(team, [0, 0])
-        stats[0] += 1
-        stats[1] += int(late)
-
-    # --- repeat purchase and churn ----------------------------------------------------------------
-
-    def _schedule_repeat(self, customer: Customer) -> None:
-        if customer.repeat_rate_per_day <= 0 or not customer.active:
-            return
-        customer.repeat_version += 1
-        gap_days = float(customer.rng.exponential(1.0 / customer.repeat_rate_per_day))
-        self.at(self.env.now + self.hours(gap_days), self._repeat, customer, customer.repeat_version)
-
-    def _repeat(self, customer: Customer, version: int) -> None:
-        """A won customer needs goods again: it may drop out, go back, or shop around."""
-        team = customer.incumbent
-        if version != customer.repeat_version or not customer.active or team is None:
-            return
-        seg = customer.segment
-        s = self.sentiment(customer, team).satisfaction
-        churn = seg.churn * math.exp(-3.0 * (s - 0.6))
-        if customer.care_until.get(team, -1.0) > self.env.now:
-            churn *= self.params.service.care_churn_factor
-        stay = 1.0 - min(1.0, churn)
-        failure = customer.failures.pop(team, None)
-        if failure is not None:
-            stay = min(stay, REPURCHASE[(failure.outcome, failure.severity)])
-        leave_draw, loyal_draw = customer.rng.random(), customer.rng.random()
-        if leave_draw >= stay:
-            customer.active = False
-            self.emit(ev.CustomerChurned, team=team, customer_id=customer.id)
-            return
-        loyal = loyal_draw < seg.inertia or len(self.teams) == 1
-        self.open_request(customer, [team] if loyal else self._shortlist(customer, team), repeat=True)
+        self.fulfilment.book(order_id, req, team, offer, due)
 
     # --- what teams do to customers ------------------------------------------------------------------
 

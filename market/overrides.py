@@ -31,7 +31,7 @@ def parse_value(text: str) -> Any:
 
 def normalise_key(key: str) -> list[str]:
     """The path of ``key`` as a list of names (``segment.x`` → ``segments.x``)."""
-    parts = [p for p in key.strip().split(".")]
+    parts = key.strip().split(".")
     if not key.strip() or any(not p for p in parts):
         raise ParameterError(key or "key", "is not a parameter path; write e.g. segments.smb.share")
     if parts[0] == "segment":

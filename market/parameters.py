@@ -10,7 +10,7 @@ wrong type or out of range with a :class:`ParameterError` naming the field.
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal, cast
 
 from market.calendar import Calendar, DayKind
@@ -64,7 +64,9 @@ class SegmentParameters:
     complaint_probability: float = spec(0.6, 0, 1, "probability a failure becomes a complaint")
     major_share: float = spec(0.3, 0, 1, "share of complaints that are major")
     risk_spread: float = spec(0.5, 0, 5, "spread of customer risk on the late-payment logit")
-    list_discount: float = spec(0.0, 0, 0.5, "price-list discount for this segment (key accounts)", "fraction")
+    list_discount: float = spec(
+        0.0, 0, 0.5, "price-list discount for this segment (key accounts)", "fraction"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +100,12 @@ class ServiceParameters:
     care_churn_factor: float = spec(0.1, 0, 1, "churn multiplier while account care lasts")
     collection_recovery: float = spec(0.6, 0, 1, "share of the open amount a collector recovers")
     collection_days: float = spec(3, 0, 365, "time a collector needs", "days")
-    writeoff_after_days: float = spec(15, 0, 3650, "unpaid invoices are written off this long after due", "days")
-    reminder_gap_days: float = spec(2, 0, 365, "a reminder sooner than this after the last is repeated", "days")
+    writeoff_after_days: float = spec(
+        15, 0, 3650, "unpaid invoices are written off this long after due", "days"
+    )
+    reminder_gap_days: float = spec(
+        2, 0, 365, "a reminder sooner than this after the last is repeated", "days"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +137,9 @@ class MarketParameters:
     inquiries_per_team_per_day: float = spec(3.0, 0, 1000, "new inquiries each team receives", "/day")
     demand_walk_step: float = spec(0.01, 0, 0.5, "daily step of the demand trend's random walk")
     demand_trend_bound: float = spec(0.95, 0.5, 1, "trend stays in [b, 1/b]")
-    demand_bounds: tuple[float, float] = spec((0.5, 1.5), 0, 100, "demand level stays in this range", "× base")
+    demand_bounds: tuple[float, float] = spec(
+        (0.5, 1.5), 0, 100, "demand level stays in this range", "× base"
+    )
     reply_tau_hours: float = spec(4, 0.01, 2000, "τ of the engagement decay e(t)", "h")
     engagement_floor: float = spec(0.0075, 0, 1, "e_min, engagement after a very late reply")
     consideration_hours: float = spec(1, 0, 2000, "time a customer takes once every quote is in", "h")
@@ -204,17 +212,20 @@ def _build(cls: type, data: dict[str, Any], path: str) -> Any:
     values: dict[str, Any] = {}
     for name, f in known.items():
         fpath = f"{path}.{name}" if path else name
+        factory: Any = f.default_factory
+        nested = factory if isinstance(factory, type) else None
+        raw: Any
         if name not in data:
-            if name == "segments" or not (f.metadata or isinstance(f.default_factory, type)):
+            if name == "segments" or not (f.metadata or nested):
                 continue
             # defaults go through the same checks, so every value has its canonical type
-            raw = {} if isinstance(f.default_factory, type) else f.default
+            raw = {} if nested else f.default
         else:
             raw = data[name]
         if name == "segments":
             values[name] = _build_segments(raw, fpath)
-        elif isinstance(f.default_factory, type) and f.default_factory is not MISSING:
-            values[name] = _build(f.default_factory, raw, fpath)
+        elif nested is not None:
+            values[name] = _build(nested, raw, fpath)
         elif f.metadata.get("pair"):
             values[name] = _check_pair(fpath, raw, dict(f.metadata))
         elif f.metadata:
@@ -277,7 +288,9 @@ def parameters_to_dict(params: Any) -> Any:
         for f in fields(params):
             value = getattr(params, f.name)
             if f.name == "segments":
-                out[f.name] = {s.id: {k: v for k, v in parameters_to_dict(s).items() if k != "id"} for s in value}
+                out[f.name] = {
+                    s.id: {k: v for k, v in parameters_to_dict(s).items() if k != "id"} for s in value
+                }
             else:
                 out[f.name] = parameters_to_dict(value)
         return out

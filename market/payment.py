@@ -22,7 +22,9 @@ def _terms_excess(terms: float, standard_terms: float) -> float:
     return (terms - std) / std
 
 
-def late_probability(base: float, terms: float, standard_terms: float, satisfaction: float, risk: float) -> float:
+def late_probability(
+    base: float, terms: float, standard_terms: float, satisfaction: float, risk: float
+) -> float:
     """Probability that an invoice is paid after its due date."""
     if base <= 0.0:
         return 0.0  # logit p0 = −∞: nothing on the logit scale makes such a customer late

@@ -82,8 +82,15 @@ class ReceivableBook:
             r = Receivable(f"I{order_id[1:]}-{k}", team, order_id, customer, amount, due_t, pay_t)
             self.items[r.id] = r
             m.emit(
-                ev.InvoiceIssued, team=team, invoice_id=r.id, order_id=order_id, customer_id=customer.id,
-                amount=amount, due_t=due_t, installment=k, installments=installments,
+                ev.InvoiceIssued,
+                team=team,
+                invoice_id=r.id,
+                order_id=order_id,
+                customer_id=customer.id,
+                amount=amount,
+                due_t=due_t,
+                installment=k,
+                installments=installments,
             )
             if pay_t <= due_t:
                 m.at(pay_t, self._pay, r, r.version)
@@ -94,8 +101,11 @@ class ReceivableBook:
     def _due(self, r: Receivable) -> None:
         m = self.market
         m.emit(
-            ev.InvoiceDue, team=r.team, invoice_id=r.id,
-            amount=round(r.amount - r.credited, 2), outstanding=round(max(0.0, r.outstanding), 2),
+            ev.InvoiceDue,
+            team=r.team,
+            invoice_id=r.id,
+            amount=round(r.amount - r.credited, 2),
+            outstanding=round(max(0.0, r.outstanding), 2),
         )
         if r.open and not r.handed_over:
             m.at(r.due_t + m.hours(m.params.service.writeoff_after_days), self._auto_write_off, r)
@@ -107,7 +117,11 @@ class ReceivableBook:
         r.paid += amount
         r.open = False
         self.market.emit(
-            ev.PaymentReceived, team=r.team, invoice_id=r.id, customer_id=r.customer.id, amount=amount,
+            ev.PaymentReceived,
+            team=r.team,
+            invoice_id=r.id,
+            customer_id=r.customer.id,
+            amount=amount,
             via="customer",
         )
 
@@ -116,8 +130,12 @@ class ReceivableBook:
             return
         r.open = False
         self.market.emit(
-            ev.InvoiceWrittenOff, team=r.team, invoice_id=r.id, customer_id=r.customer.id,
-            amount=round(r.outstanding, 2), by="auto",
+            ev.InvoiceWrittenOff,
+            team=r.team,
+            invoice_id=r.id,
+            customer_id=r.customer.id,
+            amount=round(r.outstanding, 2),
+            by="auto",
         )
 
     def _collect(self, r: Receivable) -> None:
@@ -129,13 +147,21 @@ class ReceivableBook:
         if recovered > 0:
             r.paid += recovered
             m.emit(
-                ev.PaymentReceived, team=r.team, invoice_id=r.id, customer_id=r.customer.id,
-                amount=recovered, via="collector",
+                ev.PaymentReceived,
+                team=r.team,
+                invoice_id=r.id,
+                customer_id=r.customer.id,
+                amount=recovered,
+                via="collector",
             )
         if r.outstanding > SETTLED:
             m.emit(
-                ev.InvoiceWrittenOff, team=r.team, invoice_id=r.id, customer_id=r.customer.id,
-                amount=round(r.outstanding, 2), by="collector",
+                ev.InvoiceWrittenOff,
+                team=r.team,
+                invoice_id=r.id,
+                customer_id=r.customer.id,
+                amount=round(r.outstanding, 2),
+                by="collector",
             )
 
     # --- what teams do ------------------------------------------------------------------------
@@ -146,8 +172,7 @@ class ReceivableBook:
             return
         m = self.market
         if event.early or event.repeated:
-            penalty = m.params.satisfaction.dunning_penalty
-            m.feel(r.customer, r.team, "wrong_dunning", lambda s: s.penalise(penalty))
+            m.penalise(r.customer, r.team, "wrong_dunning", m.params.satisfaction.dunning_penalty)
             m.fail(r.customer, r.team, "dunning", r.order_id, severity="minor")
             return
         now = m.env.now
@@ -177,8 +202,7 @@ class ReceivableBook:
         m = self.market
         r.handed_over = True
         r.version += 1
-        penalty = m.params.satisfaction.collection_penalty
-        m.feel(r.customer, r.team, "collection", lambda s: s.penalise(penalty))
+        m.penalise(r.customer, r.team, "collection", m.params.satisfaction.collection_penalty)
         m.at(m.env.now + m.hours(m.params.service.collection_days), self._collect, r)
 
     def on_write_off(self, event: ev.InvoiceWrittenOff) -> None:

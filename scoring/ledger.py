@@ -39,6 +39,7 @@ class TeamLedger:
     __slots__ = (
         "_config",
         "cash",
+        "cash_gained",
         "collected",
         "complaints_opened",
         "complaints_resolved",
@@ -47,7 +48,6 @@ class TeamLedger:
         "invoices",
         "last_change_t",
         "moods",
-        "cash_gained",
         "rounds",
         "team",
     )

@@ -11,11 +11,12 @@ from scoring.receivables import Aging
 class TeamMetrics:
     """Everything scoring knows about one team at time ``now`` of the query.
 
-    The three headline metrics are on a 0–100 scale and None while undefined (nothing closed,
-    no customers, nothing due). ``profit`` is cash gained since joining plus what customers still owe on open invoices, ``cash`` includes the
-    starting cash, ``collected`` is payments less refunds. ``dso_days`` and the aging buckets are
-    in reporting days (``ScoringConfig.hours_per_day``). ``last_change_t`` is the simulated time
-    of the last event that changed conversion, satisfaction or receivables (None if none did).
+    The three headline metrics are on a 0–100 scale and None while undefined (nothing closed, no
+    customers, nothing due). ``profit`` is cash gained since joining plus what customers still
+    owe on open invoices (not written off); ``cash`` includes the starting cash, ``collected``
+    is payments less refunds. ``dso_days`` and the aging buckets are in reporting days
+    (``ScoringConfig.hours_per_day``). ``last_change_t`` is the simulated time of the last event
+    that changed conversion, satisfaction or receivables (None if none did).
     """
 
     team: str

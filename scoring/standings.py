@@ -19,9 +19,10 @@ Extra = Mapping[str, Mapping[str, float]]
 class CompositePart:
     """One metric's share in a team's composite.
 
-    ``value`` is the team's own figure (profit: cash gained plus open receivables; None if it has none), ``normalised``
-    the 0–100 score that enters the composite, ``weight`` the configured weight. ``included`` is
-    False when the weight is 0 or no team has a value yet (the weights are then renormalised).
+    ``value`` is the team's own figure (profit: cash gained plus open receivables; None if it has
+    none), ``normalised`` the 0–100 score that enters the composite, ``weight`` the configured
+    weight. ``included`` is False when the weight is 0 or no team has a value yet (the weights
+    are then renormalised).
     """
 
     metric: MetricName

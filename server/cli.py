@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import sys
 from collections.abc import Sequence
@@ -42,7 +41,9 @@ def _bots(text: str) -> list[str]:
     names = [b.strip() for b in text.split(",") if b.strip()]
     unknown = [b for b in names if b not in BOTS]
     if unknown or not names:
-        raise CliError(f"unknown bot {unknown[0] if unknown else text!r}; choose from {', '.join(sorted(BOTS))}")
+        raise CliError(
+            f"unknown bot {unknown[0] if unknown else text!r}; choose from {', '.join(sorted(BOTS))}"
+        )
     return names
 
 
@@ -74,8 +75,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     bar.close()
     result = season_result(competition, board)
     rows = [
-        [str(s.rank), s.team, result.bot_of(s.team), fmt(s.composite), fmt(s.conversion), fmt(s.satisfaction),
-         fmt(s.receivables), fmt(s.profit, 0)]
+        [
+            str(s.rank),
+            s.team,
+            result.bot_of(s.team),
+            fmt(s.composite),
+            fmt(s.conversion),
+            fmt(s.satisfaction),
+            fmt(s.receivables),
+            fmt(s.profit, 0),
+        ]
         for s in result.standings
     ]
     headers = ["rank", "team", "bot", "composite", "conversion", "satisfaction", "receivables", "profit"]
@@ -108,12 +117,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise CliError(f"{args.file} is not a replay file written by `salesfloor simulate --commands`: {exc}") from None
+        raise CliError(
+            f"{args.file} is not a replay file written by `salesfloor simulate --commands`: {exc}"
+        ) from None
     competition = replay(params, seed, teams, commands, rounds=rounds)
     digest = competition.digest()
     if digest != expected:
         raise CliError(f"replay diverged: digest {digest[:16]} instead of {expected[:16]}")
-    print(f"replayed {len(commands):,} commands into {len(competition.log):,} events · digest {digest[:16]} matches")
+    print(
+        f"replayed {len(commands):,} commands into {len(competition.log):,} events · "
+        f"digest {digest[:16]} matches"
+    )
     return 0
 
 
@@ -139,10 +153,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise CliError(f"no team plays the reference bot {args.reference!r}; add it to --bots")
     jobs = [
         SeasonJob(base, seed, teams, args.rounds, ((key, value),), label=str(value))
-        for value in values for seed in range(args.seed, args.seed + args.seeds)
+        for value in values
+        for seed in range(args.seed, args.seed + args.seeds)
     ]
     bar = ProgressBar(f"sweep {key}")
-    summaries = run_batch(jobs, args.jobs, lambda done, total: bar.update(done / total, f"{done}/{total} seasons"))
+    summaries = run_batch(
+        jobs, args.jobs, lambda done, total: bar.update(done / total, f"{done}/{total} seasons")
+    )
     bar.close()
     rows, report = [], []
     for value in values:
@@ -159,12 +176,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             cells.append("—" if mean is None else f"{mean:,.{digits}f} ± {spread:,.{digits}f}")
         rows.append(cells)
         report.append(row)
-    print(f"{key} · {args.preset} · reference {args.reference} ({reference}) among {len(teams)} teams · "
-          f"{args.seeds} seeds each · mean ± sd")
+    print(
+        f"{key} · {args.preset} · reference {args.reference} ({reference}) among {len(teams)} teams · "
+        f"{args.seeds} seeds each · mean ± sd"
+    )
     print(table(["value", "rank", *SWEEP_METRICS], rows, [False, *[True] * (len(SWEEP_METRICS) + 1)]))
     if args.json:
-        _write(args.json, json.dumps({"key": key, "reference": args.reference, "seeds": args.seeds,
-                                      "results": report}, indent=2) + "\n")
+        _write(
+            args.json,
+            json.dumps(
+                {"key": key, "reference": args.reference, "seeds": args.seeds, "results": report}, indent=2
+            )
+            + "\n",
+        )
     return 0
 
 
@@ -224,26 +248,42 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="salesfloor", description="Salesfloor: a live CRM competition, from the command line.")
+    parser = _Parser(
+        prog="salesfloor", description="Salesfloor: a live CRM competition, from the command line."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sim = sub.add_parser("simulate", help="play a season with house bots at full speed and print the standings")
+    sim = sub.add_parser(
+        "simulate", help="play a season with house bots at full speed and print the standings"
+    )
     sim.add_argument("--preset", default="classroom", help="market preset (see `salesfloor presets`)")
-    sim.add_argument("--teams", type=_positive_int(1, 500), default=len(REFERENCE_LEAGUE), help="number of teams")
-    sim.add_argument("--rounds", type=_positive_int(1, 100), default=None, help="rounds (default: the preset's)")
+    sim.add_argument(
+        "--teams", type=_positive_int(1, 500), default=len(REFERENCE_LEAGUE), help="number of teams"
+    )
+    sim.add_argument(
+        "--rounds", type=_positive_int(1, 100), default=None, help="rounds (default: the preset's)"
+    )
     sim.add_argument("--seed", type=_positive_int(0, 2**63 - 1), default=7, help="random seed")
     sim.add_argument("--mode", choices=("shared", "mirrored"), help="market mode (default: the preset's)")
     sim.add_argument("--bots", default=",".join(REFERENCE_LEAGUE), help="bots, assigned to teams in turn")
     sim.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter (repeatable)")
-    sim.add_argument("--json", metavar="FILE", help="write standings, per-round metrics, parameters, seed, digest")
+    sim.add_argument(
+        "--json", metavar="FILE", help="write standings, per-round metrics, parameters, seed, digest"
+    )
     sim.add_argument("--events", metavar="FILE.csv", help="write the event log as CSV")
-    sim.add_argument("--commands", metavar="FILE.json", help="write a replay file (parameters, seed, command log)")
+    sim.add_argument(
+        "--commands", metavar="FILE.json", help="write a replay file (parameters, seed, command log)"
+    )
     sim.set_defaults(run=cmd_simulate)
 
-    sw = sub.add_parser("sweep", help="how a reference team fares under each value of a parameter, over seeds")
+    sw = sub.add_parser(
+        "sweep", help="how a reference team fares under each value of a parameter, over seeds"
+    )
     sw.add_argument("--preset", default="classroom")
     sw.add_argument("--set", required=True, metavar="KEY=V1,V2,...", help="the parameter and values to sweep")
-    sw.add_argument("--fix", action="append", metavar="KEY=VALUE", help="other overrides held fixed (repeatable)")
+    sw.add_argument(
+        "--fix", action="append", metavar="KEY=VALUE", help="other overrides held fixed (repeatable)"
+    )
     sw.add_argument("--seeds", type=_positive_int(1, 10_000), default=10, help="seeds per value")
     sw.add_argument("--seed", type=_positive_int(0, 2**63 - 1), default=1, help="first seed")
     sw.add_argument("--teams", type=_positive_int(1, 500), default=len(REFERENCE_LEAGUE))
@@ -251,7 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--mode", choices=("shared", "mirrored"))
     sw.add_argument("--bots", default=",".join(REFERENCE_LEAGUE))
     sw.add_argument("--reference", default="balanced", help="the bot whose team is reported")
-    sw.add_argument("--jobs", type=_positive_int(1, 64), default=None, help="worker processes (default: cores)")
+    sw.add_argument(
+        "--jobs", type=_positive_int(1, 64), default=None, help="worker processes (default: cores)"
+    )
     sw.add_argument("--json", metavar="FILE")
     sw.set_defaults(run=cmd_sweep)
 

@@ -12,7 +12,20 @@ from simulator.replay import replay
 from simulator.season import SeasonResult, league, play_season, scoring_config, season_result
 
 __all__ = [
-    "ApplyShock", "Competition", "EventLog", "LoggedCommand", "Outcome", "SeasonJob", "SeasonResult",
-    "SeasonSummary", "SimulatorError", "TeamSpec", "league", "play_season", "replay", "run_batch",
-    "scoring_config", "season_result",
+    "ApplyShock",
+    "Competition",
+    "EventLog",
+    "LoggedCommand",
+    "Outcome",
+    "SeasonJob",
+    "SeasonResult",
+    "SeasonSummary",
+    "SimulatorError",
+    "TeamSpec",
+    "league",
+    "play_season",
+    "replay",
+    "run_batch",
+    "scoring_config",
+    "season_result",
 ]

@@ -28,13 +28,21 @@ def command_from_json(data: dict[str, Any]) -> AnyCommand:
 
 def logged_to_json(entry: LoggedCommand) -> dict[str, Any]:
     return {
-        "seq": entry.seq, "t": entry.t, "source": entry.source, "accepted": entry.accepted,
-        "reason": entry.reason, "command": command_to_json(entry.command),
+        "seq": entry.seq,
+        "t": entry.t,
+        "source": entry.source,
+        "accepted": entry.accepted,
+        "reason": entry.reason,
+        "command": command_to_json(entry.command),
     }
 
 
 def logged_from_json(data: dict[str, Any]) -> LoggedCommand:
     return LoggedCommand(
-        int(data["seq"]), float(data["t"]), str(data["source"]), command_from_json(data["command"]),
-        bool(data["accepted"]), str(data["reason"]),
+        int(data["seq"]),
+        float(data["t"]),
+        str(data["source"]),
+        command_from_json(data["command"]),
+        bool(data["accepted"]),
+        str(data["reason"]),
     )

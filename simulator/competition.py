@@ -76,7 +76,8 @@ def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
     for name in names:
         if not TEAM_NAME.match(name):
             raise SimulatorError(
-                f"team name {name!r} is not allowed; use 1-40 letters, digits, spaces, _ or -, starting with a letter or digit"
+                f"team name {name!r} is not allowed; use 1-40 letters, digits, spaces, _ or -, "
+                "starting with a letter or digit"
             )
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -118,9 +119,11 @@ class Competition:
         names = [t.name for t in self.teams]
         if params.mode == "shared":
             shared = Market(self.env, params, seed, names, self.emit, self._can_pay)
-            self.markets = {name: shared for name in names}
+            self.markets = dict.fromkeys(names, shared)
         else:
-            self.markets = {name: Market(self.env, params, seed, [name], self.emit, self._can_pay) for name in names}
+            self.markets = {
+                name: Market(self.env, params, seed, [name], self.emit, self._can_pay) for name in names
+            }
         self.desks = {name: Desk(name, self.markets[name], rules) for name in names}
         self.bots: dict[str, Bot] = {}
         if bots:
@@ -205,9 +208,9 @@ class Competition:
             self.markets[team].observe(event)
             for when, command in automated_commands(desk.ledger, event):
                 self._automate(when, command)
-            bot = self.bots.get(team)
-            if bot is not None:
-                self._plan(team, event.t, bot.react(event, desk.ledger))
+            own_bot = self.bots.get(team)
+            if own_bot is not None:
+                self._plan(team, event.t, own_bot.react(event, desk.ledger))
         for listener in self._listeners:
             listener(event)
 
@@ -216,13 +219,17 @@ class Competition:
     def _plan(self, team: str, t: float, reactions: list[tuple[float, c.Command]]) -> None:
         for delay, command in reactions:
             if not delay > 0 or not math.isfinite(delay):
-                raise SimulatorError(f"bot of team {team} planned a command with delay {delay!r}; delays must be > 0")
+                raise SimulatorError(
+                    f"bot of team {team} planned a command with delay {delay!r}; delays must be > 0"
+                )
             self._pending_serial += 1
             heapq.heappush(self._pending, (t + delay, self._pending_serial, "bot", command))
 
     def _automate(self, when: float, command: c.Command) -> None:
-        timer = self.env.timeout(max(0.0, when - self.now))
-        timer.callbacks.append(lambda _e: self._apply(command))
+        def run(_event: simpy.Event) -> None:
+            self._apply(command)
+
+        self.env.timeout(max(0.0, when - self.now)).callbacks.append(run)
 
     def _apply(self, command: AnyCommand) -> Outcome:
         try:
@@ -231,7 +238,9 @@ class Competition:
             else:
                 desk = self.desks.get(command.team)
                 if desk is None:
-                    raise CommandRefused("not_found", f"there is no team {command.team!r} in this competition")
+                    raise CommandRefused(
+                        "not_found", f"there is no team {command.team!r} in this competition"
+                    )
                 specs = desk.decide(command, self.now)
         except CommandRefused as refusal:
             return Outcome(False, refusal.reason, refusal.code)
@@ -245,9 +254,13 @@ class Competition:
         """
         when = self.now if t is None else t
         if when < self.now:
-            raise SimulatorError(f"cannot apply a command at {when} h: the competition is already at {self.now} h")
+            raise SimulatorError(
+                f"cannot apply a command at {when} h: the competition is already at {self.now} h"
+            )
         if when > self.end_t:
-            raise SimulatorError(f"cannot apply a command at {when} h: the competition ends at {self.end_t} h")
+            raise SimulatorError(
+                f"cannot apply a command at {when} h: the competition ends at {self.end_t} h"
+            )
         self.advance_to(when)
         return self._record(source, command)
 
@@ -276,11 +289,17 @@ class Competition:
             if pending and pending[0][0] <= target:
                 _, _, source, command = heapq.heappop(pending)
                 outcome = self._record(source, command)
-                bot = self.bots.get(command.team) if isinstance(command, c.Command) else None
-                if not outcome.accepted and bot is not None:
-                    self._plan(command.team, self.now, bot.refused(command, outcome.reason, self.desks[command.team].ledger))
+                if not outcome.accepted and isinstance(command, c.Command):
+                    self._tell_bot(command, outcome)
                 continue
             return
+
+    def _tell_bot(self, command: c.Command, outcome: Outcome) -> None:
+        """A bot's command was refused: let the bot react (it may have been waiting for it)."""
+        bot = self.bots.get(command.team)
+        if bot is not None:
+            ledger = self.desks[command.team].ledger
+            self._plan(command.team, self.now, bot.refused(command, outcome.reason, ledger))
 
     def finish(self) -> None:
         """Run to the end of the last round, including what happens at that very moment."""

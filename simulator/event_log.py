@@ -59,6 +59,11 @@ class EventLog:
             for key in ("kind", "seq", "t", "team"):
                 data.pop(key, None)
             writer.writerow(
-                [event.seq, repr(event.t), event.kind, getattr(event, "team", ""),
-                 json.dumps(data, sort_keys=True, separators=(",", ":"))]
+                [
+                    event.seq,
+                    repr(event.t),
+                    event.kind,
+                    getattr(event, "team", ""),
+                    json.dumps(data, sort_keys=True, separators=(",", ":")),
+                ]
             )

@@ -26,15 +26,23 @@ class ApplyShock:
     magnitude: float = 1.0
 
 
-def shock_events(command: ApplyShock, params: MarketParameters) -> list[tuple[type[ev.Event], dict[str, Any]]]:
+def shock_events(
+    command: ApplyShock, params: MarketParameters
+) -> list[tuple[type[ev.Event], dict[str, Any]]]:
     """The events of a shock; CommandRefused names what is wrong with it."""
     if command.shock not in SHOCK_RANGES:
-        raise CommandRefused("invalid", f"unknown shock {command.shock!r}; choose one of {', '.join(SHOCK_RANGES)}")
+        raise CommandRefused(
+            "invalid", f"unknown shock {command.shock!r}; choose one of {', '.join(SHOCK_RANGES)}"
+        )
     segments = [s.id for s in params.segments]
     if command.segment != "*" and command.segment not in segments:
-        raise CommandRefused("invalid", f"unknown segment {command.segment!r}; choose * or one of {', '.join(segments)}")
+        raise CommandRefused(
+            "invalid", f"unknown segment {command.segment!r}; choose * or one of {', '.join(segments)}"
+        )
     low, high = SHOCK_RANGES[command.shock]
     m = command.magnitude
     if isinstance(m, bool) or not isinstance(m, int | float) or not math.isfinite(m) or not low <= m <= high:
-        raise CommandRefused("invalid", f"a {command.shock} shock takes a magnitude from {low:g} to {high:g}, got {m!r}")
+        raise CommandRefused(
+            "invalid", f"a {command.shock} shock takes a magnitude from {low:g} to {high:g}, got {m!r}"
+        )
     return [(ev.ShockApplied, dict(shock=command.shock, segment=command.segment, magnitude=float(m)))]

@@ -65,10 +65,18 @@ class SeasonResult:
             "parameters": parameters_to_dict(self.params),
             "standings": [
                 {
-                    "rank": s.rank, "team": s.team, "bot": self.bot_of(s.team), "composite": s.composite,
-                    "conversion": s.conversion, "satisfaction": s.satisfaction, "receivables": s.receivables,
-                    "profit": s.profit, "collected": s.collected, "dso_days": s.dso_days,
-                    "overdue_share": s.overdue_share, "bad_debt_ratio": s.bad_debt_ratio,
+                    "rank": s.rank,
+                    "team": s.team,
+                    "bot": self.bot_of(s.team),
+                    "composite": s.composite,
+                    "conversion": s.conversion,
+                    "satisfaction": s.satisfaction,
+                    "receivables": s.receivables,
+                    "profit": s.profit,
+                    "collected": s.collected,
+                    "dso_days": s.dso_days,
+                    "overdue_share": s.overdue_share,
+                    "bad_debt_ratio": s.bad_debt_ratio,
                 }
                 for s in self.standings
             ],
@@ -77,9 +85,14 @@ class SeasonResult:
                     "round": r.round,
                     "teams": [
                         {
-                            "team": row.team, "rank": row.rank, "composite": row.composite,
-                            "conversion": row.conversion, "satisfaction": row.satisfaction,
-                            "receivables": row.receivables, "won": row.won, "closed": row.closed,
+                            "team": row.team,
+                            "rank": row.rank,
+                            "composite": row.composite,
+                            "conversion": row.conversion,
+                            "satisfaction": row.satisfaction,
+                            "receivables": row.receivables,
+                            "won": row.won,
+                            "closed": row.closed,
                         }
                         for row in r.teams
                     ],

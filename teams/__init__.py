@@ -11,6 +11,16 @@ from teams.ledger import Ledger
 from teams.rules import ROLES, DeskRules
 
 __all__ = [
-    "COMMAND_TYPES", "ROLES", "Command", "CommandRefused", "Desk", "DeskRules", "Ledger", "TeamError",
-    "automated_commands", "command_from_dict", "command_to_dict", "commands",
+    "COMMAND_TYPES",
+    "ROLES",
+    "Command",
+    "CommandRefused",
+    "Desk",
+    "DeskRules",
+    "Ledger",
+    "TeamError",
+    "automated_commands",
+    "command_from_dict",
+    "command_to_dict",
+    "commands",
 ]

@@ -27,7 +27,10 @@ def automated_commands(ledger: Ledger, event: ev.Event) -> list[Planned]:
         if policy is None:
             return []
         command = c.SendQuote(
-            team=team, role=AUTOMATION_ROLE, inquiry_id=event.inquiry_id, discount=policy.discount,
+            team=team,
+            role=AUTOMATION_ROLE,
+            inquiry_id=event.inquiry_id,
+            discount=policy.discount,
             terms_days=min(policy.terms_days, event.requested_terms),
             delivery_days=min(policy.delivery_days, event.wanted_delivery),
         )
@@ -36,6 +39,8 @@ def automated_commands(ledger: Ledger, event: ev.Event) -> list[Planned]:
         when = event.t + ledger.calendar.hours(policies.reminder_days)
         return [(when, c.SendReminder(team=team, role=AUTOMATION_ROLE, invoice_id=event.invoice_id))]
     if isinstance(event, ev.ComplaintOpened) and policies.apology and event.severity == "minor":
-        command = c.ResolveComplaint(team=team, role=AUTOMATION_ROLE, complaint_id=event.complaint_id, remedy="apology")
-        return [(event.t + APOLOGY_DELAY_HOURS, command)]
+        remedy: c.Command = c.ResolveComplaint(
+            team=team, role=AUTOMATION_ROLE, complaint_id=event.complaint_id, remedy="apology"
+        )
+        return [(event.t + APOLOGY_DELAY_HOURS, remedy)]
     return []

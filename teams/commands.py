@@ -169,9 +169,25 @@ class SetApologyPolicy(Command):
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.kind: cls
     for cls in (
-        SendQuote, ReviseQuote, DeclineInquiry, FollowUp, ApproveDiscount, RejectDiscount, SendReminder,
-        HandOverToCollection, WriteOff, ResolveComplaint, RequestSurvey, CheckCredit, SetCreditLimit,
-        LaunchCampaign, CareForAccount, AddNote, SetQuotePolicy, SetReminderPolicy, SetApologyPolicy,
+        SendQuote,
+        ReviseQuote,
+        DeclineInquiry,
+        FollowUp,
+        ApproveDiscount,
+        RejectDiscount,
+        SendReminder,
+        HandOverToCollection,
+        WriteOff,
+        ResolveComplaint,
+        RequestSurvey,
+        CheckCredit,
+        SetCreditLimit,
+        LaunchCampaign,
+        CareForAccount,
+        AddNote,
+        SetQuotePolicy,
+        SetReminderPolicy,
+        SetApologyPolicy,
     )
 }
 

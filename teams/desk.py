@@ -44,15 +44,29 @@ class Desk:
         self.market = market
         self.params = market.params
         self.rules = rules or DeskRules()
-        self.ledger = Ledger(team, self.params.product.unit_cost, self.params.product.order_cost, self.params.calendar)
+        self.ledger = Ledger(
+            team, self.params.product.unit_cost, self.params.product.order_cost, self.params.calendar
+        )
         self._serial = 0
         self._handlers: dict[type[c.Command], Callable[[Any, float], list[EventSpec]]] = {
-            c.SendQuote: self._quote, c.ReviseQuote: self._quote, c.DeclineInquiry: self._decline,
-            c.FollowUp: self._follow_up, c.ApproveDiscount: self._approve, c.RejectDiscount: self._reject,
-            c.SendReminder: self._remind, c.HandOverToCollection: self._hand_over, c.WriteOff: self._write_off,
-            c.ResolveComplaint: self._resolve, c.RequestSurvey: self._survey, c.CheckCredit: self._check_credit,
-            c.SetCreditLimit: self._credit_limit, c.LaunchCampaign: self._campaign, c.CareForAccount: self._care,
-            c.AddNote: self._note, c.SetQuotePolicy: self._quote_policy, c.SetReminderPolicy: self._reminder_policy,
+            c.SendQuote: self._quote,
+            c.ReviseQuote: self._quote,
+            c.DeclineInquiry: self._decline,
+            c.FollowUp: self._follow_up,
+            c.ApproveDiscount: self._approve,
+            c.RejectDiscount: self._reject,
+            c.SendReminder: self._remind,
+            c.HandOverToCollection: self._hand_over,
+            c.WriteOff: self._write_off,
+            c.ResolveComplaint: self._resolve,
+            c.RequestSurvey: self._survey,
+            c.CheckCredit: self._check_credit,
+            c.SetCreditLimit: self._credit_limit,
+            c.LaunchCampaign: self._campaign,
+            c.CareForAccount: self._care,
+            c.AddNote: self._note,
+            c.SetQuotePolicy: self._quote_policy,
+            c.SetReminderPolicy: self._reminder_policy,
             c.SetApologyPolicy: self._apology_policy,
         }
 
@@ -66,7 +80,9 @@ class Desk:
         kind = type(command)
         if not self.rules.allowed(command.role, kind):
             roles = ", ".join(roles_allowed(kind)) or "nobody"
-            raise CommandRefused("forbidden", f"role {command.role!r} may not {command.kind}; roles that may: {roles}")
+            raise CommandRefused(
+                "forbidden", f"role {command.role!r} may not {command.kind}; roles that may: {roles}"
+            )
         return self._handlers[kind](command, now)
 
     # --- lookups ----------------------------------------------------------------------------------
@@ -88,7 +104,9 @@ class Desk:
         if inv is None:
             raise CommandRefused("not_found", f"team {self.team} has no invoice {invoice_id!r}")
         if inv.status != "open":
-            raise CommandRefused("conflict", f"invoice {invoice_id} is {inv.status.replace('_', ' ')}, not open")
+            raise CommandRefused(
+                "conflict", f"invoice {invoice_id} is {inv.status.replace('_', ' ')}, not open"
+            )
         return inv
 
     def _customer_known(self, customer_id: str) -> None:
@@ -99,7 +117,8 @@ class Desk:
         cash = self.ledger.cash
         if cost > cash + 1e-9:
             raise CommandRefused(
-                "insufficient_cash", f"{what} costs {_money(cost)} but the team has only {_money(cash)} in cash"
+                "insufficient_cash",
+                f"{what} costs {_money(cost)} but the team has only {_money(cash)} in cash",
             )
 
     def _next_id(self, prefix: str) -> str:
@@ -116,7 +135,9 @@ class Desk:
         inq = self._open_inquiry(cmd.inquiry_id)
         revise = isinstance(cmd, c.ReviseQuote)
         if inq.pending_approval:
-            raise CommandRefused("conflict", f"a discount on {inq.inquiry_id} awaits approval {inq.pending_approval}")
+            raise CommandRefused(
+                "conflict", f"a discount on {inq.inquiry_id} awaits approval {inq.pending_approval}"
+            )
         if revise and inq.status != "quoted":
             raise CommandRefused("conflict", f"{inq.inquiry_id} has no quote to revise; send one first")
         if not revise and inq.status == "quoted":
@@ -140,7 +161,9 @@ class Desk:
         route = rules.route_discount(cmd.role, discount)
         if route == "refuse":
             raise CommandRefused(
-                "forbidden", f"a discount of {discount:.1%} is above the largest anyone may grant ({rules.max_discount:.0%})"
+                "forbidden",
+                f"a discount of {discount:.1%} is above the largest anyone may grant "
+                f"({rules.max_discount:.0%})",
             )
         limit = self.ledger.customers[inq.customer_id].credit_limit
         if limit is not None and terms > 0:
@@ -154,24 +177,46 @@ class Desk:
                     "terms (payment on delivery) or raise the limit",
                 )
         terms_fields = dict(
-            inquiry_id=inq.inquiry_id, unit_price=price, discount=discount, terms_days=terms,
-            delivery_days=delivery, installments=installments,
+            inquiry_id=inq.inquiry_id,
+            unit_price=price,
+            discount=discount,
+            terms_days=terms,
+            delivery_days=delivery,
+            installments=installments,
         )
         if route == "approval":
-            return [(ev.ApprovalRequested, dict(team=self.team, approval_id=self._next_id("ap"), role=cmd.role, **terms_fields))]
-        return [(ev.QuoteSent, dict(team=self.team, revision=inq.revision + 1, role=cmd.role, **terms_fields))]
+            return [
+                (
+                    ev.ApprovalRequested,
+                    dict(team=self.team, approval_id=self._next_id("ap"), role=cmd.role, **terms_fields),
+                )
+            ]
+        return [
+            (ev.QuoteSent, dict(team=self.team, revision=inq.revision + 1, role=cmd.role, **terms_fields))
+        ]
 
     def _decline(self, cmd: c.DeclineInquiry, now: float) -> list[EventSpec]:
         inq = self._open_inquiry(cmd.inquiry_id)
-        return [(ev.InquiryDeclined, dict(team=self.team, inquiry_id=inq.inquiry_id, customer_id=inq.customer_id,
-                                          reason=cmd.reason[:200]))]
+        return [
+            (
+                ev.InquiryDeclined,
+                dict(
+                    team=self.team,
+                    inquiry_id=inq.inquiry_id,
+                    customer_id=inq.customer_id,
+                    reason=cmd.reason[:200],
+                ),
+            )
+        ]
 
     def _follow_up(self, cmd: c.FollowUp, now: float) -> list[EventSpec]:
         inq = self._open_inquiry(cmd.inquiry_id)
         if inq.status != "quoted":
             raise CommandRefused("conflict", f"{inq.inquiry_id} has no quote to follow up; send one first")
         if inq.followed_up:
-            raise CommandRefused("conflict", f"{inq.inquiry_id} was already followed up; a second call only annoys")
+            raise CommandRefused(
+                "conflict", f"{inq.inquiry_id} was already followed up; a second call only annoys"
+            )
         return [(ev.FollowUpMade, dict(team=self.team, inquiry_id=inq.inquiry_id))]
 
     def _pending_approval(self, approval_id: str) -> tuple[Any, InquiryRecord]:
@@ -185,17 +230,46 @@ class Desk:
     def _approve(self, cmd: c.ApproveDiscount, now: float) -> list[EventSpec]:
         rec, inq = self._pending_approval(cmd.approval_id)
         return [
-            (ev.ApprovalDecided, dict(team=self.team, approval_id=rec.approval_id, inquiry_id=inq.inquiry_id,
-                                      approved=True, reason="")),
-            (ev.QuoteSent, dict(team=self.team, inquiry_id=inq.inquiry_id, unit_price=rec.unit_price,
-                                discount=rec.discount, terms_days=rec.terms_days, delivery_days=rec.delivery_days,
-                                installments=rec.installments, revision=inq.revision + 1, role=rec.requested_by)),
+            (
+                ev.ApprovalDecided,
+                dict(
+                    team=self.team,
+                    approval_id=rec.approval_id,
+                    inquiry_id=inq.inquiry_id,
+                    approved=True,
+                    reason="",
+                ),
+            ),
+            (
+                ev.QuoteSent,
+                dict(
+                    team=self.team,
+                    inquiry_id=inq.inquiry_id,
+                    unit_price=rec.unit_price,
+                    discount=rec.discount,
+                    terms_days=rec.terms_days,
+                    delivery_days=rec.delivery_days,
+                    installments=rec.installments,
+                    revision=inq.revision + 1,
+                    role=rec.requested_by,
+                ),
+            ),
         ]
 
     def _reject(self, cmd: c.RejectDiscount, now: float) -> list[EventSpec]:
         rec, inq = self._pending_approval(cmd.approval_id)
-        return [(ev.ApprovalDecided, dict(team=self.team, approval_id=rec.approval_id, inquiry_id=inq.inquiry_id,
-                                          approved=False, reason=cmd.reason[:200]))]
+        return [
+            (
+                ev.ApprovalDecided,
+                dict(
+                    team=self.team,
+                    approval_id=rec.approval_id,
+                    inquiry_id=inq.inquiry_id,
+                    approved=False,
+                    reason=cmd.reason[:200],
+                ),
+            )
+        ]
 
     # --- receivables ----------------------------------------------------------------------------------
 
@@ -204,26 +278,59 @@ class Desk:
         gap = self.params.calendar.hours(self.params.service.reminder_gap_days)
         repeated = bool(inv.reminders) and now - inv.reminders[-1] < gap
         by = "policy" if cmd.role == "policy" else cmd.member or cmd.role
-        return [(ev.ReminderSent, dict(team=self.team, invoice_id=inv.invoice_id, customer_id=inv.customer_id,
-                                       early=now < inv.due_t, repeated=repeated, by=by))]
+        return [
+            (
+                ev.ReminderSent,
+                dict(
+                    team=self.team,
+                    invoice_id=inv.invoice_id,
+                    customer_id=inv.customer_id,
+                    early=now < inv.due_t,
+                    repeated=repeated,
+                    by=by,
+                ),
+            )
+        ]
 
     def _overdue(self, invoice_id: str, now: float, action: str) -> InvoiceRecord:
         inv = self._invoice(invoice_id)
         if now < inv.due_t:
             days = self.params.calendar.days(inv.due_t - now)
-            raise CommandRefused("conflict", f"invoice {invoice_id} is not due yet ({days:.1f} days left); "
-                                 f"only overdue invoices can be {action}")
+            raise CommandRefused(
+                "conflict",
+                f"invoice {invoice_id} is not due yet ({days:.1f} days left); "
+                f"only overdue invoices can be {action}",
+            )
         return inv
 
     def _hand_over(self, cmd: c.HandOverToCollection, now: float) -> list[EventSpec]:
         inv = self._overdue(cmd.invoice_id, now, "handed over")
-        return [(ev.InvoiceHandedOver, dict(team=self.team, invoice_id=inv.invoice_id, customer_id=inv.customer_id,
-                                            outstanding=inv.outstanding))]
+        return [
+            (
+                ev.InvoiceHandedOver,
+                dict(
+                    team=self.team,
+                    invoice_id=inv.invoice_id,
+                    customer_id=inv.customer_id,
+                    outstanding=inv.outstanding,
+                ),
+            )
+        ]
 
     def _write_off(self, cmd: c.WriteOff, now: float) -> list[EventSpec]:
         inv = self._overdue(cmd.invoice_id, now, "written off")
-        return [(ev.InvoiceWrittenOff, dict(team=self.team, invoice_id=inv.invoice_id, customer_id=inv.customer_id,
-                                            amount=inv.outstanding, by="team"))]
+        return [
+            (
+                ev.InvoiceWrittenOff,
+                dict(
+                    team=self.team,
+                    invoice_id=inv.invoice_id,
+                    customer_id=inv.customer_id,
+                    amount=inv.outstanding,
+                    by="team",
+                ),
+            )
+        ]
 
     def _credit_limit(self, cmd: c.SetCreditLimit, now: float) -> list[EventSpec]:
         self._customer_known(cmd.customer_id)
@@ -256,8 +363,14 @@ class Desk:
         for inv in invoices:
             take = round(min(left, inv.outstanding), 2) if inv.open else 0.0
             if take > 0:
-                specs.append((ev.CreditNoteIssued, dict(team=self.team, invoice_id=inv.invoice_id, amount=take,
-                                                         reason="complaint remedy")))
+                specs.append(
+                    (
+                        ev.CreditNoteIssued,
+                        dict(
+                            team=self.team, invoice_id=inv.invoice_id, amount=take, reason="complaint remedy"
+                        ),
+                    )
+                )
                 left = round(left - take, 2)
         cash = 0.0
         for inv in invoices:
@@ -271,8 +384,12 @@ class Desk:
     def _resolve(self, cmd: c.ResolveComplaint, now: float) -> list[EventSpec]:
         rec = self._open_complaint(cmd.complaint_id)
         if cmd.remedy not in REMEDIES:
-            raise CommandRefused("invalid", f"unknown remedy {cmd.remedy!r}; choose one of {', '.join(REMEDIES)}")
-        percent = _number("credit_percent", cmd.credit_percent, 0.0, 100.0) if cmd.remedy == "credit_note" else 0.0
+            raise CommandRefused(
+                "invalid", f"unknown remedy {cmd.remedy!r}; choose one of {', '.join(REMEDIES)}"
+            )
+        percent = (
+            _number("credit_percent", cmd.credit_percent, 0.0, 100.0) if cmd.remedy == "credit_note" else 0.0
+        )
         if cmd.remedy == "credit_note" and percent <= 0:
             raise CommandRefused("invalid", "a credit note needs a credit_percent above 0")
         order = self.ledger.orders.get(rec.order_id)
@@ -282,18 +399,31 @@ class Desk:
         if cmd.remedy == "credit_note":
             specs, cash = self._give_back(rec.order_id, value * percent / 100.0)
         elif cmd.remedy == "refund":
-            invoiced = sum(self.ledger.invoices[i].amount - self.ledger.invoices[i].credited
-                           for i in (order.invoice_ids if order else ()))
+            invoiced = sum(
+                self.ledger.invoices[i].amount - self.ledger.invoices[i].credited
+                for i in (order.invoice_ids if order else ())
+            )
             specs, cash = self._give_back(rec.order_id, invoiced)
         elif cmd.remedy == "replacement":
             cost = round((order.quantity if order else 0) * self.params.product.unit_cost, 2)
         self._spend(f"a {cmd.remedy.replace('_', ' ')}", cash + cost)
         by = "policy" if cmd.role == "policy" else cmd.member or cmd.role
-        specs.append((ev.ComplaintResolved, dict(
-            team=self.team, complaint_id=rec.complaint_id, customer_id=rec.customer_id, remedy=cmd.remedy,
-            credit_percent=percent, cost=cost, within_sla=now <= rec.sla_due_t,
-            adequate=remedy_adequate(cmd.remedy, percent, rec.severity, rec.cause), by=by,
-        )))
+        specs.append(
+            (
+                ev.ComplaintResolved,
+                dict(
+                    team=self.team,
+                    complaint_id=rec.complaint_id,
+                    customer_id=rec.customer_id,
+                    remedy=cmd.remedy,
+                    credit_percent=percent,
+                    cost=cost,
+                    within_sla=now <= rec.sla_due_t,
+                    adequate=remedy_adequate(cmd.remedy, percent, rec.severity, rec.cause),
+                    by=by,
+                ),
+            )
+        )
         return specs
 
     def _survey(self, cmd: c.RequestSurvey, now: float) -> list[EventSpec]:
@@ -305,7 +435,9 @@ class Desk:
     def _care(self, cmd: c.CareForAccount, now: float) -> list[EventSpec]:
         self._customer_known(cmd.customer_id)
         if self.ledger.customers[cmd.customer_id].orders == 0:
-            raise CommandRefused("conflict", f"{cmd.customer_id} has not bought from you yet; care is for accounts")
+            raise CommandRefused(
+                "conflict", f"{cmd.customer_id} has not bought from you yet; care is for accounts"
+            )
         cost = self.params.service.care_cost
         self._spend("account care", cost)
         return [(ev.AccountCared, dict(team=self.team, customer_id=cmd.customer_id, cost=cost))]
@@ -329,8 +461,18 @@ class Desk:
         budget = _number("budget", cmd.budget, 1.0, 1e9)
         self._spend("this campaign", budget)
         ends = now + self.params.calendar.hours(self.params.campaign_days)
-        return [(ev.CampaignLaunched, dict(team=self.team, campaign_id=self._next_id("cp"), segment=cmd.segment,
-                                           budget=budget, ends_t=ends))]
+        return [
+            (
+                ev.CampaignLaunched,
+                dict(
+                    team=self.team,
+                    campaign_id=self._next_id("cp"),
+                    segment=cmd.segment,
+                    budget=budget,
+                    ends_t=ends,
+                ),
+            )
+        ]
 
     def _quote_policy(self, cmd: c.SetQuotePolicy, now: float) -> list[EventSpec]:
         self._segment(cmd.segment)
@@ -341,9 +483,23 @@ class Desk:
         delay = _number("delay_hours", cmd.delay_hours, 0.01, 1000.0)
         product = self.params.product
         if cmd.enabled and product.list_price * (1 - seg.list_discount - discount) < product.unit_cost:
-            raise CommandRefused("invalid", f"a {discount:.0%} discount prices {cmd.segment} below the unit cost")
-        return [(ev.QuotePolicySet, dict(team=self.team, segment=cmd.segment, enabled=cmd.enabled, discount=discount,
-                                         terms_days=terms, delivery_days=delivery, delay_hours=delay))]
+            raise CommandRefused(
+                "invalid", f"a {discount:.0%} discount prices {cmd.segment} below the unit cost"
+            )
+        return [
+            (
+                ev.QuotePolicySet,
+                dict(
+                    team=self.team,
+                    segment=cmd.segment,
+                    enabled=cmd.enabled,
+                    discount=discount,
+                    terms_days=terms,
+                    delivery_days=delivery,
+                    delay_hours=delay,
+                ),
+            )
+        ]
 
     def _reminder_policy(self, cmd: c.SetReminderPolicy, now: float) -> list[EventSpec]:
         days = _number("days_after_due", cmd.days_after_due, 0.0, 365.0)

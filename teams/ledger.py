@@ -49,20 +49,38 @@ class Ledger:
         self.orders_by_customer: dict[str, list[str]] = {}
         self.campaigns = 0
         self._folds: dict[type[ev.Event], Callable[[Any], None]] = {
-            ev.InquiryReceived: self._inquiry, ev.QuoteSent: self._quote, ev.ApprovalRequested: self._approval,
-            ev.ApprovalDecided: self._approval_decided, ev.FollowUpMade: self._follow_up,
-            ev.InquiryDeclined: self._closed, ev.InquiryExpired: self._closed, ev.InquiryLost: self._closed,
-            ev.OrderWon: self._won, ev.OrderDelivered: self._delivered, ev.DeliveryHeld: self._held,
+            ev.InquiryReceived: self._inquiry,
+            ev.QuoteSent: self._quote,
+            ev.ApprovalRequested: self._approval,
+            ev.ApprovalDecided: self._approval_decided,
+            ev.FollowUpMade: self._follow_up,
+            ev.InquiryDeclined: self._closed,
+            ev.InquiryExpired: self._closed,
+            ev.InquiryLost: self._closed,
+            ev.OrderWon: self._won,
+            ev.OrderDelivered: self._delivered,
+            ev.DeliveryHeld: self._held,
             ev.OrderVoided: self._voided,
-            ev.InvoiceIssued: self._invoice, ev.ReminderSent: self._reminder, ev.PaymentReceived: self._payment,
-            ev.CreditNoteIssued: self._credit_note, ev.RefundPaid: self._refund,
-            ev.InvoiceHandedOver: self._handed_over, ev.InvoiceWrittenOff: self._written_off,
-            ev.ComplaintOpened: self._complaint, ev.ComplaintResolved: self._resolved,
-            ev.ComplaintSlaMissed: self._sla_missed, ev.ComplaintEscalated: self._escalated,
-            ev.SurveyAnswered: self._survey, ev.CreditChecked: self._credit_checked,
-            ev.CreditLimitSet: self._credit_limit, ev.AccountCared: self._cared, ev.NoteAdded: self._note,
-            ev.CustomerChurned: self._churned, ev.CampaignLaunched: self._campaign,
-            ev.QuotePolicySet: self._quote_policy, ev.ReminderPolicySet: self._reminder_policy,
+            ev.InvoiceIssued: self._invoice,
+            ev.ReminderSent: self._reminder,
+            ev.PaymentReceived: self._payment,
+            ev.CreditNoteIssued: self._credit_note,
+            ev.RefundPaid: self._refund,
+            ev.InvoiceHandedOver: self._handed_over,
+            ev.InvoiceWrittenOff: self._written_off,
+            ev.ComplaintOpened: self._complaint,
+            ev.ComplaintResolved: self._resolved,
+            ev.ComplaintSlaMissed: self._sla_missed,
+            ev.ComplaintEscalated: self._escalated,
+            ev.SurveyAnswered: self._survey,
+            ev.CreditChecked: self._credit_checked,
+            ev.CreditLimitSet: self._credit_limit,
+            ev.AccountCared: self._cared,
+            ev.NoteAdded: self._note,
+            ev.CustomerChurned: self._churned,
+            ev.CampaignLaunched: self._campaign,
+            ev.QuotePolicySet: self._quote_policy,
+            ev.ReminderPolicySet: self._reminder_policy,
             ev.ApologyPolicySet: self._apology_policy,
         }
 
@@ -124,8 +142,17 @@ class Ledger:
 
     def _inquiry(self, e: ev.InquiryReceived) -> None:
         self.inquiries[e.inquiry_id] = InquiryRecord(
-            e.inquiry_id, e.customer_id, e.segment, e.quantity, e.list_price, e.list_discount,
-            e.requested_terms, e.wanted_delivery, e.t, e.expires_t, e.repeat,
+            e.inquiry_id,
+            e.customer_id,
+            e.segment,
+            e.quantity,
+            e.list_price,
+            e.list_discount,
+            e.requested_terms,
+            e.wanted_delivery,
+            e.t,
+            e.expires_t,
+            e.repeat,
         )
         self._customer(e.customer_id, e.segment, e.t).inquiries += 1
 
@@ -139,8 +166,15 @@ class Ledger:
 
     def _approval(self, e: ev.ApprovalRequested) -> None:
         self.approvals[e.approval_id] = ApprovalRecord(
-            e.approval_id, e.inquiry_id, e.discount, e.unit_price, e.terms_days, e.delivery_days,
-            e.installments, e.role, e.t,
+            e.approval_id,
+            e.inquiry_id,
+            e.discount,
+            e.unit_price,
+            e.terms_days,
+            e.delivery_days,
+            e.installments,
+            e.role,
+            e.t,
         )
         self.inquiries[e.inquiry_id].pending_approval = e.approval_id
 
@@ -166,8 +200,15 @@ class Ledger:
         inq.status = "won"
         self._commit(e.order_id, self.goods_cost(e.quantity))
         self.orders[e.order_id] = OrderRecord(
-            e.order_id, e.inquiry_id, e.customer_id, e.segment, e.quantity, e.unit_price, e.terms_days,
-            e.delivery_due_t, e.t,
+            e.order_id,
+            e.inquiry_id,
+            e.customer_id,
+            e.segment,
+            e.quantity,
+            e.unit_price,
+            e.terms_days,
+            e.delivery_due_t,
+            e.t,
         )
         self.orders_by_customer.setdefault(e.customer_id, []).append(e.order_id)
         self.customers[e.customer_id].orders += 1

@@ -16,7 +16,15 @@ from teams import commands as c
 ROLES = ("manager", "sales", "service", "finance")
 AUTOMATION_ROLE = "policy"
 
-_SALES = {c.SendQuote, c.ReviseQuote, c.DeclineInquiry, c.FollowUp, c.CheckCredit, c.LaunchCampaign, c.CareForAccount}
+_SALES = {
+    c.SendQuote,
+    c.ReviseQuote,
+    c.DeclineInquiry,
+    c.FollowUp,
+    c.CheckCredit,
+    c.LaunchCampaign,
+    c.CareForAccount,
+}
 _SERVICE = {c.ResolveComplaint, c.RequestSurvey, c.CareForAccount}
 _FINANCE = {c.SendReminder, c.HandOverToCollection, c.WriteOff, c.CheckCredit, c.SetCreditLimit}
 _EVERYONE = {c.AddNote}

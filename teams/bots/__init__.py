@@ -28,5 +28,16 @@ def make_bot(name: str, team: str, params: MarketParameters) -> Bot:
     return cls(team, params)
 
 
-__all__ = ["BOTS", "REFERENCE_LEAGUE", "BalancedBot", "Bot", "DumperBot", "EagerBot", "LavishBot", "LaxBot", "PassiveBot",
-           "Reaction", "make_bot"]
+__all__ = [
+    "BOTS",
+    "REFERENCE_LEAGUE",
+    "BalancedBot",
+    "Bot",
+    "DumperBot",
+    "EagerBot",
+    "LavishBot",
+    "LaxBot",
+    "PassiveBot",
+    "Reaction",
+    "make_bot",
+]

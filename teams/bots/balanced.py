@@ -10,6 +10,10 @@ accounts. The other reference bots each change one of these habits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
+
 from market import events as ev
 from market.parameters import MarketParameters
 from teams import commands as c
@@ -25,7 +29,9 @@ class BalancedBot(Bot):
     name = "balanced"
     description = "a sensible policy: fair prices, fast replies, reminders, adequate remedies"
 
-    discounts = {"key_accounts": 0.02, "smb": 0.06, "price_shoppers": 0.14}
+    discounts: ClassVar[Mapping[str, float]] = MappingProxyType(
+        {"key_accounts": 0.02, "smb": 0.06, "price_shoppers": 0.14}
+    )
     default_discount = 0.06
     checks_credit = True
     sends_reminders = True
@@ -62,8 +68,14 @@ class BalancedBot(Bot):
             return self._collect(event.invoice_id, ledger, first=False)
         if isinstance(event, ev.ComplaintOpened):
             remedy, percent = self.remedy(event)
-            return [(SERVICE_DELAY, c.ResolveComplaint(team=self.team, complaint_id=event.complaint_id,
-                                                       remedy=remedy, credit_percent=percent))]
+            return [
+                (
+                    SERVICE_DELAY,
+                    c.ResolveComplaint(
+                        team=self.team, complaint_id=event.complaint_id, remedy=remedy, credit_percent=percent
+                    ),
+                )
+            ]
         if isinstance(event, ev.OrderDelivered) and self.cares_for_accounts:
             return self._care(event.customer_id, ledger, event.t)
         return []
@@ -90,7 +102,9 @@ class BalancedBot(Bot):
         largest = 1.0 - inquiry.list_discount - product.unit_cost / inquiry.list_price
         discount = max(0.0, min(self.discount(inquiry), largest))
         return c.SendQuote(
-            team=self.team, inquiry_id=inquiry.inquiry_id, discount=round(discount, 4),
+            team=self.team,
+            inquiry_id=inquiry.inquiry_id,
+            discount=round(discount, 4),
             terms_days=self.terms(inquiry, ledger),
             delivery_days=min(max(self.params.product.lead_time_days, 1.0), inquiry.wanted_delivery),
         )

@@ -22,19 +22,44 @@ def test_simulate_prints_a_standings_table(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("classroom · shared · 6 teams · 2 rounds · seed 7")
-    assert lines[1].split() == ["rank", "team", "bot", "composite", "conversion", "satisfaction", "receivables",
-                                "profit"]
+    assert lines[1].split() == [
+        "rank",
+        "team",
+        "bot",
+        "composite",
+        "conversion",
+        "satisfaction",
+        "receivables",
+        "profit",
+    ]
     ranks = [line.split()[0] for line in lines[3:9]]
     assert ranks == ["1", "2", "3", "4", "5", "6"]
     assert "digest" in lines[-1]
     assert err == ""  # no progress bar when stderr is not a terminal
 
 
-def test_simulate_json_is_complete_and_free_of_wall_clock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_simulate_json_is_complete_and_free_of_wall_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = [tmp_path / "a.json", tmp_path / "b.json"]
     for f in files:
-        assert run(capsys, "simulate", "--teams", "4", "--rounds", "2", "--seed", "3", "--mode", "mirrored",
-                   "--json", str(f))[0] == 0
+        assert (
+            run(
+                capsys,
+                "simulate",
+                "--teams",
+                "4",
+                "--rounds",
+                "2",
+                "--seed",
+                "3",
+                "--mode",
+                "mirrored",
+                "--json",
+                str(f),
+            )[0]
+            == 0
+        )
     assert files[0].read_bytes() == files[1].read_bytes()
     data = json.loads(files[0].read_text())
     assert data["seed"] == 3 and data["rounds"] == 2 and len(data["digest"]) == 64
@@ -46,10 +71,17 @@ def test_simulate_json_is_complete_and_free_of_wall_clock(tmp_path: Path, capsys
     assert {t["team"] for t in data["per_round"][0]["teams"]} == {s["team"] for s in data["standings"]}
 
 
-def test_events_csv_has_a_header_and_one_row_per_event(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_events_csv_has_a_header_and_one_row_per_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "events.csv"
     report = tmp_path / "r.json"
-    assert run(capsys, "simulate", "--teams", "3", "--rounds", "1", "--events", str(path), "--json", str(report))[0] == 0
+    assert (
+        run(
+            capsys, "simulate", "--teams", "3", "--rounds", "1", "--events", str(path), "--json", str(report)
+        )[0]
+        == 0
+    )
     with path.open() as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["seq", "t", "kind", "team", "data"]
@@ -94,7 +126,9 @@ def test_bad_input_exits_2_with_one_readable_line(
     assert message in err
 
 
-@pytest.mark.parametrize("argv", [["simulate", "--teams", "0"], ["simulate", "--rounds", "x"], ["simulate", "--bogus"]])
+@pytest.mark.parametrize(
+    "argv", [["simulate", "--teams", "0"], ["simulate", "--rounds", "x"], ["simulate", "--bogus"]]
+)
 def test_bad_flags_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(argv)
@@ -103,10 +137,26 @@ def test_bad_flags_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -
     assert err.count("\n") == 1 and "error:" in err
 
 
-def test_sweep_reports_the_reference_team_per_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sweep_reports_the_reference_team_per_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = tmp_path / "sweep.json"
-    code, out, _ = run(capsys, "sweep", "--set", "shortlist_size=2,3", "--seeds", "2", "--teams", "4",
-                       "--rounds", "2", "--jobs", "2", "--json", str(report))
+    code, out, _ = run(
+        capsys,
+        "sweep",
+        "--set",
+        "shortlist_size=2,3",
+        "--seeds",
+        "2",
+        "--teams",
+        "4",
+        "--rounds",
+        "2",
+        "--jobs",
+        "2",
+        "--json",
+        str(report),
+    )
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("shortlist_size · classroom · reference balanced")
@@ -116,8 +166,25 @@ def test_sweep_reports_the_reference_team_per_value(tmp_path: Path, capsys: pyte
     assert set(data["results"][0]) >= {"rank", "composite", "conversion", "satisfaction", "receivables"}
     # the same sweep in one process gives the same numbers: batch results do not depend on workers
     again = tmp_path / "again.json"
-    assert run(capsys, "sweep", "--set", "shortlist_size=2,3", "--seeds", "2", "--teams", "4", "--rounds", "2",
-               "--jobs", "1", "--json", str(again))[0] == 0
+    assert (
+        run(
+            capsys,
+            "sweep",
+            "--set",
+            "shortlist_size=2,3",
+            "--seeds",
+            "2",
+            "--teams",
+            "4",
+            "--rounds",
+            "2",
+            "--jobs",
+            "1",
+            "--json",
+            str(again),
+        )[0]
+        == 0
+    )
     assert json.loads(again.read_text()) == data
 
 

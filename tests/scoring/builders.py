@@ -115,7 +115,9 @@ class Log:
 
     def voided(self, team: str, inquiry: str, customer: str = "c1", t: float = 0.0) -> Event:
         """The customer cancels the order won on ``inquiry`` (see ``won``)."""
-        return self.add(OrderVoided, t, team=team, order_id=f"o-{inquiry}", customer_id=customer, late_days=5.0)
+        return self.add(
+            OrderVoided, t, team=team, order_id=f"o-{inquiry}", customer_id=customer, late_days=5.0
+        )
 
     def lost(
         self, team: str, inquiry: str, customer: str = "c1", t: float = 0.0, reason: str = "price"

@@ -75,7 +75,10 @@ def competitions(draw: st.DrawFn, exact: bool = True, max_steps: int = 60) -> li
     for team in teams:
         log.join(team, 0.0, draw(_money(exact, 0, 1000)))
     world = _World(
-        log, teams, open_inquiries={t: [] for t in teams}, complaints={t: [] for t in teams},
+        log,
+        teams,
+        open_inquiries={t: [] for t in teams},
+        complaints={t: [] for t in teams},
         orders={t: [] for t in teams},
     )
     steps = draw(st.integers(0, max_steps))

@@ -20,7 +20,6 @@ from scoring import (
 )
 from tests.scoring.builders import Log
 
-
 THREE_METRICS = Weights(conversion=35, satisfaction=35, receivables=30, profit=0, rubric=0)
 """DESIGN §6's weights without profit: keeps the arithmetic of these tests readable."""
 
@@ -75,7 +74,9 @@ def test_team_without_a_value_others_have_gets_zero() -> None:
 
 
 def test_weights_change_the_composite() -> None:
-    s = by_team(board(two_teams(), weights=Weights(conversion=1, satisfaction=3, receivables=0, profit=0)).standings())
+    s = by_team(
+        board(two_teams(), weights=Weights(conversion=1, satisfaction=3, receivables=0, profit=0)).standings()
+    )
     assert s["A"].composite == pytest.approx((100 + 3 * 60) / 4)
     assert s["B"].composite == pytest.approx(3 * 60 / 4)
 

@@ -7,9 +7,9 @@ from functools import cache
 from market.overrides import apply_overrides
 from market.parameters import MarketParameters
 from market.presets import load_preset
+from scoring import Scoreboard
 from simulator.competition import Competition, TeamSpec
 from simulator.season import play_season
-from scoring import Scoreboard
 
 REFERENCE = ("balanced", "passive", "dumper", "lax", "lavish", "eager")
 

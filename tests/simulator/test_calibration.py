@@ -47,9 +47,12 @@ def test_classroom_metrics_have_values_for_every_active_team_by_round_3() -> Non
             competition, board = play_season(preset(mode=mode), seed, teams, rounds=3)
             asked = {e.inquiry_id: e.requested_terms for e in competition.log if e.kind == "inquiry_received"}
             early_sellers = {
-                e.team for e in competition.log
-                if e.kind == "order_won" and e.t < competition.calendar.round_start(2)
-                and e.segment != "key_accounts" and e.terms_days <= asked[e.inquiry_id]
+                e.team
+                for e in competition.log
+                if e.kind == "order_won"
+                and e.t < competition.calendar.round_start(2)
+                and e.segment != "key_accounts"
+                and e.terms_days <= asked[e.inquiry_id]
             }
             for team, m in board.metrics(competition.end_t).items():
                 assert m.conversion is not None, (mode, seed, team)
@@ -61,7 +64,9 @@ def test_classroom_metrics_have_values_for_every_active_team_by_round_3() -> Non
 
 def test_classroom_keeps_a_team_of_four_busy_but_not_swamped() -> None:
     """About one new inquiry per team every 30–60 real seconds at 1 business hour = 15 s."""
-    competition, _ = play_season(preset(), 1, [TeamSpec("A", "balanced"), TeamSpec("B", "balanced")], rounds=4)
+    competition, _ = play_season(
+        preset(), 1, [TeamSpec("A", "balanced"), TeamSpec("B", "balanced")], rounds=4
+    )
     new = [e for e in competition.log if e.kind == "inquiry_received" and not e.repeat]
     per_team_per_hour = len(new) / 2 / competition.end_t
     real_seconds_between = 15.0 / per_team_per_hour

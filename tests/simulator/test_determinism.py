@@ -15,9 +15,9 @@ from simulator.command_log import logged_from_json, logged_to_json
 from simulator.competition import Competition, TeamSpec
 from simulator.errors import SimulatorError
 from simulator.replay import replay
-from teams.bots import REFERENCE_LEAGUE
 from simulator.season import league, play_season, season_result
 from teams import commands as c
+from teams.bots import REFERENCE_LEAGUE
 from tests.simulator.seasons import preset, reference_teams
 
 
@@ -117,7 +117,11 @@ def test_the_digest_does_not_depend_on_the_process() -> None:
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
         out = subprocess.run(
             [sys.executable, "-m", "server.cli", "simulate", "--teams", "4", "--rounds", "2", "--seed", "5"],
-            capture_output=True, text=True, check=True, env=env, cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=root,
         ).stdout
         digests.add(out.splitlines()[-1].split()[-1])
     in_process, _ = play_season(preset(), 5, league(4, list(REFERENCE_LEAGUE)), rounds=2)

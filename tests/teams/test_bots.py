@@ -18,7 +18,7 @@ from market import events as ev
 from market.overrides import apply_overrides, parse_override
 from market.presets import load_preset
 from simulator.competition import Competition, TeamSpec
-from teams.bots import BalancedBot, BOTS, make_bot
+from teams.bots import BOTS, BalancedBot, make_bot
 from teams.errors import TeamError
 
 UNIT_COST = 76.0

@@ -501,7 +501,9 @@ def test_spending_beyond_cash_is_refused() -> None:
     refused(comp, c.LaunchCampaign(team=RED, segment="smb", budget=0.0), "invalid", "budget")
     start = books.cash
     (launched,) = accepted(
-        comp, c.LaunchCampaign(team=RED, role="sales", segment="smb", budget=start - 1_000.0), ev.CampaignLaunched
+        comp,
+        c.LaunchCampaign(team=RED, role="sales", segment="smb", budget=start - 1_000.0),
+        ev.CampaignLaunched,
     )
     assert isinstance(launched, ev.CampaignLaunched)
     assert launched.ends_t == pytest.approx(comp.now + 5 * 8)
