@@ -30,7 +30,8 @@ from simulator.instructor import ApplyShock, shock_events
 from teams import commands as c
 from teams.automation import automated_commands
 from teams.bots import Bot, make_bot
-from teams.desk import Desk, EventSpec
+from teams.commands import EventSpec
+from teams.desk import Desk
 from teams.errors import CommandRefused, TeamError
 from teams.rules import DeskRules
 

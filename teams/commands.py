@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+from market.events import Event
+
+EventSpec = tuple[type[Event], dict[str, Any]]
+"""An event a command stands for, before the competition gives it a seq and a time."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Command:

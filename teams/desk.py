@@ -16,16 +16,21 @@ from market import events as ev
 from market.market import Market
 from market.remedies import REMEDIES, remedy_adequate
 from teams import commands as c
+from teams.commands import EventSpec
 from teams.errors import CommandRefused
 from teams.ledger import Ledger
 from teams.records import ComplaintRecord, InquiryRecord, InvoiceRecord
+from teams.remedy_plan import plan_remedy
 from teams.rules import DeskRules, roles_allowed
-
-EventSpec = tuple[type[ev.Event], dict[str, Any]]
 
 
 def _money(x: float) -> str:
     return f"{x:,.2f}"
+
+
+def _actor(command: c.Command) -> str:
+    """Who acted, as the event records it: the member's name, else the role."""
+    return command.member or command.role
 
 
 def _number(name: str, value: Any, low: float, high: float) -> float:
@@ -277,7 +282,6 @@ class Desk:
         inv = self._invoice(cmd.invoice_id)
         gap = self.params.calendar.hours(self.params.service.reminder_gap_days)
         repeated = bool(inv.reminders) and now - inv.reminders[-1] < gap
-        by = "policy" if cmd.role == "policy" else cmd.member or cmd.role
         return [
             (
                 ev.ReminderSent,
@@ -287,7 +291,7 @@ class Desk:
                     customer_id=inv.customer_id,
                     early=now < inv.due_t,
                     repeated=repeated,
-                    by=by,
+                    by=_actor(cmd),
                 ),
             )
         ]
@@ -354,33 +358,6 @@ class Desk:
             raise CommandRefused("conflict", f"complaint {complaint_id} is already {rec.status}")
         return rec
 
-    def _give_back(self, order_id: str, amount: float) -> tuple[list[EventSpec], float]:
-        """Credit notes on the order's open invoices first, then refunds of what was paid."""
-        specs: list[EventSpec] = []
-        order = self.ledger.orders.get(order_id)
-        invoices = [self.ledger.invoices[i] for i in order.invoice_ids] if order else []
-        left = round(amount, 2)
-        for inv in invoices:
-            take = round(min(left, inv.outstanding), 2) if inv.open else 0.0
-            if take > 0:
-                specs.append(
-                    (
-                        ev.CreditNoteIssued,
-                        dict(
-                            team=self.team, invoice_id=inv.invoice_id, amount=take, reason="complaint remedy"
-                        ),
-                    )
-                )
-                left = round(left - take, 2)
-        cash = 0.0
-        for inv in invoices:
-            take = round(min(left, inv.paid), 2)
-            if take > 0:
-                specs.append((ev.RefundPaid, dict(team=self.team, invoice_id=inv.invoice_id, amount=take)))
-                left = round(left - take, 2)
-                cash += take
-        return specs, cash
-
     def _resolve(self, cmd: c.ResolveComplaint, now: float) -> list[EventSpec]:
         rec = self._open_complaint(cmd.complaint_id)
         if cmd.remedy not in REMEDIES:
@@ -392,22 +369,9 @@ class Desk:
         )
         if cmd.remedy == "credit_note" and percent <= 0:
             raise CommandRefused("invalid", "a credit note needs a credit_percent above 0")
-        order = self.ledger.orders.get(rec.order_id)
-        value = order.value if order else 0.0
-        specs: list[EventSpec] = []
-        cash, cost = 0.0, 0.0
-        if cmd.remedy == "credit_note":
-            specs, cash = self._give_back(rec.order_id, value * percent / 100.0)
-        elif cmd.remedy == "refund":
-            invoiced = sum(
-                self.ledger.invoices[i].amount - self.ledger.invoices[i].credited
-                for i in (order.invoice_ids if order else ())
-            )
-            specs, cash = self._give_back(rec.order_id, invoiced)
-        elif cmd.remedy == "replacement":
-            cost = round((order.quantity if order else 0) * self.params.product.unit_cost, 2)
-        self._spend(f"a {cmd.remedy.replace('_', ' ')}", cash + cost)
-        by = "policy" if cmd.role == "policy" else cmd.member or cmd.role
+        plan = plan_remedy(self.ledger, rec.order_id, cmd.remedy, percent)
+        self._spend(f"a {cmd.remedy.replace('_', ' ')}", plan.cash_out)
+        specs = plan.events
         specs.append(
             (
                 ev.ComplaintResolved,
@@ -417,10 +381,10 @@ class Desk:
                     customer_id=rec.customer_id,
                     remedy=cmd.remedy,
                     credit_percent=percent,
-                    cost=cost,
+                    cost=plan.goods_cost,
                     within_sla=now <= rec.sla_due_t,
                     adequate=remedy_adequate(cmd.remedy, percent, rec.severity, rec.cause),
-                    by=by,
+                    by=_actor(cmd),
                 ),
             )
         )
