@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/salesfloor simulate --preset classroom --teams 8 --seed 7
+	$(VENV)/bin/salesfloor simulate --preset classroom --seed 7
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n auto -p no:cacheprovider

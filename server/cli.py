@@ -19,7 +19,7 @@ from market.errors import MarketError
 from market.overrides import apply_overrides, parse_override, parse_value
 from market.parameters import MarketParameters, SegmentParameters, parameters_from_dict
 from market.presets import load_preset, preset_data, preset_names
-from scoring import ScoringError
+from scoring import METRICS, ScoringError, Weights
 from server.console import ProgressBar, fmt, table
 from simulator.batch import SeasonJob, run_batch
 from simulator.command_log import logged_from_json
@@ -47,6 +47,24 @@ def _bots(text: str) -> list[str]:
     return names
 
 
+def _weights(text: str | None) -> Weights | None:
+    """``conversion=30,satisfaction=30,...`` as Weights; metrics not named keep their default."""
+    if not text:
+        return None
+    values: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        if not sep or name.strip() not in METRICS:
+            raise CliError(
+                f"--weights takes METRIC=NUMBER pairs, metrics: {', '.join(METRICS)}; got {part!r}"
+            )
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            raise CliError(f"--weights: {value!r} is not a number") from None
+    return Weights(**values)
+
+
 def _parameters(args: argparse.Namespace) -> MarketParameters:
     params = load_preset(args.preset)
     overrides = [parse_override(text) for text in args.set or []]
@@ -70,7 +88,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     teams = league(args.teams, _bots(args.bots))
     bar = ProgressBar(f"{params.name} seed {args.seed}")
     competition, board = play_season(
-        params, args.seed, teams, rounds=args.rounds, progress=lambda f: bar.update(f)
+        params, args.seed, teams, rounds=args.rounds, weights=_weights(args.weights), progress=bar.update
     )
     bar.close()
     result = season_result(competition, board)
@@ -147,12 +165,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     for value in values:  # refuse a bad value before any work starts
         apply_overrides(base, [(key, value)])
     bots = _bots(args.bots)
+    weights = _weights(args.weights)
     teams = tuple(league(args.teams, bots))
     reference = next((t.name for t in teams if t.bot == args.reference), None)
     if reference is None:
         raise CliError(f"no team plays the reference bot {args.reference!r}; add it to --bots")
     jobs = [
-        SeasonJob(base, seed, teams, args.rounds, ((key, value),), label=str(value))
+        SeasonJob(base, seed, teams, args.rounds, ((key, value),), label=str(value), weights=weights)
         for value in values
         for seed in range(args.seed, args.seed + args.seeds)
     ]
@@ -268,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--bots", default=",".join(REFERENCE_LEAGUE), help="bots, assigned to teams in turn")
     sim.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter (repeatable)")
     sim.add_argument(
+        "--weights", metavar="METRIC=W,...", help="composite weights, e.g. profit=0,receivables=30"
+    )
+    sim.add_argument(
         "--json", metavar="FILE", help="write standings, per-round metrics, parameters, seed, digest"
     )
     sim.add_argument("--events", metavar="FILE.csv", help="write the event log as CSV")
@@ -291,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--mode", choices=("shared", "mirrored"))
     sw.add_argument("--bots", default=",".join(REFERENCE_LEAGUE))
     sw.add_argument("--reference", default="balanced", help="the bot whose team is reported")
+    sw.add_argument("--weights", metavar="METRIC=W,...", help="composite weights, e.g. profit=0")
     sw.add_argument(
         "--jobs", type=_positive_int(1, 64), default=None, help="worker processes (default: cores)"
     )

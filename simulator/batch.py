@@ -15,7 +15,7 @@ from typing import Any
 
 from market.overrides import apply_overrides
 from market.parameters import MarketParameters
-from scoring import Standing
+from scoring import Standing, Weights
 from simulator.competition import TeamSpec
 from simulator.season import play_season
 
@@ -28,6 +28,7 @@ class SeasonJob:
     rounds: int | None = None
     overrides: tuple[tuple[str, Any], ...] = ()
     label: str = ""
+    weights: Weights | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class SeasonSummary:
 def run_job(job: SeasonJob) -> SeasonSummary:
     """Play one job's season (in whatever process) and summarise it."""
     params = apply_overrides(job.params, job.overrides) if job.overrides else job.params
-    competition, board = play_season(params, job.seed, job.teams, rounds=job.rounds)
+    competition, board = play_season(params, job.seed, job.teams, rounds=job.rounds, weights=job.weights)
     return SeasonSummary(job, tuple(board.standings(competition.end_t)), competition.digest())
 
 

@@ -113,6 +113,8 @@ def test_a_replay_file_replays_to_the_same_digest(tmp_path: Path, capsys: pytest
         (["simulate", "--set", "nonsense"], "KEY=VALUE"),
         (["simulate", "--bots", "balanced,genius"], "unknown bot 'genius'"),
         (["replay", "/nonexistent/file.json"], "cannot read"),
+        (["simulate", "--weights", "bogus=1"], "--weights takes METRIC=NUMBER"),
+        (["simulate", "--weights", "profit=-1"], "weights.profit"),
         (["sweep", "--set", "shortlist_size=2,-1", "--seeds", "1"], "shortlist_size: -1 is out of range"),
     ],
 )

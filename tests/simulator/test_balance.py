@@ -7,10 +7,12 @@ both market modes, one team per reference bot.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 
 import pytest
 
+from scoring import Weights, score_events
 from tests.simulator.seasons import REFERENCE, season
 
 SEEDS = range(10)
@@ -57,3 +59,18 @@ def test_each_bad_habit_shows_where_it_should(mode: str) -> None:
     assert mean("lax", "overdue_share") > mean("balanced", "overdue_share") + 0.1
     assert mean("lax", "dso_days") > 1.3 * mean("balanced", "dso_days")
     assert mean("eager", "conversion") < mean("balanced", "conversion")
+
+
+def test_without_profit_in_the_composite_dumping_would_win() -> None:
+    """Why the default weights count profit (docs/scoring.md): with DESIGN's 35/35/30/0 the
+    dumper, which converts far more inquiries at no margin, beats the sensible team."""
+    design = Weights(conversion=35, satisfaction=35, receivables=30, profit=0, rubric=0)
+    totals = {"balanced": 0.0, "dumper": 0.0}
+    for seed in SEEDS:
+        competition, board = season(seed, "shared")
+        rescored = score_events(competition.log, dataclasses.replace(board.config, weights=design))
+        for standing in rescored.standings(competition.end_t):
+            if standing.team in totals:
+                totals[standing.team] += standing.composite
+    assert totals["dumper"] > totals["balanced"]
+

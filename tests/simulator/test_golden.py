@@ -1,0 +1,37 @@
+"""Golden seeded runs: the committed result of fixed seasons, compared exactly.
+
+Any change to the market, the desks, the bots or scoring that moves a single event shows up
+here. If the change is intended, regenerate the files and review the diff like code:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/simulator/test_golden.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from simulator.season import league, play_season, season_result
+from teams.bots import REFERENCE_LEAGUE
+from tests.simulator.seasons import preset
+
+GOLDEN = Path(__file__).with_name("golden")
+CASES = [("classroom", "shared", 7), ("classroom", "mirrored", 7), ("credit-crunch", "shared", 3)]
+
+
+@pytest.mark.parametrize(("name", "mode", "seed"), CASES)
+def test_golden_season(name: str, mode: str, seed: int) -> None:
+    competition, board = play_season(
+        preset(name, mode=mode), seed, league(6, list(REFERENCE_LEAGUE)), rounds=3
+    )
+    result = season_result(competition, board).to_json()
+    result.pop("parameters")  # covered by the preset files themselves
+    text = json.dumps(result, indent=1, sort_keys=True) + "\n"
+    path = GOLDEN / f"{name}-{mode}-seed{seed}.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert path.exists(), f"missing {path.name}: run with UPDATE_GOLDEN=1 once"
+    assert text == path.read_text()
