@@ -73,4 +73,3 @@ def test_without_profit_in_the_composite_dumping_would_win() -> None:
             if standing.team in totals:
                 totals[standing.team] += standing.composite
     assert totals["dumper"] > totals["balanced"]
-
