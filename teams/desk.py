@@ -126,6 +126,10 @@ class Desk:
                 f"{what} costs {_money(cost)} but the team has only {_money(cash)} in cash",
             )
 
+    def _event(self, kind: type[ev.Event], **fields: Any) -> EventSpec:
+        """An event of this team that a command stands for."""
+        return (kind, {"team": self.team, **fields})
+
     def _next_id(self, prefix: str) -> str:
         self._serial += 1
         return f"{self.team}-{prefix}{self._serial}"
@@ -190,27 +194,18 @@ class Desk:
             installments=installments,
         )
         if route == "approval":
-            return [
-                (
-                    ev.ApprovalRequested,
-                    dict(team=self.team, approval_id=self._next_id("ap"), role=cmd.role, **terms_fields),
-                )
-            ]
-        return [
-            (ev.QuoteSent, dict(team=self.team, revision=inq.revision + 1, role=cmd.role, **terms_fields))
-        ]
+            approval_id = self._next_id("ap")
+            return [self._event(ev.ApprovalRequested, approval_id=approval_id, role=cmd.role, **terms_fields)]
+        return [self._event(ev.QuoteSent, revision=inq.revision + 1, role=cmd.role, **terms_fields)]
 
     def _decline(self, cmd: c.DeclineInquiry, now: float) -> list[EventSpec]:
         inq = self._open_inquiry(cmd.inquiry_id)
         return [
-            (
+            self._event(
                 ev.InquiryDeclined,
-                dict(
-                    team=self.team,
-                    inquiry_id=inq.inquiry_id,
-                    customer_id=inq.customer_id,
-                    reason=cmd.reason[:200],
-                ),
+                inquiry_id=inq.inquiry_id,
+                customer_id=inq.customer_id,
+                reason=cmd.reason[:200],
             )
         ]
 
@@ -222,7 +217,7 @@ class Desk:
             raise CommandRefused(
                 "conflict", f"{inq.inquiry_id} was already followed up; a second call only annoys"
             )
-        return [(ev.FollowUpMade, dict(team=self.team, inquiry_id=inq.inquiry_id))]
+        return [self._event(ev.FollowUpMade, inquiry_id=inq.inquiry_id)]
 
     def _pending_approval(self, approval_id: str) -> tuple[Any, InquiryRecord]:
         rec = self.ledger.approvals.get(approval_id)
@@ -235,44 +230,35 @@ class Desk:
     def _approve(self, cmd: c.ApproveDiscount, now: float) -> list[EventSpec]:
         rec, inq = self._pending_approval(cmd.approval_id)
         return [
-            (
+            self._event(
                 ev.ApprovalDecided,
-                dict(
-                    team=self.team,
-                    approval_id=rec.approval_id,
-                    inquiry_id=inq.inquiry_id,
-                    approved=True,
-                    reason="",
-                ),
+                approval_id=rec.approval_id,
+                inquiry_id=inq.inquiry_id,
+                approved=True,
+                reason="",
             ),
-            (
+            self._event(
                 ev.QuoteSent,
-                dict(
-                    team=self.team,
-                    inquiry_id=inq.inquiry_id,
-                    unit_price=rec.unit_price,
-                    discount=rec.discount,
-                    terms_days=rec.terms_days,
-                    delivery_days=rec.delivery_days,
-                    installments=rec.installments,
-                    revision=inq.revision + 1,
-                    role=rec.requested_by,
-                ),
+                inquiry_id=inq.inquiry_id,
+                unit_price=rec.unit_price,
+                discount=rec.discount,
+                terms_days=rec.terms_days,
+                delivery_days=rec.delivery_days,
+                installments=rec.installments,
+                revision=inq.revision + 1,
+                role=rec.requested_by,
             ),
         ]
 
     def _reject(self, cmd: c.RejectDiscount, now: float) -> list[EventSpec]:
         rec, inq = self._pending_approval(cmd.approval_id)
         return [
-            (
+            self._event(
                 ev.ApprovalDecided,
-                dict(
-                    team=self.team,
-                    approval_id=rec.approval_id,
-                    inquiry_id=inq.inquiry_id,
-                    approved=False,
-                    reason=cmd.reason[:200],
-                ),
+                approval_id=rec.approval_id,
+                inquiry_id=inq.inquiry_id,
+                approved=False,
+                reason=cmd.reason[:200],
             )
         ]
 
@@ -283,16 +269,13 @@ class Desk:
         gap = self.params.calendar.hours(self.params.service.reminder_gap_days)
         repeated = bool(inv.reminders) and now - inv.reminders[-1] < gap
         return [
-            (
+            self._event(
                 ev.ReminderSent,
-                dict(
-                    team=self.team,
-                    invoice_id=inv.invoice_id,
-                    customer_id=inv.customer_id,
-                    early=now < inv.due_t,
-                    repeated=repeated,
-                    by=_actor(cmd),
-                ),
+                invoice_id=inv.invoice_id,
+                customer_id=inv.customer_id,
+                early=now < inv.due_t,
+                repeated=repeated,
+                by=_actor(cmd),
             )
         ]
 
@@ -310,43 +293,37 @@ class Desk:
     def _hand_over(self, cmd: c.HandOverToCollection, now: float) -> list[EventSpec]:
         inv = self._overdue(cmd.invoice_id, now, "handed over")
         return [
-            (
+            self._event(
                 ev.InvoiceHandedOver,
-                dict(
-                    team=self.team,
-                    invoice_id=inv.invoice_id,
-                    customer_id=inv.customer_id,
-                    outstanding=inv.outstanding,
-                ),
+                invoice_id=inv.invoice_id,
+                customer_id=inv.customer_id,
+                outstanding=inv.outstanding,
             )
         ]
 
     def _write_off(self, cmd: c.WriteOff, now: float) -> list[EventSpec]:
         inv = self._overdue(cmd.invoice_id, now, "written off")
         return [
-            (
+            self._event(
                 ev.InvoiceWrittenOff,
-                dict(
-                    team=self.team,
-                    invoice_id=inv.invoice_id,
-                    customer_id=inv.customer_id,
-                    amount=inv.outstanding,
-                    by="team",
-                ),
+                invoice_id=inv.invoice_id,
+                customer_id=inv.customer_id,
+                amount=inv.outstanding,
+                by="team",
             )
         ]
 
     def _credit_limit(self, cmd: c.SetCreditLimit, now: float) -> list[EventSpec]:
         self._customer_known(cmd.customer_id)
         limit = _number("limit", cmd.limit, 0.0, 1e12)
-        return [(ev.CreditLimitSet, dict(team=self.team, customer_id=cmd.customer_id, limit=limit))]
+        return [self._event(ev.CreditLimitSet, customer_id=cmd.customer_id, limit=limit)]
 
     def _check_credit(self, cmd: c.CheckCredit, now: float) -> list[EventSpec]:
         self._customer_known(cmd.customer_id)
         cost = self.params.service.credit_check_cost
         self._spend("a credit check", cost)
         grade = self.market.credit_grade(cmd.customer_id)
-        return [(ev.CreditChecked, dict(team=self.team, customer_id=cmd.customer_id, grade=grade, cost=cost))]
+        return [self._event(ev.CreditChecked, customer_id=cmd.customer_id, grade=grade, cost=cost)]
 
     # --- service ---------------------------------------------------------------------------------------
 
@@ -373,19 +350,16 @@ class Desk:
         self._spend(f"a {cmd.remedy.replace('_', ' ')}", plan.cash_out)
         specs = plan.events
         specs.append(
-            (
+            self._event(
                 ev.ComplaintResolved,
-                dict(
-                    team=self.team,
-                    complaint_id=rec.complaint_id,
-                    customer_id=rec.customer_id,
-                    remedy=cmd.remedy,
-                    credit_percent=percent,
-                    cost=plan.goods_cost,
-                    within_sla=now <= rec.sla_due_t,
-                    adequate=remedy_adequate(cmd.remedy, percent, rec.severity, rec.cause),
-                    by=_actor(cmd),
-                ),
+                complaint_id=rec.complaint_id,
+                customer_id=rec.customer_id,
+                remedy=cmd.remedy,
+                credit_percent=percent,
+                cost=plan.goods_cost,
+                within_sla=now <= rec.sla_due_t,
+                adequate=remedy_adequate(cmd.remedy, percent, rec.severity, rec.cause),
+                by=_actor(cmd),
             )
         )
         return specs
@@ -394,7 +368,7 @@ class Desk:
         self._customer_known(cmd.customer_id)
         cost = self.params.service.survey_cost
         self._spend("a survey", cost)
-        return [(ev.SurveyRequested, dict(team=self.team, customer_id=cmd.customer_id, cost=cost))]
+        return [self._event(ev.SurveyRequested, customer_id=cmd.customer_id, cost=cost)]
 
     def _care(self, cmd: c.CareForAccount, now: float) -> list[EventSpec]:
         self._customer_known(cmd.customer_id)
@@ -404,14 +378,14 @@ class Desk:
             )
         cost = self.params.service.care_cost
         self._spend("account care", cost)
-        return [(ev.AccountCared, dict(team=self.team, customer_id=cmd.customer_id, cost=cost))]
+        return [self._event(ev.AccountCared, customer_id=cmd.customer_id, cost=cost)]
 
     def _note(self, cmd: c.AddNote, now: float) -> list[EventSpec]:
         self._customer_known(cmd.customer_id)
         text = cmd.text.strip()
         if not 1 <= len(text) <= 500:
             raise CommandRefused("invalid", "a note needs 1 to 500 characters of text")
-        return [(ev.NoteAdded, dict(team=self.team, customer_id=cmd.customer_id, text=text))]
+        return [self._event(ev.NoteAdded, customer_id=cmd.customer_id, text=text)]
 
     # --- marketing and policies --------------------------------------------------------------------------
 
@@ -426,15 +400,12 @@ class Desk:
         self._spend("this campaign", budget)
         ends = now + self.params.calendar.hours(self.params.campaign_days)
         return [
-            (
+            self._event(
                 ev.CampaignLaunched,
-                dict(
-                    team=self.team,
-                    campaign_id=self._next_id("cp"),
-                    segment=cmd.segment,
-                    budget=budget,
-                    ends_t=ends,
-                ),
+                campaign_id=self._next_id("cp"),
+                segment=cmd.segment,
+                budget=budget,
+                ends_t=ends,
             )
         ]
 
@@ -451,23 +422,20 @@ class Desk:
                 "invalid", f"a {discount:.0%} discount prices {cmd.segment} below the unit cost"
             )
         return [
-            (
+            self._event(
                 ev.QuotePolicySet,
-                dict(
-                    team=self.team,
-                    segment=cmd.segment,
-                    enabled=cmd.enabled,
-                    discount=discount,
-                    terms_days=terms,
-                    delivery_days=delivery,
-                    delay_hours=delay,
-                ),
+                segment=cmd.segment,
+                enabled=cmd.enabled,
+                discount=discount,
+                terms_days=terms,
+                delivery_days=delivery,
+                delay_hours=delay,
             )
         ]
 
     def _reminder_policy(self, cmd: c.SetReminderPolicy, now: float) -> list[EventSpec]:
         days = _number("days_after_due", cmd.days_after_due, 0.0, 365.0)
-        return [(ev.ReminderPolicySet, dict(team=self.team, enabled=cmd.enabled, days_after_due=days))]
+        return [self._event(ev.ReminderPolicySet, enabled=cmd.enabled, days_after_due=days)]
 
     def _apology_policy(self, cmd: c.SetApologyPolicy, now: float) -> list[EventSpec]:
-        return [(ev.ApologyPolicySet, dict(team=self.team, enabled=cmd.enabled))]
+        return [self._event(ev.ApologyPolicySet, enabled=cmd.enabled)]

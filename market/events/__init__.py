@@ -13,7 +13,7 @@ import json
 from dataclasses import fields
 from typing import Any
 
-from market.events.base import Event, TeamEvent
+from market.events.base import Event, Spending, TeamEvent
 from market.events.competition import RoundEnded, RoundStarted, ShockApplied, TeamJoined
 from market.events.marketing import (
     AccountCared,
@@ -174,6 +174,7 @@ __all__ = [
     "RoundStarted",
     "SatisfactionChanged",
     "ShockApplied",
+    "Spending",
     "SurveyAnswered",
     "SurveyRequested",
     "TeamEvent",

@@ -25,3 +25,14 @@ class TeamEvent(Event):
     """An event that belongs to one team."""
 
     team: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spending(TeamEvent):
+    """A team event that spends ``cost`` of the team's cash."""
+
+    cost: float
+
+    @property
+    def cash_delta(self) -> float:
+        return -self.cost

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from market.events.base import TeamEvent
+from market.events.base import Spending, TeamEvent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,14 +22,9 @@ class CampaignLaunched(TeamEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AccountCared(TeamEvent):
+class AccountCared(Spending):
     kind: ClassVar[str] = "account_cared"
     customer_id: str
-    cost: float
-
-    @property
-    def cash_delta(self) -> float:
-        return -self.cost
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from market.events.base import TeamEvent
+from market.events.base import Spending, TeamEvent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,15 +92,10 @@ class InvoiceWrittenOff(TeamEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CreditChecked(TeamEvent):
+class CreditChecked(Spending):
     kind: ClassVar[str] = "credit_checked"
     customer_id: str
     grade: str
-    cost: float
-
-    @property
-    def cash_delta(self) -> float:
-        return -self.cost
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from market.events.base import TeamEvent
+from market.events.base import Spending, TeamEvent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,7 +20,7 @@ class ComplaintOpened(TeamEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ComplaintResolved(TeamEvent):
+class ComplaintResolved(Spending):
     """A remedy was given. ``cost`` is the cash it took (a replacement's goods)."""
 
     kind: ClassVar[str] = "complaint_resolved"
@@ -28,14 +28,9 @@ class ComplaintResolved(TeamEvent):
     customer_id: str
     remedy: str
     credit_percent: float
-    cost: float
     within_sla: bool
     adequate: bool
     by: str
-
-    @property
-    def cash_delta(self) -> float:
-        return -self.cost
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,14 +59,9 @@ class SatisfactionChanged(TeamEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SurveyRequested(TeamEvent):
+class SurveyRequested(Spending):
     kind: ClassVar[str] = "survey_requested"
     customer_id: str
-    cost: float
-
-    @property
-    def cash_delta(self) -> float:
-        return -self.cost
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
