@@ -124,6 +124,18 @@ class Market:
     def hours(self, days: float) -> float:
         return self.calendar.hours(days)
 
+    def set_parameters(self, params: MarketParameters) -> None:
+        """Use ``params`` from now on (the competition's shape — mode, calendar — stays)."""
+        self.params = params
+        self.shortlist_size = min(params.shortlist_size, len(self.teams))
+        scale = len(self.teams) / self.shortlist_size
+        for level, seg in zip(self.demand, params.segments, strict=True):
+            level.base = params.inquiries_per_team_per_day * seg.share * scale
+            level.low, level.high = params.demand_bounds
+        by_id = {seg.id: seg for seg in params.segments}
+        for customer in self.customers.values():
+            customer.segment = by_id[customer.segment.id]
+
     # --- queries used by the desks --------------------------------------------------------
 
     def customer(self, customer_id: str) -> Customer:

@@ -9,21 +9,33 @@ from dataclasses import asdict
 from typing import Any
 
 from simulator.competition import AnyCommand, LoggedCommand
-from simulator.instructor import ApplyShock
+from simulator.instructor import Announce, ApplyShock, ChangeParameters
 from teams.commands import command_from_dict, command_to_dict
+
+INSTRUCTOR_COMMANDS = {cls.kind: cls for cls in (ApplyShock, ChangeParameters, Announce)}
 
 
 def command_to_json(command: AnyCommand) -> dict[str, Any]:
-    if isinstance(command, ApplyShock):
-        return {"kind": ApplyShock.kind, **asdict(command)}
+    if isinstance(command, ChangeParameters):
+        return {"kind": command.kind, "changes": [list(pair) for pair in command.changes]}
+    if isinstance(command, ApplyShock | Announce):
+        return {"kind": command.kind, **asdict(command)}
     return command_to_dict(command)
 
 
 def command_from_json(data: dict[str, Any]) -> AnyCommand:
-    if data.get("kind") == ApplyShock.kind:
-        values = {k: v for k, v in data.items() if k != "kind"}
-        return ApplyShock(**values)
-    return command_from_dict(data)
+    """A command from its JSON form; ValueError says what is wrong."""
+    kind = data.get("kind")
+    cls = INSTRUCTOR_COMMANDS.get(str(kind))
+    if cls is None:
+        return command_from_dict(data)
+    values = {k: v for k, v in data.items() if k != "kind"}
+    try:
+        if cls is ChangeParameters:
+            return ChangeParameters(changes=tuple((str(k), v) for k, v in values["changes"]))
+        return cls(**values)
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ValueError(f"{kind}: {exc}") from None
 
 
 def logged_to_json(entry: LoggedCommand) -> dict[str, Any]:

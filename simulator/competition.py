@@ -26,7 +26,16 @@ from market.market import Market
 from market.parameters import MarketParameters
 from simulator.errors import SimulatorError
 from simulator.event_log import EventLog
-from simulator.instructor import ApplyShock, shock_events
+from simulator.instructor import (
+    Announce,
+    ApplyShock,
+    ChangeParameters,
+    InstructorCommand,
+    announcement_events,
+    change_events,
+    changed_parameters,
+    shock_events,
+)
 from teams import commands as c
 from teams.automation import automated_commands
 from teams.bots import Bot, make_bot
@@ -36,7 +45,7 @@ from teams.errors import CommandRefused, TeamError
 from teams.rules import DeskRules
 
 TEAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$")
-AnyCommand = c.Command | ApplyShock
+AnyCommand = c.Command | InstructorCommand
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +245,12 @@ class Competition:
         try:
             if isinstance(command, ApplyShock):
                 specs = shock_events(command, self.params)
+            elif isinstance(command, Announce):
+                specs = announcement_events(command)
+            elif isinstance(command, ChangeParameters):
+                new_params = changed_parameters(command, self.params)
+                specs = change_events(command)
+                self._set_parameters(new_params)
             else:
                 desk = self.desks.get(command.team)
                 if desk is None:
@@ -246,6 +261,16 @@ class Competition:
         except CommandRefused as refusal:
             return Outcome(False, refusal.reason, refusal.code)
         return Outcome(True, events=self._emit_all(specs))
+
+    def _set_parameters(self, params: MarketParameters) -> None:
+        """Every part of the competition uses ``params`` from now on."""
+        self.params = params
+        for market in dict.fromkeys(self.markets.values()):
+            market.set_parameters(params)
+        for desk in self.desks.values():
+            desk.set_parameters(params)
+        for bot in self.bots.values():
+            bot.params = params
 
     def submit(self, command: AnyCommand, t: float | None = None, source: str = "human") -> Outcome:
         """Apply an outside command (a person, a remote bot, the instructor) at time ``t``.

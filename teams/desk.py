@@ -14,6 +14,7 @@ from typing import Any
 
 from market import events as ev
 from market.market import Market
+from market.parameters import MarketParameters
 from market.remedies import REMEDIES, remedy_adequate
 from teams import commands as c
 from teams.commands import EventSpec
@@ -74,6 +75,12 @@ class Desk:
             c.SetReminderPolicy: self._reminder_policy,
             c.SetApologyPolicy: self._apology_policy,
         }
+
+    def set_parameters(self, params: MarketParameters) -> None:
+        """Use ``params`` from now on (prices, costs and limits of later commands)."""
+        self.params = params
+        self.ledger.unit_cost = params.product.unit_cost
+        self.ledger.order_cost = params.product.order_cost
 
     def observe(self, event: ev.Event) -> None:
         self.ledger.observe(event)

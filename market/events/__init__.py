@@ -14,7 +14,14 @@ from dataclasses import fields
 from typing import Any
 
 from market.events.base import Event, Spending, TeamEvent
-from market.events.competition import RoundEnded, RoundStarted, ShockApplied, TeamJoined
+from market.events.competition import (
+    AnnouncementMade,
+    ParametersChanged,
+    RoundEnded,
+    RoundStarted,
+    ShockApplied,
+    TeamJoined,
+)
 from market.events.marketing import (
     AccountCared,
     ApologyPolicySet,
@@ -65,6 +72,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         TeamJoined,
         RoundStarted,
+        ParametersChanged,
+        AnnouncementMade,
         RoundEnded,
         ShockApplied,
         InquiryReceived,
@@ -137,6 +146,7 @@ def event_to_json(event: Event) -> str:
 __all__ = [
     "EVENT_TYPES",
     "AccountCared",
+    "AnnouncementMade",
     "ApologyPolicySet",
     "ApprovalDecided",
     "ApprovalRequested",
@@ -164,6 +174,7 @@ __all__ = [
     "OrderDelivered",
     "OrderVoided",
     "OrderWon",
+    "ParametersChanged",
     "PaymentReceived",
     "QuotePolicySet",
     "QuoteSent",

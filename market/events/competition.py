@@ -38,3 +38,19 @@ class ShockApplied(Event):
     shock: str
     segment: str
     magnitude: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParametersChanged(Event):
+    """The instructor changed market parameters from this moment on (``changes``: JSON pairs)."""
+
+    kind: ClassVar[str] = "parameters_changed"
+    changes: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnnouncementMade(Event):
+    """The instructor told every team something."""
+
+    kind: ClassVar[str] = "announcement_made"
+    text: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.competition import Competition, TeamSpec
-from simulator.instructor import ApplyShock
+from simulator.instructor import Announce, ApplyShock, ChangeParameters
 from simulator.replay import replay
 from teams import commands as c
 from tests.simulator.seasons import preset
@@ -129,3 +129,51 @@ def test_account_care_protects_against_churn() -> None:
     with_care = market.retention.stay_probability(customer, "A")
     assert with_care > without
     assert 1 - with_care == pytest.approx((1 - without) * 0.1, rel=0.25)  # churn × care factor (S lifts too)
+
+
+def test_parameter_changes_apply_from_their_time_and_are_replayed() -> None:
+    params = preset(mode="mirrored", demand_walk_step=0.0)
+    competition = Competition(params, 9, [TeamSpec("A", "balanced")], rounds=8)
+    boundary = competition.calendar.round_start(5)
+    change = ChangeParameters(changes=(("inquiries_per_team_per_day", 9.0), ("product.unit_cost", 70.0)))
+    assert competition.submit(change, t=boundary, source="instructor").accepted
+    competition.finish()
+    before = sum(
+        1 for e in competition.log if e.kind == "inquiry_received" and not e.repeat and e.t < boundary
+    )
+    after = sum(
+        1 for e in competition.log if e.kind == "inquiry_received" and not e.repeat and e.t >= boundary
+    )
+    assert after > 2 * before  # 4 rounds at 9 a day against 4 rounds at 3 a day
+    delivered = [e for e in competition.log if e.kind == "order_delivered"]
+    assert any(e.t >= boundary + 1 and e.cogs % 70 == 50 for e in delivered)  # unit cost 70 + handling 50
+    assert competition.params.inquiries_per_team_per_day == 9.0
+    changed = [e for e in competition.log if e.kind == "parameters_changed"]
+    assert len(changed) == 1 and "unit_cost" in changed[0].changes
+    rebuilt = replay(params, 9, competition.teams, competition.commands, rounds=8)
+    assert rebuilt.digest() == competition.digest()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ((("mode", "shared"),), "cannot change once it runs"),
+        ((("days_per_round", 3),), "cannot change once it runs"),
+        ((("segments.smb.share", 1.4),), "segments.smb.share: 1.4 is out of range"),
+        ((("product.colour", 1),), "unknown parameter"),
+        ((), "name at least one parameter"),
+    ],
+)
+def test_bad_parameter_changes_are_refused(changes: tuple[tuple[str, object], ...], message: str) -> None:
+    competition = Competition(preset(), 1, ["A"], rounds=1)
+    before = (len(competition.log), competition.params)
+    outcome = competition.submit(ChangeParameters(changes=changes), source="instructor")
+    assert not outcome.accepted and message in outcome.reason
+    assert (len(competition.log), competition.params) == before
+
+
+def test_announcements_are_events_and_empty_ones_are_refused() -> None:
+    competition = Competition(preset(), 1, ["A"], rounds=1)
+    assert competition.submit(Announce(text="  Round 2 starts in a minute  "), source="instructor").accepted
+    assert competition.log[len(competition.log) - 1].text == "Round 2 starts in a minute"
+    assert not competition.submit(Announce(text="   "), source="instructor").accepted

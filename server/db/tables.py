@@ -1,0 +1,113 @@
+"""The database tables (SQLModel): competitions, teams, members, sessions, commands, events.
+
+The command log is the source of truth of a live competition (replayed on recovery); the
+event log is stored too, to check a replay against and to serve history without replaying.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class CompetitionRow(SQLModel, table=True):
+    __tablename__ = "competitions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    preset: str
+    parameters: str  # JSON of the market parameters at creation
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    rounds: int
+    seconds_per_hour: float  # pacing: real seconds per simulated business hour
+    state: str = Field(default="draft", index=True)  # draft | running | paused | finished
+    sim_t: float = 0.0  # simulated time when the clock last stopped or started
+    resumed_at: float | None = None  # wall time the clock last started (None while stopped)
+    judge_code: str
+    created_at: float
+
+
+class ParameterChangeRow(SQLModel, table=True):
+    __tablename__ = "parameter_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    effective_t: float
+    changes: str  # JSON list of [key, value]
+    at: float
+
+
+class TeamRow(SQLModel, table=True):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("competition_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    name: str
+    join_code: str = Field(unique=True, index=True)
+    bot: str | None = None
+
+
+class MemberRow(SQLModel, table=True):
+    __tablename__ = "members"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    name: str
+    role: str
+    joined_at: float
+
+
+class SessionRow(SQLModel, table=True):
+    """A login: the hash of its token, who it is, and for what."""
+
+    __tablename__ = "sessions"
+
+    token_hash: str = Field(primary_key=True)
+    role: str  # instructor | judge | member
+    competition_id: int | None = None
+    member_id: int | None = None
+    created_at: float
+
+
+class SecretRow(SQLModel, table=True):
+    __tablename__ = "secrets"
+
+    name: str = Field(primary_key=True)
+    value: str
+
+
+class CommandRow(SQLModel, table=True):
+    __tablename__ = "commands"
+    __table_args__ = (UniqueConstraint("competition_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    seq: int
+    t: float
+    source: str
+    member_id: int | None = None
+    payload: str  # JSON of the command
+    accepted: bool | None = None  # None until applied (the replay recomputes it anyway)
+    reason: str = ""
+    created_at: float
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+
+    competition_id: int = Field(foreign_key="competitions.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    t: float
+    kind: str
+    team: str | None = None
+    payload: str  # canonical JSON of the event
+
+
+class RoundSnapshotRow(SQLModel, table=True):
+    __tablename__ = "round_snapshots"
+
+    competition_id: int = Field(foreign_key="competitions.id", primary_key=True)
+    round: int = Field(primary_key=True)
+    t: float
+    standings: str  # JSON

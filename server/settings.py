@@ -1,0 +1,30 @@
+"""Server settings, read from the environment (and a .env file) with pydantic-settings.
+
+Only the server reads settings; the domain packages get plain frozen objects.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the server needs to start. Environment names are the upper-case field names."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///salesfloor.db", description="SQLite file by default; postgresql://… works"
+    )
+    broadcast_url: str | None = Field(
+        None, description="redis://host:port/0 to share live messages across workers"
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    secret: str | None = Field(None, description="extra secret mixed into token hashes")
+    instructor_password: str | None = Field(None, description="set it, or one is generated and printed once")
+    tick_seconds: float = Field(0.2, gt=0, le=5, description="how often running competitions advance")
+    commands_per_minute: int = Field(240, ge=1, description="rate limit per team member")
+    websocket_queue: int = Field(1000, ge=10, description="messages a slow websocket client may lag behind")
+    cookie_secure: bool = False
