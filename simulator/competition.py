@@ -1,11 +1,11 @@
 """A competition: SimPy environment + market(s) + desks + rounds + clock + event log.
 
 Time moves only through :meth:`Competition.advance_to`, which processes every simulation
-event strictly before the target time. A command applied at time ``t`` therefore sees the
-world exactly as it was after everything before ``t`` happened — live (the server's runner
-advances to the moment a command arrived) and in fast-forward (bots' commands are queued
-with their times) alike — and replaying the timed command log reproduces the event log byte
-for byte. Team commands from people, bots and the instructor are logged; commands the
+event up to and including the target time. A command applied at time ``t`` therefore sees
+the world exactly as it was after everything up to ``t`` happened — live (the server's
+runner advances to the moment a command arrived, or stops the clock at a round's end) and in
+fast-forward (bots' commands are queued with their times) alike — and replaying the timed
+command log reproduces the event log byte for byte, however the advancing was sliced. Team commands from people, bots and the instructor are logged; commands the
 team's own automation makes are not, since the policies themselves are replayed.
 """
 
@@ -300,13 +300,13 @@ class Competition:
     # --- time ----------------------------------------------------------------------------------------------
 
     def advance_to(self, t: float) -> None:
-        """Process every event before ``t`` (and bots' commands up to ``t``); the clock then reads ``t``."""
+        """Process every event up to ``t`` (and bots' commands up to ``t``); the clock then reads ``t``."""
         t = min(t, self.end_t)
         env = self.env
         pending = self._pending
         while True:
             target = min(pending[0][0], t) if pending else t
-            while env.peek() < target:
+            while env.peek() <= target:
                 env.step()
                 if pending and pending[0][0] < target:
                     target = pending[0][0]
@@ -330,8 +330,6 @@ class Competition:
     def finish(self) -> None:
         """Run to the end of the last round, including what happens at that very moment."""
         self.advance_to(self.end_t)
-        while self.env.peek() <= self.end_t:
-            self.env.step()
 
     def run_until(self, t: float, progress: Callable[[float], None] | None = None) -> None:
         """Fast-forward to ``t`` round by round, reporting progress (0–1) after each round."""

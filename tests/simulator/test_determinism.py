@@ -72,15 +72,32 @@ def test_time_cannot_run_backwards() -> None:
         competition.submit(c.SetApologyPolicy(team="A"), t=5.0)
 
 
-def test_a_command_sees_every_event_before_its_time_and_none_after() -> None:
-    competition = Competition(preset(), 4, [TeamSpec("A")], rounds=1)
-    competition.advance_to(6.0)
+def test_a_command_sees_every_event_up_to_its_time_and_none_after() -> None:
+    competition = Competition(preset(), 4, [TeamSpec("A")], rounds=2)
+    boundary = competition.calendar.round_start(2)
+    competition.advance_to(boundary)
+    assert competition.log[len(competition.log) - 1].kind == "round_started"  # events at the boundary are in
+    competition.advance_to(6.0 + boundary)
     before = len(competition.log)
-    assert all(e.t < 6.0 for e in competition.log)
-    outcome = competition.submit(c.SetApologyPolicy(team="A"), t=6.0)
+    assert all(e.t <= 6.0 + boundary for e in competition.log)
+    outcome = competition.submit(c.SetApologyPolicy(team="A"), t=6.0 + boundary)
     assert outcome.accepted
     assert competition.log[before].kind == "apology_policy_set"
-    assert competition.log[before].t == 6.0
+    assert competition.log[before].t == 6.0 + boundary
+
+
+def test_slicing_time_differently_gives_the_same_log() -> None:
+    """The server advances on a tick; replay advances from command to command: same result."""
+    params = preset()
+    whole = Competition(params, 12, [TeamSpec("A", "balanced"), TeamSpec("B", "eager")], rounds=2)
+    whole.finish()
+    sliced = Competition(params, 12, [TeamSpec("A", "balanced"), TeamSpec("B", "eager")], rounds=2)
+    t = 0.0
+    while t < sliced.end_t:
+        t += 0.37
+        sliced.advance_to(t)
+    sliced.finish()
+    assert sliced.digest() == whole.digest()
 
 
 def test_refused_commands_are_logged_and_replay_refuses_them_too() -> None:

@@ -166,6 +166,7 @@ def test_parameter_changes_apply_from_their_time_and_are_replayed() -> None:
 )
 def test_bad_parameter_changes_are_refused(changes: tuple[tuple[str, object], ...], message: str) -> None:
     competition = Competition(preset(), 1, ["A"], rounds=1)
+    competition.advance_to(2.0)
     before = (len(competition.log), competition.params)
     outcome = competition.submit(ChangeParameters(changes=changes), source="instructor")
     assert not outcome.accepted and message in outcome.reason

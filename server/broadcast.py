@@ -1,0 +1,93 @@
+"""Live messages: channels with a sequence, a replay buffer and bounded subscriber queues.
+
+Every message is an envelope ``{seq, type, t_sim, data}``; ``seq`` counts per channel, so a
+client that reconnects with the last seq it saw receives exactly what it missed. A
+subscriber whose queue fills up (it does not read fast enough) is dropped rather than
+buffered without bound; it reconnects and catches up from the buffer.
+
+This is the in-process broadcaster (one server process). The port is small — ``publish``,
+``subscribe``, ``since`` — so a Redis-backed one can take its place for several workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+HISTORY = 20_000
+
+
+@dataclass(slots=True)
+class Subscriber:
+    queue: asyncio.Queue[dict[str, Any] | None]
+    dropped: bool = False
+
+
+@dataclass(slots=True)
+class Channel:
+    seq: int = 0
+    history: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=HISTORY))
+    subscribers: list[Subscriber] = field(default_factory=list)
+
+
+class Broadcaster:
+    """In-process publish/subscribe with per-channel sequence numbers."""
+
+    def __init__(self, queue_size: int = 1000) -> None:
+        self.queue_size = queue_size
+        self.channels: dict[str, Channel] = {}
+
+    def _channel(self, name: str) -> Channel:
+        channel = self.channels.get(name)
+        if channel is None:
+            channel = self.channels[name] = Channel()
+        return channel
+
+    def publish(self, name: str, kind: str, t_sim: float, data: Any) -> dict[str, Any]:
+        channel = self._channel(name)
+        channel.seq += 1
+        message = {"seq": channel.seq, "type": kind, "t_sim": t_sim, "data": data}
+        channel.history.append(message)
+        for sub in list(channel.subscribers):
+            try:
+                sub.queue.put_nowait(message)
+            except asyncio.QueueFull:
+                sub.dropped = True
+                channel.subscribers.remove(sub)
+                _close(sub)
+        return message
+
+    def since(self, name: str, after: int) -> tuple[list[dict[str, Any]], bool]:
+        """Messages with seq > ``after`` and whether the buffer still reaches back that far."""
+        channel = self._channel(name)
+        history = channel.history
+        complete = not history or history[0]["seq"] <= after + 1 or after >= channel.seq
+        return [m for m in history if m["seq"] > after], complete
+
+    def last_seq(self, name: str) -> int:
+        return self._channel(name).seq
+
+    @contextmanager
+    def subscribe(self, name: str) -> Iterator[Subscriber]:
+        sub = Subscriber(asyncio.Queue(maxsize=self.queue_size))
+        channel = self._channel(name)
+        channel.subscribers.append(sub)
+        try:
+            yield sub
+        finally:
+            if sub in channel.subscribers:
+                channel.subscribers.remove(sub)
+
+
+def _close(sub: Subscriber) -> None:
+    """Wake the reader of a dropped subscriber so it closes its connection."""
+    while True:
+        try:
+            sub.queue.get_nowait()
+        except asyncio.QueueEmpty:
+            break
+    sub.queue.put_nowait(None)
