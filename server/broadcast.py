@@ -12,6 +12,7 @@ This is the in-process broadcaster (one server process). The port is small — `
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ class Broadcaster:
     def __init__(self, queue_size: int = 1000) -> None:
         self.queue_size = queue_size
         self.channels: dict[str, Channel] = {}
+        self.epoch = secrets.token_hex(4)  # changes at every start: seqs from before mean nothing
 
     def _channel(self, name: str) -> Channel:
         channel = self.channels.get(name)

@@ -1,0 +1,67 @@
+"""Request dependencies: who is asking (from the cookie or bearer token) and what they may do."""
+
+from __future__ import annotations
+
+from fastapi import Depends, Request
+
+from server.auth import COOKIE, Identity, token_hash
+from server.errors import ServerError
+from server.runtime import Runtime
+from server.settings import Settings
+from server.store import Store
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+def token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(COOKIE) or request.query_params.get("token")
+
+
+def resolve(token: str | None, store: Store, settings: Settings) -> Identity | None:
+    """The identity behind a token, or None."""
+    if not token:
+        return None
+    row = store.session_row(token_hash(token, settings.secret or ""))
+    if row is None:
+        return None
+    if row.role != "member" or row.member_id is None:
+        return Identity(row.role, row.competition_id)
+    member = store.member(row.member_id)
+    team = store.team(member.team_id) if member else None
+    if member is None or team is None:
+        return None
+    return Identity("member", team.competition_id, member.id, team.id, team.name, member.name, member.role)
+
+
+def identity(request: Request, rt: Runtime = Depends(runtime)) -> Identity:
+    who = resolve(token_of(request), rt.store, rt.settings)
+    if who is None:
+        raise ServerError("unauthorized", "log in first: instructor password, judge code or team join code")
+    return who
+
+
+def instructor(who: Identity = Depends(identity)) -> Identity:
+    if who.role != "instructor":
+        raise ServerError("forbidden", "only the instructor may do this")
+    return who
+
+
+def member(who: Identity = Depends(identity)) -> Identity:
+    if who.role != "member":
+        raise ServerError("forbidden", "only a team member may do this; join a team with its code")
+    return who
+
+
+def judge_of(competition_id: int, who: Identity) -> None:
+    """Judges see their own competition; the instructor sees every competition."""
+    if who.role == "instructor":
+        return
+    if who.role == "judge" and who.competition_id == competition_id:
+        return
+    raise ServerError("forbidden", "only this competition's judges and the instructor may see this")

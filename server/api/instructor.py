@@ -1,0 +1,322 @@
+"""The instructor's API: create competitions, register teams, run rounds, change the market."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Query
+from pydantic import BaseModel, Field
+
+from market.errors import ParameterError
+from market.overrides import apply_overrides
+from market.parameters import parameters_to_dict
+from market.presets import load_preset
+from server.api.deps import identity, instructor, judge_of, runtime
+from server.auth import Identity, new_code
+from server.clock import wall_now
+from server.db.tables import CompetitionRow, ParameterChangeRow, TeamRow
+from server.errors import ServerError
+from server.live import Activity, LiveCompetition
+from server.runtime import Runtime
+from server.views import event_view
+from simulator.competition import TEAM_NAME
+from simulator.instructor import Announce, ApplyShock, ChangeParameters
+from teams.bots import BOTS
+
+router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
+
+MAX_TEAMS = 200
+
+
+class CompetitionIn(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    preset: str = "classroom"
+    overrides: dict[str, Any] = Field(default_factory=dict, description="e.g. {'segments.smb.share': 0.5}")
+    mode: Literal["shared", "mirrored"] | None = None
+    seed: int | None = Field(None, ge=0, le=2**62, description="default: random")
+    rounds: int | None = Field(None, ge=1, le=100)
+    seconds_per_hour: float = Field(15.0, gt=0, le=3600, description="real seconds per business hour")
+
+
+class TeamIn(BaseModel):
+    name: str = Field(min_length=1, max_length=40)
+    bot: str | None = Field(None, description="a house bot plays this team: " + ", ".join(sorted(BOTS)))
+
+
+class ShockIn(BaseModel):
+    shock: Literal["demand", "price_war", "recall"]
+    segment: str = "*"
+    magnitude: float
+
+
+class ParametersIn(BaseModel):
+    changes: dict[str, Any] = Field(min_length=1)
+
+
+class AnnouncementIn(BaseModel):
+    text: str = Field(min_length=1, max_length=500)
+
+
+def _teams_view(live: LiveCompetition) -> list[dict[str, Any]]:
+    return [{"name": t.name, "join_code": t.join_code, "bot": t.bot} for t in live.teams]
+
+
+def _detail(live: LiveCompetition) -> dict[str, Any]:
+    return {
+        **live.status(),
+        "seed": live.seed,
+        "judge_code": live.judge_code,
+        "teams": _teams_view(live),
+        "parameters": parameters_to_dict(live.params),
+        "damaged": live.damaged,
+    }
+
+
+@router.post("", status_code=201)
+def create(
+    body: CompetitionIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    try:
+        params = load_preset(body.preset)
+        changes = list(body.overrides.items()) + ([("mode", body.mode)] if body.mode else [])
+        params = apply_overrides(params, changes) if changes else params
+    except ParameterError as exc:
+        raise ServerError("invalid", str(exc), field=exc.field) from None
+    row = CompetitionRow(
+        name=body.name.strip(),
+        preset=body.preset,
+        parameters=json.dumps(parameters_to_dict(params)),
+        seed=body.seed if body.seed is not None else secrets.randbelow(2**31),
+        rounds=body.rounds or params.rounds,
+        seconds_per_hour=body.seconds_per_hour,
+        judge_code=new_code(),
+        created_at=wall_now(),
+    )
+    row = rt.store.add_competition(row)
+    live = LiveCompetition(row, [], rt.store, rt.broadcaster)
+    rt.live[live.id] = live
+    return _detail(live)
+
+
+@router.get("")
+def list_competitions(
+    rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> list[dict[str, Any]]:
+    return [live.status() for live in rt.live.values()]
+
+
+@router.get("/{competition_id}")
+def detail(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    return _detail(rt.get(competition_id))
+
+
+def _register(rt: Runtime, live: LiveCompetition, entries: list[TeamIn]) -> list[dict[str, Any]]:
+    if live.state != "draft":
+        raise ServerError(
+            "conflict", f"teams are registered before the start; the competition is {live.state}"
+        )
+    names = [" ".join(e.name.split()) for e in entries]
+    existing = {t.name for t in live.teams}
+    for entry, name in zip(entries, names, strict=True):
+        if not TEAM_NAME.match(name):
+            raise ServerError("invalid", f"team name {name!r}: use 1-40 letters, digits, spaces, _ or -")
+        if name in existing or names.count(name) > 1:
+            raise ServerError("conflict", f"there is already a team called {name!r}")
+        if entry.bot is not None and entry.bot not in BOTS:
+            raise ServerError(
+                "invalid", f"unknown bot {entry.bot!r}; choose one of {', '.join(sorted(BOTS))}"
+            )
+    if len(existing) + len(names) > MAX_TEAMS:
+        raise ServerError("invalid", f"a competition has at most {MAX_TEAMS} teams")
+    rows = [
+        TeamRow(competition_id=live.id, name=n, join_code=new_code(), bot=e.bot)
+        for e, n in zip(entries, names, strict=True)
+    ]
+    rows = rt.store.add_teams(rows)
+    live.teams = sorted([*live.teams, *rows], key=lambda t: t.name)
+    for row in rows:
+        live.activity[row.name] = Activity()
+    return [{"name": r.name, "join_code": r.join_code, "bot": r.bot} for r in rows]
+
+
+@router.post("/{competition_id}/teams", status_code=201)
+def add_team(
+    competition_id: int, body: TeamIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    return _register(rt, rt.get(competition_id), [body])[0]
+
+
+@router.post("/{competition_id}/teams/bulk", status_code=201)
+def add_teams_csv(
+    competition_id: int,
+    csv_text: str = Body(..., media_type="text/csv", description="one team per line: name[,bot]"),
+    rt: Runtime = Depends(runtime),
+    _: Identity = Depends(instructor),
+) -> list[dict[str, Any]]:
+    entries: list[TeamIn] = []
+    for number, record in enumerate(csv.reader(io.StringIO(csv_text)), start=1):
+        if not record or not any(cell.strip() for cell in record):
+            continue
+        if number == 1 and record[0].strip().lower() == "name":
+            continue  # a header row
+        if len(record) > 2:
+            raise ServerError("invalid", f"line {number}: write name or name,bot — got {len(record)} columns")
+        bot = record[1].strip() if len(record) == 2 and record[1].strip() else None
+        try:
+            entries.append(TeamIn(name=record[0], bot=bot))
+        except ValueError:
+            raise ServerError("invalid", f"line {number}: a team name has 1 to 40 characters") from None
+    if not entries:
+        raise ServerError("invalid", "the CSV names no team; write one team per line: name[,bot]")
+    return _register(rt, rt.get(competition_id), entries)
+
+
+@router.post("/{competition_id}/start")
+async def start(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    await live.start()
+    rt.start_bots(live)
+    return live.status()
+
+
+@router.post("/{competition_id}/pause")
+async def pause(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    await live.pause()
+    return live.status()
+
+
+@router.post("/{competition_id}/resume")
+async def resume(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    await live.resume()
+    return live.status()
+
+
+@router.post("/{competition_id}/next-round")
+async def next_round(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    await live.resume(next_round=True)
+    return live.status()
+
+
+@router.post("/{competition_id}/end")
+async def end(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    await live.end()
+    return live.status()
+
+
+async def _instructor_command(live: LiveCompetition, command: Any) -> dict[str, Any]:
+    outcome = await live.submit(command, "instructor")
+    if not outcome.accepted:
+        raise ServerError(outcome.code or "invalid", outcome.reason)
+    return {"accepted": True, "t_sim": live.now, "events": list(outcome.events)}
+
+
+@router.post("/{competition_id}/parameters")
+async def change_parameters(
+    competition_id: int, body: ParametersIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    if live.state != "paused":
+        raise ServerError(
+            "conflict", f"parameters change between rounds (while paused); the competition is {live.state}"
+        )
+    changes = tuple(body.changes.items())
+    result = await _instructor_command(live, ChangeParameters(changes=changes))
+    rt.store.add_parameter_change(
+        ParameterChangeRow(
+            competition_id=live.id, effective_t=live.now, changes=json.dumps(list(changes)), at=wall_now()
+        )
+    )
+    return result
+
+
+@router.get("/{competition_id}/parameters/history")
+def parameter_history(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> list[dict[str, Any]]:
+    rt.get(competition_id)
+    return [
+        {"effective_t": r.effective_t, "changes": json.loads(r.changes), "at": r.at}
+        for r in rt.store.parameter_changes(competition_id)
+    ]
+
+
+@router.post("/{competition_id}/shocks")
+async def shock(
+    competition_id: int, body: ShockIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    command = ApplyShock(shock=body.shock, segment=body.segment, magnitude=body.magnitude)
+    return await _instructor_command(rt.get(competition_id), command)
+
+
+@router.post("/{competition_id}/announcements")
+async def announce(
+    competition_id: int,
+    body: AnnouncementIn,
+    rt: Runtime = Depends(runtime),
+    _: Identity = Depends(instructor),
+) -> dict[str, Any]:
+    return await _instructor_command(rt.get(competition_id), Announce(text=body.text))
+
+
+@router.get("/{competition_id}/monitor")
+def monitor(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    return {
+        **live.status(),
+        "teams": [
+            {
+                "team": name,
+                "commands": a.commands,
+                "refused": a.refused,
+                "last_command_t": a.last_t,
+                "members": sorted(a.members),
+            }
+            for name, a in sorted(live.activity.items())
+        ],
+    }
+
+
+@router.get("/{competition_id}/standings")
+def live_standings(
+    competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
+) -> dict[str, Any]:
+    judge_of(competition_id, who)
+    live = rt.get(competition_id)
+    return {**live.status(), "standings": live.standings()}
+
+
+@router.get("/{competition_id}/events")
+def events(
+    competition_id: int,
+    after: int = Query(-1, ge=-1),
+    limit: int = Query(500, ge=1, le=5000),
+    rt: Runtime = Depends(runtime),
+    who: Identity = Depends(identity),
+) -> list[dict[str, Any]]:
+    judge_of(competition_id, who)
+    live = rt.get(competition_id)
+    if live.competition is None:
+        return []
+    return [event_view(e) for e in live.competition.log.since(after + 1)[:limit]]

@@ -1,0 +1,31 @@
+"""Public endpoints: no login. Health, presets, and a competition's public board."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from market.presets import preset_data, preset_names
+from server.api.deps import runtime
+from server.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["public"])
+
+
+@router.get("/health")
+def health(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    damaged = {live.id: live.damaged for live in rt.live.values() if live.damaged}
+    return {"ok": not damaged, "competitions": len(rt.live), "damaged": damaged}
+
+
+@router.get("/presets")
+def presets() -> list[dict[str, str]]:
+    return [{"name": n, "description": str(preset_data(n).get("description", ""))} for n in preset_names()]
+
+
+@router.get("/competitions/{competition_id}/public")
+async def public_board(competition_id: int, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    """The public leaderboard: what a projector or a phone shows."""
+    live = rt.get(competition_id)
+    return {**live.status(), "standings": live.standings()}

@@ -1,0 +1,155 @@
+"""The team API: every desk command as its own endpoint, and the team's views of its business.
+
+The acting member's team and role come from the session, never from the request body, so a
+member can act only for its own team and only within its role's rights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import MISSING, fields
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, create_model
+
+from server.api.deps import member, runtime
+from server.auth import Identity
+from server.errors import ServerError
+from server.live import LiveCompetition
+from server.runtime import Runtime
+from server.views import HIDDEN_FROM_TEAMS, event_view, team_view
+from teams import commands as c
+
+router = APIRouter(prefix="/api/v1/team", tags=["team"])
+
+# command → (method, path, the field the path names)
+ENDPOINTS: list[tuple[type[c.Command], str, str, str | None]] = [
+    (c.SendQuote, "POST", "/inquiries/{inquiry_id:path}/quote", "inquiry_id"),
+    (c.ReviseQuote, "POST", "/inquiries/{inquiry_id:path}/revise", "inquiry_id"),
+    (c.DeclineInquiry, "POST", "/inquiries/{inquiry_id:path}/decline", "inquiry_id"),
+    (c.FollowUp, "POST", "/inquiries/{inquiry_id:path}/follow-up", "inquiry_id"),
+    (c.ApproveDiscount, "POST", "/approvals/{approval_id:path}/approve", "approval_id"),
+    (c.RejectDiscount, "POST", "/approvals/{approval_id:path}/reject", "approval_id"),
+    (c.SendReminder, "POST", "/invoices/{invoice_id:path}/reminder", "invoice_id"),
+    (c.HandOverToCollection, "POST", "/invoices/{invoice_id:path}/collection", "invoice_id"),
+    (c.WriteOff, "POST", "/invoices/{invoice_id:path}/write-off", "invoice_id"),
+    (c.ResolveComplaint, "POST", "/complaints/{complaint_id:path}/resolve", "complaint_id"),
+    (c.RequestSurvey, "POST", "/customers/{customer_id:path}/survey", "customer_id"),
+    (c.CheckCredit, "POST", "/customers/{customer_id:path}/credit-check", "customer_id"),
+    (c.SetCreditLimit, "PUT", "/customers/{customer_id:path}/credit-limit", "customer_id"),
+    (c.CareForAccount, "POST", "/customers/{customer_id:path}/care", "customer_id"),
+    (c.AddNote, "POST", "/customers/{customer_id:path}/notes", "customer_id"),
+    (c.LaunchCampaign, "POST", "/campaigns", None),
+    (c.SetQuotePolicy, "PUT", "/policies/quotes/{segment}", "segment"),
+    (c.SetReminderPolicy, "PUT", "/policies/reminders", None),
+    (c.SetApologyPolicy, "PUT", "/policies/apology", None),
+]
+
+
+class CommandResult(BaseModel):
+    accepted: bool
+    t_sim: float
+    events: list[dict[str, Any]]
+
+
+def _live_team(rt: Runtime, who: Identity) -> LiveCompetition:
+    assert who.competition_id is not None
+    return rt.get(who.competition_id)
+
+
+def _body_model(command: type[c.Command], path_field: str | None) -> type[BaseModel]:
+    spec: dict[str, Any] = {}
+    for f in fields(command):
+        if f.name in ("team", "role", "member", path_field):
+            continue
+        default = ... if f.default is MISSING else f.default
+        annotation = {"str": str, "float": float, "int": int, "bool": bool}[str(f.type)]
+        spec[f.name] = (annotation, default)
+    name = "".join(part.title() for part in command.kind.split("_")) + "Body"
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **spec)
+
+
+def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[..., Awaitable[CommandResult]]:
+    body_model = _body_model(command, path_field)
+
+    async def run(
+        request: Request, body: Any = None, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
+    ) -> CommandResult:
+        values = body.model_dump() if body is not None else {}
+        if path_field is not None:
+            values[path_field] = request.path_params[path_field]
+        rt.limiter.take(who.member_id or 0)
+        live = _live_team(rt, who)
+        cmd = command(team=who.team or "", role=who.team_role or "", member=who.member or "", **values)
+        outcome = await live.submit(cmd, "human", who.member_id)
+        if not outcome.accepted:
+            raise ServerError(outcome.code or "invalid", outcome.reason)
+        assert live.competition is not None
+        return CommandResult(
+            accepted=True,
+            t_sim=live.now,
+            events=[event_view(live.competition.log[s]) for s in outcome.events],
+        )
+
+    run.__annotations__["body"] = body_model | None  # the generated model validates and documents the body
+    run.__name__ = command.kind
+    run.__doc__ = (command.__doc__ or command.kind).strip().splitlines()[0]
+    return run
+
+
+for _command, _method, _path, _field in ENDPOINTS:
+    router.add_api_route(
+        _path,
+        _endpoint(_command, _field),
+        methods=[_method],
+        response_model=CommandResult,
+        name=_command.kind,
+        summary=_command.kind.replace("_", " "),
+    )
+
+
+@router.get("")
+async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
+    """The team, its members, its cash and its place on the board."""
+    live = _live_team(rt, who)
+    standing = next((s for s in live.standings() if s["team"] == who.team), None)
+    return {
+        "team": who.team,
+        "member": who.member,
+        "role": who.team_role,
+        "competition": live.status(),
+        "members": sorted(live.activity[who.team or ""].members),
+        "standing": standing,
+        "cash": round(live.competition.desks[who.team or ""].ledger.cash, 2) if live.competition else None,
+    }
+
+
+@router.get("/state")
+async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
+    """Inbox with SLA timers, approvals, orders, invoices with aging, complaints, customers, policies."""
+    live = _live_team(rt, who)
+    if live.competition is None:
+        raise ServerError("conflict", "the competition has not started yet")
+    return team_view(live.competition.desks[who.team or ""].ledger, live.now)
+
+
+@router.get("/events")
+async def team_events(
+    after: int = Query(-1, ge=-1),
+    limit: int = Query(500, ge=1, le=5000),
+    rt: Runtime = Depends(runtime),
+    who: Identity = Depends(member),
+) -> list[dict[str, Any]]:
+    """The team's own events (and the competition's), oldest first."""
+    live = _live_team(rt, who)
+    if live.competition is None:
+        return []
+    out = []
+    for event in live.competition.log.since(after + 1):
+        team = getattr(event, "team", None)
+        if (team is None or team == who.team) and event.kind not in HIDDEN_FROM_TEAMS:
+            out.append(event_view(event))
+            if len(out) >= limit:
+                break
+    return out

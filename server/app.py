@@ -1,0 +1,94 @@
+"""The FastAPI application: ``create_app(settings)`` builds it; nothing happens at import.
+
+The lifespan opens the database (running migrations), makes sure there is an instructor
+password (from settings, or generated and printed once), recovers every unfinished
+competition from its command log and starts the tick loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from server.api import instructor, public, session, team, ws
+from server.auth import password_hash
+from server.broadcast import Broadcaster
+from server.db.engine import make_engine, migrate
+from server.errors import ServerError
+from server.runtime import Runtime
+from server.settings import Settings
+from server.store import Store
+
+log = logging.getLogger("salesfloor")
+
+
+def ensure_instructor_password(store: Store, settings: Settings, announce: Callable[[str], None]) -> None:
+    """Use the configured password, or generate one at the first start and show it once."""
+    if settings.instructor_password:
+        salt = secrets.token_hex(8)
+        store.set_secret("instructor_salt", salt)
+        store.set_secret("instructor_hash", password_hash(settings.instructor_password, salt))
+        return
+    if store.secret("instructor_hash"):
+        return
+    password = secrets.token_urlsafe(9)
+    salt = secrets.token_hex(8)
+    store.set_secret("instructor_salt", salt)
+    store.set_secret("instructor_hash", password_hash(password, salt))
+    announce(f"Instructor password (shown once, keep it): {password}")
+
+
+def _readable(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        parts.append(f"{where or 'request'}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], Any] | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        store = Store(engine)
+        ensure_instructor_password(store, settings, lambda text: print(text, flush=True))
+        runtime = Runtime(settings, store, Broadcaster(settings.websocket_queue))
+        app.state.runtime = runtime
+        await runtime.start()
+        if on_ready is not None:
+            await on_ready(app)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Salesfloor",
+        version="0.1.0",
+        description="A live competition platform for teaching customer relationship management.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(ServerError)
+    async def refused(_request: Request, exc: ServerError) -> JSONResponse:
+        body: dict[str, Any] = {"detail": exc.reason, "code": exc.code, **exc.extra}
+        return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _readable(exc), "code": "invalid"}, status_code=422)
+
+    for router in (session.router, instructor.router, team.router, public.router, ws.router):
+        app.include_router(router)
+    return app

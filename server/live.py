@@ -1,0 +1,382 @@
+"""A live competition: the simulation, its paced clock, its logs on disk and its channels.
+
+All changes go through one asyncio lock per competition, in one order: a command gets its
+simulated time from the clock, is committed to the command log, then applied; new events
+are published to the channels and written behind. Recovery replays the committed command
+log and checks the result against the stored events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from market.events import Event, TeamEvent, event_to_json
+from market.parameters import MarketParameters, parameters_from_dict
+from scoring import Scoreboard
+from server.broadcast import Broadcaster
+from server.clock import PacedClock, wall_now
+from server.db.tables import CommandRow, CompetitionRow, TeamRow
+from server.errors import ServerError
+from server.store import Store
+from server.views import HIDDEN_FROM_TEAMS, event_view, standing_view
+from simulator.command_log import command_from_json, command_to_json
+from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
+from simulator.season import scoring_config
+
+log = logging.getLogger("salesfloor.live")
+
+NOTABLE_ORDER = 5_000.0
+"""Orders at least this large make the public ticker."""
+
+
+@dataclass(slots=True)
+class Activity:
+    commands: int = 0
+    refused: int = 0
+    last_t: float | None = None
+    members: set[str] = field(default_factory=set)
+
+
+def channel_names(competition_id: int) -> dict[str, str]:
+    return {
+        "public": f"public:{competition_id}",
+        "judge": f"judge:{competition_id}",
+        "instructor": f"instructor:{competition_id}",
+    }
+
+
+def team_channel(competition_id: int, team: str) -> str:
+    return f"team:{competition_id}:{team}"
+
+
+class LiveCompetition:
+    """One competition as the server runs it."""
+
+    def __init__(
+        self, row: CompetitionRow, teams: list[TeamRow], store: Store, broadcaster: Broadcaster
+    ) -> None:
+        assert row.id is not None
+        self.id = row.id
+        self.name = row.name
+        self.preset = row.preset
+        self.judge_code = row.judge_code
+        self.seed = row.seed
+        self.rounds = row.rounds
+        self.initial_params = parameters_from_dict(json.loads(row.parameters))
+        self.teams = teams
+        self.store = store
+        self.broadcaster = broadcaster
+        self.state = row.state
+        self.clock = PacedClock(row.seconds_per_hour, row.sim_t, row.resumed_at)
+        self.competition: Competition | None = None
+        self.board: Scoreboard | None = None
+        self.lock = asyncio.Lock()
+        self.next_seq = 0
+        self.published = 0
+        self.persisted = 0
+        self.outcomes: list[tuple[int, bool, str]] = []
+        self.activity: dict[str, Activity] = {t.name: Activity() for t in teams}
+        self.between_rounds = False
+        self.damaged: str | None = None
+        self.channels = channel_names(self.id)
+        self.listeners: list[Callable[[Event], None]] = []
+
+    # --- views -------------------------------------------------------------------------------------
+
+    @property
+    def params(self) -> MarketParameters:
+        return self.competition.params if self.competition else self.initial_params
+
+    @property
+    def now(self) -> float:
+        return self.competition.now if self.competition else 0.0
+
+    @property
+    def round(self) -> int:
+        if self.competition is None:
+            return 0
+        return min(self.rounds, self.params.calendar.round_of(self.now))
+
+    def status(self) -> dict[str, Any]:
+        calendar = self.params.calendar
+        round_number = max(1, self.round)
+        round_end = calendar.round_start(round_number + 1)
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "round": self.round,
+            "rounds": self.rounds,
+            "between_rounds": self.between_rounds,
+            "t_sim": self.now,
+            "round_ends_t": round_end,
+            "seconds_per_hour": self.clock.seconds_per_hour,
+            "seconds_left_in_round": self.clock.wall_until(round_end) if self.state == "running" else None,
+            "mode": self.params.mode,
+            "preset": self.preset,
+        }
+
+    def standings(self) -> list[dict[str, Any]]:
+        if self.board is None:
+            return [{"rank": i + 1, "team": t.name} for i, t in enumerate(self.teams)]
+        return [standing_view(s) for s in self.board.standings(self.now)]
+
+    # --- building and recovery -------------------------------------------------------------------
+
+    def _build(self) -> Competition:
+        specs = [TeamSpec(t.name) for t in self.teams]
+        competition = Competition(self.initial_params, self.seed, specs, rounds=self.rounds, bots=False)
+        board = Scoreboard(scoring_config(self.initial_params))
+        board.apply_all(competition.log)
+        competition.subscribe(board.apply)
+        for listener in self.listeners:
+            competition.subscribe(listener)
+        self.competition, self.board = competition, board
+        return competition
+
+    def recover(self) -> None:
+        """Rebuild from the committed command log, check against stored events, stop the clock."""
+        rows = self.store.commands(self.id)
+        stored = self.store.event_payloads(self.id)
+        competition = self._build()
+        for row in rows:
+            command = command_from_json(json.loads(row.payload))
+            competition.submit(command, row.t, row.source)
+        last_t = max([self.clock.sim_t, *(r.t for r in rows), *(json.loads(p)["t"] for p in stored[-1:])])
+        competition.advance_to(last_t)
+        mismatch = next(
+            (
+                i
+                for i, payload in enumerate(stored)
+                if i >= len(competition.log) or event_to_json(competition.log[i]) != payload
+            ),
+            None,
+        )
+        if mismatch is not None:
+            self.damaged = f"replay differs from the stored events at seq {mismatch}"
+            log.error("competition %s: %s", self.id, self.damaged)
+        self.next_seq = len(rows)
+        self.persisted = len(stored)
+        self.published = len(competition.log)
+        if self.state == "running":
+            self.state = "paused"
+        self.clock.stop(at_sim=competition.now)
+        self.between_rounds = self.state == "paused" and self._at_round_end()
+        self.store.save_clock(self.id, self.state, self.clock.sim_t, None)
+        log.info(
+            "competition %s recovered: %d commands, %d events, paused at %.2f h%s",
+            self.id,
+            len(rows),
+            len(competition.log),
+            competition.now,
+            f" — {self.damaged}" if self.damaged else "",
+        )
+
+    def _at_round_end(self) -> bool:
+        round_hours = self.params.calendar.round_hours
+        return self.now > 0 and abs(self.now / round_hours - round(self.now / round_hours)) < 1e-9
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+
+    def _refuse_state(self, action: str, allowed: str) -> None:
+        raise ServerError(
+            "conflict", f"cannot {action} a competition that is {self.state}; it must be {allowed}"
+        )
+
+    async def start(self) -> None:
+        async with self.lock:
+            if self.state != "draft":
+                self._refuse_state("start", "a draft")
+            if not self.teams:
+                raise ServerError("conflict", "register at least one team before starting")
+            self._build()
+            self.state = "running"
+            self.clock.start()
+            await self._save_clock()
+            self._publish_state()
+            await self._flush()
+
+    async def pause(self) -> None:
+        async with self.lock:
+            if self.state != "running":
+                self._refuse_state("pause", "running")
+            await self._advance(self.clock.now())
+            self.clock.stop(at_sim=self.now)
+            self.state = "paused"
+            await self._save_clock()
+            self._publish_state()
+
+    async def resume(self, next_round: bool = False) -> None:
+        async with self.lock:
+            action = "start the next round of" if next_round else "resume"
+            if self.state != "paused":
+                self._refuse_state(action, "paused")
+            if self.between_rounds and not next_round:
+                raise ServerError(
+                    "conflict", f"round {self.round - 1} has ended; start the next round instead"
+                )
+            if next_round and not self.between_rounds:
+                raise ServerError("conflict", "the round is still under way; resume it instead")
+            self.between_rounds = False
+            self.state = "running"
+            self.clock.start()
+            await self._save_clock()
+            self._publish_state()
+
+    async def end(self) -> None:
+        async with self.lock:
+            if self.state not in ("running", "paused"):
+                self._refuse_state("end", "running or paused")
+            await self._advance(self.clock.now())
+            self.clock.stop(at_sim=self.now)
+            self.state = "finished"
+            await self._save_clock()
+            self._publish_state()
+
+    async def _save_clock(self) -> None:
+        await asyncio.to_thread(
+            self.store.save_clock, self.id, self.state, self.clock.sim_t, self.clock.resumed_at
+        )
+
+    # --- time and commands ------------------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """Advance a running competition to the clock; stop the clock at a round's end."""
+        if self.state != "running" or self.lock.locked():
+            return
+        async with self.lock:
+            if self.state == "running":
+                await self._advance(self.clock.now())
+
+    async def _advance(self, target: float) -> None:
+        competition = self.competition
+        assert competition is not None
+        calendar = self.params.calendar
+        boundary = calendar.round_start(calendar.round_of(competition.now) + 1)
+        if self.state == "running" and target >= boundary:
+            competition.advance_to(boundary)
+            self.clock.stop(at_sim=boundary)
+            self.state = "finished" if boundary >= competition.end_t else "paused"
+            self.between_rounds = self.state == "paused"
+            await self._save_clock()
+            self._publish_state()
+        else:
+            competition.advance_to(max(target, competition.now))
+        await self._flush()
+
+    async def submit(self, command: AnyCommand, source: str, member_id: int | None = None) -> Outcome:
+        """Commit the command, then apply it at the simulated time it arrived."""
+        async with self.lock:
+            if self.state not in ("running", "paused"):
+                raise ServerError(
+                    "conflict", f"the competition is {self.state}; commands are taken while it runs"
+                )
+            competition = self.competition
+            assert competition is not None
+            if self.state == "running":
+                await self._advance(self.clock.now())
+            if self.state not in ("running", "paused"):
+                raise ServerError(
+                    "conflict", f"the competition is {self.state}; commands are taken while it runs"
+                )
+            t = competition.now
+            row = CommandRow(
+                competition_id=self.id,
+                seq=self.next_seq,
+                t=t,
+                source=source,
+                member_id=member_id,
+                payload=json.dumps(command_to_json(command)),
+                created_at=wall_now(),
+            )
+            try:
+                await asyncio.to_thread(self.store.add_command, row)
+            except Exception as exc:
+                log.error("competition %s: command not stored: %s", self.id, exc)
+                raise ServerError("unavailable", "the database did not take the command; try again") from None
+            self.next_seq += 1
+            outcome = competition.submit(command, t, source)
+            self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
+            team = getattr(command, "team", None)
+            if team in self.activity:
+                act = self.activity[team]
+                act.commands += 1
+                act.refused += not outcome.accepted
+                act.last_t = t
+            await self._flush()
+            return outcome
+
+    # --- publishing and writing behind -----------------------------------------------------------------
+
+    async def _flush(self) -> None:
+        competition = self.competition
+        assert competition is not None
+        new = competition.log.since(self.published)
+        if new:
+            self.published = len(competition.log)
+            self._publish_events(new)
+            self._publish_standings()
+        unsaved = competition.log.since(self.persisted)
+        outcomes, self.outcomes = self.outcomes, []
+        if unsaved or outcomes:
+            try:
+                await asyncio.to_thread(self._write_behind, unsaved, outcomes)
+                self.persisted += len(unsaved)
+            except Exception as exc:  # the command log is safe; events are rewritten next time
+                log.error("competition %s: events not stored yet: %s", self.id, exc)
+                self.outcomes = outcomes + self.outcomes
+
+    def _write_behind(self, events: list[Event], outcomes: list[tuple[int, bool, str]]) -> None:
+        self.store.add_events(self.id, events)
+        if outcomes:
+            self.store.record_outcomes(self.id, outcomes)
+
+    def _publish_events(self, events: list[Event]) -> None:
+        publish = self.broadcaster.publish
+        for event in events:
+            view = event_view(event)
+            publish(self.channels["judge"], "event", event.t, view)
+            publish(self.channels["instructor"], "event", event.t, view)
+            if isinstance(event, TeamEvent):
+                if event.kind not in HIDDEN_FROM_TEAMS:
+                    publish(team_channel(self.id, event.team), "event", event.t, view)
+            else:
+                for team in self.teams:
+                    publish(team_channel(self.id, team.name), "event", event.t, view)
+            ticker = self._ticker(event)
+            if ticker:
+                publish(self.channels["public"], "ticker", event.t, ticker)
+
+    def _ticker(self, event: Event) -> dict[str, Any] | None:
+        kind = event.kind
+        if kind == "order_won" and getattr(event, "value", 0) >= NOTABLE_ORDER:
+            return {"kind": "big_order", "team": event.team, "value": round(event.value)}  # type: ignore[attr-defined]
+        if kind == "complaint_resolved" and getattr(event, "within_sla", False):
+            return {"kind": "complaint_resolved_in_time", "team": event.team}  # type: ignore[attr-defined]
+        if kind == "invoice_written_off":
+            return {"kind": "written_off", "team": event.team, "amount": event.amount}  # type: ignore[attr-defined]
+        if kind in ("round_started", "round_ended"):
+            return {"kind": kind, "round": event.round}  # type: ignore[attr-defined]
+        if kind == "announcement_made":
+            return {"kind": "announcement", "text": event.text}  # type: ignore[attr-defined]
+        return None
+
+    def _publish_standings(self) -> None:
+        rows = self.standings()
+        t = self.now
+        for name in self.channels.values():
+            self.broadcaster.publish(name, "standings", t, rows)
+        for team in self.teams:
+            self.broadcaster.publish(team_channel(self.id, team.name), "standings", t, rows)
+
+    def _publish_state(self) -> None:
+        status = self.status()
+        for name in self.channels.values():
+            self.broadcaster.publish(name, "state", self.now, status)
+        for team in self.teams:
+            self.broadcaster.publish(team_channel(self.id, team.name), "state", self.now, status)

@@ -1,0 +1,113 @@
+"""The server's running state: live competitions, the tick loop and the house bots.
+
+One ``Runtime`` per server process owns every live competition (one owner per competition),
+advances the running ones on a short tick, and runs house bots as in-process players that
+go through the same command path as people.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from market.events import TeamEvent, event_from_dict
+from server.bot_driver import BotDriver
+from server.broadcast import Broadcaster
+from server.errors import ServerError
+from server.live import LiveCompetition, team_channel
+from server.rate_limit import RateLimiter
+from server.settings import Settings
+from server.store import Store
+from server.views import HIDDEN_FROM_TEAMS
+from teams.bots import make_bot
+from teams.ledger import Ledger
+
+log = logging.getLogger("salesfloor.runtime")
+
+
+class Runtime:
+    def __init__(self, settings: Settings, store: Store, broadcaster: Broadcaster) -> None:
+        self.settings = settings
+        self.store = store
+        self.broadcaster = broadcaster
+        self.live: dict[int, LiveCompetition] = {}
+        self.bots: dict[tuple[int, str], BotDriver] = {}
+        self.bot_tasks: dict[tuple[int, str], asyncio.Task[None]] = {}
+        self._ticker: asyncio.Task[None] | None = None
+        self.limiter = RateLimiter(settings.commands_per_minute)
+
+    async def start(self) -> None:
+        for row in self.store.competitions():
+            live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
+            self.live[live.id] = live
+            if row.state in ("running", "paused"):
+                await asyncio.to_thread(live.recover)
+                self.start_bots(live)
+        self._ticker = asyncio.create_task(self._tick_forever())
+
+    async def stop(self) -> None:
+        if self._ticker:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        for task in self.bot_tasks.values():
+            task.cancel()
+        for driver in self.bots.values():
+            driver.stop()
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.tick_seconds)
+            for live in list(self.live.values()):
+                try:
+                    await live.tick()
+                except Exception:
+                    log.exception("competition %s: tick failed", live.id)
+
+    def get(self, competition_id: int) -> LiveCompetition:
+        live = self.live.get(competition_id)
+        if live is None:
+            raise ServerError("not_found", f"there is no competition {competition_id}")
+        return live
+
+    # --- house bots ------------------------------------------------------------------------------
+
+    def start_bots(self, live: LiveCompetition) -> None:
+        """Play every team registered with a bot, from the team's history onwards."""
+        for team in live.teams:
+            key = (live.id, team.name)
+            if not team.bot or key in self.bot_tasks:
+                continue
+            self.bot_tasks[key] = asyncio.create_task(self._play(live, team.name, team.bot))
+
+    async def _play(self, live: LiveCompetition, team: str, bot_name: str) -> None:
+        params = live.params
+        ledger = Ledger(team, params.product.unit_cost, params.product.order_cost, params.calendar)
+        bot = make_bot(bot_name, team, params)
+
+        async def submit(command: object) -> tuple[bool, str]:
+            outcome = await live.submit(command, "bot")  # type: ignore[arg-type]
+            return outcome.accepted, outcome.reason
+
+        driver = BotDriver(bot, ledger, submit, live.clock.seconds_per_hour)
+        self.bots[(live.id, team)] = driver
+        channel = team_channel(live.id, team)
+        with self.broadcaster.subscribe(channel) as sub:
+            assert live.competition is not None
+            # catch up from the log itself (the channel buffer may not reach back after a restart)
+            for event in list(live.competition.log):
+                if not isinstance(event, TeamEvent) or (
+                    event.team == team and event.kind not in HIDDEN_FROM_TEAMS
+                ):
+                    ledger.observe(event)
+            caught_up = self.broadcaster.last_seq(channel)
+            driver.start()
+            while True:
+                message = await sub.queue.get()
+                if message is None:
+                    log.warning("house bot %s fell behind; it reads the log again", team)
+                    return await self._play(live, team, bot_name)
+                if message["seq"] <= caught_up or message["type"] != "event":
+                    continue
+                driver.handle(event_from_dict(message["data"]))

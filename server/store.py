@@ -1,0 +1,226 @@
+"""Persistence: every read and write the server makes, on one SQLAlchemy engine.
+
+Functions are synchronous (the live layer calls them in a worker thread) and each write
+commits before it returns, so whatever the server acknowledges is on disk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from market.events import Event, event_to_json
+from server.db.tables import (
+    CommandRow,
+    CompetitionRow,
+    EventRow,
+    MemberRow,
+    ParameterChangeRow,
+    RoundSnapshotRow,
+    SecretRow,
+    SessionRow,
+    TeamRow,
+)
+
+
+class Store:
+    """The server's database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # --- secrets ------------------------------------------------------------------------------
+
+    def secret(self, name: str) -> str | None:
+        with self.session() as s:
+            row = s.get(SecretRow, name)
+            return row.value if row else None
+
+    def set_secret(self, name: str, value: str) -> None:
+        with self.session() as s:
+            row = s.get(SecretRow, name) or SecretRow(name=name, value=value)
+            row.value = value
+            s.add(row)
+            s.commit()
+
+    # --- competitions and teams ------------------------------------------------------------------
+
+    def add_competition(self, row: CompetitionRow) -> CompetitionRow:
+        with self.session() as s:
+            s.add(row)
+            s.commit()
+            s.refresh(row)
+            return row
+
+    def competition(self, competition_id: int) -> CompetitionRow | None:
+        with self.session() as s:
+            return s.get(CompetitionRow, competition_id)
+
+    def competitions(self, states: Sequence[str] | None = None) -> list[CompetitionRow]:
+        with self.session() as s:
+            query = select(CompetitionRow).order_by(col(CompetitionRow.id))
+            if states is not None:
+                query = query.where(col(CompetitionRow.state).in_(states))
+            return list(s.exec(query))
+
+    def save_clock(self, competition_id: int, state: str, sim_t: float, resumed_at: float | None) -> None:
+        with self.session() as s:
+            row = s.get(CompetitionRow, competition_id)
+            if row is None:
+                return
+            row.state, row.sim_t, row.resumed_at = state, sim_t, resumed_at
+            s.add(row)
+            s.commit()
+
+    def add_teams(self, rows: Sequence[TeamRow]) -> list[TeamRow]:
+        """All the teams or none (a duplicate name or code rolls the whole batch back)."""
+        with self.session() as s:
+            s.add_all(rows)
+            s.commit()
+            for row in rows:
+                s.refresh(row)
+            return list(rows)
+
+    def teams(self, competition_id: int) -> list[TeamRow]:
+        with self.session() as s:
+            query = (
+                select(TeamRow).where(TeamRow.competition_id == competition_id).order_by(col(TeamRow.name))
+            )
+            return list(s.exec(query))
+
+    def team_by_code(self, code: str) -> TeamRow | None:
+        with self.session() as s:
+            return s.exec(select(TeamRow).where(TeamRow.join_code == code)).first()
+
+    def team(self, team_id: int) -> TeamRow | None:
+        with self.session() as s:
+            return s.get(TeamRow, team_id)
+
+    # --- members and sessions ----------------------------------------------------------------------
+
+    def members(self, team_id: int) -> list[MemberRow]:
+        with self.session() as s:
+            return list(
+                s.exec(select(MemberRow).where(MemberRow.team_id == team_id).order_by(col(MemberRow.id)))
+            )
+
+    def add_member(self, member: MemberRow, session: SessionRow) -> MemberRow:
+        with self.session() as s:
+            s.add(member)
+            s.flush()
+            session.member_id = member.id
+            s.add(session)
+            s.commit()
+            s.refresh(member)
+            return member
+
+    def member(self, member_id: int) -> MemberRow | None:
+        with self.session() as s:
+            return s.get(MemberRow, member_id)
+
+    def add_session(self, session: SessionRow) -> None:
+        with self.session() as s:
+            s.add(session)
+            s.commit()
+
+    def session_row(self, token_hash: str) -> SessionRow | None:
+        with self.session() as s:
+            return s.get(SessionRow, token_hash)
+
+    def drop_session(self, token_hash: str) -> None:
+        with self.session() as s:
+            row = s.get(SessionRow, token_hash)
+            if row is not None:
+                s.delete(row)
+                s.commit()
+
+    # --- the command and event logs -------------------------------------------------------------------
+
+    def add_command(self, row: CommandRow) -> None:
+        with self.session() as s:
+            s.add(row)
+            s.commit()
+
+    def record_outcomes(self, competition_id: int, outcomes: Iterable[tuple[int, bool, str]]) -> None:
+        with self.session() as s:
+            for seq, accepted, reason in outcomes:
+                row = s.exec(
+                    select(CommandRow).where(
+                        CommandRow.competition_id == competition_id, CommandRow.seq == seq
+                    )
+                ).one()
+                row.accepted, row.reason = accepted, reason
+                s.add(row)
+            s.commit()
+
+    def commands(self, competition_id: int) -> list[CommandRow]:
+        with self.session() as s:
+            query = (
+                select(CommandRow)
+                .where(CommandRow.competition_id == competition_id)
+                .order_by(col(CommandRow.seq))
+            )
+            return list(s.exec(query))
+
+    def command_count(self, competition_id: int) -> int:
+        with self.session() as s:
+            query = (
+                select(func.count())
+                .select_from(CommandRow)
+                .where(CommandRow.competition_id == competition_id)
+            )
+            return int(s.exec(query).one())
+
+    def add_events(self, competition_id: int, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        with self.session() as s:
+            s.add_all(
+                EventRow(
+                    competition_id=competition_id,
+                    seq=e.seq,
+                    t=e.t,
+                    kind=e.kind,
+                    team=getattr(e, "team", None),
+                    payload=event_to_json(e),
+                )
+                for e in events
+            )
+            s.commit()
+
+    def event_payloads(self, competition_id: int, after: int = -1, limit: int | None = None) -> list[str]:
+        with self.session() as s:
+            query = (
+                select(EventRow.payload)
+                .where(EventRow.competition_id == competition_id, EventRow.seq > after)
+                .order_by(col(EventRow.seq))
+            )
+            if limit is not None:
+                query = query.limit(limit)
+            return list(s.exec(query))
+
+    def add_parameter_change(self, row: ParameterChangeRow) -> None:
+        with self.session() as s:
+            s.add(row)
+            s.commit()
+
+    def parameter_changes(self, competition_id: int) -> list[ParameterChangeRow]:
+        with self.session() as s:
+            query = select(ParameterChangeRow).where(ParameterChangeRow.competition_id == competition_id)
+            return list(s.exec(query.order_by(col(ParameterChangeRow.id))))
+
+    def add_round_snapshot(self, competition_id: int, round_number: int, t: float, standings: Any) -> None:
+        with self.session() as s:
+            s.merge(
+                RoundSnapshotRow(
+                    competition_id=competition_id, round=round_number, t=t, standings=json.dumps(standings)
+                )
+            )
+            s.commit()
