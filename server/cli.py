@@ -1,4 +1,4 @@
-"""The ``salesfloor`` command line: simulate, sweep, replay, presets, params.
+"""The ``salesfloor`` command line: simulate, sweep, replay, presets, params, serve, demo, bot.
 
 Every failure ends with exit code 2 and one readable line on stderr that says what is wrong
 (``salesfloor: error: segments.smb.share: 1.4 is out of range; allowed 0 to 1 fraction``).
@@ -245,6 +245,65 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- the live server ------------------------------------------------------------------------------
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from server.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    return Settings(**overrides)
+
+
+def _run_server(args: argparse.Namespace, demo: bool) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = _settings(args)
+    on_ready = None
+    if demo:
+        from server.demo import start_demo
+
+        async def on_ready(app: Any) -> None:
+            await start_demo(app, settings.host, settings.port)
+
+    app = create_app(settings, on_ready=on_ready)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    except OSError as exc:
+        raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    print(f"Salesfloor on http://{args.host or '127.0.0.1'}:{args.port or 8000} (Ctrl-C to stop)", flush=True)
+    return _run_server(args, demo=False)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    return _run_server(args, demo=True)
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from server.client import ApiError
+    from server.remote_bot import play
+
+    try:
+        asyncio.run(play(args.url, args.code, args.strategy, args.name, args.role))
+    except ApiError as exc:
+        raise CliError(exc.detail) from None
+    except OSError as exc:
+        raise CliError(f"cannot reach {args.url}: {exc}") from None
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------------
 
 
@@ -326,6 +385,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("presets", help="list the market presets")
     pr.set_defaults(run=cmd_presets)
+
+    for name, run, text in (
+        ("serve", cmd_serve, "start the server (DATABASE_URL or salesfloor.db)"),
+        ("demo", cmd_demo, "start the server with a demo competition played by house bots"),
+    ):
+        sv = sub.add_parser(name, help=text)
+        sv.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+        sv.add_argument("--port", type=_positive_int(1, 65535), default=None, help="port (default 8000)")
+        sv.set_defaults(run=run)
+
+    bt = sub.add_parser("bot", help="play a team of a live competition with a reference bot")
+    bt.add_argument("--url", default="http://127.0.0.1:8000", help="the server")
+    bt.add_argument("--code", required=True, help="the team's join code")
+    bt.add_argument("--strategy", default="balanced", choices=sorted(BOTS))
+    bt.add_argument("--name", default="bot", help="the member name the bot joins with")
+    bt.add_argument("--role", default="manager", choices=("manager", "sales", "service", "finance"))
+    bt.set_defaults(run=cmd_bot)
 
     pa = sub.add_parser("params", help="list every parameter of a preset with its range, unit and meaning")
     pa.add_argument("--preset", default="classroom")

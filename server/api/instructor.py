@@ -249,6 +249,18 @@ async def change_parameters(
     return result
 
 
+@router.get("/{competition_id}/parameters")
+def current_parameters(
+    competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
+) -> dict[str, Any]:
+    """The market parameters in force (for the competition's members, judges and the instructor)."""
+    if who.role != "instructor" and who.competition_id != competition_id:
+        raise ServerError(
+            "forbidden", "only this competition's members, judges and the instructor may see this"
+        )
+    return dict(parameters_to_dict(rt.get(competition_id).params))
+
+
 @router.get("/{competition_id}/parameters/history")
 def parameter_history(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
