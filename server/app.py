@@ -15,8 +15,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
+from dashboards import STATIC_DIR
 from server.api import instructor, public, session, team, ws
 from server.auth import password_hash
 from server.broadcast import Broadcaster
@@ -91,4 +93,10 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
 
     for router in (session.router, instructor.router, team.router, public.router, ws.router):
         app.include_router(router)
+
+    @app.get("/board/{competition_id}", include_in_schema=False)
+    async def board(competition_id: int) -> FileResponse:
+        return FileResponse(STATIC_DIR / "board.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

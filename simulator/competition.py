@@ -5,8 +5,9 @@ event up to and including the target time. A command applied at time ``t`` there
 the world exactly as it was after everything up to ``t`` happened — live (the server's
 runner advances to the moment a command arrived, or stops the clock at a round's end) and in
 fast-forward (bots' commands are queued with their times) alike — and replaying the timed
-command log reproduces the event log byte for byte, however the advancing was sliced. Team commands from people, bots and the instructor are logged; commands the
-team's own automation makes are not, since the policies themselves are replayed.
+command log reproduces the event log byte for byte, however the advancing was sliced. Team
+commands from people, bots and the instructor are logged; commands the team's own automation
+makes are not, since the policies themselves are replayed.
 """
 
 from __future__ import annotations
