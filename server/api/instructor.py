@@ -23,6 +23,7 @@ from server.errors import ServerError
 from server.live import Activity, LiveCompetition
 from server.runtime import Runtime
 from server.views import event_view
+from simulator.command_log import logged_to_json
 from simulator.competition import TEAM_NAME
 from simulator.instructor import Announce, ApplyShock, ChangeParameters
 from teams.bots import BOTS
@@ -66,6 +67,7 @@ def _teams_view(live: LiveCompetition) -> list[dict[str, Any]]:
 
 
 def _detail(live: LiveCompetition) -> dict[str, Any]:
+    competition = live.competition
     return {
         **live.status(),
         "seed": live.seed,
@@ -73,6 +75,9 @@ def _detail(live: LiveCompetition) -> dict[str, Any]:
         "teams": _teams_view(live),
         "parameters": parameters_to_dict(live.params),
         "damaged": live.damaged,
+        "events": len(competition.log) if competition else 0,
+        "commands": len(competition.commands) if competition else 0,
+        "digest": competition.digest() if competition else None,
     }
 
 
@@ -288,6 +293,21 @@ async def announce(
     _: Identity = Depends(instructor),
 ) -> dict[str, Any]:
     return await _instructor_command(rt.get(competition_id), Announce(text=body.text))
+
+
+@router.get("/{competition_id}/commands")
+def command_log(
+    competition_id: int,
+    after: int = Query(-1, ge=-1),
+    limit: int = Query(1000, ge=1, le=10000),
+    rt: Runtime = Depends(runtime),
+    _: Identity = Depends(instructor),
+) -> list[dict[str, Any]]:
+    """The committed command log: what a replay of this competition applies."""
+    live = rt.get(competition_id)
+    if live.competition is None:
+        return []
+    return [logged_to_json(entry) for entry in live.competition.commands[after + 1 : after + 1 + limit]]
 
 
 @router.get("/{competition_id}/monitor")
