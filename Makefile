@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/salesfloor simulate --preset classroom --seed 7
+	$(VENV)/bin/salesfloor demo
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n auto -p no:cacheprovider
