@@ -38,6 +38,7 @@ import websockets
 
 from live_server import (
     ServerProcess,
+    cpu_seconds,
     Setup,
     database,
     describe_database,
@@ -121,6 +122,7 @@ async def run(args: argparse.Namespace, server: ServerProcess, competition_id: i
     await asyncio.sleep(1.0)  # let the hellos settle
     posts: list[float] = []
     t0s: list[float] = []
+    cpu_client, cpu_server, wall = cpu_seconds(), cpu_seconds(server.pid), time.perf_counter()
     async with httpx.AsyncClient(
         base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
     ) as http:
@@ -140,6 +142,8 @@ async def run(args: argparse.Namespace, server: ServerProcess, competition_id: i
             t is None for t in watchers.received[-1][: watchers.connected]
         ):
             await asyncio.sleep(0.05)
+    wall = time.perf_counter() - wall
+    cpu_client, cpu_server = cpu_seconds() - cpu_client, cpu_seconds(server.pid) - cpu_server
     await watchers.close()
     _, pending = await asyncio.wait(tasks, timeout=30)
     for task in pending:
@@ -167,6 +171,7 @@ async def run(args: argparse.Namespace, server: ServerProcess, competition_id: i
         "missing": missing,
         "errors": watchers.errors,
         "messages": watchers.messages,
+        "cpu": (cpu_server / wall, cpu_client / wall),
     }
 
 
@@ -228,6 +233,9 @@ def main() -> None:
             f"last client median {statistics.median(lasts) * 1000:.1f} ms (p99 {percentile(lasts, 99) * 1000:.1f} ms)"
         )
     print("  " + latency_line("announcement HTTP round-trip", posts))
+    cpu = result["cpu"]
+    assert isinstance(cpu, tuple)
+    print(f"  CPU during the trials: server {cpu[0]:.0%} of a core, clients {cpu[1]:.0%} of a core")
     shown = ", ".join(f"{kind} ×{n}" for kind, n in errors.most_common()) or "none"
     print(
         f"  errors: {sum(errors.values())} ({shown}); {result['missing']} (client, trial) messages not received; "

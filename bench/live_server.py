@@ -67,6 +67,15 @@ def raise_open_files(wanted: int) -> int:
     return soft
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU seconds of process ``pid`` (default: this process), from /proc."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def machine() -> str:
     return f"python {sys.version.split()[0]}, {os.cpu_count()} cores"
 
@@ -148,6 +157,10 @@ class ServerProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
         self.start_seconds = float("nan")
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
 
     @property
     def url(self) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import MISSING, fields
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, create_model
 
 from server.api.deps import member, runtime
@@ -92,7 +92,12 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
             events=[event_view(live.competition.log[s]) for s in outcome.events],
         )
 
-    run.__annotations__["body"] = body_model | None  # the generated model validates and documents the body
+    # the generated model validates and documents the body; a command with required fields
+    # needs its body (a missing one is a 422 that names the fields, not a TypeError)
+    required = any(f.is_required() for f in body_model.model_fields.values())
+    run.__annotations__["body"] = body_model if required else body_model | None
+    if required and run.__defaults__:
+        run.__defaults__ = (Body(), *run.__defaults__[1:])
     run.__name__ = command.kind
     run.__doc__ = (command.__doc__ or command.kind).strip().splitlines()[0]
     return run

@@ -63,16 +63,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 class Server:
     def __init__(self, database_url: str, port: int) -> None:
         self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "INSTRUCTOR_PASSWORD": "pw", "TICK_SECONDS": "0.05", "COMMANDS_PER_MINUTE": "100000",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "INSTRUCTOR_PASSWORD": "pw",
+            "TICK_SECONDS": "0.05",
+            "COMMANDS_PER_MINUTE": "100000",
+            "PYTHONPATH": str(ROOT),
+        }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+                raise RuntimeError(
+                    f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
+                )
             try:
                 SalesfloorClient(self.url, timeout=1).request("GET", "/api/v1/health")
                 return
@@ -96,7 +107,9 @@ def test_sigkill_mid_round_loses_nothing_acknowledged(database_url: str) -> None
     try:
         admin = SalesfloorClient(server.url)
         admin.login_instructor("pw")
-        comp = admin.request("POST", "/api/v1/competitions", json={"name": "Crash", "seed": 21, "seconds_per_hour": 0.1})
+        comp = admin.request(
+            "POST", "/api/v1/competitions", json={"name": "Crash", "seed": 21, "seconds_per_hour": 0.1}
+        )
         cid = comp["id"]
         for name, bot in (("Alpha", "balanced"), ("Bravo", "dumper"), ("Human", None)):
             team = admin.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": name, "bot": bot})
@@ -116,8 +129,15 @@ def test_sigkill_mid_round_loses_nothing_acknowledged(database_url: str) -> None
             fresh = [i for i in inbox if i["status"] == "open"]
             if fresh:
                 try:
-                    result = member.command(c.SendQuote(team="", inquiry_id=fresh[0]["inquiry_id"], discount=0.05,
-                                                        terms_days=7, delivery_days=3))
+                    result = member.command(
+                        c.SendQuote(
+                            team="",
+                            inquiry_id=fresh[0]["inquiry_id"],
+                            discount=0.05,
+                            terms_days=7,
+                            delivery_days=3,
+                        )
+                    )
                     acknowledged.extend(result["events"])
                 except ApiError as exc:
                     assert exc.status == 409  # it may have expired meanwhile
@@ -133,16 +153,23 @@ def test_sigkill_mid_round_loses_nothing_acknowledged(database_url: str) -> None
         assert detail["state"] == "paused"
         assert detail["damaged"] is None
         for event in acknowledged:
-            (stored,) = admin.request("GET", f"/api/v1/competitions/{cid}/events",
-                                      params={"after": event["seq"] - 1, "limit": 1})
+            (stored,) = admin.request(
+                "GET", f"/api/v1/competitions/{cid}/events", params={"after": event["seq"] - 1, "limit": 1}
+            )
             assert stored == event
         log = admin.request("GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000})
         human = [e for e in log if e["source"] == "human"]
         assert len(human) >= len({e["seq"] for e in acknowledged if e["kind"] == "apology_policy_set"})
         params = parameters_from_dict(detail["parameters"])
         teams = [TeamSpec(t["name"]) for t in detail["teams"]]
-        rebuilt = replay(params, detail["seed"], teams, [logged_from_json(e) for e in log],
-                         rounds=detail["rounds"], until=detail["t_sim"])
+        rebuilt = replay(
+            params,
+            detail["seed"],
+            teams,
+            [logged_from_json(e) for e in log],
+            rounds=detail["rounds"],
+            until=detail["t_sim"],
+        )
         assert rebuilt.digest() == detail["digest"]
         # the member's session survived the crash
         member.token = member.token
