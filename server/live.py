@@ -140,7 +140,10 @@ class LiveCompetition:
         return competition
 
     def recover(self) -> None:
-        """Rebuild from the committed command log, check against stored events, stop the clock."""
+        """Rebuild from the committed command log, check against stored events, stop the clock.
+
+        A finished competition is rebuilt too, so that its final standings can be shown.
+        """
         rows = self.store.commands(self.id)
         stored = self.store.event_payloads(self.id)
         competition = self._build()

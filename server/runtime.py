@@ -41,8 +41,9 @@ class Runtime:
         for row in self.store.competitions():
             live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
             self.live[live.id] = live
-            if row.state in ("running", "paused"):
+            if row.state in ("running", "paused", "finished"):
                 await asyncio.to_thread(live.recover)
+            if row.state in ("running", "paused"):
                 self.start_bots(live)
         self._ticker = asyncio.create_task(self._tick_forever())
 
