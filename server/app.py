@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -22,8 +22,11 @@ from dashboards import STATIC_DIR
 from server.api import instructor, public, session, team, ws
 from server.auth import password_hash
 from server.broadcast import Broadcaster
+from server.broadcast_redis import RedisBroadcaster
 from server.db.engine import make_engine, migrate
 from server.errors import ServerError
+from server.forwarding import Forwarder
+from server.leadership import Leadership
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store import Store
@@ -64,15 +67,46 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         migrate(engine)
         store = Store(engine)
         ensure_instructor_password(store, settings, lambda text: print(text, flush=True))
-        runtime = Runtime(settings, store, Broadcaster(settings.websocket_queue))
+        app.state.forwarder = None
+        if settings.broadcast_url:
+            address = settings.advertise_url or f"http://{settings.host}:{settings.port}"
+            leadership: Leadership | None = None
+            broadcaster: Broadcaster = RedisBroadcaster(
+                settings.broadcast_url,
+                settings.broadcast_prefix,
+                settings.websocket_queue,
+                is_leader=lambda: leadership is not None and leadership.leading,
+            )
+            assert isinstance(broadcaster, RedisBroadcaster)
+            leadership = Leadership(broadcaster.redis, settings.broadcast_prefix, address)
+            app.state.forwarder = Forwarder(leadership)
+        else:
+            broadcaster, leadership = Broadcaster(settings.websocket_queue), None
+        runtime = Runtime(settings, store, broadcaster)
         app.state.runtime = runtime
-        await runtime.start()
-        if on_ready is not None:
-            await on_ready(app)
+        app.state.leadership = leadership
+        await broadcaster.start()
+        if leadership is None:
+            await runtime.start()
+            if on_ready is not None:
+                await on_ready(app)
+        else:
+            redis_broadcaster = broadcaster
+
+            async def elected() -> None:
+                assert isinstance(redis_broadcaster, RedisBroadcaster)
+                await redis_broadcaster.take_over()
+                await runtime.start()
+
+            leadership.start(elected)
         try:
             yield
         finally:
+            if leadership is not None:
+                await leadership.stop()
+                await app.state.forwarder.close()
             await runtime.stop()
+            await broadcaster.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -81,6 +115,15 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         description="A live competition platform for teaching customer relationship management.",
         lifespan=lifespan,
     )
+
+    @app.middleware("http")
+    async def forward_to_the_owner(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        forwarder: Forwarder | None = getattr(request.app.state, "forwarder", None)
+        if forwarder is not None and forwarder.wants(request):
+            return await forwarder.forward(request)
+        return await call_next(request)
 
     @app.exception_handler(ServerError)
     async def refused(_request: Request, exc: ServerError) -> JSONResponse:

@@ -6,7 +6,8 @@ subscriber whose queue fills up (it does not read fast enough) is dropped rather
 buffered without bound; it reconnects and catches up from the buffer.
 
 This is the in-process broadcaster (one server process). The port is small — ``publish``,
-``subscribe``, ``since`` — so a Redis-backed one can take its place for several workers.
+``subscribe``, ``since``, ``latest`` — and ``server.broadcast_redis`` extends it for several
+workers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 HISTORY = 20_000
+SNAPSHOT_TYPES = frozenset({"standings", "state"})
 
 
 @dataclass(slots=True)
@@ -33,6 +35,7 @@ class Channel:
     seq: int = 0
     history: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=HISTORY))
     subscribers: list[Subscriber] = field(default_factory=list)
+    latest: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Broadcaster:
@@ -49,11 +52,28 @@ class Broadcaster:
             channel = self.channels[name] = Channel()
         return channel
 
+    async def start(self) -> None:
+        """Nothing to start in one process."""
+
+    async def stop(self) -> None:
+        """Nothing to stop in one process."""
+
+    async def ready(self, name: str) -> None:
+        """Wait until the channel's history is here (it always is in one process)."""
+
     def publish(self, name: str, kind: str, t_sim: float, data: Any) -> dict[str, Any]:
         channel = self._channel(name)
-        channel.seq += 1
-        message = {"seq": channel.seq, "type": kind, "t_sim": t_sim, "data": data}
+        message = {"seq": channel.seq + 1, "type": kind, "t_sim": t_sim, "data": data}
+        self.deliver(name, message)
+        return message
+
+    def deliver(self, name: str, message: dict[str, Any]) -> None:
+        """Record a message in its channel and hand it to every subscriber."""
+        channel = self._channel(name)
+        channel.seq = message["seq"]
         channel.history.append(message)
+        if message["type"] in SNAPSHOT_TYPES:
+            channel.latest[message["type"]] = message
         for sub in list(channel.subscribers):
             try:
                 sub.queue.put_nowait(message)
@@ -61,7 +81,10 @@ class Broadcaster:
                 sub.dropped = True
                 channel.subscribers.remove(sub)
                 _close(sub)
-        return message
+
+    def latest(self, name: str, kind: str) -> dict[str, Any] | None:
+        """The channel's newest message of a snapshot type (``standings``, ``state``)."""
+        return self._channel(name).latest.get(kind)
 
     def since(self, name: str, after: int) -> tuple[list[dict[str, Any]], bool]:
         """Messages with seq > ``after`` and whether the buffer still reaches back that far."""

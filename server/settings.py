@@ -18,7 +18,11 @@ class Settings(BaseSettings):
         "sqlite:///salesfloor.db", description="SQLite file by default; postgresql://… works"
     )
     broadcast_url: str | None = Field(
-        None, description="redis://host:port/0 to share live messages across workers"
+        None, description="redis://host:port/0: several workers serve one class"
+    )
+    broadcast_prefix: str = Field("salesfloor", description="key prefix in Redis (one per deployment)")
+    advertise_url: str | None = Field(
+        None, description="how other workers reach this one (default http://host:port)"
     )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from market.presets import preset_data, preset_names
 from server.api.deps import runtime
@@ -14,9 +14,12 @@ router = APIRouter(prefix="/api/v1", tags=["public"])
 
 
 @router.get("/health")
-def health(rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    """Whether the server is well, and whether this worker owns the competitions."""
     damaged = {live.id: live.damaged for live in rt.live.values() if live.damaged}
-    return {"ok": not damaged, "competitions": len(rt.live), "damaged": damaged}
+    leadership = getattr(request.app.state, "leadership", None)
+    owner = leadership is None or leadership.leading
+    return {"ok": not damaged, "owner": owner, "competitions": len(rt.live), "damaged": damaged}
 
 
 @router.get("/presets")

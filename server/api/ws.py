@@ -15,7 +15,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import resolve
 from server.auth import COOKIE
-from server.live import LiveCompetition, team_channel
+from server.live import LiveCompetition, channel_names, team_channel
 from server.runtime import Runtime
 
 router = APIRouter()
@@ -29,31 +29,47 @@ def _runtime(ws: WebSocket) -> Runtime:
     return rt
 
 
-async def _serve(ws: WebSocket, live: LiveCompetition, channel: str) -> None:
+def _live(rt: Runtime, competition_id: int) -> LiveCompetition | bool | None:
+    """The competition if this worker runs it, True if another worker does, None if there is none."""
+    live = rt.live.get(competition_id)
+    if live is not None:
+        return live
+    return True if rt.store.competition(competition_id) is not None else None
+
+
+async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str) -> None:
     rt = _runtime(ws)
     broadcaster = rt.broadcaster
     after_text = ws.query_params.get("after")
     epoch = ws.query_params.get("epoch")
     await ws.accept()
     with broadcaster.subscribe(channel) as sub:
-        snapshot: dict[str, Any] = {
-            "epoch": broadcaster.epoch,
-            "status": live.status(),
-            "standings": live.standings(),
-        }
+        await broadcaster.ready(channel)
+        if isinstance(live, LiveCompetition):
+            status, standings, now = live.status(), live.standings(), live.now
+        else:  # another worker runs it: the newest messages of the channel are the snapshot
+            state, board = broadcaster.latest(channel, "state"), broadcaster.latest(channel, "standings")
+            status = state["data"] if state else {}
+            standings = board["data"] if board else []
+            now = max((m["t_sim"] for m in (state, board) if m), default=0.0)
+        snapshot: dict[str, Any] = {"epoch": broadcaster.epoch, "status": status, "standings": standings}
         last = broadcaster.last_seq(channel)
         if after_text is None:
-            await ws.send_json({"seq": last, "type": "hello", "t_sim": live.now, "data": snapshot})
+            await ws.send_json({"seq": last, "type": "hello", "t_sim": now, "data": snapshot})
             sent = last
         else:
-            after = int(after_text) if after_text.lstrip("-").isdigit() else -1
+            try:
+                after = int(after_text)
+            except ValueError:  # e.g. "--1" or "x": not a seq this server gave out
+                after = -1
             missed, complete = broadcaster.since(channel, after)
-            if complete and (epoch is None or epoch == broadcaster.epoch) and after >= 0:
+            # a seq beyond the channel's last one comes from another epoch (a restart): resync
+            if complete and (epoch is None or epoch == broadcaster.epoch) and 0 <= after <= last:
                 for message in missed:
                     await ws.send_json(message)
                 sent = missed[-1]["seq"] if missed else after
             else:
-                await ws.send_json({"seq": last, "type": "resync", "t_sim": live.now, "data": snapshot})
+                await ws.send_json({"seq": last, "type": "resync", "t_sim": now, "data": snapshot})
                 sent = last
         try:
             while True:
@@ -75,18 +91,18 @@ async def _refuse(ws: WebSocket, reason: str) -> None:
 
 @router.websocket("/ws/public/{competition_id}")
 async def public(ws: WebSocket, competition_id: int) -> None:
-    live = _runtime(ws).live.get(competition_id)
+    live = _live(_runtime(ws), competition_id)
     if live is None:
         await _refuse(ws, f"there is no competition {competition_id}")
     else:
-        await _serve(ws, live, live.channels["public"])
+        await _serve(ws, live, channel_names(competition_id)["public"])
 
 
 @router.websocket("/ws/judge/{competition_id}")
 async def judge(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
     who = resolve(_token(ws), rt.store, rt.settings)
-    live = rt.live.get(competition_id)
+    live = _live(rt, competition_id)
     if live is None:
         await _refuse(ws, f"there is no competition {competition_id}")
     elif who is None or not (
@@ -94,20 +110,20 @@ async def judge(ws: WebSocket, competition_id: int) -> None:
     ):
         await _refuse(ws, "only this competition's judges and the instructor may watch the live board")
     else:
-        await _serve(ws, live, live.channels["judge"])
+        await _serve(ws, live, channel_names(competition_id)["judge"])
 
 
 @router.websocket("/ws/instructor/{competition_id}")
 async def instructor(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
     who = resolve(_token(ws), rt.store, rt.settings)
-    live = rt.live.get(competition_id)
+    live = _live(rt, competition_id)
     if live is None:
         await _refuse(ws, f"there is no competition {competition_id}")
     elif who is None or who.role != "instructor":
         await _refuse(ws, "only the instructor may watch the monitor")
     else:
-        await _serve(ws, live, live.channels["instructor"])
+        await _serve(ws, live, channel_names(competition_id)["instructor"])
 
 
 @router.websocket("/ws/team")
@@ -117,11 +133,11 @@ async def team(ws: WebSocket) -> None:
     if who is None or who.role != "member" or who.competition_id is None or who.team is None:
         await _refuse(ws, "join a team first: a team channel needs a member's session")
         return
-    live = rt.live.get(who.competition_id)
+    live = _live(rt, who.competition_id)
     if live is None:
         await _refuse(ws, "the competition is gone")
     else:
-        await _serve(ws, live, team_channel(live.id, who.team))
+        await _serve(ws, live, team_channel(who.competition_id, who.team))
 
 
 def _token(ws: WebSocket) -> str | None:

@@ -1,0 +1,59 @@
+"""Forwarding: a worker that does not own the competitions passes API requests to the one that does."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+
+from server.leadership import Leadership
+
+HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+
+
+class Forwarder:
+    def __init__(self, leadership: Leadership) -> None:
+        self.leadership = leadership
+        self.client = httpx.AsyncClient(timeout=30.0)
+
+    def wants(self, request: Request) -> bool:
+        path = request.url.path
+        return not self.leadership.leading and path.startswith("/api/v1/") and path != "/api/v1/health"
+
+    async def forward(self, request: Request) -> Response:
+        leader = await self.leadership.leader()
+        if leader is None:
+            return JSONResponse(
+                {
+                    "detail": "no worker owns the competitions right now; try again in a few seconds",
+                    "code": "unavailable",
+                },
+                status_code=503,
+                headers={"Retry-After": "2"},
+            )
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        try:
+            upstream = await self.client.request(
+                request.method,
+                leader + request.url.path,
+                params=request.query_params,
+                headers=headers,
+                content=await request.body(),
+            )
+        except httpx.HTTPError:
+            return JSONResponse(
+                {
+                    "detail": "the worker that owns the competitions did not answer; try again",
+                    "code": "unavailable",
+                },
+                status_code=503,
+                headers={"Retry-After": "2"},
+            )
+        response = Response(upstream.content, status_code=upstream.status_code)
+        for key, value in upstream.headers.multi_items():
+            if key.lower() not in HOP_BY_HOP:
+                response.headers.append(key, value)
+        return response
+
+    async def close(self) -> None:
+        await self.client.aclose()

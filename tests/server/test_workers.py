@@ -1,0 +1,190 @@
+"""Several workers (BROADCAST_URL): one owner at a time, forwarding, shared channels, takeover.
+
+Two server processes share a PostgreSQL database and a Redis. The first to take the lease
+owns the competitions; the other forwards every API request to it and serves websockets
+from the Redis streams with the same seqs. When the owner is killed, the other takes the
+lease over, recovers the competitions from the command log (paused) and serves everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from server.client import ApiError, SalesfloorClient
+from teams import commands as c
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run this test")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def shared() -> Iterator[dict[str, str]]:
+    try:
+        import psycopg
+        import redis
+
+        redis.Redis.from_url(REDIS, socket_timeout=2).ping()
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    except Exception as exc:
+        _unavailable(f"PostgreSQL and Redis on 127.0.0.1 are needed ({exc})")
+    name = f"sf_workers_{secrets.token_hex(4)}"
+    admin.execute(f"CREATE DATABASE {name}")
+    prefix = f"sftest{secrets.token_hex(4)}"
+    try:
+        yield {
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
+            "BROADCAST_URL": REDIS,
+            "BROADCAST_PREFIX": prefix,
+        }
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+        client = redis.Redis.from_url(REDIS)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+
+
+class Worker:
+    def __init__(self, env: dict[str, str]) -> None:
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        full = {
+            **os.environ,
+            **env,
+            "INSTRUCTOR_PASSWORD": "pw",
+            "TICK_SECONDS": "0.05",
+            "ADVERTISE_URL": self.url,
+            "COMMANDS_PER_MINUTE": "100000",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
+            env=full,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.health()
+
+    def health(self, deadline: float = 30.0) -> dict[str, Any]:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            try:
+                out: dict[str, Any] = SalesfloorClient(self.url, timeout=1).request("GET", "/api/v1/health")
+                return out
+            except Exception:
+                time.sleep(0.1)
+        raise RuntimeError(f"worker {self.url} did not answer")
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def _wait(condition: Any, seconds: float, what: str) -> Any:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {seconds} s")
+
+
+async def _read(
+    client: SalesfloorClient, path: str, count: int, after: int | None = None, epoch: str | None = None
+) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    async for message in client.stream(path, after=after, epoch=epoch):
+        messages.append(message)
+        if len(messages) >= count:
+            break
+    return messages
+
+
+def test_one_owner_forwarding_shared_channels_and_takeover(shared: dict[str, str]) -> None:
+    first = Worker(shared)
+    _wait(lambda: first.health()["owner"], 15, "the first worker taking the lease")
+    second = Worker(shared)
+    try:
+        assert second.health()["owner"] is False
+        # everything through the worker that does not own the competitions
+        admin = SalesfloorClient(second.url)
+        admin.login_instructor("pw")
+        cid = admin.request(
+            "POST", "/api/v1/competitions", json={"name": "Two", "seed": 8, "seconds_per_hour": 0.1}
+        )["id"]
+        code = ""
+        for name, bot in (("Alpha", "balanced"), ("People", None)):
+            team = admin.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": name, "bot": bot})
+            code = team["join_code"] if bot is None else code
+        assert admin.request("POST", f"/api/v1/competitions/{cid}/start")["state"] == "running"
+        member = SalesfloorClient(second.url)
+        member.join(code, "Lin", "manager")
+        acknowledged = member.command(c.SetApologyPolicy(team="", enabled=True))["events"]
+        # the same channel, with the same seqs, from both workers
+        from_second = asyncio.run(asyncio.wait_for(_read(admin, f"/ws/public/{cid}", 4), 20))
+        assert from_second[0]["type"] == "hello" and from_second[0]["data"]["standings"]
+        seqs = [m["seq"] for m in from_second[1:]]
+        assert seqs == sorted(set(seqs))
+        epoch = from_second[0]["data"]["epoch"]
+        replayed = asyncio.run(
+            asyncio.wait_for(
+                _read(SalesfloorClient(first.url), f"/ws/public/{cid}", 2, after=seqs[0] - 1, epoch=epoch), 20
+            )
+        )
+        assert replayed[0] == from_second[1]
+        # the owner dies; the other worker takes over and recovers
+        first.kill()
+        _wait(lambda: second.health()["owner"], 30, "the takeover")
+        detail = _wait(lambda: _detail(admin, cid), 15, "the recovered competition answering")
+        assert detail["state"] == "paused" and detail["damaged"] is None
+        stored = admin.request(
+            "GET",
+            f"/api/v1/competitions/{cid}/events",
+            params={"after": acknowledged[0]["seq"] - 1, "limit": 1},
+        )
+        assert stored == acknowledged[:1]
+        assert member.request("GET", "/api/v1/team")["team"] == "People"
+        assert admin.request("POST", f"/api/v1/competitions/{cid}/resume")["state"] == "running"
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _detail(admin: SalesfloorClient, cid: int) -> dict[str, Any] | None:
+    try:
+        out: dict[str, Any] = admin.request("GET", f"/api/v1/competitions/{cid}")
+        return out
+    except ApiError:
+        return None
