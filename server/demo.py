@@ -13,7 +13,7 @@ from market.presets import load_preset
 from server.auth import new_code
 from server.clock import wall_now
 from server.db.tables import CompetitionRow, TeamRow
-from server.live import Activity, LiveCompetition
+from server.live import LiveCompetition
 from server.runtime import Runtime
 
 DEMO_TEAMS = (
@@ -50,7 +50,6 @@ async def start_demo(app: FastAPI, host: str, port: int, announce: Any = print) 
         ]
     )
     live = LiveCompetition(row, sorted(teams, key=lambda t: t.name), rt.store, rt.broadcaster)
-    live.activity = {t.name: Activity() for t in live.teams}
     rt.live[live.id] = live
     await live.start()
     rt.start_bots(live)
