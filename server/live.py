@@ -163,6 +163,12 @@ class LiveCompetition:
         if mismatch is not None:
             self.damaged = f"replay differs from the stored events at seq {mismatch}"
             log.error("competition %s: %s", self.id, self.damaged)
+        for entry in competition.commands:  # the monitor's counts, as they were before
+            activity = self.activity.get(getattr(entry.command, "team", None) or "")
+            if activity is not None:
+                activity.commands += 1
+                activity.refused += not entry.accepted
+                activity.last_t = entry.t
         self.next_seq = len(rows)
         self.persisted = len(stored)
         self.published = len(competition.log)
@@ -273,7 +279,14 @@ class LiveCompetition:
         await self._flush()
 
     async def submit(self, command: AnyCommand, source: str, member_id: int | None = None) -> Outcome:
-        """Commit the command, then apply it at the simulated time it arrived."""
+        """Commit the command, then apply it at the simulated time it arrived.
+
+        The work runs shielded: once the command is committed it is applied, even if the
+        caller goes away (a dropped request, a cancelled bot), so memory and log never part.
+        """
+        return await asyncio.shield(self._submit(command, source, member_id))
+
+    async def _submit(self, command: AnyCommand, source: str, member_id: int | None) -> Outcome:
         async with self.lock:
             if self.state not in ("running", "paused"):
                 raise ServerError(
@@ -335,9 +348,7 @@ class LiveCompetition:
                 self.outcomes = outcomes + self.outcomes
 
     def _write_behind(self, events: list[Event], outcomes: list[tuple[int, bool, str]]) -> None:
-        self.store.add_events(self.id, events)
-        if outcomes:
-            self.store.record_outcomes(self.id, outcomes)
+        self.store.write_behind(self.id, events, outcomes)
 
     def _publish_events(self, events: list[Event]) -> None:
         publish = self.broadcaster.publish

@@ -40,6 +40,8 @@ class Runtime:
     async def start(self) -> None:
         for row in self.store.competitions():
             live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
+            for team in live.teams:  # who had joined before the restart
+                live.activity[team.name].members.update(m.name for m in self.store.members(team.id or 0))
             self.live[live.id] = live
             if row.state in ("running", "paused", "finished"):
                 await asyncio.to_thread(live.recover)

@@ -148,18 +148,6 @@ class Store:
             s.add(row)
             s.commit()
 
-    def record_outcomes(self, competition_id: int, outcomes: Iterable[tuple[int, bool, str]]) -> None:
-        with self.session() as s:
-            for seq, accepted, reason in outcomes:
-                row = s.exec(
-                    select(CommandRow).where(
-                        CommandRow.competition_id == competition_id, CommandRow.seq == seq
-                    )
-                ).one()
-                row.accepted, row.reason = accepted, reason
-                s.add(row)
-            s.commit()
-
     def commands(self, competition_id: int) -> list[CommandRow]:
         with self.session() as s:
             query = (
@@ -179,8 +167,12 @@ class Store:
             return int(s.exec(query).one())
 
     def add_events(self, competition_id: int, events: Sequence[Event]) -> None:
-        if not events:
-            return
+        self.write_behind(competition_id, events, ())
+
+    def write_behind(
+        self, competition_id: int, events: Sequence[Event], outcomes: Iterable[tuple[int, bool, str]]
+    ) -> None:
+        """Store new events and the outcomes of applied commands in one transaction."""
         with self.session() as s:
             s.add_all(
                 EventRow(
@@ -193,6 +185,14 @@ class Store:
                 )
                 for e in events
             )
+            for seq, accepted, reason in outcomes:
+                row = s.exec(
+                    select(CommandRow).where(
+                        CommandRow.competition_id == competition_id, CommandRow.seq == seq
+                    )
+                ).one()
+                row.accepted, row.reason = accepted, reason
+                s.add(row)
             s.commit()
 
     def event_payloads(self, competition_id: int, after: int = -1, limit: int | None = None) -> list[str]:

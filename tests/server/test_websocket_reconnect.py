@@ -1,0 +1,210 @@
+"""Websocket reconnection: a client that drops and comes back with ``?after=SEQ&epoch=…``
+receives every message it missed, in order, none twice, none left out; a client whose gap
+the server can no longer fill (another epoch, a seq older than the buffer or one the
+channel never reached) receives ``resync`` with a fresh snapshot first.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import server.broadcast
+from server.live import team_channel
+from tests.server.helpers import (
+    Game,
+    Headers,
+    create_competition,
+    in_loop,
+    join_team,
+    keep_running,
+    login_instructor,
+    make_app,
+    play_until,
+    poll_json,
+    receive_json,
+    status,
+)
+
+
+@dataclass
+class Live:
+    client: TestClient
+    game: Game
+    member: Headers
+
+    @property
+    def broadcaster(self) -> server.broadcast.Broadcaster:
+        return self.client.app.state.runtime.broadcaster  # type: ignore[attr-defined,no-any-return]
+
+    def last_seq(self, channel: str) -> int:
+        return in_loop(self.client, lambda: self.broadcaster.last_seq(channel))
+
+    def since(self, channel: str, after: int) -> tuple[list[dict[str, Any]], bool]:
+        return in_loop(self.client, lambda: self.broadcaster.since(channel, after))
+
+
+@pytest.fixture(scope="module")
+def live(module_client: TestClient, module_instructor: Headers) -> Iterator[Live]:
+    game = create_competition(module_client, module_instructor, seconds_per_hour=0.05, rounds=40, seed=99)
+    member = join_team(module_client, game.codes["Humans"], "Wes", "manager")
+    for segment in ("key_accounts", "smb", "price_shoppers"):  # the human team plays too, by policy
+        body = {"discount": 0.05, "terms_days": 5, "delivery_days": 3, "delay_hours": 0.2}
+        response = module_client.put(f"/api/v1/team/policies/quotes/{segment}", json=body, headers=member)
+        assert response.status_code == 200
+    yield Live(module_client, game, member)
+
+
+def normal(message: Any) -> Any:
+    """A message as a client sees it (through JSON)."""
+    return json.loads(json.dumps(message))
+
+
+def read_until(live: Live, ws: Any, seq: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+    """Messages until one with ``seq`` at least ``seq``, starting the next round when one ends."""
+    messages: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while not messages or messages[-1]["seq"] < seq:
+        message = poll_json(ws, 0.5)
+        if message is not None:
+            messages.append(message)
+            continue
+        assert time.monotonic() < deadline, f"no message {seq} within {timeout} s"
+        keep_running(live.client, live.game)  # a round's end stops the clock, and the messages
+    return messages
+
+
+def next_message(live: Live, ws: Any) -> dict[str, Any]:
+    return read_until(live, ws, 0)[-1]
+
+
+CHANNELS = {
+    "team": ("/ws/team", lambda game: team_channel(game.id, "Humans")),
+    "public": ("/ws/public/{id}", lambda game: f"public:{game.id}"),
+}
+
+
+@pytest.mark.parametrize("which", sorted(CHANNELS))
+def test_a_reconnecting_client_receives_every_message_it_missed(live: Live, which: str) -> None:
+    client, game = live.client, live.game
+    path, name = CHANNELS[which]
+    path = path.format(id=game.id)
+    channel = name(game)
+    headers = live.member if which == "team" else {}
+
+    with client.websocket_connect(path, headers=headers) as steady:
+        steady_hello = receive_json(steady)
+        assert steady_hello["type"] == "hello"
+        with client.websocket_connect(path, headers=headers) as dropping:
+            hello = receive_json(dropping)
+            assert hello["type"] == "hello" and hello["seq"] >= steady_hello["seq"]
+            epoch = hello["data"]["epoch"]
+            assert epoch == live.broadcaster.epoch
+            seen = read_until(live, dropping, hello["seq"] + 5)
+        assert [m["seq"] for m in seen] == list(range(hello["seq"] + 1, hello["seq"] + 1 + len(seen)))
+        last = seen[-1]["seq"]
+        dropped_at = status(client, game)
+        assert dropped_at["state"] == "running" or dropped_at["between_rounds"]
+
+        # the bots play on while the client is away
+        play_until(client, game, lambda: live.last_seq(channel) >= last + 40, what="messages while away")
+
+        with client.websocket_connect(f"{path}?after={last}&epoch={epoch}", headers=headers) as again:
+            target = live.last_seq(channel)
+            caught_up = read_until(live, again, target + 2)  # what it missed, then live messages
+        seqs = [m["seq"] for m in caught_up]
+        assert seqs == list(range(last + 1, last + 1 + len(seqs))), "a gap or a message twice"
+        assert all(m["type"] != "resync" for m in caught_up)
+        missed, complete = live.since(channel, last)
+        assert complete
+        assert caught_up == normal(missed[: len(caught_up)])
+
+        # the client that stayed connected saw the very same messages
+        stayed = read_until(live, steady, seqs[-1])
+        assert [m["seq"] for m in stayed] == list(range(steady_hello["seq"] + 1, seqs[-1] + 1))
+        assert [m for m in stayed if m["seq"] > last] == caught_up
+        assert [m for m in stayed if hello["seq"] < m["seq"] <= last] == seen
+    types = {m["type"] for m in caught_up}
+    assert "standings" in types
+    assert types <= {"event", "standings", "state", "ticker"}
+
+
+def test_a_wrong_epoch_gets_a_resync_first(live: Live) -> None:
+    client, game = live.client, live.game
+    channel = team_channel(game.id, "Humans")
+    keep_running(client, game)
+    with client.websocket_connect("/ws/team?after=3&epoch=0badc0de", headers=live.member) as ws:
+        first = receive_json(ws)
+        assert first["type"] == "resync"
+        assert first["data"]["epoch"] == live.broadcaster.epoch
+        assert first["data"]["status"]["id"] == game.id and first["data"]["standings"]
+        nxt = next_message(live, ws)
+        assert nxt["seq"] > first["seq"] and nxt["type"] != "resync"
+    assert live.last_seq(channel) >= first["seq"]
+
+
+@pytest.mark.parametrize("after", ["-1", "--1", "nonsense", ""])
+def test_a_meaningless_seq_gets_a_resync_first(live: Live, after: str) -> None:
+    path = f"/ws/public/{live.game.id}?after={after}&epoch={live.broadcaster.epoch}"
+    with live.client.websocket_connect(path) as ws:
+        assert receive_json(ws)["type"] == "resync"
+
+
+def test_a_seq_the_channel_never_reached_gets_a_resync_first(live: Live) -> None:
+    """A seq from before a restart (no epoch given) that this epoch has not reached yet."""
+    channel = team_channel(live.game.id, "Humans")
+    ahead = live.last_seq(channel) + 1_000_000
+    keep_running(live.client, live.game)
+    with live.client.websocket_connect(f"/ws/team?after={ahead}", headers=live.member) as ws:
+        first = receive_json(ws)
+        assert first["type"] == "resync"
+        assert first["seq"] < ahead
+        assert next_message(live, ws)["seq"] == first["seq"] + 1
+
+
+def test_reconnecting_at_the_newest_seq_misses_nothing(live: Live) -> None:
+    client, game = live.client, live.game
+    path = f"/ws/public/{game.id}"
+    keep_running(client, game)
+    with client.websocket_connect(path) as ws:
+        hello = receive_json(ws)
+    with client.websocket_connect(f"{path}?after={hello['seq']}&epoch={hello['data']['epoch']}") as ws:
+        messages = read_until(live, ws, hello["seq"] + 2)
+    assert [m["seq"] for m in messages] == [hello["seq"] + 1, hello["seq"] + 2]
+
+
+def test_a_gap_older_than_the_buffer_gets_a_resync_first(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server.broadcast, "HISTORY", 8)  # channels made from now on keep 8 messages
+    with TestClient(make_app(sqlite_url)) as client:
+        instructor = login_instructor(client)
+        game = create_competition(client, instructor, seconds_per_hour=0.05, seed=5)
+        here = Live(client, game, {})
+        broadcaster = here.broadcaster
+        channel = f"public:{game.id}"
+        with client.websocket_connect(f"/ws/public/{game.id}") as ws:
+            hello = receive_json(ws)
+            first = receive_json(ws)
+        epoch = hello["data"]["epoch"]
+        play_until(
+            client, game, lambda: in_loop(client, lambda: broadcaster.last_seq(channel)) > first["seq"] + 20
+        )
+        history, complete = in_loop(client, lambda: broadcaster.since(channel, first["seq"]))
+        assert not complete and len(history) == 8
+        with client.websocket_connect(f"/ws/public/{game.id}?after={first['seq']}&epoch={epoch}") as ws:
+            resync = receive_json(ws)
+            assert resync["type"] == "resync"
+            assert resync["seq"] >= history[-1]["seq"]
+            assert resync["data"]["status"]["id"] == game.id
+            assert next_message(here, ws)["seq"] == resync["seq"] + 1
+        # within the buffer a reconnect still catches up
+        recent = history[-3]["seq"]
+        with client.websocket_connect(f"/ws/public/{game.id}?after={recent}&epoch={epoch}") as ws:
+            assert [m["seq"] for m in read_until(here, ws, recent + 2)] == [recent + 1, recent + 2]
