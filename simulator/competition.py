@@ -12,6 +12,7 @@ makes are not, since the policies themselves are replayed.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 import re
@@ -65,6 +66,8 @@ class Outcome:
     reason: str = ""
     code: str = ""
     events: tuple[int, ...] = ()
+    t: float = 0.0
+    """Simulated time the command was applied at."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +295,7 @@ class Competition:
         return self._record(source, command)
 
     def _record(self, source: str, command: AnyCommand) -> Outcome:
-        outcome = self._apply(command)
+        outcome = dataclasses.replace(self._apply(command), t=self.now)
         self.commands.append(
             LoggedCommand(len(self.commands), self.now, source, command, outcome.accepted, outcome.reason)
         )

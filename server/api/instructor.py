@@ -232,7 +232,7 @@ async def _instructor_command(live: LiveCompetition, command: Any) -> dict[str, 
     outcome = await live.submit(command, "instructor")
     if not outcome.accepted:
         raise ServerError(outcome.code or "invalid", outcome.reason)
-    return {"accepted": True, "t_sim": live.now, "events": list(outcome.events)}
+    return {"accepted": True, "t_sim": outcome.t, "events": list(outcome.events)}
 
 
 @router.post("/{competition_id}/parameters")

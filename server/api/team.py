@@ -88,7 +88,7 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
         assert live.competition is not None
         return CommandResult(
             accepted=True,
-            t_sim=live.now,
+            t_sim=outcome.t,
             events=[event_view(live.competition.log[s]) for s in outcome.events],
         )
 
