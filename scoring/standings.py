@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from scoring.config import EXTERNAL_METRICS, METRICS, MetricName, ScoringConfig
 from scoring.errors import ScoringError
@@ -49,6 +50,26 @@ class Standing:
     overdue_share: float | None
     bad_debt_ratio: float | None
     last_change_t: float | None
+
+    def as_row(self) -> dict[str, Any]:
+        """The line as the boards, exports and the JSON output show it."""
+        return {name: getattr(self, name) for name in ROW_FIELDS}
+
+
+ROW_FIELDS = (
+    "rank",
+    "team",
+    "composite",
+    "conversion",
+    "satisfaction",
+    "receivables",
+    "profit",
+    "collected",
+    "dso_days",
+    "overdue_share",
+    "bad_debt_ratio",
+)
+"""The fields of a standing that leave the server (the tie-break time stays inside)."""
 
 
 def check_extra(extra: Extra | None, teams: Sequence[str]) -> Extra:

@@ -14,19 +14,7 @@ HIDDEN_FROM_TEAMS = frozenset({"satisfaction_changed"})
 
 
 def standing_view(s: Standing) -> dict[str, Any]:
-    return {
-        "rank": s.rank,
-        "team": s.team,
-        "composite": s.composite,
-        "conversion": s.conversion,
-        "satisfaction": s.satisfaction,
-        "receivables": s.receivables,
-        "profit": s.profit,
-        "collected": s.collected,
-        "dso_days": s.dso_days,
-        "overdue_share": s.overdue_share,
-        "bad_debt_ratio": s.bad_debt_ratio,
-    }
+    return s.as_row()
 
 
 def event_view(event: Event) -> dict[str, Any]:

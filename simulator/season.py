@@ -63,23 +63,7 @@ class SeasonResult:
             "digest": self.digest,
             "events": self.event_count,
             "parameters": parameters_to_dict(self.params),
-            "standings": [
-                {
-                    "rank": s.rank,
-                    "team": s.team,
-                    "bot": self.bot_of(s.team),
-                    "composite": s.composite,
-                    "conversion": s.conversion,
-                    "satisfaction": s.satisfaction,
-                    "receivables": s.receivables,
-                    "profit": s.profit,
-                    "collected": s.collected,
-                    "dso_days": s.dso_days,
-                    "overdue_share": s.overdue_share,
-                    "bad_debt_ratio": s.bad_debt_ratio,
-                }
-                for s in self.standings
-            ],
+            "standings": [{**s.as_row(), "bot": self.bot_of(s.team)} for s in self.standings],
             "per_round": [
                 {
                     "round": r.round,

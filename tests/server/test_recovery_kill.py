@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,15 +23,9 @@ from simulator.command_log import logged_from_json
 from simulator.competition import TeamSpec
 from simulator.replay import replay
 from teams import commands as c
+from tests.server.processes import ServerProcess, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,50 +50,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin.close()
 
 
-class Server:
-    def __init__(self, database_url: str, port: int) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "INSTRUCTOR_PASSWORD": "pw",
-            "TICK_SECONDS": "0.05",
-            "COMMANDS_PER_MINUTE": "100000",
-            "PYTHONPATH": str(ROOT),
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}"
-                )
-            try:
-                SalesfloorClient(self.url, timeout=1).request("GET", "/api/v1/health")
-                return
-            except (OSError, ApiError, Exception):
-                time.sleep(0.1)
-        raise RuntimeError("server did not start within 30 s")
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
 def test_sigkill_mid_round_loses_nothing_acknowledged(database_url: str) -> None:
-    port = _free_port()
-    server = Server(database_url, port)
+    port = free_port()
+    server = ServerProcess({"DATABASE_URL": database_url}, port)
     try:
         admin = SalesfloorClient(server.url)
         admin.login_instructor("pw")
@@ -146,7 +95,7 @@ def test_sigkill_mid_round_loses_nothing_acknowledged(database_url: str) -> None
         assert len(acknowledged) > 10
         server.kill()
 
-        server = Server(database_url, port)
+        server = ServerProcess({"DATABASE_URL": database_url}, port)
         admin = SalesfloorClient(server.url)
         admin.login_instructor("pw")
         detail = admin.request("GET", f"/api/v1/competitions/{cid}")

@@ -11,29 +11,18 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from server.client import ApiError, SalesfloorClient
 from teams import commands as c
+from tests.server.processes import ServerProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/0"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _unavailable(reason: str) -> None:
@@ -69,48 +58,6 @@ def shared() -> Iterator[dict[str, str]]:
             client.delete(key)
 
 
-class Worker:
-    def __init__(self, env: dict[str, str]) -> None:
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        full = {
-            **os.environ,
-            **env,
-            "INSTRUCTOR_PASSWORD": "pw",
-            "TICK_SECONDS": "0.05",
-            "ADVERTISE_URL": self.url,
-            "COMMANDS_PER_MINUTE": "100000",
-            "PYTHONPATH": str(ROOT),
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            env=full,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.health()
-
-    def health(self, deadline: float = 30.0) -> dict[str, Any]:
-        end = time.monotonic() + deadline
-        while time.monotonic() < end:
-            try:
-                out: dict[str, Any] = SalesfloorClient(self.url, timeout=1).request("GET", "/api/v1/health")
-                return out
-            except Exception:
-                time.sleep(0.1)
-        raise RuntimeError(f"worker {self.url} did not answer")
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
 def _wait(condition: Any, seconds: float, what: str) -> Any:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -133,9 +80,9 @@ async def _read(
 
 
 def test_one_owner_forwarding_shared_channels_and_takeover(shared: dict[str, str]) -> None:
-    first = Worker(shared)
+    first = ServerProcess(shared)
     _wait(lambda: first.health()["owner"], 15, "the first worker taking the lease")
-    second = Worker(shared)
+    second = ServerProcess(shared)
     try:
         assert second.health()["owner"] is False
         # everything through the worker that does not own the competitions
