@@ -25,9 +25,11 @@ import argparse
 import asyncio
 import collections
 import json
+import re
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,11 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 import websockets
-
 from live_server import (
+    DATABASE_HELP,
+    OtherLoad,
     ServerProcess,
-    cpu_seconds,
     Setup,
+    cpu_seconds,
     database,
     describe_database,
     latency_line,
@@ -48,9 +51,25 @@ from live_server import (
     raise_open_files,
     workdir,
 )
+
 from teams.bots import REFERENCE_LEAGUE
 
 MARK = "bench-trial-"
+ENVELOPE = re.compile(r'\{"seq":\s*(\d+),\s*"type":\s*"(\w+)"')
+
+
+@dataclass
+class Result:
+    connected: int
+    connect_seconds: float
+    latencies: list[float]  # seconds, every (client, trial) pair received
+    firsts: list[float]  # per trial, the earliest client
+    lasts: list[float]  # per trial, the latest client
+    posts: list[float]  # the announcements' HTTP round-trips
+    missing: int
+    errors: collections.Counter[str]
+    messages: int
+    cpu: tuple[float, float, float]  # cores: server, clients, other processes
 
 
 class Watchers:
@@ -86,14 +105,16 @@ class Watchers:
             async for raw in ws:  # ends when close() (below) closes the connection
                 now = time.perf_counter()
                 self.messages += 1
-                message = json.loads(raw)
-                if message["seq"] != last + 1:
+                text = raw if isinstance(raw, str) else raw.decode()
+                head = ENVELOPE.match(text)  # the envelope opens with seq and type: no need to parse it all
+                seq, kind = (int(head[1]), head[2]) if head else (-1, "")
+                if seq != last + 1:
                     self.errors["seq gap"] += 1
-                last = message["seq"]
-                if message["type"] == "ticker":
-                    text = str(message["data"].get("text", ""))
-                    if text.startswith(MARK):
-                        trial = int(text[len(MARK) :])
+                last = seq
+                if kind == "ticker":
+                    said = str(json.loads(text)["data"].get("text", ""))
+                    if said.startswith(MARK):
+                        trial = int(said[len(MARK) :])
                         if 0 <= trial < len(self.received):
                             self.received[trial][i] = now
         except websockets.ConnectionClosed as exc:
@@ -106,10 +127,11 @@ class Watchers:
 
     async def close(self) -> None:
         self.closing = True
-        await asyncio.wait([asyncio.ensure_future(ws.close()) for ws in self.sockets] or [asyncio.sleep(0)], timeout=20)
+        if self.sockets:
+            await asyncio.wait([asyncio.ensure_future(ws.close()) for ws in self.sockets], timeout=20)
 
 
-async def run(args: argparse.Namespace, server: ServerProcess, competition_id: int, token: str) -> dict[str, object]:
+async def run(args: argparse.Namespace, server: ServerProcess, competition_id: int, token: str) -> Result:
     watchers = Watchers(f"{server.ws_url}/ws/public/{competition_id}", args.clients, args.trials)
     gate = asyncio.Semaphore(args.connect_concurrency)
     connect_start = time.perf_counter()
@@ -123,6 +145,7 @@ async def run(args: argparse.Namespace, server: ServerProcess, competition_id: i
     posts: list[float] = []
     t0s: list[float] = []
     cpu_client, cpu_server, wall = cpu_seconds(), cpu_seconds(server.pid), time.perf_counter()
+    other = OtherLoad(server.pid).__enter__()
     async with httpx.AsyncClient(
         base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
     ) as http:
@@ -142,6 +165,7 @@ async def run(args: argparse.Namespace, server: ServerProcess, competition_id: i
             t is None for t in watchers.received[-1][: watchers.connected]
         ):
             await asyncio.sleep(0.05)
+    other.__exit__()
     wall = time.perf_counter() - wall
     cpu_client, cpu_server = cpu_seconds() - cpu_client, cpu_seconds(server.pid) - cpu_server
     await watchers.close()
@@ -161,22 +185,24 @@ async def run(args: argparse.Namespace, server: ServerProcess, competition_id: i
         missing += args.clients - len(got)
     connect_failures = sum(n for k, n in watchers.errors.items() if k.startswith("connect"))
     missing -= connect_failures * args.trials  # never-connected clients are counted once, above
-    return {
-        "connected": watchers.connected,
-        "connect_seconds": connect_seconds,
-        "latencies": latencies,
-        "firsts": firsts,
-        "lasts": lasts,
-        "posts": posts,
-        "missing": missing,
-        "errors": watchers.errors,
-        "messages": watchers.messages,
-        "cpu": (cpu_server / wall, cpu_client / wall),
-    }
+    return Result(
+        connected=watchers.connected,
+        connect_seconds=connect_seconds,
+        latencies=latencies,
+        firsts=firsts,
+        lasts=lasts,
+        posts=posts,
+        missing=missing,
+        errors=watchers.errors,
+        messages=watchers.messages,
+        cpu=(cpu_server / wall, cpu_client / wall, other.cores),
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=1000, help="websocket clients (default 1000)")
     parser.add_argument("--trials", type=int, default=30, help="announcements (default 30)")
     parser.add_argument("--spacing", type=float, default=0.5, help="seconds between announcements")
@@ -186,7 +212,8 @@ def main() -> None:
     parser.add_argument("--tick-seconds", type=float, default=0.1, help="the server's TICK_SECONDS")
     parser.add_argument("--connect-concurrency", type=int, default=50, help="handshakes at a time")
     parser.add_argument("--grace", type=float, default=10.0, help="seconds to wait for the last message")
-    parser.add_argument("--database-url", help="postgresql://postgres@127.0.0.1:5432/NAME (created, then dropped)")
+    parser.add_argument("--uvloop", action="store_true", help="run the clients' event loop on uvloop")
+    parser.add_argument("--database-url", help=DATABASE_HELP)
     args = parser.parse_args()
     if not 1 <= args.clients <= 10_000 or not 1 <= args.trials <= 1000 or not 0 <= args.spacing <= 10:
         parser.error("1 ≤ --clients ≤ 10000, 1 ≤ --trials ≤ 1000, 0 ≤ --spacing ≤ 10")
@@ -194,6 +221,7 @@ def main() -> None:
     if limit < args.clients + 50:
         parser.error(f"the open-files limit is {limit}; {args.clients} clients need more")
     bots = [None if args.quiet else REFERENCE_LEAGUE[i % len(REFERENCE_LEAGUE)] for i in range(args.teams)]
+    loop = "uvloop" if args.uvloop else "asyncio"
     with workdir() as wd, database(args.database_url, wd) as url:
         print(
             f"leaderboard latency: {args.clients} clients on /ws/public, {args.trials} announcements "
@@ -202,8 +230,8 @@ def main() -> None:
         )
         print(
             f"server: {describe_database(url)}, TICK_SECONDS={args.tick_seconds:g}, "
-            f"{args.seconds_per_hour:g} s per simulated hour; clients and server on one machine ({machine()}), "
-            f"open-files limit {limit}"
+            f"{args.seconds_per_hour:g} s per simulated hour; clients ({loop} event loop) "
+            f"and server on one machine ({machine()}), open-files limit {limit}"
         )
         server = ServerProcess(url, wd, args.tick_seconds)
         server.start()
@@ -211,35 +239,39 @@ def main() -> None:
             setup = Setup(server.url)
             teams = [(f"Team {i + 1:03d}", bot) for i, bot in enumerate(bots)]
             competition_id, _ = setup.competition(teams, args.seconds_per_hour)
-            result = asyncio.run(run(args, server, competition_id, setup.token))
+            if args.uvloop:
+                import uvloop
+
+                result = uvloop.run(run(args, server, competition_id, setup.token))
+            else:
+                result = asyncio.run(run(args, server, competition_id, setup.token))
             health = setup.health()
             setup.close()
         finally:
             server.stop()
-    latencies = result["latencies"]
-    firsts, lasts, posts = result["firsts"], result["lasts"], result["posts"]
-    assert isinstance(latencies, list) and isinstance(firsts, list) and isinstance(lasts, list)
-    assert isinstance(posts, list)
-    errors = result["errors"]
-    assert isinstance(errors, collections.Counter)
+    latencies, firsts, lasts, posts = result.latencies, result.firsts, result.lasts, result.posts
+    errors = result.errors
     print(
-        f"  connected {result['connected']} of {args.clients} clients in {result['connect_seconds']:.1f} s; "
-        f"they read {result['messages']:,} messages in all"
+        f"  connected {result.connected} of {args.clients} clients in {result.connect_seconds:.1f} s; "
+        f"they read {result.messages:,} messages in all"
     )
     print("  " + latency_line("announcement → client (all pairs)", latencies))
     if firsts:
         print(
             f"  per trial: first client median {statistics.median(firsts) * 1000:.1f} ms, "
-            f"last client median {statistics.median(lasts) * 1000:.1f} ms (p99 {percentile(lasts, 99) * 1000:.1f} ms)"
+            f"last client median {statistics.median(lasts) * 1000:.1f} ms "
+            f"(p99 {percentile(lasts, 99) * 1000:.1f} ms)"
         )
     print("  " + latency_line("announcement HTTP round-trip", posts))
-    cpu = result["cpu"]
-    assert isinstance(cpu, tuple)
-    print(f"  CPU during the trials: server {cpu[0]:.0%} of a core, clients {cpu[1]:.0%} of a core")
+    cpu = result.cpu
+    print(
+        f"  CPU during the trials: server {cpu[0]:.0%} of a core, clients {cpu[1]:.0%} of a core, "
+        f"other processes {cpu[2]:.2f} cores"
+    )
     shown = ", ".join(f"{kind} ×{n}" for kind, n in errors.most_common()) or "none"
     print(
-        f"  errors: {sum(errors.values())} ({shown}); {result['missing']} (client, trial) messages not received; "
-        f"server health ok={health['ok']}"
+        f"  errors: {sum(errors.values())} ({shown}); {result.missing} (client, trial) messages "
+        f"not received; server health ok={health['ok']}"
     )
 
 

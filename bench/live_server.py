@@ -30,6 +30,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "pw"
 HOST = "127.0.0.1"
+DATABASE_HELP = (
+    "PostgreSQL instead of SQLite: postgresql://postgres@127.0.0.1:5432/NAME, or end in / for a "
+    "random salesfloor_bench_… name; the database is created for the run and dropped after it"
+)
 
 
 # --- figures ----------------------------------------------------------------------------------------
@@ -76,8 +80,33 @@ def cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy() -> float:
+    """CPU seconds all processes of the machine have spent busy since boot, from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+class OtherLoad:
+    """How many cores processes other than this one and the server kept busy while in use."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server_pid = server_pid
+        self.cores = float("nan")
+
+    def __enter__(self) -> OtherLoad:
+        self._start = (time.perf_counter(), machine_busy(), cpu_seconds(), cpu_seconds(self.server_pid))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        wall, busy, mine, server = self._start
+        ours = cpu_seconds() - mine + cpu_seconds(self.server_pid) - server
+        self.cores = max(0.0, (machine_busy() - busy - ours) / (time.perf_counter() - wall))
+
+
 def machine() -> str:
-    return f"python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    load = os.getloadavg()[0]
+    return f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load:.2f} at start"
 
 
 # --- the database -----------------------------------------------------------------------------------
@@ -129,7 +158,11 @@ def database(url: str | None, workdir: Path) -> Iterator[str]:
 
 
 def describe_database(url: str) -> str:
-    return "postgresql " + url.rpartition("/")[2] if is_postgres(url) else "sqlite (WAL) in a temporary directory"
+    return (
+        "postgresql " + url.rpartition("/")[2]
+        if is_postgres(url)
+        else "sqlite (WAL) in a temporary directory"
+    )
 
 
 # --- the server under test ---------------------------------------------------------------------------
@@ -147,7 +180,11 @@ class ServerProcess:
     _count = 0
 
     def __init__(
-        self, database_url: str, workdir: Path, tick_seconds: float = 0.1, extra_env: dict[str, str] | None = None
+        self,
+        database_url: str,
+        workdir: Path,
+        tick_seconds: float = 0.1,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.database_url = database_url
         self.workdir = workdir
@@ -205,7 +242,9 @@ class ServerProcess:
                     pass
                 time.sleep(0.02)
         self.stop()
-        raise RuntimeError(f"the server did not answer /api/v1/health within {timeout:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"the server did not answer /api/v1/health within {timeout:.0f} s:\n{self.log_tail()}"
+        )
 
     def stop(self, timeout: float = 15.0) -> int | None:
         """SIGTERM (uvicorn shuts down cleanly), SIGKILL after ``timeout``; the exit code."""
@@ -245,7 +284,9 @@ def workdir() -> Iterator[Path]:
 
 def _check(response: httpx.Response) -> Any:
     if response.status_code >= 400:
-        raise RuntimeError(f"{response.request.method} {response.request.url.path}: {response.status_code} {response.text}")
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path}: {response.status_code} {response.text}"
+        )
     return response.json()
 
 
@@ -262,7 +303,11 @@ class Setup:
         self.http.close()
 
     def competition(
-        self, teams: Sequence[tuple[str, str | None]], seconds_per_hour: float, seed: int = 7, name: str = "bench"
+        self,
+        teams: Sequence[tuple[str, str | None]],
+        seconds_per_hour: float,
+        seed: int = 7,
+        name: str = "bench",
     ) -> tuple[int, dict[str, str]]:
         """A started competition with ``teams`` (name, bot); its id and each team's join code."""
         body = {"name": name, "seconds_per_hour": seconds_per_hour, "seed": seed}

@@ -11,7 +11,8 @@ server that had taken those commands would hold.
 
 Measured, as medians of ``--repeats``: ``LiveCompetition.recover()`` in-process (constructed
 as ``server.runtime`` does: read the command log, replay it, check it against the stored
-events), with the time of reading each log on its own; and the full server start, from
+events), with the time of reading each log on its own and the time full (generation 2)
+garbage collections took during it; and the full server start, from
 spawning ``salesfloor serve`` to the first answer of ``GET /api/v1/health`` (interpreter start,
 imports, migrations, recovery), next to the start of the same server before the commands were
 written. Prints the configuration, both times, commands per second of recovery and errors (a
@@ -22,6 +23,7 @@ recovery that reports damage, a health check that is not ok). Run with
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import statistics
@@ -32,9 +34,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from live_server import (
+    DATABASE_HELP,
+    OtherLoad,
+    ServerProcess,
+    Setup,
+    database,
+    describe_database,
+    machine,
+    workdir,
+)
 from sqlalchemy import insert
 
-from live_server import ServerProcess, Setup, database, describe_database, machine, workdir
 from server.broadcast import Broadcaster
 from server.clock import wall_now
 from server.db.engine import make_engine
@@ -47,7 +58,9 @@ from teams.commands import SetApologyPolicy
 CHUNK = 10_000
 
 
-def write_commands(store: Store, competition_id: int, teams: list[str], n: int, first_t: float, last_t: float) -> None:
+def write_commands(
+    store: Store, competition_id: int, teams: list[str], n: int, first_t: float, last_t: float
+) -> None:
     """``n`` apology-policy commands from ``first_t`` to ``last_t`` hours, after any already logged."""
     seq0 = store.command_count(competition_id)
     step = (last_t - first_t) / n
@@ -72,22 +85,46 @@ def write_commands(store: Store, competition_id: int, teams: list[str], n: int, 
             session.commit()
 
 
-def recover(store: Store, competition_id: int) -> tuple[float, LiveCompetition]:
-    """One recovery as ``Runtime.start`` does it; (seconds, the recovered competition)."""
+class CollectorClock:
+    """Seconds spent in the garbage collector's full (generation 2) collections while installed."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.count = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif info["generation"] == 2:
+            self.seconds += time.perf_counter() - self._started
+            self.count += 1
+
+
+def recover(store: Store, competition_id: int) -> tuple[float, LiveCompetition, CollectorClock]:
+    """One recovery as ``Runtime.start`` does it; (seconds, the recovered competition, GC time)."""
     row = store.competition(competition_id)
     assert row is not None
     live = LiveCompetition(row, store.teams(competition_id), store, Broadcaster())
+    collector = CollectorClock()
+    gc.callbacks.append(collector)
     started = time.perf_counter()
-    live.recover()
-    return time.perf_counter() - started, live
+    try:
+        live.recover()
+    finally:
+        seconds = time.perf_counter() - started
+        gc.callbacks.remove(collector)
+    return seconds, live, collector
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--commands", type=int, default=100_000, help="commands in the log (default 100,000)")
     parser.add_argument("--teams", type=int, default=4, help="teams (default 4)")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of each measurement (default 3)")
-    parser.add_argument("--database-url", help="postgresql://postgres@127.0.0.1:5432/NAME (created, then dropped)")
+    parser.add_argument("--database-url", help=DATABASE_HELP)
     args = parser.parse_args()
     if not 1 <= args.commands <= 2_000_000 or not 1 <= args.teams <= 200 or not 1 <= args.repeats <= 20:
         parser.error("1 ≤ --commands ≤ 2,000,000, 1 ≤ --teams ≤ 200, 1 ≤ --repeats ≤ 20")
@@ -123,10 +160,12 @@ def main() -> None:
         live = LiveCompetition(row, store.teams(competition_id), store, Broadcaster())
         round_end = live.params.calendar.round_start(2)
         started = time.perf_counter()
-        write_commands(store, competition_id, names, args.commands, row.sim_t, row.sim_t + 0.9 * (round_end - row.sim_t))
+        write_commands(
+            store, competition_id, names, args.commands, row.sim_t, row.sim_t + 0.9 * (round_end - row.sim_t)
+        )
         written = time.perf_counter() - started
         started = time.perf_counter()
-        _, live = recover(store, competition_id)
+        _, live, _ = recover(store, competition_id)
         assert live.competition is not None
         unsaved = live.competition.log.since(live.persisted)
         for start in range(0, len(unsaved), CHUNK):
@@ -139,10 +178,12 @@ def main() -> None:
         )
 
         # recovery in-process
-        times, reads_commands, reads_events = [], [], []
+        times, reads_commands, reads_events, collecting = [], [], [], []
+        other = OtherLoad(None).__enter__()
         for _ in range(args.repeats):
-            seconds, live = recover(store, competition_id)
+            seconds, live, collector = recover(store, competition_id)
             times.append(seconds)
+            collecting.append(collector.seconds)
             if live.damaged:
                 errors.append(f"in-process recovery: {live.damaged}")
             started = time.perf_counter()
@@ -151,6 +192,7 @@ def main() -> None:
             started = time.perf_counter()
             store.event_payloads(competition_id)
             reads_events.append(time.perf_counter() - started)
+        other.__exit__()
         engine.dispose()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -177,7 +219,8 @@ def main() -> None:
     )
     print(
         f"    of which reading the command log {statistics.median(reads_commands):.2f} s, "
-        f"the event log {statistics.median(reads_events):.2f} s (timed separately)"
+        f"the event log {statistics.median(reads_events):.2f} s (timed separately); full garbage "
+        f"collections during recover() {statistics.median(collecting):.2f} s"
     )
     print(f"    peak resident memory of this process {peak:.0f} MiB")
     print(
@@ -185,6 +228,7 @@ def main() -> None:
         f"(runs {', '.join(f'{t:.2f}' for t in starts)} s); the same competition before the commands: "
         f"{statistics.median(baseline):.2f} s; a fresh database: {empty_start:.2f} s"
     )
+    print(f"  other processes kept {other.cores:.2f} cores busy during the in-process recoveries")
     print(f"  errors: {len(errors)}" + "".join(f"\n    {e}" for e in errors))
 
 
