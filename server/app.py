@@ -7,6 +7,7 @@ competition from its command log and starts the tick loop.
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
                 await runtime.start()
 
             leadership.start(elected)
+        gc.freeze()  # what start-up built lives as long as the server: keep it out of every collection
         try:
             yield
         finally:

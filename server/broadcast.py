@@ -13,6 +13,7 @@ workers.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections import deque
 from collections.abc import Iterator
@@ -22,6 +23,18 @@ from typing import Any
 
 HISTORY = 20_000
 SNAPSHOT_TYPES = frozenset({"standings", "state"})
+
+
+class Envelope(dict[str, Any]):
+    """A message, which remembers its JSON so that it is encoded once, not once per client."""
+
+    __slots__ = ("_json",)
+
+    def json(self) -> str:
+        text: str | None = getattr(self, "_json", None)
+        if text is None:
+            text = self._json = json.dumps(self, separators=(",", ":"))
+        return text
 
 
 @dataclass(slots=True)
@@ -63,12 +76,14 @@ class Broadcaster:
 
     def publish(self, name: str, kind: str, t_sim: float, data: Any) -> dict[str, Any]:
         channel = self._channel(name)
-        message = {"seq": channel.seq + 1, "type": kind, "t_sim": t_sim, "data": data}
+        message = Envelope(seq=channel.seq + 1, type=kind, t_sim=t_sim, data=data)
         self.deliver(name, message)
         return message
 
     def deliver(self, name: str, message: dict[str, Any]) -> None:
         """Record a message in its channel and hand it to every subscriber."""
+        if not isinstance(message, Envelope):
+            message = Envelope(message)
         channel = self._channel(name)
         channel.seq = message["seq"]
         channel.history.append(message)

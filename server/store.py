@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -25,6 +25,12 @@ from server.db.tables import (
     SessionRow,
     TeamRow,
 )
+
+
+class LoggedRow(NamedTuple):
+    t: float
+    source: str
+    payload: str
 
 
 class Store:
@@ -156,6 +162,17 @@ class Store:
                 .order_by(col(CommandRow.seq))
             )
             return list(s.exec(query))
+
+    def command_log(self, competition_id: int) -> list[LoggedRow]:
+        """The command log as plain rows (t, source, payload), in order: what recovery replays."""
+        with self.engine.connect() as connection:
+            table = CommandRow.__table__  # type: ignore[attr-defined]
+            query = (
+                select(table.c.t, table.c.source, table.c.payload)
+                .where(table.c.competition_id == competition_id)
+                .order_by(table.c.seq)
+            )
+            return [LoggedRow(t, source, payload) for t, source, payload in connection.execute(query)]
 
     def command_count(self, competition_id: int) -> int:
         with self.session() as s:

@@ -232,7 +232,9 @@ async def _instructor_command(live: LiveCompetition, command: Any) -> dict[str, 
     outcome = await live.submit(command, "instructor")
     if not outcome.accepted:
         raise ServerError(outcome.code or "invalid", outcome.reason)
-    return {"accepted": True, "t_sim": outcome.t, "events": list(outcome.events)}
+    assert live.competition is not None
+    events = [event_view(live.competition.log[seq]) for seq in outcome.events]
+    return {"accepted": True, "t_sim": outcome.t, "events": events}
 
 
 @router.post("/{competition_id}/parameters")

@@ -9,12 +9,14 @@ that does not keep up is disconnected (close code 1013) and reconnects the same 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import resolve
 from server.auth import COOKIE
+from server.broadcast import Envelope
 from server.live import LiveCompetition, channel_names, team_channel
 from server.runtime import Runtime
 
@@ -66,7 +68,7 @@ async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str) -> N
             # a seq beyond the channel's last one comes from another epoch (a restart): resync
             if complete and (epoch is None or epoch == broadcaster.epoch) and 0 <= after <= last:
                 for message in missed:
-                    await ws.send_json(message)
+                    await _send(ws, message)
                 sent = missed[-1]["seq"] if missed else after
             else:
                 await ws.send_json({"seq": last, "type": "resync", "t_sim": now, "data": snapshot})
@@ -79,10 +81,15 @@ async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str) -> N
                     return
                 if queued["seq"] <= sent:
                     continue
-                await ws.send_json(queued)
+                await _send(ws, queued)
                 sent = queued["seq"]
         except (WebSocketDisconnect, RuntimeError):
             return
+
+
+async def _send(ws: WebSocket, message: dict[str, Any]) -> None:
+    """Send a channel message, encoded once for all its clients."""
+    await ws.send_text(message.json() if isinstance(message, Envelope) else json.dumps(message))
 
 
 async def _refuse(ws: WebSocket, reason: str) -> None:

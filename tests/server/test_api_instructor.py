@@ -379,7 +379,7 @@ def test_parameters_change_only_while_paused(module_client: TestClient, module_i
 
     events = client.get(game.path("/events"), headers=ins).json()
     changed = [e for e in events if e["kind"] == "parameters_changed"]
-    assert [e["seq"] for e in changed] == [result["events"][0], response.json()["events"][0]]
+    assert changed == [result["events"][0], response.json()["events"][0]]
 
 
 # --- shocks and announcements ------------------------------------------------------------------------
@@ -395,11 +395,12 @@ def test_shocks(module_client: TestClient, module_instructor: Headers) -> None:
 
     response = shock({"shock": "demand", "segment": "smb", "magnitude": 1.5})
     assert response.status_code == 200, response.text
-    (seq,) = response.json()["events"]
+    (answered,) = response.json()["events"]
+    seq = answered["seq"]
     response = shock({"shock": "price_war", "magnitude": 0.8})
     assert response.status_code == 200, response.text
     events = {e["seq"]: e for e in client.get(game.path("/events"), headers=ins).json()}
-    assert events[seq]["kind"] == "shock_applied"
+    assert events[seq] == answered and answered["kind"] == "shock_applied"
     assert (events[seq]["shock"], events[seq]["segment"], events[seq]["magnitude"]) == ("demand", "smb", 1.5)
 
     refused(shock({"shock": "demand", "segment": "smb", "magnitude": 50}), 422, "magnitude")
@@ -418,10 +419,10 @@ def test_announcements(module_client: TestClient, module_instructor: Headers) ->
     member = join_team(client, game.codes["Solo"], "Ann", "sales")
     response = client.post(game.path("/announcements"), json={"text": "  Round 2 starts soon  "}, headers=ins)
     assert response.status_code == 200, response.text
-    (seq,) = response.json()["events"]
+    (answered,) = response.json()["events"]
     team_events = client.get("/api/v1/team/events", headers=member).json()
     (announcement,) = [e for e in team_events if e["kind"] == "announcement_made"]
-    assert announcement["seq"] == seq and announcement["text"] == "Round 2 starts soon"
+    assert announcement == answered and announcement["text"] == "Round 2 starts soon"
 
     refused(client.post(game.path("/announcements"), json={"text": ""}, headers=ins), 422, "text")
     refused(client.post(game.path("/announcements"), json={"text": "   "}, headers=ins), 422, "text")
