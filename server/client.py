@@ -17,30 +17,8 @@ from urllib.parse import quote
 import httpx
 import websockets
 
+from server.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
 from teams import commands as c
-
-# the path of each command's endpoint (mirrors server.api.team.ENDPOINTS)
-_PATHS: dict[str, tuple[str, str, str | None]] = {
-    "send_quote": ("POST", "/inquiries/{}/quote", "inquiry_id"),
-    "revise_quote": ("POST", "/inquiries/{}/revise", "inquiry_id"),
-    "decline_inquiry": ("POST", "/inquiries/{}/decline", "inquiry_id"),
-    "follow_up": ("POST", "/inquiries/{}/follow-up", "inquiry_id"),
-    "approve_discount": ("POST", "/approvals/{}/approve", "approval_id"),
-    "reject_discount": ("POST", "/approvals/{}/reject", "approval_id"),
-    "send_reminder": ("POST", "/invoices/{}/reminder", "invoice_id"),
-    "hand_over_to_collection": ("POST", "/invoices/{}/collection", "invoice_id"),
-    "write_off": ("POST", "/invoices/{}/write-off", "invoice_id"),
-    "resolve_complaint": ("POST", "/complaints/{}/resolve", "complaint_id"),
-    "request_survey": ("POST", "/customers/{}/survey", "customer_id"),
-    "check_credit": ("POST", "/customers/{}/credit-check", "customer_id"),
-    "set_credit_limit": ("PUT", "/customers/{}/credit-limit", "customer_id"),
-    "care_for_account": ("POST", "/customers/{}/care", "customer_id"),
-    "add_note": ("POST", "/customers/{}/notes", "customer_id"),
-    "launch_campaign": ("POST", "/campaigns", None),
-    "set_quote_policy": ("PUT", "/policies/quotes/{}", "segment"),
-    "set_reminder_policy": ("PUT", "/policies/reminders", None),
-    "set_apology_policy": ("PUT", "/policies/apology", None),
-}
 
 
 class ApiError(Exception):
@@ -89,15 +67,16 @@ class SalesfloorClient:
 
     def command(self, command: c.Command) -> dict[str, Any]:
         """Send a desk command (its team and role come from the session)."""
-        method, path, path_field = _PATHS[command.kind]
+        method, path, path_field = COMMAND_ENDPOINTS[type(command)]
         body = {
             f.name: getattr(command, f.name)
             for f in fields(command)
             if f.name not in ("team", "role", "member")
         }
         if path_field is not None:
-            path = path.format(quote(str(body.pop(path_field)), safe="/"))
-        out: dict[str, Any] = self.request(method, "/api/v1/team" + path, json=body)
+            value = quote(str(body.pop(path_field)), safe="/")
+            path = path.replace(f"{{{path_field}:path}}", value).replace(f"{{{path_field}}}", value)
+        out: dict[str, Any] = self.request(method, TEAM_PREFIX + path, json=body)
         return out
 
     def team(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from server.api.deps import member, runtime
 from server.auth import Identity
+from server.endpoints import COMMAND_ENDPOINTS
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.runtime import Runtime
@@ -22,29 +23,6 @@ from server.views import HIDDEN_FROM_TEAMS, event_view, team_view
 from teams import commands as c
 
 router = APIRouter(prefix="/api/v1/team", tags=["team"])
-
-# command → (method, path, the field the path names)
-ENDPOINTS: list[tuple[type[c.Command], str, str, str | None]] = [
-    (c.SendQuote, "POST", "/inquiries/{inquiry_id:path}/quote", "inquiry_id"),
-    (c.ReviseQuote, "POST", "/inquiries/{inquiry_id:path}/revise", "inquiry_id"),
-    (c.DeclineInquiry, "POST", "/inquiries/{inquiry_id:path}/decline", "inquiry_id"),
-    (c.FollowUp, "POST", "/inquiries/{inquiry_id:path}/follow-up", "inquiry_id"),
-    (c.ApproveDiscount, "POST", "/approvals/{approval_id:path}/approve", "approval_id"),
-    (c.RejectDiscount, "POST", "/approvals/{approval_id:path}/reject", "approval_id"),
-    (c.SendReminder, "POST", "/invoices/{invoice_id:path}/reminder", "invoice_id"),
-    (c.HandOverToCollection, "POST", "/invoices/{invoice_id:path}/collection", "invoice_id"),
-    (c.WriteOff, "POST", "/invoices/{invoice_id:path}/write-off", "invoice_id"),
-    (c.ResolveComplaint, "POST", "/complaints/{complaint_id:path}/resolve", "complaint_id"),
-    (c.RequestSurvey, "POST", "/customers/{customer_id:path}/survey", "customer_id"),
-    (c.CheckCredit, "POST", "/customers/{customer_id:path}/credit-check", "customer_id"),
-    (c.SetCreditLimit, "PUT", "/customers/{customer_id:path}/credit-limit", "customer_id"),
-    (c.CareForAccount, "POST", "/customers/{customer_id:path}/care", "customer_id"),
-    (c.AddNote, "POST", "/customers/{customer_id:path}/notes", "customer_id"),
-    (c.LaunchCampaign, "POST", "/campaigns", None),
-    (c.SetQuotePolicy, "PUT", "/policies/quotes/{segment}", "segment"),
-    (c.SetReminderPolicy, "PUT", "/policies/reminders", None),
-    (c.SetApologyPolicy, "PUT", "/policies/apology", None),
-]
 
 
 class CommandResult(BaseModel):
@@ -103,7 +81,7 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
     return run
 
 
-for _command, _method, _path, _field in ENDPOINTS:
+for _command, (_method, _path, _field) in COMMAND_ENDPOINTS.items():
     router.add_api_route(
         _path,
         _endpoint(_command, _field),
