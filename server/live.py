@@ -12,7 +12,6 @@ import asyncio
 import gc
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +84,6 @@ class LiveCompetition:
         self.between_rounds = False
         self.damaged: str | None = None
         self.channels = channel_names(self.id)
-        self.listeners: list[Callable[[Event], None]] = []
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -135,8 +133,6 @@ class LiveCompetition:
         board = Scoreboard(scoring_config(self.initial_params))
         board.apply_all(competition.log)
         competition.subscribe(board.apply)
-        for listener in self.listeners:
-            competition.subscribe(listener)
         self.competition, self.board = competition, board
         return competition
 
@@ -173,11 +169,7 @@ class LiveCompetition:
             self.damaged = f"replay differs from the stored events at seq {mismatch}"
             log.error("competition %s: %s", self.id, self.damaged)
         for entry in competition.commands:  # the monitor's counts, as they were before
-            activity = self.activity.get(getattr(entry.command, "team", None) or "")
-            if activity is not None:
-                activity.commands += 1
-                activity.refused += not entry.accepted
-                activity.last_t = entry.t
+            self._count(entry.command, entry.accepted, entry.t)
         self.next_seq = len(rows)
         self.persisted = len(stored)
         self.published = len(competition.log)
@@ -327,14 +319,17 @@ class LiveCompetition:
             self.next_seq += 1
             outcome = competition.submit(command, t, source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
-            team = getattr(command, "team", None)
-            if team in self.activity:
-                act = self.activity[team]
-                act.commands += 1
-                act.refused += not outcome.accepted
-                act.last_t = t
+            self._count(command, outcome.accepted, t)
             await self._flush()
             return outcome
+
+    def _count(self, command: AnyCommand, accepted: bool, t: float) -> None:
+        """Count a team's command for the instructor's monitor."""
+        activity = self.activity.get(getattr(command, "team", None) or "")
+        if activity is not None:
+            activity.commands += 1
+            activity.refused += not accepted
+            activity.last_t = t
 
     # --- publishing and writing behind -----------------------------------------------------------------
 
