@@ -9,6 +9,7 @@ log and checks the result against the stored events.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import json
 import logging
@@ -17,7 +18,7 @@ from typing import Any
 
 from market.events import Event, TeamEvent, event_to_json
 from market.parameters import MarketParameters, parameters_from_dict
-from scoring import Scoreboard
+from scoring import Normalisation, Scoreboard, ScoringConfig, Weights
 from server.broadcast import Broadcaster
 from server.clock import PacedClock, wall_now
 from server.db.tables import CommandRow, CompetitionRow, TeamRow
@@ -40,6 +41,21 @@ class Activity:
     refused: int = 0
     last_t: float | None = None
     members: set[str] = field(default_factory=set)
+
+
+def scoring_from_json(params: MarketParameters, text: str | None) -> ScoringConfig:
+    """The competition's scoring: its market's calendar, with the weights the instructor set."""
+    config = scoring_config(params)
+    if not text:
+        return config
+    data = json.loads(text)
+    return dataclasses.replace(
+        config, weights=Weights(**data["weights"]), normalisation=data["normalisation"]
+    )
+
+
+def scoring_to_json(config: ScoringConfig) -> str:
+    return json.dumps({"weights": dataclasses.asdict(config.weights), "normalisation": config.normalisation})
 
 
 def channel_names(competition_id: int) -> dict[str, str]:
@@ -68,6 +84,7 @@ class LiveCompetition:
         self.seed = row.seed
         self.rounds = row.rounds
         self.initial_params = parameters_from_dict(json.loads(row.parameters))
+        self.scoring = scoring_from_json(self.initial_params, row.scoring)
         self.teams = teams
         self.store = store
         self.broadcaster = broadcaster
@@ -130,7 +147,7 @@ class LiveCompetition:
     def _build(self) -> Competition:
         specs = [TeamSpec(t.name) for t in self.teams]
         competition = Competition(self.initial_params, self.seed, specs, rounds=self.rounds, bots=False)
-        board = Scoreboard(scoring_config(self.initial_params))
+        board = Scoreboard(self.scoring)
         board.apply_all(competition.log)
         competition.subscribe(board.apply)
         self.competition, self.board = competition, board
@@ -322,6 +339,22 @@ class LiveCompetition:
             self._count(command, outcome.accepted, t)
             await self._flush()
             return outcome
+
+    async def rescore(self, weights: Weights, normalisation: Normalisation) -> None:
+        """New weights or normalisation: every standing recomputed from the event log, logged."""
+        async with self.lock:
+            config = dataclasses.replace(self.scoring, weights=weights, normalisation=normalisation)
+            text = scoring_to_json(config)
+            await asyncio.to_thread(self.store.save_scoring, self.id, text, wall_now())
+            self.scoring = config
+            competition = self.competition
+            if competition is not None and self.board is not None:
+                board = Scoreboard(config)
+                board.apply_all(competition.log)
+                competition.unsubscribe(self.board.apply)
+                competition.subscribe(board.apply)
+                self.board = board
+                self._publish_standings()
 
     def _count(self, command: AnyCommand, accepted: bool, t: float) -> None:
         """Count a team's command for the instructor's monitor."""

@@ -21,6 +21,7 @@ from server.db.tables import (
     MemberRow,
     ParameterChangeRow,
     RoundSnapshotRow,
+    ScoringChangeRow,
     SecretRow,
     SessionRow,
     TeamRow,
@@ -222,6 +223,22 @@ class Store:
             if limit is not None:
                 query = query.limit(limit)
             return list(s.exec(query))
+
+    def save_scoring(self, competition_id: int, scoring: str, at: float) -> None:
+        """The competition's scoring settings, and a line in their change log, in one transaction."""
+        with self.session() as s:
+            row = s.get(CompetitionRow, competition_id)
+            if row is None:
+                return
+            row.scoring = scoring
+            s.add(row)
+            s.add(ScoringChangeRow(competition_id=competition_id, scoring=scoring, at=at))
+            s.commit()
+
+    def scoring_changes(self, competition_id: int) -> list[ScoringChangeRow]:
+        with self.session() as s:
+            query = select(ScoringChangeRow).where(ScoringChangeRow.competition_id == competition_id)
+            return list(s.exec(query.order_by(col(ScoringChangeRow.id))))
 
     def add_parameter_change(self, row: ParameterChangeRow) -> None:
         with self.session() as s:

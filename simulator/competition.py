@@ -181,6 +181,10 @@ class Competition:
         """Call ``listener`` with every event from now on, in log order."""
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[ev.Event], None]) -> None:
+        """Stop calling ``listener``."""
+        self._listeners.remove(listener)
+
     def emit(self, kind: type[ev.Event], **fields: Any) -> ev.Event:
         """Append an event at the current time and let everybody observe it, in log order."""
         event = kind(seq=len(self.log), t=self.now, **fields)

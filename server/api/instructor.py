@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import secrets
@@ -15,6 +16,7 @@ from market.errors import ParameterError
 from market.overrides import apply_overrides
 from market.parameters import parameters_to_dict
 from market.presets import load_preset
+from scoring import ScoringError, Weights
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.auth import Identity, new_code
 from server.clock import wall_now
@@ -56,6 +58,19 @@ class ShockIn(BaseModel):
 
 class ParametersIn(BaseModel):
     changes: dict[str, Any] = Field(min_length=1)
+
+
+class WeightsIn(BaseModel):
+    conversion: float = Field(30.0, ge=0, le=1000)
+    satisfaction: float = Field(30.0, ge=0, le=1000)
+    receivables: float = Field(25.0, ge=0, le=1000)
+    profit: float = Field(15.0, ge=0, le=1000)
+    rubric: float = Field(0.0, ge=0, le=1000)
+
+
+class ScoringIn(BaseModel):
+    weights: WeightsIn
+    normalisation: Literal["raw", "rank", "zscore"] = "raw"
 
 
 class AnnouncementIn(BaseModel):
@@ -310,6 +325,41 @@ def command_log(
     if live.competition is None:
         return []
     return [logged_to_json(entry) for entry in live.competition.commands[after + 1 : after + 1 + limit]]
+
+
+def _scoring_view(live: LiveCompetition) -> dict[str, Any]:
+    return {"weights": dataclasses.asdict(live.scoring.weights), "normalisation": live.scoring.normalisation}
+
+
+@router.get("/{competition_id}/scoring")
+def scoring(
+    competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
+) -> dict[str, Any]:
+    """The weights and normalisation of the composite."""
+    judge_of(competition_id, who)
+    return _scoring_view(rt.get(competition_id))
+
+
+@router.put("/{competition_id}/scoring")
+async def rescore(
+    competition_id: int, body: ScoringIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """Change the weights or the normalisation: every standing is recomputed from the event log."""
+    live = rt.get(competition_id)
+    try:
+        weights = Weights(**body.weights.model_dump())
+    except ScoringError as exc:
+        raise ServerError("invalid", str(exc)) from None
+    await live.rescore(weights, body.normalisation)
+    return {**_scoring_view(live), "standings": live.standings()}
+
+
+@router.get("/{competition_id}/scoring/history")
+def scoring_history(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> list[dict[str, Any]]:
+    rt.get(competition_id)
+    return [{**json.loads(r.scoring), "at": r.at} for r in rt.store.scoring_changes(competition_id)]
 
 
 @router.get("/{competition_id}/monitor")

@@ -25,6 +25,18 @@ class CompetitionRow(SQLModel, table=True):
     resumed_at: float | None = None  # wall time the clock last started (None while stopped)
     judge_code: str
     created_at: float
+    scoring: str | None = None  # JSON {weights, normalisation}; None: the defaults
+
+
+class ScoringChangeRow(SQLModel, table=True):
+    """The instructor changed the weights or the normalisation: every standing is recomputed."""
+
+    __tablename__ = "scoring_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    scoring: str  # JSON {weights, normalisation}
+    at: float
 
 
 class ParameterChangeRow(SQLModel, table=True):

@@ -73,9 +73,12 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", C + "/announcements"): INSTRUCTOR,
     ("GET", C + "/commands"): INSTRUCTOR,
     ("GET", C + "/monitor"): INSTRUCTOR,
+    ("PUT", C + "/scoring"): INSTRUCTOR,
+    ("GET", C + "/scoring/history"): INSTRUCTOR,
     # watching
     ("GET", C + "/standings"): JUDGES,
     ("GET", C + "/events"): JUDGES,
+    ("GET", C + "/scoring"): JUDGES,
     ("GET", C + "/parameters"): PARTICIPANTS,
     # the team's desk
     ("POST", T + "/inquiries/{inquiry_id:path}/quote"): MEMBERS,
