@@ -22,7 +22,7 @@ class Forwarder:
 
     async def forward(self, request: Request) -> Response:
         leader = await self.leadership.leader()
-        if leader is None:
+        if leader is None or leader == self.leadership.address:  # nobody, or this worker still taking over
             return JSONResponse(
                 {
                     "detail": "no worker owns the competitions right now; try again in a few seconds",

@@ -32,8 +32,10 @@ class Leadership:
         self.key = f"{prefix}:leader"
         self.address = address
         self.lease_ms = lease_ms
-        self.leading = False
+        self.holding = False  # this worker holds the lease
+        self.leading = False  # ... and has finished taking over: it serves the competitions
         self.task: asyncio.Task[None] | None = None
+        self.takeover: asyncio.Task[None] | None = None
 
     async def leader(self) -> str | None:
         value = await self.redis.get(self.key)
@@ -45,27 +47,39 @@ class Leadership:
     async def _campaign(self, on_elected: Callable[[], Awaitable[None]]) -> None:
         while True:
             try:
-                if self.leading:
+                if self.holding:
                     if not await self.redis.eval(RENEW, 1, self.key, self.address, str(self.lease_ms)):
                         log.critical(
                             "lost the lease on the competitions; stopping so that only one worker owns them"
                         )
                         os._exit(3)
                 elif await self.redis.set(self.key, self.address, nx=True, px=self.lease_ms):
-                    log.warning("this worker (%s) now owns the competitions", self.address)
-                    self.leading = True
-                    await on_elected()
+                    log.warning("this worker (%s) takes over the competitions", self.address)
+                    self.holding = True
+                    # taking over (recovery) may outlast the lease: it runs beside the renewals
+                    self.takeover = asyncio.create_task(self._take_over(on_elected))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                if self.leading:
+                if self.holding:
                     log.critical("cannot reach Redis to renew the lease (%s); stopping", exc)
                     os._exit(3)
                 log.warning("cannot reach Redis (%s); retrying", exc)
             await asyncio.sleep(self.lease_ms / 5000)
 
+    async def _take_over(self, on_elected: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await on_elected()
+        except Exception:
+            log.critical(
+                "taking over the competitions failed; stopping so that another worker can", exc_info=True
+            )
+            os._exit(3)
+        self.leading = True
+        log.warning("this worker (%s) now owns the competitions", self.address)
+
     async def stop(self) -> None:
         if self.task:
             self.task.cancel()
-        if self.leading:
+        if self.holding:
             await self.redis.eval(RELEASE, 1, self.key, self.address)

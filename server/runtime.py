@@ -42,9 +42,9 @@ class Runtime:
             live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
             for team in live.teams:  # who had joined before the restart
                 live.activity[team.name].members.update(m.name for m in self.store.members(team.id or 0))
-            self.live[live.id] = live
             if row.state in ("running", "paused", "finished"):
                 await asyncio.to_thread(live.recover)
+            self.live[live.id] = live  # visible only once recovered
             if row.state in ("running", "paused"):
                 self.start_bots(live)
         self._ticker = asyncio.create_task(self._tick_forever())
