@@ -169,7 +169,7 @@ def main() -> None:
         assert live.competition is not None
         unsaved = live.competition.log.since(live.persisted)
         for start in range(0, len(unsaved), CHUNK):
-            store.add_events(competition_id, unsaved[start : start + CHUNK])
+            store.write_behind(competition_id, unsaved[start : start + CHUNK], ())
         events = len(live.competition.log)
         prepared = time.perf_counter() - started
         print(

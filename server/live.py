@@ -378,14 +378,11 @@ class LiveCompetition:
         outcomes, self.outcomes = self.outcomes, []
         if unsaved or outcomes:
             try:
-                await asyncio.to_thread(self._write_behind, unsaved, outcomes)
+                await asyncio.to_thread(self.store.write_behind, self.id, unsaved, outcomes)
                 self.persisted += len(unsaved)
             except Exception as exc:  # the command log is safe; events are rewritten next time
                 log.error("competition %s: events not stored yet: %s", self.id, exc)
                 self.outcomes = outcomes + self.outcomes
-
-    def _write_behind(self, events: list[Event], outcomes: list[tuple[int, bool, str]]) -> None:
-        self.store.write_behind(self.id, events, outcomes)
 
     def _publish_events(self, events: list[Event]) -> None:
         publish = self.broadcaster.publish

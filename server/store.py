@@ -184,9 +184,6 @@ class Store:
             )
             return int(s.exec(query).one())
 
-    def add_events(self, competition_id: int, events: Sequence[Event]) -> None:
-        self.write_behind(competition_id, events, ())
-
     def write_behind(
         self, competition_id: int, events: Sequence[Event], outcomes: Iterable[tuple[int, bool, str]]
     ) -> None:

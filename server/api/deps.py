@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 
 from server.auth import COOKIE, Identity, token_hash
 from server.errors import ServerError
@@ -16,11 +17,12 @@ def runtime(request: Request) -> Runtime:
     return rt
 
 
-def token_of(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def token_of(connection: HTTPConnection) -> str | None:
+    """The session token of a request or a websocket: bearer header, cookie or ``?token=``."""
+    header = connection.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
-    return request.cookies.get(COOKIE) or request.query_params.get("token")
+    return connection.cookies.get(COOKIE) or connection.query_params.get("token")
 
 
 def resolve(token: str | None, store: Store, settings: Settings) -> Identity | None:
@@ -58,10 +60,13 @@ def member(who: Identity = Depends(identity)) -> Identity:
     return who
 
 
+def watches(competition_id: int, who: Identity | None) -> bool:
+    """Judges watch their own competition live; the instructor watches every competition."""
+    if who is None:
+        return False
+    return who.role == "instructor" or (who.role == "judge" and who.competition_id == competition_id)
+
+
 def judge_of(competition_id: int, who: Identity) -> None:
-    """Judges see their own competition; the instructor sees every competition."""
-    if who.role == "instructor":
-        return
-    if who.role == "judge" and who.competition_id == competition_id:
-        return
-    raise ServerError("forbidden", "only this competition's judges and the instructor may see this")
+    if not watches(competition_id, who):
+        raise ServerError("forbidden", "only this competition's judges and the instructor may see this")

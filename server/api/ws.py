@@ -14,8 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.deps import resolve
-from server.auth import COOKIE
+from server.api.deps import resolve, token_of, watches
 from server.broadcast import Envelope
 from server.live import LiveCompetition, channel_names, team_channel
 from server.runtime import Runtime
@@ -108,13 +107,11 @@ async def public(ws: WebSocket, competition_id: int) -> None:
 @router.websocket("/ws/judge/{competition_id}")
 async def judge(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
-    who = resolve(_token(ws), rt.store, rt.settings)
+    who = resolve(token_of(ws), rt.store, rt.settings)
     live = _live(rt, competition_id)
     if live is None:
         await _refuse(ws, f"there is no competition {competition_id}")
-    elif who is None or not (
-        who.role == "instructor" or (who.role == "judge" and who.competition_id == competition_id)
-    ):
+    elif not watches(competition_id, who):
         await _refuse(ws, "only this competition's judges and the instructor may watch the live board")
     else:
         await _serve(ws, live, channel_names(competition_id)["judge"])
@@ -123,7 +120,7 @@ async def judge(ws: WebSocket, competition_id: int) -> None:
 @router.websocket("/ws/instructor/{competition_id}")
 async def instructor(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
-    who = resolve(_token(ws), rt.store, rt.settings)
+    who = resolve(token_of(ws), rt.store, rt.settings)
     live = _live(rt, competition_id)
     if live is None:
         await _refuse(ws, f"there is no competition {competition_id}")
@@ -136,7 +133,7 @@ async def instructor(ws: WebSocket, competition_id: int) -> None:
 @router.websocket("/ws/team")
 async def team(ws: WebSocket) -> None:
     rt = _runtime(ws)
-    who = resolve(_token(ws), rt.store, rt.settings)
+    who = resolve(token_of(ws), rt.store, rt.settings)
     if who is None or who.role != "member" or who.competition_id is None or who.team is None:
         await _refuse(ws, "join a team first: a team channel needs a member's session")
         return
@@ -145,10 +142,3 @@ async def team(ws: WebSocket) -> None:
         await _refuse(ws, "the competition is gone")
     else:
         await _serve(ws, live, team_channel(who.competition_id, who.team))
-
-
-def _token(ws: WebSocket) -> str | None:
-    header = ws.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return ws.cookies.get(COOKIE) or ws.query_params.get("token")
