@@ -1,10 +1,12 @@
 """Scoring: ranks the teams of a competition from its event log (conversion, satisfaction, receivables).
 
 The one entry point is the incremental fold ``Scoreboard`` (or ``score_events`` for a whole
-log); everything it returns is a frozen dataclass. Scoring reads nothing of the project but
-the event vocabulary in ``market.events``.
+log); everything it returns is a frozen dataclass. Beside it: the judges' rubric
+(``rubric_component``), awards, the reveal after a freeze and the timeline of the standings.
+Scoring reads nothing of the project but the event vocabulary in ``market.events``.
 """
 
+from scoring.awards import AWARD_RULES, Award, MedalCounts, awards
 from scoring.config import (
     BUSINESS_DAY_HOURS,
     CALENDAR_DAY_HOURS,
@@ -15,47 +17,81 @@ from scoring.config import (
     Weights,
 )
 from scoring.errors import ScoringError
-from scoring.explain import CustomerSatisfaction, DueInvoice, ExplainedMetric, Explanation, ExplanationItem
+from scoring.explain import (
+    CustomerSatisfaction,
+    DueInvoice,
+    ExplainedMetric,
+    Explanation,
+    ExplanationItem,
+    RubricItem,
+)
 from scoring.funnel import ClosedInquiry, Outcome
 from scoring.metrics import TeamMetrics
 from scoring.normalise import min_max, normalise, rank_scale, zscore_scale
 from scoring.receivables import AGING_BUCKETS, MONEY_EPSILON, Aging
+from scoring.reveal import RevealStep, reveal_sequence
 from scoring.rounds import RoundMetrics, RoundTeamMetrics
+from scoring.rubric import (
+    Criterion,
+    RubricEntry,
+    check_entry,
+    current_scores,
+    explain_rubric,
+    rubric_component,
+    rubric_items,
+)
 from scoring.scoreboard import Scoreboard, score_events
 from scoring.standings import CompositePart, Extra, Standing, composite, composite_parts, rank_teams
+from scoring.timeline import Series, Timeline
 
 __all__ = [
     "AGING_BUCKETS",
+    "AWARD_RULES",
     "BUSINESS_DAY_HOURS",
     "CALENDAR_DAY_HOURS",
     "METRICS",
     "MONEY_EPSILON",
     "Aging",
+    "Award",
     "ClosedInquiry",
     "CompositePart",
+    "Criterion",
     "CustomerSatisfaction",
     "DueInvoice",
     "ExplainedMetric",
     "Explanation",
     "ExplanationItem",
     "Extra",
+    "MedalCounts",
     "MetricName",
     "Normalisation",
     "Outcome",
+    "RevealStep",
     "RoundMetrics",
     "RoundTeamMetrics",
+    "RubricEntry",
+    "RubricItem",
     "Scoreboard",
     "ScoringConfig",
     "ScoringError",
+    "Series",
     "Standing",
     "TeamMetrics",
+    "Timeline",
     "Weights",
+    "awards",
+    "check_entry",
     "composite",
     "composite_parts",
+    "current_scores",
+    "explain_rubric",
     "min_max",
     "normalise",
     "rank_scale",
     "rank_teams",
+    "reveal_sequence",
+    "rubric_component",
+    "rubric_items",
     "score_events",
     "zscore_scale",
 ]

@@ -12,8 +12,8 @@ from scoring.receivables import InvoiceBook
 from scoring.satisfaction import SatisfactionBook
 from scoring.standings import CompositePart, composite
 
-ExplainedMetric = Literal["conversion", "satisfaction", "receivables", "composite"]
-"""The figures ``Scoreboard.explain`` can open."""
+ExplainedMetric = Literal["conversion", "satisfaction", "receivables", "composite", "rubric"]
+"""The figures that can be opened: by ``Scoreboard.explain``, the rubric by ``scoring.explain_rubric``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,22 @@ class DueInvoice:
     seqs: tuple[int, ...]
 
 
-ExplanationItem = ClosedInquiry | CustomerSatisfaction | DueInvoice | CompositePart
+@dataclass(frozen=True, slots=True)
+class RubricItem:
+    """One rubric item of a team: a criterion (in one round, or once) and what each judge gave.
+
+    ``mean_points`` is the mean of ``judges``' points, ``judges`` the (judge, points) pairs sorted
+    by judge.
+    """
+
+    criterion_id: int
+    round: int | None
+    max_points: float
+    mean_points: float
+    judges: tuple[tuple[str, float], ...]
+
+
+ExplanationItem = ClosedInquiry | CustomerSatisfaction | DueInvoice | CompositePart | RubricItem
 
 
 @dataclass(frozen=True, slots=True)

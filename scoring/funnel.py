@@ -34,6 +34,7 @@ class Funnel:
     inquiries: int = 0
     reply_hours_total: float = 0.0
     replies: int = 0
+    """Inquiries quoted while open (their first quote): what ``mean_reply_hours`` is the mean over."""
     closings: list[ClosedInquiry] = field(default_factory=list)
     waiting: dict[str, float] = field(default_factory=dict)
     """Inquiry id → time received, for inquiries not yet quoted nor closed."""

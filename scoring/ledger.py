@@ -168,6 +168,7 @@ class TeamLedger:
             declined=funnel.declined,
             expired=funnel.expired,
             inquiries=funnel.inquiries,
+            quoted=funnel.replies,
             customers=len(self.moods.customers),
             invoices_due=len(book.due),
             complaints_opened=self.complaints_opened,

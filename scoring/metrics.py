@@ -16,7 +16,8 @@ class TeamMetrics:
     owe on open invoices (not written off); ``cash`` includes the starting cash, ``collected``
     is payments less refunds. ``dso_days`` and the aging buckets are in reporting days
     (``ScoringConfig.hours_per_day``). ``last_change_t`` is the simulated time of the last event
-    that changed conversion, satisfaction or receivables (None if none did).
+    that changed conversion, satisfaction or receivables (None if none did). ``quoted`` counts the
+    inquiries ``mean_reply_hours`` is the mean over (quoted while still open).
     """
 
     team: str
@@ -38,6 +39,7 @@ class TeamMetrics:
     declined: int
     expired: int
     inquiries: int
+    quoted: int
     customers: int
     invoices_due: int
     complaints_opened: int

@@ -109,7 +109,12 @@ class Scoreboard:
     def standings(self, now: float | None = None, extra: Extra | None = None) -> list[Standing]:
         """The leaderboard at ``now``; ``extra`` adds metrics from outside the log (the rubric)."""
         at = self._now if now is None else now
-        return rank_teams(self._rows(at), self._config, extra)
+        return rank_teams(self.rows(at), self._config, extra)
+
+    def rows(self, now: float | None = None) -> list[TeamMetrics]:
+        """Every team's figures without aging, sorted by team id: the rows the standings rank."""
+        at = self._now if now is None else now
+        return [self._teams[team].metrics(at, with_aging=False) for team in sorted(self._teams)]
 
     def round_metrics(self) -> list[RoundMetrics]:
         """The rounds completed so far (a round completes with its ``RoundEnded``), by number."""
@@ -130,18 +135,21 @@ class Scoreboard:
             return explain_receivables(team, ledger.invoices)
         if metric == "composite":
             at = self._now if now is None else now
-            parts = composite_parts(self._rows(at), self._config, extra)
+            parts = composite_parts(self.rows(at), self._config, extra)
             return explain_composite(team, parts[team], self._config)
+        if metric == "rubric":
+            raise ScoringError(
+                "the board holds no rubric scores: explain the rubric with"
+                " scoring.explain_rubric(team, criteria, entries)",
+                "metric",
+            )
         raise ScoringError(f"cannot explain {metric!r}", "metric")
 
     # --- internals -----------------------------------------------------------------------------
 
-    def _rows(self, now: float) -> list[TeamMetrics]:
-        return [self._teams[team].metrics(now, with_aging=False) for team in sorted(self._teams)]
-
     def _snapshot(self, event: RoundEnded) -> RoundMetrics:
         rows: list[RoundTeamMetrics] = []
-        for standing in rank_teams(self._rows(event.t), self._config):
+        for standing in rank_teams(self.rows(event.t), self._config):
             ledger = self._teams[standing.team]
             tally = ledger.rounds.get(event.round, RoundTally())
             rows.append(

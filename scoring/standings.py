@@ -64,6 +64,7 @@ ROW_FIELDS = (
     "satisfaction",
     "receivables",
     "profit",
+    "rubric",
     "collected",
     "dso_days",
     "overdue_share",

@@ -20,7 +20,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from dashboards import STATIC_DIR
-from server.api import instructor, public, session, team, ws
+from server.api import board as board_api
+from server.api import exports, instructor, public, rubric, session, team, ws
 from server.auth import password_hash
 from server.broadcast import Broadcaster
 from server.broadcast_redis import RedisBroadcaster
@@ -136,7 +137,16 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _readable(exc), "code": "invalid"}, status_code=422)
 
-    for router in (session.router, instructor.router, team.router, public.router, ws.router):
+    for router in (
+        session.router,
+        exports.router,
+        instructor.router,
+        rubric.router,
+        board_api.router,
+        team.router,
+        public.router,
+        ws.router,
+    ):
         app.include_router(router)
 
     @app.get("/board/{competition_id}", include_in_schema=False)

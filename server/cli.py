@@ -20,6 +20,8 @@ from market.overrides import apply_overrides, parse_override, parse_value
 from market.parameters import MarketParameters, SegmentParameters, parameters_from_dict
 from market.presets import load_preset, preset_data, preset_names
 from scoring import METRICS, ScoringError, Weights
+from server.cli_exports import ExportError
+from server.cli_exports import add_parsers as add_export_parsers
 from server.console import ProgressBar, fmt, table
 from simulator.batch import SeasonJob, run_batch
 from simulator.command_log import logged_from_json
@@ -406,6 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     pa = sub.add_parser("params", help="list every parameter of a preset with its range, unit and meaning")
     pa.add_argument("--preset", default="classroom")
     pa.set_defaults(run=cmd_params)
+
+    add_export_parsers(sub)
     return parser
 
 
@@ -413,7 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (CliError, MarketError, SimulatorError, TeamError, ScoringError) as exc:
+    except (CliError, ExportError, MarketError, SimulatorError, TeamError, ScoringError) as exc:
         print(f"salesfloor: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -14,6 +14,7 @@ STATUS_OF_CODE = {
     "unauthorized": 401,
     "rate_limited": 429,
     "unavailable": 503,
+    "too_large": 413,
 }
 
 

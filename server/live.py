@@ -18,13 +18,15 @@ from typing import Any
 
 from market.events import Event, TeamEvent, event_to_json
 from market.parameters import MarketParameters, parameters_from_dict
-from scoring import Normalisation, Scoreboard, ScoringConfig, Weights
+from scoring import MedalCounts, Normalisation, ScoringConfig, Weights
 from server.broadcast import Broadcaster
 from server.clock import PacedClock, wall_now
-from server.db.tables import CommandRow, CompetitionRow, TeamRow
+from server.db.tables import BoardChangeRow, CommandRow, CompetitionRow, TeamRow
 from server.errors import ServerError
+from server.rubric_book import RubricBook
+from server.scores import LiveScores
 from server.store import Store
-from server.views import HIDDEN_FROM_TEAMS, event_view, standing_view
+from server.views import HIDDEN_FROM_TEAMS, event_view
 from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
 from simulator.season import scoring_config
@@ -33,6 +35,11 @@ log = logging.getLogger("salesfloor.live")
 
 NOTABLE_ORDER = 5_000.0
 """Orders at least this large make the public ticker."""
+
+UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
+
+TEAM_TICKER = frozenset({"big_order", "complaint_resolved_in_time", "written_off"})
+"""Ticker items about a team's results: held back from the public after a freeze."""
 
 
 @dataclass(slots=True)
@@ -91,7 +98,12 @@ class LiveCompetition:
         self.state = row.state
         self.clock = PacedClock(row.seconds_per_hour, row.sim_t, row.resumed_at)
         self.competition: Competition | None = None
-        self.board: Scoreboard | None = None
+        self.rubric = RubricBook(self.id, store)
+        medals = MedalCounts(**json.loads(row.medals)) if row.medals else MedalCounts()
+        freeze = (row.freeze_t, row.freeze_seq, row.freeze_rubric)
+        self.scores = LiveScores(self.scoring, self.rubric, freeze, medals)
+        self.last_reveal: dict[str, Any] | None = json.loads(row.reveal) if row.reveal else None
+        self._public_sent: list[dict[str, Any]] | None = None
         self.lock = asyncio.Lock()
         self.next_seq = 0
         self.published = 0
@@ -135,37 +147,41 @@ class LiveCompetition:
             "seconds_left_in_round": self.clock.wall_until(round_end) if self.state == "running" else None,
             "mode": self.params.mode,
             "preset": self.preset,
+            "freeze_t": self.scores.freeze_t,
+            "frozen": self.scores.frozen_now(self.now),
+            "revealed": self.last_reveal is not None,
         }
 
-    def standings(self) -> list[dict[str, Any]]:
-        if self.board is None:
+    def standings(self, public: bool = False) -> list[dict[str, Any]]:
+        """The leaderboard rows: live for judges and the instructor, cut at the freeze for the public."""
+        if self.competition is None:
             return [{"rank": i + 1, "team": t.name} for i, t in enumerate(self.teams)]
-        return [standing_view(s) for s in self.board.standings(self.now)]
+        return self.scores.rows(self.now, public)
 
     # --- building and recovery -------------------------------------------------------------------
 
     def _build(self) -> Competition:
         specs = [TeamSpec(t.name) for t in self.teams]
         competition = Competition(self.initial_params, self.seed, specs, rounds=self.rounds, bots=False)
-        board = Scoreboard(self.scoring)
-        board.apply_all(competition.log)
-        competition.subscribe(board.apply)
-        self.competition, self.board = competition, board
+        self.scores.rebuild(competition.log)
+        competition.subscribe(self.scores.observe)
+        self.competition = competition
         return competition
 
-    def recover(self) -> None:
+    def recover(self, persist: bool = True) -> None:
         """Rebuild from the committed command log, check against stored events, stop the clock.
 
         A finished competition is rebuilt too, so that its final standings can be shown.
         The collector is paused meanwhile: the replay allocates much and frees little.
+        ``persist=False`` only reads (an export from the command line beside a running server).
         """
         gc.disable()
         try:
-            self._recover()
+            self._recover(persist)
         finally:
             gc.enable()
 
-    def _recover(self) -> None:
+    def _recover(self, persist: bool) -> None:
         rows = self.store.command_log(self.id)
         stored = self.store.event_payloads(self.id)
         competition = self._build()
@@ -194,7 +210,8 @@ class LiveCompetition:
             self.state = "paused"
         self.clock.stop(at_sim=competition.now)
         self.between_rounds = self.state == "paused" and self._at_round_end()
-        self.store.save_clock(self.id, self.state, self.clock.sim_t, None)
+        if persist:
+            self.store.save_clock(self.id, self.state, self.clock.sim_t, None)
         log.info(
             "competition %s recovered: %d commands, %d events, paused at %.2f h%s",
             self.id,
@@ -294,7 +311,16 @@ class LiveCompetition:
             self._publish_state()
         else:
             competition.advance_to(max(target, competition.now))
+        await self._seal()
         await self._flush()
+
+    async def _seal(self) -> None:
+        """Seal a freeze whose time the clock has reached (and keep the seal across restarts)."""
+        competition = self.competition
+        if competition is not None and self.scores.seal(competition.now, len(competition.log)):
+            seq, rubric = self.scores.freeze_seq, self.scores.freeze_rubric
+            await self._save_board_columns(freeze_seq=seq, freeze_rubric=rubric)
+            self._publish_state()
 
     async def submit(self, command: AnyCommand, source: str, member_id: int | None = None) -> Outcome:
         """Commit the command, then apply it at the simulated time it arrived.
@@ -348,13 +374,88 @@ class LiveCompetition:
             await asyncio.to_thread(self.store.save_scoring, self.id, text, wall_now())
             self.scoring = config
             competition = self.competition
-            if competition is not None and self.board is not None:
-                board = Scoreboard(config)
-                board.apply_all(competition.log)
-                competition.unsubscribe(self.board.apply)
-                competition.subscribe(board.apply)
-                self.board = board
+            self.scores.rebuild(competition.log if competition else [], config)
+            if competition is not None:
                 self._publish_standings()
+
+    # --- the board: freeze, reveal, medals, rubric -------------------------------------------------------
+
+    async def _save_board_columns(self, **columns: Any) -> None:
+        await asyncio.to_thread(self.store.save_board, self.id, None, **columns)
+
+    async def _save_board(self, action: str, detail: dict[str, Any], by: str, **columns: Any) -> None:
+        change = BoardChangeRow(
+            competition_id=self.id, action=action, detail=json.dumps(detail), by=by, at=wall_now()
+        )
+        await asyncio.to_thread(self.store.save_board, self.id, change, **columns)
+
+    async def freeze(self, at: float | None, by: str) -> None:
+        """Freeze the public and team boards at simulated time ``at`` (None: now)."""
+        async with self.lock:
+            if self.state == "running":
+                await self._advance(self.clock.now())
+            now = self.now
+            current = self.scores.freeze_t
+            if current is not None and current <= now:
+                raise ServerError(
+                    "conflict", f"the board is frozen since t={current:g} h; unfreeze or reveal it first"
+                )
+            target = now if at is None else at
+            if target < now:
+                raise ServerError(
+                    "conflict",
+                    f"t={target:g} h has passed (it is t={now:g} h now); freeze now or give a later time",
+                )
+            end_t = self.params.calendar.round_start(self.rounds + 1)
+            if target > end_t:
+                raise ServerError(
+                    "invalid",
+                    f"t={target:g} h is after the last round ends (t={end_t:g} h); give an earlier time",
+                )
+            await self._save_board(
+                "freeze", {"freeze_t": target}, by, freeze_t=target, freeze_seq=None, freeze_rubric=None
+            )
+            self.scores.set_freeze(target, list(self.competition.log) if self.competition else [])
+            await self._seal()
+            self._publish_state()
+            self._publish_standings()
+
+    async def unfreeze(self, by: str, ceremony: bool = False) -> dict[str, Any] | None:
+        """Lift the freeze; with ``ceremony``, first compute and send the reveal sequence."""
+        async with self.lock:
+            if self.scores.freeze_t is None:
+                raise ServerError("conflict", "the board is not frozen; freeze it first")
+            if self.state == "running":
+                await self._advance(self.clock.now())
+            freeze_t = self.scores.freeze_t
+            reveal = self.scores.reveal(self.now) if ceremony and self.competition else None
+            if reveal is not None:
+                await self._save_board(
+                    "reveal", {"freeze_t": freeze_t}, by, reveal=json.dumps(reveal), **UNFROZEN
+                )
+                self.last_reveal = reveal
+            else:
+                await self._save_board("unfreeze", {"freeze_t": freeze_t}, by, **UNFROZEN)
+            self.scores.set_freeze(None, [])
+            if reveal is not None:
+                self._publish_everywhere("reveal", reveal)
+            self._publish_state()
+            self._publish_standings()
+            return reveal
+
+    async def set_medals(self, medals: MedalCounts, by: str) -> None:
+        async with self.lock:
+            detail = dataclasses.asdict(medals)
+            await self._save_board("medals", detail, by, medals=json.dumps(detail))
+            self.scores.medals = medals
+
+    async def rubric_changed(self, change: Any) -> Any:
+        """Apply a change to the rubric (a function of the book, run in a thread), then push standings."""
+        async with self.lock:
+            result = await asyncio.to_thread(change, self.rubric)
+            if self.competition is not None:
+                self._publish_standings()
+            return result
 
     def _count(self, command: AnyCommand, accepted: bool, t: float) -> None:
         """Count a team's command for the instructor's monitor."""
@@ -397,7 +498,7 @@ class LiveCompetition:
                 for team in self.teams:
                     publish(team_channel(self.id, team.name), "event", event.t, view)
             ticker = self._ticker(event)
-            if ticker:
+            if ticker and not (ticker["kind"] in TEAM_TICKER and self._hidden(event)):
                 publish(self.channels["public"], "ticker", event.t, ticker)
 
     def _ticker(self, event: Event) -> dict[str, Any] | None:
@@ -414,17 +515,33 @@ class LiveCompetition:
             return {"kind": "announcement", "text": event.text}  # type: ignore[attr-defined]
         return None
 
+    def _hidden(self, event: Event) -> bool:
+        """Whether an event lies beyond the public's freeze."""
+        return self.scores.freeze_t is not None and not self.scores._public(event.seq, event.t)
+
     def _publish_standings(self) -> None:
+        """Live rows to judges and the instructor; public rows to the public and teams when they change.
+
+        The public channels get a message only when what they see changes, so during a freeze
+        not even the rhythm of the messages tells of events after it.
+        """
         rows = self.standings()
         t = self.now
-        for name in self.channels.values():
-            self.broadcaster.publish(name, "standings", t, rows)
+        self.broadcaster.publish(self.channels["judge"], "standings", t, rows)
+        self.broadcaster.publish(self.channels["instructor"], "standings", t, rows)
+        public = self.standings(public=True) if self.scores.freeze_t is not None else rows
+        if public == self._public_sent:
+            return
+        self._public_sent = public
+        self.broadcaster.publish(self.channels["public"], "standings", t, public)
         for team in self.teams:
-            self.broadcaster.publish(team_channel(self.id, team.name), "standings", t, rows)
+            self.broadcaster.publish(team_channel(self.id, team.name), "standings", t, public)
 
     def _publish_state(self) -> None:
-        status = self.status()
+        self._publish_everywhere("state", self.status())
+
+    def _publish_everywhere(self, kind: str, data: Any) -> None:
         for name in self.channels.values():
-            self.broadcaster.publish(name, "state", self.now, status)
+            self.broadcaster.publish(name, kind, self.now, data)
         for team in self.teams:
-            self.broadcaster.publish(team_channel(self.id, team.name), "state", self.now, status)
+            self.broadcaster.publish(team_channel(self.id, team.name), kind, self.now, data)

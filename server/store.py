@@ -15,12 +15,15 @@ from sqlmodel import Session, col, select
 
 from market.events import Event, event_to_json
 from server.db.tables import (
+    BoardChangeRow,
     CommandRow,
     CompetitionRow,
     EventRow,
     MemberRow,
     ParameterChangeRow,
     RoundSnapshotRow,
+    RubricCriterionRow,
+    RubricEntryRow,
     ScoringChangeRow,
     SecretRow,
     SessionRow,
@@ -255,3 +258,134 @@ class Store:
                 )
             )
             s.commit()
+
+    # --- the board: freeze, reveal, medals ---------------------------------------------------------
+
+    def save_board(self, competition_id: int, change: BoardChangeRow | None, **columns: Any) -> None:
+        """Set the competition's board columns (freeze, reveal, medals) and log why, in one transaction."""
+        with self.session() as s:
+            row = s.get(CompetitionRow, competition_id)
+            if row is None:
+                return
+            for name, value in columns.items():
+                setattr(row, name, value)
+            s.add(row)
+            if change is not None:
+                s.add(change)
+            s.commit()
+
+    def board_changes(self, competition_id: int) -> list[BoardChangeRow]:
+        with self.session() as s:
+            query = select(BoardChangeRow).where(BoardChangeRow.competition_id == competition_id)
+            return list(s.exec(query.order_by(col(BoardChangeRow.id))))
+
+    # --- the rubric -------------------------------------------------------------------------------------
+
+    def save_criterion(self, row: RubricCriterionRow) -> RubricCriterionRow:
+        with self.session() as s:
+            row = s.merge(row)
+            s.commit()
+            s.refresh(row)
+            return row
+
+    def delete_criterion(self, criterion_id: int) -> None:
+        with self.session() as s:
+            row = s.get(RubricCriterionRow, criterion_id)
+            if row is not None:
+                s.delete(row)
+                s.commit()
+
+    def criteria(self, competition_id: int) -> list[RubricCriterionRow]:
+        with self.session() as s:
+            query = select(RubricCriterionRow).where(RubricCriterionRow.competition_id == competition_id)
+            return list(s.exec(query.order_by(col(RubricCriterionRow.id))))
+
+    def add_rubric_entry(self, row: RubricEntryRow) -> RubricEntryRow:
+        with self.session() as s:
+            s.add(row)
+            s.commit()
+            s.refresh(row)
+            return row
+
+    def rubric_entries(self, competition_id: int) -> list[RubricEntryRow]:
+        with self.session() as s:
+            query = select(RubricEntryRow).where(RubricEntryRow.competition_id == competition_id)
+            return list(s.exec(query.order_by(col(RubricEntryRow.id))))
+
+    # --- a whole competition's members (grade sheets, archives) ------------------------------------------
+
+    def competition_members(self, competition_id: int) -> list[tuple[TeamRow, MemberRow]]:
+        """Every member of the competition with its team, by team name then joining order."""
+        with self.session() as s:
+            query = (
+                select(TeamRow, MemberRow)
+                .where(TeamRow.competition_id == competition_id, MemberRow.team_id == TeamRow.id)
+                .order_by(col(TeamRow.name), col(MemberRow.id))
+            )
+            return [(team, member) for team, member in s.exec(query)]
+
+    # --- importing an archive ------------------------------------------------------------------------
+
+    def import_competition(
+        self,
+        competition: CompetitionRow,
+        teams: Sequence[TeamRow],
+        members: Sequence[tuple[str, MemberRow]],
+        commands: Sequence[tuple[CommandRow, int | None]],
+        events: Sequence[Event],
+        criteria: Sequence[RubricCriterionRow],
+        entries: Sequence[tuple[RubricEntryRow, int]],
+    ) -> CompetitionRow:
+        """Write a whole competition in one transaction: all of it or, on any error, nothing.
+
+        Members come with their team's name, commands with the index of their member, rubric
+        entries with the index of their criterion; the new ids are filled in here.
+        """
+        with self.session() as s:
+            s.add(competition)
+            s.flush()
+            cid = competition.id
+            assert cid is not None
+            team_ids: dict[str, int] = {}
+            for team in teams:
+                team.competition_id = cid
+                s.add(team)
+                s.flush()
+                assert team.id is not None
+                team_ids[team.name] = team.id
+            member_ids: list[int | None] = []
+            for team_name, member in members:
+                member.team_id = team_ids[team_name]
+                s.add(member)
+                s.flush()
+                member_ids.append(member.id)
+            for command, member_index in commands:
+                command.competition_id = cid
+                command.member_id = None if member_index is None else member_ids[member_index]
+                s.add(command)
+            s.add_all(
+                EventRow(
+                    competition_id=cid,
+                    seq=e.seq,
+                    t=e.t,
+                    kind=e.kind,
+                    team=getattr(e, "team", None),
+                    payload=event_to_json(e),
+                )
+                for e in events
+            )
+            criterion_ids: list[int | None] = []
+            for criterion in criteria:
+                criterion.competition_id = cid
+                s.add(criterion)
+                s.flush()
+                criterion_ids.append(criterion.id)
+            for entry, criterion_index in entries:
+                entry.competition_id = cid
+                criterion_id = criterion_ids[criterion_index]
+                assert criterion_id is not None
+                entry.criterion_id = criterion_id
+                s.add(entry)
+            s.commit()
+            s.refresh(competition)
+            return competition

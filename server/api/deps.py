@@ -33,7 +33,7 @@ def resolve(token: str | None, store: Store, settings: Settings) -> Identity | N
     if row is None:
         return None
     if row.role != "member" or row.member_id is None:
-        return Identity(row.role, row.competition_id)
+        return Identity(row.role, row.competition_id, member=row.name)
     member = store.member(row.member_id)
     team = store.team(member.team_id) if member else None
     if member is None or team is None:
@@ -70,3 +70,9 @@ def watches(competition_id: int, who: Identity | None) -> bool:
 def judge_of(competition_id: int, who: Identity) -> None:
     if not watches(competition_id, who):
         raise ServerError("forbidden", "only this competition's judges and the instructor may see this")
+
+
+def watcher(competition_id: int, who: Identity = Depends(identity)) -> Identity:
+    """This competition's judges and the instructor (checked before the request body is read)."""
+    judge_of(competition_id, who)
+    return who

@@ -31,4 +31,4 @@ def presets() -> list[dict[str, str]]:
 async def public_board(competition_id: int, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """The public leaderboard: what a projector or a phone shows."""
     live = rt.get(competition_id)
-    return {**live.status(), "standings": live.standings()}
+    return {**live.status(), "standings": live.standings(public=True)}

@@ -26,6 +26,9 @@ class InstructorLogin(BaseModel):
 
 class JudgeLogin(BaseModel):
     code: str = Field(min_length=1, max_length=40)
+    name: str | None = Field(
+        None, min_length=1, max_length=40, description="your name: rubric scores are kept per judge"
+    )
 
 
 class Join(BaseModel):
@@ -75,10 +78,11 @@ def login_judge(body: JudgeLogin, response: Response, rt: Runtime = Depends(runt
         role="judge",
         competition_id=live.id,
         created_at=wall_now(),
+        name=" ".join(body.name.split()) if body.name else None,
     )
     rt.store.add_session(row)
     _issue(response, rt, row, token)
-    return SessionOut(token=token, role="judge", competition_id=live.id)
+    return SessionOut(token=token, role="judge", competition_id=live.id, member=row.name)
 
 
 @router.post("/join", response_model=SessionOut)

@@ -96,7 +96,7 @@ for _command, (_method, _path, _field) in COMMAND_ENDPOINTS.items():
 async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
     """The team, its members, its cash and its place on the board."""
     live = _live_team(rt, who)
-    standing = next((s for s in live.standings() if s["team"] == who.team), None)
+    standing = next((s for s in live.standings(public=True) if s["team"] == who.team), None)
     return {
         "team": who.team,
         "member": who.member,

@@ -38,7 +38,8 @@ def _live(rt: Runtime, competition_id: int) -> LiveCompetition | bool | None:
     return True if rt.store.competition(competition_id) is not None else None
 
 
-async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str) -> None:
+async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str, public: bool) -> None:
+    """Serve one channel; ``public`` channels (the public board, teams) see standings cut at a freeze."""
     rt = _runtime(ws)
     broadcaster = rt.broadcaster
     after_text = ws.query_params.get("after")
@@ -47,7 +48,7 @@ async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str) -> N
     with broadcaster.subscribe(channel) as sub:
         await broadcaster.ready(channel)
         if isinstance(live, LiveCompetition):
-            status, standings, now = live.status(), live.standings(), live.now
+            status, standings, now = live.status(), live.standings(public), live.now
         else:  # another worker runs it: the newest messages of the channel are the snapshot
             state, board = broadcaster.latest(channel, "state"), broadcaster.latest(channel, "standings")
             status = state["data"] if state else {}
@@ -101,7 +102,7 @@ async def public(ws: WebSocket, competition_id: int) -> None:
     if live is None:
         await _refuse(ws, f"there is no competition {competition_id}")
     else:
-        await _serve(ws, live, channel_names(competition_id)["public"])
+        await _serve(ws, live, channel_names(competition_id)["public"], public=True)
 
 
 @router.websocket("/ws/judge/{competition_id}")
@@ -114,7 +115,7 @@ async def judge(ws: WebSocket, competition_id: int) -> None:
     elif not watches(competition_id, who):
         await _refuse(ws, "only this competition's judges and the instructor may watch the live board")
     else:
-        await _serve(ws, live, channel_names(competition_id)["judge"])
+        await _serve(ws, live, channel_names(competition_id)["judge"], public=False)
 
 
 @router.websocket("/ws/instructor/{competition_id}")
@@ -127,7 +128,7 @@ async def instructor(ws: WebSocket, competition_id: int) -> None:
     elif who is None or who.role != "instructor":
         await _refuse(ws, "only the instructor may watch the monitor")
     else:
-        await _serve(ws, live, channel_names(competition_id)["instructor"])
+        await _serve(ws, live, channel_names(competition_id)["instructor"], public=False)
 
 
 @router.websocket("/ws/team")
@@ -141,4 +142,4 @@ async def team(ws: WebSocket) -> None:
     if live is None:
         await _refuse(ws, "the competition is gone")
     else:
-        await _serve(ws, live, team_channel(who.competition_id, who.team))
+        await _serve(ws, live, team_channel(who.competition_id, who.team), public=True)

@@ -26,6 +26,11 @@ class CompetitionRow(SQLModel, table=True):
     judge_code: str
     created_at: float
     scoring: str | None = None  # JSON {weights, normalisation}; None: the defaults
+    freeze_t: float | None = None  # public and team boards show standings as of this simulated time
+    freeze_seq: int | None = None  # once the clock reached freeze_t: the events (seq < this) they show
+    freeze_rubric: int | None = None  # ... and the rubric entries (id ≤ this) they count
+    reveal: str | None = None  # JSON of the last reveal ceremony (frozen rows, steps, final rows)
+    medals: str | None = None  # JSON {gold, silver, bronze}; None: one of each
 
 
 class ScoringChangeRow(SQLModel, table=True):
@@ -80,6 +85,7 @@ class SessionRow(SQLModel, table=True):
     competition_id: int | None = None
     member_id: int | None = None
     created_at: float
+    name: str | None = None  # a judge's name: rubric scores are kept per judge
 
 
 class SecretRow(SQLModel, table=True):
@@ -123,3 +129,46 @@ class RoundSnapshotRow(SQLModel, table=True):
     round: int = Field(primary_key=True)
     t: float
     standings: str  # JSON
+
+
+class BoardChangeRow(SQLModel, table=True):
+    """The instructor froze, unfroze or revealed the board, or set the medal counts."""
+
+    __tablename__ = "board_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    action: str  # freeze | unfreeze | reveal | medals
+    detail: str  # JSON
+    by: str
+    at: float
+
+
+class RubricCriterionRow(SQLModel, table=True):
+    __tablename__ = "rubric_criteria"
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    name_en: str
+    name_zh: str
+    max_points: float
+    per_round: bool
+    created_at: float
+
+
+class RubricEntryRow(SQLModel, table=True):
+    """One line of the append-only rubric log: a judge's points (None: withdrawn), who wrote it, when."""
+
+    __tablename__ = "rubric_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    criterion_id: int = Field(foreign_key="rubric_criteria.id")
+    team: str
+    judge: str
+    round: int | None = None
+    points: float | None = None
+    note: str = ""
+    t_sim: float
+    at: float
+    by: str

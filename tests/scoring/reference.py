@@ -115,7 +115,9 @@ def reference_metrics(
             - sum(e.amount for e in evs if isinstance(e, RefundPaid)),
         }
         row.update(_receivables(evs, config, now))
-        row["mean_reply_hours"] = _mean_reply(evs)
+        replies = _replies(evs)
+        row["mean_reply_hours"] = None if not replies else sum(replies) / len(replies)
+        row["quoted"] = len(replies)
         out[team] = row
     return out
 
@@ -172,7 +174,8 @@ def _receivables(evs: Sequence[TeamEvent], config: ScoringConfig, now: float) ->
     }
 
 
-def _mean_reply(evs: Sequence[TeamEvent]) -> float | None:
+def _replies(evs: Sequence[TeamEvent]) -> list[float]:
+    """Hours from each inquiry to its first quote, over the inquiries quoted while open."""
     replies: list[float] = []
     for inquiry in [e for e in evs if isinstance(e, InquiryReceived)]:
         for e in evs[evs.index(inquiry) + 1 :]:
@@ -183,4 +186,4 @@ def _mean_reply(evs: Sequence[TeamEvent]) -> float | None:
                 break
             if isinstance(e, CLOSINGS):
                 break
-    return None if not replies else sum(replies) / len(replies)
+    return replies

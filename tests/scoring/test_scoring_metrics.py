@@ -382,7 +382,9 @@ def test_mean_reply_hours_counts_the_first_quote_of_each_quoted_inquiry() -> Non
         g.quote("A", "i3", t=10.0)  # quoting a closed inquiry does not count
 
     assert metrics_of(build).mean_reply_hours == 2.5
+    assert metrics_of(build).quoted == 2
     assert metrics_of(lambda g: g.inquiry("A", "i1")).mean_reply_hours is None
+    assert metrics_of(lambda g: g.inquiry("A", "i1")).quoted == 0
 
 
 def test_last_change_t_is_the_last_event_that_moved_a_headline_metric() -> None:

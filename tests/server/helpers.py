@@ -100,8 +100,8 @@ def login_instructor(client: TestClient, password: str = PASSWORD) -> Headers:
     return _login(client, "/api/v1/session/instructor", {"password": password})
 
 
-def login_judge(client: TestClient, code: str) -> Headers:
-    return _login(client, "/api/v1/session/judge", {"code": code})
+def login_judge(client: TestClient, code: str, name: str | None = None) -> Headers:
+    return _login(client, "/api/v1/session/judge", {"code": code} | ({"name": name} if name else {}))
 
 
 def join_team(client: TestClient, code: str, name: str, role: str = "manager") -> Headers:

@@ -80,6 +80,29 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", C + "/events"): JUDGES,
     ("GET", C + "/scoring"): JUDGES,
     ("GET", C + "/parameters"): PARTICIPANTS,
+    # the board: freeze, reveal, awards, explanations, history
+    ("PUT", C + "/freeze"): INSTRUCTOR,
+    ("POST", C + "/unfreeze"): INSTRUCTOR,
+    ("POST", C + "/reveal"): INSTRUCTOR,
+    ("GET", C + "/board-log"): INSTRUCTOR,
+    ("PUT", C + "/awards/medals"): INSTRUCTOR,
+    ("GET", C + "/awards"): JUDGES,
+    ("GET", C + "/explain/{team}/{metric}"): JUDGES,
+    ("GET", C + "/history"): JUDGES,
+    ("GET", C + "/public/history"): PUBLIC,
+    ("GET", C + "/public/awards"): PUBLIC,
+    ("GET", C + "/public/reveal"): PUBLIC,
+    ("GET", T + "/explain/{metric}"): MEMBERS,
+    # the rubric
+    ("GET", C + "/rubric"): JUDGES,
+    ("GET", C + "/rubric/log"): JUDGES,
+    ("POST", C + "/rubric/criteria"): INSTRUCTOR,
+    ("PUT", C + "/rubric/criteria/{criterion_id}"): INSTRUCTOR,
+    ("DELETE", C + "/rubric/criteria/{criterion_id}"): INSTRUCTOR,
+    ("PUT", C + "/rubric/scores"): JUDGES,
+    # exports and imports
+    ("GET", C + "/exports/{filename}"): INSTRUCTOR,
+    ("POST", "/api/v1/competitions/import"): INSTRUCTOR,
     # the team's desk
     ("POST", T + "/inquiries/{inquiry_id:path}/quote"): MEMBERS,
     ("POST", T + "/inquiries/{inquiry_id:path}/revise"): MEMBERS,
@@ -120,6 +143,10 @@ PATH_VALUES = {
     "complaint_id": "K999/Nobody",
     "customer_id": "C999.9",
     "segment": "smb",
+    "criterion_id": "999",
+    "team": "Nobody",
+    "metric": "conversion",
+    "filename": "standings.csv",
 }
 
 

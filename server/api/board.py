@@ -1,0 +1,211 @@
+"""The board's API: freeze, unfreeze and reveal; medals and awards; explanations; history.
+
+Reads run on the event loop (async), so they see one consistent state of the fold.
+Judges and the instructor always see the live board. The public and the teams see it as of
+the freeze while one is set (``/public/...`` and ``/team/explain``), and awards only once the
+competition has finished and its board is not frozen.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from scoring import AWARD_RULES, MedalCounts, ScoringError
+from server.api.deps import identity, instructor, judge_of, member, runtime
+from server.auth import Identity
+from server.errors import ServerError
+from server.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["board"])
+C = "/competitions/{competition_id}"
+
+
+class FreezeIn(BaseModel):
+    at: float | None = Field(
+        None, ge=0, le=1e6, description="simulated hour to freeze at; leave out to freeze now"
+    )
+
+
+class MedalsIn(BaseModel):
+    gold: int = Field(1, ge=0, le=50)
+    silver: int = Field(1, ge=0, le=50)
+    bronze: int = Field(1, ge=0, le=50)
+
+
+def _actor(who: Identity) -> str:
+    return who.member or who.role
+
+
+# --- freeze and reveal -----------------------------------------------------------------------------
+
+
+@router.put(C + "/freeze")
+async def freeze(
+    competition_id: int, body: FreezeIn, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """Freeze the public and team boards now, or at a later simulated time."""
+    live = rt.get(competition_id)
+    await live.freeze(body.at, _actor(who))
+    return live.status()
+
+
+@router.post(C + "/unfreeze")
+async def unfreeze(
+    competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """Lift the freeze without a ceremony: the public boards show the live standings again."""
+    live = rt.get(competition_id)
+    await live.unfreeze(_actor(who))
+    return live.status()
+
+
+@router.post(C + "/reveal")
+async def reveal(
+    competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """Lift the freeze with the ceremony: the frozen table, then each team's final score, bottom up."""
+    live = rt.get(competition_id)
+    result = await live.unfreeze(_actor(who), ceremony=True)
+    if result is None:
+        raise ServerError("conflict", "the competition has not started; there is nothing to reveal")
+    return result
+
+
+@router.get(C + "/board-log")
+def board_log(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> list[dict[str, Any]]:
+    """Every freeze, unfreeze, reveal and medal change: what, who and when."""
+    rt.get(competition_id)
+    return [
+        {"action": r.action, **json.loads(r.detail), "by": r.by, "at": r.at}
+        for r in rt.store.board_changes(competition_id)
+    ]
+
+
+@router.get(C + "/public/reveal")
+async def public_reveal(competition_id: int, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    """The last reveal ceremony, for a page that opens after it began."""
+    live = rt.get(competition_id)
+    if live.last_reveal is None:
+        raise ServerError("not_found", "the board has not been revealed yet")
+    return live.last_reveal
+
+
+# --- awards --------------------------------------------------------------------------------------------
+
+
+@router.put(C + "/awards/medals")
+async def set_medals(
+    competition_id: int, body: MedalsIn, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """How many gold, silver and bronze places there are."""
+    live = rt.get(competition_id)
+    try:
+        medals = MedalCounts(**body.model_dump())
+    except ScoringError as exc:
+        raise ServerError("invalid", str(exc)) from None
+    await live.set_medals(medals, _actor(who))
+    return {**body.model_dump(), "awards": live.scores.awards(live.now) if live.competition else []}
+
+
+def _awards(rt: Runtime, competition_id: int, public: bool) -> dict[str, Any]:
+    live = rt.get(competition_id)
+    if live.competition is None:
+        raise ServerError("conflict", "the competition has not started; there are no awards yet")
+    return {
+        "final": live.state == "finished",
+        "medals": {
+            "gold": live.scores.medals.gold,
+            "silver": live.scores.medals.silver,
+            "bronze": live.scores.medals.bronze,
+        },
+        "rules": AWARD_RULES,
+        "awards": live.scores.awards(live.now, public),
+    }
+
+
+@router.get(C + "/awards")
+async def awards(
+    competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
+) -> dict[str, Any]:
+    """Winner, medals and metric awards as the live standings give them now."""
+    judge_of(competition_id, who)
+    return _awards(rt, competition_id, public=False)
+
+
+@router.get(C + "/public/awards")
+async def public_awards(competition_id: int, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+    """The awards, once the competition has finished and the board is not frozen."""
+    live = rt.get(competition_id)
+    if live.state != "finished" or live.scores.freeze_t is not None:
+        raise ServerError(
+            "conflict", "awards are announced when the competition has finished and its board is revealed"
+        )
+    return _awards(rt, competition_id, public=True)
+
+
+# --- explanations and history ------------------------------------------------------------------------
+
+
+def _started(rt: Runtime, competition_id: int) -> Any:
+    live = rt.get(competition_id)
+    if live.competition is None:
+        raise ServerError("conflict", "the competition has not started; there is nothing to explain yet")
+    return live
+
+
+@router.get(C + "/explain/{team}/{metric}")
+async def explain(
+    competition_id: int,
+    team: str,
+    metric: str,
+    rt: Runtime = Depends(runtime),
+    who: Identity = Depends(identity),
+) -> dict[str, Any]:
+    """One figure of one team: the formula with its numbers, and the events (by seq) behind it."""
+    judge_of(competition_id, who)
+    live = _started(rt, competition_id)
+    result: dict[str, Any] = live.scores.explain(team, metric, live.now)
+    return result
+
+
+@router.get("/team/explain/{metric}", tags=["team"])
+async def explain_own(
+    metric: str, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
+) -> dict[str, Any]:
+    """One of the team's own figures explained, as of the freeze while the board is frozen."""
+    assert who.competition_id is not None
+    live = _started(rt, who.competition_id)
+    result: dict[str, Any] = live.scores.explain(who.team or "", metric, live.now, public=True)
+    return result
+
+
+@router.get(C + "/history")
+async def history(
+    competition_id: int,
+    points: int = Query(200, ge=2, le=2000, description="at most this many samples per team"),
+    rt: Runtime = Depends(runtime),
+    who: Identity = Depends(identity),
+) -> dict[str, Any]:
+    """Per-round and cumulative standings, and every team's score over simulated time (live)."""
+    judge_of(competition_id, who)
+    live = _started(rt, competition_id)
+    result: dict[str, Any] = live.scores.history(live.now, points=points)
+    return result
+
+
+@router.get(C + "/public/history")
+async def public_history(
+    competition_id: int,
+    points: int = Query(200, ge=2, le=2000, description="at most this many samples per team"),
+    rt: Runtime = Depends(runtime),
+) -> dict[str, Any]:
+    """The same for the public board: nothing after the freeze."""
+    live = _started(rt, competition_id)
+    result: dict[str, Any] = live.scores.history(live.now, public=True, points=points)
+    return result

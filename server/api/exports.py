@@ -1,0 +1,83 @@
+"""Downloads for the instructor: tables as CSV or XLSX, the grade sheet, the archive; and its import."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.responses import Response
+
+from server.api.deps import instructor, runtime
+from server.archive import MAX_ARCHIVE_BYTES, ArchiveError, write_archive
+from server.auth import Identity
+from server.errors import ServerError
+from server.exporter import FORMATS, TABLES, archive_of, export_file, import_archive
+from server.live import LiveCompetition
+from server.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1/competitions", tags=["exports"])
+
+
+def _started(rt: Runtime, competition_id: int) -> LiveCompetition:
+    live = rt.get(competition_id)
+    if live.competition is None:
+        raise ServerError("conflict", "the competition has not started; there is nothing to export yet")
+    return live
+
+
+def _download(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.get("/{competition_id}/exports/{filename}")
+async def export(
+    competition_id: int, filename: str, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> Response:
+    """``standings``, ``rounds``, ``rubric``, ``events`` (long format) or ``grades`` as ``.csv`` or
+    ``.xlsx``; ``all.xlsx`` is every table in one workbook; ``archive.zip`` the whole competition."""
+    live = _started(rt, competition_id)
+    name, _dot, fmt = filename.partition(".")
+    prefix = f"salesfloor-{competition_id}"
+    if filename == "archive.zip":
+        data = write_archive(archive_of(live))
+        return _download(data, "application/zip", f"{prefix}-archive.zip")
+    if (name not in TABLES and name != "all") or fmt not in FORMATS:
+        choices = ", ".join(f"{t}.csv" for t in TABLES)
+        raise ServerError(
+            "not_found",
+            f"there is no export {filename!r}; choose {choices}, the same as .xlsx, all.xlsx or archive.zip",
+        )
+    try:
+        data = export_file(live, name, fmt)
+    except ValueError as exc:
+        raise ServerError("not_found", str(exc)) from None
+    return _download(data, FORMATS[fmt], f"{prefix}-{name}.{fmt}")
+
+
+@router.post("/import", status_code=201)
+async def import_competition(
+    data: bytes = Body(
+        ..., media_type="application/zip", description="an archive.zip from any Salesfloor server"
+    ),
+    rt: Runtime = Depends(runtime),
+    _: Identity = Depends(instructor),
+) -> dict[str, object]:
+    """Import an archive: it is replayed and checked against its digest before anything is stored."""
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise ServerError("too_large", f"the archive is larger than {MAX_ARCHIVE_BYTES // 2**20} MiB")
+    try:
+        live = await import_archive(rt, data)
+    except ArchiveError as exc:
+        raise ServerError("invalid", f"archive refused: {exc}") from None
+    await asyncio.sleep(0)
+    competition = live.competition
+    return {
+        **live.status(),
+        "judge_code": live.judge_code,
+        "teams": [{"name": t.name, "join_code": t.join_code, "bot": t.bot} for t in live.teams],
+        "digest": competition.digest() if competition else None,
+        "events": len(competition.log) if competition else 0,
+        "damaged": live.damaged,
+    }

@@ -1,0 +1,362 @@
+"""Exports of a competition: tables (CSV, XLSX), the grade sheet, and the whole-competition archive.
+
+The same functions serve the instructor's download endpoints and ``salesfloor export``; the
+import of an archive is here too, since it is the export read back. Exports show the live
+board (they are the instructor's), never a frozen one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from market.events import event_to_json
+from market.parameters import parameters_to_dict
+from server.archive import (
+    FORMAT,
+    VERSION,
+    Archive,
+    ArchiveError,
+    command_entries,
+    member_entries,
+    read_archive,
+    replay_archive,
+)
+from server.auth import new_code
+from server.broadcast import Broadcaster
+from server.clock import wall_now
+from server.db.tables import (
+    CommandRow,
+    CompetitionRow,
+    MemberRow,
+    RubricCriterionRow,
+    RubricEntryRow,
+    TeamRow,
+)
+from server.exports.tables import events_table, rounds_table, standings_table
+from server.exports.tabular import Table, to_csv, to_xlsx
+from server.live import LiveCompetition, scoring_to_json
+from server.rubric_book import criterion_view, entry_view
+from server.runtime import Runtime
+from server.store import Store
+
+TABLES = ("standings", "rounds", "rubric", "events", "grades")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+REPLY_KINDS = frozenset({"send_quote", "revise_quote"})
+
+
+def _iso(at: float) -> str:
+    return datetime.fromtimestamp(at, tz=UTC).isoformat(timespec="seconds")
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def rubric_table(live: LiveCompetition) -> Table:
+    """The rubric log, one line per score or correction, with the criterion's names."""
+    names = {c.id: c for c in live.rubric.criteria}
+    latest: dict[tuple[int, str, str, int | None], int] = {}
+    for entry in live.rubric.entries:
+        latest[(entry.criterion_id, entry.team, entry.judge, entry.round)] = entry.id or 0
+    rows = []
+    for entry in live.rubric.entries:
+        criterion = names.get(entry.criterion_id)
+        key = (entry.criterion_id, entry.team, entry.judge, entry.round)
+        rows.append(
+            (
+                entry.id,
+                entry.criterion_id,
+                criterion.name_en if criterion else "",
+                criterion.name_zh if criterion else "",
+                criterion.max_points if criterion else None,
+                entry.team,
+                entry.judge,
+                entry.round,
+                entry.points,
+                entry.note,
+                entry.t_sim,
+                _iso(entry.at),
+                entry.by,
+                latest[key] == entry.id,
+            )
+        )
+    columns = (
+        "seq", "criterion_id", "criterion_en", "criterion_zh", "max_points", "team", "judge", "round",
+        "points", "note", "t_sim", "at", "by", "current",
+    )  # fmt: skip
+    return Table("rubric", columns, tuple(rows))
+
+
+def grades_table(live: LiveCompetition) -> Table:
+    """One row per student: the team's result and the student's own activity, for a gradebook."""
+    assert live.competition is not None
+    standings = {row["team"]: row for row in live.standings()}
+    rows = live.store.commands(live.id)
+    counts: dict[int, Counter[str]] = {}
+    for row, entry in zip(rows, live.competition.commands, strict=False):
+        if row.member_id is None:
+            continue
+        tally = counts.setdefault(row.member_id, Counter())
+        kind = json.loads(row.payload).get("kind", "")
+        tally["commands"] += 1
+        if not entry.accepted:
+            tally["refused"] += 1
+            continue
+        if kind in REPLY_KINDS:
+            tally["replies"] += 1
+        elif kind == "resolve_complaint":
+            tally["resolved"] += 1
+        elif kind == "send_reminder":
+            tally["reminders"] += 1
+    out = []
+    for team, member in live.store.competition_members(live.id):
+        standing = standings.get(team.name, {})
+        tally = counts.get(member.id or -1, Counter())
+        out.append(
+            (
+                live.name,
+                team.name,
+                member.name,
+                member.role,
+                standing.get("rank"),
+                standing.get("composite"),
+                standing.get("conversion"),
+                standing.get("satisfaction"),
+                standing.get("receivables"),
+                standing.get("profit"),
+                standing.get("rubric"),
+                tally["commands"],
+                tally["refused"],
+                tally["replies"],
+                tally["resolved"],
+                tally["reminders"],
+            )
+        )
+    columns = (
+        "competition", "team", "student", "role", "team_rank", "team_composite", "conversion",
+        "satisfaction", "receivables", "profit", "rubric", "commands", "refused", "replies",
+        "complaints_resolved", "reminders",
+    )  # fmt: skip
+    return Table("grades", columns, tuple(out))
+
+
+def table(live: LiveCompetition, name: str) -> Table:
+    """One export table of a started competition, as the live board shows it."""
+    competition = live.competition
+    assert competition is not None
+    config = live.scoring
+    if name == "standings":
+        return standings_table(live.standings())
+    if name == "rounds":
+        return rounds_table(live.scores.board.round_metrics())
+    if name == "events":
+        return events_table(list(competition.log), config.round_hours, config.hours_per_day)
+    if name == "rubric":
+        return rubric_table(live)
+    if name == "grades":
+        return grades_table(live)
+    raise ValueError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
+
+
+def export_file(live: LiveCompetition, name: str, fmt: str) -> bytes:
+    """``name`` (a table, or ``all`` for every table in one workbook) as CSV or XLSX bytes."""
+    if name == "all":
+        if fmt != "xlsx":
+            raise ValueError("all tables at once come as one workbook: ask for all.xlsx")
+        return to_xlsx([table(live, n) for n in TABLES])
+    data = table(live, name)
+    return to_csv(data) if fmt == "csv" else to_xlsx([data])
+
+
+# --- the archive -----------------------------------------------------------------------------------
+
+
+def archive_of(live: LiveCompetition) -> Archive:
+    """Everything of a started competition that another server needs to rebuild it."""
+    competition = live.competition
+    assert competition is not None
+    store = live.store
+    members, index = member_entries([(team.name, m) for team, m in store.competition_members(live.id)])
+    commands = command_entries(store.commands(live.id), competition, index)
+    criteria = live.rubric.criteria
+    position = {c.id: i for i, c in enumerate(criteria)}
+    return Archive(
+        manifest={
+            "format": FORMAT,
+            "version": VERSION,
+            "name": live.name,
+            "preset": live.preset,
+            "seed": live.seed,
+            "rounds": live.rounds,
+            "seconds_per_hour": live.clock.seconds_per_hour,
+            "state": live.state,
+            "t_sim": competition.now,
+            "digest": competition.digest(),
+            "events": len(competition.log),
+            "commands": len(commands),
+            "scoring": json.loads(scoring_to_json(live.scoring)),
+            "exported_at": _iso(wall_now()),
+        },
+        parameters=parameters_to_dict(live.initial_params),
+        teams=[{"name": t.name, "bot": t.bot} for t in live.teams],
+        members=members,
+        commands=commands,
+        events=[event_to_json(e) for e in competition.log],
+        rubric={
+            "criteria": [criterion_view(c) for c in criteria],
+            "entries": [
+                {**entry_view(e), "criterion": position[e.criterion_id]} for e in live.rubric.entries
+            ],
+        },
+        board={
+            "freeze_t": live.scores.freeze_t,
+            "reveal": live.last_reveal,
+            "medals": dataclasses.asdict(live.scores.medals),
+        },
+    )
+
+
+def _rows_of(archive: Archive) -> dict[str, Any]:
+    """The database rows an archive becomes (ids are filled in by the store)."""
+    manifest = archive.manifest
+    finished = manifest["state"] == "finished"
+    competition = CompetitionRow(
+        name=str(manifest["name"])[:80],
+        preset=str(manifest["preset"]),
+        parameters=json.dumps(archive.parameters),
+        seed=int(manifest["seed"]),
+        rounds=int(manifest["rounds"]),
+        seconds_per_hour=float(manifest["seconds_per_hour"]),
+        state="finished" if finished else "paused",
+        sim_t=float(manifest["t_sim"]),
+        judge_code=new_code(),
+        created_at=wall_now(),
+        scoring=json.dumps(manifest["scoring"]) if manifest.get("scoring") else None,
+        freeze_t=archive.board.get("freeze_t"),
+        reveal=json.dumps(archive.board["reveal"]) if archive.board.get("reveal") else None,
+        medals=json.dumps(archive.board["medals"]) if archive.board.get("medals") else None,
+    )
+    teams = [
+        TeamRow(competition_id=0, name=str(t["name"]), join_code=new_code(), bot=t.get("bot"))
+        for t in archive.teams
+    ]
+    members = [
+        (
+            str(m["team"]),
+            MemberRow(team_id=0, name=str(m["name"]), role=str(m["role"]), joined_at=float(m["joined_at"])),
+        )
+        for m in archive.members
+    ]
+    commands = [
+        (
+            CommandRow(
+                competition_id=0,
+                seq=int(c["seq"]),
+                t=float(c["t"]),
+                source=str(c["source"]),
+                payload=json.dumps(c["command"]),
+                accepted=bool(c["accepted"]),
+                reason=str(c.get("reason", "")),
+                created_at=wall_now(),
+            ),
+            None if c.get("member") is None else int(c["member"]),
+        )
+        for c in archive.commands
+    ]
+    criteria = [
+        RubricCriterionRow(
+            competition_id=0,
+            name_en=str(c["name_en"]),
+            name_zh=str(c["name_zh"]),
+            max_points=float(c["max_points"]),
+            per_round=bool(c["per_round"]),
+            created_at=wall_now(),
+        )
+        for c in archive.rubric.get("criteria", [])
+    ]
+    entries = [
+        (
+            RubricEntryRow(
+                competition_id=0,
+                criterion_id=0,
+                team=str(e["team"]),
+                judge=str(e["judge"]),
+                round=e.get("round"),
+                points=e.get("points"),
+                note=str(e.get("note", "")),
+                t_sim=float(e["t_sim"]),
+                at=datetime.fromisoformat(e["at"]).timestamp()
+                if isinstance(e["at"], str)
+                else float(e["at"]),
+                by=str(e["by"]),
+            ),
+            int(e["criterion"]),
+        )
+        for e in archive.rubric.get("entries", [])
+    ]
+    return {
+        "competition": competition,
+        "teams": teams,
+        "members": members,
+        "commands": commands,
+        "criteria": criteria,
+        "entries": entries,
+    }
+
+
+def store_archive(store: Store, data: bytes) -> CompetitionRow:
+    """Read, replay and check an archive, then write it whole (paused, or finished); nothing if refused."""
+    archive = read_archive(data)
+    competition = replay_archive(archive)
+    try:
+        rows = _rows_of(archive)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ArchiveError(f"the archive's records are incomplete: {exc!r}") from None
+    teams = {t.name for t in rows["teams"]}
+    if any(team not in teams for team, _m in rows["members"]):
+        raise ArchiveError("members.json names a team that teams.json does not have")
+    if any(index is not None and not 0 <= index < len(rows["members"]) for _c, index in rows["commands"]):
+        raise ArchiveError("commands.jsonl names a member that members.json does not have")
+    if any(not 0 <= index < len(rows["criteria"]) for _e, index in rows["entries"]):
+        raise ArchiveError("rubric.json has a score for a criterion it does not define")
+    return store.import_competition(
+        rows["competition"],
+        rows["teams"],
+        rows["members"],
+        rows["commands"],
+        list(competition.log),
+        rows["criteria"],
+        rows["entries"],
+    )
+
+
+async def import_archive(rt: Runtime, data: bytes) -> LiveCompetition:
+    """Import an archive into the running server and run it (paused, or finished)."""
+    row = await asyncio.to_thread(store_archive, rt.store, data)
+    live = LiveCompetition(row, rt.store.teams(row.id or 0), rt.store, rt.broadcaster)
+    for team in live.teams:
+        live.activity[team.name].members.update(m.name for m in rt.store.members(team.id or 0))
+    await asyncio.to_thread(live.recover)
+    rt.live[live.id] = live
+    if live.state == "paused":
+        rt.start_bots(live)
+    return live
+
+
+def open_competition(store: Store, competition_id: int) -> LiveCompetition:
+    """A stored competition rebuilt from its command log for reading (nothing is written)."""
+    row = store.competition(competition_id)
+    if row is None:
+        raise ArchiveError(f"there is no competition {competition_id} in this database")
+    live = LiveCompetition(row, store.teams(competition_id), store, Broadcaster())
+    if row.state == "draft":
+        raise ArchiveError(f"competition {competition_id} has not started; there is nothing to export yet")
+    live.recover(persist=False)
+    return live
