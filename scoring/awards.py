@@ -20,12 +20,12 @@ MEDALS_MAX = 50
 AWARD_RULES: Final[dict[str, str]] = {
     "winner": "Winner: standing rank 1 (ties already broken by the standings: composite, collected cash,"
     " who reached the score first, team id)",
-    "gold": "Gold: the first `gold` teams by standing rank (ties already broken by the standings)",
-    "silver": "Silver: the next `silver` teams by standing rank (ties already broken by the standings)",
-    "bronze": "Bronze: the next `bronze` teams by standing rank (ties already broken by the standings)",
+    "gold": "Gold: the best-ranked teams, one per gold medal (ties already broken by the standings)",
+    "silver": "Silver: the teams ranked next after the gold medallists, one per silver medal",
+    "bronze": "Bronze: the teams ranked next after the silver medallists, one per bronze medal",
     "fastest_reply": "Fastest reply: lowest mean hours to the first quote; ties: more inquiries quoted,"
     " then better standing rank",
-    "best_collector": "Best collector: highest receivables index; ties: lower DSO (none is worst),"
+    "best_collector": "Best collector: highest receivables index; ties: lower DSO (no DSO is worst),"
     " then more cash collected, then better standing rank",
     "happiest_customers": "Happiest customers: highest satisfaction index; ties: more customers,"
     " then better standing rank",

@@ -37,14 +37,14 @@ from server.db.tables import (
     RubricEntryRow,
     TeamRow,
 )
-from server.exports.tables import events_table, rounds_table, standings_table
+from server.exports.tables import events_table, rounds_table, scoring_table, standings_table
 from server.exports.tabular import Table, to_csv, to_xlsx
 from server.live import LiveCompetition, scoring_to_json
 from server.rubric_book import criterion_view, entry_view
 from server.runtime import Runtime
 from server.store import Store
 
-TABLES = ("standings", "rounds", "rubric", "events", "grades")
+TABLES = ("standings", "rounds", "rubric", "events", "grades", "scoring")
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -162,6 +162,8 @@ def table(live: LiveCompetition, name: str) -> Table:
         return rubric_table(live)
     if name == "grades":
         return grades_table(live)
+    if name == "scoring":
+        return scoring_table(config)
     raise ValueError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
 
 

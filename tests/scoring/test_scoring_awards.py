@@ -316,7 +316,7 @@ def test_awards_from_a_real_board() -> None:
     [
         (lambda: MedalCounts(gold=-1), "gold"),
         (lambda: MedalCounts(silver=51), "silver"),
-        (lambda: MedalCounts(bronze=True), "bronze"),  # type: ignore[arg-type]
+        (lambda: MedalCounts(bronze=True), "bronze"),
         (lambda: MedalCounts(gold=1.5), "gold"),  # type: ignore[arg-type]
         (lambda: Award("runner_up", "A", 2, None, ""), "award"),
     ],

@@ -279,11 +279,13 @@ def rubric_logs(draw: st.DrawFn) -> tuple[tuple[Criterion, ...], list[RubricEntr
     for seq in seqs:
         criterion = draw(st.sampled_from(criteria))
         round = draw(st.integers(1, 3)) if criterion.per_round else None
-        points = draw(
-            st.none()
-            | st.integers(0, 4).map(lambda k, c=criterion: c.max_points * k / 4)
-            | st.floats(0.0, criterion.max_points)
-        )
+        top = criterion.max_points
+        points: float | None = None  # withdrawn
+        kind = draw(st.sampled_from(["withdraw", "quarter", "any"]))
+        if kind == "quarter":
+            points = top * draw(st.integers(0, 4)) / 4
+        elif kind == "any":
+            points = draw(st.floats(0.0, top))
         team, judge = draw(st.sampled_from(TEAMS)), draw(st.sampled_from(JUDGES))
         entries.append(entry(seq, team, judge, points, criterion.id, round, t=float(draw(st.integers(0, 5)))))
     return criteria, entries
@@ -342,7 +344,7 @@ def test_order_of_entries_and_names_of_judges_and_teams_change_no_value(
 def test_full_marks_from_every_judge_give_exactly_100(
     criteria: tuple[Criterion, ...], data: st.DataObject
 ) -> None:
-    entries = []
+    entries: list[RubricEntry] = []
     for criterion in criteria:
         rounds = data.draw(st.lists(st.integers(1, 6), min_size=1, max_size=3, unique=True))
         for round in rounds if criterion.per_round else [None]:

@@ -92,9 +92,9 @@ def test_before_records_only_the_samples_an_event_passes() -> None:
     for event in g.events[:6]:  # up to A's win at t=1.0
         timeline.before(board, event)
         board.apply(event)
-    assert timeline.times == ()  # nothing has passed t=1 yet: the sample at 1 may still change
+    assert list(timeline.times) == []  # nothing has passed t=1 yet: the sample at 1 may still change
     timeline.before(board, g.events[6])  # B's win at 2.5
-    assert timeline.times == (1.0, 2.0)
+    assert list(timeline.times) == [1.0, 2.0]
 
 
 def test_sample_until_is_idempotent_and_never_samples_a_time_twice() -> None:
@@ -102,9 +102,9 @@ def test_sample_until_is_idempotent_and_never_samples_a_time_twice() -> None:
     timeline, board = fold(events)
     timeline.sample_until(board, board.now)
     timeline.sample_until(board, 2.0)
-    assert timeline.times == (1.0, 2.0, 3.0, 4.0)
+    assert list(timeline.times) == [1.0, 2.0, 3.0, 4.0]
     timeline.sample_until(board, 6.5)
-    assert timeline.times == (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+    assert list(timeline.times) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 
 
 def test_a_query_between_two_events_at_the_same_time_misses_nothing() -> None:
@@ -152,7 +152,7 @@ def test_spread(n: int, points: int) -> None:
         if points > 1:
             assert picked[0] == 0
             gaps = [b - a for a, b in itertools.pairwise(picked)]
-            assert max(gaps) - min(gaps) <= 1  # evenly spread
+            assert not gaps or max(gaps) - min(gaps) <= 1  # evenly spread
 
 
 def test_extra_at_puts_the_rubric_of_each_moment_in() -> None:
@@ -177,7 +177,7 @@ def test_extra_at_puts_the_rubric_of_each_moment_in() -> None:
 def test_bad_arguments_and_late_teams_are_rejected() -> None:
     for step in (0.0, -1.0, math.inf, math.nan, True):
         with pytest.raises(ScoringError) as err:
-            Timeline(step)  # type: ignore[arg-type]
+            Timeline(step)
         assert err.value.field == "step_hours"
     timeline, _ = fold(season().events)
     with pytest.raises(ScoringError) as err:
