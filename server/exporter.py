@@ -39,9 +39,10 @@ from server.db.tables import (
 )
 from server.exports.tables import events_table, rounds_table, scoring_table, standings_table
 from server.exports.tabular import Table, to_csv, to_xlsx
-from server.live import LiveCompetition, scoring_to_json
+from server.live import LiveCompetition
 from server.rubric_book import criterion_view, entry_view
 from server.runtime import Runtime
+from server.scores import scoring_to_json
 from server.store import Store
 
 TABLES = ("standings", "rounds", "rubric", "events", "grades", "scoring")

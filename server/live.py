@@ -16,30 +16,23 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from market.events import Event, TeamEvent, event_to_json
+from market.events import Event, event_to_json
 from market.parameters import MarketParameters, parameters_from_dict
-from scoring import MedalCounts, Normalisation, ScoringConfig, Weights
+from scoring import MedalCounts, Normalisation, Weights
 from server.broadcast import Broadcaster
+from server.channels import CompetitionChannels
 from server.clock import PacedClock, wall_now
 from server.db.tables import BoardChangeRow, CommandRow, CompetitionRow, TeamRow
 from server.errors import ServerError
 from server.rubric_book import RubricBook
-from server.scores import LiveScores
+from server.scores import LiveScores, scoring_from_json, scoring_to_json
 from server.store import Store
-from server.views import HIDDEN_FROM_TEAMS, event_view
 from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
-from simulator.season import scoring_config
 
 log = logging.getLogger("salesfloor.live")
 
-NOTABLE_ORDER = 5_000.0
-"""Orders at least this large make the public ticker."""
-
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
-
-TEAM_TICKER = frozenset({"big_order", "complaint_resolved_in_time", "written_off"})
-"""Ticker items about a team's results: held back from the public after a freeze."""
 
 
 @dataclass(slots=True)
@@ -48,33 +41,6 @@ class Activity:
     refused: int = 0
     last_t: float | None = None
     members: set[str] = field(default_factory=set)
-
-
-def scoring_from_json(params: MarketParameters, text: str | None) -> ScoringConfig:
-    """The competition's scoring: its market's calendar, with the weights the instructor set."""
-    config = scoring_config(params)
-    if not text:
-        return config
-    data = json.loads(text)
-    return dataclasses.replace(
-        config, weights=Weights(**data["weights"]), normalisation=data["normalisation"]
-    )
-
-
-def scoring_to_json(config: ScoringConfig) -> str:
-    return json.dumps({"weights": dataclasses.asdict(config.weights), "normalisation": config.normalisation})
-
-
-def channel_names(competition_id: int) -> dict[str, str]:
-    return {
-        "public": f"public:{competition_id}",
-        "judge": f"judge:{competition_id}",
-        "instructor": f"instructor:{competition_id}",
-    }
-
-
-def team_channel(competition_id: int, team: str) -> str:
-    return f"team:{competition_id}:{team}"
 
 
 class LiveCompetition:
@@ -103,7 +69,6 @@ class LiveCompetition:
         freeze = (row.freeze_t, row.freeze_seq, row.freeze_rubric)
         self.scores = LiveScores(self.scoring, self.rubric, freeze, medals)
         self.last_reveal: dict[str, Any] | None = json.loads(row.reveal) if row.reveal else None
-        self._public_sent: list[dict[str, Any]] | None = None
         self.lock = asyncio.Lock()
         self.next_seq = 0
         self.published = 0
@@ -112,7 +77,7 @@ class LiveCompetition:
         self.activity: dict[str, Activity] = {t.name: Activity() for t in teams}
         self.between_rounds = False
         self.damaged: str | None = None
-        self.channels = channel_names(self.id)
+        self.channels = CompetitionChannels(self.id, broadcaster)
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -317,7 +282,7 @@ class LiveCompetition:
     async def _seal(self) -> None:
         """Seal a freeze whose time the clock has reached (and keep the seal across restarts)."""
         competition = self.competition
-        if competition is not None and self.scores.seal(competition.now, len(competition.log)):
+        if competition is not None and self.scores.seal(competition.now, competition.log):
             seq, rubric = self.scores.freeze_seq, self.scores.freeze_rubric
             await self._save_board_columns(freeze_seq=seq, freeze_rubric=rubric)
             self._publish_state()
@@ -486,62 +451,18 @@ class LiveCompetition:
                 self.outcomes = outcomes + self.outcomes
 
     def _publish_events(self, events: list[Event]) -> None:
-        publish = self.broadcaster.publish
-        for event in events:
-            view = event_view(event)
-            publish(self.channels["judge"], "event", event.t, view)
-            publish(self.channels["instructor"], "event", event.t, view)
-            if isinstance(event, TeamEvent):
-                if event.kind not in HIDDEN_FROM_TEAMS:
-                    publish(team_channel(self.id, event.team), "event", event.t, view)
-            else:
-                for team in self.teams:
-                    publish(team_channel(self.id, team.name), "event", event.t, view)
-            ticker = self._ticker(event)
-            if ticker and not (ticker["kind"] in TEAM_TICKER and self._hidden(event)):
-                publish(self.channels["public"], "ticker", event.t, ticker)
+        self.channels.events(events, self._team_names(), self.scores.hides)
 
-    def _ticker(self, event: Event) -> dict[str, Any] | None:
-        kind = event.kind
-        if kind == "order_won" and getattr(event, "value", 0) >= NOTABLE_ORDER:
-            return {"kind": "big_order", "team": event.team, "value": round(event.value)}  # type: ignore[attr-defined]
-        if kind == "complaint_resolved" and getattr(event, "within_sla", False):
-            return {"kind": "complaint_resolved_in_time", "team": event.team}  # type: ignore[attr-defined]
-        if kind == "invoice_written_off":
-            return {"kind": "written_off", "team": event.team, "amount": event.amount}  # type: ignore[attr-defined]
-        if kind in ("round_started", "round_ended"):
-            return {"kind": kind, "round": event.round}  # type: ignore[attr-defined]
-        if kind == "announcement_made":
-            return {"kind": "announcement", "text": event.text}  # type: ignore[attr-defined]
-        return None
-
-    def _hidden(self, event: Event) -> bool:
-        """Whether an event lies beyond the public's freeze."""
-        return self.scores.freeze_t is not None and not self.scores._public(event.seq, event.t)
+    def _team_names(self) -> list[str]:
+        return [team.name for team in self.teams]
 
     def _publish_standings(self) -> None:
-        """Live rows to judges and the instructor; public rows to the public and teams when they change.
-
-        The public channels get a message only when what they see changes, so during a freeze
-        not even the rhythm of the messages tells of events after it.
-        """
         rows = self.standings()
-        t = self.now
-        self.broadcaster.publish(self.channels["judge"], "standings", t, rows)
-        self.broadcaster.publish(self.channels["instructor"], "standings", t, rows)
         public = self.standings(public=True) if self.scores.freeze_t is not None else rows
-        if public == self._public_sent:
-            return
-        self._public_sent = public
-        self.broadcaster.publish(self.channels["public"], "standings", t, public)
-        for team in self.teams:
-            self.broadcaster.publish(team_channel(self.id, team.name), "standings", t, public)
+        self.channels.standings(self.now, rows, public, self._team_names())
 
     def _publish_state(self) -> None:
         self._publish_everywhere("state", self.status())
 
     def _publish_everywhere(self, kind: str, data: Any) -> None:
-        for name in self.channels.values():
-            self.broadcaster.publish(name, kind, self.now, data)
-        for team in self.teams:
-            self.broadcaster.publish(team_channel(self.id, team.name), kind, self.now, data)
+        self.channels.everywhere(kind, self.now, data, self._team_names())

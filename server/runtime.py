@@ -14,8 +14,9 @@ import logging
 from market.events import TeamEvent, event_from_dict
 from server.bot_driver import BotDriver
 from server.broadcast import Broadcaster
+from server.channels import team_channel
 from server.errors import ServerError
-from server.live import LiveCompetition, team_channel
+from server.live import LiveCompetition
 from server.rate_limit import RateLimiter
 from server.settings import Settings
 from server.store import Store

@@ -14,11 +14,13 @@ either audience. Everything here is a view of the event log and the rubric log.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from market.events import Event
+from market.parameters import MarketParameters
 from scoring import (
     Award,
     ExplainedMetric,
@@ -29,17 +31,35 @@ from scoring import (
     ScoringError,
     Standing,
     Timeline,
+    Weights,
     awards,
     explain_rubric,
     reveal_sequence,
 )
 from server.errors import ServerError
 from server.rubric_book import RubricBook
+from simulator.event_log import EventLog
+from simulator.season import scoring_config
 
 SAMPLES_PER_ROUND = 40
 """Resolution of the score-over-time series: this many samples in every round."""
 
 EXPLAINED: tuple[str, ...] = ("conversion", "satisfaction", "receivables", "composite", "rubric")
+
+
+def scoring_from_json(params: MarketParameters, text: str | None) -> ScoringConfig:
+    """The competition's scoring: its market's calendar, with the weights the instructor set."""
+    config = scoring_config(params)
+    if not text:
+        return config
+    data = json.loads(text)
+    return dataclasses.replace(
+        config, weights=Weights(**data["weights"]), normalisation=data["normalisation"]
+    )
+
+
+def scoring_to_json(config: ScoringConfig) -> str:
+    return json.dumps({"weights": dataclasses.asdict(config.weights), "normalisation": config.normalisation})
 
 
 def standing_rows(standings: Sequence[Standing]) -> list[dict[str, Any]]:
@@ -98,6 +118,10 @@ class LiveScores:
         if self.frozen is not None and self._public(event.seq, event.t):
             self.frozen.apply(event)
 
+    def hides(self, event: Event) -> bool:
+        """Whether an event lies beyond the public's freeze."""
+        return self.freeze_t is not None and not self._public(event.seq, event.t)
+
     def _public(self, seq: int, t: float) -> bool:
         """Whether an event belongs on the frozen boards: before the seal, or up to the freeze time."""
         if self.freeze_seq is not None:
@@ -123,11 +147,18 @@ class LiveScores:
             frozen.apply_all(e for e in events if self._public(e.seq, e.t))
             self.frozen = frozen
 
-    def seal(self, now: float, log_length: int) -> bool:
-        """Seal a freeze whose time has come at this point of both logs; True if it was sealed now."""
+    def seal(self, now: float, events: Sequence[Event] | EventLog) -> bool:
+        """Seal a freeze whose time has come at this point of both logs; True if it was sealed now.
+
+        The clock may have passed the freeze time in one step: the seal goes after the last
+        event at or before it (events come in time order).
+        """
         if self.freeze_t is None or self.freeze_seq is not None or now < self.freeze_t:
             return False
-        self.freeze_seq = log_length
+        count = len(events)
+        while count > 0 and events[count - 1].t > self.freeze_t:
+            count -= 1
+        self.freeze_seq = count
         self.freeze_rubric = max((e.id or 0 for e in self.rubric.entries), default=0)
         return True
 

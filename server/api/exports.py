@@ -41,7 +41,9 @@ async def export(
     name, _dot, fmt = filename.partition(".")
     prefix = f"salesfloor-{competition_id}"
     if filename == "archive.zip":
-        data = write_archive(archive_of(live))
+        # built in a thread under the competition's lock: one consistent moment, the loop stays free
+        async with live.lock:
+            data = await asyncio.to_thread(lambda: write_archive(archive_of(live)))
         return _download(data, "application/zip", f"{prefix}-archive.zip")
     if (name not in TABLES and name != "all") or fmt not in FORMATS:
         choices = ", ".join(f"{t}.csv" for t in TABLES)
@@ -50,7 +52,8 @@ async def export(
             f"there is no export {filename!r}; choose {choices}, the same as .xlsx, all.xlsx or archive.zip",
         )
     try:
-        data = export_file(live, name, fmt)
+        async with live.lock:
+            data = await asyncio.to_thread(export_file, live, name, fmt)
     except ValueError as exc:
         raise ServerError("not_found", str(exc)) from None
     return _download(data, FORMATS[fmt], f"{prefix}-{name}.{fmt}")

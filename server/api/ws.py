@@ -16,7 +16,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import resolve, token_of, watches
 from server.broadcast import Envelope
-from server.live import LiveCompetition, channel_names, team_channel
+from server.channels import channel_names, team_channel
+from server.live import LiveCompetition
 from server.runtime import Runtime
 
 router = APIRouter()

@@ -38,8 +38,17 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
         assert all(row["composite"] == row["conversion"] for row in standings)
         live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
         config = dataclasses.replace(live.scoring, weights=Weights(**CONVERSION_ONLY))
-        expected = score_events(live.competition.log, config, live.now).standings(live.now)
+        refold = score_events(live.competition.log, config, live.now)
+        expected = refold.standings(live.now)
         assert [(s.team, s.composite) for s in expected] == [(r["team"], r["composite"]) for r in standings]
+        # the history is recomputed too: the series and every round snapshot with the new weights
+        history = client.get(game.path("/history"), headers=ins).json()
+        assert {t: v[-1] for t, v in history["series"]["composite"].items()} == {
+            r["team"]: r["conversion"] for r in standings
+        }
+        assert [[(t["team"], t["composite"]) for t in r["teams"]] for r in history["rounds"]] == [
+            [(t.team, t.composite) for t in r.teams] for r in refold.round_metrics()
+        ]
         ranked = client.put(
             game.path("/scoring"), json={"weights": CONVERSION_ONLY, "normalisation": "rank"}, headers=ins
         )

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import server.broadcast
-from server.live import team_channel
+from server.channels import team_channel
 from tests.server.helpers import (
     Game,
     Headers,

@@ -1,0 +1,78 @@
+"""The live channels of one competition, and what goes on each.
+
+Judges and the instructor get every event and the live standings. Each team gets its own
+events (never another team's, nor satisfaction changes) and the competition's. The public
+gets the ticker. Public and team channels get the standings they may see (cut at a freeze),
+and only when those change, so that during a freeze not even the rhythm of the messages
+tells of what happens after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from market.events import Event, TeamEvent
+from server.broadcast import Broadcaster
+from server.ticker import TEAM_RESULTS, ticker_item
+from server.views import HIDDEN_FROM_TEAMS, event_view
+
+
+def channel_names(competition_id: int) -> dict[str, str]:
+    return {
+        "public": f"public:{competition_id}",
+        "judge": f"judge:{competition_id}",
+        "instructor": f"instructor:{competition_id}",
+    }
+
+
+def team_channel(competition_id: int, team: str) -> str:
+    return f"team:{competition_id}:{team}"
+
+
+class CompetitionChannels:
+    """Publishes a competition's events, standings and state on its channels."""
+
+    def __init__(self, competition_id: int, broadcaster: Broadcaster) -> None:
+        self.competition_id = competition_id
+        self.broadcaster = broadcaster
+        self.names = channel_names(competition_id)
+        self._public_sent: list[dict[str, Any]] | None = None
+
+    def _teams(self, teams: Sequence[str]) -> list[str]:
+        return [team_channel(self.competition_id, team) for team in teams]
+
+    def events(self, events: Sequence[Event], teams: Sequence[str], hidden: Callable[[Event], bool]) -> None:
+        """New events; ``hidden`` says which lie beyond the public's freeze (kept off its ticker)."""
+        publish = self.broadcaster.publish
+        judge, instructor, public = self.names["judge"], self.names["instructor"], self.names["public"]
+        for event in events:
+            view = event_view(event)
+            publish(judge, "event", event.t, view)
+            publish(instructor, "event", event.t, view)
+            if isinstance(event, TeamEvent):
+                if event.kind not in HIDDEN_FROM_TEAMS:
+                    publish(team_channel(self.competition_id, event.team), "event", event.t, view)
+            else:
+                for channel in self._teams(teams):
+                    publish(channel, "event", event.t, view)
+            ticker = ticker_item(event)
+            if ticker and not (ticker["kind"] in TEAM_RESULTS and hidden(event)):
+                publish(public, "ticker", event.t, ticker)
+
+    def standings(
+        self, t: float, live: list[dict[str, Any]], public: list[dict[str, Any]], teams: Sequence[str]
+    ) -> None:
+        """Live rows to judges and the instructor; public rows to the public and teams if they changed."""
+        self.broadcaster.publish(self.names["judge"], "standings", t, live)
+        self.broadcaster.publish(self.names["instructor"], "standings", t, live)
+        if public == self._public_sent:
+            return
+        self._public_sent = public
+        for channel in (self.names["public"], *self._teams(teams)):
+            self.broadcaster.publish(channel, "standings", t, public)
+
+    def everywhere(self, kind: str, t: float, data: Any, teams: Sequence[str]) -> None:
+        """A message for every channel of the competition (state changes, the reveal)."""
+        for channel in (*self.names.values(), *self._teams(teams)):
+            self.broadcaster.publish(channel, kind, t, data)
