@@ -41,7 +41,15 @@ from scoring.rubric import (
     rubric_items,
 )
 from scoring.scoreboard import Scoreboard, score_events
-from scoring.standings import CompositePart, Extra, Standing, composite, composite_parts, rank_teams
+from scoring.standings import (
+    ROW_FIELDS,
+    CompositePart,
+    Extra,
+    Standing,
+    composite,
+    composite_parts,
+    rank_teams,
+)
 from scoring.timeline import Series, Timeline
 
 __all__ = [
@@ -51,6 +59,7 @@ __all__ = [
     "CALENDAR_DAY_HOURS",
     "METRICS",
     "MONEY_EPSILON",
+    "ROW_FIELDS",
     "Aging",
     "Award",
     "ClosedInquiry",

@@ -30,23 +30,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 
 from market.events import EVENT_TYPES, Event, event_to_dict
-from scoring import METRICS, RoundMetrics, ScoringConfig
+from scoring import METRICS, ROW_FIELDS, RoundMetrics, ScoringConfig
 from server.exports.tabular import Table
 
-STANDINGS_COLUMNS: tuple[str, ...] = (
-    "rank",
-    "team",
-    "composite",
-    "conversion",
-    "satisfaction",
-    "receivables",
-    "profit",
-    "rubric",
-    "collected",
-    "dso_days",
-    "overdue_share",
-    "bad_debt_ratio",
-)
+STANDINGS_COLUMNS: tuple[str, ...] = ROW_FIELDS
 """Columns of the standings table; ``rubric`` is empty for a team without judges' points."""
 
 ROUNDS_COLUMNS: tuple[str, ...] = (

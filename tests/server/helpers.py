@@ -217,6 +217,19 @@ def play_until(
     return wait_for(check, timeout=timeout, what=what)
 
 
+SEGMENTS = ("key_accounts", "smb", "price_shoppers")
+
+
+def quote_by_policy(
+    client: TestClient, member: Headers, discount: float = 0.05, segments: tuple[str, ...] = SEGMENTS
+) -> None:
+    """Let the member's team answer every inquiry of ``segments`` by itself (a quote policy)."""
+    body = {"discount": discount, "terms_days": 5, "delivery_days": 3, "delay_hours": 0.2}
+    for segment in segments:
+        response = client.put(f"/api/v1/team/policies/quotes/{segment}", json=body, headers=member)
+        assert response.status_code == 200, response.text
+
+
 def team_state(client: TestClient, member: Headers) -> dict[str, Any]:
     response = client.get("/api/v1/team/state", headers=member)
     assert response.status_code == 200, response.text

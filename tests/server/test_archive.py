@@ -25,6 +25,7 @@ from tests.server.helpers import (
     make_app,
     pause,
     play_until,
+    quote_by_policy,
     status,
 )
 
@@ -33,18 +34,7 @@ def _played(client: TestClient, ins: Headers) -> tuple[int, bytes, dict[str, Any
     """A competition played into its second round, with a member, a rubric score and a freeze."""
     game = create_competition(client, ins, seconds_per_hour=0.05, rounds=4, seed=77)
     member = join_team(client, game.codes["Humans"], "Lin", "manager")
-    body = {"discount": 0.05, "terms_days": 5, "delivery_days": 3, "delay_hours": 0.2}
-    assert client.put(
-        "/api/v1/team/policies/apology", json={"enabled": True}, headers=member
-    ).status_code in (
-        200,
-        422,
-    )
-    for segment in ("smb", "price_shoppers"):
-        assert (
-            client.put(f"/api/v1/team/policies/quotes/{segment}", json=body, headers=member).status_code
-            == 200
-        )
+    quote_by_policy(client, member, segments=("smb", "price_shoppers"))
     criterion = client.post(
         game.path("/rubric/criteria"),
         json={"name_en": "Service", "name_zh": "服务", "max_points": 5, "per_round": True},

@@ -23,6 +23,7 @@ from tests.server.helpers import (
     login_judge,
     pause,
     play_until,
+    quote_by_policy,
     status,
 )
 
@@ -35,12 +36,7 @@ def played(module_client: TestClient, module_instructor: Headers) -> Game:
     game = create_competition(client, ins, seconds_per_hour=0.05, rounds=5, seed=31)
     member = join_team(client, game.codes["Humans"], "Ravi", "manager")
     join_team(client, game.codes["Humans"], "Sun", "finance")
-    body = {"discount": 0.03, "terms_days": 5, "delivery_days": 3, "delay_hours": 0.2}
-    for segment in ("key_accounts", "smb", "price_shoppers"):
-        assert (
-            client.put(f"/api/v1/team/policies/quotes/{segment}", json=body, headers=member).status_code
-            == 200
-        )
+    quote_by_policy(client, member, discount=0.03)
     assert client.put(game.path("/scoring"), json={"weights": WEIGHTS}, headers=ins).status_code == 200
     once = client.post(
         game.path("/rubric/criteria"),

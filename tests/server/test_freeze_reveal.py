@@ -26,6 +26,7 @@ from tests.server.helpers import (
     make_app,
     pause,
     play_until,
+    quote_by_policy,
     receive_json,
     status,
 )
@@ -86,12 +87,7 @@ def frozen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Frozen]:
         game = create_competition(client, ins, seconds_per_hour=0.05, rounds=8, seed=4242)
         member = join_team(client, game.codes["Humans"], "Mei", "manager")
         judge = login_judge(client, game.judge_code)
-        body = {"discount": 0.04, "terms_days": 5, "delivery_days": 3, "delay_hours": 0.2}
-        for segment in ("key_accounts", "smb", "price_shoppers"):  # the human team plays by policy
-            assert (
-                client.put(f"/api/v1/team/policies/quotes/{segment}", json=body, headers=member).status_code
-                == 200
-            )
+        quote_by_policy(client, member, discount=0.04)  # the human team plays by policy
         criterion = client.post(
             game.path("/rubric/criteria"),
             json={"name_en": "Pitch", "name_zh": "路演", "max_points": 10, "per_round": False},

@@ -28,6 +28,7 @@ from tests.server.helpers import (
     make_app,
     play_until,
     poll_json,
+    quote_by_policy,
     receive_json,
     status,
 )
@@ -54,10 +55,7 @@ class Live:
 def live(module_client: TestClient, module_instructor: Headers) -> Iterator[Live]:
     game = create_competition(module_client, module_instructor, seconds_per_hour=0.05, rounds=40, seed=99)
     member = join_team(module_client, game.codes["Humans"], "Wes", "manager")
-    for segment in ("key_accounts", "smb", "price_shoppers"):  # the human team plays too, by policy
-        body = {"discount": 0.05, "terms_days": 5, "delivery_days": 3, "delay_hours": 0.2}
-        response = module_client.put(f"/api/v1/team/policies/quotes/{segment}", json=body, headers=member)
-        assert response.status_code == 200
+    quote_by_policy(module_client, member)  # the human team plays too, by policy
     yield Live(module_client, game, member)
 
 
