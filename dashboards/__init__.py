@@ -5,5 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).with_name("static")
+"""Scripts, styles, strings and vendored libraries, served under /static."""
 
-__all__ = ["STATIC_DIR"]
+PAGES_DIR = Path(__file__).with_name("pages")
+"""One HTML file per page."""
+
+__all__ = ["PAGES_DIR", "STATIC_DIR"]

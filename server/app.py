@@ -16,12 +16,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from dashboards import STATIC_DIR
+from server import pages
 from server.api import board as board_api
-from server.api import exports, instructor, public, rubric, session, team, ws
+from server.api import exports, instructor, previews, public, rubric, session, team, ws
 from server.auth import password_hash
 from server.broadcast import Broadcaster
 from server.broadcast_redis import RedisBroadcaster
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         lifespan=lifespan,
     )
 
+    app.middleware("http")(pages.security_headers)
+
     @app.middleware("http")
     async def forward_to_the_owner(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -146,12 +149,10 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         team.router,
         public.router,
         ws.router,
+        previews.router,
+        pages.router,
     ):
         app.include_router(router)
-
-    @app.get("/board/{competition_id}", include_in_schema=False)
-    async def board(competition_id: int) -> FileResponse:
-        return FileResponse(STATIC_DIR / "board.html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

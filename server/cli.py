@@ -11,13 +11,13 @@ import json
 import statistics
 import sys
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, NoReturn
 
 from market.errors import MarketError
 from market.overrides import apply_overrides, parse_override, parse_value
-from market.parameters import MarketParameters, SegmentParameters, parameters_from_dict
+from market.parameter_list import parameter_rows
+from market.parameters import MarketParameters, parameters_from_dict
 from market.presets import load_preset, preset_data, preset_names
 from scoring import METRICS, ScoringError, Weights
 from server.cli_exports import ExportError
@@ -222,27 +222,17 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parameter_rows(obj: Any, prefix: str) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for f in fields(obj):
-        value = getattr(obj, f.name)
-        path = f"{prefix}{f.name}"
-        if f.name == "segments":
-            for seg in value:
-                rows += _parameter_rows(seg, f"segments.{seg.id}.")
-        elif hasattr(value, "__dataclass_fields__"):
-            rows += _parameter_rows(value, f"{path}.")
-        elif f.metadata:
-            meta = f.metadata
-            shown = f"{value[0]:g}:{value[1]:g}" if isinstance(value, tuple) else f"{value:g}"
-            rows.append([path, shown, f"{meta['low']:g} – {meta['high']:g}", meta["unit"], meta["help"]])
-        elif not isinstance(obj, SegmentParameters):
-            rows.append([path, str(value), "", "", ""])
-    return rows
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return f"{value[0]:g}:{value[1]:g}"
+    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    rows = _parameter_rows(load_preset(args.preset), "")
+    rows = [
+        [r.key, _shown(r.value), "" if r.low is None else f"{r.low:g} – {r.high:g}", r.unit, r.help]
+        for r in parameter_rows(load_preset(args.preset))
+    ]
     print(table(["parameter", "value", "allowed", "unit", "meaning"], rows))
     return 0
 

@@ -112,6 +112,8 @@ class LiveCompetition:
             "seconds_left_in_round": self.clock.wall_until(round_end) if self.state == "running" else None,
             "mode": self.params.mode,
             "preset": self.preset,
+            "hours_per_day": calendar.hours(1.0),
+            "round_hours": calendar.round_hours,
             "freeze_t": self.scores.freeze_t,
             "frozen": self.scores.frozen_now(self.now),
             "revealed": self.last_reveal is not None,

@@ -17,6 +17,7 @@ from server.broadcast import Broadcaster
 from server.channels import team_channel
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.previews import Previews
 from server.rate_limit import RateLimiter
 from server.settings import Settings
 from server.store import Store
@@ -37,6 +38,7 @@ class Runtime:
         self.bot_tasks: dict[tuple[int, str], asyncio.Task[None]] = {}
         self._ticker: asyncio.Task[None] | None = None
         self.limiter = RateLimiter(settings.commands_per_minute)
+        self.previews = Previews()
 
     async def start(self) -> None:
         for row in self.store.competitions():

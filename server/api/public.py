@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+import segno
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from market.presets import preset_data, preset_names
+from market.parameter_list import parameter_rows
+from market.presets import load_preset, preset_data, preset_names
 from server.api.deps import runtime
+from server.errors import ServerError
 from server.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
@@ -25,6 +30,24 @@ def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
 @router.get("/presets")
 def presets() -> list[dict[str, str]]:
     return [{"name": n, "description": str(preset_data(n).get("description", ""))} for n in preset_names()]
+
+
+@router.get("/presets/{name}/parameters")
+def preset_parameters(name: str) -> list[dict[str, Any]]:
+    """Every parameter of a preset: key (as overrides name it), value, allowed range, unit, meaning."""
+    if name not in preset_names():
+        raise ServerError(
+            "not_found", f"there is no preset {name!r}; choose one of {', '.join(preset_names())}"
+        )
+    return [dataclasses.asdict(row) for row in parameter_rows(load_preset(name))]
+
+
+@router.get("/qr.svg", include_in_schema=False)
+def qr_code(text: str = Query(..., min_length=1, max_length=300)) -> Response:
+    """A QR code (SVG) of ``text``, e.g. a team's join link for a printed card; made here, no CDN."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False)
+    return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/competitions/{competition_id}/public")

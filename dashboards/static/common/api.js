@@ -1,0 +1,75 @@
+// The API from the browser: JSON in and out, the session in an HttpOnly cookie, and every
+// refusal turned into an ApiError carrying the server's reason (shown to the user as it is).
+
+import { t } from "/static/common/i18n.js";
+
+export class ApiError extends Error {
+  constructor(status, code, detail) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** Call the API: `api("/api/v1/team")`, `api(path, {method: "POST", body: {...}})`. */
+export async function api(path, { method = "GET", body, headers = {}, raw = false } = {}) {
+  const options = { method, headers: { ...headers }, credentials: "same-origin" };
+  if (body !== undefined) {
+    if (body instanceof Blob || body instanceof ArrayBuffer) {
+      options.body = body;
+    } else {
+      options.body = JSON.stringify(body);
+      options.headers["Content-Type"] = "application/json";
+    }
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch {
+    throw new ApiError(0, "network", t("error.network"));
+  }
+  if (!response.ok) {
+    let detail = t("error.status", { status: response.status });
+    let code = "error";
+    try {
+      const data = await response.json();
+      detail = data.detail || detail;
+      code = data.code || code;
+    } catch { /* not JSON */ }
+    throw new ApiError(response.status, code, detail);
+  }
+  if (raw) return response;
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+/** Who is logged in (null if nobody). */
+export async function whoami() {
+  try {
+    return await api("/api/v1/session");
+  } catch (error) {
+    if (error.status === 401) return null;
+    throw error;
+  }
+}
+
+export async function logout() {
+  await api("/api/v1/session/logout", { method: "POST" });
+}
+
+/** Download an export: fetch it with the session and save it under the server's file name. */
+export async function download(path) {
+  const response = await api(path, { raw: true });
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || path.split("/").pop();
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

@@ -1,0 +1,54 @@
+"""Previews for the instructor: how the reference bots would fare with these parameters."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from market.errors import ParameterError
+from market.overrides import apply_overrides
+from market.presets import load_preset
+from server.api.deps import instructor, runtime
+from server.auth import Identity
+from server.errors import ServerError
+from server.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1/previews", tags=["instructor"])
+
+
+class PreviewIn(BaseModel):
+    preset: str = "classroom"
+    overrides: dict[str, Any] = Field(default_factory=dict, description="e.g. {'segments.smb.share': 0.5}")
+    mode: Literal["shared", "mirrored"] | None = None
+    rounds: int | None = Field(None, ge=1, le=20, description="default: the preset's (at most 20)")
+    seeds: int = Field(3, ge=1, le=10, description="seasons to play, one per seed")
+    seed: int = Field(1, ge=0, le=2**31, description="the first seed")
+
+
+@router.post("", status_code=202)
+async def start_preview(
+    body: PreviewIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """Start playing the seasons in the background; poll ``GET /previews/{id}`` for progress."""
+    try:
+        params = load_preset(body.preset)
+        changes = list(body.overrides.items()) + ([("mode", body.mode)] if body.mode else [])
+        params = apply_overrides(params, changes) if changes else params
+    except ParameterError as exc:
+        raise ServerError("invalid", str(exc), field=exc.field) from None
+    rounds = min(body.rounds or params.rounds, 20)
+    preview = rt.previews.start(params, tuple(range(body.seed, body.seed + body.seeds)), rounds)
+    return preview.view()
+
+
+@router.get("/{preview_id}")
+async def preview(
+    preview_id: str, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """Progress (0–1), then each reference bot's mean scores over the seasons."""
+    found = rt.previews.get(preview_id)
+    if found is None:
+        raise ServerError("not_found", f"there is no preview {preview_id!r}; start one with POST /previews")
+    return found.view()
