@@ -37,7 +37,8 @@ class Watch:
         url = urlparse(request.url)
         if url.scheme in ("data", "blob", "about"):
             return
-        if f"{url.scheme}://{url.netloc}".replace("ws://", "http://").replace("wss://", "https://") != self.origin:
+        scheme = {"ws": "http", "wss": "https"}.get(url.scheme, url.scheme)
+        if f"{scheme}://{url.netloc}" != self.origin:
             self.foreign.append(request.url)
 
     def console(self, message: Any) -> None:
@@ -113,12 +114,17 @@ def open_context(browser: Any, server: ServerProcess) -> Iterator[Opener]:
         watch = Watch(server.url)
         context.on("request", watch.request)
         context.on("response", watch.response)
-        context.on("page", lambda page: (page.on("console", watch.console), page.on("pageerror", watch.page_error)))
+
+        def watch_page(page: Any) -> None:
+            page.on("console", watch.console)
+            page.on("pageerror", watch.page_error)
+
+        context.on("page", watch_page)
         made.append((context, watch))
         return context
 
     yield open_
-    for context, watch in made:
+    for context, _watch in made:
         context.close()
     for _context, watch in made:
         watch.check()
@@ -128,4 +134,3 @@ def open_context(browser: Any, server: ServerProcess) -> Iterator[Opener]:
 def lang(request: pytest.FixtureRequest) -> str:
     """Each test that takes ``lang`` runs in both languages."""
     return str(request.param)
-
