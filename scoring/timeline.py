@@ -13,7 +13,7 @@ teams.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from market.events import Event
@@ -141,3 +141,33 @@ class Timeline:
             composite={team: tuple(values) for team, values in composite.items()},
             rank={team: tuple(values) for team, values in rank.items()},
         )
+
+    def team_figures(
+        self,
+        team: str,
+        figures: Sequence[str] = ("conversion", "satisfaction", "receivables"),
+        until: float | None = None,
+        points: int = 200,
+    ) -> dict[str, tuple[float | None, ...]]:
+        """One team's own figures (fields of ``TeamMetrics``) at the samples ``b ≤ until``.
+
+        The same samples, thinned the same way, as ``series``: ``{"t": (…), "conversion": (…), …}``.
+        A figure still undefined at a sample (nothing closed yet, say) is None there.
+        """
+        if isinstance(points, bool) or not isinstance(points, int) or points < 1:
+            raise ScoringError(f"must be a whole number ≥ 1, got {points!r}", "points")
+        unknown = [name for name in figures if name not in TeamMetrics.__dataclass_fields__]
+        if unknown:
+            raise ScoringError(f"unknown figure {unknown[0]!r}", "figures")
+        samples = [s for s in self._samples if until is None or s.t <= until]
+        samples = [samples[i] for i in spread(len(samples), points)]
+        out: dict[str, tuple[float | None, ...]] = {"t": tuple(s.t for s in samples)}
+        for name in figures:
+            values: list[float | None] = []
+            for sample in samples:
+                row = next((r for r in sample.rows if r.team == team), None)
+                if row is None:
+                    raise ScoringError(f"team {team!r} is not on the timeline", "team")
+                values.append(getattr(row, name))
+            out[name] = tuple(values)
+        return out

@@ -203,10 +203,7 @@ class LiveScores:
     def history(self, now: float, public: bool = False, points: int = 200) -> dict[str, Any]:
         """Per-round and cumulative standings, and each team's score over simulated time."""
         board, at, cut = self._view(public, now)
-        self.timeline.sample_until(self.board, now)
-        # samples strictly before a freeze time hold nothing entered after the seal; the frozen
-        # board itself closes the series
-        until = math.nextafter(at, -math.inf) if board is self.frozen else at
+        until = self._sampled_until(board, at, now)
         series = self.timeline.series(
             self.config, until=until, points=points, extra_at=lambda b: self.rubric.extra(until_t=b)
         )
@@ -235,6 +232,31 @@ class LiveScores:
             },
             "standings": standing_rows(current),
         }
+
+    def _sampled_until(self, board: Scoreboard, at: float, now: float) -> float:
+        """Take the samples due by now; the last one an audience may see.
+
+        Samples strictly before a freeze time hold nothing entered after the seal; the frozen
+        board itself closes a public series.
+        """
+        self.timeline.sample_until(self.board, now)
+        return math.nextafter(at, -math.inf) if board is self.frozen else at
+
+    def team_figures(
+        self, team: str, figures: Sequence[str], now: float, public: bool = False, points: int = 200
+    ) -> dict[str, list[float | None]]:
+        """One team's own figures over time, at the samples ``history`` shows, closed with now's."""
+        board, at, _cut = self._view(public, now)
+        until = self._sampled_until(board, at, now)
+        sampled = self.timeline.team_figures(team, figures, until=until, points=points)
+        rows = {row.team: row for row in board.rows(at)}
+        out = {name: list(values) for name, values in sampled.items()}
+        times = sampled["t"]
+        if not times or (times[-1] or 0.0) < at:
+            out["t"].append(at)
+            for name in figures:
+                out[name].append(getattr(rows[team], name))
+        return out
 
     def awards(self, now: float, public: bool = False) -> list[dict[str, Any]]:
         board, at, cut = self._view(public, now)

@@ -6,8 +6,13 @@ from dataclasses import asdict
 from typing import Any
 
 from market.events import Event, event_to_dict
+from market.remedies import REMEDIES
 from scoring import Standing
+from teams.desk import Desk
 from teams.ledger import Ledger
+from teams.records import ComplaintRecord
+from teams.remedy_plan import plan_remedy
+from teams.rules import PERMISSIONS, ROLES
 
 HIDDEN_FROM_TEAMS = frozenset({"satisfaction_changed"})
 """Event kinds a team must not see (it learns satisfaction from surveys)."""
@@ -36,17 +41,110 @@ def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
         "approvals": [asdict(a) for a in ledger.approvals.values() if a.status == "pending"],
         "orders": [asdict(o) | {"value": o.value} for o in ledger.orders.values()],
         "invoices": [
-            asdict(i) | {"outstanding": i.outstanding, "bucket": i.aging_bucket(now, hours_per_day)}
+            asdict(i)
+            | {
+                "outstanding": i.outstanding,
+                "bucket": i.aging_bucket(now, hours_per_day),
+                "days_overdue": round(i.days_overdue(now, hours_per_day), 3),
+            }
             for i in ledger.invoices.values()
         ],
         "aging": ledger.aging(now),
         "complaints": [
-            asdict(c) | {"hours_left": round(c.sla_due_t - now, 3)} for c in ledger.complaints.values()
+            asdict(c) | {"hours_left": round(c.sla_due_t - now, 3), "remedy_costs": remedy_costs(ledger, c)}
+            for c in ledger.complaints.values()
         ],
-        "customers": [asdict(c) | {"abc": abc.get(c.customer_id, "C")} for c in ledger.customers.values()],
+        "customers": [
+            asdict(c)
+            | {
+                "abc": abc.get(c.customer_id, "C"),
+                "open_balance": round(ledger.open_balance(c.customer_id), 2),
+            }
+            for c in ledger.customers.values()
+        ],
         "policies": {
             "quotes": {k: asdict(v) for k, v in ledger.policies.quotes.items()},
             "reminder_days": ledger.policies.reminder_days,
             "apology": ledger.policies.apology,
         },
+    }
+
+
+def remedy_costs(ledger: Ledger, complaint: ComplaintRecord) -> dict[str, Any]:
+    """What each remedy of a complaint would cost now: ``cash`` paid out (refunds, replacement
+    goods) and ``credit`` (credit notes on the order's open invoices: money not collected).
+
+    A credit note's size is the team's choice, so for it the order's figures are given
+    instead: ``order_value`` (x % of it is credited), ``open`` (credited first) and ``paid``
+    (refunded beyond that).
+    """
+    order = ledger.orders.get(complaint.order_id)
+    invoices = [ledger.invoices[i] for i in order.invoice_ids] if order else []
+    out: dict[str, Any] = {
+        "order_value": round(order.value, 2) if order else 0.0,
+        "open": round(sum(i.outstanding for i in invoices if i.open), 2),
+        "paid": round(sum(i.paid for i in invoices), 2),
+    }
+    for remedy in REMEDIES:
+        if remedy == "credit_note":
+            continue
+        plan = plan_remedy(ledger, complaint.order_id, remedy, 0.0)
+        credit = sum(fields["amount"] for kind, fields in plan.events if kind.kind == "credit_note_issued")
+        out[remedy] = {"cash": round(plan.cash_out, 2), "credit": round(credit, 2)}
+    return out
+
+
+def desk_view(desk: Desk, role: str) -> dict[str, Any]:
+    """The rules and prices the desk enforces, so that a console can check a form as it is typed.
+
+    Read-only: the desk still decides every command. ``authority`` is the largest position
+    discount each human role grants at once; above it and up to the approver's, a quote waits
+    for the approver; beyond that it is refused.
+    """
+    rules, params = desk.rules, desk.params
+    product, service = params.product, params.service
+    return {
+        "role": role,
+        "permissions": sorted(command.kind for command in PERMISSIONS.get(role, frozenset())),
+        "authority": {r: rules.authority.get(r, 0.0) for r in ROLES},
+        "my_authority": rules.authority.get(role, 0.0),
+        "approver": rules.approver,
+        "max_discount": rules.max_discount,
+        "policy_max_discount": rules.authority.get("policy", 0.0),
+        "max_terms_days": rules.max_terms_days,
+        "max_delivery_days": rules.max_delivery_days,
+        "max_installments": rules.max_installments,
+        "list_price": product.list_price,
+        "unit_cost": product.unit_cost,
+        "order_cost": product.order_cost,
+        "lead_time_days": product.lead_time_days,
+        "volume_threshold": product.volume_threshold,
+        "volume_discount": product.volume_discount,
+        "loyalty_discount": product.loyalty_discount,
+        "survey_cost": service.survey_cost,
+        "survey_hours": service.survey_hours,
+        "credit_check_cost": service.credit_check_cost,
+        "care_cost": service.care_cost,
+        "care_days": service.care_days,
+        "sla_hours": {"minor": service.sla_minor_hours, "major": service.sla_major_hours},
+        "reminder_gap_days": service.reminder_gap_days,
+        "writeoff_after_days": service.writeoff_after_days,
+        "collection_recovery": service.collection_recovery,
+        "remedies": list(REMEDIES),
+        "campaign": {
+            "min_budget": 1.0,
+            "days": params.campaign_days,
+            "scale": params.campaign_scale,
+            "lift": params.campaign_lift,
+            "launched": desk.ledger.campaigns,
+        },
+        "segments": [
+            {
+                "id": s.id,
+                "list_discount": s.list_discount,
+                "requested_terms": list(s.requested_terms),
+                "delivery_wanted": list(s.delivery_wanted),
+            }
+            for s in params.segments
+        ],
     }

@@ -18,6 +18,7 @@ from scoring import AWARD_RULES, MedalCounts, ScoringError
 from server.api.deps import identity, instructor, judge_of, member, runtime
 from server.auth import Identity
 from server.errors import ServerError
+from server.report import team_report
 from server.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["board"])
@@ -197,6 +198,28 @@ async def history(
     live = _started(rt, competition_id)
     result: dict[str, Any] = live.scores.history(live.now, points=points)
     return result
+
+
+@router.get(C + "/report/{team}")
+async def report(
+    competition_id: int,
+    team: str,
+    points: int = Query(200, ge=2, le=2000, description="at most this many samples"),
+    rt: Runtime = Depends(runtime),
+    who: Identity = Depends(identity),
+) -> dict[str, Any]:
+    """A team's post-game report: its figures over time, notable moments, its score explained.
+
+    For judges and the instructor (live), and for the team's own members (as of a freeze).
+    """
+    own = who.role == "member" and who.competition_id == competition_id and who.team == team
+    if not own:
+        judge_of(competition_id, who)
+    live = _started(rt, competition_id)
+    if team not in {t.name for t in live.teams}:
+        raise ServerError("not_found", f"there is no team {team!r} in this competition")
+    assert live.competition is not None
+    return team_report(live.scores, list(live.competition.log), team, live.now, public=own, points=points)
 
 
 @router.get(C + "/public/history")

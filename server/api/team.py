@@ -19,7 +19,7 @@ from server.endpoints import COMMAND_ENDPOINTS
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.runtime import Runtime
-from server.views import HIDDEN_FROM_TEAMS, event_view, team_view
+from server.views import HIDDEN_FROM_TEAMS, desk_view, event_view, team_view
 from teams import commands as c
 
 router = APIRouter(prefix="/api/v1/team", tags=["team"])
@@ -110,11 +110,21 @@ async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(membe
 
 @router.get("/state")
 async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
-    """Inbox with SLA timers, approvals, orders, invoices with aging, complaints, customers, policies."""
+    """Inbox with SLA timers, approvals, orders, invoices with aging, complaints, customers, policies.
+
+    Also ``t_sim`` (the moment the view shows) and ``desk``: the rules and prices the desk
+    enforces for the member's role (discount authority, limits, costs), read-only, so that
+    a console can check its forms as they are typed.
+    """
     live = _live_team(rt, who)
     if live.competition is None:
         raise ServerError("conflict", "the competition has not started yet")
-    return team_view(live.competition.desks[who.team or ""].ledger, live.now)
+    desk = live.competition.desks[who.team or ""]
+    return {
+        "t_sim": live.now,
+        **team_view(desk.ledger, live.now),
+        "desk": desk_view(desk, who.team_role or ""),
+    }
 
 
 @router.get("/events")

@@ -226,3 +226,28 @@ def test_series_equals_standings_recomputed_from_the_log_cut_at_each_sample(
     small = timeline.series(config, until=until, points=points)
     assert len(small.t) == min(points, len(cut))
     assert set(small.t) <= set(cut) and (not cut or small.t[-1] == cut[-1])
+
+
+def test_a_team_s_own_figures_follow_the_same_samples_as_the_series() -> None:
+    log = Log()
+    log.join("A")
+    log.join("B")
+    log.inquiry("A", "R1", t=0.5)
+    log.quote("A", "R1", t=1.2)
+    log.won("A", "R1", t=2.5)
+    log.inquiry("B", "R2", customer="c2", t=3.1)
+    log.expired("B", "R2", customer="c2", t=5.4)
+    timeline, board = fold(log.events)
+    timeline.sample_until(board, 6.0)
+    figures = timeline.team_figures("B", ("conversion", "inquiries"), until=6.0)
+    assert figures["t"] == timeline.series(CONFIG, until=6.0).t == (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+    for b, conversion, inquiries in zip(
+        figures["t"], figures["conversion"], figures["inquiries"], strict=True
+    ):
+        cut = score_events([e for e in log.events if e.t <= b], CONFIG, b).metrics(b)["B"]
+        assert (conversion, inquiries) == (cut.conversion, cut.inquiries)
+    assert figures["conversion"][-1] == 0.0 and figures["conversion"][0] is None
+    with pytest.raises(ScoringError, match="unknown figure"):
+        timeline.team_figures("B", ("luck",))
+    with pytest.raises(ScoringError, match="not on the timeline"):
+        timeline.team_figures("Z")

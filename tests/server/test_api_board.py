@@ -150,3 +150,39 @@ def test_a_team_explains_only_its_own_figures(module_client: TestClient, module_
     own = _get(module_client, "/api/v1/team/explain/satisfaction", member)
     assert own["team"] == "Own"
     assert module_client.get(game.path("/explain/Other/conversion"), headers=member).status_code == 403
+
+
+def test_a_team_report_has_its_figures_over_time_moments_and_explanations(
+    module_client: TestClient, game: Game
+) -> None:
+    client = module_client
+    report = _get(client, game.path("/report/Alpha"), game.instructor)
+    series = report["series"]
+    assert {"t", "composite", "rank", "conversion", "satisfaction", "receivables", "profit"} <= set(series)
+    assert all(len(series[name]) == len(series["t"]) for name in series)
+    history = _get(client, game.path("/history"), game.instructor)["series"]
+    assert series["t"] == history["t"] and series["composite"] == history["composite"]["Alpha"]
+    standings = {r["team"]: r for r in _get(client, game.path("/standings"), game.instructor)["standings"]}
+    assert series["conversion"][-1] == standings["Alpha"]["conversion"] == report["standing"]["conversion"]
+    assert [r["round"] for r in report["rounds"]] == [1, 2, 3]
+    big = [m for m in report["moments"] if m["kind"] == "big_order"]
+    log = _live(client, game).competition.log
+    won = sorted((e.value for e in log if e.kind == "order_won" and e.team == "Alpha"), reverse=True)
+    assert [m["value"] for m in sorted(big, key=lambda m: -m["value"])] == won[:3]
+    assert report["explanations"]["composite"]["formula"].startswith("composite =")
+    closings = ("inquiry_lost", "inquiry_expired", "inquiry_declined")
+    not_won = sum(1 for e in log if getattr(e, "team", None) == "Alpha" and e.kind in closings)
+    assert sum(report["counts"]["not_won"].values()) == not_won > 0
+    assert client.get(game.path("/report/Nobody"), headers=game.instructor).status_code == 404
+
+
+def test_a_member_reads_only_its_own_team_s_report(
+    module_client: TestClient, module_instructor: Headers
+) -> None:
+    game = create_competition(
+        module_client, module_instructor, teams=(("Own", None), ("Other", "balanced")), seconds_per_hour=60
+    )
+    pause(module_client, game)
+    member = join_team(module_client, game.codes["Own"], "Ka", "finance")
+    assert module_client.get(game.path("/report/Own"), headers=member).status_code == 200
+    assert module_client.get(game.path("/report/Other"), headers=member).status_code == 403

@@ -55,6 +55,10 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     # public
     ("GET", "/api/v1/health"): PUBLIC,
     ("GET", "/api/v1/presets"): PUBLIC,
+    ("GET", "/api/v1/presets/{name}/parameters"): PUBLIC,
+    ("GET", "/api/v1/qr.svg"): PUBLIC,
+    ("POST", "/api/v1/previews"): INSTRUCTOR,
+    ("GET", "/api/v1/previews/{preview_id}"): INSTRUCTOR,
     ("GET", C + "/public"): PUBLIC,
     # the instructor's
     ("POST", "/api/v1/competitions"): INSTRUCTOR,
@@ -89,6 +93,7 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", C + "/awards"): JUDGES,
     ("GET", C + "/explain/{team}/{metric}"): JUDGES,
     ("GET", C + "/history"): JUDGES,
+    ("GET", C + "/report/{team}"): JUDGES,  # and the team's own members (tested in test_api_board)
     ("GET", C + "/public/history"): PUBLIC,
     ("GET", C + "/public/awards"): PUBLIC,
     ("GET", C + "/public/reveal"): PUBLIC,
@@ -147,6 +152,8 @@ PATH_VALUES = {
     "team": "Nobody",
     "metric": "conversion",
     "filename": "standings.csv",
+    "name": "classroom",
+    "preview_id": "nosuch",
 }
 
 
