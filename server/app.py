@@ -16,7 +16,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from dashboards import STATIC_DIR
@@ -118,7 +119,19 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         version="0.1.0",
         description="A live competition platform for teaching customer relationship management.",
         lifespan=lifespan,
+        docs_url=None,  # served below from vendored assets: no CDN
+        redoc_url=None,
     )
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Salesfloor API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
 
     app.middleware("http")(pages.security_headers)
 

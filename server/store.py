@@ -240,6 +240,17 @@ class Store:
             query = select(ScoringChangeRow).where(ScoringChangeRow.competition_id == competition_id)
             return list(s.exec(query.order_by(col(ScoringChangeRow.id))))
 
+    def save_parameters(self, competition_id: int, parameters: str, change: ParameterChangeRow) -> None:
+        """New starting parameters of a competition not yet started, and the line in their log."""
+        with self.session() as s:
+            row = s.get(CompetitionRow, competition_id)
+            if row is None:
+                return
+            row.parameters = parameters
+            s.add(row)
+            s.add(change)
+            s.commit()
+
     def add_parameter_change(self, row: ParameterChangeRow) -> None:
         with self.session() as s:
             s.add(row)

@@ -46,7 +46,8 @@ from teams.desk import Desk
 from teams.errors import CommandRefused, TeamError
 from teams.rules import DeskRules
 
-TEAM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$")
+TEAM_NAME = re.compile(r"^[^\W_][\w -]{0,39}$")
+"""1–40 letters (any script: 红队 as well as Red), digits, spaces, _ or -, starting with a letter or digit."""
 AnyCommand = c.Command | InstructorCommand
 
 
@@ -90,7 +91,7 @@ def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
     for name in names:
         if not TEAM_NAME.match(name):
             raise SimulatorError(
-                f"team name {name!r} is not allowed; use 1-40 letters, digits, spaces, _ or -, "
+                f"team name {name!r} is not allowed; use 1-40 letters (any language), digits, spaces, _ or -, "
                 "starting with a letter or digit"
             )
     duplicates = sorted({n for n in names if names.count(n) > 1})

@@ -1,138 +1,296 @@
-// The leaderboard: follows a competition's websocket channel and redraws the standings.
-// Reconnects by itself with ?after=SEQ so that nothing is missed, and shows whether it is live.
+// The projector leaderboard, /board/{id} (public: frozen when the instructor freezes it) and
+// /board/{id}?view=judge (judges and the instructor: always live). Follows the competition's
+// channel, animates rank changes, draws sparklines and the top-N chart, runs the ticker, and
+// plays the reveal ceremony. Keys: F full screen, R replay the reveal, Esc closes the awards.
 
-const STRINGS = {
-  en: { title: "Leaderboard", rank: "#", team: "Team", composite: "Score", conversion: "Conversion",
-        satisfaction: "Satisfaction", receivables: "Receivables", profit: "Profit", round: "Round",
-        betweenRounds: "between rounds", paused: "paused", finished: "final", draft: "not started",
-        live: "live", connecting: "connecting…", down: "reconnecting…", judgeCode: "Judge code",
-        signIn: "Sign in", bigOrder: "{team} won an order of {value}", inTime: "{team} resolved a complaint within the SLA",
-        writtenOff: "{team} wrote off {amount}", round_started: "Round {round} started", round_ended: "Round {round} ended",
-        announcement: "📣 {text}", lang: "中文" },
-  zh: { title: "排行榜", rank: "名次", team: "团队", composite: "总分", conversion: "转化率",
-        satisfaction: "满意度", receivables: "回款率", profit: "利润", round: "第", roundSuffix: "轮",
-        betweenRounds: "轮间休息", paused: "已暂停", finished: "最终结果", draft: "未开始",
-        live: "实时", connecting: "连接中…", down: "重新连接中…", judgeCode: "评委码",
-        signIn: "登录", bigOrder: "{team} 赢得 {value} 的订单", inTime: "{team} 在时限内解决了投诉",
-        writtenOff: "{team} 核销坏账 {amount}", round_started: "第 {round} 轮开始", round_ended: "第 {round} 轮结束",
-        announcement: "📣 {text}", lang: "English" },
-};
+import { api, whoami } from "/static/common/api.js";
+import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
+import { follow } from "/static/common/live.js";
+import { connectionBadge } from "/static/common/ui.js";
+import STRINGS from "/static/strings/board.js";
+import { Awards } from "/static/board/awards.js";
+import { TopChart } from "/static/board/chart.js";
+import { assignColors } from "/static/board/colors.js";
+import { BoardHeader } from "/static/board/header.js";
+import { Ceremony } from "/static/board/reveal.js";
+import { ScoreSeries } from "/static/board/series.js";
+import { StandingsTable } from "/static/board/table.js";
+import { Ticker, tickerItem } from "/static/board/ticker.js";
 
-let lang = (localStorage.getItem("salesfloor.lang") || navigator.language || "en").startsWith("zh") ? "zh" : "en";
-const competition = Number(location.pathname.split("/").filter(Boolean).pop());
-const view = new URLSearchParams(location.search).get("view") === "judge" ? "judge" : "public";
-let lastSeq = null, epoch = null, status = null, standings = [], previousRanks = new Map(), retry = 500;
+addStrings(STRINGS);
+applyStatic();
+bindLangButton(document.getElementById("lang"));
 
-const t = (key, vars = {}) => (STRINGS[lang][key] ?? STRINGS.en[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
-const locale = () => (lang === "zh" ? "zh-CN" : "en");
-const pct = (x) => (x == null ? "—" : new Intl.NumberFormat(locale(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(x));
-const money = (x) => (x == null ? "—" : new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(x));
+const $ = (id) => document.getElementById(id);
+const id = Number(location.pathname.split("/").filter(Boolean).pop());
+const params = new URLSearchParams(location.search);
+const judge = params.get("view") === "judge";
+const topN = Math.min(12, Math.max(1, Number.parseInt(params.get("top"), 10) || 5));
+const base = `/api/v1/competitions/${id}`;
+const paths = judge
+  ? { ws: `/ws/judge/${id}`, history: `${base}/history?points=300`, awards: `${base}/awards` }
+  : { ws: `/ws/public/${id}`, history: `${base}/public/history?points=300`, awards: `${base}/public/awards` };
 
-function translate() {
-  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
-  document.getElementById("lang").textContent = t("lang");
-  drawStatus();
-  drawBoard();
+document.body.dataset.view = judge ? "judge" : "public";
+$("judge-badge").hidden = !judge;
+
+const table = new StandingsTable($("board"));
+const series = new ScoreSeries();
+const chart = new TopChart($("chart"), $("legend"), topN);
+const ticker = new Ticker($("ticker"), $("ticker-empty"));
+const header = new BoardHeader({
+  title: $("title"),
+  round: $("round"),
+  clock: $("clock"),
+  clockLabel: $("clock-label"),
+  progress: $("progress"),
+  banner: $("banner"),
+  judge,
+});
+const ceremony = new Ceremony({ table, panel: $("ceremony"), text: $("ceremony-text"), dots: $("ceremony-dots") });
+const awards = new Awards({ dialog: $("awards"), podium: $("podium"), list: $("metric-awards"), close: $("awards-close") });
+
+let status = null;
+let standings = [];
+let lastReveal = null;
+let revealAsked = params.get("reveal") === "1";
+let historyAsked = 0;
+let hideTimer = null;
+
+// --- drawing ----------------------------------------------------------------------------------------
+
+function drawChartTitle() {
+  $("chart-title").textContent = t("board.chart", { n: topN });
+}
+
+/** The standings as they are now, unless the ceremony holds the table. */
+function showStandings({ animate = true } = {}) {
+  $("empty").hidden = status?.state !== "draft";
+  if (ceremony.running) return;
+  table.render(standings, { animate, flash: animate });
+  table.sparklines(series);
+  chart.update(series, standings);
+}
+
+function drawSeries() {
+  if (ceremony.running) return; // the ceremony shows the frozen picture until its end
+  table.sparklines(series);
+  chart.update(series, standings);
 }
 
 function drawStatus() {
-  if (!status) return;
-  const round = lang === "zh" ? `${t("round")} ${status.round} ${t("roundSuffix")}` : `${t("round")} ${status.round} / ${status.rounds}`;
-  const state = status.state === "running" ? "" : ` · ${t(status.between_rounds ? "betweenRounds" : status.state)}`;
-  document.getElementById("round").textContent = round + state;
-  document.getElementById("title").textContent = status.name || t("title");
+  header.set(status);
+  const freezeT = status.frozen ? status.freeze_t : null;
+  chart.configure({ freezeT, roundHours: status.round_hours, dayHours: status.hours_per_day });
+  $("replay").hidden = !(status.revealed && !status.frozen);
 }
 
-function drawClock() {
-  const el = document.getElementById("clock");
-  if (!status || status.state !== "running" || status.seconds_left_in_round == null) { el.textContent = ""; return; }
-  const left = Math.max(0, status.seconds_left_in_round - (Date.now() - status.receivedAt) / 1000);
-  el.textContent = `${Math.floor(left / 60)}:${String(Math.floor(left % 60)).padStart(2, "0")}`;
+/** Record a point of the score series; the public board records nothing past a freeze. */
+function record(tSim, rows) {
+  if (!judge && status?.freeze_t != null && status.frozen && tSim > status.freeze_t) return;
+  series.add(tSim, rows);
 }
 
-function drawBoard() {
-  const body = document.querySelector("#board tbody");
-  body.replaceChildren(...standings.map((row) => {
-    const tr = document.createElement("tr");
-    const before = previousRanks.get(row.team);
-    if (before != null && before !== row.rank) tr.className = row.rank < before ? "up" : "down";
-    for (const cell of [row.rank, row.team, pct(row.composite), pct(row.conversion), pct(row.satisfaction), pct(row.receivables), money(row.profit)]) {
-      const td = document.createElement("td");
-      td.textContent = cell;
-      tr.append(td);
-    }
-    return tr;
-  }));
+async function loadHistory() {
+  const asked = ++historyAsked;
+  let history = null;
+  try {
+    if (status?.state !== "draft") history = await api(paths.history);
+  } catch {
+    history = null; // not started yet: the series starts empty
+  }
+  if (asked !== historyAsked) return;
+  if (history) series.load(history);
+  else series.clear();
+  drawSeries();
 }
 
-function ticker(data) {
-  const keys = { big_order: "bigOrder", complaint_resolved_in_time: "inTime", written_off: "writtenOff" };
-  const key = keys[data.kind] ?? data.kind;
-  const li = document.createElement("li");
-  li.textContent = t(key, { ...data, value: money(data.value), amount: money(data.amount) });
-  const list = document.getElementById("ticker");
-  list.prepend(li);
-  while (list.children.length > 8) list.lastChild.remove();
+// --- the reveal ----------------------------------------------------------------------------------------
+
+async function playReveal(reveal) {
+  clearTimeout(hideTimer);
+  awards.hide();
+  lastReveal = reveal;
+  const finished = await ceremony.play(reveal);
+  if (!finished) return;
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  if (ceremony.running) return;
+  showStandings({ animate: true });
+  loadHistory();
+  const shown = await awards.show(paths.awards);
+  hideTimer = setTimeout(() => ceremony.hide(), shown ? 2500 : 8000);
 }
 
-function handle(message) {
-  lastSeq = message.seq;
-  const { type, data } = message;
-  if (type === "hello" || type === "resync") {
-    epoch = data.epoch;
-    status = { ...data.status, receivedAt: Date.now() };
-    standings = data.standings;
-    previousRanks = new Map(standings.map((r) => [r.team, r.rank]));
-    drawStatus(); drawBoard();
-  } else if (type === "standings") {
-    previousRanks = new Map(standings.map((r) => [r.team, r.rank]));
-    standings = data;
-    drawBoard();
-  } else if (type === "state") {
-    status = { ...data, receivedAt: Date.now() };
-    drawStatus();
-  } else if (type === "ticker") {
-    ticker(data);
+async function replay() {
+  if (ceremony.running) return;
+  try {
+    const reveal = lastReveal || (await api(`${base}/public/reveal`));
+    await playReveal(reveal);
+  } catch (error) {
+    console.warn("no reveal to replay", error);
   }
 }
 
-function setLink(state) {
-  const el = document.getElementById("link");
-  el.dataset.state = state;
-  el.textContent = t(state);
+// --- the channel -------------------------------------------------------------------------------------
+
+function onMessage(message) {
+  const { type, data, t_sim: tSim } = message;
+  if (type === "hello" || type === "resync") {
+    status = data.status;
+    standings = data.standings || [];
+    assignColors(standings.map((r) => r.team));
+    drawStatus();
+    record(tSim, standings);
+    showStandings({ animate: type === "resync" });
+    loadHistory();
+    if (revealAsked && status.revealed) {
+      revealAsked = false;
+      replay();
+    }
+  } else if (type === "standings") {
+    standings = data;
+    record(tSim, standings);
+    showStandings();
+  } else if (type === "state") {
+    const wasFrozen = status?.freeze_t != null;
+    const wasState = status?.state;
+    status = data;
+    drawStatus();
+    $("empty").hidden = status.state !== "draft";
+    const thawed = wasFrozen && status.freeze_t == null;
+    if ((thawed && !ceremony.running) || (wasState === "draft" && status.state !== "draft")) loadHistory();
+  } else if (type === "ticker") {
+    ticker.add(tSim, data, status);
+  } else if (type === "event") {
+    const item = tickerItem(data); // the judges' channel: every event, live
+    if (item) ticker.add(tSim, item, status);
+  } else if (type === "reveal") {
+    playReveal(data);
+  }
 }
 
-function connect() {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const query = lastSeq == null ? "" : `?after=${lastSeq}&epoch=${epoch}`;
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/${view}/${competition}${query}`);
-  setLink("connecting");
-  ws.onopen = () => { setLink("live"); retry = 500; };
-  ws.onmessage = (event) => handle(JSON.parse(event.data));
-  ws.onclose = (event) => {
-    if (event.code === 1008 && view === "judge") { document.getElementById("judge-login").hidden = false; setLink("down"); return; }
-    setLink("down");
-    setTimeout(connect, retry);
-    retry = Math.min(retry * 2, 8000);
-  };
+const badge = connectionBadge($("link"));
+let linkState = null;
+let wasDown = false;
+let backTimer = null;
+
+function onState(state) {
+  if (state === linkState) return;
+  linkState = state;
+  clearTimeout(backTimer);
+  const link = $("link");
+  delete link.dataset.back;
+  badge(state);
+  if (state === "down") {
+    wasDown = true;
+    if (judge) checkStillWatching();
+  }
+  if (state === "live" && wasDown) {
+    wasDown = false;
+    link.dataset.back = "true";
+    link.textContent = t("board.link.back");
+    backTimer = setTimeout(() => {
+      delete link.dataset.back;
+      badge("live");
+    }, 5000);
+  }
 }
 
-document.getElementById("lang").addEventListener("click", () => {
-  lang = lang === "zh" ? "en" : "zh";
-  localStorage.setItem("salesfloor.lang", lang);
-  translate();
-});
+let channel = null;
 
-document.getElementById("judge-login").addEventListener("submit", async (event) => {
+function start() {
+  channel = follow(paths.ws, { onMessage, onState });
+}
+
+// --- judges: sign in first -------------------------------------------------------------------------------
+
+const watching = (who) => who && (who.role === "instructor" || (who.role === "judge" && who.competition_id === id));
+
+async function checkStillWatching() {
+  try {
+    if (watching(await whoami())) return;
+  } catch {
+    return; // the server is away: the channel reconnects by itself
+  }
+  channel?.close();
+  channel = null;
+  showLogin();
+}
+
+function showLogin() {
+  $("judge-login").hidden = false;
+  $("stage").hidden = true;
+  $("link").hidden = true;
+  $("judge-login").elements.code.focus();
+}
+
+$("judge-login").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const code = document.getElementById("judge-code").value;
-  const response = await fetch("/api/v1/session/judge", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
-  if (!response.ok) { document.getElementById("judge-error").textContent = (await response.json()).detail; return; }
-  document.getElementById("judge-login").hidden = true;
-  connect();
+  const form = event.target;
+  const message = form.querySelector(".form-message");
+  const button = form.querySelector("button[type=submit]");
+  message.textContent = "";
+  button.disabled = true;
+  try {
+    const session = await api("/api/v1/session/judge", {
+      method: "POST",
+      body: { code: form.elements.code.value.trim().toUpperCase(), name: form.elements.name.value.trim() },
+    });
+    if (session.competition_id !== id) {
+      message.textContent = t("board.login.wrongCompetition", { id: session.competition_id });
+      return;
+    }
+    form.hidden = true;
+    $("stage").hidden = false;
+    $("link").hidden = false;
+    start();
+  } catch (error) {
+    message.textContent = error.detail || error.message;
+  } finally {
+    button.disabled = false;
+  }
 });
 
-translate();
-connect();
-setInterval(drawClock, 500);
+// --- keys and controls ------------------------------------------------------------------------------------
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  else document.documentElement.requestFullscreen?.().catch(() => {});
+}
+
+$("fullscreen").addEventListener("click", toggleFullscreen);
+$("replay").addEventListener("click", replay);
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest?.("input, textarea, select")) return;
+  const key = event.key.toLowerCase();
+  if (key === "f") toggleFullscreen();
+  else if (key === "r" && status?.revealed && !status.frozen) replay();
+  else if (key === "escape" && awards.open) awards.hide();
+  else return;
+  event.preventDefault();
+});
+document.addEventListener("fullscreenchange", () => {
+  document.body.classList.toggle("fullscreen", Boolean(document.fullscreenElement));
+});
+
+onLangChange(() => {
+  drawChartTitle();
+  if (status) header.draw();
+  table.relabel();
+  ticker.relabel();
+  chart.relabel();
+  ceremony.relabel();
+  awards.relabel();
+  if (linkState) $("link").textContent = t($("link").dataset.back ? "board.link.back" : `link.${linkState}`);
+});
+
+// --- start --------------------------------------------------------------------------------------------------
+
+drawChartTitle();
+if (judge) {
+  whoami()
+    .then((who) => (watching(who) ? start() : showLogin()))
+    .catch(() => start());
+} else {
+  start();
+}

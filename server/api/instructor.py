@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import io
@@ -126,7 +127,7 @@ def create(
 def list_competitions(
     rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
-    return [live.status() for live in rt.live.values()]
+    return [{**live.status(), "teams": len(live.teams)} for live in rt.live.values()]
 
 
 @router.get("/{competition_id}")
@@ -145,7 +146,9 @@ def _register(rt: Runtime, live: LiveCompetition, entries: list[TeamIn]) -> list
     existing = {t.name for t in live.teams}
     for entry, name in zip(entries, names, strict=True):
         if not TEAM_NAME.match(name):
-            raise ServerError("invalid", f"team name {name!r}: use 1-40 letters, digits, spaces, _ or -")
+            raise ServerError(
+                "invalid", f"team name {name!r}: use 1-40 letters (any language), digits, spaces, _ or -"
+            )
         if name in existing or names.count(name) > 1:
             raise ServerError("conflict", f"there is already a team called {name!r}")
         if entry.bot is not None and entry.bot not in BOTS:
@@ -257,11 +260,24 @@ async def change_parameters(
     competition_id: int, body: ParametersIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     live = rt.get(competition_id)
+    changes = tuple(body.changes.items())
+    if live.state == "draft":  # not started: the competition simply starts with these values
+        try:
+            params = apply_overrides(live.initial_params, list(changes))
+        except ParameterError as exc:
+            raise ServerError("invalid", str(exc), field=exc.field) from None
+        text = json.dumps(parameters_to_dict(params))
+        row = ParameterChangeRow(
+            competition_id=live.id, effective_t=0.0, changes=json.dumps(list(changes)), at=wall_now()
+        )
+        await asyncio.to_thread(rt.store.save_parameters, live.id, text, row)
+        live.initial_params = params
+        return {"accepted": True, "t_sim": 0.0, "events": [], "parameters": parameters_to_dict(params)}
     if live.state != "paused":
         raise ServerError(
-            "conflict", f"parameters change between rounds (while paused); the competition is {live.state}"
+            "conflict",
+            f"parameters change before the start or between rounds (while paused); it is {live.state}",
         )
-    changes = tuple(body.changes.items())
     result = await _instructor_command(live, ChangeParameters(changes=changes))
     rt.store.add_parameter_change(
         ParameterChangeRow(
@@ -317,6 +333,7 @@ def command_log(
     competition_id: int,
     after: int = Query(-1, ge=-1),
     limit: int = Query(1000, ge=1, le=10000),
+    source: Literal["human", "bot", "instructor"] | None = Query(None, description="only these commands"),
     rt: Runtime = Depends(runtime),
     _: Identity = Depends(instructor),
 ) -> list[dict[str, Any]]:
@@ -324,7 +341,10 @@ def command_log(
     live = rt.get(competition_id)
     if live.competition is None:
         return []
-    return [logged_to_json(entry) for entry in live.competition.commands[after + 1 : after + 1 + limit]]
+    entries = live.competition.commands[after + 1 :]
+    if source is not None:
+        entries = [entry for entry in entries if entry.source == source]
+    return [logged_to_json(entry) for entry in entries[:limit]]
 
 
 def _scoring_view(live: LiveCompetition) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from market.presets import load_preset, preset_data, preset_names
 from server.api.deps import runtime
 from server.errors import ServerError
 from server.runtime import Runtime
+from teams.bots import BOTS
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
 
@@ -30,6 +31,15 @@ def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
 @router.get("/presets")
 def presets() -> list[dict[str, str]]:
     return [{"name": n, "description": str(preset_data(n).get("description", ""))} for n in preset_names()]
+
+
+@router.get("/bots")
+def bots() -> list[dict[str, str]]:
+    """The house bots a team can be played by, with what each one does."""
+    return [
+        {"name": name, "description": (cls.__doc__ or name).strip().splitlines()[0]}
+        for name, cls in BOTS.items()
+    ]
 
 
 @router.get("/presets/{name}/parameters")

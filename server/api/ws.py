@@ -9,6 +9,7 @@ that does not keep up is disconnected (close code 1013) and reconnects the same 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -74,6 +75,9 @@ async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str, publ
             else:
                 await ws.send_json({"seq": last, "type": "resync", "t_sim": now, "data": snapshot})
                 sent = last
+        sender = asyncio.current_task()
+        assert sender is not None
+        watcher = asyncio.create_task(_until_closed(ws, sender))
         try:
             while True:
                 queued = await sub.queue.get()
@@ -86,6 +90,27 @@ async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str, publ
                 sent = queued["seq"]
         except (WebSocketDisconnect, RuntimeError):
             return
+        except asyncio.CancelledError:
+            if not watcher.done():  # the server is stopping: let the cancellation through
+                raise
+            sender.uncancel()  # the client left: this connection is simply over
+            return
+        finally:
+            watcher.cancel()
+
+
+async def _until_closed(ws: WebSocket, sender: asyncio.Task[Any]) -> None:
+    """Read (and drop) what the client sends; when it goes away, stop the sender waiting for news.
+
+    Without it, a connection to a quiet channel would notice a closed client only at the next
+    message, and the server could not shut down while one was open.
+    """
+    try:
+        while (await ws.receive())["type"] != "websocket.disconnect":
+            pass
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    sender.cancel()
 
 
 async def _send(ws: WebSocket, message: dict[str, Any]) -> None:

@@ -55,6 +55,7 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     # public
     ("GET", "/api/v1/health"): PUBLIC,
     ("GET", "/api/v1/presets"): PUBLIC,
+    ("GET", "/api/v1/bots"): PUBLIC,
     ("GET", "/api/v1/presets/{name}/parameters"): PUBLIC,
     ("GET", "/api/v1/qr.svg"): PUBLIC,
     ("POST", "/api/v1/previews"): INSTRUCTOR,

@@ -4,11 +4,12 @@
 import { t } from "/static/common/i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, field = null) {
     super(detail);
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.field = field; // a 422 names the field it refuses (e.g. "segments.smb.share")
   }
 }
 
@@ -32,12 +33,14 @@ export async function api(path, { method = "GET", body, headers = {}, raw = fals
   if (!response.ok) {
     let detail = t("error.status", { status: response.status });
     let code = "error";
+    let field = null;
     try {
       const data = await response.json();
       detail = data.detail || detail;
       code = data.code || code;
+      field = data.field || null;
     } catch { /* not JSON */ }
-    throw new ApiError(response.status, code, detail);
+    throw new ApiError(response.status, code, detail, field);
   }
   if (raw) return response;
   if (response.status === 204) return null;

@@ -1,0 +1,85 @@
+// The ticker: notable events as they happen, newest first, in the page's language (a switch of
+// language rewrites the lines already shown). Each line carries its simulated time.
+
+import { fmt, t } from "/static/common/i18n.js";
+import { fill, h } from "/static/common/ui.js";
+import { colorOf } from "/static/board/colors.js";
+
+const KEEP = 12;
+const NOTABLE_ORDER = 5000; // as server/ticker.py: orders this large make the ticker
+const KINDS = new Set(["big_order", "complaint_resolved_in_time", "written_off", "round_started", "round_ended", "announcement"]);
+
+/** Round, day and clock of a simulated time, from the competition's calendar. */
+export function when(tSim, status) {
+  const perDay = status?.hours_per_day || 8;
+  const perRound = status?.round_hours || 40;
+  const round = Math.floor(tSim / perRound + 1e-9) + 1;
+  const day = Math.floor((tSim % perRound) / perDay + 1e-9) + 1;
+  const minutes = Math.round(((tSim % perDay) + perDay) % perDay * 60);
+  const clock = `${String(9 + Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+  return { round: Math.max(1, round), day: Math.max(1, day), clock };
+}
+
+/**
+ * The ticker line of a raw event (the judges' channel carries events, not ticker lines), or null.
+ * Mirrors server/ticker.py.
+ */
+export function tickerItem(event) {
+  switch (event.kind) {
+    case "order_won": {
+      const value = (event.quantity || 0) * (event.unit_price || 0);
+      return value >= NOTABLE_ORDER ? { kind: "big_order", team: event.team, value: Math.round(value) } : null;
+    }
+    case "complaint_resolved":
+      return event.within_sla ? { kind: "complaint_resolved_in_time", team: event.team } : null;
+    case "invoice_written_off":
+      return { kind: "written_off", team: event.team, amount: event.amount };
+    case "round_started":
+    case "round_ended":
+      return { kind: event.kind, round: event.round };
+    case "announcement_made":
+      return { kind: "announcement", text: event.text };
+    default:
+      return null;
+  }
+}
+
+export class Ticker {
+  constructor(list, empty) {
+    this.list = list;
+    this.empty = empty;
+    this.items = [];
+  }
+
+  add(tSim, data, status) {
+    this.items.unshift({ tSim, data, status });
+    this.items.length = Math.min(this.items.length, KEEP);
+    this.list.prepend(this.line(this.items[0], true));
+    while (this.list.children.length > KEEP) this.list.lastChild.remove();
+    this.empty.hidden = true;
+  }
+
+  text({ kind, ...data }) {
+    const key = KINDS.has(kind) ? `board.tick.${kind}` : "board.tick.unknown";
+    return t(key, { ...data, value: fmt.money(data.value), amount: fmt.money(data.amount) });
+  }
+
+  line(item, fresh = false) {
+    const { kind, team } = item.data;
+    const stamp = t("board.when", when(item.tSim, item.status));
+    const li = h(
+      "li",
+      { class: fresh ? "fresh" : null, dataset: { kind } },
+      h("span", { class: "tick-icon", "aria-hidden": "true" }),
+      h("span", { class: "tick-text" }, this.text(item.data)),
+      h("span", { class: "tick-when" }, stamp),
+    );
+    if (team) li.style.setProperty("--team", colorOf(team));
+    return li;
+  }
+
+  relabel() {
+    fill(this.list, this.items.map((item) => this.line(item)));
+    this.empty.hidden = this.items.length > 0;
+  }
+}

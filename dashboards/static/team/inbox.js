@@ -1,0 +1,92 @@
+// The inbox: open inquiries, soonest to expire first, with the SLA countdown in simulated
+// hours and real time. Click a row or move with ↑/↓ and press Enter to open it in the quote form.
+
+import { lang, t } from "/static/common/i18n.js";
+
+import { badge, countdown, digest, empty, h, redraw, segmentName, table } from "/static/team/dom.js";
+import { store } from "/static/team/store.js";
+
+const box = document.getElementById("inbox");
+let onOpen = () => {};
+let focusedId = null;
+
+export function onInquiryOpen(handler) {
+  onOpen = handler;
+}
+
+function statusBadge(i) {
+  if (i.pending_approval) return badge(t("team.inq.awaiting"), "warn");
+  if (i.status === "quoted") return badge(t("team.inq.quoted"), "ok");
+  return badge(t("team.inq.open"));
+}
+
+function rows(inbox) {
+  const ids = new Set(inbox.map((i) => i.inquiry_id));
+  const focusable = [focusedId, store.selected].find((x) => x && ids.has(x)) ?? inbox[0]?.inquiry_id;
+  return inbox.map((i) =>
+    h(
+      "tr",
+      {
+        tabindex: i.inquiry_id === focusable ? "0" : "-1",
+        class: [i.inquiry_id === store.selected ? "selected" : "", store.newInquiries.has(i.inquiry_id) ? "new" : ""].join(" ").trim() || null,
+        "aria-selected": i.inquiry_id === store.selected ? "true" : "false",
+        dataset: { id: i.inquiry_id, key: `inq:${i.inquiry_id}` },
+        onclick: () => onOpen(i.inquiry_id, false),
+      },
+      h("td", {}, h("span", { class: "strong" }, i.customer_id), i.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
+        h("div", { class: "sub" }, segmentName(i.segment))),
+      h("td", { class: "num" }, String(i.quantity)),
+      h("td", { class: "sub-cell" }, t("team.inq.wants", { terms: i.requested_terms, delivery: Math.round(i.wanted_delivery * 10) / 10 })),
+      h("td", {}, countdown(i.expires_t, { warnHours: 2 })),
+      h("td", {}, statusBadge(i)),
+    ),
+  );
+}
+
+export function drawInbox() {
+  const inbox = store.state?.inbox ?? [];
+  document.getElementById("inbox-count").textContent = inbox.length ? String(inbox.length) : "";
+  const key = digest(lang, store.selected, [...store.newInquiries],
+    inbox.map((i) => [i.inquiry_id, i.status, i.pending_approval, i.expires_t]));
+  redraw(box, key, () => {
+    if (!inbox.length) return empty(store.state ? t("team.inboxEmpty") : t("common.loading"));
+    return table(
+      [[t("team.col.customer")], [t("team.col.qty"), "num"], [t("team.col.wants")], [t("team.col.sla")], [t("team.col.status")]],
+      rows(inbox),
+      { class: "inbox-table", "aria-label": t("team.inbox") },
+    );
+  });
+}
+
+/** Focus the inbox: the selected row, else the first; the card when the inbox is empty. */
+export function focusInbox() {
+  const row = box.querySelector("tr[tabindex='0']") || box.querySelector("tbody tr");
+  if (row) row.focus();
+  else document.getElementById("inbox-card").focus();
+}
+
+box.addEventListener("focusin", (event) => {
+  const row = event.target.closest("tr[data-id]");
+  if (row) focusedId = row.dataset.id;
+});
+
+box.addEventListener("keydown", (event) => {
+  const row = event.target.closest("tr[data-id]");
+  if (!row) return;
+  let next = null;
+  if (event.key === "ArrowDown") next = row.nextElementSibling;
+  else if (event.key === "ArrowUp") next = row.previousElementSibling;
+  else if (event.key === "Home") next = row.parentElement.firstElementChild;
+  else if (event.key === "End") next = row.parentElement.lastElementChild;
+  else if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    onOpen(row.dataset.id, true);
+    return;
+  }
+  if (next) {
+    event.preventDefault();
+    row.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  }
+});

@@ -1,0 +1,51 @@
+// Joining a team from the console itself: the code from ?code=, a name and a role; the
+// server's refusal (wrong code, manager taken, competition finished) is shown as it is.
+
+import { api } from "/static/common/api.js";
+import { onLangChange, t } from "/static/common/i18n.js";
+import { message } from "/static/team/dom.js";
+
+const form = document.getElementById("join-form");
+const roleHint = document.getElementById("join-role-hint");
+
+function hintRole() {
+  roleHint.textContent = t(`team.roleHint.${form.elements.role.value}`);
+}
+
+/** Show the join form; `onJoined()` runs once the server has taken the member in. */
+export function showJoin(session, onJoined) {
+  document.getElementById("join-view").hidden = false;
+  const code = new URLSearchParams(location.search).get("code");
+  if (code && !form.elements.code.value) form.elements.code.value = code.trim().toUpperCase();
+  const note = document.getElementById("join-note");
+  note.hidden = !session;
+  if (session) note.textContent = t("team.joinOtherSession", { role: t(`team.sessionRole.${session.role}`) });
+  hintRole();
+  (form.elements.code.value ? form.elements.name : form.elements.code).focus();
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const out = document.getElementById("join-message");
+    const code = form.elements.code.value.trim().toUpperCase();
+    const name = form.elements.name.value.trim();
+    if (!code) return message(out, t("team.joinCodeMissing"), "error");
+    if (!name) return message(out, t("team.joinNameMissing"), "error");
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    message(out, t("team.joining"), "");
+    try {
+      await api("/api/v1/session/join", { method: "POST", body: { code, name, role: form.elements.role.value } });
+      document.getElementById("join-view").hidden = true;
+      message(out, "");
+      onJoined();
+    } catch (error) {
+      message(out, error.detail || error.message, "error");
+    } finally {
+      button.disabled = false;
+    }
+  };
+}
+
+form.elements.role.addEventListener("change", hintRole);
+onLangChange(() => {
+  if (!document.getElementById("join-view").hidden) hintRole();
+});

@@ -1,0 +1,79 @@
+// Layout and keys: several columns on a wide screen, one panel at a time behind tabs on a
+// phone; shortcut keys move between the panels (documented on the page).
+
+const PHONE = window.matchMedia("(max-width: 900px)");
+const tabs = [...document.querySelectorAll("#tabs [data-tab]")];
+let current = "inbox";
+
+export function isPhone() {
+  return PHONE.matches;
+}
+
+/** Show panel `name` (on a phone the other panels hide behind their tabs). */
+export function showTab(name) {
+  current = name;
+  for (const tab of tabs) {
+    const on = tab.dataset.tab === name;
+    tab.setAttribute("aria-selected", on ? "true" : "false");
+    tab.tabIndex = on ? 0 : -1;
+  }
+  for (const card of document.querySelectorAll("[data-panel]")) card.classList.toggle("shown", card.dataset.panel === name);
+  if (isPhone()) {
+    const active = tabs.find((t) => t.dataset.tab === name);
+    active?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+}
+
+/** Bring panel `name` into view and focus `target` (an element, or the panel's card). */
+export function goTo(name, target) {
+  showTab(name);
+  const card = document.querySelector(`[data-panel="${name}"]`);
+  const el = target || card;
+  if (!el) return;
+  if (!isPhone()) el.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  el.focus({ preventScroll: !isPhone() ? true : false });
+}
+
+/** Counts on the tabs: {inbox: 3, approvals: 1, …}. */
+export function setCounts(counts) {
+  for (const el of document.querySelectorAll("#tabs [data-count]")) {
+    const n = counts[el.dataset.count] || 0;
+    el.textContent = n ? String(n) : "";
+    el.hidden = !n;
+  }
+}
+
+export function startLayout(defaultTab) {
+  for (const tab of tabs) tab.addEventListener("click", () => showTab(tab.dataset.tab));
+  document.getElementById("tabs").addEventListener("keydown", (event) => {
+    const i = tabs.findIndex((t) => t.dataset.tab === current);
+    let next = null;
+    if (event.key === "ArrowRight") next = tabs[(i + 1) % tabs.length];
+    else if (event.key === "ArrowLeft") next = tabs[(i - 1 + tabs.length) % tabs.length];
+    if (next) {
+      event.preventDefault();
+      showTab(next.dataset.tab);
+      next.focus();
+    }
+  });
+  showTab(defaultTab);
+}
+
+/** Shortcut keys outside text fields: `keys` maps a key to an action. */
+export function bindShortcuts(keys) {
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const typing = target.closest?.("input, textarea, select, [contenteditable]");
+    if (event.key === "Escape" && keys.Escape) {
+      keys.Escape(event);
+      return;
+    }
+    if (typing) return;
+    const action = keys[event.key];
+    if (action) {
+      event.preventDefault();
+      action(event);
+    }
+  });
+}

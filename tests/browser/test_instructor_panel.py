@@ -1,0 +1,309 @@
+"""The instructor panel in a real browser, in both languages: sign in, create a competition from
+a preset with one changed parameter (an out-of-range value is refused at the form and never
+sent), preview it, register teams, print their join cards, run and pause it, change the market,
+announce, freeze and reveal, define a rubric criterion and download an export. Every outcome is
+checked through the API, not only on the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from server.client import SalesfloorClient
+from tests.browser.conftest import PHONE
+from tests.server.processes import ServerProcess
+
+TEXT = {
+    "en": {
+        "out_of_range": "Out of range",
+        "fix_first": "nothing was sent",
+        "frozen": "Frozen at",
+        "paused": "Paused",
+    },
+    "zh": {
+        "out_of_range": "超出范围",
+        "fix_first": "尚未提交任何内容",
+        "frozen": "冻结",
+        "paused": "已暂停",
+    },
+}
+
+
+def instructor_api(server: ServerProcess) -> SalesfloorClient:
+    client = SalesfloorClient(server.url)
+    client.login_instructor("pw")
+    return client
+
+
+def sign_in(page: Any) -> None:
+    page.goto("/instructor")
+    page.fill("#login input[name=password]", "pw")
+    page.click("#login button[type=submit]")
+    expect(page.locator("#create")).to_be_visible()
+
+
+def create_competition(page: Any, api: SalesfloorClient, lang: str, name: str) -> int:
+    """Fill the create form (one changed parameter), check the refusal of a bad value, preview."""
+    words = TEXT[lang]
+    page.fill("#create input[name=name]", name)
+    page.fill("#create input[name=rounds]", "2")
+    page.fill("#create input[name=seconds_per_hour]", "1")
+    expect(page.locator("#pacing-hint")).to_contain_text("40")
+
+    # a value out of its range is refused at the form, in the page's language, and not sent
+    page.click('details[data-group="segments.smb"] > summary')
+    patience = page.locator('input[name="segments.smb.patience_hours"]')
+    patience.fill("5000")
+    error = page.locator('.param[data-key="segments.smb.patience_hours"] .field-error')
+    expect(error).to_contain_text(words["out_of_range"])
+    expect(patience).to_have_attribute("aria-invalid", "true")
+    sent: list[str] = []
+
+    def watch(request: Any) -> None:
+        if request.method == "POST" and request.url.endswith("/api/v1/competitions"):
+            sent.append(request.url)
+
+    page.on("request", watch)
+    page.click("#create button[type=submit]")
+    expect(page.locator(".submit-card .form-message")).to_contain_text(words["fix_first"])
+    assert sent == []
+    assert name not in [c["name"] for c in api.request("GET", "/api/v1/competitions")]
+    patience.fill("12")
+    expect(error).to_be_hidden()
+
+    # one changed parameter, previewed with the reference bots
+    page.click('details[data-group="market"] > summary')
+    page.fill('input[name="inquiries_per_team_per_day"]', "4")
+    expect(page.locator('.param[data-key="inquiries_per_team_per_day"]')).to_have_class(re.compile("changed"))
+    page.click("#preview .run-preview")
+    rows = page.locator("#preview .preview-table tbody tr")
+    expect(rows).to_have_count(6)
+    expect(page.locator('#preview tr[data-bot="balanced"]')).to_be_visible()
+    expect(page.locator("#preview .verdict")).to_be_visible()
+    expect(page.locator("#preview .preview-facts")).to_contain_text("2")
+
+    page.click("#create button[type=submit]")
+    page.wait_for_url(re.compile(r"/instructor/\d+"))
+    assert sent, "the competition was created through the form"
+    expect(page.locator(".toast.ok").first).to_contain_text(name)  # confirmed on the new page
+    return int(re.search(r"/instructor/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+
+
+def add_teams(page: Any, api: SalesfloorClient, cid: int) -> dict[str, Any]:
+    expect(page.locator("#add-team")).to_be_visible()
+    page.fill("#add-team input[name=team]", "Red")
+    page.click("#add-team button[type=submit]")
+    expect(page.locator('.team-list tr[data-team="Red"]')).to_be_visible()
+    page.fill("#add-team input[name=team]", "Robo")
+    page.select_option("#add-team select[name=bot]", "balanced")
+    page.click("#add-team button[type=submit]")
+    expect(page.locator('.team-list tr[data-team="Robo"]')).to_be_visible()
+    page.fill("#add-csv textarea", "name,bot\nBlue\nGreen,passive")
+    page.click("#add-csv button[type=submit]")
+    expect(page.locator(".team-list tbody tr")).to_have_count(4)
+    detail = api.request("GET", f"/api/v1/competitions/{cid}")
+    assert {t["name"]: t["bot"] for t in detail["teams"]} == {
+        "Blue": None,
+        "Green": "passive",
+        "Red": None,
+        "Robo": "balanced",
+    }
+    for team in detail["teams"]:
+        code = page.locator(f'.team-list tr[data-team="{team["name"]}"] .join-code')
+        expect(code).to_have_text(team["join_code"])
+    return detail
+
+
+def check_codes_page(page: Any, detail: dict[str, Any]) -> None:
+    codes = page.context.new_page()
+    codes.goto(f"/instructor/{detail['id']}/codes")
+    cards = codes.locator(".join-card[data-team]")
+    expect(cards).to_have_count(len(detail["teams"]))
+    for team in detail["teams"]:
+        card = codes.locator(f'.join-card[data-team="{team["name"]}"]')
+        expect(card.locator(".code")).to_have_text(team["join_code"])
+        expect(card.locator(".url")).to_contain_text(f"/?code={team['join_code']}")
+        expect(card.locator("img.qr")).to_have_attribute("src", re.compile(r"^/api/v1/qr\.svg\?text="))
+    codes.wait_for_function(
+        "() => [...document.querySelectorAll('img.qr')].every((img) => img.complete && img.naturalWidth > 0)"
+    )
+    expect(codes.locator(".join-card.judge .code")).to_have_text(detail["judge_code"])
+    codes.close()
+
+
+def run_and_pause(page: Any, api: SalesfloorClient, lang: str, cid: int) -> None:
+    page.click("#start")
+    expect(page.locator("#pause")).to_be_visible()
+    assert api.request("GET", f"/api/v1/competitions/{cid}")["state"] == "running"
+    clock = page.locator("#clock")
+    expect(clock).to_contain_text(":")
+    first = clock.inner_text()
+    expect(clock).not_to_have_text(first)  # the clock runs on without a reload
+    expect(page.locator(".standings-table tbody tr")).to_have_count(4)
+    page.click("#pause")
+    expect(page.locator("#resume")).to_be_visible()
+    expect(page.locator("#time-left")).to_contain_text(TEXT[lang]["paused"])
+    assert api.request("GET", f"/api/v1/competitions/{cid}")["state"] == "paused"
+
+
+def change_market(page: Any, api: SalesfloorClient, cid: int) -> None:
+    page.click("#tab-market")
+    form = page.locator("#change-parameters")
+    form.locator('details[data-group="product"] > summary').click()
+    field = form.locator('input[name="product.order_cost"]')
+    expect(field).to_be_enabled()
+    field.fill("65")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#parameter-history")).to_contain_text("product.order_cost")
+    assert api.request("GET", f"/api/v1/competitions/{cid}/parameters")["product"]["order_cost"] == 65
+    history = api.request("GET", f"/api/v1/competitions/{cid}/parameters/history")
+    assert history[-1]["changes"] == [["product.order_cost", 65]]
+
+
+def announce(page: Any, api: SalesfloorClient, lang: str, cid: int) -> None:
+    page.click("#tab-live")
+    text = "Round 2 brings a price war" if lang == "en" else "第 2 轮将出现价格战"
+    page.fill("#announce textarea", text)
+    page.click("#announce button[type=submit]")
+    expect(page.locator("#instructor-log")).to_contain_text(text)
+    events = api.request("GET", f"/api/v1/competitions/{cid}/events?limit=5000")
+    assert any(e["kind"] == "announcement_made" and e["text"] == text for e in events)
+
+
+def freeze_and_reveal(page: Any, api: SalesfloorClient, lang: str, cid: int) -> None:
+    page.click("#tab-board")
+    page.click("#freeze-now")
+    expect(page.locator("#freeze-state")).to_contain_text(TEXT[lang]["frozen"])
+    status = api.request("GET", f"/api/v1/competitions/{cid}")
+    assert status["freeze_t"] is not None and status["frozen"] is True
+    page.click("#reveal")  # confirmed in the dialog
+    expect(page.locator("#ceremony tbody tr")).to_have_count(4)
+    status = api.request("GET", f"/api/v1/competitions/{cid}")
+    assert status["freeze_t"] is None and status["revealed"] is True
+    assert len(api.request("GET", f"/api/v1/competitions/{cid}/public/reveal")["steps"]) == 4
+    actions = [e["action"] for e in api.request("GET", f"/api/v1/competitions/{cid}/board-log")]
+    assert actions == ["freeze", "reveal"]
+
+
+def define_criterion(page: Any, api: SalesfloorClient, cid: int) -> None:
+    page.click("#tab-rubric")
+    form = page.locator("#add-criterion")
+    form.locator("input[name=name_en]").fill("Complaint replies")
+    form.locator("input[name=name_zh]").fill("投诉回复")
+    form.locator("input[name=max_points]").fill("5")
+    form.locator("input[name=per_round]").check()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#criteria tbody tr[data-criterion]")).to_have_count(1)
+    criteria = api.request("GET", f"/api/v1/competitions/{cid}/rubric")["criteria"]
+    assert [(c["name_en"], c["name_zh"], c["max_points"], c["per_round"]) for c in criteria] == [
+        ("Complaint replies", "投诉回复", 5.0, True)
+    ]
+
+
+def download_export(page: Any, cid: int) -> None:
+    page.click("#tab-exports")
+    with page.expect_download() as info:
+        page.click('button[data-file="standings.csv"]')
+    download = info.value
+    assert download.suggested_filename == f"salesfloor-{cid}-standings.csv"
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert {row.get("team") for row in rows} == {"Blue", "Green", "Red", "Robo"}
+
+
+def test_the_instructor_runs_a_competition_from_the_panel(
+    open_context: Any, server: ServerProcess, lang: str
+) -> None:
+    api = instructor_api(server)
+    page = open_context(lang).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page)
+    cid = create_competition(page, api, lang, f"Panel {lang}")
+    detail = api.request("GET", f"/api/v1/competitions/{cid}")
+    assert detail["parameters"]["inquiries_per_team_per_day"] == 4
+    assert detail["parameters"]["segments"]["smb"]["patience_hours"] == 12
+    assert detail["rounds"] == 2 and detail["seconds_per_hour"] == 1
+    detail = add_teams(page, api, cid)
+    check_codes_page(page, detail)
+    run_and_pause(page, api, lang, cid)
+    change_market(page, api, cid)
+    announce(page, api, lang, cid)
+    freeze_and_reveal(page, api, lang, cid)
+    define_criterion(page, api, cid)
+    download_export(page, cid)
+
+
+def test_every_parameter_has_words_in_both_languages(open_context: Any, server: ServerProcess) -> None:
+    page = open_context("en").new_page()
+    page.goto("/instructor")
+    client = SalesfloorClient(server.url)
+    presets = [p["name"] for p in client.request("GET", "/api/v1/presets")]
+    keys = sorted(
+        {
+            row["key"]
+            for name in presets
+            for row in client.request("GET", f"/api/v1/presets/{name}/parameters")
+        }
+    )
+    missing = page.evaluate(
+        """async (keys) => {
+          const { default: words } = await import("/static/strings/parameters.js");
+          const pattern = (key) => key.replace(/^segments\\.[^.]+\\./, "segments.*.");
+          return keys.flatMap((key) => ["en", "zh"].flatMap((lang) => ["label", "help"]
+            .map((part) => `param.${pattern(key)}.${part}`)
+            .filter((name) => !words[lang][name])
+            .map((name) => `${lang}:${name}`)));
+        }""",
+        keys,
+    )
+    assert missing == []
+
+
+def test_the_panel_fits_a_phone(open_context: Any, server: ServerProcess) -> None:
+    api = instructor_api(server)
+    created = api.request("POST", "/api/v1/competitions", json={"name": "Phone", "seconds_per_hour": 5})
+    api.request("POST", f"/api/v1/competitions/{created['id']}/teams", json={"name": "Solo"})
+    page = open_context("zh", PHONE).new_page()
+    sign_in(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.goto(f"/instructor/{created['id']}#live")
+    expect(page.locator("#start")).to_be_visible()
+    for tab in ("live", "teams", "market", "board", "rubric", "exports"):
+        page.click(f"#tab-{tab}")
+        expect(page.locator(f"#panel-{tab}")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], tab
+    expect(page.locator("#tab-live")).to_have_text("实时")
+    page.click("#lang")  # the language switches in place, forms and tables included
+    expect(page.locator("#tab-live")).to_have_text("Live")
+    expect(page.locator("#start")).to_have_text("Start round 1")
+    assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_a_refusal_naming_a_parameter_marks_that_field(open_context: Any, server: ServerProcess) -> None:
+    """Rules the form cannot check are the server's: its 422 names the field, the form marks it."""
+    page = open_context("en").new_page()
+    sign_in(page)
+    detail = "product.unit_cost: 99 is out of range for this market; allowed 0 to 90"
+
+    def refuse(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        body = {"detail": detail, "code": "invalid", "field": "product.unit_cost"}
+        route.fulfill(status=422, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/v1/competitions", refuse)
+    page.fill("#create input[name=name]", "Refused")
+    page.click("#create button[type=submit]")
+    field = page.locator('input[name="product.unit_cost"]')
+    expect(field).to_be_visible()  # its group opened
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator('.param[data-key="product.unit_cost"] .field-error')).to_have_text(detail)
+    expect(page.locator(".submit-card .form-message")).to_have_text(detail)
+    expect(field).to_be_focused()
