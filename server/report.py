@@ -43,8 +43,9 @@ def _moments(events: Iterable[Event], team: str) -> tuple[list[dict[str, Any]], 
             moments.append(
                 {"kind": "written_off", "t": event.t, "amount": event.amount, "invoice": event.invoice_id}
             )
-        elif isinstance(event, OrderVoided):
+        elif isinstance(event, OrderVoided):  # a won order cancelled: conversion counts it as lost
             moments.append({"kind": "order_voided", "t": event.t, "order": event.order_id})
+            lost["cancelled"] += 1
         elif isinstance(event, ComplaintResolved):
             complaints["resolved_in_time" if event.within_sla else "resolved_late"] += 1
             if event.within_sla:

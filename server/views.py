@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from market.events import Event, event_to_dict
 from market.remedies import REMEDIES
 from scoring import Standing
+from simulator.event_log import EventLog
 from teams.desk import Desk
 from teams.ledger import Ledger
 from teams.records import ComplaintRecord
@@ -24,6 +26,39 @@ def standing_view(s: Standing) -> dict[str, Any]:
 
 def event_view(event: Event) -> dict[str, Any]:
     return event_to_dict(event)
+
+
+def select_events(
+    log: Sequence[Event] | EventLog,
+    after: int,
+    limit: int,
+    last: bool = False,
+    team: str | None = None,
+    hidden: frozenset[str] = frozenset(),
+) -> list[Event]:
+    """Events with seq > ``after`` (oldest first), at most ``limit``: the first ones, or with ``last``
+    the newest; with ``team``, only that team's and the competition's; never kinds in ``hidden``."""
+
+    def wanted(event: Event) -> bool:
+        owner = getattr(event, "team", None)
+        return (team is None or owner is None or owner == team) and event.kind not in hidden
+
+    if not last:
+        out = []
+        for event in log.since(after + 1) if isinstance(log, EventLog) else log[after + 1 :]:
+            if wanted(event):
+                out.append(event)
+                if len(out) >= limit:
+                    break
+        return out
+    newest: list[Event] = []
+    for seq in range(len(log) - 1, after, -1):  # from the end: a long log costs only what is read
+        event = log[seq]
+        if wanted(event):
+            newest.append(event)
+            if len(newest) >= limit:
+                break
+    return newest[::-1]
 
 
 def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
@@ -51,7 +86,11 @@ def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
         ],
         "aging": ledger.aging(now),
         "complaints": [
-            asdict(c) | {"hours_left": round(c.sla_due_t - now, 3), "remedy_costs": remedy_costs(ledger, c)}
+            asdict(c)
+            | {
+                "hours_left": round(c.sla_due_t - now, 3),
+                "remedy_costs": remedy_costs(ledger, c) if c.status == "open" else None,
+            }
             for c in ledger.complaints.values()
         ],
         "customers": [
@@ -71,7 +110,7 @@ def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
 
 
 def remedy_costs(ledger: Ledger, complaint: ComplaintRecord) -> dict[str, Any]:
-    """What each remedy of a complaint would cost now: ``cash`` paid out (refunds, replacement
+    """What each remedy of an open complaint would cost now: ``cash`` paid out (refunds, replacement
     goods) and ``credit`` (credit notes on the order's open invoices: money not collected).
 
     A credit note's size is the team's choice, so for it the order's figures are given

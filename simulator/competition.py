@@ -91,8 +91,8 @@ def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
     for name in names:
         if not TEAM_NAME.match(name):
             raise SimulatorError(
-                f"team name {name!r} is not allowed; use 1-40 letters (any language), digits, spaces, _ or -, "
-                "starting with a letter or digit"
+                f"team name {name!r} is not allowed; use 1-40 letters (any language), digits, spaces,"
+                " _ or -, starting with a letter or digit"
             )
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

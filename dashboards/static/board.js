@@ -101,7 +101,7 @@ async function loadHistory() {
   }
   if (asked !== historyAsked) return;
   if (history) series.load(history);
-  else series.clear();
+  else if (!series.loaded) series.clear(); // keep what was drawn if a later load failed
   drawSeries();
 }
 

@@ -12,6 +12,7 @@ addStrings(STRINGS);
 export const METRICS = ["composite", "conversion", "satisfaction", "receivables", "rubric"];
 const WEIGHTED = ["conversion", "satisfaction", "receivables", "profit", "rubric"];
 const LIMIT = 50;
+const SEQ_COLUMNS = ["explain.col.event", "explain.col.firstSeen", "explain.col.fellDue"];
 
 /** The name of a figure in the page's language (common.* keys). */
 export function metricName(metric) {
@@ -199,7 +200,10 @@ function itemsBlock(explanation, ctx) {
   const spec = build(items, ctx);
   const limit = ctx.limit ?? LIMIT;
   const table = h("table", { class: "explain-items", dataset: { kind: items[0].kind } },
-    h("thead", {}, h("tr", {}, spec.head.map((key, i) => h("th", { class: spec.numeric.includes(i) ? "num" : null, scope: "col" }, t(key))))),
+    h("thead", {}, h("tr", {}, spec.head.map((key, i) => h("th", {
+      class: [spec.numeric.includes(i) ? "num" : "", SEQ_COLUMNS.includes(key) ? "seq" : ""].join(" ").trim() || null,
+      scope: "col",
+    }, t(key))))),
     h("tbody", {}, spec.rows),
     spec.foot ? h("tfoot", {}, spec.foot) : null);
   const out = [];
@@ -269,6 +273,10 @@ const STYLE = `
 .explain .meter.bad > span { background: var(--bad); }
 .explain-toggle { justify-self: start; }
 .explain .print-only { display: none; }
+@media (max-width: 640px) {
+  .explain-items .seq { display: none; }
+  .explain-items td.when { white-space: normal; min-width: 6.5rem; }
+}
 @media print {
   .explain .print-only:not([hidden]) { display: block; }
   .explain pre.formula { background: none; border: 1px solid #bbb; }

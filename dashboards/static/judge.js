@@ -45,6 +45,9 @@ function formMessage(text, kind = "error") {
   el.className = `form-message ${kind}`;
 }
 
+const askedCode = new URLSearchParams(location.search).get("code");
+if (askedCode) form.elements.code.value = askedCode;
+
 function showLogin(note = "") {
   channel?.close();
   channel = null;
@@ -54,13 +57,15 @@ function showLogin(note = "") {
   $("#link").hidden = true;
   $("#login-note").hidden = !note;
   $("#login-note").textContent = note;
-  form.elements.code.focus();
+  (form.elements.code.value ? form.elements.name : form.elements.code).focus();
 }
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const code = form.elements.code.value.trim().toUpperCase();
   const name = form.elements.name.value.trim();
+  form.elements.code.setAttribute("aria-invalid", code ? "false" : "true");
+  form.elements.name.setAttribute("aria-invalid", !code || name ? "false" : "true");
   if (!code) {
     formMessage(t("judge.codeMissing"));
     form.elements.code.focus();
@@ -150,7 +155,7 @@ function createPanel() {
   const record = createRecord($("#record"), {
     competitionId,
     status: () => status,
-    criteria: () => rubricCriteria,
+    criteria: () => rubric.criteria || rubricCriteria,
     events,
     standing,
     teamCount: () => board.standings.length,
@@ -225,10 +230,12 @@ function createPanel() {
         if (status) status.t_sim = message.t_sim;
         schedule();
       } else if (type === "state") {
+        const stopped = status && status.state === "running" && data.state !== "running";
         status = data;
         statusAt = Date.now();
         drawStatus();
         rubric.status();
+        if (stopped) record.refresh(); // the round's final figures
       } else if (type === "event") {
         events.add(data);
       } else if (type === "ticker" && data.kind === "announcement") {

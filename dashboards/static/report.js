@@ -47,6 +47,13 @@ function refuse(error) {
   $("#refused-hint").textContent = denied ? t("report.refusedHint", { team }) : "";
   $("#refused .actions").hidden = !denied;
   $("#judge-link").href = `/judge/${competitionId}`;
+  const own = $("#own-link");
+  const member = denied && session?.role === "member" && session.competition_id === competitionId && session.team !== team;
+  own.hidden = !member;
+  if (member) {
+    own.href = `/report/${competitionId}/${encodeURIComponent(session.team)}`;
+    own.textContent = t("report.ownReport", { team: session.team });
+  }
 }
 
 // --- the hero: standing, figures, awards -------------------------------------------------------------
@@ -242,7 +249,7 @@ function drawRounds() {
 
 function momentText(m) {
   return t(`report.moment.${m.kind}`, {
-    value: fmt.money(m.value), amount: fmt.money(m.amount, 2), customer: m.customer ?? "",
+    value: fmt.money(m.value), amount: fmt.money(m.amount), customer: m.customer ?? "",
     segment: m.segment ? t(`segment.${m.segment}`) : "", invoice: shortId(m.invoice, team),
     order: shortId(m.order, team), complaint: shortId(m.complaint, team),
     from: fmt.num(m.from_rank), to: fmt.num(m.to_rank),
@@ -264,9 +271,13 @@ function drawMoments(el, kinds) {
 }
 
 function drawNotWon() {
-  const counts = Object.entries(report.counts?.not_won || {}).sort((a, b) => b[1] - a[1]);
-  const lost = counts.reduce((s, [, n]) => s + n, 0);
   const items = report.explanations?.conversion?.items || [];
+  // orders the customer cancelled count as lost in conversion: show them beside the other reasons
+  const notWon = { ...(report.counts?.not_won || {}) };
+  const cancelled = items.filter((i) => i.reason === "cancelled").length;
+  if (cancelled && !notWon.cancelled) notWon.cancelled = cancelled;
+  const counts = Object.entries(notWon).sort((a, b) => b[1] - a[1]);
+  const lost = counts.reduce((s, [, n]) => s + n, 0);
   const won = items.filter((i) => i.outcome === "won").length;
   if (!lost) {
     fill($("#not-won"), h("p", { class: "muted" }, t("report.notWonNone")));

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from scoring import AWARD_RULES, MedalCounts, ScoringError
-from server.api.deps import identity, instructor, judge_of, member, runtime
+from server.api.deps import identity, instructor, judge_of, member, runtime, watches
 from server.auth import Identity
 from server.errors import ServerError
 from server.report import team_report
@@ -213,13 +213,17 @@ async def report(
     For judges and the instructor (live), and for the team's own members (as of a freeze).
     """
     own = who.role == "member" and who.competition_id == competition_id and who.team == team
-    if not own:
-        judge_of(competition_id, who)
+    if not own and not watches(competition_id, who):
+        raise ServerError(
+            "forbidden",
+            "a team's report is for its own members, this competition's judges and the instructor",
+        )
     live = _started(rt, competition_id)
     if team not in {t.name for t in live.teams}:
         raise ServerError("not_found", f"there is no team {team!r} in this competition")
     assert live.competition is not None
-    return team_report(live.scores, list(live.competition.log), team, live.now, public=own, points=points)
+    result = team_report(live.scores, list(live.competition.log), team, live.now, public=own, points=points)
+    return {**result, "status": live.status()}
 
 
 @router.get(C + "/public/history")

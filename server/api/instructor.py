@@ -25,7 +25,7 @@ from server.db.tables import CompetitionRow, ParameterChangeRow, TeamRow
 from server.errors import ServerError
 from server.live import Activity, LiveCompetition
 from server.runtime import Runtime
-from server.views import event_view
+from server.views import event_view, select_events
 from simulator.command_log import logged_to_json
 from simulator.competition import TEAM_NAME
 from simulator.instructor import Announce, ApplyShock, ChangeParameters
@@ -262,6 +262,12 @@ async def change_parameters(
     live = rt.get(competition_id)
     changes = tuple(body.changes.items())
     if live.state == "draft":  # not started: the competition simply starts with these values
+        if any(key == "rounds" for key, _value in changes):
+            raise ServerError(
+                "invalid",
+                "rounds: the number of rounds is set when the competition is created",
+                field="rounds",
+            )
         try:
             params = apply_overrides(live.initial_params, list(changes))
         except ParameterError as exc:
@@ -412,15 +418,18 @@ def live_standings(
 
 
 @router.get("/{competition_id}/events")
-def events(
+async def events(
     competition_id: int,
     after: int = Query(-1, ge=-1),
     limit: int = Query(500, ge=1, le=5000),
+    team: str | None = Query(None, description="only this team's events (and the competition's)"),
+    last: bool = Query(False, description="the newest `limit` events instead of the oldest after `after`"),
     rt: Runtime = Depends(runtime),
     who: Identity = Depends(identity),
 ) -> list[dict[str, Any]]:
+    """The event log (live), oldest first: from ``after`` on, or the newest ``limit`` with ``last``."""
     judge_of(competition_id, who)
     live = rt.get(competition_id)
     if live.competition is None:
         return []
-    return [event_view(e) for e in live.competition.log.since(after + 1)[:limit]]
+    return [event_view(e) for e in select_events(live.competition.log, after, limit, last, team)]

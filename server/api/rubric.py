@@ -48,8 +48,16 @@ class ScoreIn(BaseModel):
 def _rubric_view(live: LiveCompetition) -> dict[str, Any]:
     book = live.rubric
     entries = book.scoring_values()[1]
+    notes = {(e.criterion_id, e.team, e.judge, e.round): e.note for e in book.entries}  # the newest wins
     scores = [
-        {"criterion_id": c, "team": team, "judge": judge, "round": r, "points": points}
+        {
+            "criterion_id": c,
+            "team": team,
+            "judge": judge,
+            "round": r,
+            "points": points,
+            "note": notes[(c, team, judge, r)],
+        }
         for (c, team, judge, r), points in sorted(
             current_scores(entries).items(),
             key=lambda item: (item[0][0], item[0][1], item[0][2], item[0][3] or 0),

@@ -19,7 +19,7 @@ from server.endpoints import COMMAND_ENDPOINTS
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.runtime import Runtime
-from server.views import HIDDEN_FROM_TEAMS, desk_view, event_view, team_view
+from server.views import HIDDEN_FROM_TEAMS, desk_view, event_view, select_events, team_view
 from teams import commands as c
 
 router = APIRouter(prefix="/api/v1/team", tags=["team"])
@@ -131,6 +131,7 @@ async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member))
 async def team_events(
     after: int = Query(-1, ge=-1),
     limit: int = Query(500, ge=1, le=5000),
+    last: bool = Query(False, description="the newest `limit` events instead of the oldest after `after`"),
     rt: Runtime = Depends(runtime),
     who: Identity = Depends(member),
 ) -> list[dict[str, Any]]:
@@ -138,11 +139,5 @@ async def team_events(
     live = _live_team(rt, who)
     if live.competition is None:
         return []
-    out = []
-    for event in live.competition.log.since(after + 1):
-        team = getattr(event, "team", None)
-        if (team is None or team == who.team) and event.kind not in HIDDEN_FROM_TEAMS:
-            out.append(event_view(event))
-            if len(out) >= limit:
-                break
-    return out
+    chosen = select_events(live.competition.log, after, limit, last, who.team or "", HIDDEN_FROM_TEAMS)
+    return [event_view(event) for event in chosen]

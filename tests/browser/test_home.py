@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import PHONE
 
 
@@ -16,9 +18,7 @@ def test_a_wrong_team_code_is_refused_with_the_reason(open_context: Any, lang: s
     page.fill("#join input[name=code]", "NOSUCH22")
     page.fill("#join input[name=name]", "Mei")
     page.click("#join button[type=submit]")
-    message = page.locator("#join .form-message")
-    message.wait_for(state="visible")
-    assert "no team has this join code" in message.inner_text()
+    expect(page.locator("#join .form-message")).to_contain_text("no team has this join code")
     assert page.url.endswith("/")
 
 

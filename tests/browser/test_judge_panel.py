@@ -81,12 +81,9 @@ def game(server: ServerProcess) -> Iterator[Game]:
 
 
 @pytest.fixture
-def new_page(game: Game, new_page: Callable[..., Any]) -> Iterator[Callable[..., Any]]:
-    """new_page(lang, viewport=None) → a page in a fresh context, closed after the test.
-
-    Pages are closed before their contexts: a chromium context closed with a live page may leave
-    the page's websocket open on the server, whose graceful shutdown then waits for it.
-    """
+def pages_for(game: Game, open_context: Any) -> Iterator[Callable[..., Any]]:
+    """pages_for(lang, viewport=None) → a page in a fresh context; every page is closed after the
+    test (before its context and before ``game`` ends the competition)."""
     pages: list[Any] = []
 
     def new(lang: str, viewport: dict[str, int] | None = None) -> Any:
@@ -113,9 +110,11 @@ def cell(page: Any, team: str) -> Any:
     return page.locator(f'#rubric-grid tr[data-team="{team}"] td.score').first
 
 
-def test_a_judge_signs_in_and_watches_the_live_board(game: Game, new_page: Callable[..., Any], lang: str) -> None:
+def test_a_judge_signs_in_and_watches_the_live_board(
+    game: Game, pages_for: Callable[..., Any], lang: str
+) -> None:
     game.wait_between_rounds(1)
-    page = new_page(lang)
+    page = pages_for(lang)
     page.goto(f"/judge/{game.id}")
     title = page.locator("#login h2")
     assert title.inner_text() == ("Sign in as a judge" if lang == "en" else "评委登录")
@@ -142,9 +141,11 @@ def test_a_judge_signs_in_and_watches_the_live_board(game: Game, new_page: Calla
     assert expected in chip.inner_text()
 
 
-def test_a_team_record_explains_its_figures_as_the_api_does(game: Game, new_page: Callable[..., Any], lang: str) -> None:
+def test_a_team_record_explains_its_figures_as_the_api_does(
+    game: Game, pages_for: Callable[..., Any], lang: str
+) -> None:
     game.wait_between_rounds(1)
-    page = new_page(lang)
+    page = pages_for(lang)
     sign_in(page, game, lang)
     explain = f"/api/v1/competitions/{game.id}/explain/Aurora/"
     with page.expect_response(lambda r: r.url.endswith(explain + "composite")) as first:
@@ -180,9 +181,11 @@ def test_a_team_record_explains_its_figures_as_the_api_does(game: Game, new_page
     assert report.get_attribute("href") == f"/report/{game.id}/Aurora"
 
 
-def test_a_judge_scores_the_rubric_and_corrects_it(game: Game, new_page: Callable[..., Any], lang: str) -> None:
+def test_a_judge_scores_the_rubric_and_corrects_it(
+    game: Game, pages_for: Callable[..., Any], lang: str
+) -> None:
     status = game.wait_between_rounds(1)
-    page = new_page(lang)
+    page = pages_for(lang)
     sent: list[str] = []
     page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "PUT" else None)
     sign_in(page, game, lang)
@@ -197,7 +200,13 @@ def test_a_judge_scores_the_rubric_and_corrects_it(game: Game, new_page: Callabl
     page.locator(".toast.ok", has_text=SAVED[lang]).wait_for()
     scores = [s for s in game.rubric()["scores"] if s["team"] == "Aurora"]
     assert scores == [
-        {"criterion_id": game.criterion, "team": "Aurora", "judge": JUDGE[lang], "round": round_number, "points": 7.0}
+        {
+            "criterion_id": game.criterion,
+            "team": "Aurora",
+            "judge": JUDGE[lang],
+            "round": round_number,
+            "points": 7.0,
+        }
     ]
     assert cell(page, "Aurora").locator("input.points").input_value() == "7"  # prefilled from the server
 
@@ -230,9 +239,9 @@ def test_a_judge_scores_the_rubric_and_corrects_it(game: Game, new_page: Callabl
     assert [s["points"] for s in game.rubric()["scores"]] == [8.0]
 
 
-def test_the_judge_panel_fits_a_phone(game: Game, new_page: Callable[..., Any]) -> None:
+def test_the_judge_panel_fits_a_phone(game: Game, pages_for: Callable[..., Any]) -> None:
     game.wait_between_rounds(1)
-    page = new_page("zh", PHONE)
+    page = pages_for("zh", PHONE)
     sign_in(page, game, "zh")
     page.click('#board tbody tr[data-team="Cumulus"]')
     page.locator("#explain-panel pre.formula").wait_for()

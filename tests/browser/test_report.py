@@ -55,7 +55,12 @@ def game(server: ServerProcess) -> Iterator[Game]:
     )
     created.raise_for_status()
     cid = created.json()["id"]
-    for name, bot in [("Aurora Sales", "balanced"), ("Borealis", "eager"), ("Cumulus", "dumper"), ("Delta", None)]:
+    for name, bot in [
+        ("Aurora Sales", "balanced"),
+        ("Borealis", "eager"),
+        ("Cumulus", "dumper"),
+        ("Delta", None),
+    ]:
         client.post(f"/api/v1/competitions/{cid}/teams", json={"name": name, "bot": bot}).raise_for_status()
     client.post(f"/api/v1/competitions/{cid}/start").raise_for_status()
     wait_between_rounds(client, cid, 1)
@@ -88,7 +93,9 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
     for chart in ("#chart-metrics", "#chart-score"):
         page.locator(f"{chart} canvas").first.wait_for()
     legend = page.locator("#chart-metrics .u-legend").inner_text()
-    for name in (("Conversion", "Satisfaction", "Receivables") if lang == "en" else ("转化率", "满意度", "回款率")):
+    for name in (
+        ("Conversion", "Satisfaction", "Receivables") if lang == "en" else ("转化率", "满意度", "回款率")
+    ):
         assert name in legend
 
     assert len(data["rounds"]) == 2
@@ -107,9 +114,14 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
         text = page.locator('#moments-best li[data-kind="big_order"]').first.inner_text()
         assert ("Won an order of" if lang == "en" else "赢得") in text
 
-    not_won = data["counts"]["not_won"]
-    if not_won:
-        assert page.locator("#not-won li").count() == len(not_won)
+    reasons = set(data["counts"]["not_won"])
+    items = data["explanations"]["conversion"]["items"]
+    reasons |= {"cancelled"} if any(i["reason"] == "cancelled" for i in items) else set()
+    assert page.locator("#not-won li").count() == len(reasons)
+    if reasons:  # every closed inquiry not won is counted under one reason
+        summary = page.locator("#not-won p").first.inner_text()
+        lost = sum(1 for i in items if i["outcome"] != "won")
+        assert str(lost) in summary
 
     formula = page.locator("#explain-composite pre.formula")
     assert formula.inner_text() == data["explanations"]["composite"]["formula"]
@@ -122,7 +134,9 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
     assert shown.inner_text() == data["explanations"]["conversion"]["formula"]
 
 
-def test_a_member_of_another_team_is_refused_with_the_reason(open_context: Any, game: Game, lang: str) -> None:
+def test_a_member_of_another_team_is_refused_with_the_reason(
+    open_context: Any, game: Game, lang: str
+) -> None:
     context = open_context(lang)
     joined = context.request.post(
         "/api/v1/session/join", data={"code": game.codes["Delta"], "name": f"Ana {lang}", "role": "sales"}
@@ -141,8 +155,14 @@ def test_a_member_of_another_team_is_refused_with_the_reason(open_context: Any, 
     assert "Aurora Sales" in page.locator("#refused-hint").inner_text()
     assert page.locator("#report").is_hidden()
 
-    # its own team's report is open to it
-    own = open_report(page, game, "Delta")
+    # the page offers its own team's report, which is open to it
+    link = page.locator("#own-link")
+    assert link.get_attribute("href") == f"/report/{game.id}/Delta"
+    url = f"/api/v1/competitions/{game.id}/report/Delta"
+    with page.expect_response(lambda r: r.url.endswith(url)) as answer:
+        link.click()
+    page.locator("#report").wait_for(state="visible")
+    own = answer.value.json()
     assert own["team"] == "Delta"
     assert page.locator("#team-name").inner_text() == "Delta"
 

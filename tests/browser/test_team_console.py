@@ -167,6 +167,7 @@ def join_page(page: Page, code: str, name: str, role: str) -> None:
     """Join through the console's own form (the code comes from ?code=)."""
     page.goto(f"/team?code={code}")
     expect(page.locator("#join-code")).to_have_value(code)
+    expect(page.locator("#join-view h2")).to_be_visible()
     page.fill("#join-name", name)
     page.select_option("#join-role", role)
     page.click("#join-form button[type=submit]")
@@ -196,6 +197,11 @@ def test_a_member_joins_sees_inquiries_arrive_and_quotes_within_authority(
     text = TEXT[lang]
     game = make_game(PATIENT_MARKET, start=False)
     page = open_context(lang, DESKTOP).new_page()
+    # a wrong code is refused with the server's reason, on the console's own join form
+    page.goto("/team?code=NOSUCH22")
+    page.fill("#join-name", "Mei")
+    page.click("#join-form button[type=submit]")
+    expect(page.locator("#join-message")).to_contain_text("no team has this join code")
     join_page(page, game.code, "Mei", "manager")
     # not started yet: the console waits, then opens by itself and inquiries arrive, no reload
     expect(page.locator("#wait-view h2")).to_have_text(text["wait"])
@@ -338,3 +344,124 @@ def test_complaints_and_overdue_invoices_are_worked_from_the_console(
     after = next(i for i in game.state(manager)["invoices"] if i["invoice_id"] == invoice)
     assert after["status"] == "written_off"
     expect(page.locator(f"#invoices tr[data-id='{invoice}']")).to_have_count(0)
+
+
+def test_the_customer_card_campaigns_and_policies_act_on_the_desk(
+    open_context: Any, make_game: Callable[..., Game], lang: str
+) -> None:
+    game = make_game(PATIENT_MARKET)
+    page = open_context(lang, DESKTOP).new_page()
+    join_page(page, game.code, "Mei", "manager")
+    inquiry = first_open_inquiry(page)
+    page.click("#q-send")
+    expect(page.locator(f"#inbox tbody tr[data-id='{inquiry}']")).to_contain_text(TEXT[lang]["quoted"])
+    observer = game.join("Wen", "finance")
+    customer = next(i for i in game.events(observer, "inquiry_received") if i["inquiry_id"] == inquiry)[
+        "customer_id"
+    ]
+
+    # revise and follow up the quote
+    page.locator(f"#inbox tbody tr[data-id='{inquiry}']").click()
+    expect(page.locator("#q-revise")).to_be_enabled()
+    page.fill("#q-discount", "6")
+    page.click("#q-revise")
+    expect(page.locator("#q-follow")).to_be_enabled()
+    page.click("#q-follow")
+    wait_for(
+        lambda: [e for e in game.events(observer, "follow_up_made") if e["inquiry_id"] == inquiry],
+        what="follow-up",
+    )
+    quotes = [e for e in game.events(observer, "quote_sent") if e["inquiry_id"] == inquiry]
+    assert [q["discount"] for q in quotes] == [pytest.approx(0.0), pytest.approx(0.06)]
+
+    # the customer card: a note, a survey, a credit check and a credit limit
+    expect(page.locator("#customer-name")).to_have_text(customer)
+    page.fill("#c-note", "Prefers calls in the morning")
+    page.locator("#c-note").press("Enter")
+    page.click("#c-survey")
+    page.click("#c-credit")
+    page.fill("#c-limit", "5000")
+    page.locator("#c-limit").press("Enter")
+    record = wait_for(
+        lambda: next(
+            (
+                c
+                for c in game.state(observer)["customers"]
+                if c["customer_id"] == customer and c["credit_limit"]
+            ),
+            None,
+        ),
+        what="the credit limit",
+    )
+    assert record["notes"] == ["Prefers calls in the morning"]
+    assert record["credit_limit"] == 5000 and record["grade"] in ("A", "B", "C", "D")
+    assert [e["customer_id"] for e in game.events(observer, "survey_requested")] == [customer]
+    expect(page.locator("#customer .notes")).to_contain_text("Prefers calls in the morning")
+
+    # a campaign, a quote policy and the reminder schedule
+    page.select_option("#cp-segment", "smb")
+    page.fill("#cp-budget", "1500")
+    page.click("#cp-launch")
+    policy = page.locator("#policies form.policy[data-segment=price_shoppers]")
+    policy.locator("input[type=checkbox]").check()
+    policy.locator("input[type=number]").first.fill("30")  # above what a policy may grant
+    expect(policy.locator(".form-message")).to_have_class(re.compile("error"))
+    policy.locator("input[type=number]").first.fill("4")
+    policy.get_by_role("button").click()
+    reminders = page.locator("#reminder-policy")
+    reminders.locator("input[type=checkbox]").check()
+    reminders.locator("input[type=number]").fill("2")
+    reminders.get_by_role("button").click()
+    state = wait_for(
+        lambda: (s := game.state(observer))["policies"]["reminder_days"] is not None and s,
+        what="the reminder policy",
+    )
+    assert state["policies"]["quotes"]["price_shoppers"]["discount"] == pytest.approx(0.04)
+    assert state["policies"]["reminder_days"] == 2
+    (campaign,) = game.events(observer, "campaign_launched")
+    assert campaign["segment"] == "smb" and campaign["budget"] == 1500
+    expect(page.locator("#kpi-cash")).not_to_contain_text("40,000")  # spent on the campaign and the customer
+
+
+def test_the_console_works_from_the_keyboard_and_follows_the_board(
+    open_context: Any, make_game: Callable[..., Game], lang: str
+) -> None:
+    game = make_game(PATIENT_MARKET)
+    page = open_context(lang, DESKTOP).new_page()
+    join_page(page, game.code, "Li", "sales")
+    expect(page.locator("#inbox tbody tr").nth(1)).to_be_visible(timeout=30_000)
+    clock = page.locator("#clock").inner_text()
+    expect(page.locator("#clock")).not_to_have_text(clock)  # the round clock counts down by itself
+
+    page.locator("body").press("/")
+    rows = page.locator("#inbox tbody tr")
+    expect(rows.first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(rows.nth(1)).to_be_focused()
+    second = rows.nth(1).get_attribute("data-id")
+    page.keyboard.press("Enter")
+    expect(page.locator("#quote-form")).to_have_attribute("data-inquiry", second or "")
+    expect(page.locator("#q-discount")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#inbox tbody tr:focus")).to_have_count(1)
+    page.keyboard.press("q")
+    expect(page.locator("#q-discount")).to_be_focused()
+    for control in page.locator("#console input:visible, #console select:visible").all():
+        name = control.evaluate(
+            "el => el.labels?.length ? el.labels[0].innerText : el.getAttribute('aria-label')"
+        )
+        assert name and name.strip(), control.evaluate("el => el.outerHTML")
+
+    # the other language, without a reload: static and drawn text alike
+    other = {"en": ("询价箱", "你的折扣权限"), "zh": ("Inbox", "Your authority")}[lang]
+    page.click("#lang")
+    expect(page.locator("#inbox-title")).to_contain_text(other[0])
+    expect(page.locator("#q-discount-hint")).to_contain_text(other[1])
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN" if lang == "en" else "en")
+
+    # a freeze shows as a banner, from the state message alone
+    response = game.http.put(f"/api/v1/competitions/{game.id}/freeze", json={}, headers=game.instructor)
+    assert response.status_code == 200, response.text
+    expect(page.locator("#frozen-banner")).to_be_visible()
+    page.click("#logout")
+    expect(page.locator("#join-form")).to_be_visible()

@@ -337,12 +337,14 @@ def test_lifecycle_and_its_refusals(module_client: TestClient, module_instructor
 # --- parameters ----------------------------------------------------------------------------------------
 
 
-def test_parameters_change_only_while_paused(module_client: TestClient, module_instructor: Headers) -> None:
+def test_parameters_change_only_before_the_start_or_while_paused(
+    module_client: TestClient, module_instructor: Headers
+) -> None:
     client, ins = module_client, module_instructor
     game = create_competition(client, ins, teams=(("Solo", None),), seconds_per_hour=5, start=False)
     change = lambda changes: client.post(game.path("/parameters"), json={"changes": changes}, headers=ins)  # noqa: E731
 
-    refused(change({"segments.smb.patience_hours": 10}), 409, "draft")
+    refused(change({"rounds": 9}), 422, "rounds")  # the number of rounds is set at creation
     assert client.post(game.path("/start"), headers=ins).status_code == 200
     refused(change({"segments.smb.patience_hours": 10}), 409, "running")
     pause(client, game)

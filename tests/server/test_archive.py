@@ -89,6 +89,7 @@ def test_an_archive_imported_on_a_fresh_database_replays_to_the_same_digest(
                 "judge": "Zhao",
                 "round": 1,
                 "points": 4.0,
+                "note": "",
             }
         ]
         assert client.get(path + "/public", headers=ins).json()["frozen"] is True

@@ -222,6 +222,12 @@ def test_remedy_costs_are_what_resolving_takes(console: Console) -> None:
                 "credit": 0.0,
             }
     assert all(c["remedy_costs"]["apology"] == {"cash": 0.0, "credit": 0.0} for c in complaints)
+    closed = [
+        c
+        for c in team_state(console.client, console.members["service"])["complaints"]
+        if c["status"] != "open"
+    ]
+    assert len(closed) >= 3 and all(c["remedy_costs"] is None for c in closed)  # only open ones need them
 
 
 def test_customers_carry_their_open_balance_and_invoices_their_days_overdue(console: Console) -> None:

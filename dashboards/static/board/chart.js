@@ -58,7 +58,8 @@ export class TopChart {
     const { series, standings } = this;
     if (!series || !standings) return;
     const leaders = standings.filter((r) => r.composite != null).slice(0, this.n).map((r) => r.team);
-    const data = [series.t, ...leaders.map((team) => series.of(team))];
+    // a copy: the series grows in place, and the chart must show only what it was given
+    const data = [series.t.slice(), ...leaders.map((team) => series.of(team).slice())];
     if (!this.plot || leaders.join("\n") !== this.teams.join("\n")) {
       this.teams = leaders;
       this.build(data);

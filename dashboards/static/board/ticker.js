@@ -9,10 +9,17 @@ const KEEP = 12;
 const NOTABLE_ORDER = 5000; // as server/ticker.py: orders this large make the ticker
 const KINDS = new Set(["big_order", "complaint_resolved_in_time", "written_off", "round_started", "round_ended", "announcement"]);
 
-/** Round, day and clock of a simulated time, from the competition's calendar. */
-export function when(tSim, status) {
+/**
+ * Round, day and clock of a simulated time, from the competition's calendar. With `closing`, a
+ * time on a day's boundary is the evening before (a round ends at 17:00 of its last day).
+ */
+export function when(tSim, status, closing = false) {
   const perDay = status?.hours_per_day || 8;
   const perRound = status?.round_hours || 40;
+  if (closing && tSim > 0 && Math.abs(tSim / perDay - Math.round(tSim / perDay)) < 1e-9) {
+    const before = when(tSim - perDay / 2, status);
+    return { ...before, clock: `${String(9 + perDay).padStart(2, "0")}:00` };
+  }
   const round = Math.floor(tSim / perRound + 1e-9) + 1;
   const day = Math.floor((tSim % perRound) / perDay + 1e-9) + 1;
   const minutes = Math.round(((tSim % perDay) + perDay) % perDay * 60);
@@ -66,7 +73,7 @@ export class Ticker {
 
   line(item, fresh = false) {
     const { kind, team } = item.data;
-    const stamp = t("board.when", when(item.tSim, item.status));
+    const stamp = t("board.when", when(item.tSim, item.status, kind === "round_ended"));
     const li = h(
       "li",
       { class: fresh ? "fresh" : null, dataset: { kind } },

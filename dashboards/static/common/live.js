@@ -19,7 +19,10 @@ export function follow(path, { onMessage, onState = () => {} }) {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const query = lastSeq == null ? "" : `${path.includes("?") ? "&" : "?"}after=${lastSeq}&epoch=${epoch}`;
     socket = new WebSocket(`${scheme}://${location.host}${path}${query}`);
-    socket.onopen = () => { retry = 500; };
+    socket.onopen = () => {
+      retry = 500;
+      onState("live"); // a quiet channel (paused, finished) may send nothing for a while
+    };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
       if (message.type === "hello" || message.type === "resync") epoch = message.data.epoch;

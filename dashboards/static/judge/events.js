@@ -6,7 +6,7 @@ import { fmt, t } from "/static/common/i18n.js";
 import { reasonText, shortId, simTime } from "/static/explain.js";
 
 const PAGE = 5000;
-const KEEP = 300; // events kept per team (the newest)
+export const KEEP = 300; // events kept per team (the newest)
 
 const GROUPS = {
   sales: ["inquiry_received", "approval_requested", "approval_decided", "quote_sent", "follow_up_made",

@@ -5,7 +5,7 @@ import { api } from "/static/common/api.js";
 import { fmt, t } from "/static/common/i18n.js";
 import { fill, h, showError } from "/static/common/ui.js";
 import { METRICS, metricName, renderExplanation, simTime } from "/static/explain.js";
-import { FILTERS, describe } from "/static/judge/events.js";
+import { FILTERS, KEEP, describe } from "/static/judge/events.js";
 
 const SHOWN = 40;
 
@@ -47,12 +47,23 @@ export function createRecord(root, { competitionId, status, criteria, events, st
       ["judge.facts.overdue", fmt.pct(row.overdue_share), null],
       ["judge.facts.badDebt", fmt.pct(row.bad_debt_ratio, 1), null],
     ];
-    fill($("#record-facts"), facts.map(([key, value, m]) => {
-      const tile = h(m ? "button" : "div", { class: `fact${m === metric ? " current" : ""}`, type: m ? "button" : null, dataset: m ? { metric: m } : {} },
-        h("span", { class: "fact-label" }, t(key)), h("span", { class: "fact-value" }, value));
-      if (m) tile.addEventListener("click", () => open(m));
-      return tile;
-    }));
+    const box = $("#record-facts");
+    const labels = facts.map(([key]) => t(key)).join("|");
+    if (box.dataset.labels !== labels) {
+      // built once per language; afterwards only the values change (focus stays where it is)
+      box.dataset.labels = labels;
+      fill(box, facts.map(([key, , m]) => {
+        const tile = h(m ? "button" : "div", { class: "fact", type: m ? "button" : null, dataset: m ? { metric: m } : {} },
+          h("span", { class: "fact-label" }, t(key)), h("span", { class: "fact-value" }));
+        if (m) tile.addEventListener("click", () => open(m));
+        return tile;
+      }));
+    }
+    facts.forEach(([, value, m], i) => {
+      const tile = box.children[i];
+      tile.querySelector(".fact-value").textContent = value;
+      tile.classList.toggle("current", m === metric);
+    });
     $("#record-rank").textContent = row.rank ? t("judge.rankOf", { rank: fmt.num(row.rank), teams: fmt.num(teamCount()) }) : "";
   }
 
@@ -98,16 +109,14 @@ export function createRecord(root, { competitionId, status, criteria, events, st
 
   function drawEvents() {
     const list = $("#events");
-    const select = $("#events-filter");
-    const options = FILTERS.map((f) => h("option", { value: f, selected: f === filter }, t(`judge.filter.${f}`)));
-    select.replaceChildren(...options);
     if (!events.ready && !events.byTeam.has(team)) {
       fill(list, h("li", { class: "muted" }, t("judge.eventsLoading")));
       $("#events-more").hidden = true;
       return;
     }
     const all = events.newest(team, filter);
-    $("#events-count").textContent = all.length ? fmt.num(all.length) : "";
+    const capped = (events.byTeam.get(team) || []).length >= KEEP;
+    $("#events-count").textContent = !all.length ? "" : capped ? t("judge.eventsLatest", { n: fmt.num(all.length) }) : fmt.num(all.length);
     if (!all.length) fill(list, h("li", { class: "muted" }, t("judge.eventsNone")));
     else {
       fill(list, all.slice(0, shown).map((event) => {
@@ -118,6 +127,12 @@ export function createRecord(root, { competitionId, status, criteria, events, st
     }
     $("#events-more").hidden = all.length <= shown;
   }
+
+  function drawFilter() {
+    const options = FILTERS.map((f) => h("option", { value: f, selected: f === filter }, t(`judge.filter.${f}`)));
+    $("#events-filter").replaceChildren(...options);
+  }
+  drawFilter();
 
   $("#events-filter").addEventListener("change", (event) => {
     filter = event.target.value;
@@ -156,10 +171,14 @@ export function createRecord(root, { competitionId, status, criteria, events, st
         if (stale !== Boolean(badge)) drawExplanation();
       }
     },
+    refresh() {
+      if (team && explanation?.team === team) open(metric, true);
+    },
     events(changed) {
       if (team && (changed == null || changed === team)) drawEvents();
     },
     redraw() {
+      drawFilter();
       if (!team) return;
       drawTabs();
       drawFacts();

@@ -97,9 +97,16 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     });
     const withdraw = h("button", { type: "button", class: "withdraw", title: t("judge.withdrawTitle"), hidden: !stored }, t("judge.withdraw"));
     const label = `${name} · ${t(criterion.per_round ? "judge.perRound" : "judge.once", { max })}`;
+    const others = criterion.per_round
+      ? (data.scores || []).filter((s) => s.criterion_id === criterion.id && s.team === team && s.judge === me() && s.round !== round)
+        .sort((a, b) => a.round - b.round)
+      : [];
     const td = h("td", { class: "score", dataset: { criterion: criterion.id, team, label } },
       h("div", { class: "score-line" }, points, h("span", { class: "max" }, t("judge.outOf", { max })), withdraw),
       note,
+      others.length ? h("p", { class: "hint other-rounds" }, t("judge.otherRounds", {
+        list: others.map((s) => t("judge.roundScore", { round: fmt.num(s.round), points: fmt.num(s.points, s.points % 1 ? 1 : 0) })).join(" · "),
+      })) : null,
       h("p", { class: "form-message cell-message", role: "alert" }));
     const typed = () => {
       drafts.set(k, { points: points.value, note: note.value });
@@ -128,6 +135,9 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     $("#rubric-needs-name").hidden = !needsName;
     $("#as-judge-wrap").hidden = !isInstructor();
     $("#rubric-round-wrap").hidden = !criteria.some((c) => c.per_round);
+    $("#rubric-weight").textContent = !data ? "" : data.weight > 0
+      ? t("judge.weight", { weight: fmt.num(data.weight, data.weight % 1 ? 1 : 0) })
+      : t("judge.weightZero");
     if (!data || !criteria.length || needsName) {
       grid.replaceChildren();
       return;
@@ -199,14 +209,15 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
       marks.set(line.seq, earlier.has(k));
       earlier.add(k);
     }
+    const label = (c) => t(`judge.log.${c}`);
     const rows = [...lines].sort((a, b) => b.seq - a.seq).map((line) => h("tr", { dataset: { seq: line.seq } },
-      h("td", { class: "when" }, h("span", {}, fmt.date(line.at)), h("span", { class: "hint" }, simTime(line.t_sim, status()))),
-      h("td", {}, criterionName(names.get(line.criterion_id)) || `#${line.criterion_id}`),
-      h("td", {}, line.round == null ? t("judge.log.once") : fmt.num(line.round)),
-      h("td", {}, line.judge),
-      h("td", { class: "num points" }, line.points == null ? h("span", { class: "badge warn" }, t("judge.log.withdrawn")) : fmt.num(line.points, line.points % 1 ? 1 : 0)),
-      h("td", { class: "note" }, line.note || ""),
-      h("td", {}, line.by === "instructor" ? t("judge.instructorHere") : line.by,
+      h("td", { class: "when", dataset: { label: label("when") } }, h("span", {}, fmt.date(line.at)), h("span", { class: "hint" }, simTime(line.t_sim, status()))),
+      h("td", { dataset: { label: label("criterion") } }, criterionName(names.get(line.criterion_id)) || `#${line.criterion_id}`),
+      h("td", { dataset: { label: label("round") } }, line.round == null ? t("judge.log.once") : fmt.num(line.round)),
+      h("td", { dataset: { label: label("judge") } }, line.judge),
+      h("td", { class: "num points", dataset: { label: label("points") } }, line.points == null ? h("span", { class: "badge warn" }, t("judge.log.withdrawn")) : fmt.num(line.points, line.points % 1 ? 1 : 0)),
+      h("td", { class: "note", dataset: { label: label("note") } }, line.note || "—"),
+      h("td", { dataset: { label: label("by") } }, line.by === "instructor" ? t("judge.instructorHere") : line.by,
         " ", h("span", { class: `badge ${marks.get(line.seq) ? "warn correction" : "first"}` }, t(marks.get(line.seq) ? "judge.log.correction" : "judge.log.first")))));
     fill(table,
       h("thead", {}, h("tr", {}, ["when", "criterion", "round", "judge", "points", "note", "by"].map((c) =>
@@ -296,6 +307,10 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
 
   return {
     load,
+    /** The criteria as last read (null before the first read). */
+    get criteria() {
+      return data?.criteria || null;
+    },
     select(team) {
       selected = team;
       for (const tr of root.querySelectorAll("#rubric-grid tbody tr")) tr.classList.toggle("selected", tr.dataset.team === team);

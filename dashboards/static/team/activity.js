@@ -8,6 +8,7 @@ import { digest, h, redraw, segmentName, short } from "/static/team/dom.js";
 import { role, store } from "/static/team/store.js";
 
 const KEEP = 80;
+let lastComplaintToast = 0;
 
 function vars(data) {
   const out = { ...data };
@@ -58,7 +59,12 @@ export function addEvent(event) {
   } else if (event.kind === "approval_requested" && me === "manager") {
     toast(t("team.ap.newRequest", { id: short(event.inquiry_id), discount: fmt.pct(event.discount, 1) }), "ok");
   } else if (event.kind === "complaint_opened" && (me === "service" || me === "manager")) {
-    toast(describe(event), "error");
+    // a wave of complaints (a recall) makes one toast, not dozens: the tab counts them
+    const now = Date.now();
+    if (now - lastComplaintToast > 3000) {
+      toast(describe(event), "error");
+      lastComplaintToast = now;
+    }
   } else if (event.kind === "round_started" || event.kind === "round_ended") {
     toast(describe(event), "ok");
   }

@@ -67,7 +67,7 @@ function ticket(c, rules, allowed) {
       h("button", { type: "button", class: "linkish", dataset: { customer: c.customer_id } }, c.customer_id),
       c.order_id ? ` · ${short(c.order_id)} · ${t("team.cmp.orderValue", { value: fmt.money(c.remedy_costs.order_value) })}` : ` · ${t("team.cmp.noOrder")}`),
     allowed
-      ? h("form", { class: "remedies", onsubmit: resolve }, select, percentBox,
+      ? h("form", { class: "remedies", novalidate: true, onsubmit: resolve }, select, percentBox,
         h("button", { type: "submit", class: "primary", dataset: { key: `${base}:go` } }, t("team.cmp.resolve")))
       : h("p", { class: "hint" }, t("team.cmp.readOnly")));
 }

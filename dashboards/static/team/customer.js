@@ -68,7 +68,7 @@ function actions(c, rules) {
       }
       return { text };
     }, () => t("team.cust.noted"));
-    out.push(h("form", { class: "inline-form", onsubmit: (e) => { e.preventDefault(); submit(); } },
+    out.push(h("form", { class: "inline-form", novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
       h("label", { class: "grow" }, h("span", {}, t("team.cust.note")), input),
       h("button", { type: "submit" }, t("team.cust.addNote"))));
   }
@@ -84,7 +84,7 @@ function actions(c, rules) {
       }
       return { limit };
     }, () => t("team.cust.limitSet"), "PUT");
-    out.push(h("form", { class: "inline-form", onsubmit: (e) => { e.preventDefault(); submit(); } },
+    out.push(h("form", { class: "inline-form", novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
       h("label", { class: "grow" }, h("span", {}, t("team.cust.limit")), input),
       h("button", { type: "submit" }, t("team.cust.setLimit"))));
   }

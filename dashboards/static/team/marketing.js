@@ -88,7 +88,7 @@ function quotePolicyRow(seg, policy, rules, editable) {
     discount: field("input", `${base}:discount`, { type: "number", min: "0", max: "99", step: "0.5", inputmode: "decimal", disabled: !editable }, String(Math.round(d.discount * 1000) / 10)),
     terms: field("input", `${base}:terms`, { type: "number", min: "0", step: "1", inputmode: "decimal", disabled: !editable }, String(d.terms_days)),
     delivery: field("input", `${base}:delivery`, { type: "number", min: "0", step: "0.5", inputmode: "decimal", disabled: !editable }, String(d.delivery_days)),
-    delay: field("input", `${base}:delay`, { type: "number", min: "0.01", step: "0.05", inputmode: "decimal", disabled: !editable }, String(d.delay_hours)),
+    delay: field("input", `${base}:delay`, { type: "number", min: "0.01", step: "any", inputmode: "decimal", disabled: !editable }, String(d.delay_hours)),
   };
   const note = h("p", { class: "form-message" });
   const check = () => {
@@ -105,7 +105,7 @@ function quotePolicyRow(seg, policy, rules, editable) {
     message(note, text, kind);
     inputs.discount.setAttribute("aria-invalid", kind === "error" ? "true" : "false");
   };
-  const form = h("form", { class: "policy", dataset: { segment: seg.id }, onsubmit: async (event) => {
+  const form = h("form", { class: "policy", novalidate: true, dataset: { segment: seg.id }, onsubmit: async (event) => {
     event.preventDefault();
     const body = {
       enabled: inputs.enabled.checked,
@@ -134,7 +134,7 @@ function quotePolicyRow(seg, policy, rules, editable) {
 function reminderPolicy(policies, editable) {
   const on = field("input", "pol:rem:on", { type: "checkbox", disabled: !editable }, policies.reminder_days != null);
   const days = field("input", "pol:rem:days", { type: "number", min: "0", step: "0.5", inputmode: "decimal", disabled: !editable }, String(policies.reminder_days ?? 1));
-  return h("form", { class: "policy", id: "reminder-policy", onsubmit: async (event) => {
+  return h("form", { class: "policy", novalidate: true, id: "reminder-policy", onsubmit: async (event) => {
     event.preventDefault();
     const body = { enabled: on.checked, days_after_due: Number(days.value) };
     const done = await act(() => command("PUT", "/policies/reminders", body),
@@ -148,7 +148,7 @@ function reminderPolicy(policies, editable) {
 
 function apologyPolicy(policies, editable) {
   const on = field("input", "pol:apology", { type: "checkbox", disabled: !editable }, policies.apology);
-  return h("form", { class: "policy", id: "apology-policy", onsubmit: async (event) => {
+  return h("form", { class: "policy", novalidate: true, id: "apology-policy", onsubmit: async (event) => {
     event.preventDefault();
     const done = await act(() => command("PUT", "/policies/apology", { enabled: on.checked }),
       on.checked ? t("team.pol.apologyOn") : t("team.pol.apologyOff"));
