@@ -206,6 +206,7 @@ def test_a_judge_scores_the_rubric_and_corrects_it(
             "judge": JUDGE[lang],
             "round": round_number,
             "points": 7.0,
+            "note": "clear apology",
         }
     ]
     assert cell(page, "Aurora").locator("input.points").input_value() == "7"  # prefilled from the server
