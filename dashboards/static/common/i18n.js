@@ -100,6 +100,12 @@ export const fmt = {
     const currency = lang === "zh" ? "CNY" : "USD";
     return numberFormat({ style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
   },
+  /** Money in few characters for a crowded column ("$5.1K", "¥5100", "¥1.2万"). */
+  moneyShort(x) {
+    if (x == null) return "—";
+    const currency = lang === "zh" ? "CNY" : "USD";
+    return numberFormat({ style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(x);
+  },
   /** Simulated business hours as hours and minutes ("2 h 05 min" / "2 小时 05 分"). */
   hours(h) {
     if (h == null) return "—";
