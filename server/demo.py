@@ -59,7 +59,8 @@ async def start_demo(app: FastAPI, host: str, port: int, announce: Any = print) 
         "",
         f"Salesfloor demo — competition {live.id}, one business hour every {DEMO_SECONDS_PER_HOUR:g} s",
         f"  public board      {base}/board/{live.id}",
-        f"  your team         {base}/team?code={human.join_code}   ({human.name!r}, join code {human.join_code})",
+        f"  your team         {base}/team?code={human.join_code}"
+        f"   ({human.name!r}, join code {human.join_code})",
         f"  instructor panel  {base}/instructor/{live.id}   (the instructor password)",
         f"  judge panel       {base}/judge/{live.id}   (judge code {live.judge_code})",
         f"  API and docs      {base}/docs",
