@@ -61,12 +61,15 @@ class Watch:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    """One chromium per test worker; assertions wait up to 15 s (CI runs two workers on 2 cores)."""
     if not Path(CHROMIUM).exists():
         reason = f"{CHROMIUM} is missing: apt-get install chromium"
         if in_ci():
             pytest.fail(f"{reason} (CI is set: the browser tests must run, not skip)")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from playwright.sync_api import Page, expect
 from server.client import SalesfloorClient
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_team_console import SEGMENTS, TEXT, first_open_inquiry, join_page, toast
+from tests.server.helpers import wait_for
 from tests.server.processes import ServerProcess
 
 # Customers wait for the manager's approval; every delivery brings a complaint at once;
@@ -51,17 +51,6 @@ CLASS_MARKET: dict[str, Any] = (
 JUDGE = {"en": "Ms Li", "zh": "李老师"}
 SAVED = {"en": "Saved", "zh": "已保存"}
 FROZEN = {"en": "frozen", "zh": "冻结"}
-
-
-def wait_for(condition: Any, timeout: float = 45.0, what: str = "the condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def board_text(page: Page) -> str:
@@ -155,7 +144,9 @@ def test_a_whole_class_runs_in_the_browser(open_context: Any, server: ServerProc
         result: dict[str, Any] = member.request("GET", "/api/v1/team/state")
         return result
 
-    wait_for(lambda: [c for c in state()["complaints"] if c["status"] == "open"], what="a complaint")
+    wait_for(
+        lambda: [c for c in state()["complaints"] if c["status"] == "open"], timeout=45, what="a complaint"
+    )
     ticket = manager.locator("#complaints li.ticket").first
     expect(ticket).to_be_visible(timeout=30_000)
     complaint = ticket.get_attribute("data-id")
@@ -168,7 +159,7 @@ def test_a_whole_class_runs_in_the_browser(open_context: Any, server: ServerProc
     def overdue() -> list[dict[str, Any]]:
         return [i for i in state()["invoices"] if i["status"] == "open" and i["bucket"] != "current"]
 
-    invoice = wait_for(overdue, what="an overdue invoice")[0]["invoice_id"]
+    invoice = wait_for(overdue, timeout=45, what="an overdue invoice")[0]["invoice_id"]
     row = manager.locator(f"#invoices tr[data-id='{invoice}']")
     expect(row).to_be_visible(timeout=30_000)
     row.locator("[data-action=remind]").click()

@@ -11,7 +11,6 @@ through the API), not only on the page.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.server.helpers import wait_for
 from tests.server.processes import ServerProcess
 
 T = TypeVar("T")
@@ -79,18 +79,6 @@ TEXT = {
         "written": "已核销",
     },
 }
-
-
-def wait_for(condition: Callable[[], T], timeout: float = 30.0, what: str = "the condition") -> T:
-    """Poll ``condition`` (an API read) until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 @dataclass
@@ -310,9 +298,11 @@ def test_complaints_and_overdue_invoices_are_worked_from_the_console(
         ]
 
     wait_for(
-        lambda: [c for c in game.state(manager)["complaints"] if c["status"] == "open"], what="a complaint"
+        lambda: [c for c in game.state(manager)["complaints"] if c["status"] == "open"],
+        what="a complaint",
+        timeout=30,
     )
-    wait_for(overdue, what="an overdue invoice")
+    wait_for(overdue, timeout=30, what="an overdue invoice")
 
     page = open_context(lang, DESKTOP).new_page()
     page.on("dialog", lambda dialog: dialog.accept())
@@ -370,16 +360,25 @@ def test_the_customer_card_campaigns_and_policies_act_on_the_desk(
     wait_for(
         lambda: [e for e in game.events(observer, "follow_up_made") if e["inquiry_id"] == inquiry],
         what="follow-up",
+        timeout=30,
     )
     quotes = [e for e in game.events(observer, "quote_sent") if e["inquiry_id"] == inquiry]
     assert [q["discount"] for q in quotes] == [pytest.approx(0.0), pytest.approx(0.06)]
 
     # the customer card: a note, a survey, a credit check and a credit limit
     expect(page.locator("#customer-name")).to_have_text(customer)
+
+    def done(kind: str) -> Callable[[], list[dict[str, Any]]]:
+        """The member waits for each action's answer before the next, as a person does."""
+        return lambda: [e for e in game.events(observer, kind) if e["customer_id"] == customer]
+
     page.fill("#c-note", "Prefers calls in the morning")
     page.locator("#c-note").press("Enter")
+    wait_for(done("note_added"), timeout=30, what="the note")
     page.click("#c-survey")
+    wait_for(done("survey_requested"), timeout=30, what="the survey")
     page.click("#c-credit")
+    wait_for(done("credit_checked"), timeout=30, what="the credit check")
     page.fill("#c-limit", "5000")
     page.locator("#c-limit").press("Enter")
     record = wait_for(
@@ -392,6 +391,7 @@ def test_the_customer_card_campaigns_and_policies_act_on_the_desk(
             None,
         ),
         what="the credit limit",
+        timeout=30,
     )
     assert record["notes"] == ["Prefers calls in the morning"]
     assert record["credit_limit"] == 5000 and record["grade"] in ("A", "B", "C", "D")
@@ -415,6 +415,7 @@ def test_the_customer_card_campaigns_and_policies_act_on_the_desk(
     state = wait_for(
         lambda: (s := game.state(observer))["policies"]["reminder_days"] is not None and s,
         what="the reminder policy",
+        timeout=30,
     )
     assert state["policies"]["quotes"]["price_shoppers"]["discount"] == pytest.approx(0.04)
     assert state["policies"]["reminder_days"] == 2
