@@ -6,9 +6,10 @@ members of the human team join in separate browser contexts (a manager at a desk
 a phone): the seller answers an inquiry with a discount above its authority, the manager
 approves it; the manager resolves a complaint and sends a reminder on an overdue invoice. A
 judge scores the rubric. The board moves without a reload all along. The instructor freezes
-the board (the projector shows it frozen), reveals it (the projector plays the ceremony and
-ends on the live standings) and downloads the standings. Every step is checked through the
-API, not only on the page; every page is watched for requests to other hosts and for errors.
+the board (the projector shows it frozen), ends the competition, reveals the board (the
+projector plays the ceremony and ends on the final standings) and downloads the standings.
+Every step is checked through the API, not only on the page; every page is watched for
+requests to other hosts and for errors.
 """
 
 from __future__ import annotations
@@ -189,6 +190,10 @@ def test_a_whole_class_runs_in_the_browser(open_context: Any, server: ServerProc
     expect(board.locator("#banner")).to_be_visible(timeout=25_000)
     expect(board.locator("#banner")).to_contain_text(FROZEN[lang])
     assert api.request("GET", f"/api/v1/competitions/{cid}")["frozen"] is True
+    instructor.click("#end")  # the last whistle (confirmed in the dialog): the standings stop moving
+    expect(instructor.locator("#end")).to_be_hidden()
+    assert api.request("GET", f"/api/v1/competitions/{cid}")["state"] == "finished"
+    instructor.click("#tab-board")
     instructor.click("#reveal")  # confirmed in the dialog
     expect(board.locator("body")).to_have_attribute("data-ceremony", "done", timeout=60_000)
     final = [r["team"] for r in api.request("GET", f"/api/v1/competitions/{cid}/standings")["standings"]]
