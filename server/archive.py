@@ -91,20 +91,21 @@ def _json(zf: zipfile.ZipFile, name: str) -> Any:
         raise ArchiveError(f"{name} is not valid JSON: {exc}") from None
 
 
-def _json_lines(zf: zipfile.ZipFile, name: str) -> list[Any]:
+def _json_lines(zf: zipfile.ZipFile, name: str) -> tuple[list[str], list[Any]]:
+    """The lines of a JSON-lines file, as text and parsed (each line must be JSON)."""
     try:
-        text = zf.read(name).decode("utf-8")
+        lines = zf.read(name).decode("utf-8").splitlines()
     except KeyError:
         raise ArchiveError(f"the archive has no {name}; export it again from Salesfloor") from None
     except UnicodeDecodeError:
         raise ArchiveError(f"{name} is not UTF-8 text") from None
-    out = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    parsed = []
+    for number, line in enumerate(lines, start=1):
         try:
-            out.append(json.loads(line))
+            parsed.append(json.loads(line))
         except json.JSONDecodeError as exc:
             raise ArchiveError(f"{name} line {number} is not valid JSON: {exc.msg}") from None
-    return out
+    return lines, parsed
 
 
 def read_archive(data: bytes) -> Archive:
@@ -128,14 +129,13 @@ def read_archive(data: bytes) -> Archive:
             raise ArchiveError(
                 f"archive version {manifest.get('version')!r} is not supported; this server reads {VERSION}"
             )
-        _json_lines(zf, "events.jsonl")  # each line must be JSON; compared as text with the replay
-        events = zf.read("events.jsonl").decode("utf-8").splitlines()
+        events = _json_lines(zf, "events.jsonl")[0]  # compared as text with the replay
         archive = Archive(
             manifest=manifest,
             parameters=_json(zf, "parameters.json"),
             teams=_json(zf, "teams.json"),
             members=_json(zf, "members.json"),
-            commands=_json_lines(zf, "commands.jsonl"),
+            commands=_json_lines(zf, "commands.jsonl")[1],
             events=events,
             rubric=_json(zf, "rubric.json"),
             board=_json(zf, "board.json"),

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from market.errors import ParameterError
 from market.overrides import apply_overrides
-from market.parameters import parameters_to_dict
+from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from scoring import ScoringError, Weights
 from server.api.deps import identity, instructor, judge_of, runtime
@@ -97,16 +97,21 @@ def _detail(live: LiveCompetition) -> dict[str, Any]:
     }
 
 
+def parameters_of(preset: str, overrides: dict[str, Any], mode: str | None) -> MarketParameters:
+    """A preset with the instructor's overrides (and mode), or a 422 that names the field."""
+    try:
+        params = load_preset(preset)
+        changes = list(overrides.items()) + ([("mode", mode)] if mode else [])
+        return apply_overrides(params, changes) if changes else params
+    except ParameterError as exc:
+        raise ServerError("invalid", str(exc), field=exc.field) from None
+
+
 @router.post("", status_code=201)
 def create(
     body: CompetitionIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
-    try:
-        params = load_preset(body.preset)
-        changes = list(body.overrides.items()) + ([("mode", body.mode)] if body.mode else [])
-        params = apply_overrides(params, changes) if changes else params
-    except ParameterError as exc:
-        raise ServerError("invalid", str(exc), field=exc.field) from None
+    params = parameters_of(body.preset, body.overrides, body.mode)
     row = CompetitionRow(
         name=body.name.strip(),
         preset=body.preset,

@@ -7,10 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from market.errors import ParameterError
-from market.overrides import apply_overrides
-from market.presets import load_preset
 from server.api.deps import instructor, runtime
+from server.api.instructor import parameters_of
 from server.auth import Identity
 from server.errors import ServerError
 from server.runtime import Runtime
@@ -32,12 +30,7 @@ async def start_preview(
     body: PreviewIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     """Start playing the seasons in the background; poll ``GET /previews/{id}`` for progress."""
-    try:
-        params = load_preset(body.preset)
-        changes = list(body.overrides.items()) + ([("mode", body.mode)] if body.mode else [])
-        params = apply_overrides(params, changes) if changes else params
-    except ParameterError as exc:
-        raise ServerError("invalid", str(exc), field=exc.field) from None
+    params = parameters_of(body.preset, body.overrides, body.mode)
     rounds = min(body.rounds or params.rounds, 20)
     preview = rt.previews.start(params, tuple(range(body.seed, body.seed + body.seeds)), rounds)
     return preview.view()

@@ -25,30 +25,25 @@ from playwright.sync_api import Page, expect
 
 from server.client import SalesfloorClient
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_team_console import SEGMENTS, TEXT, first_open_inquiry, join_page, toast
+from tests.browser.test_team_console import (
+    SEGMENTS,
+    TEXT,
+    TROUBLED_MARKET,
+    first_open_inquiry,
+    join_page,
+    toast,
+)
 from tests.server.helpers import wait_for
 from tests.server.processes import ServerProcess
 
 # Customers wait for the manager's approval; every delivery brings a complaint at once;
 # invoices are due on delivery and paid late, so a reminder is due within seconds.
-CLASS_MARKET: dict[str, Any] = (
-    {f"segments.{s}.patience_hours": 400 for s in SEGMENTS}
-    | {f"segments.{s}.defect": 1.0 for s in SEGMENTS}
-    | {f"segments.{s}.complaint_probability": 1.0 for s in SEGMENTS}
-    | {f"segments.{s}.late_base": 0.99 for s in SEGMENTS}
-    | {f"segments.{s}.late_mean_delay": 200 for s in SEGMENTS}
-    | {f"segments.{s}.default_probability": 0.0 for s in SEGMENTS}
-    | {
-        "mode": "mirrored",
-        "service.complaint_delay_days": 0.02,
-        "service.sla_minor_hours": 400,
-        "service.sla_major_hours": 400,
-        "service.writeoff_after_days": 300,
-        "consideration_hours": 0.05,
-        "days_per_round": 30,
-        "inquiries_per_team_per_day": 6,
-    }
-)
+CLASS_MARKET: dict[str, Any] = {
+    **TROUBLED_MARKET,
+    **{f"segments.{s}.patience_hours": 400 for s in SEGMENTS},
+    "mode": "mirrored",
+    "days_per_round": 30,
+}
 JUDGE = {"en": "Ms Li", "zh": "李老师"}
 SAVED = {"en": "Saved", "zh": "已保存"}
 FROZEN = {"en": "frozen", "zh": "冻结"}
