@@ -1,9 +1,13 @@
 """Live messages: channels with a sequence, a replay buffer and bounded subscriber queues.
 
 Every message is an envelope ``{seq, type, t_sim, data}``; ``seq`` counts per channel, so a
-client that reconnects with the last seq it saw receives exactly what it missed. A
-subscriber whose queue fills up (it does not read fast enough) is dropped rather than
-buffered without bound; it reconnects and catches up from the buffer.
+client that reconnects with the last seq it saw receives what it missed: every event, ticker
+item and other message, none twice, and of the snapshots (``standings``, ``state``) only the
+newest — each replaces the one before, so the buffer keeps just the newest of each type. A
+whole board of standings goes out at nearly every change; keeping each one for replay was
+most of a server's memory over a class hour. A subscriber whose queue fills up (it does not
+read fast enough) is dropped rather than buffered without bound; it reconnects and catches
+up from the buffer.
 
 This is the in-process broadcaster (one server process). The port is small — ``publish``,
 ``subscribe``, ``since``, ``latest`` — and ``server.broadcast_redis`` extends it for several
@@ -21,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-HISTORY = 20_000
+HISTORY = 20_000  # messages other than snapshots a channel keeps for clients that reconnect
 SNAPSHOT_TYPES = frozenset({"standings", "state"})
 
 
@@ -45,10 +49,18 @@ class Subscriber:
 
 @dataclass(slots=True)
 class Channel:
+    """A channel's seq, its replay buffer and its subscribers.
+
+    ``history`` holds the messages other than snapshots, oldest first; ``latest`` the newest
+    snapshot of each type. ``floor`` is the lowest seq from which the buffer is complete
+    (None before the first message): a reconnect from before it gets a resync instead.
+    """
+
     seq: int = 0
     history: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=HISTORY))
     subscribers: list[Subscriber] = field(default_factory=list)
     latest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    floor: int | None = None
 
 
 class Broadcaster:
@@ -86,9 +98,15 @@ class Broadcaster:
             message = Envelope(message)
         channel = self._channel(name)
         channel.seq = message["seq"]
-        channel.history.append(message)
+        if channel.floor is None:
+            channel.floor = message["seq"]
         if message["type"] in SNAPSHOT_TYPES:
             channel.latest[message["type"]] = message
+        else:
+            history = channel.history
+            if len(history) == history.maxlen:
+                channel.floor = history[0]["seq"] + 1
+            history.append(message)
         for sub in list(channel.subscribers):
             try:
                 sub.queue.put_nowait(message)
@@ -102,11 +120,18 @@ class Broadcaster:
         return self._channel(name).latest.get(kind)
 
     def since(self, name: str, after: int) -> tuple[list[dict[str, Any]], bool]:
-        """Messages with seq > ``after`` and whether the buffer still reaches back that far."""
+        """What a client that saw ``after`` missed, in seq order, and whether the buffer reaches back.
+
+        Every message other than snapshots with seq > ``after``, and the newest snapshot of
+        each type if it is newer than ``after``.
+        """
         channel = self._channel(name)
-        history = channel.history
-        complete = not history or history[0]["seq"] <= after + 1 or after >= channel.seq
-        return [m for m in history if m["seq"] > after], complete
+        complete = channel.floor is None or after + 1 >= channel.floor or after >= channel.seq
+        missed = [m for m in channel.history if m["seq"] > after]
+        snapshots = [m for m in channel.latest.values() if m["seq"] > after]
+        if snapshots:
+            missed = sorted(missed + snapshots, key=lambda m: int(m["seq"]))
+        return missed, complete
 
     def last_seq(self, name: str) -> int:
         return self._channel(name).seq

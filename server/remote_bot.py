@@ -21,6 +21,19 @@ from teams.ledger import Ledger
 
 log = logging.getLogger("salesfloor.bot")
 
+TEAM_EVENTS_PAGE = 5000  # what SalesfloorClient.team_events asks for
+
+
+def _events_after(client: SalesfloorClient, after: int) -> list[dict[str, Any]]:
+    """Every team event after ``after``, page by page (a long season has more than one page)."""
+    events: list[dict[str, Any]] = []
+    while True:
+        page = client.team_events(after=after)
+        events.extend(page)
+        if len(page) < TEAM_EVENTS_PAGE:
+            return events
+        after = int(page[-1]["seq"])
+
 
 async def play(url: str, code: str, strategy: str, name: str = "bot", role: str = "manager") -> None:
     client = SalesfloorClient(url)
@@ -43,7 +56,7 @@ async def play(url: str, code: str, strategy: str, name: str = "bot", role: str 
 
     driver = BotDriver(bot, ledger, submit, float(status["seconds_per_hour"]))
     last_event = -1
-    for past in client.team_events():
+    for past in _events_after(client, -1):
         ledger.observe(event_from_dict(past))
         last_event = int(past["seq"])
     driver.start()
@@ -58,7 +71,7 @@ async def play(url: str, code: str, strategy: str, name: str = "bot", role: str 
                 data: Any = message["data"]
                 if kind in ("hello", "resync"):
                     epoch = data["epoch"]
-                    for missed in client.team_events(after=last_event):
+                    for missed in _events_after(client, last_event):
                         driver.handle(event_from_dict(missed))
                         last_event = int(missed["seq"])
                 elif kind == "event" and data["seq"] > last_event:
