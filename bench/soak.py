@@ -20,7 +20,9 @@ after the first round (and per 1,000 events: the event log and the score timelin
 grow with the game), every error (HTTP 5xx, transport errors, websocket gaps, lines of the
 server log at ERROR or with a traceback), and it replays the command log offline
 (``simulator.replay``) to check that the event-log digest and the standings are those of a
-fast-forward replay of the same commands. Exit code 1 if any check fails.
+fast-forward replay of the same commands. After the end, ``--linger`` seconds more of viewers
+and pollers show whether connections that come and go leave memory behind. Exit code 1 if
+any check fails.
 
 Run: ``.venv/bin/python bench/soak.py`` (about 1–2 minutes) or ``--seconds-per-hour 15`` for the
 real hour.
@@ -237,6 +239,16 @@ async def conduct(
             await asyncio.sleep(0.5)
 
 
+async def linger(pid: int, seconds: float) -> list[float]:
+    """Resident MiB every half second while the viewers and pollers go on after the end."""
+    resident = [rss_mib(pid)]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        await asyncio.sleep(0.5)
+        resident.append(rss_mib(pid))
+    return resident
+
+
 # --- the checks after the game ----------------------------------------------------------------------
 
 
@@ -345,6 +357,7 @@ async def soak(args: argparse.Namespace, server: ServerProcess) -> int:
     ]
     with contextlib.redirect_stdout(io.StringIO()):  # the bots say what they play; we print figures
         await conduct(server.url, setup.token, competition_id, server.pid, tally, samples)
+        after_end = await linger(server.pid, args.linger)
         done.set()
         _ended, playing = await asyncio.wait(bots, timeout=30)
         for task in playing:
@@ -363,6 +376,11 @@ async def soak(args: argparse.Namespace, server: ServerProcess) -> int:
     print(f"{commands:,} commands, {events:,} events; server CPU {cpu:.1f} s ({cpu / wall:.2f} cores)")
     for line in report_memory(samples, args.rounds):
         print(line)
+    if len(after_end) > 1:
+        print(
+            f"after the end, {args.linger:.0f} s more of viewers and pollers: resident "
+            f"{after_end[0]:.1f} → {after_end[-1]:.1f} MiB (peak {max(after_end):.1f})"
+        )
     polls = sorted(tally.poll_seconds)
     if polls:
         print(
@@ -392,6 +410,7 @@ def main() -> int:
     parser.add_argument("--house", type=int, default=16, help="teams played by house bots")
     parser.add_argument("--remote", type=int, default=4, help="teams played over HTTP by salesfloor bot")
     parser.add_argument("--viewers", type=int, default=100, help="public-board clients that come and go")
+    parser.add_argument("--linger", type=float, default=20.0, help="seconds of churn after the end")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--database-url", help=DATABASE_HELP)
     args = parser.parse_args()

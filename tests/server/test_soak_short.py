@@ -20,7 +20,20 @@ def test_a_short_soak_passes_every_check() -> None:
     command = [
         sys.executable,
         str(ROOT / "bench" / "soak.py"),
-        *("--rounds", "2", "--house", "3", "--remote", "2", "--viewers", "8", "--seconds-per-hour", "0.15"),
+        *(
+            "--rounds",
+            "2",
+            "--house",
+            "3",
+            "--remote",
+            "2",
+            "--viewers",
+            "8",
+            "--seconds-per-hour",
+            "0.15",
+            "--linger",
+            "2",
+        ),
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
