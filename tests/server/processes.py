@@ -1,4 +1,8 @@
-"""Real server processes for the tests that kill them: start, wait until healthy, SIGKILL, stop."""
+"""Real server processes for the tests that kill them: start, wait until healthy, SIGKILL, stop.
+
+With ``log`` the server's standard error goes to that file (appended across restarts), so a
+test can read the lines the server wrote; without it, to a pipe read when the server exits.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +29,9 @@ def free_port() -> int:
 class ServerProcess:
     """``salesfloor serve`` in a subprocess, with the instructor password ``pw``."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], port: int | None = None, log: Path | None = None) -> None:
         port = port or free_port()
+        self.log = log
         self.url = f"http://127.0.0.1:{port}"
         full = {
             **os.environ,
@@ -42,7 +47,7 @@ class ServerProcess:
             env=full,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.PIPE if log is None else log.open("ab"),
         )
         self.health()
 
@@ -50,7 +55,7 @@ class ServerProcess:
         end = time.monotonic() + deadline
         while time.monotonic() < end:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                error = self.process.stderr.read().decode() if self.process.stderr else self.log_text()
                 raise RuntimeError(f"the server exited: {error}")
             try:
                 out: dict[str, Any] = SalesfloorClient(self.url, timeout=1).request("GET", "/api/v1/health")
@@ -58,6 +63,10 @@ class ServerProcess:
             except Exception:
                 time.sleep(0.1)
         raise RuntimeError(f"the server at {self.url} did not answer within {deadline} s")
+
+    def log_text(self) -> str:
+        """What the server has written to its log file so far ("" without one)."""
+        return self.log.read_text(errors="replace") if self.log is not None and self.log.exists() else ""
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
