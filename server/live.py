@@ -19,6 +19,7 @@ import dataclasses
 import gc
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,9 @@ from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
 
 log = logging.getLogger("salesfloor.live")
+
+WRITE_RETRY_SECONDS = 0.5
+"""After a failed write-behind, the next try waits this long (a command that gets through resets it)."""
 
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
@@ -88,6 +92,7 @@ class LiveCompetition:
         self.events_uncertain = False  # a failed write-behind's commit may have gone through
         self.clock_unsaved = False
         self.board_unsaved: dict[str, Any] = {}
+        self.write_retry_at = 0.0  # monotonic time before which a failed write-behind waits
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -428,6 +433,7 @@ class LiveCompetition:
             except Exception as exc:  # refused and not applied; its commit may still have gone through
                 self.commands_unsettled = True
                 raise self._refusal(exc, "the command") from None
+            self.write_retry_at = 0.0  # the database took the command: write the events now
             self.next_seq += 1
             outcome = competition.submit(command, t, source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
@@ -546,6 +552,8 @@ class LiveCompetition:
             self.published = len(competition.log)
             self._publish_events(new)
             self._publish_standings()
+        if self.events_uncertain and time.monotonic() < self.write_retry_at:
+            return  # the last write-behind failed just now: the database gets a moment's rest
         unsaved = competition.log.since(self.persisted)
         outcomes, self.outcomes = self.outcomes, []
         if unsaved or outcomes:
@@ -558,6 +566,7 @@ class LiveCompetition:
                 if not isinstance(exc, ServerError) and not self.events_uncertain:
                     log.error("competition %s: events not stored yet: %s", self.id, exc)
                 self.events_uncertain = True
+                self.write_retry_at = time.monotonic() + WRITE_RETRY_SECONDS
                 self.outcomes = outcomes + self.outcomes
                 return
             self.persisted += len(unsaved)

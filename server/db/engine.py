@@ -24,6 +24,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 UNAVAILABLE_ERRORS = ("OperationalError", "InterfaceError")
 """Driver errors (sqlite3, psycopg) that mean the database is away or full, not that a query is wrong."""
 
+CONNECT_TIMEOUT_SECONDS = 5
+"""A PostgreSQL that does not answer is given up on after this long (unless the URL says otherwise),
+so that a refusal comes in seconds, not after the system's TCP timeout."""
+
 _HEALTH: weakref.WeakKeyDictionary[Engine, DatabaseHealth] = weakref.WeakKeyDictionary()
 
 
@@ -94,7 +98,8 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    connect_args = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=connect_args)
 
 
 def migrate(engine: Engine) -> None:

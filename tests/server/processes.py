@@ -32,6 +32,7 @@ class ServerProcess:
     def __init__(self, env: dict[str, str], port: int | None = None, log: Path | None = None) -> None:
         port = port or free_port()
         self.log = log
+        self._log_file = log.open("ab") if log is not None else None
         self.url = f"http://127.0.0.1:{port}"
         full = {
             **os.environ,
@@ -47,7 +48,7 @@ class ServerProcess:
             env=full,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE if log is None else log.open("ab"),
+            stderr=subprocess.PIPE if self._log_file is None else self._log_file,
         )
         self.health()
 
@@ -71,8 +72,14 @@ class ServerProcess:
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+        self._close_log()
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
