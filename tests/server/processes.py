@@ -52,7 +52,7 @@ class ServerProcess:
         )
         self.health()
 
-    def health(self, deadline: float = 30.0) -> dict[str, Any]:
+    def health(self, deadline: float = 60.0) -> dict[str, Any]:
         end = time.monotonic() + deadline
         while time.monotonic() < end:
             if self.process.poll() is not None:
