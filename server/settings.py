@@ -32,3 +32,10 @@ class Settings(BaseSettings):
     commands_per_minute: int = Field(240, ge=1, description="rate limit per team member")
     websocket_queue: int = Field(1000, ge=10, description="messages a slow websocket client may lag behind")
     cookie_secure: bool = False
+    # --- hostile input: request limits and login attempts ---
+    max_body_bytes: int = Field(
+        2**20, ge=1024, description="largest request body (JSON, CSV); archive imports have their own limit"
+    )
+    login_failures_per_minute: int = Field(
+        10, ge=1, description="failed logins and joins a client address may make a minute before a 429"
+    )
