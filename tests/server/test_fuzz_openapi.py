@@ -72,6 +72,7 @@ class Arena:
     main: Game
     spare: Game
     headers: dict[str, Headers]
+    member_b: Headers
     markers: list[str]
     ids: dict[str, list[str]] = field(default_factory=dict)
 
@@ -118,7 +119,7 @@ def arena(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Arena]:
         }
         markers = [main.codes["Bee"], B_MEMBER, B_NOTE, *(f'"{i}"' for i in private_b)]
         pool = {name: sorted(ids_a[name] | ids_b[name]) for name in ID_FIELDS}
-        yield Arena(client, main, spare, headers, markers, pool)
+        yield Arena(client, main, spare, headers, member_b, markers, pool)
 
 
 def _fresh_headers(arena: Arena, credential: str) -> Headers:
@@ -199,6 +200,21 @@ def test_no_server_error_no_leak(arena: Arena, operation: Any, credential: str) 
         except Unsatisfiable:
             # nothing in this operation can be made invalid (no parameters, or only free strings)
             assert mode is GenerationMode.NEGATIVE, f"no valid request to {operation.path} was generated"
+
+
+def test_the_markers_are_found_where_they_belong(arena: Arena) -> None:
+    """The leak check is not vacuous: B's own views and the instructor's show every marker."""
+    client, main = arena.client, arena.main
+    seen = " ".join(
+        response.text
+        for response in (
+            client.get(main.path(), headers=main.instructor),
+            client.get(main.path("/events"), params={"limit": 5000}, headers=main.instructor),
+            client.get("/api/v1/team", headers=arena.member_b),
+            client.get("/api/v1/team/state", headers=arena.member_b),
+        )
+    )
+    assert [marker for marker in arena.markers if marker not in seen] == []
 
 
 def test_the_arena_is_as_set_up(arena: Arena) -> None:

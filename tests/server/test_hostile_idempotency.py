@@ -14,9 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+from alembic import command
+from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from server.client import SalesfloorClient
+from server.db.engine import MIGRATIONS, make_engine, migrate
 from server.idempotency import HEADER
 from teams import commands as c
 from tests.server.helpers import (
@@ -167,6 +172,39 @@ def test_a_retry_after_a_restart_gets_the_first_reply(db_url: str) -> None:
         fresh = client.put(REMINDERS, json={"days_after_due": 8}, headers=keyed(member, "after-restart"))
         assert fresh.status_code == 200, fresh.text
         assert _log_length(client, game) == logged + 1
+
+
+def test_migration_0004_keeps_old_commands_and_makes_keys_unique_per_member(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+    insert = (
+        "INSERT INTO commands (competition_id, seq, t, source, member_id, payload, reason, created_at{key}) "
+        "VALUES (1, :seq, 0, 'human', 7, '{{}}', '', 0{value})"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO competitions (id, name, preset, parameters, seed, rounds, seconds_per_hour, "
+                "state, sim_t, judge_code, created_at) VALUES (1, 'old', 'classroom', '{}', 1, 1, 1, "
+                "'draft', 0, 'J', 0)"
+            )
+        )
+        connection.execute(text(insert.format(key="", value="")), {"seq": 0})
+    migrate(engine)
+    keyed = insert.format(key=", idempotency_key", value=", 'k'")
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT seq, idempotency_key, reply FROM commands")).all() == [
+            (0, None, None)
+        ]
+        connection.execute(text(insert.format(key="", value="")), {"seq": 1})  # keyless: never collide
+        connection.execute(text(keyed), {"seq": 2})
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text(keyed), {"seq": 3})
+    engine.dispose()
 
 
 # --- the Python client ---------------------------------------------------------------------------
