@@ -1,16 +1,17 @@
-"""Request body limits: size, JSON nesting depth and finite numbers, checked before any route runs.
+"""Request body limits: size, JSON depth, finite numbers, no NUL characters — before any route runs.
 
 An ASGI middleware reads the whole body (counting what arrives, whatever Content-Length
 claims), refuses it with a 413 past the size limit, and for a JSON body refuses nesting
 deeper than ``MAX_JSON_DEPTH`` (400), NaN or infinite numbers (422, naming the field;
 Python's json reads the literals NaN and Infinity and numbers like 1e999 as floats) and
-text with NUL characters (422; PostgreSQL cannot store them). The
-body it read is then handed on unchanged, so the routes parse exactly what was checked.
-A malformed JSON body is left to FastAPI, which answers it with its usual 422.
+text with NUL characters (422, naming the field; PostgreSQL cannot store them). The body
+it read is then handed on unchanged, so the routes parse exactly what was checked. A
+malformed JSON body is left to FastAPI, which answers it with its usual 422.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_JSON_DEPTH = 32
 """Deeper than any body the API takes (the deepest, a parameter override, is a handful of levels)."""
+LARGE_JSON = 64 * 1024
+"""Bodies larger than this are checked in a worker thread."""
 TOO_DEEP = f"the JSON body is nested too deeply; at most {MAX_JSON_DEPTH} levels"
 
 
@@ -45,6 +48,25 @@ def _is_json(content_type: str) -> bool:
     return media == "" or media == "application/json" or media.endswith("+json")
 
 
+def _clean(document: Any) -> bool:
+    """Whether the document is within the limits: one quick pass that builds no paths."""
+    stack = [(document, 0)]
+    while stack:
+        item, level = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            if level >= MAX_JSON_DEPTH or any("\x00" in key for key in item):
+                return False
+            stack.extend((value, level + 1) for value in item.values())
+        elif kind is list:
+            if level >= MAX_JSON_DEPTH:
+                return False
+            stack.extend((value, level + 1) for value in item)
+        elif (kind is float and not math.isfinite(item)) or (kind is str and "\x00" in item):
+            return False
+    return True
+
+
 def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, int, Any]]:
     """Every value in a parsed JSON document with its path and depth, without recursion."""
     stack = [(value, path, depth)]
@@ -57,14 +79,8 @@ def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, int, Any]]:
             stack.extend((v, f"{where}[{i}]", level + 1) for i, v in enumerate(item))
 
 
-def json_refusal(body: bytes) -> Refusal | None:
-    """Why this JSON body is refused (too deep, a non-finite number), or None to let it through."""
-    try:
-        document = json.loads(body)
-    except RecursionError:
-        return Refusal(400, "too_deep", TOO_DEEP)
-    except ValueError:
-        return None  # malformed: FastAPI refuses it with a 422 that says where
+def _refusal(document: Any) -> Refusal | None:
+    """What is wrong with a document that is not clean, naming where (the slow pass, with paths)."""
     for where, level, item in _walk(document, "", 0):
         if level >= MAX_JSON_DEPTH and isinstance(item, dict | list):  # containers in containers
             return Refusal(400, "too_deep", TOO_DEEP)
@@ -78,6 +94,17 @@ def json_refusal(body: bytes) -> Refusal | None:
         if isinstance(item, dict) and any("\x00" in key for key in item):
             return Refusal(422, "invalid", f"{name}: a key holds a NUL character (\\u0000); remove it")
     return None
+
+
+def json_refusal(body: bytes) -> Refusal | None:
+    """Why this JSON body is refused (too deep, a non-finite number, a NUL), or None to let it through."""
+    try:
+        document = json.loads(body)
+    except RecursionError:
+        return Refusal(400, "too_deep", TOO_DEEP)
+    except ValueError:
+        return None  # malformed: FastAPI refuses it with a 422 that says where
+    return None if _clean(document) else _refusal(document)
 
 
 class BodyLimits:
@@ -104,7 +131,9 @@ class BodyLimits:
             await self._refuse(send, self._too_large(limit))
             return
         if body and _is_json(headers.get("content-type", "")):
-            refusal = json_refusal(body)
+            # a large body is parsed off the event loop, so that it cannot stall other requests
+            large = len(body) > LARGE_JSON
+            refusal = await asyncio.to_thread(json_refusal, body) if large else json_refusal(body)
             if refusal is not None:
                 await self._refuse(send, refusal)
                 return

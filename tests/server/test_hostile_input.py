@@ -386,3 +386,14 @@ def test_a_bulk_csv_with_lone_carriage_returns_is_read_line_by_line(
         ("Green", "balanced"),
     ]
     refused(module_client.post(path, content="Bad\x00Name", headers=headers), 422, "invalid", "team name")
+
+
+def test_a_large_json_body_is_checked_whole(teams: TwoTeams) -> None:
+    """Past 64 KiB the check runs in a worker thread; it finds a NaN at the end of a long list too."""
+    values = ",".join(["1.5"] * 60_000)
+    before = teams.snapshot()
+    for tail, words in (("NaN", ("budget[60000]", "finite")), ("2.5", ("budget",))):
+        body = '{"segment": "smb", "budget": [' + values + "," + tail + "]}"
+        response = teams.client.post(TEAM_PREFIX + "/campaigns", content=body, headers={**teams.a, **JSON})
+        refused(response, 422, "invalid", *words)  # finite numbers pass on: a list is still no budget
+    assert teams.snapshot() == before
