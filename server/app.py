@@ -24,6 +24,7 @@ from dashboards import STATIC_DIR
 from server import pages
 from server.api import board as board_api
 from server.api import exports, instructor, previews, public, rubric, session, team, ws
+from server.archive import MAX_ARCHIVE_BYTES
 from server.auth import password_hash
 from server.broadcast import Broadcaster
 from server.broadcast_redis import RedisBroadcaster
@@ -31,6 +32,8 @@ from server.db.engine import make_engine, migrate
 from server.errors import ServerError
 from server.forwarding import Forwarder
 from server.leadership import Leadership
+from server.limits import BodyLimits
+from server.rate_limit import LoginGuard
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store import Store
@@ -57,9 +60,41 @@ def ensure_instructor_password(store: Store, settings: Settings, announce: Calla
 def _readable(exc: RequestValidationError) -> str:
     parts = []
     for error in exc.errors()[:3]:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-        parts.append(f"{where or 'request'}: {error.get('msg', 'invalid')}")
+        location = tuple(error.get("loc", ()))
+        where = ".".join(str(p) for p in location if p != "body") or (
+            "body" if location[:1] == ("body",) else "request"
+        )
+        message = error.get("msg", "invalid")
+        if location == ("body",) and error.get("type") == "model_attributes_type":
+            message = "send a JSON object with the header Content-Type: application/json"
+        parts.append(f"{where}: {message}")
     return "; ".join(parts)
+
+
+REFUSAL_SCHEMA: dict[str, Any] = {
+    "title": "Refusal",
+    "type": "object",
+    "description": "Every refusal (4xx): a reason for people and a stable code for programs.",
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+    "required": ["detail", "code"],
+}
+
+
+def _document_refusals(app: FastAPI) -> None:
+    """The schema shows the refusals the server sends, not FastAPI's validation list."""
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = default_openapi()
+            components = schema.get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in components:
+                components["HTTPValidationError"] = REFUSAL_SCHEMA
+                components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], Any] | None = None) -> FastAPI:
@@ -133,6 +168,7 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
             swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
         )
 
+    app.state.login_guard = LoginGuard(settings.login_failures_per_minute)
     app.middleware("http")(pages.security_headers)
 
     @app.middleware("http")
@@ -153,6 +189,20 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _readable(exc), "code": "invalid"}, status_code=422)
 
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception) -> JSONResponse:
+        """A bug, not a refusal: the traceback goes to the log, the client gets no internals."""
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        body = {"detail": "the server failed on this request; the error is logged", "code": "internal"}
+        return JSONResponse(body, status_code=500)
+
+    # outermost: a body is measured and checked before it is forwarded or routed
+    app.add_middleware(
+        BodyLimits,
+        max_bytes=settings.max_body_bytes,
+        large_paths={"/api/v1/competitions/import": MAX_ARCHIVE_BYTES},
+    )
+
     for router in (
         session.router,
         exports.router,
@@ -168,4 +218,5 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         app.include_router(router)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _document_refusals(app)
     return app

@@ -9,6 +9,7 @@ async for message in client.stream_team(): ...
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import fields
 from typing import Any
@@ -18,6 +19,7 @@ import httpx
 import websockets
 
 from server.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
+from server.idempotency import HEADER
 from teams import commands as c
 
 
@@ -28,10 +30,18 @@ class ApiError(Exception):
 
 
 class SalesfloorClient:
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float = 10.0,
+        retries: int = 2,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        self.retries = retries  # a command whose answer was lost is sent again, with the same key
+        self.http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
         self.http.close()
@@ -39,8 +49,8 @@ class SalesfloorClient:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self.http.request(method, path, headers=self._headers(), **kwargs)
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        response = self.http.request(method, path, headers={**self._headers(), **(headers or {})}, **kwargs)
         if response.status_code >= 400:
             try:
                 body = response.json()
@@ -65,8 +75,13 @@ class SalesfloorClient:
 
     # --- team ------------------------------------------------------------------------------------------
 
-    def command(self, command: c.Command) -> dict[str, Any]:
-        """Send a desk command (its team and role come from the session)."""
+    def command(self, command: c.Command, key: str | None = None) -> dict[str, Any]:
+        """Send a desk command (its team and role come from the session).
+
+        The command carries an Idempotency-Key (``key``, or a new random one); if the
+        connection fails before the answer arrives, it is sent again with the same key,
+        so it is applied once whatever happened to the first try.
+        """
         method, path, path_field = COMMAND_ENDPOINTS[type(command)]
         body = {
             f.name: getattr(command, f.name)
@@ -76,8 +91,16 @@ class SalesfloorClient:
         if path_field is not None:
             value = quote(str(body.pop(path_field)), safe="/")
             path = path.replace(f"{{{path_field}:path}}", value).replace(f"{{{path_field}}}", value)
-        out: dict[str, Any] = self.request(method, TEAM_PREFIX + path, json=body)
-        return out
+        headers = {HEADER: key or uuid.uuid4().hex}
+        failures = 0
+        while True:
+            try:
+                out: dict[str, Any] = self.request(method, TEAM_PREFIX + path, headers=headers, json=body)
+                return out
+            except httpx.TransportError:
+                failures += 1
+                if failures > self.retries:
+                    raise
 
     def team(self) -> dict[str, Any]:
         out: dict[str, Any] = self.request("GET", "/api/v1/team")

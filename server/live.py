@@ -31,6 +31,7 @@ from server.channels import CompetitionChannels
 from server.clock import PacedClock, wall_now
 from server.db.tables import BoardChangeRow, CommandRow, CompetitionRow, TeamRow
 from server.errors import ServerError
+from server.idempotency import Replies, reply_to_json
 from server.rubric_book import RubricBook
 from server.scores import LiveScores, scoring_from_json, scoring_to_json
 from server.store import Store
@@ -93,6 +94,7 @@ class LiveCompetition:
         self.clock_unsaved = False
         self.board_unsaved: dict[str, Any] = {}
         self.write_retry_at = 0.0  # monotonic time before which a failed write-behind waits
+        self.replies = Replies(self.id, store)
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -395,16 +397,33 @@ class LiveCompetition:
             if self.board_unsaved.get(name) == value:
                 del self.board_unsaved[name]
 
-    async def submit(self, command: AnyCommand, source: str, member_id: int | None = None) -> Outcome:
+    async def submit(
+        self,
+        command: AnyCommand,
+        source: str,
+        member_id: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Outcome:
         """Commit the command, then apply it at the simulated time it arrived.
 
         The work runs shielded: once the command is committed it is applied, even if the
         caller goes away (a dropped request, a cancelled bot), so memory and log never part.
+        With an ``idempotency_key`` a command this member already sent with that key is not
+        applied again: its first outcome is returned (see server.idempotency).
         """
-        return await asyncio.shield(self._submit(command, source, member_id))
+        return await asyncio.shield(self._submit(command, source, member_id, idempotency_key))
 
-    async def _submit(self, command: AnyCommand, source: str, member_id: int | None) -> Outcome:
+    async def _submit(
+        self, command: AnyCommand, source: str, member_id: int | None, idempotency_key: str | None
+    ) -> Outcome:
         async with self.lock:
+            payload = json.dumps(command_to_json(command))
+            if idempotency_key is not None:
+                if not self.replies.loaded and self.competition is not None:
+                    await asyncio.to_thread(self.replies.load, self.competition.commands)
+                earlier = self.replies.earlier(member_id, idempotency_key, payload)
+                if earlier is not None:
+                    return earlier
             if self.state not in ("running", "paused"):
                 raise ServerError(
                     "conflict", f"the competition is {self.state}; commands are taken while it runs"
@@ -424,8 +443,9 @@ class LiveCompetition:
                 t=t,
                 source=source,
                 member_id=member_id,
-                payload=json.dumps(command_to_json(command)),
+                payload=payload,
                 created_at=wall_now(),
+                idempotency_key=idempotency_key,
             )
             try:
                 await self._settle_commands()
@@ -438,7 +458,14 @@ class LiveCompetition:
             outcome = competition.submit(command, t, source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
             self._count(command, outcome.accepted, t)
+            if idempotency_key is not None:
+                self.replies.remember(member_id, idempotency_key, payload, row.seq, outcome)
             await self._flush()
+            if idempotency_key is not None:
+                try:
+                    await asyncio.to_thread(self.store.save_reply, self.id, row.seq, reply_to_json(outcome))
+                except Exception as exc:  # a retry after a restart then gets the reply rebuilt from the log
+                    log.error("competition %s: reply of command %s not stored: %s", self.id, row.seq, exc)
             return outcome
 
     async def rescore(self, weights: Weights, normalisation: Normalisation) -> None:

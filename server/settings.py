@@ -48,3 +48,10 @@ class Settings(BaseSettings):
         30, ge=1, description="messages a client may send a minute on the read-only channels (1008 beyond)"
     )
     cookie_secure: bool = False
+    # --- hostile input: request limits and login attempts ---
+    max_body_bytes: int = Field(
+        2**20, ge=1024, description="largest request body (JSON, CSV); archive imports have their own limit"
+    )
+    login_failures_per_minute: int = Field(
+        10, ge=1, description="failed logins and joins a client address may make a minute before a 429"
+    )

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from market.events import Event, event_to_json
@@ -35,6 +36,16 @@ class LoggedRow(NamedTuple):
     t: float
     source: str
     payload: str
+
+
+class KeyedCommand(NamedTuple):
+    """A command sent with an Idempotency-Key: what it was and the reply it got (None: not saved)."""
+
+    member_id: int | None
+    key: str
+    seq: int
+    payload: str
+    reply: str | None
 
 
 class Store:
@@ -177,6 +188,28 @@ class Store:
                 .order_by(table.c.seq)
             )
             return [LoggedRow(t, source, payload) for t, source, payload in connection.execute(query)]
+
+    def keyed_commands(self, competition_id: int) -> list[KeyedCommand]:
+        """The competition's commands that came with an Idempotency-Key, in order."""
+        with self.engine.connect() as connection:
+            table = CommandRow.__table__  # type: ignore[attr-defined]
+            c = table.c
+            query = (
+                core_select(c.member_id, c.idempotency_key, c.seq, c.payload, c.reply)
+                .where(table.c.competition_id == competition_id, table.c.idempotency_key.is_not(None))
+                .order_by(table.c.seq)
+            )
+            return [KeyedCommand(*row) for row in connection.execute(query)]
+
+    def save_reply(self, competition_id: int, seq: int, reply: str) -> None:
+        """Keep the reply a keyed command got, so that a retry after a restart gets it again."""
+        with self.session() as s:
+            row = s.exec(
+                select(CommandRow).where(CommandRow.competition_id == competition_id, CommandRow.seq == seq)
+            ).one()
+            row.reply = reply
+            s.add(row)
+            s.commit()
 
     def command_count(self, competition_id: int) -> int:
         with self.session() as s:

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from scoring import AWARD_RULES, MedalCounts, ScoringError
 from server.api.deps import identity, instructor, judge_of, member, runtime, watches
@@ -26,6 +26,8 @@ C = "/competitions/{competition_id}"
 
 
 class FreezeIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
+
     at: float | None = Field(
         None, ge=0, le=1e6, description="simulated hour to freeze at; leave out to freeze now"
     )

@@ -7,6 +7,7 @@ from starlette.requests import HTTPConnection
 
 from server.auth import COOKIE, Identity, token_hash
 from server.errors import ServerError
+from server.rate_limit import LoginGuard
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store import Store
@@ -15,6 +16,24 @@ from server.store import Store
 def runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
+
+
+class LoginAttempt:
+    """A login from one client address: refused up front after too many failures, counted if it fails."""
+
+    def __init__(self, guard: LoginGuard, address: str) -> None:
+        self.guard, self.address = guard, address
+        guard.check(address)
+
+    def refuse(self, reason: str) -> ServerError:
+        """Count the failure; the 401 to raise."""
+        self.guard.failed(self.address)
+        return ServerError("unauthorized", reason)
+
+
+def login_attempt(request: Request) -> LoginAttempt:
+    guard: LoginGuard = request.app.state.login_guard
+    return LoginAttempt(guard, request.client.host if request.client else "unknown")
 
 
 def token_of(connection: HTTPConnection) -> str | None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import csv
 import dataclasses
-import io
 import json
 import secrets
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from market.errors import ParameterError
 from market.overrides import apply_overrides
@@ -37,6 +36,8 @@ MAX_TEAMS = 200
 
 
 class CompetitionIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
+
     name: str = Field(min_length=1, max_length=80)
     preset: str = "classroom"
     overrides: dict[str, Any] = Field(default_factory=dict, description="e.g. {'segments.smb.share': 0.5}")
@@ -52,6 +53,8 @@ class TeamIn(BaseModel):
 
 
 class ShockIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
+
     shock: Literal["demand", "price_war", "recall"]
     segment: str = "*"
     magnitude: float
@@ -62,6 +65,8 @@ class ParametersIn(BaseModel):
 
 
 class WeightsIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
+
     conversion: float = Field(30.0, ge=0, le=1000)
     satisfaction: float = Field(30.0, ge=0, le=1000)
     receivables: float = Field(25.0, ge=0, le=1000)
@@ -188,7 +193,12 @@ def add_teams_csv(
     _: Identity = Depends(instructor),
 ) -> list[dict[str, Any]]:
     entries: list[TeamIn] = []
-    for number, record in enumerate(csv.reader(io.StringIO(csv_text)), start=1):
+    try:  # any line break ends a line (a lone \r too, which the csv module refuses mid-line)
+        records = list(csv.reader(csv_text.splitlines()))
+    except csv.Error as exc:
+        reason = f"the CSV cannot be read ({exc}); write one team per line: name[,bot]"
+        raise ServerError("invalid", reason) from None
+    for number, record in enumerate(records, start=1):
         if not record or not any(cell.strip() for cell in record):
             continue
         if number == 1 and record[0].strip().lower() == "name":

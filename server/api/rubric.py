@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from scoring import current_scores
 from server.api.deps import identity, instructor, judge_of, runtime, watcher
@@ -25,6 +25,8 @@ router = APIRouter(prefix="/api/v1/competitions/{competition_id}/rubric", tags=[
 
 
 class CriterionIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
+
     name_en: str = Field(min_length=1, max_length=80, description="the criterion's name in English")
     name_zh: str = Field(min_length=1, max_length=80, description="the criterion's name in Chinese")
     max_points: float = Field(gt=0, le=1000)
@@ -32,6 +34,8 @@ class CriterionIn(BaseModel):
 
 
 class ScoreIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
+
     criterion_id: int
     team: str = Field(min_length=1, max_length=40)
     round: int | None = Field(None, ge=1, le=100, description="required for a per-round criterion")

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from server.api.deps import identity, runtime, token_of
+from server.api.deps import LoginAttempt, identity, login_attempt, runtime, token_of
 from server.auth import COOKIE, Identity, new_token, password_matches, token_hash
 from server.clock import wall_now
 from server.db.tables import MemberRow, SessionRow
@@ -53,10 +53,15 @@ def _issue(response: Response, rt: Runtime, row: SessionRow, token: str) -> None
 
 
 @router.post("/instructor", response_model=SessionOut)
-def login_instructor(body: InstructorLogin, response: Response, rt: Runtime = Depends(runtime)) -> SessionOut:
+def login_instructor(
+    body: InstructorLogin,
+    response: Response,
+    rt: Runtime = Depends(runtime),
+    attempt: LoginAttempt = Depends(login_attempt),
+) -> SessionOut:
     salt, expected = rt.store.secret("instructor_salt"), rt.store.secret("instructor_hash")
     if not salt or not expected or not password_matches(body.password, salt, expected):
-        raise ServerError("unauthorized", "wrong instructor password")
+        raise attempt.refuse("wrong instructor password")
     token = new_token()
     row = SessionRow(
         token_hash=token_hash(token, rt.settings.secret or ""), role="instructor", created_at=wall_now()
@@ -67,11 +72,16 @@ def login_instructor(body: InstructorLogin, response: Response, rt: Runtime = De
 
 
 @router.post("/judge", response_model=SessionOut)
-def login_judge(body: JudgeLogin, response: Response, rt: Runtime = Depends(runtime)) -> SessionOut:
+def login_judge(
+    body: JudgeLogin,
+    response: Response,
+    rt: Runtime = Depends(runtime),
+    attempt: LoginAttempt = Depends(login_attempt),
+) -> SessionOut:
     code = body.code.strip().upper()
     live = next((lv for lv in rt.live.values() if lv.judge_code == code), None)
     if live is None:
-        raise ServerError("unauthorized", "no competition has this judge code; check it with the instructor")
+        raise attempt.refuse("no competition has this judge code; check it with the instructor")
     token = new_token()
     row = SessionRow(
         token_hash=token_hash(token, rt.settings.secret or ""),
@@ -86,10 +96,15 @@ def login_judge(body: JudgeLogin, response: Response, rt: Runtime = Depends(runt
 
 
 @router.post("/join", response_model=SessionOut)
-def join(body: Join, response: Response, rt: Runtime = Depends(runtime)) -> SessionOut:
+def join(
+    body: Join,
+    response: Response,
+    rt: Runtime = Depends(runtime),
+    attempt: LoginAttempt = Depends(login_attempt),
+) -> SessionOut:
     team = rt.store.team_by_code(body.code.strip().upper())
     if team is None or team.id is None:
-        raise ServerError("unauthorized", "no team has this join code; check it with the instructor")
+        raise attempt.refuse("no team has this join code; check it with the instructor")
     live = rt.get(team.competition_id)
     if live.state == "finished":
         raise ServerError("conflict", "this competition has finished; teams can no longer join")

@@ -10,13 +10,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import MISSING, fields
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, create_model
 
 from server.api.deps import member, runtime
 from server.auth import Identity
 from server.endpoints import COMMAND_ENDPOINTS
 from server.errors import ServerError
+from server.idempotency import HEADER, checked_key
 from server.live import LiveCompetition
 from server.runtime import Runtime
 from server.views import HIDDEN_FROM_TEAMS, desk_view, event_view, select_events, team_view
@@ -45,22 +46,33 @@ def _body_model(command: type[c.Command], path_field: str | None) -> type[BaseMo
         annotation = {"str": str, "float": float, "int": int, "bool": bool}[str(f.type)]
         spec[f.name] = (annotation, default)
     name = "".join(part.title() for part in command.kind.split("_")) + "Body"
-    return create_model(name, __config__=ConfigDict(extra="forbid"), **spec)
+    return create_model(name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False), **spec)
 
 
 def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[..., Awaitable[CommandResult]]:
     body_model = _body_model(command, path_field)
 
     async def run(
-        request: Request, body: Any = None, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
+        request: Request,
+        body: Any = None,
+        rt: Runtime = Depends(runtime),
+        who: Identity = Depends(member),
+        idempotency_key: str | None = Header(
+            None,
+            alias=HEADER,
+            max_length=200,
+            description="send the same key to retry safely: the command is applied once and every "
+            "retry gets the first reply (accepted or refused)",
+        ),
     ) -> CommandResult:
+        key = checked_key(idempotency_key)
         values = body.model_dump() if body is not None else {}
         if path_field is not None:
             values[path_field] = request.path_params[path_field]
         rt.limiter.take(who.member_id or 0)
         live = _live_team(rt, who)
         cmd = command(team=who.team or "", role=who.team_role or "", member=who.member or "", **values)
-        outcome = await live.submit(cmd, "human", who.member_id)
+        outcome = await live.submit(cmd, "human", who.member_id, key)
         if not outcome.accepted:
             raise ServerError(outcome.code or "invalid", outcome.reason)
         assert live.competition is not None

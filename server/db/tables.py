@@ -97,7 +97,11 @@ class SecretRow(SQLModel, table=True):
 
 class CommandRow(SQLModel, table=True):
     __tablename__ = "commands"
-    __table_args__ = (UniqueConstraint("competition_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("competition_id", "seq"),
+        # a member's Idempotency-Key names one command (keys are optional: NULLs never collide)
+        UniqueConstraint("competition_id", "member_id", "idempotency_key", name="uq_commands_idempotency"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     competition_id: int = Field(foreign_key="competitions.id", index=True)
@@ -109,6 +113,8 @@ class CommandRow(SQLModel, table=True):
     accepted: bool | None = None  # None until applied (the replay recomputes it anyway)
     reason: str = ""
     created_at: float
+    idempotency_key: str | None = None  # the member's Idempotency-Key header, if it sent one
+    reply: str | None = None  # JSON of the outcome a keyed command got, to answer its retries
 
 
 class EventRow(SQLModel, table=True):

@@ -1,0 +1,89 @@
+"""The hostile-input tests' common ground: two human teams, A (Ant) and B (Bee), paused with work.
+
+B answers its inquiries by policy from the start; the competition plays two rounds and
+stands paused at the second one's end, where the instructor recalls a product: B has open
+inquiries, orders, invoices and complaints, and nothing moves while the tests look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.server.helpers import (
+    Game,
+    Headers,
+    create_competition,
+    join_team,
+    quote_by_policy,
+    status,
+    team_state,
+    wait_for,
+)
+
+
+@dataclass
+class TwoTeams:
+    client: TestClient
+    game: Game
+    a: Headers  # A's manager
+    b: Headers  # B's manager
+    b_sales: Headers
+
+    def state(self, who: Headers) -> dict[str, Any]:
+        return team_state(self.client, who)
+
+    def command_log(self) -> list[dict[str, Any]]:
+        response = self.client.get(self.game.path("/commands"), headers=self.game.instructor)
+        assert response.status_code == 200, response.text
+        result: list[dict[str, Any]] = response.json()
+        return result
+
+    def commands(self) -> int:
+        """How many commands the competition's log holds."""
+        return len(self.command_log())
+
+    def events(self) -> int:
+        response = self.client.get(
+            self.game.path("/events"), params={"limit": 5000}, headers=self.game.instructor
+        )
+        assert response.status_code == 200, response.text
+        return len(response.json())
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """What a refused request must leave as it was: both desks and the event log.
+
+        The command log is not in it: a command the desk refuses is logged (refused), as
+        every command is, so that a replay meets the same refusals.
+        """
+        return (self.state(self.a), self.state(self.b), self.events())
+
+
+def _round_ended(client: TestClient, game: Game, number: int) -> bool:
+    now = status(client, game)
+    return bool(now["between_rounds"] and now["round"] >= number + 1)
+
+
+def two_teams(client: TestClient, instructor: Headers) -> TwoTeams:
+    game = create_competition(
+        client,
+        instructor,
+        teams=(("Ant", None), ("Bee", None)),
+        seconds_per_hour=0.01,
+        rounds=4,
+        seed=4242,
+        start=False,
+    )
+    a = join_team(client, game.codes["Ant"], "Ann", "manager")
+    b = join_team(client, game.codes["Bee"], "Bob", "manager")
+    b_sales = join_team(client, game.codes["Bee"], "Bea", "sales")
+    assert client.post(game.path("/start"), headers=instructor).status_code == 200
+    quote_by_policy(client, b)
+    wait_for(lambda: status(client, game)["between_rounds"], timeout=20, what="the end of round 1")
+    assert client.post(game.path("/next-round"), headers=instructor).status_code == 200
+    wait_for(lambda: _round_ended(client, game, 2), timeout=20, what="the end of round 2")
+    recall = {"shock": "recall", "segment": "*", "magnitude": 1.0}  # B's customers complain
+    assert client.post(game.path("/shocks"), json=recall, headers=instructor).status_code == 200
+    return TwoTeams(client, game, a, b, b_sales)
