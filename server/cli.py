@@ -251,10 +251,28 @@ def _settings(args: argparse.Namespace) -> Any:
     return Settings(**overrides)
 
 
+def _allow_open_files(wanted: int) -> None:
+    """Raise the soft limit on open files towards ``wanted`` (each websocket holds one)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        print(
+            f"salesfloor: warning: at most {soft} open files (ulimit -n), fewer than the "
+            f"{wanted} that WEBSOCKET_MAX_CONNECTIONS needs; raise the limit or lower the setting",
+            file=sys.stderr,
+        )
+
+
 def _run_server(args: argparse.Namespace, demo: bool) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.ws_protocol import bounded_protocol
 
     settings = _settings(args)
     on_ready = None
@@ -265,8 +283,16 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
             await start_demo(app, settings.host, settings.port)
 
     app = create_app(settings, on_ready=on_ready)
+    _allow_open_files(settings.websocket_max_connections + 1000)  # and some for HTTP, the database
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            ws=bounded_protocol(settings.websocket_send_timeout, settings.websocket_send_buffer),
+            ws_max_size=settings.websocket_max_message,
+        )
     except OSError as exc:
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
     return 0

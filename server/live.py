@@ -4,15 +4,22 @@ All changes go through one asyncio lock per competition, in one order: a command
 simulated time from the clock, is committed to the command log, then applied; new events
 are published to the channels and written behind. Recovery replays the committed command
 log and checks the result against the stored events.
+
+When the database refuses a write (away, or its disk full) nothing is left half-done: a
+command or an instructor's change is refused (HTTP 503) and not applied, while what time
+itself does — events, a round's end, a freeze's seal — is kept in memory and stored by the
+next tick that gets through, so memory and database never part for good.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +38,9 @@ from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
 
 log = logging.getLogger("salesfloor.live")
+
+WRITE_RETRY_SECONDS = 0.5
+"""After a failed write-behind, the next try waits this long (a command that gets through resets it)."""
 
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
@@ -78,6 +88,11 @@ class LiveCompetition:
         self.between_rounds = False
         self.damaged: str | None = None
         self.channels = CompetitionChannels(self.id, broadcaster)
+        self.commands_unsettled = False  # a refused command's commit may have gone through
+        self.events_uncertain = False  # a failed write-behind's commit may have gone through
+        self.clock_unsaved = False
+        self.board_unsaved: dict[str, Any] = {}
+        self.write_retry_at = 0.0  # monotonic time before which a failed write-behind waits
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -205,10 +220,15 @@ class LiveCompetition:
                 self._refuse_state("start", "a draft")
             if not self.teams:
                 raise ServerError("conflict", "register at least one team before starting")
+            before = self._clock_state()
             self._build()
             self.state = "running"
             self.clock.start()
-            await self._save_clock()
+            try:
+                await self._store_lifecycle(before)
+            except ServerError:
+                self.competition = None
+                raise
             self._publish_state()
             await self._flush()
 
@@ -217,9 +237,10 @@ class LiveCompetition:
             if self.state != "running":
                 self._refuse_state("pause", "running")
             await self._advance(self.clock.now())
+            before = self._clock_state()
             self.clock.stop(at_sim=self.now)
             self.state = "paused"
-            await self._save_clock()
+            await self._store_lifecycle(before)
             self._publish_state()
 
     async def resume(self, next_round: bool = False) -> None:
@@ -233,10 +254,11 @@ class LiveCompetition:
                 )
             if next_round and not self.between_rounds:
                 raise ServerError("conflict", "the round is still under way; resume it instead")
+            before = self._clock_state()
             self.between_rounds = False
             self.state = "running"
             self.clock.start()
-            await self._save_clock()
+            await self._store_lifecycle(before)
             self._publish_state()
 
     async def end(self) -> None:
@@ -244,25 +266,91 @@ class LiveCompetition:
             if self.state not in ("running", "paused"):
                 self._refuse_state("end", "running or paused")
             await self._advance(self.clock.now())
+            before = self._clock_state()
             self.clock.stop(at_sim=self.now)
             self.state = "finished"
-            await self._save_clock()
+            await self._store_lifecycle(before)
             self._publish_state()
 
+    def _clock_state(self) -> tuple[str, float, float | None, bool]:
+        return self.state, self.clock.sim_t, self.clock.resumed_at, self.between_rounds
+
+    async def _store_lifecycle(self, before: tuple[str, float, float | None, bool]) -> None:
+        """Store an instructor's change of state; if the database refuses, undo it and refuse it."""
+        try:
+            await self._save_clock()
+        except Exception as exc:
+            self.state, self.clock.sim_t, self.clock.resumed_at, self.between_rounds = before
+            raise self._refusal(exc, "the change of state") from None
+
     async def _save_clock(self) -> None:
-        await asyncio.to_thread(
-            self.store.save_clock, self.id, self.state, self.clock.sim_t, self.clock.resumed_at
+        """Store the clock; a failure leaves it marked unsaved, for the tick to store it again."""
+        try:
+            await asyncio.to_thread(
+                self.store.save_clock, self.id, self.state, self.clock.sim_t, self.clock.resumed_at
+            )
+        except Exception:
+            self.clock_unsaved = True
+            raise
+        self.clock_unsaved = False
+
+    def _refusal(self, exc: Exception, what: str) -> ServerError:
+        """The 503 to answer with when the database did not take ``what`` (outages log themselves)."""
+        if isinstance(exc, ServerError):
+            return exc
+        log.error("competition %s: %s not stored: %s", self.id, what, exc)
+        return ServerError(
+            "unavailable", f"the database did not store {what}; nothing was changed — try again"
         )
 
     # --- time and commands ------------------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """Advance a running competition to the clock; stop the clock at a round's end."""
-        if self.state != "running" or self.lock.locked():
+        """Advance a running competition to the clock; stop the clock at a round's end.
+
+        Writes the database refused before are tried again first, running or not.
+        """
+        if self.lock.locked() or (self.state != "running" and not self.unsaved):
             return
         async with self.lock:
+            await self._retry_unsaved()
             if self.state == "running":
                 await self._advance(self.clock.now())
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether something the database refused is still to be stored (or undone)."""
+        pending_events = self.competition is not None and self.persisted < len(self.competition.log)
+        return (
+            self.commands_unsettled
+            or self.clock_unsaved
+            or bool(self.board_unsaved)
+            or bool(self.outcomes)
+            or pending_events
+        )
+
+    async def _retry_unsaved(self) -> None:
+        if not self.unsaved:
+            return
+        if self.clock_unsaved:
+            with contextlib.suppress(Exception):  # still refused: the next tick tries again
+                await self._save_clock()
+        await self._store_board_unsaved()
+        if self.competition is not None and self.state != "running":  # a running one flushes anyway
+            await self._flush()
+        if self.commands_unsettled:
+            with contextlib.suppress(Exception):
+                await self._settle_commands()
+
+    async def _settle_commands(self) -> None:
+        """Undo a refused command whose commit may have reached the log, before anything else is stored."""
+        if self.commands_unsettled:
+            removed = await asyncio.to_thread(self.store.drop_commands_from, self.id, self.next_seq)
+            if removed:
+                log.warning(
+                    "competition %s: a refused command had reached the log after all; removed it", self.id
+                )
+            self.commands_unsettled = False
 
     async def _advance(self, target: float) -> None:
         competition = self.competition
@@ -274,7 +362,8 @@ class LiveCompetition:
             self.clock.stop(at_sim=boundary)
             self.state = "finished" if boundary >= competition.end_t else "paused"
             self.between_rounds = self.state == "paused"
-            await self._save_clock()
+            with contextlib.suppress(Exception):  # kept unsaved: the next tick stores it
+                await self._save_clock()
             self._publish_state()
         else:
             competition.advance_to(max(target, competition.now))
@@ -285,9 +374,26 @@ class LiveCompetition:
         """Seal a freeze whose time the clock has reached (and keep the seal across restarts)."""
         competition = self.competition
         if competition is not None and self.scores.seal(competition.now, competition.log):
-            seq, rubric = self.scores.freeze_seq, self.scores.freeze_rubric
-            await self._save_board_columns(freeze_seq=seq, freeze_rubric=rubric)
+            self.board_unsaved.update(
+                freeze_seq=self.scores.freeze_seq, freeze_rubric=self.scores.freeze_rubric
+            )
+            await self._store_board_unsaved()
             self._publish_state()
+
+    async def _store_board_unsaved(self) -> None:
+        """Store board columns time has set (a seal); if refused, they stay for the next tick."""
+        if not self.board_unsaved:
+            return
+        columns = dict(self.board_unsaved)
+        try:
+            await self._save_board_columns(**columns)
+        except Exception as exc:
+            if not isinstance(exc, ServerError):
+                log.error("competition %s: board columns not stored yet: %s", self.id, exc)
+            return
+        for name, value in columns.items():
+            if self.board_unsaved.get(name) == value:
+                del self.board_unsaved[name]
 
     async def submit(self, command: AnyCommand, source: str, member_id: int | None = None) -> Outcome:
         """Commit the command, then apply it at the simulated time it arrived.
@@ -322,10 +428,12 @@ class LiveCompetition:
                 created_at=wall_now(),
             )
             try:
+                await self._settle_commands()
                 await asyncio.to_thread(self.store.add_command, row)
-            except Exception as exc:
-                log.error("competition %s: command not stored: %s", self.id, exc)
-                raise ServerError("unavailable", "the database did not take the command; try again") from None
+            except Exception as exc:  # refused and not applied; its commit may still have gone through
+                self.commands_unsettled = True
+                raise self._refusal(exc, "the command") from None
+            self.write_retry_at = 0.0  # the database took the command: write the events now
             self.next_seq += 1
             outcome = competition.submit(command, t, source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
@@ -355,6 +463,8 @@ class LiveCompetition:
             competition_id=self.id, action=action, detail=json.dumps(detail), by=by, at=wall_now()
         )
         await asyncio.to_thread(self.store.save_board, self.id, change, **columns)
+        for name in columns:  # the instructor's values replace what time had set
+            self.board_unsaved.pop(name, None)
 
     async def freeze(self, at: float | None, by: str) -> None:
         """Freeze the public and team boards at simulated time ``at`` (None: now)."""
@@ -442,15 +552,25 @@ class LiveCompetition:
             self.published = len(competition.log)
             self._publish_events(new)
             self._publish_standings()
+        if self.events_uncertain and time.monotonic() < self.write_retry_at:
+            return  # the last write-behind failed just now: the database gets a moment's rest
         unsaved = competition.log.since(self.persisted)
         outcomes, self.outcomes = self.outcomes, []
         if unsaved or outcomes:
             try:
-                await asyncio.to_thread(self.store.write_behind, self.id, unsaved, outcomes)
-                self.persisted += len(unsaved)
-            except Exception as exc:  # the command log is safe; events are rewritten next time
-                log.error("competition %s: events not stored yet: %s", self.id, exc)
+                await self._settle_commands()
+                await asyncio.to_thread(
+                    self.store.write_behind, self.id, unsaved, outcomes, self.events_uncertain
+                )
+            except Exception as exc:  # the command log is safe; the events are written again later
+                if not isinstance(exc, ServerError) and not self.events_uncertain:
+                    log.error("competition %s: events not stored yet: %s", self.id, exc)
+                self.events_uncertain = True
+                self.write_retry_at = time.monotonic() + WRITE_RETRY_SECONDS
                 self.outcomes = outcomes + self.outcomes
+                return
+            self.persisted += len(unsaved)
+            self.events_uncertain = False
 
     def _publish_events(self, events: list[Event]) -> None:
         self.channels.events(events, self._team_names(), self.scores.hides)

@@ -2,7 +2,9 @@
 
 One ``Runtime`` per server process owns every live competition (one owner per competition),
 advances the running ones on a short tick, and runs house bots as in-process players that
-go through the same command path as people.
+go through the same command path as people. The tick loop never stops: a tick that fails
+is logged once per minute for the same reason (a database outage logs itself), and the next
+tick tries again.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from market.events import TeamEvent, event_from_dict
 from server.bot_driver import BotDriver
@@ -27,6 +30,9 @@ from teams.ledger import Ledger
 
 log = logging.getLogger("salesfloor.runtime")
 
+REPEAT_LOG_SECONDS = 60.0
+"""The same tick failure of one competition is logged at most this often."""
+
 
 class Runtime:
     def __init__(self, settings: Settings, store: Store, broadcaster: Broadcaster) -> None:
@@ -39,6 +45,7 @@ class Runtime:
         self._ticker: asyncio.Task[None] | None = None
         self.limiter = RateLimiter(settings.commands_per_minute)
         self.previews = Previews()
+        self._tick_failures: dict[int, tuple[str, float]] = {}
 
     async def start(self) -> None:
         for row in self.store.competitions():
@@ -68,8 +75,24 @@ class Runtime:
             for live in list(self.live.values()):
                 try:
                     await live.tick()
-                except Exception:
-                    log.exception("competition %s: tick failed", live.id)
+                except Exception as exc:
+                    self._tick_failed(live.id, exc)
+
+    def _tick_failed(self, competition_id: int, exc: Exception) -> None:
+        """Log a failed tick, but not the same failure again within a minute."""
+        if isinstance(exc, ServerError) and exc.code == "unavailable":
+            return  # the database's outage has its own line
+        reason, now = f"{type(exc).__name__}: {exc}", time.monotonic()
+        last = self._tick_failures.get(competition_id)
+        if last is not None and last[0] == reason and now - last[1] < REPEAT_LOG_SECONDS:
+            return
+        self._tick_failures[competition_id] = (reason, now)
+        log.error(
+            "competition %s: tick failed (%s); the next tick tries again",
+            competition_id,
+            reason,
+            exc_info=exc,
+        )
 
     def get(self, competition_id: int) -> LiveCompetition:
         live = self.live.get(competition_id)

@@ -30,5 +30,21 @@ class Settings(BaseSettings):
     instructor_password: str | None = Field(None, description="set it, or one is generated and printed once")
     tick_seconds: float = Field(0.2, gt=0, le=5, description="how often running competitions advance")
     commands_per_minute: int = Field(240, ge=1, description="rate limit per team member")
+    # websockets: what one client may cost the server (docs/api.md, "Websocket limits")
     websocket_queue: int = Field(1000, ge=10, description="messages a slow websocket client may lag behind")
+    websocket_max_connections: int = Field(
+        5000, ge=1, description="websockets open at once; more are closed with 1013 (server busy)"
+    )
+    websocket_send_timeout: float = Field(
+        10.0, gt=0, le=300, description="seconds a client may leave the server's messages unread"
+    )
+    websocket_send_buffer: int = Field(
+        256 * 1024, ge=0, description="kernel send buffer per websocket in bytes (0: the system's)"
+    )
+    websocket_max_message: int = Field(
+        64 * 1024, ge=1024, description="largest message a client may send; larger ones close with 1009"
+    )
+    websocket_client_messages: int = Field(
+        30, ge=1, description="messages a client may send a minute on the read-only channels (1008 beyond)"
+    )
     cookie_secure: bool = False

@@ -225,11 +225,40 @@ class Store:
             )
             return int(s.exec(query).one())
 
-    def write_behind(
-        self, competition_id: int, events: Sequence[Event], outcomes: Iterable[tuple[int, bool, str]]
-    ) -> None:
-        """Store new events and the outcomes of applied commands in one transaction."""
+    def drop_commands_from(self, competition_id: int, seq: int) -> int:
+        """Remove commands from ``seq`` on: a refused command whose commit may have gone through.
+
+        A commit cut off by a lost connection can be stored although the server saw an error
+        and refused the command; removing it keeps the log equal to what was acknowledged.
+        """
         with self.session() as s:
+            table = CommandRow.__table__  # type: ignore[attr-defined]
+            removed = s.connection().execute(
+                table.delete().where(table.c.competition_id == competition_id, table.c.seq >= seq)
+            )
+            s.commit()
+            return int(removed.rowcount)
+
+    def write_behind(
+        self,
+        competition_id: int,
+        events: Sequence[Event],
+        outcomes: Iterable[tuple[int, bool, str]],
+        replace: bool = False,
+    ) -> None:
+        """Store new events and the outcomes of applied commands in one transaction.
+
+        ``replace`` first removes stored events from the first new one on: after a failed
+        write whose commit may have gone through, the same events are written again.
+        """
+        with self.session() as s:
+            if replace and events:
+                table = EventRow.__table__  # type: ignore[attr-defined]
+                s.connection().execute(
+                    table.delete().where(
+                        table.c.competition_id == competition_id, table.c.seq >= events[0].seq
+                    )
+                )
             s.add_all(
                 EventRow(
                     competition_id=competition_id,

@@ -1,19 +1,34 @@
 """The database engine: a SQLite file (WAL) by default, PostgreSQL through DATABASE_URL.
 
 Migrations run at start with Alembic (``upgrade head``), so a new or old database is brought
-to the current schema before the server uses it.
+to the current schema before the server uses it. Every engine is watched (``health_of``): a
+database that cannot be reached or whose disk is full raises a ``ServerError`` (HTTP 503)
+saying so, instead of a driver error, and its outages are logged once, not once per write.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, ExceptionContext
+
+from server.db.health import DatabaseHealth
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+UNAVAILABLE_ERRORS = ("OperationalError", "InterfaceError")
+"""Driver errors (sqlite3, psycopg) that mean the database is away or full, not that a query is wrong."""
+
+CONNECT_TIMEOUT_SECONDS = 5
+"""A PostgreSQL that does not answer is given up on after this long (unless the URL says otherwise),
+so that a refusal comes in seconds, not after the system's TCP timeout."""
+
+_HEALTH: weakref.WeakKeyDictionary[Engine, DatabaseHealth] = weakref.WeakKeyDictionary()
 
 
 def normalise_url(url: str) -> str:
@@ -26,8 +41,51 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
-    url = normalise_url(url)
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys. Watched."""
+    engine = _make_engine(normalise_url(url))
+    _watch(engine)
+    return engine
+
+
+def health_of(engine: Engine) -> DatabaseHealth:
+    """The outage tracker of an engine made by ``make_engine``."""
+    return _HEALTH[engine]
+
+
+def _watch(engine: Engine) -> None:
+    """Refuse with 503 when the database is away or full; note the first commit that goes through.
+
+    A commit counts once its connection is back in the pool without an error in between (the
+    work of one session runs in one thread, so a thread-local flag follows it).
+    """
+    health = _HEALTH[engine] = DatabaseHealth()
+    session = threading.local()
+
+    @event.listens_for(engine, "handle_error")
+    def _refuse(context: ExceptionContext) -> None:
+        if context.is_pre_ping:  # the pool reconnects by itself
+            return
+        session.failed = True
+        original = context.original_exception
+        if context.is_disconnect or type(original).__name__ in UNAVAILABLE_ERRORS:
+            raise health.refuse(str(original)) from original
+
+    @event.listens_for(engine, "checkout")
+    def _fresh(*_args: Any) -> None:
+        session.committed = session.failed = False
+
+    @event.listens_for(engine, "commit")
+    def _committing(_connection: Connection) -> None:
+        session.committed = True
+
+    @event.listens_for(engine, "checkin")
+    def _done(*_args: Any) -> None:
+        if getattr(session, "committed", False) and not getattr(session, "failed", False):
+            health.recovered()
+        session.committed = session.failed = False
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -40,7 +98,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    connect_args = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=connect_args)
 
 
 def migrate(engine: Engine) -> None:

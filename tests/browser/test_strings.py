@@ -90,3 +90,23 @@ def test_the_vendored_libraries_keep_their_licences() -> None:
     for library in (p for p in vendor.iterdir() if p.is_dir()):
         assert (library / "LICENSE").exists(), f"{library.name} has no LICENSE"
     assert Path(vendor / "README.md").exists()
+
+
+HTML_FROM_STRINGS = re.compile(
+    r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\("
+)
+
+
+def test_no_page_script_turns_text_into_html() -> None:
+    """Names come from students (members) and the instructor (teams, announcements): the pages put
+    them in the DOM as text only, so a name like ``<img src=x onerror=…>`` stays a name. (The CSP,
+    ``script-src 'self'``, would block the script anyway; this keeps markup out too.)"""
+    scripts = [p for p in STATIC_DIR.rglob("*.js") if "vendor" not in p.parts]
+    assert scripts
+    offenders = [
+        f"{path.relative_to(STATIC_DIR)}:{number}: {line.strip()}"
+        for path in scripts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if HTML_FROM_STRINGS.search(line)
+    ]
+    assert offenders == []

@@ -1,4 +1,8 @@
-"""Real server processes for the tests that kill them: start, wait until healthy, SIGKILL, stop."""
+"""Real server processes for the tests that kill them: start, wait until healthy, SIGKILL, stop.
+
+With ``log`` the server's standard error goes to that file (appended across restarts), so a
+test can read the lines the server wrote; without it, to a pipe read when the server exits.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +29,10 @@ def free_port() -> int:
 class ServerProcess:
     """``salesfloor serve`` in a subprocess, with the instructor password ``pw``."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], port: int | None = None, log: Path | None = None) -> None:
         port = port or free_port()
+        self.log = log
+        self._log_file = log.open("ab") if log is not None else None
         self.url = f"http://127.0.0.1:{port}"
         full = {
             **os.environ,
@@ -42,15 +48,15 @@ class ServerProcess:
             env=full,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.PIPE if self._log_file is None else self._log_file,
         )
         self.health()
 
-    def health(self, deadline: float = 30.0) -> dict[str, Any]:
+    def health(self, deadline: float = 60.0) -> dict[str, Any]:
         end = time.monotonic() + deadline
         while time.monotonic() < end:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                error = self.process.stderr.read().decode() if self.process.stderr else self.log_text()
                 raise RuntimeError(f"the server exited: {error}")
             try:
                 out: dict[str, Any] = SalesfloorClient(self.url, timeout=1).request("GET", "/api/v1/health")
@@ -59,11 +65,21 @@ class ServerProcess:
                 time.sleep(0.1)
         raise RuntimeError(f"the server at {self.url} did not answer within {deadline} s")
 
+    def log_text(self) -> str:
+        """What the server has written to its log file so far ("" without one)."""
+        return self.log.read_text(errors="replace") if self.log is not None and self.log.exists() else ""
+
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+        self._close_log()
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()

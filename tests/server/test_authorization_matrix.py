@@ -332,8 +332,11 @@ def test_logout_ends_the_session_everywhere(world: World) -> None:
     assert client.get("/api/v1/team", headers=member).status_code == 200
     assert client.post("/api/v1/session/logout", headers=member).status_code == 204
     assert client.get("/api/v1/team", headers=member).status_code == 401
-    with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/ws/team", headers=member):
-        pass
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/ws/team", headers=member) as ws,
+    ):
+        ws.receive_json()  # accepted, then closed with the reason
     assert refused.value.code == 1008
 
 
@@ -365,8 +368,11 @@ def test_websockets_take_the_token_from_the_query_too(world: World) -> None:
     with client.websocket_connect(f"/ws/team?token={token}") as ws:
         hello = receive_json(ws)
         assert hello["type"] == "hello" and hello["data"]["status"]["id"] == world.x.id
-    with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/ws/team?token=nonsense"):
-        pass
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/ws/team?token=nonsense") as ws,
+    ):
+        ws.receive_json()
     assert refused.value.code == 1008
 
 
@@ -374,8 +380,8 @@ def test_websockets_take_the_token_from_the_query_too(world: World) -> None:
 def test_websockets_of_an_unknown_competition_are_refused(world: World, path: str) -> None:
     with (
         pytest.raises(WebSocketDisconnect) as refused,
-        world.client.websocket_connect(path, headers=world.identities["instructor"]),
+        world.client.websocket_connect(path, headers=world.identities["instructor"]) as ws,
     ):
-        pass
+        ws.receive_json()
     assert refused.value.code == 1008
     assert "987654" in refused.value.reason
