@@ -96,7 +96,7 @@ async def remove_member(
     ids = [m.id for m in rows if m.id is not None]
     rt.store.remove_members(ids, wall_now())
     live.activity[team].members.discard(name)
-    closed = await rt.disconnect_members(set(ids))
+    closed = rt.member_channels.close(set(ids))
     log.warning(
         "competition %s: the instructor removed %s from team %s (%d session(s) ended, %d channel(s) closed)",
         competition_id,
