@@ -20,6 +20,7 @@ from server.broadcast import Broadcaster
 from server.channels import team_channel
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.member_channels import MemberChannels
 from server.previews import Previews
 from server.rate_limit import RateLimiter
 from server.settings import Settings
@@ -45,6 +46,7 @@ class Runtime:
         self._ticker: asyncio.Task[None] | None = None
         self.limiter = RateLimiter(settings.commands_per_minute)
         self.previews = Previews()
+        self.member_channels = MemberChannels()
         self._tick_failures: dict[int, tuple[str, float]] = {}
 
     async def start(self) -> None:

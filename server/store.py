@@ -127,10 +127,38 @@ class Store:
     # --- members and sessions ----------------------------------------------------------------------
 
     def members(self, team_id: int) -> list[MemberRow]:
+        """The team's present members (every sign-in is a row), in joining order; not the removed."""
         with self.session() as s:
-            return list(
-                s.exec(select(MemberRow).where(MemberRow.team_id == team_id).order_by(col(MemberRow.id)))
+            query = select(MemberRow).where(MemberRow.team_id == team_id, col(MemberRow.removed_at).is_(None))
+            return list(s.exec(query.order_by(col(MemberRow.id))))
+
+    def remove_members(self, member_ids: Sequence[int], at: float) -> None:
+        """Mark members removed and end their sessions, in one transaction."""
+        with self.session() as s:
+            for row in s.exec(select(MemberRow).where(col(MemberRow.id).in_(member_ids))):
+                row.removed_at = at
+                s.add(row)
+            for session in s.exec(select(SessionRow).where(col(SessionRow.member_id).in_(member_ids))):
+                s.delete(session)
+            s.commit()
+
+    def sessions_of_members(self, member_ids: Sequence[int]) -> dict[int, int]:
+        """How many sessions each of these members has open."""
+        with self.session() as s:
+            query = (
+                select(SessionRow.member_id, func.count())
+                .where(col(SessionRow.member_id).in_(member_ids))
+                .group_by(col(SessionRow.member_id))
             )
+            return {int(member): int(n) for member, n in s.exec(query) if member is not None}
+
+    def set_join_code(self, team_id: int, code: str) -> None:
+        with self.session() as s:
+            team = s.get(TeamRow, team_id)
+            if team is not None:
+                team.join_code = code
+                s.add(team)
+                s.commit()
 
     def add_member(self, member: MemberRow, session: SessionRow) -> MemberRow:
         with self.session() as s:
@@ -210,6 +238,16 @@ class Store:
             row.reply = reply
             s.add(row)
             s.commit()
+
+    def commands_by_member(self, competition_id: int) -> dict[int, int]:
+        """How many commands each member has sent in the competition."""
+        with self.session() as s:
+            query = (
+                select(CommandRow.member_id, func.count())
+                .where(CommandRow.competition_id == competition_id, col(CommandRow.member_id).is_not(None))
+                .group_by(col(CommandRow.member_id))
+            )
+            return {int(member): int(n) for member, n in s.exec(query) if member is not None}
 
     def command_count(self, competition_id: int) -> int:
         with self.session() as s:

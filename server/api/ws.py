@@ -42,6 +42,7 @@ GONE = 1006
 READ_ONLY = "this channel is read-only: the server sends, clients only listen; stop sending messages"
 BUSY = "server busy: too many live connections; retry in a few seconds"
 TOO_SLOW = "too slow: reconnect with ?after=SEQ"
+REMOVED = "the instructor removed you from the team; ask the instructor if this is a mistake"
 SETTLE_SECONDS = 2.0  # after a failed send, how long the listener may take to say why
 
 
@@ -92,6 +93,13 @@ class Connection:
         self.sent = 0
         self.ending: Ending | None = None
         self.settling = False  # the sender waits for the listener's word: do not cancel it
+
+    def end(self, code: int, reason: str) -> None:
+        """End the connection from the server's side (e.g. the member was removed from the team)."""
+        if self.ending is None:
+            self.ending = Ending(code, reason, by_server=True)
+            if not self.settling:
+                self.sender.cancel()
 
     async def listen(self) -> None:
         try:
@@ -159,12 +167,18 @@ class Connection:
             )
 
 
-async def _serve(ws: WebSocket, live: LiveCompetition | bool, channel: str, public: bool) -> None:
-    """Serve one channel; ``public`` channels (the public board, teams) see standings cut at a freeze."""
+async def _serve(
+    ws: WebSocket, live: LiveCompetition | bool, channel: str, public: bool, member_id: int | None = None
+) -> None:
+    """Serve one channel; ``public`` channels (the public board, teams) see standings cut at a freeze.
+
+    A member's team channel is listed under the member, so that removing the member closes it.
+    """
     rt = _runtime(ws)
     broadcaster = rt.broadcaster
-    with broadcaster.subscribe(channel) as sub:
+    with broadcaster.subscribe(channel) as sub, rt.member_channels.listed(member_id) as listen_for_removal:
         connection = Connection(ws, channel, MessageBudget(rt.settings.websocket_client_messages))
+        listen_for_removal(lambda: connection.end(POLICY_VIOLATION, REMOVED))
 
         async def stream() -> AsyncGenerator[dict[str, Any], None]:
             """The snapshot or what the client missed, then the channel's messages as they come."""
@@ -225,7 +239,8 @@ async def _refuse(ws: WebSocket, reason: str) -> None:
     await ws.close(code=POLICY_VIOLATION, reason=reason)
 
 
-Target = tuple[LiveCompetition | bool, str, bool]  # who runs it, the channel, whether it is public
+Target = tuple[LiveCompetition | bool, str, bool] | tuple[LiveCompetition | bool, str, bool, int | None]
+"""Who runs it, the channel, whether it is public (and for a team channel, the member)."""
 
 
 async def _connect(ws: WebSocket, target: Target | str) -> None:
@@ -293,4 +308,4 @@ async def team(ws: WebSocket) -> None:
     if live is None:
         await _connect(ws, "the competition is gone")
     else:
-        await _connect(ws, (live, team_channel(who.competition_id, who.team), True))
+        await _connect(ws, (live, team_channel(who.competition_id, who.team), True, who.member_id))

@@ -73,6 +73,7 @@ class MemberRow(SQLModel, table=True):
     name: str
     role: str
     joined_at: float
+    removed_at: float | None = None  # the instructor removed the member: its sessions are gone
 
 
 class SessionRow(SQLModel, table=True):

@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
-from server.client import SalesfloorClient
+from server.client import ApiError, SalesfloorClient
 from tests.browser.conftest import PHONE
 from tests.server.processes import ServerProcess
 
@@ -33,6 +34,9 @@ TEXT = {
         "paused": "已暂停",
     },
 }
+
+
+INTRUDER = "<img src=x onerror=alert(1)>"  # a member's name is theirs to choose
 
 
 def instructor_api(server: ServerProcess) -> SalesfloorClient:
@@ -307,3 +311,50 @@ def test_a_refusal_naming_a_parameter_marks_that_field(open_context: Any, server
     expect(page.locator('.param[data-key="product.unit_cost"] .field-error')).to_have_text(detail)
     expect(page.locator(".submit-card .form-message")).to_have_text(detail)
     expect(field).to_be_focused()
+
+
+def test_the_instructor_removes_an_intruder_and_gives_the_team_a_new_code(
+    open_context: Any, server: ServerProcess, lang: str
+) -> None:
+    """A code leaked: the teams tab lists who is in, removes one, and issues a new code."""
+    api = instructor_api(server)
+    created = api.request(
+        "POST", "/api/v1/competitions", json={"name": f"Doors {lang}", "seconds_per_hour": 60}
+    )
+    cid = created["id"]
+    code = api.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": "Alpha"})["join_code"]
+    api.request("POST", f"/api/v1/competitions/{cid}/start")
+    kim, mallory = SalesfloorClient(server.url), SalesfloorClient(server.url)
+    kim.join(code, "Kim", "manager")
+    mallory.join(code, INTRUDER, "finance")
+    page = open_context(lang).new_page()
+    dialogs: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    sign_in(page)
+    page.goto(f"/instructor/{cid}#teams")
+    row = page.locator('.team-list tr[data-team="Alpha"]')
+    intruder = row.locator(f'.chip.member[data-member="{INTRUDER}"]')
+    expect(intruder).to_contain_text(INTRUDER)  # a name is text, never markup
+    assert row.locator(".chip.member img").count() == 0
+    expect(row.locator('.chip.member[data-member="Kim"]')).to_contain_text("Kim")
+    intruder.locator(".chip-remove").click()
+    expect(intruder).to_have_count(0)
+    expect(row.locator('.chip.member[data-member="Kim"]')).to_be_visible()
+    with pytest.raises(ApiError) as gone:
+        mallory.team()
+    assert gone.value.status == 401, "the removed member's session has ended"
+    row.locator("button.new-code").click()
+    expect(row.locator("code.join-code")).not_to_have_text(code)
+    fresh = row.locator("code.join-code").inner_text()
+    detail = api.request("GET", f"/api/v1/competitions/{cid}")
+    assert detail["teams"][0]["join_code"] == fresh
+    assert kim.team()["team"] == "Alpha", "members already in stay in"
+    with pytest.raises(ApiError) as refused:
+        SalesfloorClient(server.url).join(code, "Mallory", "sales")
+    assert refused.value.status == 401, "the old code no longer works"
+    assert dialogs == ["confirm", "confirm"], "the page asked before each step, and nothing else"

@@ -3,7 +3,7 @@
 
 import { api } from "/static/common/api.js";
 import { fmt, t } from "/static/common/i18n.js";
-import { h, showError, toast } from "/static/common/ui.js";
+import { confirmAction, h, showError, toast } from "/static/common/ui.js";
 import { bindText, field, messageOf, setError, table, td, tx } from "/static/instructor/dom.js";
 import { BOTS } from "/static/instructor/preview.js";
 
@@ -126,6 +126,76 @@ export function mountTeams(panel, ctx) {
     control.focus();
   }
 
+  // who is in each students' team; the instructor can remove a member and issue a new code
+  let roster = new Map();
+  async function loadMembers() {
+    if (ctx.status.state === "draft" && !(ctx.detail.teams || []).length) return;
+    try {
+      const list = await api(`/api/v1/competitions/${ctx.id}/members`);
+      roster = new Map(list.map((entry) => [entry.team, entry]));
+      draw();
+    } catch (error) {
+      console.warn(error);
+    }
+  }
+
+  async function removeMember(team, member) {
+    if (!confirmAction(t("inst.members.removeConfirm", { name: member.name, team }))) return;
+    try {
+      const after = await api(
+        `/api/v1/competitions/${ctx.id}/teams/${encodeURIComponent(team)}/members/${encodeURIComponent(member.name)}`,
+        { method: "DELETE" },
+      );
+      roster.set(team, after);
+      toast(t("inst.members.removed", { name: member.name, team }));
+      draw();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async function newCode(team) {
+    if (!confirmAction(t("inst.members.newCodeConfirm", { team }))) return;
+    try {
+      const after = await api(`/api/v1/competitions/${ctx.id}/teams/${encodeURIComponent(team)}/join-code`, { method: "POST" });
+      roster.set(team, after);
+      toast(t("inst.members.newCodeDone", { team, code: after.join_code }));
+      await ctx.refreshDetail();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  function membersCell(team) {
+    if (team.bot) return td("—", "muted");
+    const members = roster.get(team.name)?.members || [];
+    if (!members.length) return td(tx("span", "inst.members.none", null, { class: "muted" }));
+    return td(
+      h(
+        "span",
+        { class: "members" },
+        members.map((member) =>
+          h(
+            "span",
+            { class: "chip member", dataset: { member: member.name } },
+            `${member.name} · ${member.roles.map((role) => t(`role.${role}`)).join(", ")}`,
+            h(
+              "button",
+              {
+                type: "button",
+                class: "chip-remove",
+                "aria-label": t("inst.members.remove", { name: member.name }),
+                title: t("inst.members.remove", { name: member.name }),
+                onclick: () => removeMember(team.name, member),
+              },
+              "×",
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   function draw() {
     const teams = ctx.detail.teams || [];
     const draft = ctx.status.state === "draft";
@@ -140,14 +210,30 @@ export function mountTeams(panel, ctx) {
         { dataset: { team: team.name } },
         td(h("strong", {}, team.name)),
         td(team.bot ? tx("span", `bot.${team.bot}`, null, { class: "badge" }) : tx("span", "inst.teams.people", null, { class: "muted" })),
-        td(h("code", { class: "join-code" }, team.join_code)),
+        td([
+          h("code", { class: "join-code" }, team.join_code),
+          team.bot
+            ? null
+            : h("button", { type: "button", class: "small new-code", onclick: () => newCode(team.name) }, t("inst.members.newCode")),
+        ]),
+        membersCell(team),
         td(h("a", { href: `/report/${ctx.id}/${encodeURIComponent(team.name)}` }, tx("span", "inst.teams.report"))),
       ),
     );
-    listArea.replaceChildren(table(["common.team", "inst.teams.player", "inst.teams.code", "inst.teams.reportCol"], rows, { empty: "inst.teams.empty" }));
+    listArea.replaceChildren(
+      table(["common.team", "inst.teams.player", "inst.teams.code", "inst.members.title", "inst.teams.reportCol"], rows, { empty: "inst.teams.empty" }),
+    );
   }
 
-  ctx.on("detail", draw);
+  let reloading = null;
+  ctx.on("detail", () => {
+    draw();
+    loadMembers();
+  });
+  ctx.on("event", () => {
+    // a join sends no event of its own: look again now and then while the game goes on
+    if (!reloading) reloading = setTimeout(() => { reloading = null; loadMembers(); }, 5000);
+  });
   ctx.on("status", () => {
     const draft = ctx.status.state === "draft";
     if (closed.hidden !== !draft) draw();
