@@ -214,6 +214,7 @@ def member_entries(members: list[tuple[str, MemberRow]]) -> tuple[list[dict[str,
     """Members for an archive, and the index of each member id among them."""
     index = {m.id: i for i, (_team, m) in enumerate(members) if m.id is not None}
     entries = [
-        {"team": team, "name": m.name, "role": m.role, "joined_at": m.joined_at} for team, m in members
+        {"team": team, "name": m.name, "role": m.role, "joined_at": m.joined_at, "removed_at": m.removed_at}
+        for team, m in members
     ]
     return entries, index

@@ -253,7 +253,13 @@ def _rows_of(archive: Archive) -> dict[str, Any]:
     members = [
         (
             str(m["team"]),
-            MemberRow(team_id=0, name=str(m["name"]), role=str(m["role"]), joined_at=float(m["joined_at"])),
+            MemberRow(
+                team_id=0,
+                name=str(m["name"]),
+                role=str(m["role"]),
+                joined_at=float(m["joined_at"]),
+                removed_at=None if m.get("removed_at") is None else float(m["removed_at"]),
+            ),
         )
         for m in archive.members
     ]

@@ -47,14 +47,14 @@ def test_a_removed_member_is_out_at_once_and_a_new_code_locks_the_door(tmp_path:
     with TestClient(make_app(url)) as client:
         instructor = login_instructor(client)
         game = create_competition(client, instructor, teams=TEAMS, seconds_per_hour=60.0)
-        kim = join_team(client, game.codes["Alpha"], "Kim", "manager")
-        intruder = join_team(client, game.codes["Alpha"], "Mallory", "finance")
+        kim = join_team(client, game.codes["Alpha"], "Kim", "sales")
+        intruder = join_team(client, game.codes["Alpha"], "Mallory", "manager")
         bravo = join_team(client, game.codes["Bravo"], "Ann", "manager")
         assert _apology(client, intruder) == 200
         listed = _members(client, game)
         assert set(listed) == {"Alpha", "Bravo"}, "house-bot teams have no members to manage"
         alpha = {m["name"]: m for m in listed["Alpha"]["members"]}  # type: ignore[index]
-        assert alpha["Mallory"]["roles"] == ["finance"] and alpha["Mallory"]["commands"] == 1
+        assert alpha["Mallory"]["roles"] == ["manager"] and alpha["Mallory"]["commands"] == 1
         assert alpha["Kim"]["signed_in"] == 1
 
         with client.websocket_connect("/ws/team", headers=intruder) as channel:
