@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from market.parameter_list import parameter_rows
 from market.presets import load_preset, preset_data, preset_names
 from server.api.deps import runtime
+from server.db.engine import health_of
 from server.errors import ServerError
 from server.runtime import Runtime
 from teams.bots import BOTS
@@ -21,11 +22,20 @@ router = APIRouter(prefix="/api/v1", tags=["public"])
 
 @router.get("/health")
 def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
-    """Whether the server is well, and whether this worker owns the competitions."""
+    """Whether the server is well, whether its database takes writes, and whether this worker owns
+    the competitions. ``database`` is ``ok``, ``unavailable`` or ``full`` (as the last writes found)."""
     damaged = {live.id: live.damaged for live in rt.live.values() if live.damaged}
     leadership = getattr(request.app.state, "leadership", None)
     owner = leadership is None or leadership.leading
-    return {"ok": not damaged, "owner": owner, "competitions": len(rt.live), "damaged": damaged}
+    outage = health_of(rt.store.engine).outage
+    database = "ok" if outage is None else ("full" if outage.problem == "full" else "unavailable")
+    return {
+        "ok": not damaged and database == "ok",
+        "owner": owner,
+        "database": database,
+        "competitions": len(rt.live),
+        "damaged": damaged,
+    }
 
 
 @router.get("/presets")

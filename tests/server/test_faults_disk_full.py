@@ -113,6 +113,8 @@ def test_disk_full_refuses_commands_and_recovers_by_itself(small_disk: Path, tmp
             assert human_commands() == applied + 1
         assert refusals == 5
         assert not [key for key in player.refusals if key[0] >= 500 and key != FULL], player.refusals
+        health = admin.request("GET", "/api/v1/health")
+        assert (health["ok"], health["database"]) == (False, "full"), health
         acked = len(player.acks)
         player.go()
 
@@ -125,6 +127,8 @@ def test_disk_full_refuses_commands_and_recovers_by_itself(small_disk: Path, tmp
         assert text.count("database full") == 1, text
         assert text.count("database back after") == 1, text
         assert "Traceback" not in text, text
+        health = admin.request("GET", "/api/v1/health")
+        assert (health["ok"], health["database"]) == (True, "ok"), health
 
         player.stop()
         second.stop()
