@@ -239,4 +239,5 @@ export function mountTeams(panel, ctx) {
     if (closed.hidden !== !draft) draw();
   });
   draw();
+  loadMembers();
 }
