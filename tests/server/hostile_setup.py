@@ -87,3 +87,13 @@ def two_teams(client: TestClient, instructor: Headers) -> TwoTeams:
     recall = {"shock": "recall", "segment": "*", "magnitude": 1.0}  # B's customers complain
     assert client.post(game.path("/shocks"), json=recall, headers=instructor).status_code == 200
     return TwoTeams(client, game, a, b, b_sales)
+
+
+def refused(response: Any, status_code: int, code: str, *words: str) -> dict[str, Any]:
+    """Assert a refusal: its status, its stable code, and words its reason must contain."""
+    assert response.status_code == status_code, (response.status_code, response.text)
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    for word in words:
+        assert word.lower() in body["detail"].lower(), (word, body["detail"])
+    return body

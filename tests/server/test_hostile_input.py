@@ -19,7 +19,7 @@ from server.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
 from server.limits import MAX_JSON_DEPTH, BodyLimits
 from teams import commands as c
 from tests.server.helpers import Headers, login_instructor, make_app
-from tests.server.hostile_setup import TwoTeams, two_teams
+from tests.server.hostile_setup import TwoTeams, refused, two_teams
 
 MiB = 2**20
 JSON = {"Content-Type": "application/json"}
@@ -28,15 +28,6 @@ JSON = {"Content-Type": "application/json"}
 @pytest.fixture(scope="module")
 def teams(module_client: TestClient, module_instructor: Headers) -> TwoTeams:
     return two_teams(module_client, module_instructor)
-
-
-def refused(response: Any, status_code: int, code: str, *words: str) -> dict[str, Any]:
-    assert response.status_code == status_code, (response.status_code, response.text)
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    for word in words:
-        assert word.lower() in body["detail"].lower(), (word, body["detail"])
-    return body
 
 
 def command_path(command: type[c.Command], teams: TwoTeams) -> str:

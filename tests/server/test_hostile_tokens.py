@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,7 +26,7 @@ from tests.server.helpers import (
     login_judge,
     make_app,
 )
-from tests.server.hostile_setup import TwoTeams, two_teams
+from tests.server.hostile_setup import TwoTeams, refused, two_teams
 
 TEAM = "/api/v1/team"
 
@@ -42,15 +41,6 @@ def other_game(module_client: TestClient, module_instructor: Headers) -> Game:
     return create_competition(
         module_client, module_instructor, teams=(("Other", None),), seconds_per_hour=3600
     )
-
-
-def refused(response: Any, status_code: int, code: str, *words: str) -> dict[str, Any]:
-    assert response.status_code == status_code, (response.status_code, response.text)
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    for word in words:
-        assert word.lower() in body["detail"].lower(), (word, body["detail"])
-    return body
 
 
 # --- forged, tampered, replayed ----------------------------------------------------------------
