@@ -87,21 +87,35 @@ def machine_busy() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-class OtherLoad:
-    """How many cores processes other than this one and the server kept busy while in use."""
+def memory_kib(pid: int) -> tuple[int, int]:
+    """(resident now, peak resident) of process ``pid`` in KiB, from /proc (VmRSS, VmHWM)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+    )
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
-    def __init__(self, server_pid: int | None) -> None:
+
+class OtherLoad:
+    """How many cores processes other than this one, the server and ``helpers`` kept busy while in use.
+
+    ``helpers`` are the benchmark's own client processes; they must still run when it ends.
+    """
+
+    def __init__(self, server_pid: int | None, helpers: Sequence[int] = ()) -> None:
         self.server_pid = server_pid
+        self.helpers = tuple(helpers)
         self.cores = float("nan")
 
+    def _ours(self) -> float:
+        return cpu_seconds() + cpu_seconds(self.server_pid) + sum(cpu_seconds(pid) for pid in self.helpers)
+
     def __enter__(self) -> OtherLoad:
-        self._start = (time.perf_counter(), machine_busy(), cpu_seconds(), cpu_seconds(self.server_pid))
+        self._start = (time.perf_counter(), machine_busy(), self._ours())
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        wall, busy, mine, server = self._start
-        ours = cpu_seconds() - mine + cpu_seconds(self.server_pid) - server
-        self.cores = max(0.0, (machine_busy() - busy - ours) / (time.perf_counter() - wall))
+        wall, busy, ours = self._start
+        self.cores = max(0.0, (machine_busy() - busy - (self._ours() - ours)) / (time.perf_counter() - wall))
 
 
 def machine() -> str:
@@ -167,6 +181,20 @@ def describe_database(url: str) -> str:
 
 # --- the server under test ---------------------------------------------------------------------------
 
+PROFILED = """
+import cProfile, runpy, signal, sys
+path = sys.argv[1]
+sys.argv = ["salesfloor", *sys.argv[2:]]
+profiler = cProfile.Profile()
+def dump(*_):
+    profiler.disable()
+    profiler.dump_stats(path)
+signal.signal(signal.SIGUSR1, dump)
+profiler.enable()
+runpy.run_module("server.cli", run_name="__main__")
+"""
+"""``python -c PROFILED STATS serve …``: the server under cProfile, writing STATS on SIGUSR1."""
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -175,7 +203,10 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """``salesfloor serve`` in a subprocess; its output goes to ``<workdir>/server-N.log``."""
+    """``salesfloor serve`` in a subprocess; its output goes to ``<workdir>/server-N.log``.
+
+    With ``profile``, the server runs under cProfile and writes its statistics there before it stops.
+    """
 
     _count = 0
 
@@ -185,11 +216,13 @@ class ServerProcess:
         workdir: Path,
         tick_seconds: float = 0.1,
         extra_env: dict[str, str] | None = None,
+        profile: Path | None = None,
     ) -> None:
         self.database_url = database_url
         self.workdir = workdir
         self.tick_seconds = tick_seconds
         self.extra_env = extra_env or {}
+        self.profile = profile  # cProfile's statistics of the whole server, written when it stops
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
@@ -221,8 +254,9 @@ class ServerProcess:
         }
         log = self.log_path.open("wb")
         started = time.perf_counter()
+        program = ["-c", PROFILED, str(self.profile)] if self.profile else ["-m", "server.cli"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--host", HOST, "--port", str(self.port)],
+            [sys.executable, *program, "serve", "--host", HOST, "--port", str(self.port)],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -251,6 +285,11 @@ class ServerProcess:
         proc, self.proc = self.proc, None
         if proc is None:
             return None
+        if proc.poll() is None and self.profile is not None:
+            proc.send_signal(signal.SIGUSR1)  # the profiled server writes its statistics
+            deadline = time.perf_counter() + 60.0
+            while not self.profile.exists() and time.perf_counter() < deadline:
+                time.sleep(0.2)
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -310,7 +349,22 @@ class Setup:
         name: str = "bench",
     ) -> tuple[int, dict[str, str]]:
         """A started competition with ``teams`` (name, bot); its id and each team's join code."""
-        body = {"name": name, "seconds_per_hour": seconds_per_hour, "seed": seed}
+        competition_id, codes = self.draft(teams, seconds_per_hour, seed, name)
+        self.start(competition_id)
+        return competition_id, codes
+
+    def draft(
+        self,
+        teams: Sequence[tuple[str, str | None]],
+        seconds_per_hour: float,
+        seed: int = 7,
+        name: str = "bench",
+        rounds: int | None = None,
+    ) -> tuple[int, dict[str, str]]:
+        """A competition with ``teams`` (name, bot), not started yet; its id and each team's join code."""
+        body: dict[str, Any] = {"name": name, "seconds_per_hour": seconds_per_hour, "seed": seed}
+        if rounds is not None:
+            body["rounds"] = rounds
         competition_id = int(_check(self.http.post("/api/v1/competitions", json=body))["id"])
         codes: dict[str, str] = {}
         for team, bot in teams:
@@ -319,8 +373,15 @@ class Setup:
                 payload["bot"] = bot
             out = _check(self.http.post(f"/api/v1/competitions/{competition_id}/teams", json=payload))
             codes[team] = out["join_code"]
-        _check(self.http.post(f"/api/v1/competitions/{competition_id}/start"))
         return competition_id, codes
+
+    def start(self, competition_id: int) -> None:
+        _check(self.http.post(f"/api/v1/competitions/{competition_id}/start"))
+
+    def detail(self, competition_id: int) -> dict[str, Any]:
+        """The instructor's view of the competition (``state``, ``now``, …)."""
+        out: dict[str, Any] = _check(self.http.get(f"/api/v1/competitions/{competition_id}"))
+        return out
 
     def join(self, code: str, name: str, role: str = "manager") -> str:
         out = _check(self.http.post("/api/v1/session/join", json={"code": code, "name": name, "role": role}))

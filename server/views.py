@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from market.events import Event, event_to_dict
@@ -61,6 +61,29 @@ def select_events(
     return newest[::-1]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(record_type: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(record_type)
+    if names is None:
+        names = _FIELD_NAMES[record_type] = tuple(f.name for f in fields(record_type))
+    return names
+
+
+def record_view(record: Any) -> dict[str, Any]:
+    """A ledger record (flat fields, lists of plain values) as a dict, like ``asdict`` but cheaper.
+
+    The team state is read on every console refresh; ``asdict`` deep-copies field by field
+    and was most of its cost. Lists are copied, so the view never shares the ledger's own.
+    """
+    view: dict[str, Any] = {}
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        view[name] = list(value) if isinstance(value, list) else value
+    return view
+
+
 def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
     """Everything the team console shows, from the team's own ledger."""
     abc = ledger.abc()
@@ -69,14 +92,14 @@ def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
         "cash": round(ledger.cash, 2),
         "free_cash": round(ledger.free_cash, 2),
         "inbox": [
-            {**asdict(i), "hours_left": round(i.expires_t - now, 3)}
+            {**record_view(i), "hours_left": round(i.expires_t - now, 3)}
             for i in sorted(ledger.inquiries.values(), key=lambda i: i.expires_t)
             if i.open
         ],
-        "approvals": [asdict(a) for a in ledger.approvals.values() if a.status == "pending"],
-        "orders": [asdict(o) | {"value": o.value} for o in ledger.orders.values()],
+        "approvals": [record_view(a) for a in ledger.approvals.values() if a.status == "pending"],
+        "orders": [record_view(o) | {"value": o.value} for o in ledger.orders.values()],
         "invoices": [
-            asdict(i)
+            record_view(i)
             | {
                 "outstanding": i.outstanding,
                 "bucket": i.aging_bucket(now, hours_per_day),
@@ -86,7 +109,7 @@ def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
         ],
         "aging": ledger.aging(now),
         "complaints": [
-            asdict(c)
+            record_view(c)
             | {
                 "hours_left": round(c.sla_due_t - now, 3),
                 "remedy_costs": remedy_costs(ledger, c) if c.status == "open" else None,
@@ -94,7 +117,7 @@ def team_view(ledger: Ledger, now: float) -> dict[str, Any]:
             for c in ledger.complaints.values()
         ],
         "customers": [
-            asdict(c)
+            record_view(c)
             | {
                 "abc": abc.get(c.customer_id, "C"),
                 "open_balance": round(ledger.open_balance(c.customer_id), 2),
