@@ -29,15 +29,34 @@ HISTORY = 20_000  # messages other than snapshots a channel keeps for clients th
 SNAPSHOT_TYPES = frozenset({"standings", "state"})
 
 
-class Envelope(dict[str, Any]):
-    """A message, which remembers its JSON so that it is encoded once, not once per client."""
+def encode(data: Any) -> str:
+    """JSON of a message's data, compact; encode once what goes to many channels."""
+    return json.dumps(data, separators=(",", ":"))
 
-    __slots__ = ("_json",)
+
+class Envelope(dict[str, Any]):
+    """A message, which remembers its JSON so that it is encoded once, not once per client.
+
+    ``shared`` is the data already encoded (the same board goes to every team channel): the
+    envelope's JSON is then built around it instead of encoding the data again.
+    """
+
+    __slots__ = ("_json", "_shared")
+
+    def share(self, encoded_data: str) -> Envelope:
+        self._shared = encoded_data
+        return self
 
     def json(self) -> str:
         text: str | None = getattr(self, "_json", None)
         if text is None:
-            text = self._json = json.dumps(self, separators=(",", ":"))
+            shared: str | None = getattr(self, "_shared", None)
+            if shared is None:
+                text = encode(self)
+            else:
+                head = encode({key: value for key, value in self.items() if key != "data"})
+                text = f'{head[:-1]},"data":{shared}}}'
+            self._json = text
         return text
 
 
@@ -86,9 +105,14 @@ class Broadcaster:
     async def ready(self, name: str) -> None:
         """Wait until the channel's history is here (it always is in one process)."""
 
-    def publish(self, name: str, kind: str, t_sim: float, data: Any) -> dict[str, Any]:
+    def publish(
+        self, name: str, kind: str, t_sim: float, data: Any, encoded: str | None = None
+    ) -> dict[str, Any]:
+        """Publish ``data`` on a channel; ``encoded`` is its JSON if the caller has it already."""
         channel = self._channel(name)
         message = Envelope(seq=channel.seq + 1, type=kind, t_sim=t_sim, data=data)
+        if encoded is not None:
+            message.share(encoded)
         self.deliver(name, message)
         return message
 

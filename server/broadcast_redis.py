@@ -65,8 +65,10 @@ class RedisBroadcaster(Broadcaster):
 
     # --- the leader writes ---------------------------------------------------------------------
 
-    def publish(self, name: str, kind: str, t_sim: float, data: Any) -> dict[str, Any]:
-        message = super().publish(name, kind, t_sim, data)
+    def publish(
+        self, name: str, kind: str, t_sim: float, data: Any, encoded: str | None = None
+    ) -> dict[str, Any]:
+        message = super().publish(name, kind, t_sim, data, encoded)
         self.outbox.put_nowait((name, message))
         return message
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from market.events import Event, TeamEvent
-from server.broadcast import Broadcaster
+from server.broadcast import Broadcaster, encode
 from server.ticker import TEAM_RESULTS, ticker_item
 from server.views import HIDDEN_FROM_TEAMS, event_view
 
@@ -63,14 +63,19 @@ class CompetitionChannels:
     def standings(
         self, t: float, live: list[dict[str, Any]], public: list[dict[str, Any]], teams: Sequence[str]
     ) -> None:
-        """Live rows to judges and the instructor; public rows to the public and teams if they changed."""
-        self.broadcaster.publish(self.names["judge"], "standings", t, live)
-        self.broadcaster.publish(self.names["instructor"], "standings", t, live)
+        """Live rows to judges and the instructor; public rows to the public and teams if they changed.
+
+        Each board is encoded once for all the channels it goes to.
+        """
+        encoded = encode(live)
+        self.broadcaster.publish(self.names["judge"], "standings", t, live, encoded)
+        self.broadcaster.publish(self.names["instructor"], "standings", t, live, encoded)
         if public == self._public_sent:
             return
         self._public_sent = public
+        encoded = encoded if public is live else encode(public)
         for channel in (self.names["public"], *self._teams(teams)):
-            self.broadcaster.publish(channel, "standings", t, public)
+            self.broadcaster.publish(channel, "standings", t, public, encoded)
 
     def everywhere(self, kind: str, t: float, data: Any, teams: Sequence[str]) -> None:
         """A message for every channel of the competition (state changes, the reveal)."""

@@ -43,6 +43,10 @@ log = logging.getLogger("salesfloor.live")
 WRITE_RETRY_SECONDS = 0.5
 """After a failed write-behind, the next try waits this long (a command that gets through resets it)."""
 
+BOARD_INTERVAL = 0.2
+"""Boards (standings) go out at most this often: a busy class changes them at nearly every event,
+and each goes to every channel and every client — a projector needs a few a second, not hundreds."""
+
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
 
@@ -95,6 +99,8 @@ class LiveCompetition:
         self.board_unsaved: dict[str, Any] = {}
         self.write_retry_at = 0.0  # monotonic time before which a failed write-behind waits
         self.replies = Replies(self.id, store)
+        self._board_sent_at = -BOARD_INTERVAL  # when boards last went out (monotonic seconds)
+        self._board_due: asyncio.TimerHandle | None = None
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -478,7 +484,7 @@ class LiveCompetition:
             competition = self.competition
             self.scores.rebuild(competition.log if competition else [], config)
             if competition is not None:
-                self._publish_standings()
+                self._publish_standings(at_once=True)
 
     # --- the board: freeze, reveal, medals, rubric -------------------------------------------------------
 
@@ -522,7 +528,7 @@ class LiveCompetition:
             self.scores.set_freeze(target, list(self.competition.log) if self.competition else [])
             await self._seal()
             self._publish_state()
-            self._publish_standings()
+            self._publish_standings(at_once=True)
 
     async def unfreeze(self, by: str, ceremony: bool = False) -> dict[str, Any] | None:
         """Lift the freeze; with ``ceremony``, first compute and send the reveal sequence."""
@@ -544,7 +550,7 @@ class LiveCompetition:
             if reveal is not None:
                 self._publish_everywhere("reveal", reveal)
             self._publish_state()
-            self._publish_standings()
+            self._publish_standings(at_once=True)
             return reveal
 
     async def set_medals(self, medals: MedalCounts, by: str) -> None:
@@ -558,7 +564,7 @@ class LiveCompetition:
         async with self.lock:
             result = await asyncio.to_thread(change, self.rubric)
             if self.competition is not None:
-                self._publish_standings()
+                self._publish_standings(at_once=True)
             return result
 
     def _count(self, command: AnyCommand, accepted: bool, t: float) -> None:
@@ -578,7 +584,7 @@ class LiveCompetition:
         if new:
             self.published = len(competition.log)
             self._publish_events(new)
-            self._publish_standings()
+            self._publish_standings(at_once=self.state != "running")  # a stopped clock: the exact board
         if self.events_uncertain and time.monotonic() < self.write_retry_at:
             return  # the last write-behind failed just now: the database gets a moment's rest
         unsaved = competition.log.since(self.persisted)
@@ -605,12 +611,40 @@ class LiveCompetition:
     def _team_names(self) -> list[str]:
         return [team.name for team in self.teams]
 
-    def _publish_standings(self) -> None:
+    def _publish_standings(self, at_once: bool = False) -> None:
+        """Send the boards now, or — if boards went out less than BOARD_INTERVAL ago — once it is over.
+
+        The boards sent then are computed then, so a burst of changes becomes one board with all
+        of them; the first change after a quiet spell goes out at once. The instructor's board
+        actions (freeze, unfreeze, reveal, new weights) send ``at_once``: the answer to the action
+        comes after its board, and nothing from before it is left to go out later.
+        """
+        if at_once and self._board_due is not None:
+            self._board_due.cancel()
+            self._board_due = None
+        if self._board_due is not None:
+            return  # a board is due already; it will carry this change too
+        wait = 0.0 if at_once else self._board_sent_at + BOARD_INTERVAL - time.monotonic()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in the event loop (a replay in a thread): nobody to wait for
+            wait = 0.0
+        if wait <= 0:
+            self._send_standings()
+        else:
+            self._board_due = loop.call_later(wait, self._send_standings)
+
+    def _send_standings(self) -> None:
+        self._board_due = None
+        self._board_sent_at = time.monotonic()
         rows = self.standings()
         public = self.standings(public=True) if self.scores.freeze_t is not None else rows
         self.channels.standings(self.now, rows, public, self._team_names())
 
     def _publish_state(self) -> None:
+        """The status on every channel; a board still due goes out first (a pause shows its board)."""
+        if self._board_due is not None:
+            self._publish_standings(at_once=True)
         self._publish_everywhere("state", self.status())
 
     def _publish_everywhere(self, kind: str, data: Any) -> None:
