@@ -292,6 +292,7 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
             log_level="warning",
             ws=bounded_protocol(settings.websocket_send_timeout, settings.websocket_send_buffer),
             ws_max_size=settings.websocket_max_message,
+            ws_per_message_deflate=settings.websocket_compression,
         )
     except OSError as exc:
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     websocket_client_messages: int = Field(
         30, ge=1, description="messages a client may send a minute on the read-only channels (1008 beyond)"
     )
+    websocket_compression: bool = Field(
+        False,
+        description="permessage-deflate for websockets: less bandwidth, but each board is compressed once "
+        "per client — off, the server carries a class four times larger (docs/performance.md)",
+    )
     cookie_secure: bool = False
     # --- hostile input: request limits and login attempts ---
     max_body_bytes: int = Field(
