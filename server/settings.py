@@ -58,5 +58,8 @@ class Settings(BaseSettings):
         2**20, ge=1024, description="largest request body (JSON, CSV); archive imports have their own limit"
     )
     login_failures_per_minute: int = Field(
-        10, ge=1, description="failed logins and joins a client address may make a minute before a 429"
+        60,
+        ge=1,
+        description="failed logins and joins a client address may make a minute before a 429 (a class "
+        "behind one address shares it; 60 a minute still takes millennia to guess an 8-letter code)",
     )
