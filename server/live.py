@@ -327,7 +327,7 @@ class LiveCompetition:
 
     @property
     def unsaved(self) -> bool:
-        """Whether something the database refused is still to be stored (or undone)."""
+        """Whether something is still to be stored: events written behind, or what the database refused."""
         pending_events = self.competition is not None and self.persisted < len(self.competition.log)
         return (
             self.commands_unsettled
@@ -466,7 +466,7 @@ class LiveCompetition:
             self._count(command, outcome.accepted, t)
             if idempotency_key is not None:
                 self.replies.remember(member_id, idempotency_key, payload, row.seq, outcome)
-            await self._flush()
+            await self._flush(write=False)  # the next tick stores the events
             if idempotency_key is not None:
                 try:
                     await asyncio.to_thread(self.store.save_reply, self.id, row.seq, reply_to_json(outcome))
@@ -577,7 +577,13 @@ class LiveCompetition:
 
     # --- publishing and writing behind -----------------------------------------------------------------
 
-    async def _flush(self) -> None:
+    async def _flush(self, write: bool = True) -> None:
+        """Publish new events (and the board); with ``write``, store what is not stored yet.
+
+        A command publishes only: its answer need not wait for a second commit (the command
+        itself is committed, and a replay rebuilds its events), so the next tick writes them,
+        together with whatever else came meanwhile.
+        """
         competition = self.competition
         assert competition is not None
         new = competition.log.since(self.published)
@@ -585,6 +591,8 @@ class LiveCompetition:
             self.published = len(competition.log)
             self._publish_events(new)
             self._publish_standings(at_once=self.state != "running")  # a stopped clock: the exact board
+        if not write:
+            return
         if self.events_uncertain and time.monotonic() < self.write_retry_at:
             return  # the last write-behind failed just now: the database gets a moment's rest
         unsaved = competition.log.since(self.persisted)

@@ -1,4 +1,8 @@
-"""Request dependencies: who is asking (from the cookie or bearer token) and what they may do."""
+"""Request dependencies: who is asking (from the cookie or bearer token) and what they may do.
+
+The checks that need no database are ``async``: FastAPI runs a plain ``def`` dependency in a
+worker thread, and on a busy server each such hop waits for the interpreter's lock.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from server.settings import Settings
 from server.store import Store
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
 
@@ -67,13 +71,13 @@ def identity(request: Request, rt: Runtime = Depends(runtime)) -> Identity:
     return who
 
 
-def instructor(who: Identity = Depends(identity)) -> Identity:
+async def instructor(who: Identity = Depends(identity)) -> Identity:
     if who.role != "instructor":
         raise ServerError("forbidden", "only the instructor may do this")
     return who
 
 
-def member(who: Identity = Depends(identity)) -> Identity:
+async def member(who: Identity = Depends(identity)) -> Identity:
     if who.role != "member":
         raise ServerError("forbidden", "only a team member may do this; join a team with its code")
     return who
@@ -91,7 +95,7 @@ def judge_of(competition_id: int, who: Identity) -> None:
         raise ServerError("forbidden", "only this competition's judges and the instructor may see this")
 
 
-def watcher(competition_id: int, who: Identity = Depends(identity)) -> Identity:
+async def watcher(competition_id: int, who: Identity = Depends(identity)) -> Identity:
     """This competition's judges and the instructor (checked before the request body is read)."""
     judge_of(competition_id, who)
     return who
