@@ -57,6 +57,17 @@ def ensure_instructor_password(store: Store, settings: Settings, announce: Calla
     announce(f"Instructor password (shown once, keep it): {password}")
 
 
+def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
+    """After a full collection, freeze what survived it: the event log, the ledgers, the boards.
+
+    A live competition only grows (events are never dropped), so a full collection would scan
+    the whole game again each time, a pause that grows with the class; frozen, the next one
+    scans only what is newer. Frozen objects are still freed when nothing refers to them.
+    """
+    if phase == "stop" and info.get("generation") == 2:
+        gc.freeze()
+
+
 def _readable(exc: RequestValidationError) -> str:
     parts = []
     for error in exc.errors()[:3]:
@@ -139,9 +150,11 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
 
             leadership.start(elected)
         gc.freeze()  # what start-up built lives as long as the server: keep it out of every collection
+        gc.callbacks.append(_freeze_survivors)
         try:
             yield
         finally:
+            gc.callbacks.remove(_freeze_survivors)
             if leadership is not None:
                 await leadership.stop()
                 await app.state.forwarder.close()
