@@ -33,6 +33,9 @@ from teams.bots import BOTS, REFERENCE_LEAGUE
 from teams.errors import TeamError
 
 SWEEP_METRICS = ("composite", "conversion", "satisfaction", "receivables", "profit")
+KEEP_ALIVE_SECONDS = 30
+"""How long an idle HTTP connection stays open: longer than the console's 5 s refresh, so a refresh
+never meets a connection the server is closing (uvicorn's default is 5 s)."""
 
 
 class CliError(Exception):
@@ -293,6 +296,7 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
             ws=bounded_protocol(settings.websocket_send_timeout, settings.websocket_send_buffer),
             ws_max_size=settings.websocket_max_message,
             ws_per_message_deflate=settings.websocket_compression,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
     except OSError as exc:
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
