@@ -1,9 +1,10 @@
 """A live competition: the simulation, its paced clock, its logs on disk and its channels.
 
 All changes go through one asyncio lock per competition, in one order: a command gets its
-simulated time from the clock, is committed to the command log, then applied; new events
-are published to the channels and written behind. Recovery replays the committed command
-log and checks the result against the stored events.
+simulated time from the clock, is committed to the command log, then applied and answered;
+new events are published to the channels at once and written behind by the next tick. The
+boards (standings) go out at most five times a second. Recovery replays the committed
+command log and checks the result against the stored events.
 
 When the database refuses a write (away, or its disk full) nothing is left half-done: a
 command or an instructor's change is refused (HTTP 503) and not applied, while what time

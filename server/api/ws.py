@@ -2,7 +2,8 @@
 
 On connect the server sends ``hello`` (the channel's current seq, the server epoch, the
 status and standings). A client that reconnects with ``?after=SEQ`` (and the ``epoch`` it
-had) first receives every message it missed, none twice. If the server restarted or the gap
+had) first receives every message it missed, none twice (of the boards and states a newer
+one replaced meanwhile, only the newest: ``server.broadcast``). If the server restarted or the gap
 is older than the buffer, it receives ``resync`` with a fresh snapshot instead. A client
 that does not keep up is disconnected (close code 1013) and reconnects the same way.
 
