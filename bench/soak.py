@@ -60,14 +60,9 @@ from live_server import (
     workdir,
 )
 
-from market.parameters import parameters_from_dict
-from scoring import score_events
 from server import remote_bot
 from server.broadcast import SNAPSHOT_TYPES
-from server.scores import scoring_from_json, standing_rows
-from simulator.command_log import logged_from_json
-from simulator.competition import TeamSpec
-from simulator.replay import replay
+from server.served_replay import replay_served, replayed_standings
 from teams.bots import REFERENCE_LEAGUE
 
 PAGE = 10_000
@@ -267,18 +262,8 @@ def check_replay(base_url: str, token: str, competition_id: int) -> tuple[bool, 
                 break
         standings = http.get(path + "/standings").raise_for_status().json()["standings"]
         scoring = http.get(path + "/scoring").raise_for_status().json()
-    params = parameters_from_dict(detail["parameters"])
-    rebuilt = replay(
-        params,
-        detail["seed"],
-        [TeamSpec(t["name"]) for t in detail["teams"]],
-        [logged_from_json(entry) for entry in log],
-        rounds=detail["rounds"],
-        until=detail["t_sim"],
-    )
-    config = scoring_from_json(params, json.dumps(scoring))
-    board = score_events(rebuilt.log, config, detail["t_sim"])
-    expected = standing_rows(board.standings(detail["t_sim"]))
+    rebuilt = replay_served(detail, log)
+    expected = replayed_standings(detail, rebuilt, scoring)
     return rebuilt.digest() == detail["digest"], expected == standings, len(log), len(rebuilt.log)
 
 

@@ -143,6 +143,13 @@ class LiveCompetition:
             "revealed": self.last_reveal is not None,
         }
 
+    def team(self, name: str) -> TeamRow:
+        """The team called ``name``, or a 404 saying there is none."""
+        team = next((t for t in self.teams if t.name == name), None)
+        if team is None:
+            raise ServerError("not_found", f"there is no team {name!r} in this competition")
+        return team
+
     def standings(self, public: bool = False) -> list[dict[str, Any]]:
         """The leaderboard rows: live for judges and the instructor, cut at the freeze for the public."""
         if self.competition is None:
@@ -460,7 +467,7 @@ class LiveCompetition:
             except Exception as exc:  # refused and not applied; its commit may still have gone through
                 self.commands_unsettled = True
                 raise self._refusal(exc, "the command") from None
-            self.write_retry_at = 0.0  # the database took the command: write the events now
+            self.write_retry_at = 0.0  # the database takes writes again: the next tick need not wait
             self.next_seq += 1
             outcome = competition.submit(command, t, source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))

@@ -144,13 +144,14 @@ class Store:
 
     def sessions_of_members(self, member_ids: Sequence[int]) -> dict[int, int]:
         """How many sessions each of these members has open."""
+        return self._per_member(SessionRow, col(SessionRow.member_id).in_(member_ids))
+
+    def _per_member(self, table: Any, condition: Any) -> dict[int, int]:
+        """Rows of ``table`` (sessions, commands) meeting ``condition``, counted per member."""
+        member = col(table.member_id)
         with self.session() as s:
-            query = (
-                select(SessionRow.member_id, func.count())
-                .where(col(SessionRow.member_id).in_(member_ids))
-                .group_by(col(SessionRow.member_id))
-            )
-            return {int(member): int(n) for member, n in s.exec(query) if member is not None}
+            query = select(member, func.count()).where(condition, member.is_not(None)).group_by(member)
+            return {int(m): int(n) for m, n in s.exec(query)}
 
     def set_join_code(self, team_id: int, code: str) -> None:
         with self.session() as s:
@@ -241,13 +242,7 @@ class Store:
 
     def commands_by_member(self, competition_id: int) -> dict[int, int]:
         """How many commands each member has sent in the competition."""
-        with self.session() as s:
-            query = (
-                select(CommandRow.member_id, func.count())
-                .where(CommandRow.competition_id == competition_id, col(CommandRow.member_id).is_not(None))
-                .group_by(col(CommandRow.member_id))
-            )
-            return {int(member): int(n) for member, n in s.exec(query) if member is not None}
+        return self._per_member(CommandRow, CommandRow.competition_id == competition_id)
 
     def command_count(self, competition_id: int) -> int:
         with self.session() as s:

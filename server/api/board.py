@@ -221,8 +221,7 @@ async def report(
             "a team's report is for its own members, this competition's judges and the instructor",
         )
     live = _started(rt, competition_id)
-    if team not in {t.name for t in live.teams}:
-        raise ServerError("not_found", f"there is no team {team!r} in this competition")
+    live.team(team)  # a 404 if there is none
     assert live.competition is not None
     result = team_report(live.scores, list(live.competition.log), team, live.now, public=own, points=points)
     return {**result, "status": live.status()}

@@ -19,7 +19,6 @@ from server.auth import Identity, new_code
 from server.clock import wall_now
 from server.db.tables import MemberRow, TeamRow
 from server.errors import ServerError
-from server.live import LiveCompetition
 from server.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
@@ -38,13 +37,6 @@ class TeamMembersOut(BaseModel):
     team: str
     join_code: str
     members: list[MemberOut]
-
-
-def _team(live: LiveCompetition, name: str) -> TeamRow:
-    team = next((t for t in live.teams if t.name == name), None)
-    if team is None or team.id is None:
-        raise ServerError("not_found", f"competition {live.id} has no team {name!r}")
-    return team
 
 
 def _members(rt: Runtime, team: TeamRow, counts: dict[int, int]) -> TeamMembersOut:
@@ -88,7 +80,7 @@ async def remove_member(
 ) -> TeamMembersOut:
     """Remove a member (every sign-in under that name): their sessions end, their channels close."""
     live = rt.get(competition_id)
-    row = _team(live, team)
+    row = live.team(team)
     assert row.id is not None
     rows = [m for m in rt.store.members(row.id) if m.name == name and m.removed_at is None]
     if not rows:
@@ -114,7 +106,7 @@ def new_join_code(
 ) -> TeamMembersOut:
     """Give the team a new join code: the old one stops working; members already in stay in."""
     live = rt.get(competition_id)
-    row = _team(live, team)
+    row = live.team(team)
     assert row.id is not None
     old = row.join_code
     for _attempt in range(10):

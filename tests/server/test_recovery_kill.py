@@ -17,11 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from market.parameters import parameters_from_dict
 from server.client import ApiError, SalesfloorClient
-from simulator.command_log import logged_from_json
-from simulator.competition import TeamSpec
-from simulator.replay import replay
+from server.served_replay import replay_served
 from teams import commands as c
 from tests.server.processes import ServerProcess, free_port
 
@@ -109,17 +106,7 @@ def test_sigkill_mid_round_loses_nothing_acknowledged(database_url: str) -> None
         log = admin.request("GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000})
         human = [e for e in log if e["source"] == "human"]
         assert len(human) >= len({e["seq"] for e in acknowledged if e["kind"] == "apology_policy_set"})
-        params = parameters_from_dict(detail["parameters"])
-        teams = [TeamSpec(t["name"]) for t in detail["teams"]]
-        rebuilt = replay(
-            params,
-            detail["seed"],
-            teams,
-            [logged_from_json(e) for e in log],
-            rounds=detail["rounds"],
-            until=detail["t_sim"],
-        )
-        assert rebuilt.digest() == detail["digest"]
+        assert replay_served(detail, log).digest() == detail["digest"]
         # the member's session survived the crash
         member.token = member.token
         assert member.request("GET", "/api/v1/team")["team"] == "Human"
