@@ -59,9 +59,14 @@ class Watch:
         assert not self.errors, f"errors in the page: {self.errors}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One chromium per test worker; assertions wait up to 15 s (CI runs two workers on 2 cores)."""
+    """One chromium per test module; assertions wait up to 15 s (CI runs two workers on 2 cores).
+
+    Per module, not per session: Playwright's sync API keeps an event loop running in the
+    worker's main thread while it is open, and a later test of another package in the same
+    worker (xdist deals tests out as it likes) could then not call ``asyncio.run``.
+    """
     if not Path(CHROMIUM).exists():
         reason = f"{CHROMIUM} is missing: apt-get install chromium"
         if in_ci():
