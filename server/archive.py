@@ -92,13 +92,18 @@ def _json(zf: zipfile.ZipFile, name: str) -> Any:
 
 
 def _json_lines(zf: zipfile.ZipFile, name: str) -> tuple[list[str], list[Any]]:
-    """The lines of a JSON-lines file, as text and parsed (each line must be JSON)."""
+    """The lines of a JSON-lines file, as text and parsed (each line must be JSON).
+
+    Lines end at ``\n`` only: ``str.splitlines`` also ends them at U+2028, U+2029 and U+0085,
+    which JSON written with ``ensure_ascii=False`` keeps as they are inside a text.
+    """
     try:
-        lines = zf.read(name).decode("utf-8").splitlines()
+        text = zf.read(name).decode("utf-8")
     except KeyError:
         raise ArchiveError(f"the archive has no {name}; export it again from Salesfloor") from None
     except UnicodeDecodeError:
         raise ArchiveError(f"{name} is not UTF-8 text") from None
+    lines = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
     parsed = []
     for number, line in enumerate(lines, start=1):
         try:

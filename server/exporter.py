@@ -26,6 +26,7 @@ from server.archive import (
     read_archive,
     replay_archive,
 )
+from server.archive_text import check_archive_text
 from server.auth import new_code
 from server.broadcast import Broadcaster
 from server.clock import wall_now
@@ -323,6 +324,7 @@ def _rows_of(archive: Archive) -> dict[str, Any]:
 def store_archive(store: Store, data: bytes) -> CompetitionRow:
     """Read, replay and check an archive, then write it whole (paused, or finished); nothing if refused."""
     archive = read_archive(data)
+    check_archive_text(archive)
     competition = replay_archive(archive)
     try:
         rows = _rows_of(archive)

@@ -13,6 +13,7 @@ from server.clock import wall_now
 from server.db.tables import MemberRow, SessionRow
 from server.errors import ServerError
 from server.runtime import Runtime
+from server.text_rules import Name
 from teams.rules import ROLES
 
 router = APIRouter(prefix="/api/v1/session", tags=["session"])
@@ -26,14 +27,14 @@ class InstructorLogin(BaseModel):
 
 class JudgeLogin(BaseModel):
     code: str = Field(min_length=1, max_length=40)
-    name: str | None = Field(
+    name: Name | None = Field(
         None, min_length=1, max_length=40, description="your name: rubric scores are kept per judge"
     )
 
 
 class Join(BaseModel):
     code: str = Field(min_length=1, max_length=40, description="the team's join code")
-    name: str = Field(min_length=1, max_length=40, description="your display name")
+    name: Name = Field(min_length=1, max_length=40, description="your display name")
     role: Literal["manager", "sales", "service", "finance"]
 
 
