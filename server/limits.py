@@ -6,10 +6,11 @@ deeper than ``MAX_JSON_DEPTH`` (400), NaN or infinite numbers (422, naming the f
 Python's json reads the literals NaN and Infinity and numbers like 1e999 as floats) and
 text that cannot be stored (422, naming the field: a NUL character, which PostgreSQL
 refuses, or a lone surrogate, which UTF-8 cannot encode — see server.text_rules), in values
-and keys alike. The body it read is then handed on unchanged, so the routes parse exactly
-what was checked; a body is checked as JSON exactly when FastAPI will read it as JSON (by
-the first Content-Type header, as FastAPI reads it). A malformed JSON body is left to
-FastAPI, which answers it with its usual 422.
+and keys alike; a JSON or text/* body (the team CSV) that is not UTF-8 is a 422 saying
+where. The body it read is then handed on unchanged, so the routes parse exactly what was
+checked; a body is checked as JSON exactly when FastAPI will read it as JSON (by the first
+Content-Type header, as FastAPI reads it). A malformed JSON body is left to FastAPI, which
+answers it with its usual 422.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def _is_json(content_type: str | None) -> bool:
     header["content-type"] = content_type
     subtype = header.get_content_subtype()
     return header.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+def _is_text(content_type: str | None) -> bool:
+    """A text/* body (the team CSV): the routes read it as UTF-8 whatever charset it names."""
+    header = MimeHeader()
+    header["content-type"] = content_type or ""
+    return bool(content_type) and header.get_content_maintype() == "text"
 
 
 def _first_header(scope: Scope, name: bytes) -> str | None:
@@ -125,12 +133,30 @@ def _refusal(document: Any) -> Refusal | None:
     return None
 
 
+def _not_utf8(exc: UnicodeDecodeError, what: str, fix: str) -> Refusal:
+    byte = exc.object[exc.start]
+    reason = f"body: {what} is not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); {fix}"
+    return Refusal(422, "invalid", reason, "body")
+
+
+def text_refusal(body: bytes) -> Refusal | None:
+    """Why a text body (a CSV upload) is refused: it is not UTF-8, which the routes read it as."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(exc, "the text", "save it as UTF-8 (a spreadsheet's “CSV UTF-8”) and send it again")
+    return None
+
+
 def json_refusal(body: bytes) -> Refusal | None:
-    """Why this JSON body is refused (too deep, a non-finite number, a NUL), or None to let it through."""
+    """Why this JSON body is refused (not UTF-8, too deep, a non-finite number, unstorable text), or
+    None to let it through."""
     try:
         document = json.loads(body)
     except RecursionError:
         return Refusal(400, "too_deep", TOO_DEEP)
+    except UnicodeDecodeError as exc:
+        return _not_utf8(exc, "the JSON", "send it in UTF-8")
     except ValueError:
         return None  # malformed: FastAPI refuses it with a 422 that says where
     return None if _clean(document) else _refusal(document)
@@ -158,13 +184,17 @@ class BodyLimits:
         except BodyTooLarge:
             await self._refuse(send, self._too_large(limit))
             return
-        if body and _is_json(_first_header(scope, b"content-type")):
+        content_type = _first_header(scope, b"content-type")
+        if body and _is_json(content_type):
             # a large body is parsed off the event loop, so that it cannot stall other requests
             large = len(body) > LARGE_JSON
             refusal = await asyncio.to_thread(json_refusal, body) if large else json_refusal(body)
             if refusal is not None:
                 await self._refuse(send, refusal)
                 return
+        elif body and _is_text(content_type) and (refusal := text_refusal(body)) is not None:
+            await self._refuse(send, refusal)
+            return
         await self.app(scope, self._replay(body, receive), send)
 
     @staticmethod

@@ -113,6 +113,15 @@ def test_a_second_content_type_header_does_not_slip_a_body_past_the_check(teams:
     assert unchanged(teams) == before
 
 
+def test_a_json_body_that_is_not_utf8_is_a_422_saying_so(teams: TwoTeams) -> None:
+    before = unchanged(teams)
+    response = teams.client.post(
+        notes_path(teams), content=b'{"text": "caf\xe9"}', headers={**teams.a, **JSON}
+    )
+    assert refused(response, 422, "invalid", "not UTF-8", "byte 0xe9 at offset 13")["field"] == "body"
+    assert unchanged(teams) == before
+
+
 @pytest.mark.parametrize(
     "content_type",
     ["APPLICATION/JSON; charset=utf-8", "application/merge-patch+json", " application/json ", ""],
@@ -268,7 +277,9 @@ def test_a_team_csv_line_with_a_control_character_is_refused_naming_the_line(
     response = teams.client.post(path, content="Red\nBl\u202eue\n".encode(), headers=headers)
     refused(response, 422, "invalid", "line 2", "U+202E (RIGHT-TO-LEFT OVERRIDE)")
     response = teams.client.post(path, content="Red\nBl\xed\xa0\x80ue\n".encode("latin-1"), headers=headers)
-    refused(response, 422, "invalid", "unicode")  # not UTF-8: refused as a whole
+    refused(response, 422, "invalid", "not UTF-8", "byte 0xed at offset 6")  # a surrogate's bytes
+    response = teams.client.post(path, content="Red\nCafé\n".encode("cp1252"), headers=headers)
+    refused(response, 422, "invalid", "not UTF-8", "byte 0xe9 at offset 7", "CSV UTF-8")  # Excel's "CSV"
     assert everything(teams, draft) == before
 
 
