@@ -94,7 +94,7 @@ def _json(zf: zipfile.ZipFile, name: str) -> Any:
 def _json_lines(zf: zipfile.ZipFile, name: str) -> tuple[list[str], list[Any]]:
     """The lines of a JSON-lines file, as text and parsed (each line must be JSON).
 
-    Lines end at ``\n`` only: ``str.splitlines`` also ends them at U+2028, U+2029 and U+0085,
+    Lines end at ``\\n`` only: ``str.splitlines`` also ends them at U+2028, U+2029 and U+0085,
     which JSON written with ``ensure_ascii=False`` keeps as they are inside a text.
     """
     try:

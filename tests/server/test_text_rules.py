@@ -40,7 +40,7 @@ def _replaced(document: Any) -> Any:
     return document
 
 
-@settings(max_examples=500, derandomize=True, database=None)
+@settings(max_examples=500, derandomize=True, database=None, deadline=None)
 @given(document=DOCUMENTS, writer=st.sampled_from(sorted(WRITERS)))
 def test_a_repair_is_what_the_writer_would_have_written_for_u_fffd(document: Any, writer: str) -> None:
     write = WRITERS[writer]
@@ -52,7 +52,7 @@ def test_a_repair_is_what_the_writer_would_have_written_for_u_fffd(document: Any
     assert repair_json(repaired) == repaired
 
 
-@settings(max_examples=300, derandomize=True, database=None)
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
 @given(document=DOCUMENTS)
 def test_json_without_a_lone_surrogate_is_left_byte_for_byte(document: Any) -> None:
     clean = _replaced(document)
@@ -66,7 +66,7 @@ def test_escaped_backslashes_are_not_read_as_escapes() -> None:
     assert repair_json('"\\uD83D\\uDE00 \\uDE00"') == '"\\uD83D\\uDE00 \\ufffd"'
 
 
-@settings(max_examples=300, derandomize=True, database=None)
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
 @given(document=DOCUMENTS)
 def test_first_unstorable_finds_a_text_exactly_when_one_cannot_be_stored(document: Any) -> None:
     encodable = True
