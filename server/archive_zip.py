@@ -56,7 +56,8 @@ class ZipLimits:
 
 
 def _mib(size: int) -> str:
-    return f"{size / MiB:g} MiB" if size >= MiB else f"{size / 1024:g} KiB"
+    value, unit = (size / MiB, "MiB") if size >= MiB else (size / 1024, "KiB")
+    return f"{value:.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
 
 
 def _end_record(file: IO[bytes], size: int) -> tuple[int, int, int, int]:

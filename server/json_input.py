@@ -109,7 +109,13 @@ def _problem(document: Any) -> str | None:
 
 def parse_json(text: str, where: str) -> Any:
     """The JSON document in ``text``, or JsonInputError naming ``where`` (e.g. "manifest.json")."""
-    if text.count("[") + text.count("{") > MAX_CONTAINERS:
+    brackets = text.count("[") + text.count("{")
+    if brackets > MAX_CONTAINERS:
+        offset = too_deep_at(text)
+        if offset is not None:
+            raise JsonInputError(
+                f"{where} is nested more than {MAX_DEPTH} levels deep (at character {offset + 1})"
+            )
         raise JsonInputError(f"{where} holds more than {MAX_CONTAINERS:,} objects and lists")
     try:
         document = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
@@ -125,7 +131,10 @@ def parse_json(text: str, where: str) -> Any:
         ) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise JsonInputError(f"{where} is not valid JSON: {exc}") from None
-    problem = _problem(document)
-    if problem is not None:
-        raise JsonInputError(f"{where}: {problem}")
+    # a NUL or a lone surrogate needs a \u escape (raw control characters are not JSON), and
+    # nesting deeper than MAX_DEPTH needs more brackets: most lines need no walk at all
+    if brackets > MAX_DEPTH or "\\u" in text:
+        problem = _problem(document)
+        if problem is not None:
+            raise JsonInputError(f"{where}: {problem}")
     return document
