@@ -15,7 +15,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from market.parameters import MarketParameters, parameters_from_dict
 from server.db.tables import CommandRow, MemberRow
 from simulator.competition import Competition
 
@@ -41,7 +40,7 @@ class ArchiveError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Archive:
-    """A competition as an archive holds it (validated)."""
+    """A competition as an archive holds it, to be written (reading one back: archive_reader)."""
 
     manifest: dict[str, Any]
     parameters: dict[str, Any]
@@ -51,10 +50,6 @@ class Archive:
     events: list[str]
     rubric: dict[str, Any]
     board: dict[str, Any]
-
-    @property
-    def params(self) -> MarketParameters:
-        return parameters_from_dict(self.parameters)
 
 
 def _lines(items: list[Any]) -> str:
