@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from server.archive import ArchiveError
+from server.archive import FILES, ArchiveError
 from server.archive_reader import read_archive
+from server.archive_zip import BoundedZip, ZipLimits
 from tests.server.archive_samples import (
     NOTE,
     MiB,
@@ -347,3 +348,29 @@ def test_a_record_the_server_could_not_run_is_refused_naming_its_field(
 ) -> None:
     message, _peak = refusal(_document(name, change))
     assert words in message, message
+
+
+def test_the_running_count_stops_a_member_at_the_chunk_that_passes_a_limit() -> None:
+    """The second line of defence, for headers that lie in a way zipfile does not notice: the
+    limits are checked again on the bytes actually inflated, chunk by chunk."""
+    events = members_of(sample_archive())["events.jsonl"]
+    line = lines_of(sample_archive(), "events.jsonl")[-1] + b"\n"
+    bomb = rezip(sample_archive(), {"events.jsonl": padded(events, line, 60 * MiB)})
+    chunk = ZipLimits().chunk
+    compressed = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("events.jsonl").compress_size
+    for passed, words, stop in (
+        (ZipLimits(max_inflated=3 * MiB), "the archive unpacks to 3", 3 * MiB),
+        (ZipLimits(max_ratio=5), "events.jsonl inflates more than 5 times", max(MiB, 5 * compressed)),
+    ):
+        with BoundedZip(io.BytesIO(bomb), FILES, ZipLimits(max_ratio=10_000)) as archive:
+            archive.limits = passed  # as if the headers had said less
+            tracemalloc.start()
+            try:
+                with pytest.raises(ArchiveError, match=words):
+                    for _chunk in archive.chunks("events.jsonl"):
+                        pass
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+        assert stop < archive.inflated <= stop + chunk  # refused at the first chunk past the limit
+        assert peak < 1 * MiB, f"{peak / MiB:.1f} MiB"
