@@ -7,6 +7,11 @@ Python's json reads the literals NaN and Infinity and numbers like 1e999 as floa
 text with NUL characters (422, naming the field; PostgreSQL cannot store them). The body
 it read is then handed on unchanged, so the routes parse exactly what was checked. A
 malformed JSON body is left to FastAPI, which answers it with its usual 422.
+
+An upload path (``large_paths``: the archive import) is not read here, only refused at once
+when its Content-Length is past that path's limit: its route checks who sends it first and
+then reads it as a stream, counting (413 past the limit), so nobody can make the server hold
+a large body before the login is checked. (A worker that forwards requests streams them on.)
 """
 
 from __future__ import annotations
@@ -124,6 +129,9 @@ class BodyLimits:
         declared = headers.get("content-length", "")
         if declared.strip().isdigit() and int(declared) > limit:
             await self._refuse(send, self._too_large(limit))
+            return
+        if scope["path"] in self.large_paths:  # an upload: its route reads and counts it (above)
+            await self.app(scope, receive, send)
             return
         try:
             body = await self._read(receive, limit)
