@@ -11,6 +11,7 @@ an import runs (which recomputes the digest). Also the live scores' extra work p
 from __future__ import annotations
 
 import argparse
+import io
 import statistics
 import sys
 import time
@@ -24,7 +25,8 @@ from market.events import event_to_json
 from market.parameters import parameters_to_dict
 from market.presets import load_preset
 from scoring import Scoreboard, Timeline
-from server.archive import FORMAT, VERSION, Archive, read_archive, replay_archive, write_archive
+from server.archive import FORMAT, VERSION, Archive, write_archive
+from server.archive_reader import read_archive
 from server.exports.tables import events_table
 from server.exports.tabular import to_csv, to_xlsx
 from simulator.command_log import command_to_json
@@ -102,7 +104,9 @@ def main() -> None:
         board={"freeze_t": None, "reveal": None, "medals": None},
     )
     write_time, data = median_time(lambda: write_archive(archive), args.repeats)
-    read_time, replayed = median_time(lambda: replay_archive(read_archive(data)), max(1, args.repeats // 2))
+    read_time, replayed = median_time(
+        lambda: read_archive(io.BytesIO(data)).competition, max(1, args.repeats // 2)
+    )
     assert replayed.digest() == competition.digest()
     print(f"archive.zip      {write_time * 1000:8.0f} ms  {len(data) / 2**20:6.1f} MiB")
     print(f"import (replay)  {read_time * 1000:8.0f} ms  digest equal")

@@ -23,6 +23,7 @@ from scoring import METRICS, ScoringError, Weights
 from server.cli_exports import ExportError
 from server.cli_exports import add_parsers as add_export_parsers
 from server.console import ProgressBar, fmt, table
+from server.json_input import JsonInputError, parse_json
 from server.text_rules import SURROGATE, describe, printable_path
 from simulator.batch import SeasonJob, run_batch
 from simulator.command_log import logged_from_json
@@ -133,13 +134,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        data = parse_json(Path(args.file).read_text(encoding="utf-8"), args.file)
         params = parameters_from_dict(data["parameters"])
         teams = [TeamSpec(t["name"], t.get("bot")) for t in data["teams"]]
         commands = [logged_from_json(c) for c in data["commands"]]
         seed, rounds, expected = int(data["seed"]), int(data["rounds"]), str(data["digest"])
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
+    except JsonInputError as exc:
+        raise CliError(str(exc)) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CliError(
             f"{args.file} is not a replay file written by `salesfloor simulate --commands`: {exc}"

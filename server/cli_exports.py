@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from server.archive import ArchiveError, write_archive
+from server.archive import MAX_ARCHIVE_BYTES, ArchiveError, write_archive
 from server.exporter import FORMATS, TABLES, archive_of, export_file, open_competition, store_archive
 
 WHAT = (*TABLES, "all", "archive")
@@ -59,14 +59,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     try:
-        data = Path(args.archive).read_bytes()
+        source = Path(args.archive).open("rb")  # noqa: SIM115 - closed below; read as a stream, never whole
     except OSError as exc:
         raise ExportError(f"cannot read {args.archive}: {exc.strerror}") from None
-    store = _store(args)
-    try:
-        row = store_archive(store, data)
-    except ArchiveError as exc:
-        raise ExportError(f"archive refused: {exc}") from None
+    with source:
+        size = source.seek(0, 2)
+        if size > MAX_ARCHIVE_BYTES:
+            raise ExportError(f"archive refused: the archive is larger than {MAX_ARCHIVE_BYTES // 2**20} MiB")
+        store = _store(args)
+        try:
+            row = store_archive(store, source)
+        except ArchiveError as exc:
+            raise ExportError(f"archive refused: {exc}") from None
+        except OSError as exc:
+            raise ExportError(f"cannot read {args.archive}: {exc.strerror or exc}") from None
     print(f"imported {row.name!r} as competition {row.id} ({row.state}); judge code {row.judge_code}")
     return 0
 

@@ -12,21 +12,12 @@ import dataclasses
 import json
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from market.events import event_to_json
 from market.parameters import parameters_to_dict
-from server.archive import (
-    FORMAT,
-    VERSION,
-    Archive,
-    ArchiveError,
-    command_entries,
-    member_entries,
-    read_archive,
-    replay_archive,
-)
-from server.archive_text import check_archive_text
+from server.archive import FORMAT, VERSION, Archive, ArchiveError, command_entries, member_entries
+from server.archive_reader import ReplayedArchive, read_archive
 from server.auth import new_code
 from server.broadcast import Broadcaster
 from server.clock import wall_now
@@ -227,89 +218,78 @@ def archive_of(live: LiveCompetition) -> Archive:
     )
 
 
-def _rows_of(archive: Archive) -> dict[str, Any]:
-    """The database rows an archive becomes (ids are filled in by the store)."""
-    manifest = archive.manifest
-    finished = manifest["state"] == "finished"
+def _rows_of(replayed: ReplayedArchive) -> dict[str, Any]:
+    """The database rows a checked archive becomes (ids are filled in by the store)."""
+    documents = replayed.documents
+    manifest, board = documents.manifest, documents.board
     competition = CompetitionRow(
-        name=str(manifest["name"])[:80],
-        preset=str(manifest["preset"]),
-        parameters=json.dumps(archive.parameters),
-        seed=int(manifest["seed"]),
-        rounds=int(manifest["rounds"]),
-        seconds_per_hour=float(manifest["seconds_per_hour"]),
-        state="finished" if finished else "paused",
-        sim_t=float(manifest["t_sim"]),
+        name=manifest.name,
+        preset=manifest.preset,
+        parameters=json.dumps(documents.parameters),
+        seed=manifest.seed,
+        rounds=manifest.rounds,
+        seconds_per_hour=manifest.seconds_per_hour,
+        state="finished" if manifest.state == "finished" else "paused",
+        sim_t=manifest.t_sim,
         judge_code=new_code(),
         created_at=wall_now(),
-        scoring=json.dumps(manifest["scoring"]) if manifest.get("scoring") else None,
-        freeze_t=archive.board.get("freeze_t"),
-        reveal=json.dumps(archive.board["reveal"]) if archive.board.get("reveal") else None,
-        medals=json.dumps(archive.board["medals"]) if archive.board.get("medals") else None,
+        scoring=json.dumps(manifest.scoring) if manifest.scoring else None,
+        freeze_t=board.freeze_t,
+        reveal=board.reveal.model_dump_json() if board.reveal else None,
+        medals=json.dumps(board.medals) if board.medals else None,
     )
-    teams = [
-        TeamRow(competition_id=0, name=str(t["name"]), join_code=new_code(), bot=t.get("bot"))
-        for t in archive.teams
-    ]
+    teams = [TeamRow(competition_id=0, name=t.name, join_code=new_code(), bot=t.bot) for t in documents.teams]
     members = [
         (
-            str(m["team"]),
-            MemberRow(
-                team_id=0,
-                name=str(m["name"]),
-                role=str(m["role"]),
-                joined_at=float(m["joined_at"]),
-                removed_at=None if m.get("removed_at") is None else float(m["removed_at"]),
-            ),
+            m.team,
+            MemberRow(team_id=0, name=m.name, role=m.role, joined_at=m.joined_at, removed_at=m.removed_at),
         )
-        for m in archive.members
+        for m in documents.members
     ]
     commands = [
         (
             CommandRow(
                 competition_id=0,
-                seq=int(c["seq"]),
-                t=float(c["t"]),
-                source=str(c["source"]),
-                payload=json.dumps(c["command"]),
-                accepted=bool(c["accepted"]),
-                reason=str(c.get("reason", "")),
+                seq=seq,
+                t=c.t,
+                source=c.source,
+                payload=c.payload,
+                accepted=c.accepted,
+                reason=c.reason,
                 created_at=wall_now(),
             ),
-            None if c.get("member") is None else int(c["member"]),
+            c.member,
         )
-        for c in archive.commands
+        for seq, c in enumerate(replayed.commands)
     ]
     criteria = [
         RubricCriterionRow(
             competition_id=0,
-            name_en=str(c["name_en"]),
-            name_zh=str(c["name_zh"]),
-            max_points=float(c["max_points"]),
-            per_round=bool(c["per_round"]),
+            name_en=c.name_en,
+            name_zh=c.name_zh,
+            max_points=c.max_points,
+            per_round=c.per_round,
             created_at=wall_now(),
         )
-        for c in archive.rubric.get("criteria", [])
+        for c in documents.rubric.criteria
     ]
     entries = [
         (
             RubricEntryRow(
                 competition_id=0,
                 criterion_id=0,
-                team=str(e["team"]),
-                judge=str(e["judge"]),
-                round=e.get("round"),
-                points=e.get("points"),
-                note=str(e.get("note", "")),
-                t_sim=float(e["t_sim"]),
-                at=datetime.fromisoformat(e["at"]).timestamp()
-                if isinstance(e["at"], str)
-                else float(e["at"]),
-                by=str(e["by"]),
+                team=e.team,
+                judge=e.judge,
+                round=e.round,
+                points=e.points,
+                note=e.note,
+                t_sim=e.t_sim,
+                at=e.at,
+                by=e.by,
             ),
-            int(e["criterion"]),
+            e.criterion,
         )
-        for e in archive.rubric.get("entries", [])
+        for e in documents.rubric.entries
     ]
     return {
         "competition": competition,
@@ -321,36 +301,26 @@ def _rows_of(archive: Archive) -> dict[str, Any]:
     }
 
 
-def store_archive(store: Store, data: bytes) -> CompetitionRow:
-    """Read, replay and check an archive, then write it whole (paused, or finished); nothing if refused."""
-    archive = read_archive(data)
-    check_archive_text(archive)
-    competition = replay_archive(archive)
-    try:
-        rows = _rows_of(archive)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ArchiveError(f"the archive's records are incomplete: {exc!r}") from None
-    teams = {t.name for t in rows["teams"]}
-    if any(team not in teams for team, _m in rows["members"]):
-        raise ArchiveError("members.json names a team that teams.json does not have")
-    if any(index is not None and not 0 <= index < len(rows["members"]) for _c, index in rows["commands"]):
-        raise ArchiveError("commands.jsonl names a member that members.json does not have")
-    if any(not 0 <= index < len(rows["criteria"]) for _e, index in rows["entries"]):
-        raise ArchiveError("rubric.json has a score for a criterion it does not define")
+def store_archive(store: Store, source: IO[bytes]) -> CompetitionRow:
+    """Read, check and replay the archive in ``source``, then write it whole (paused, or finished).
+
+    Nothing is written if it is refused (ArchiveError says why)."""
+    replayed = read_archive(source)
+    rows = _rows_of(replayed)
     return store.import_competition(
         rows["competition"],
         rows["teams"],
         rows["members"],
         rows["commands"],
-        list(competition.log),
+        list(replayed.competition.log),
         rows["criteria"],
         rows["entries"],
     )
 
 
-async def import_archive(rt: Runtime, data: bytes) -> LiveCompetition:
+async def import_archive(rt: Runtime, source: IO[bytes]) -> LiveCompetition:
     """Import an archive into the running server and run it (paused, or finished)."""
-    row = await asyncio.to_thread(store_archive, rt.store, data)
+    row = await asyncio.to_thread(store_archive, rt.store, source)
     live = LiveCompetition(row, rt.store.teams(row.id or 0), rt.store, rt.broadcaster)
     for team in live.teams:
         live.activity[team.name].members.update(m.name for m in rt.store.members(team.id or 0))

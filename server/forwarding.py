@@ -38,7 +38,7 @@ class Forwarder:
                 leader + request.url.path,
                 params=request.query_params,
                 headers=headers,
-                content=await request.body(),
+                content=request.stream(),  # streamed: a follower holds no upload
             )
         except httpx.HTTPError:
             return JSONResponse(

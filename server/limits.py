@@ -11,6 +11,11 @@ where. The body it read is then handed on unchanged, so the routes parse exactly
 checked; a body is checked as JSON exactly when FastAPI will read it as JSON (by the first
 Content-Type header, as FastAPI reads it). A malformed JSON body is left to FastAPI, which
 answers it with its usual 422.
+
+An upload path (``large_paths``: the archive import) is not read here, only refused at once
+when its Content-Length is past that path's limit: its route checks who sends it first and
+then reads it as a stream, counting (413 past the limit), so nobody can make the server hold
+a large body before the login is checked. (A worker that forwards requests streams them on.)
 """
 
 from __future__ import annotations
@@ -178,6 +183,9 @@ class BodyLimits:
         declared = _first_header(scope, b"content-length") or ""
         if declared.strip().isdigit() and int(declared) > limit:
             await self._refuse(send, self._too_large(limit))
+            return
+        if scope["path"] in self.large_paths:  # an upload: its route reads and counts it (above)
+            await self.app(scope, receive, send)
             return
         try:
             body = await self._read(receive, limit)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from server.api.deps import instructor, runtime
@@ -59,21 +60,42 @@ async def export(
     return _download(data, FORMATS[fmt], f"{prefix}-{name}.{fmt}")
 
 
-@router.post("/import", status_code=201)
+SPOOL_BYTES = 8 * 2**20
+"""An upload is held in memory up to this size, and beyond it in a temporary file."""
+ARCHIVE_BODY = {
+    "required": True,
+    "content": {
+        "application/zip": {
+            "schema": {
+                "type": "string",
+                "contentMediaType": "application/octet-stream",
+                "description": "an archive.zip from any Salesfloor server",
+            }
+        }
+    },
+}
+
+
+@router.post("/import", status_code=201, openapi_extra={"requestBody": ARCHIVE_BODY})
 async def import_competition(
-    data: bytes = Body(
-        ..., media_type="application/zip", description="an archive.zip from any Salesfloor server"
-    ),
-    rt: Runtime = Depends(runtime),
-    _: Identity = Depends(instructor),
+    request: Request, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, object]:
-    """Import an archive: it is replayed and checked against its digest before anything is stored."""
-    if len(data) > MAX_ARCHIVE_BYTES:
-        raise ServerError("too_large", f"the archive is larger than {MAX_ARCHIVE_BYTES // 2**20} MiB")
-    try:
-        live = await import_archive(rt, data)
-    except ArchiveError as exc:
-        raise ServerError("invalid", f"archive refused: {exc}") from None
+    """Import an archive: it is replayed and checked against its digest before anything is stored.
+
+    The body is read only once the instructor's session is checked, and as a stream: past
+    ``SPOOL_BYTES`` it waits in a temporary file, past ``MAX_ARCHIVE_BYTES`` it is refused."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as upload:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_ARCHIVE_BYTES:
+                raise ServerError("too_large", f"the archive is larger than {MAX_ARCHIVE_BYTES // 2**20} MiB")
+            upload.write(chunk)
+        upload.seek(0)
+        try:
+            live = await import_archive(rt, upload)
+        except ArchiveError as exc:
+            raise ServerError("invalid", f"archive refused: {exc}") from None
     await asyncio.sleep(0)
     competition = live.competition
     return {

@@ -194,27 +194,38 @@ def add_teams_csv(
     _: Identity = Depends(instructor),
 ) -> list[dict[str, Any]]:
     entries: list[TeamIn] = []
-    try:  # any line break ends a line (a lone \r too, which the csv module refuses mid-line)
-        records = list(csv.reader(csv_text.splitlines()))
+    # any line break ends a line (a lone \r too, which the csv module refuses mid-line); read as
+    # a stream that stops past MAX_TEAMS, so a long file costs no more than a full class
+    records = csv.reader(csv_text.splitlines())
+    try:
+        for number, record in enumerate(records, start=1):
+            if not record or not any(cell.strip() for cell in record):
+                continue
+            if number == 1 and record[0].strip().lower() == "name":
+                continue  # a header row
+            if len(record) > 2:
+                raise ServerError(
+                    "invalid", f"line {number}: write name or name,bot — got {len(record)} columns"
+                )
+            bot = record[1].strip() if len(record) == 2 and record[1].strip() else None
+            try:
+                entries.append(TeamIn(name=record[0], bot=bot))
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                problem = (
+                    error["msg"]
+                    if error["type"] == "name_character"
+                    else "a team name has 1 to 40 characters"
+                )
+                raise ServerError("invalid", f"line {number}: team name: {problem}") from None
+            if len(entries) > MAX_TEAMS:
+                raise ServerError(
+                    "invalid",
+                    f"line {number}: a competition has at most {MAX_TEAMS} teams; the CSV names more",
+                )
     except csv.Error as exc:
         reason = f"the CSV cannot be read ({exc}); write one team per line: name[,bot]"
         raise ServerError("invalid", reason) from None
-    for number, record in enumerate(records, start=1):
-        if not record or not any(cell.strip() for cell in record):
-            continue
-        if number == 1 and record[0].strip().lower() == "name":
-            continue  # a header row
-        if len(record) > 2:
-            raise ServerError("invalid", f"line {number}: write name or name,bot — got {len(record)} columns")
-        bot = record[1].strip() if len(record) == 2 and record[1].strip() else None
-        try:
-            entries.append(TeamIn(name=record[0], bot=bot))
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            problem = (
-                error["msg"] if error["type"] == "name_character" else "a team name has 1 to 40 characters"
-            )
-            raise ServerError("invalid", f"line {number}: team name: {problem}") from None
     if not entries:
         raise ServerError("invalid", "the CSV names no team; write one team per line: name[,bot]")
     return _register(rt, rt.get(competition_id), entries)

@@ -134,7 +134,7 @@ def _tampered_commands(archive: bytes) -> bytes:
     [
         (lambda a: b"not a zip", "not a ZIP"),
         (lambda a: _rezip(a, {"manifest.json": b"{}"}), "not describe a Salesfloor archive"),
-        (_tampered_commands, "the replay gives digest"),
+        (_tampered_commands, "part at seq"),
         (
             lambda a: _rezip(
                 a, {"commands.jsonl": b'{"t": 1, "source": "x", "command": {"kind": "nope"}}\n'}

@@ -353,7 +353,7 @@ def test_an_archive_with_unstorable_text_or_a_bad_name_is_refused_naming_the_fil
                 "commands.jsonl": ("MARKER-TEXT", "MARKER\\ud800"),
                 "events.jsonl": ("MARKER-TEXT", "MARKER\\ud800"),
             },
-            ("commands.jsonl line", "command.text", "U+D800"),
+            ("commands.jsonl line", "command.text", "lone surrogate"),
         ),
         ({"members.json": ('"Ann"', '"An\\u202en"')}, ("members.json", "[0].name", "U+202E")),
         (
