@@ -7,8 +7,9 @@
   competition finished — time for the debrief and the reports. The instructor's session
   belongs to no competition and only expires idle.
 
-An expired session is refused with a 401 whose code is ``session_expired`` and whose reason
-says which of the two ended it; the pages show their login again with that message.
+An expired session is refused with a 401 whose code is ``session_expired``, whose ``why`` is
+``idle`` or ``finished`` and whose reason says which; the pages show their login again with a
+message for each, in both languages.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def duration(seconds: float) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Ending:
+    """Why a session ended: ``why`` for programs and pages (idle | finished), ``reason`` for people."""
+
+    why: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionLife:
     """The two limits, in seconds."""
 
@@ -44,15 +53,18 @@ class SessionLife:
     def last_use(row: SessionRow) -> float:
         return row.last_seen_at if row.last_seen_at is not None else row.created_at
 
-    def ended(self, row: SessionRow, finished_at: float | None, now: float) -> str | None:
+    def ended(self, row: SessionRow, finished_at: float | None, now: float) -> Ending | None:
         """Why the session has ended by ``now`` (its competition finished at ``finished_at``), or None."""
         if row.competition_id is not None and finished_at is not None and now >= finished_at + self.grace:
-            return (
+            return Ending(
+                "finished",
                 f"your session ended: the competition finished and sessions last {duration(self.grace)} "
-                "after the end; the instructor has the results"
+                "after the end; the instructor has the results",
             )
         if now >= self.last_use(row) + self.idle:
-            return f"your session expired: it was not used for {duration(self.idle)}; log in again"
+            return Ending(
+                "idle", f"your session expired: it was not used for {duration(self.idle)}; log in again"
+            )
         return None
 
     def stale(self, row: SessionRow, now: float) -> bool:

@@ -97,9 +97,9 @@ def resolve(token: str | None, rt: Runtime) -> Identity | None:
     life = SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours)
     now = wall_now()
     finished_at = _finished_at(rt, row.competition_id) if row.competition_id is not None else None
-    reason = life.ended(row, finished_at, now)
-    if reason is not None:
-        raise ServerError("session_expired", reason)
+    ending = life.ended(row, finished_at, now)
+    if ending is not None:
+        raise ServerError("session_expired", ending.reason, why=ending.why)
     if life.stale(row, now):
         store.touch_session(row.token_hash, now)
     if row.role != "member" or row.member_id is None:

@@ -97,6 +97,7 @@ def test_a_session_unused_for_the_idle_limit_is_a_401_that_says_so(
     ):
         expired = client.get(path, headers=who[role])
         body = refused(expired, 401, "session_expired", "not used for 12 h", "log in")
+        assert body["why"] == "idle"  # the pages say it in the reader's language
         whoami = refused(client.get("/api/v1/session", headers=who[role]), 401, "session_expired")
         assert whoami["detail"] == body["detail"]  # it keeps saying so until the next login
     fresh = join_team(client, game.codes["Ant"], "Ann", "manager")  # logging in again is the remedy
@@ -126,7 +127,10 @@ def test_judges_and_members_sessions_end_a_grace_period_after_the_competition(
     assert client.get(TEAM, headers=who["member"]).status_code == 200  # the debrief: within the grace
     assert client.get(game.path("/standings"), headers=who["judge"]).status_code == 200
     _finished_hours_ago(client, game, 2)
-    refused(client.get(TEAM, headers=who["member"]), 401, "session_expired", "competition finished", "2 h")
+    ended = refused(
+        client.get(TEAM, headers=who["member"]), 401, "session_expired", "competition finished", "2 h"
+    )
+    assert ended["why"] == "finished"
     refused(client.get(game.path("/standings"), headers=who["judge"]), 401, "session_expired", "finished")
     assert client.get(game.path("/standings"), headers=who["instructor"]).status_code == 200  # no competition
     late = client.post("/api/v1/session/judge", json={"code": game.judge_code, "name": "Late"})
