@@ -15,8 +15,10 @@ the password executor was full (503), per second, and the server's CPU.
 
 Before issue 11 every check ran PBKDF2 (about 80 ms of a core) in the shared thread pool,
 forty at once; now they run on their own executor, half the cores, with a short line.
-``--root`` runs another checkout's server (e.g. an export of an older commit) to compare.
-Run with ``python bench/login_burst.py [--burst 64 --seconds 10]``.
+``--root`` runs another checkout's server (e.g. an export of an older commit) to compare;
+``--target join`` guesses join codes instead: how fast a guesser who ignores the 429 gets
+wrong codes answered (docs/security.md, section 4, weighs that rate against 40-bit codes).
+Run with ``python bench/login_burst.py [--burst 64 --seconds 10] [--target join]``.
 """
 
 from __future__ import annotations
@@ -63,7 +65,13 @@ async def _probe(
     return health, command, failures
 
 
-async def _guess(base: str, until: float, clients: int) -> collections.Counter[int]:
+def _attempt(target: str, n: int) -> tuple[str, dict[str, str]]:
+    if target == "join":
+        return "/api/v1/session/join", {"code": f"WRONG{n:03d}", "name": "x", "role": "sales"}
+    return "/api/v1/session/instructor", {"password": f"guess-{n}"}
+
+
+async def _guess(base: str, until: float, clients: int, target: str) -> collections.Counter[int]:
     answers: collections.Counter[int] = collections.Counter()
 
     async def one() -> None:
@@ -71,26 +79,27 @@ async def _guess(base: str, until: float, clients: int) -> collections.Counter[i
             n = 0
             while time.time() < until:
                 n += 1
-                response = await client.post("/api/v1/session/instructor", json={"password": f"guess-{n}"})
+                path, body = _attempt(target, n % 1000)
+                response = await client.post(path, json=body)
                 answers[response.status_code] += 1
 
     await asyncio.gather(*(one() for _ in range(clients)))
     return answers
 
 
-def _guesser(base: str, until: float, clients: int) -> dict[int, int]:
+def _guesser(base: str, until: float, clients: int, target: str) -> dict[int, int]:
     """One guessing process (the probes must not share an event loop or a GIL with the guessers)."""
-    return dict(asyncio.run(_guess(base, until, clients)))
+    return dict(asyncio.run(_guess(base, until, clients, target)))
 
 
 def _phase(
-    base: str, member_token: str, seconds: float, every: float, burst: int, processes: int
+    base: str, member_token: str, seconds: float, every: float, burst: int, processes: int, target: str
 ) -> tuple[list[float], list[float], int, collections.Counter[int]]:
     until = time.time() + seconds
     answers: collections.Counter[int] = collections.Counter()
     shares = [burst // processes + (i < burst % processes) for i in range(processes)] if burst else []
     with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, len(shares))) as pool:
-        guessers = [pool.submit(_guesser, base, until, share) for share in shares if share]
+        guessers = [pool.submit(_guesser, base, until, share, target) for share in shares if share]
         health, command, failures = asyncio.run(
             _probe(base, member_token, time.perf_counter() + seconds, every)
         )
@@ -102,6 +111,12 @@ def _phase(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--burst", type=int, default=64, help="clients guessing the password at once")
+    parser.add_argument(
+        "--target",
+        choices=("instructor", "join"),
+        default="instructor",
+        help="guess the instructor password, or join codes (how fast wrong codes are answered)",
+    )
     parser.add_argument("--processes", type=int, default=2, help="processes the guessing clients share")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--every", type=float, default=0.02, help="pause between two probes, seconds")
@@ -110,7 +125,8 @@ def main() -> int:
     if args.root is not None:
         live_server.ROOT = args.root.resolve()
     print(f"login burst · {machine()} · server from {live_server.ROOT}")
-    print(f"{args.burst} clients guessing the instructor password, {args.seconds:g} s a phase")
+    what = "the instructor password" if args.target == "instructor" else "join codes"
+    print(f"{args.burst} clients guessing {what}, {args.seconds:g} s a phase")
     wide = {
         "LOGIN_FAILURES_PER_MINUTE": "1000000",
         "LOGIN_FAILURES_PER_TARGET": "1000000",
@@ -125,7 +141,7 @@ def main() -> int:
             for label, burst in (("quiet", 0), ("burst", args.burst)):
                 cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
                 health, command, failures, answers = _phase(
-                    server.url, token, args.seconds, args.every, burst, args.processes
+                    server.url, token, args.seconds, args.every, burst, args.processes, args.target
                 )
                 cores = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - wall_before)
                 print(f"\n{label}: server CPU {cores:.2f} cores, probe failures {failures}")
@@ -134,7 +150,7 @@ def main() -> int:
                 if burst:
                     per_second = {status: n / args.seconds for status, n in sorted(answers.items())}
                     shown = ", ".join(f"{status}: {rate:.1f}/s" for status, rate in per_second.items())
-                    print(f"  guesses answered: {shown} (401 checked, 503 refused at once: executor full)")
+                    print(f"  guesses answered: {shown} (401 checked; 503: the password executor was full)")
             setup.close()
     return 0
 
