@@ -161,9 +161,11 @@ class Store:
                 s.delete(session)
             s.commit()
 
-    def sessions_of_members(self, member_ids: Sequence[int]) -> dict[int, int]:
-        """How many sessions each of these members has open."""
-        return self._per_member(SessionRow, col(SessionRow.member_id).in_(member_ids))
+    def sessions_of_members(self, member_ids: Sequence[int], used_since: float = 0.0) -> dict[int, int]:
+        """How many sessions each of these members has open, used since ``used_since`` (not expired idle)."""
+        last_use = func.coalesce(col(SessionRow.last_seen_at), col(SessionRow.created_at))
+        condition = col(SessionRow.member_id).in_(member_ids) & (last_use >= used_since)
+        return self._per_member(SessionRow, condition)
 
     def _per_member(self, table: Any, condition: Any) -> dict[int, int]:
         """Rows of ``table`` (sessions, commands) meeting ``condition``, counted per member."""
