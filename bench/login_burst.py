@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import collections
 import concurrent.futures
+import os
 import sys
 import time
 from pathlib import Path
@@ -144,7 +145,8 @@ def main() -> int:
                     server.url, token, args.seconds, args.every, burst, args.processes, args.target
                 )
                 cores = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - wall_before)
-                print(f"\n{label}: server CPU {cores:.2f} cores, probe failures {failures}")
+                load = os.getloadavg()[0]
+                print(f"\n{label}: server CPU {cores:.2f} cores, load average {load:.1f}, failures {failures}")
                 print("  " + latency_line("/health         ", health))
                 print("  " + latency_line("member command  ", command))
                 if burst:

@@ -73,6 +73,13 @@ def _from(client: TestClient, address: tuple[str, int] = NAT) -> TestClient:
     return TestClient(client.app, client=address)
 
 
+def _use_checks(client: TestClient, checks: PasswordChecks) -> PasswordChecks:
+    """Put ``checks`` in place of the app's password executor (the old one is shut down)."""
+    client.app.state.password_checks.close()  # type: ignore[attr-defined]
+    client.app.state.password_checks = checks  # type: ignore[attr-defined]
+    return checks
+
+
 def _concurrently(
     client: TestClient, sends: Callable[[httpx.AsyncClient], list[Any]]
 ) -> list[httpx.Response]:
@@ -127,7 +134,7 @@ def test_guessing_from_many_addresses_meets_the_target_s_ceiling(
 ) -> None:
     client, game = started(login_failures_per_minute=3, login_failures_per_target=8)
     counting = CountingHash()
-    client.app.state.password_checks = PasswordChecks(hash_function=counting)  # type: ignore[attr-defined]
+    _use_checks(client, PasswordChecks(hash_function=counting))
     for i in range(8):  # eight addresses, one wrong password each
         guesser = _from(client, (f"10.8.0.{i}", 50000))
         refused(guesser.post(INSTRUCTOR, json={"password": f"guess{i}"}), 401, "unauthorized")
@@ -175,7 +182,7 @@ def test_a_concurrent_burst_of_wrong_passwords_checks_exactly_the_cap(
 ) -> None:
     client, _ = started(login_failures_per_minute=10)
     counting = CountingHash()
-    client.app.state.password_checks = PasswordChecks(workers=1, waiting=40, hash_function=counting)  # type: ignore[attr-defined]
+    _use_checks(client, PasswordChecks(workers=1, waiting=40, hash_function=counting))
     responses = _concurrently(
         client, lambda c: [c.post(INSTRUCTOR, json={"password": f"guess{i}"}) for i in range(30)]
     )
@@ -225,8 +232,7 @@ def test_password_checks_run_on_their_own_executor_a_few_at_a_time_and_the_rest_
 ) -> None:
     client, game = started()
     blocking = BlockingHash()
-    checks = PasswordChecks(workers=1, waiting=2, hash_function=blocking)
-    client.app.state.password_checks = checks  # type: ignore[attr-defined]
+    checks = _use_checks(client, PasswordChecks(workers=1, waiting=2, hash_function=blocking))
 
     async def burst() -> tuple[list[httpx.Response], int, httpx.Response, int]:
         transport = httpx.ASGITransport(app=client.app, client=NAT)
