@@ -146,7 +146,7 @@ def main() -> int:
                 )
                 cores = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - wall_before)
                 load = os.getloadavg()[0]
-                print(f"\n{label}: server CPU {cores:.2f} cores, load average {load:.1f}, failures {failures}")
+                print(f"\n{label}: server CPU {cores:.2f} cores, machine load {load:.1f}, failures {failures}")
                 print("  " + latency_line("/health         ", health))
                 print("  " + latency_line("member command  ", command))
                 if burst:
