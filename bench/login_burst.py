@@ -146,7 +146,8 @@ def main() -> int:
                 )
                 cores = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - wall_before)
                 load = os.getloadavg()[0]
-                print(f"\n{label}: server CPU {cores:.2f} cores, machine load {load:.1f}, failures {failures}")
+                figures = f"server CPU {cores:.2f} cores, machine load {load:.1f}, failures {failures}"
+                print(f"\n{label}: {figures}")
                 print("  " + latency_line("/health         ", health))
                 print("  " + latency_line("member command  ", command))
                 if burst:
