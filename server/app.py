@@ -28,12 +28,15 @@ from server.archive import MAX_ARCHIVE_BYTES
 from server.auth import password_hash
 from server.broadcast import Broadcaster
 from server.broadcast_redis import RedisBroadcaster
+from server.client_address import ProxyTrust, WorkerSignature, parse_networks
+from server.clock import wall_now
 from server.db.engine import make_engine, migrate
 from server.errors import ServerError
 from server.forwarding import Forwarder
 from server.leadership import Leadership
 from server.limits import BodyLimits
-from server.rate_limit import LoginGuard
+from server.login_throttle import LoginThrottle
+from server.password_checks import PasswordChecks
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store import Store
@@ -55,6 +58,12 @@ def ensure_instructor_password(store: Store, settings: Settings, announce: Calla
     store.set_secret("instructor_salt", salt)
     store.set_secret("instructor_hash", password_hash(password, salt))
     announce(f"Instructor password (shown once, keep it): {password}")
+
+
+def _forget_old_sessions(store: Store, settings: Settings) -> None:
+    """Forget sessions unused for a week longer than they may idle: long expired, never to be used."""
+    week = 7 * 24 * 3600.0
+    store.drop_sessions_unused_since(wall_now() - settings.session_idle_hours * 3600.0 - week)
 
 
 def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
@@ -117,9 +126,15 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         migrate(engine)
         store = Store(engine)
         ensure_instructor_password(store, settings, lambda text: print(text, flush=True))
+        _forget_old_sessions(store, settings)
+        app.state.password_checks = PasswordChecks()  # the instructor's password, off the event loop
+        app.state.known_browser_key = store.ensure_secret("known_browser_key", secrets.token_hex(32))
         app.state.forwarder = None
         if settings.broadcast_url:
             address = settings.advertise_url or f"http://{settings.host}:{settings.port}"
+            # the workers sign the client addresses they forward with a key shared in the database
+            worker_key = store.ensure_secret("worker_key", secrets.token_hex(32))
+            app.state.worker_signature = WorkerSignature(worker_key)
             leadership: Leadership | None = None
             broadcaster: Broadcaster = RedisBroadcaster(
                 settings.broadcast_url,
@@ -129,7 +144,7 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
             )
             assert isinstance(broadcaster, RedisBroadcaster)
             leadership = Leadership(broadcaster.redis, settings.broadcast_prefix, address)
-            app.state.forwarder = Forwarder(leadership)
+            app.state.forwarder = Forwarder(leadership, app.state.worker_signature)
         else:
             broadcaster, leadership = Broadcaster(settings.websocket_queue), None
         runtime = Runtime(settings, store, broadcaster)
@@ -160,6 +175,7 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
                 await app.state.forwarder.close()
             await runtime.stop()
             await broadcaster.stop()
+            app.state.password_checks.close()
             engine.dispose()
 
     app = FastAPI(
@@ -181,7 +197,11 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
             swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
         )
 
-    app.state.login_guard = LoginGuard(settings.login_failures_per_minute)
+    app.state.login_throttle = LoginThrottle(
+        settings.login_failures_per_minute, settings.login_failures_per_target
+    )
+    app.state.proxy_trust = ProxyTrust(parse_networks(settings.trusted_proxies), settings.proxy_header)
+    app.state.worker_signature = None
     app.middleware("http")(pages.security_headers)
 
     @app.middleware("http")

@@ -8,7 +8,6 @@ token in an HttpOnly, SameSite cookie; programs send it as a bearer token.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -31,10 +30,6 @@ def token_hash(token: str, secret: str) -> str:
 
 def password_hash(password: str, salt: str) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 200_000).hex()
-
-
-def password_matches(password: str, salt: str, expected: str) -> bool:
-    return hmac.compare_digest(password_hash(password, salt), expected)
 
 
 @dataclass(frozen=True, slots=True)

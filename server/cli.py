@@ -248,6 +248,8 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Any:
+    from pydantic import ValidationError
+
     from server.settings import Settings
 
     overrides: dict[str, Any] = {}
@@ -255,7 +257,13 @@ def _settings(args: argparse.Namespace) -> Any:
         overrides["host"] = args.host
     if args.port:
         overrides["port"] = args.port
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first.get("loc", ())).upper() or "a setting"
+        message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        raise CliError(f"setting {name}: {message} (from the environment or .env)") from None
 
 
 def _allow_open_files(wanted: int) -> None:
@@ -301,6 +309,7 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
             ws_max_size=settings.websocket_max_message,
             ws_per_message_deflate=settings.websocket_compression,
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            proxy_headers=False,  # TRUSTED_PROXIES decides whom to believe (server/client_address.py)
         )
     except OSError as exc:
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None

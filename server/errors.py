@@ -12,6 +12,7 @@ STATUS_OF_CODE = {
     "insufficient_cash": 409,
     "credit_limit": 409,
     "unauthorized": 401,
+    "session_expired": 401,
     "rate_limited": 429,
     "unavailable": 503,
     "too_large": 413,

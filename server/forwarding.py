@@ -1,4 +1,9 @@
-"""Forwarding: a worker that does not own the competitions passes API requests to the one that does."""
+"""Forwarding: a worker that does not own the competitions passes API requests to the one that does.
+
+The owner counts failed logins by the client's address, so each forwarded request names it
+in ``X-Salesfloor-Client``, signed with the workers' shared key (server/client_address.py);
+whatever the client itself sent under that name is replaced.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,16 @@ import httpx
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
+from server.client_address import FORWARDED_BY_WORKER, WorkerSignature, address_of
 from server.leadership import Leadership
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
 
 
 class Forwarder:
-    def __init__(self, leadership: Leadership) -> None:
+    def __init__(self, leadership: Leadership, signature: WorkerSignature) -> None:
         self.leadership = leadership
+        self.signature = signature
         self.client = httpx.AsyncClient(timeout=30.0)
 
     def wants(self, request: Request) -> bool:
@@ -32,6 +39,7 @@ class Forwarder:
                 headers={"Retry-After": "2"},
             )
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers[FORWARDED_BY_WORKER] = self.signature.sign(address_of(request))
         try:
             upstream = await self.client.request(
                 request.method,

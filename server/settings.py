@@ -5,8 +5,12 @@ Only the server reads settings; the domain packages get plain frozen objects.
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from server.client_address import parse_networks
 
 
 class Settings(BaseSettings):
@@ -60,6 +64,37 @@ class Settings(BaseSettings):
     login_failures_per_minute: int = Field(
         60,
         ge=1,
-        description="failed logins and joins a client address may make a minute before a 429 (a class "
-        "behind one address shares it; 60 a minute still takes millennia to guess an 8-letter code)",
+        description="wrong logins of one kind (instructor password, judge code, join code) a client "
+        "address may make a minute before a 429; a right code always passes (docs/security.md, section 4)",
     )
+    login_failures_per_target: int = Field(
+        600,
+        ge=1,
+        description="wrong logins of one kind all addresses together may make a minute before a 429 "
+        "(against guessing from many addresses)",
+    )
+    # --- who is asking: addresses behind a reverse proxy (docs/operations.md, "Behind a proxy") ---
+    trusted_proxies: str = Field(
+        "",
+        description="reverse proxies whose PROXY_HEADER is believed: addresses or networks, separated "
+        "by commas (none by default: the peer's address counts, 127.0.0.1 included)",
+    )
+    proxy_header: Literal["X-Forwarded-For", "Forwarded", "X-Real-IP"] = Field(
+        "X-Forwarded-For", description="the header the trusted proxies set (the others are never read)"
+    )
+    # --- sessions (docs/api.md, "Sessions") ---
+    session_idle_hours: float = Field(
+        12.0, gt=0, le=24 * 366, description="a session unused this long has expired (a class day)"
+    )
+    session_grace_hours: float = Field(
+        24.0,
+        ge=0,
+        le=24 * 366,
+        description="a judge's or a member's session ends this long after its competition finished",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)  # a ValueError names the entry that is wrong
+        return value

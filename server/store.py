@@ -12,9 +12,11 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from market.events import Event, event_to_json
+from server.clock import wall_now
 from server.db.tables import (
     BoardChangeRow,
     CommandRow,
@@ -64,6 +66,21 @@ class Store:
             row = s.get(SecretRow, name)
             return row.value if row else None
 
+    def ensure_secret(self, name: str, value: str) -> str:
+        """The secret ``name``, stored as ``value`` if there was none (workers starting at once agree)."""
+        existing = self.secret(name)
+        if existing is not None:
+            return existing
+        try:
+            with self.session() as s:
+                s.add(SecretRow(name=name, value=value))
+                s.commit()
+        except IntegrityError:  # another worker stored it first: theirs it is
+            pass
+        stored = self.secret(name)
+        assert stored is not None
+        return stored
+
     def set_secret(self, name: str, value: str) -> None:
         with self.session() as s:
             row = s.get(SecretRow, name) or SecretRow(name=name, value=value)
@@ -97,6 +114,8 @@ class Store:
             if row is None:
                 return
             row.state, row.sim_t, row.resumed_at = state, sim_t, resumed_at
+            if state == "finished" and row.finished_at is None:
+                row.finished_at = wall_now()  # its judges' and members' sessions end a grace period after
             s.add(row)
             s.commit()
 
@@ -142,9 +161,11 @@ class Store:
                 s.delete(session)
             s.commit()
 
-    def sessions_of_members(self, member_ids: Sequence[int]) -> dict[int, int]:
-        """How many sessions each of these members has open."""
-        return self._per_member(SessionRow, col(SessionRow.member_id).in_(member_ids))
+    def sessions_of_members(self, member_ids: Sequence[int], used_since: float = 0.0) -> dict[int, int]:
+        """How many sessions each of these members has open, used since ``used_since`` (not expired idle)."""
+        last_use = func.coalesce(col(SessionRow.last_seen_at), col(SessionRow.created_at))
+        condition = col(SessionRow.member_id).in_(member_ids) & (last_use >= used_since)
+        return self._per_member(SessionRow, condition)
 
     def _per_member(self, table: Any, condition: Any) -> dict[int, int]:
         """Rows of ``table`` (sessions, commands) meeting ``condition``, counted per member."""
@@ -183,6 +204,36 @@ class Store:
     def session_row(self, token_hash: str) -> SessionRow | None:
         with self.session() as s:
             return s.get(SessionRow, token_hash)
+
+    def touch_session(self, token_hash: str, at: float) -> None:
+        """Store ``at`` as the session's last use."""
+        with self.session() as s:
+            row = s.get(SessionRow, token_hash)
+            if row is not None:
+                row.last_seen_at = at
+                s.add(row)
+                s.commit()
+
+    def drop_sessions_unused_since(self, before: float) -> int:
+        """Forget sessions last used before ``before`` (long expired); how many."""
+        last_use = func.coalesce(col(SessionRow.last_seen_at), col(SessionRow.created_at))
+        with self.session() as s:
+            rows = list(s.exec(select(SessionRow).where(last_use < before)))
+            for row in rows:
+                s.delete(row)
+            s.commit()
+            return len(rows)
+
+    def finished_at(self, competition_id: int) -> float | None:
+        """When the competition finished (wall time), None while it has not.
+
+        An archive imported finished has no such time: its import (``created_at``) stands for it.
+        """
+        with self.session() as s:
+            row = s.get(CompetitionRow, competition_id)
+            if row is None or row.state != "finished":
+                return None
+            return row.finished_at if row.finished_at is not None else row.created_at
 
     def drop_session(self, token_hash: str) -> None:
         with self.session() as s:

@@ -3,7 +3,7 @@
 // channel, animates rank changes, draws sparklines and the top-N chart, runs the ticker, and
 // plays the reveal ceremony. Keys: F full screen, R replay the reveal, Esc closes the awards.
 
-import { api, whoami } from "/static/common/api.js";
+import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
 import { follow } from "/static/common/live.js";
 import { connectionBadge } from "/static/common/ui.js";
@@ -218,6 +218,7 @@ async function checkStillWatching() {
 }
 
 function showLogin() {
+  $("judge-login").querySelector(".form-message").textContent = expiredMessage(); // why, if it expired
   $("judge-login").hidden = false;
   $("stage").hidden = true;
   $("link").hidden = true;

@@ -1,7 +1,7 @@
 // Printable join cards: one card per team (name, join code in large type, join address and its
 // QR code, made by this server) and a card for the judges, several to an A4 page.
 
-import { api, whoami } from "/static/common/api.js";
+import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
 import { h } from "/static/common/ui.js";
 import STRINGS from "/static/strings/instructor.js";
@@ -77,7 +77,8 @@ async function boot() {
   if (!who || who.role !== "instructor") {
     cards.replaceChildren();
     message.className = "form-message error";
-    message.replaceChildren(t("codes.login"), " ", h("a", { href: `/instructor/${id}` }, t("codes.loginLink")));
+    const expired = expiredMessage(); // the instructor's session expired: say so before the link
+    message.replaceChildren(...(expired ? [expired, " "] : []), t("codes.login"), " ", h("a", { href: `/instructor/${id}` }, t("codes.loginLink")));
     return;
   }
   try {

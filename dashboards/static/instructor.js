@@ -1,7 +1,7 @@
 // The instructor panel: /instructor lists the competitions and creates new ones;
 // /instructor/{id} runs one. Asks for the instructor password first when needed.
 
-import { logout, whoami } from "/static/common/api.js";
+import { logout, onSessionExpired, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton } from "/static/common/i18n.js";
 import { showError } from "/static/common/ui.js";
 import { mountCompetition } from "/static/instructor/competition.js";
@@ -29,6 +29,13 @@ logoutButton.addEventListener("click", async () => {
   location.href = "/";
 });
 
+let signedIn = false;
+
+// a request that finds the session expired: the page starts again, with the login and why
+onSessionExpired(() => {
+  if (signedIn) location.reload();
+});
+
 async function boot() {
   let who = null;
   try {
@@ -42,6 +49,7 @@ async function boot() {
     return;
   }
   logoutButton.hidden = false;
+  signedIn = true;
   if (competitionId) await mountCompetition(main, competitionId);
   else await mountList(main);
 }

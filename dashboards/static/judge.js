@@ -2,7 +2,7 @@
 // over /ws/judge/{id}, open a team's record (its figures explained, its events, its report) and
 // score the rubric. Judges never change the game: the only thing they write is rubric scores.
 
-import { api, logout, whoami } from "/static/common/api.js";
+import { api, expiredMessage, logout, onSessionExpired, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { follow } from "/static/common/live.js";
 import { nameProblem } from "/static/common/names.js";
@@ -280,7 +280,7 @@ async function start() {
       const who = await whoami().catch(() => session);
       if (!watches(who)) {
         session = who;
-        showLogin(t("judge.sessionGone"));
+        showLogin(expiredMessage() || t("judge.sessionGone"));
       }
     },
   });
@@ -301,8 +301,16 @@ async function boot() {
     showError(error);
   }
   if (watches(session)) start();
-  else showLogin(session ? t("judge.otherSession", { who: describeSession(session) }) : "");
+  else showLogin(session ? t("judge.otherSession", { who: describeSession(session) }) : expiredMessage());
 }
+
+// a request of the panel that finds the session expired: the login again, saying why
+onSessionExpired(() => {
+  if (!$("#panel").hidden) {
+    session = null;
+    showLogin(expiredMessage());
+  }
+});
 
 // leaving the page closes its channel cleanly; coming back to it from the history reloads it
 addEventListener("pagehide", () => channel?.close());

@@ -3,7 +3,7 @@
 // not won, and its score explained. For judges, the instructor and the team's own members (the
 // API refuses anybody else, and the page says why). Printable on A4.
 
-import { api, whoami } from "/static/common/api.js";
+import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { fill, h, showError, toast } from "/static/common/ui.js";
 import { metricName, reasonText, renderExplanation, shortId, simTime } from "/static/explain.js";
@@ -43,7 +43,8 @@ function refuse(error) {
   $("#refused").hidden = false;
   const denied = error.status === 401 || error.status === 403;
   $("#refused h2").textContent = t(denied ? "report.refusedTitle" : "report.unavailable");
-  $("#refused-reason").textContent = error.detail || error.message;
+  // an expired session is said in the reader's language; other refusals are the server's reason
+  $("#refused-reason").textContent = error.code === "session_expired" ? expiredMessage() : error.detail || error.message;
   $("#refused-hint").textContent = denied ? t("report.refusedHint", { team }) : "";
   $("#refused .actions").hidden = !denied;
   $("#judge-link").href = `/judge/${competitionId}`;

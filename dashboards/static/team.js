@@ -3,7 +3,7 @@
 // orders, receivables, complaints, campaigns and policies. Follows /ws/team and re-reads the
 // team's records (at most every 500 ms) whenever its events arrive.
 
-import { logout, whoami } from "/static/common/api.js";
+import { logout, onSessionExpired, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
 import { follow } from "/static/common/live.js";
 import { connectionBadge, showError } from "/static/common/ui.js";
@@ -121,6 +121,10 @@ onInquiryOpen(open);
 onLangChange(() => changed());
 whenSessionLost(() => {
   location.href = `/team${location.search}`;
+});
+// a command that finds the session expired: start again, with the join form saying why
+onSessionExpired(() => {
+  if (started) location.href = `/team${location.search}`;
 });
 
 $("logout").addEventListener("click", async () => {

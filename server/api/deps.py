@@ -6,15 +6,17 @@ worker thread, and on a busy server each such hop waits for the interpreter's lo
 
 from __future__ import annotations
 
-from fastapi import Depends, Request
-from starlette.requests import HTTPConnection
+from fastapi import Depends, Request, WebSocket
 
 from server.auth import COOKIE, Identity, token_hash
+from server.client_address import address_of
+from server.clock import wall_now
 from server.errors import ServerError
-from server.rate_limit import LoginGuard
+from server.known_browser import COOKIE as KNOWN_BROWSER
+from server.known_browser import browser_of
+from server.login_throttle import Client, LoginThrottle, Place
 from server.runtime import Runtime
-from server.settings import Settings
-from server.store import Store
+from server.session_life import SessionLife
 
 
 async def runtime(request: Request) -> Runtime:
@@ -23,38 +25,83 @@ async def runtime(request: Request) -> Runtime:
 
 
 class LoginAttempt:
-    """A login from one client address: refused up front after too many failures, counted if it fails."""
+    """A login from one client: a place in the failed-login windows, taken before or after the check.
 
-    def __init__(self, guard: LoginGuard, address: str) -> None:
-        self.guard, self.address = guard, address
-        guard.check(address)
+    The instructor's password takes its place before it is checked (``take``), from the
+    address or from a browser the instructor logged in on before. A code is looked up first
+    and only a wrong one takes a place (``wrong``): see docs/security.md, section 4.
+    """
 
-    def refuse(self, reason: str) -> ServerError:
-        """Count the failure; the 401 to raise."""
-        self.guard.failed(self.address)
+    def __init__(self, throttle: LoginThrottle, address: str, known_browser: str | None = None) -> None:
+        self.throttle, self.address, self.known_browser = throttle, address, known_browser
+
+    def client(self, target: str) -> Client:
+        if target == "instructor" and self.known_browser is not None:
+            return Client.known_browser(self.known_browser)
+        return Client.at(self.address)
+
+    def take(self, target: str) -> Place:
+        """A place for an attempt about to be checked; a 429 when the windows are full."""
+        return self.throttle.take(self.client(target), target)
+
+    def wrong(self, target: str, reason: str) -> ServerError:
+        """Count a wrong code: the 401 to raise with ``reason``, or a 429 raised when the windows are full."""
+        self.take(target).keep()
         return ServerError("unauthorized", reason)
 
 
 def login_attempt(request: Request) -> LoginAttempt:
-    guard: LoginGuard = request.app.state.login_guard
-    return LoginAttempt(guard, request.client.host if request.client else "unknown")
+    state = request.app.state
+    throttle: LoginThrottle = state.login_throttle
+    key: str | None = getattr(state, "known_browser_key", None)
+    browser = browser_of(key, request.cookies.get(KNOWN_BROWSER)) if key else None
+    return LoginAttempt(throttle, address_of(request), browser)
 
 
-def token_of(connection: HTTPConnection) -> str | None:
-    """The session token of a request or a websocket: bearer header, cookie or ``?token=``."""
-    header = connection.headers.get("authorization", "")
+def token_of(request: Request) -> str | None:
+    """The session token of a REST request: the bearer header or the cookie (never the URL)."""
+    header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
-    return connection.cookies.get(COOKIE) or connection.query_params.get("token")
+    return request.cookies.get(COOKIE) or None
 
 
-def resolve(token: str | None, store: Store, settings: Settings) -> Identity | None:
-    """The identity behind a token, or None."""
+def websocket_token(ws: WebSocket) -> str | None:
+    """The session token of a websocket: the bearer header, the cookie or ``?token=``.
+
+    Only websockets read the URL: a browser cannot set headers on one, and a program may not
+    have the cookie. REST requests carry the token in a header or the cookie, so that it does
+    not end up in access logs and browser histories.
+    """
+    header = ws.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return ws.cookies.get(COOKIE) or ws.query_params.get("token") or None
+
+
+def _finished_at(rt: Runtime, competition_id: int) -> float | None:
+    live = rt.live.get(competition_id)
+    if live is not None and live.state != "finished":
+        return None  # running here: no need to ask the database
+    return rt.store.finished_at(competition_id)
+
+
+def resolve(token: str | None, rt: Runtime) -> Identity | None:
+    """The identity behind a token, or None; an expired session raises a 401 ``session_expired``."""
     if not token:
         return None
+    store, settings = rt.store, rt.settings
     row = store.session_row(token_hash(token, settings.secret or ""))
     if row is None:
         return None
+    life = SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours)
+    now = wall_now()
+    finished_at = _finished_at(rt, row.competition_id) if row.competition_id is not None else None
+    ending = life.ended(row, finished_at, now)
+    if ending is not None:
+        raise ServerError("session_expired", ending.reason, why=ending.why)
+    if life.stale(row, now):
+        store.touch_session(row.token_hash, now)
     if row.role != "member" or row.member_id is None:
         return Identity(row.role, row.competition_id, member=row.name)
     member = store.member(row.member_id)
@@ -65,8 +112,14 @@ def resolve(token: str | None, store: Store, settings: Settings) -> Identity | N
 
 
 def identity(request: Request, rt: Runtime = Depends(runtime)) -> Identity:
-    who = resolve(token_of(request), rt.store, rt.settings)
+    who = resolve(token_of(request), rt)
     if who is None:
+        if "token" in request.query_params and token_of(request) is None:
+            raise ServerError(
+                "unauthorized",
+                "a token in the URL (?token=) is taken only by websockets; send it as "
+                "'Authorization: Bearer <token>' or log in for the cookie",
+            )
         raise ServerError("unauthorized", "log in first: instructor password, judge code or team join code")
     return who
 

@@ -20,6 +20,7 @@ from server.clock import wall_now
 from server.db.tables import MemberRow, TeamRow
 from server.errors import ServerError
 from server.runtime import Runtime
+from server.session_life import SessionLife
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
 log = logging.getLogger("salesfloor.members")
@@ -46,7 +47,12 @@ def _members(rt: Runtime, team: TeamRow, counts: dict[int, int]) -> TeamMembersO
     for row in rt.store.members(team.id):
         if row.removed_at is None:
             people.setdefault(row.name, []).append(row)
-    sessions = rt.store.sessions_of_members([r.id for rows in people.values() for r in rows if r.id])
+    life = SessionLife.of_hours(rt.settings.session_idle_hours, rt.settings.session_grace_hours)
+    now = wall_now()
+    finished_at = rt.store.finished_at(team.competition_id)
+    ended = finished_at is not None and now >= finished_at + life.grace  # every session of it has ended
+    ids = [r.id for rows in people.values() for r in rows if r.id]
+    sessions = {} if ended else rt.store.sessions_of_members(ids, used_since=now - life.idle)
     out = [
         MemberOut(
             name=name,

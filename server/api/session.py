@@ -1,18 +1,32 @@
-"""Logging in and out: the instructor's password, a judge code, a team join code."""
+"""Logging in and out: the instructor's password, a judge code, a team join code.
+
+Failed logins are counted per client and per target (server/login_throttle.py). A judge or
+join code is looked up first and a right one always passes: codes are 40 random bits, made
+by the server, so no one is refused their own code because someone at the same address
+guessed wrong (docs/security.md, section 4, weighs what that leaves a guesser). The
+instructor's password is chosen by a person: it is checked only with a free place in the
+windows, on the password executor (server/password_checks.py), never on the event loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from server.api.deps import LoginAttempt, identity, login_attempt, runtime, token_of
-from server.auth import COOKIE, Identity, new_token, password_matches, token_hash
+from server.auth import COOKIE, Identity, new_token, token_hash
 from server.clock import wall_now
 from server.db.tables import MemberRow, SessionRow
 from server.errors import ServerError
+from server.known_browser import COOKIE as KNOWN_BROWSER
+from server.known_browser import MAX_AGE as KNOWN_BROWSER_AGE
+from server.known_browser import browser_of, new_mark
+from server.password_checks import PasswordChecks
 from server.runtime import Runtime
+from server.session_life import SessionLife, duration
 from server.text_rules import Name
 from teams.rules import ROLES
 
@@ -47,28 +61,66 @@ class SessionOut(BaseModel):
     team_role: str | None = None
 
 
-def _issue(response: Response, rt: Runtime, row: SessionRow, token: str) -> None:
+def _issue(response: Response, rt: Runtime, token: str) -> None:
     response.set_cookie(
         COOKIE, token, httponly=True, samesite="lax", secure=rt.settings.cookie_secure, max_age=14 * 24 * 3600
     )
 
 
+def _new_session(
+    rt: Runtime, token: str, role: str, competition_id: int | None = None, name: str | None = None
+) -> SessionRow:
+    now = wall_now()
+    return SessionRow(
+        token_hash=token_hash(token, rt.settings.secret or ""),
+        role=role,
+        competition_id=competition_id,
+        name=name,
+        created_at=now,
+        last_seen_at=now,
+    )
+
+
+def _mark_browser(request: Request, response: Response, rt: Runtime, key: str) -> None:
+    """Give a browser the instructor has logged in on a mark of its own (server/known_browser.py)."""
+    if browser_of(key, request.cookies.get(KNOWN_BROWSER)) is None:
+        response.set_cookie(
+            KNOWN_BROWSER,
+            new_mark(key),
+            httponly=True,
+            samesite="lax",
+            secure=rt.settings.cookie_secure,
+            max_age=KNOWN_BROWSER_AGE,
+            path="/api/v1/session",
+        )
+
+
 @router.post("/instructor", response_model=SessionOut)
-def login_instructor(
+async def login_instructor(
     body: InstructorLogin,
+    request: Request,
     response: Response,
     rt: Runtime = Depends(runtime),
-    attempt: LoginAttempt = Depends(login_attempt),
 ) -> SessionOut:
-    salt, expected = rt.store.secret("instructor_salt"), rt.store.secret("instructor_hash")
-    if not salt or not expected or not password_matches(body.password, salt, expected):
-        raise attempt.refuse("wrong instructor password")
+    attempt = login_attempt(request)
+    place = attempt.take("instructor")  # before the check: a full window checks nothing
+    try:
+        salt, expected = await asyncio.to_thread(
+            lambda: (rt.store.secret("instructor_salt"), rt.store.secret("instructor_hash"))
+        )
+        checks: PasswordChecks = request.app.state.password_checks
+        right = bool(salt and expected) and await checks.matches(body.password, salt or "", expected or "")
+    except BaseException:
+        place.give_back()  # not checked (busy, the database away): no attempt
+        raise
+    if not right:
+        place.keep()
+        raise ServerError("unauthorized", "wrong instructor password")
+    place.give_back()
     token = new_token()
-    row = SessionRow(
-        token_hash=token_hash(token, rt.settings.secret or ""), role="instructor", created_at=wall_now()
-    )
-    rt.store.add_session(row)
-    _issue(response, rt, row, token)
+    await asyncio.to_thread(rt.store.add_session, _new_session(rt, token, "instructor"))
+    _issue(response, rt, token)
+    _mark_browser(request, response, rt, request.app.state.known_browser_key)
     return SessionOut(token=token, role="instructor")
 
 
@@ -82,17 +134,21 @@ def login_judge(
     code = body.code.strip().upper()
     live = next((lv for lv in rt.live.values() if lv.judge_code == code), None)
     if live is None:
-        raise attempt.refuse("no competition has this judge code; check it with the instructor")
+        raise attempt.wrong("judge", "no competition has this judge code; check it with the instructor")
+    life = SessionLife.of_hours(rt.settings.session_idle_hours, rt.settings.session_grace_hours)
+    finished_at = rt.store.finished_at(live.id) if live.state == "finished" else None
+    if finished_at is not None and wall_now() >= finished_at + life.grace:
+        raise ServerError(
+            "conflict",
+            f"this competition finished more than {duration(life.grace)} ago and its judges' sessions "
+            "have ended; the instructor has the results",
+        )
     token = new_token()
-    row = SessionRow(
-        token_hash=token_hash(token, rt.settings.secret or ""),
-        role="judge",
-        competition_id=live.id,
-        created_at=wall_now(),
-        name=" ".join(body.name.split()) if body.name else None,
+    row = _new_session(
+        rt, token, "judge", competition_id=live.id, name=" ".join(body.name.split()) if body.name else None
     )
     rt.store.add_session(row)
-    _issue(response, rt, row, token)
+    _issue(response, rt, token)
     return SessionOut(token=token, role="judge", competition_id=live.id, member=row.name)
 
 
@@ -105,7 +161,7 @@ def join(
 ) -> SessionOut:
     team = rt.store.team_by_code(body.code.strip().upper())
     if team is None or team.id is None:
-        raise attempt.refuse("no team has this join code; check it with the instructor")
+        raise attempt.wrong("join", "no team has this join code; check it with the instructor")
     live = rt.get(team.competition_id)
     if live.state == "finished":
         raise ServerError("conflict", "this competition has finished; teams can no longer join")
@@ -118,16 +174,11 @@ def join(
         )
     assert body.role in ROLES
     token = new_token()
-    row = SessionRow(
-        token_hash=token_hash(token, rt.settings.secret or ""),
-        role="member",
-        competition_id=team.competition_id,
-        created_at=wall_now(),
-    )
+    row = _new_session(rt, token, "member", competition_id=team.competition_id)
     member = MemberRow(team_id=team.id, name=name, role=body.role, joined_at=wall_now())
     member = rt.store.add_member(member, row)
     live.activity[team.name].members.add(name)
-    _issue(response, rt, row, token)
+    _issue(response, rt, token)
     return SessionOut(
         token=token,
         role="member",

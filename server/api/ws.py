@@ -26,9 +26,11 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from server.api.deps import resolve, token_of, watches
+from server.api.deps import resolve, watches, websocket_token
+from server.auth import Identity
 from server.broadcast import Envelope
 from server.channels import channel_names, team_channel
+from server.errors import ServerError
 from server.live import LiveCompetition
 from server.runtime import Runtime
 from server.ws_limits import ConnectionCap, MessageBudget
@@ -259,6 +261,14 @@ async def _connect(ws: WebSocket, target: Target | str) -> None:
             pass
 
 
+def _who(ws: WebSocket, rt: Runtime) -> Identity | str | None:
+    """Who is connecting; the reason if their session has expired (the close says it)."""
+    try:
+        return resolve(websocket_token(ws), rt)
+    except ServerError as refusal:
+        return refusal.reason
+
+
 def _competition(rt: Runtime, competition_id: int) -> LiveCompetition | bool | str:
     live = _live(rt, competition_id)
     return f"there is no competition {competition_id}" if live is None else live
@@ -275,10 +285,13 @@ async def public(ws: WebSocket, competition_id: int) -> None:
 async def judge(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
     live = _competition(rt, competition_id)
+    who = _who(ws, rt)
     name = channel_names(competition_id)["judge"]
     if isinstance(live, str):
         await _connect(ws, live)
-    elif not watches(competition_id, resolve(token_of(ws), rt.store, rt.settings)):
+    elif isinstance(who, str):
+        await _connect(ws, who)
+    elif not watches(competition_id, who):
         await _connect(ws, "only this competition's judges and the instructor may watch the live board")
     else:
         await _connect(ws, (live, name, False))
@@ -288,10 +301,12 @@ async def judge(ws: WebSocket, competition_id: int) -> None:
 async def instructor(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
     live = _competition(rt, competition_id)
-    who = resolve(token_of(ws), rt.store, rt.settings)
+    who = _who(ws, rt)
     name = channel_names(competition_id)["instructor"]
     if isinstance(live, str):
         await _connect(ws, live)
+    elif isinstance(who, str):
+        await _connect(ws, who)
     elif who is None or who.role != "instructor":
         await _connect(ws, "only the instructor may watch the monitor")
     else:
@@ -301,7 +316,10 @@ async def instructor(ws: WebSocket, competition_id: int) -> None:
 @router.websocket("/ws/team")
 async def team(ws: WebSocket) -> None:
     rt = _runtime(ws)
-    who = resolve(token_of(ws), rt.store, rt.settings)
+    who = _who(ws, rt)
+    if isinstance(who, str):
+        await _connect(ws, who)
+        return
     if who is None or who.role != "member" or who.competition_id is None or who.team is None:
         await _connect(ws, "join a team first: a team channel needs a member's session")
         return

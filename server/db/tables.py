@@ -31,6 +31,7 @@ class CompetitionRow(SQLModel, table=True):
     freeze_rubric: int | None = None  # ... and the rubric entries (id ≤ this) they count
     reveal: str | None = None  # JSON of the last reveal ceremony (frozen rows, steps, final rows)
     medals: str | None = None  # JSON {gold, silver, bronze}; None: one of each
+    finished_at: float | None = None  # wall time it finished: its judges' and members' sessions end after
 
 
 class ScoringChangeRow(SQLModel, table=True):
@@ -87,6 +88,7 @@ class SessionRow(SQLModel, table=True):
     member_id: int | None = None
     created_at: float
     name: str | None = None  # a judge's name: rubric scores are kept per judge
+    last_seen_at: float | None = None  # last use, stored at most every 1/24 of the idle limit
 
 
 class SecretRow(SQLModel, table=True):

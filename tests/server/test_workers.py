@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from server.broadcast import SNAPSHOT_TYPES
@@ -140,3 +141,38 @@ def _detail(admin: SalesfloorClient, cid: int) -> dict[str, Any] | None:
         return out
     except ApiError:
         return None
+
+
+def _guess(url: str, client_address: str) -> int:
+    """A wrong join code from ``client_address`` (the follower's trusted proxy says so)."""
+    response = httpx.post(
+        f"{url}/api/v1/session/join",
+        json={"code": "WRONG000", "name": "x", "role": "sales"},
+        headers={"X-Forwarded-For": client_address},
+        timeout=10,
+    )
+    return response.status_code
+
+
+def test_the_owner_counts_failed_logins_by_the_address_the_follower_saw(shared: dict[str, str]) -> None:
+    # the follower trusts a proxy on 127.0.0.1, so the test can be several clients; the owner trusts none
+    owner = ServerProcess({**shared, "LOGIN_FAILURES_PER_MINUTE": "3"})
+    _wait(lambda: owner.health()["owner"], 15, "the first worker taking the lease")
+    follower = ServerProcess({**shared, "LOGIN_FAILURES_PER_MINUTE": "3", "TRUSTED_PROXIES": "127.0.0.1"})
+    try:
+        assert follower.health()["owner"] is False
+        assert [_guess(follower.url, "198.51.100.1") for _ in range(4)] == [401, 401, 401, 429]
+        assert _guess(follower.url, "198.51.100.2") == 401  # another student behind the follower
+        # the owner believes a worker's signed address only: a client's own header is not one
+        assert [_guess(owner.url, "198.51.100.3") for _ in range(4)] == [401, 401, 401, 429]
+        assert _guess(owner.url, "198.51.100.4") == 429  # all from 127.0.0.1 as far as the owner knows
+        forged = httpx.post(
+            f"{owner.url}/api/v1/session/join",
+            json={"code": "WRONG000", "name": "x", "role": "sales"},
+            headers={"X-Salesfloor-Client": f"198.51.100.5 {int(time.time())} {'0' * 64}"},
+            timeout=10,
+        )
+        assert forged.status_code == 429
+    finally:
+        follower.stop()
+        owner.stop()

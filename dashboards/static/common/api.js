@@ -1,16 +1,37 @@
 // The API from the browser: JSON in and out, the session in an HttpOnly cookie, and every
 // refusal turned into an ApiError carrying the server's reason (shown to the user as it is).
+// A session the server says has expired (401 session_expired) is remembered and announced, so
+// that each page shows its login again with the message in the reader's language.
 
 import { t } from "/static/common/i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, code, detail, field = null) {
+  constructor(status, code, detail, field = null, why = null) {
     super(detail);
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.field = field; // a 422 names the field it refuses (e.g. "segments.smb.share")
+    this.why = why; // a session_expired says why: "idle" or "finished"
   }
+}
+
+const EXPIRED = "salesfloor:session-expired";
+let expired = null;
+
+/** Why the server last said this browser's session expired ("idle" | "finished"), or null. */
+export function sessionExpired() {
+  return expired;
+}
+
+/** The message a login form shows for an expired session, in the page's language ("" if none). */
+export function expiredMessage() {
+  return expired ? t(`session.expired.${expired === "finished" ? "finished" : "idle"}`) : "";
+}
+
+/** Call `handler()` whenever a request finds the session expired. */
+export function onSessionExpired(handler) {
+  addEventListener(EXPIRED, () => handler());
 }
 
 /** Call the API: `api("/api/v1/team")`, `api(path, {method: "POST", body: {...}})`. */
@@ -34,14 +55,21 @@ export async function api(path, { method = "GET", body, headers = {}, raw = fals
     let detail = t("error.status", { status: response.status });
     let code = "error";
     let field = null;
+    let why = null;
     try {
       const data = await response.json();
       detail = data.detail || detail;
       code = data.code || code;
       field = data.field || null;
+      why = data.why || null;
     } catch { /* not JSON */ }
-    throw new ApiError(response.status, code, detail, field);
+    if (response.status === 401 && code === "session_expired") {
+      expired = why || "idle";
+      dispatchEvent(new CustomEvent(EXPIRED));
+    }
+    throw new ApiError(response.status, code, detail, field, why);
   }
+  if (method === "POST" && path.startsWith("/api/v1/session/")) expired = null; // logged in (or out) anew
   if (raw) return response;
   if (response.status === 204) return null;
   return response.json();

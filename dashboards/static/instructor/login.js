@@ -1,6 +1,7 @@
-// The instructor's password form, shown when nobody (or somebody else) is logged in.
+// The instructor's password form, shown when nobody (or somebody else) is logged in, and
+// again when the instructor's session has expired (then it says so).
 
-import { api } from "/static/common/api.js";
+import { api, sessionExpired } from "/static/common/api.js";
 import { h } from "/static/common/ui.js";
 import { field, messageOf, tx } from "/static/instructor/dom.js";
 
@@ -17,6 +18,7 @@ export function mountLogin(main, onDone) {
     h("p", { class: "form-message", role: "alert" }),
   );
   const message = messageOf(form);
+  if (sessionExpired()) message.key(`session.expired.${sessionExpired() === "finished" ? "finished" : "idle"}`);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!password.value) {

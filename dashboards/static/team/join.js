@@ -1,7 +1,8 @@
 // Joining a team from the console itself: the code from ?code=, a name and a role; the
-// server's refusal (wrong code, manager taken, competition finished) is shown as it is.
+// server's refusal (wrong code, manager taken, competition finished) is shown as it is, and a
+// session that expired is said above the form.
 
-import { api } from "/static/common/api.js";
+import { api, expiredMessage } from "/static/common/api.js";
 import { onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
 import { message } from "/static/team/dom.js";
@@ -13,14 +14,23 @@ function hintRole() {
   roleHint.textContent = t(`team.roleHint.${form.elements.role.value}`);
 }
 
+let shownFor = null; // the session the form was shown for, to say the note again in another language
+
+function drawNote() {
+  const note = document.getElementById("join-note");
+  const expired = expiredMessage(); // the member's own session expired: say so above the form
+  note.hidden = !shownFor && !expired;
+  if (expired) note.textContent = expired;
+  else if (shownFor) note.textContent = t("team.joinOtherSession", { role: t(`team.sessionRole.${shownFor.role}`) });
+}
+
 /** Show the join form; `onJoined()` runs once the server has taken the member in. */
 export function showJoin(session, onJoined) {
   document.getElementById("join-view").hidden = false;
   const code = new URLSearchParams(location.search).get("code");
   if (code && !form.elements.code.value) form.elements.code.value = code.trim().toUpperCase();
-  const note = document.getElementById("join-note");
-  note.hidden = !session;
-  if (session) note.textContent = t("team.joinOtherSession", { role: t(`team.sessionRole.${session.role}`) });
+  shownFor = session;
+  drawNote();
   hintRole();
   (form.elements.code.value ? form.elements.name : form.elements.code).focus();
   form.onsubmit = async (event) => {
@@ -50,5 +60,7 @@ export function showJoin(session, onJoined) {
 
 form.elements.role.addEventListener("change", hintRole);
 onLangChange(() => {
-  if (!document.getElementById("join-view").hidden) hintRole();
+  if (document.getElementById("join-view").hidden) return;
+  hintRole();
+  drawNote();
 });

@@ -1,7 +1,7 @@
 """stored JSON holding a lone surrogate (written before the server refused them) gets U+FFFD instead
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 from server.db.text_repair import repair_tables
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
