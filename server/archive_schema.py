@@ -1,11 +1,12 @@
 """What each part of an archive must hold: types, ranges and references, checked before any replay.
 
-The records an import writes must be rows the server can run: a name of the right length, a
-role that exists, a time that is a finite number, a member index that points at a member. The
-limits are the API's own (a competition's name 1–80 characters, a team's name as
-``TEAM_NAME``, at most ``MAX_TEAMS`` teams, 1–100 rounds, a rubric note up to 500 characters),
-so an archive holds nothing the server could not have made itself. A refusal names the file,
-the line for a JSON-lines file, and the field (``members.json: [3].joined_at: …``).
+The records an import writes must be rows the server can run: a name of the right length and
+without control characters (the API's rule, server.text_rules), a role that exists, a time
+that is a finite number, a member index that points at a member. The limits are the API's
+own (a competition's name 1–80 characters, a team's name as ``TEAM_NAME``, at most
+``MAX_TEAMS`` teams, 1–100 rounds, a rubric note up to 500 characters), so an archive holds
+nothing the server could not have made itself. A refusal names the file, the line for a
+JSON-lines file, and the field (``members.json: [3].joined_at: …``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from server.api.instructor import MAX_TEAMS
 from server.archive import FORMAT, VERSION, ArchiveError
+from server.text_rules import Name as TextName
 from simulator.competition import TEAM_NAME
 from teams.bots import BOTS
 from teams.rules import ROLES
@@ -26,7 +28,9 @@ MAX_CRITERIA = 100
 MAX_RUBRIC_ENTRIES = 50_000
 
 Time = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Name = Annotated[str, Field(min_length=1, max_length=40)]
+Name = Annotated[TextName, Field(min_length=1, max_length=40)]
+"""A person's or a team's name: the API's rule, no control characters (server.text_rules)."""
+LongName = Annotated[TextName, Field(min_length=1, max_length=80)]
 
 
 class _Record(BaseModel):
@@ -38,7 +42,7 @@ class _Record(BaseModel):
 class Manifest(_Record):
     format: Literal["salesfloor-archive"]
     version: int
-    name: str = Field(min_length=1, max_length=80)
+    name: LongName
     preset: str = Field(min_length=1, max_length=80)
     seed: int = Field(ge=0, le=2**62)
     rounds: int = Field(ge=1, le=100)
@@ -50,7 +54,7 @@ class Manifest(_Record):
 
 
 class Team(_Record):
-    name: str
+    name: TextName
     bot: str | None = None
 
     @field_validator("name")
@@ -95,8 +99,8 @@ class Command(_Record):
 
 
 class Criterion(_Record):
-    name_en: str = Field(min_length=1, max_length=80)
-    name_zh: str = Field(min_length=1, max_length=80)
+    name_en: LongName
+    name_zh: LongName
     max_points: float = Field(gt=0, le=1000, allow_inf_nan=False)
     per_round: bool
 
@@ -110,7 +114,7 @@ class RubricEntry(_Record):
     note: str = Field("", max_length=500)
     t_sim: Time
     at: Time
-    by: str = Field(min_length=1, max_length=80)
+    by: LongName
 
     @field_validator("at", mode="before")
     @classmethod

@@ -24,6 +24,7 @@ from server.cli_exports import ExportError
 from server.cli_exports import add_parsers as add_export_parsers
 from server.console import ProgressBar, fmt, table
 from server.json_input import JsonInputError, parse_json
+from server.text_rules import SURROGATE, describe, printable_path
 from simulator.batch import SeasonJob, run_batch
 from simulator.command_log import logged_from_json
 from simulator.competition import TeamSpec
@@ -446,8 +447,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def undecodable_argument(arguments: Sequence[str]) -> str | None:
+    """Why an argument is refused: the system hands bytes that are not UTF-8 over as lone
+    surrogates (surrogateescape), which no answer, file or database could hold."""
+    for argument in arguments:
+        found = SURROGATE.search(argument)
+        if found is None:
+            continue
+        code = ord(found.group())
+        what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else describe(found.group())
+        where = f"{what} at character {found.start() + 1}"
+        return f"the argument '{printable_path(argument)}' is not UTF-8 text ({where}); write it in UTF-8"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    problem = undecodable_argument(arguments)
+    if problem is not None:
+        print(f"salesfloor: error: {problem}", file=sys.stderr)
+        return 2
+    args = build_parser().parse_args(arguments)
     try:
         return int(args.run(args))
     except (CliError, ExportError, MarketError, SimulatorError, TeamError, ScoringError) as exc:

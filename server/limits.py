@@ -1,12 +1,16 @@
-"""Request body limits: size, JSON depth, finite numbers, no NUL characters — before any route runs.
+"""Request body limits: size, JSON depth, finite numbers, storable text — before any route runs.
 
 An ASGI middleware reads the whole body (counting what arrives, whatever Content-Length
 claims), refuses it with a 413 past the size limit, and for a JSON body refuses nesting
 deeper than ``MAX_JSON_DEPTH`` (400), NaN or infinite numbers (422, naming the field;
 Python's json reads the literals NaN and Infinity and numbers like 1e999 as floats) and
-text with NUL characters (422, naming the field; PostgreSQL cannot store them). The body
-it read is then handed on unchanged, so the routes parse exactly what was checked. A
-malformed JSON body is left to FastAPI, which answers it with its usual 422.
+text that cannot be stored (422, naming the field: a NUL character, which PostgreSQL
+refuses, or a lone surrogate, which UTF-8 cannot encode — see server.text_rules), in values
+and keys alike; a JSON or text/* body (the team CSV) that is not UTF-8 is a 422 saying
+where. The body it read is then handed on unchanged, so the routes parse exactly what was
+checked; a body is checked as JSON exactly when FastAPI will read it as JSON (by the first
+Content-Type header, as FastAPI reads it). A malformed JSON body is left to FastAPI, which
+answers it with its usual 422.
 
 An upload path (``large_paths``: the archive import) is not read here, only refused at once
 when its Content-Length is past that path's limit: its route checks who sends it first and
@@ -21,9 +25,12 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import Message as MimeHeader
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.text_rules import UNSTORABLE, printable_path, unstorable
 
 MAX_JSON_DEPTH = 32
 """Deeper than any body the API takes (the deepest, a parameter override, is a handful of levels)."""
@@ -37,6 +44,7 @@ class Refusal:
     status: int
     code: str
     detail: str
+    field: str | None = None
 
 
 class BodyTooLarge(Exception):
@@ -47,10 +55,30 @@ def _size(size: int) -> str:
     return f"{size / 2**20:g} MiB" if size >= 2**20 else f"{size / 2**10:g} KiB"
 
 
-def _is_json(content_type: str) -> bool:
-    """FastAPI reads a body as JSON without a content type too, so those are checked as well."""
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media == "" or media == "application/json" or media.endswith("+json")
+def _is_json(content_type: str | None) -> bool:
+    """Whether FastAPI reads the body as JSON: without a content type, or application/json or
+    application/*+json, parsed as FastAPI parses it (so that no body escapes the check)."""
+    if not content_type:
+        return True
+    header = MimeHeader()
+    header["content-type"] = content_type
+    subtype = header.get_content_subtype()
+    return header.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+def _is_text(content_type: str | None) -> bool:
+    """A text/* body (the team CSV): the routes read it as UTF-8 whatever charset it names."""
+    header = MimeHeader()
+    header["content-type"] = content_type or ""
+    return bool(content_type) and header.get_content_maintype() == "text"
+
+
+def _first_header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a header, as Starlette's ``request.headers.get`` reads it."""
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 def _clean(document: Any) -> bool:
@@ -60,14 +88,14 @@ def _clean(document: Any) -> bool:
         item, level = stack.pop()
         kind = type(item)
         if kind is dict:
-            if level >= MAX_JSON_DEPTH or any("\x00" in key for key in item):
+            if level >= MAX_JSON_DEPTH or any(UNSTORABLE.search(key) for key in item):
                 return False
             stack.extend((value, level + 1) for value in item.values())
         elif kind is list:
             if level >= MAX_JSON_DEPTH:
                 return False
             stack.extend((value, level + 1) for value in item)
-        elif (kind is float and not math.isfinite(item)) or (kind is str and "\x00" in item):
+        elif (kind is float and not math.isfinite(item)) or (kind is str and UNSTORABLE.search(item)):
             return False
     return True
 
@@ -79,7 +107,10 @@ def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, int, Any]]:
         item, where, level = stack.pop()
         yield where, level, item
         if isinstance(item, dict):
-            stack.extend((v, f"{where}.{k}" if where else str(k), level + 1) for k, v in item.items())
+            stack.extend(
+                (v, f"{where}.{printable_path(k)}" if where else printable_path(k), level + 1)
+                for k, v in item.items()
+            )
         elif isinstance(item, list):
             stack.extend((v, f"{where}[{i}]", level + 1) for i, v in enumerate(item))
 
@@ -92,21 +123,45 @@ def _refusal(document: Any) -> Refusal | None:
         name = where or "body"
         if isinstance(item, float) and not math.isfinite(item):
             return Refusal(
-                422, "invalid", f"{name}: {item!r} is not a number the server takes; send a finite number"
+                422,
+                "invalid",
+                f"{name}: {item!r} is not a number the server takes; send a finite number",
+                name,
             )
-        if isinstance(item, str) and "\x00" in item:
-            return Refusal(422, "invalid", f"{name}: the text holds a NUL character (\\u0000); remove it")
-        if isinstance(item, dict) and any("\x00" in key for key in item):
-            return Refusal(422, "invalid", f"{name}: a key holds a NUL character (\\u0000); remove it")
+        problem = unstorable(item) if isinstance(item, str) else None
+        if problem is not None:
+            return Refusal(422, "invalid", f"{name}: {problem}", name)
+        if isinstance(item, dict):
+            key_problem = next((p for key in item if (p := unstorable(key)) is not None), None)
+            if key_problem is not None:
+                return Refusal(422, "invalid", f"{name}: in a key, {key_problem}", name)
+    return None
+
+
+def _not_utf8(exc: UnicodeDecodeError, what: str, fix: str) -> Refusal:
+    byte = exc.object[exc.start]
+    reason = f"body: {what} is not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); {fix}"
+    return Refusal(422, "invalid", reason, "body")
+
+
+def text_refusal(body: bytes) -> Refusal | None:
+    """Why a text body (a CSV upload) is refused: it is not UTF-8, which the routes read it as."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(exc, "the text", "save it as UTF-8 (a spreadsheet's “CSV UTF-8”) and send it again")
     return None
 
 
 def json_refusal(body: bytes) -> Refusal | None:
-    """Why this JSON body is refused (too deep, a non-finite number, a NUL), or None to let it through."""
+    """Why this JSON body is refused (not UTF-8, too deep, a non-finite number, unstorable text), or
+    None to let it through."""
     try:
         document = json.loads(body)
     except RecursionError:
         return Refusal(400, "too_deep", TOO_DEEP)
+    except UnicodeDecodeError as exc:
+        return _not_utf8(exc, "the JSON", "send it in UTF-8")
     except ValueError:
         return None  # malformed: FastAPI refuses it with a 422 that says where
     return None if _clean(document) else _refusal(document)
@@ -125,8 +180,7 @@ class BodyLimits:
             await self.app(scope, receive, send)
             return
         limit = self.large_paths.get(scope["path"], self.max_bytes)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        declared = headers.get("content-length", "")
+        declared = _first_header(scope, b"content-length") or ""
         if declared.strip().isdigit() and int(declared) > limit:
             await self._refuse(send, self._too_large(limit))
             return
@@ -138,13 +192,17 @@ class BodyLimits:
         except BodyTooLarge:
             await self._refuse(send, self._too_large(limit))
             return
-        if body and _is_json(headers.get("content-type", "")):
+        content_type = _first_header(scope, b"content-type")
+        if body and _is_json(content_type):
             # a large body is parsed off the event loop, so that it cannot stall other requests
             large = len(body) > LARGE_JSON
             refusal = await asyncio.to_thread(json_refusal, body) if large else json_refusal(body)
             if refusal is not None:
                 await self._refuse(send, refusal)
                 return
+        elif body and _is_text(content_type) and (refusal := text_refusal(body)) is not None:
+            await self._refuse(send, refusal)
+            return
         await self.app(scope, self._replay(body, receive), send)
 
     @staticmethod
@@ -183,7 +241,8 @@ class BodyLimits:
 
     @staticmethod
     async def _refuse(send: Send, refusal: Refusal) -> None:
-        payload = json.dumps({"detail": refusal.detail, "code": refusal.code}).encode()
+        fields = {"field": refusal.field} if refusal.field is not None else {}
+        payload = json.dumps({"detail": refusal.detail, "code": refusal.code, **fields}).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -36,6 +36,7 @@ from server.idempotency import Replies, reply_to_json
 from server.rubric_book import RubricBook
 from server.scores import LiveScores, scoring_from_json, scoring_to_json
 from server.store import Store
+from server.text_rules import refuse_unstorable
 from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
 
@@ -431,7 +432,9 @@ class LiveCompetition:
         self, command: AnyCommand, source: str, member_id: int | None, idempotency_key: str | None
     ) -> Outcome:
         async with self.lock:
-            payload = json.dumps(command_to_json(command))
+            document = command_to_json(command)
+            refuse_unstorable(document)  # never commit a text no answer could show (server.text_rules)
+            payload = json.dumps(document)
             if idempotency_key is not None:
                 if not self.replies.loaded and self.competition is not None:
                     await asyncio.to_thread(self.replies.load, self.competition.commands)

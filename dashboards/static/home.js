@@ -3,6 +3,7 @@
 
 import { api } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, t } from "/static/common/i18n.js";
+import { nameProblem } from "/static/common/names.js";
 import STRINGS from "/static/strings/home.js";
 
 addStrings(STRINGS);
@@ -38,6 +39,8 @@ function submitting(form, handler) {
 submitting(joinForm, async (data) => {
   const name = data.get("name").trim();
   if (!name) return message(joinForm, t("home.nameMissing"));
+  const problem = nameProblem(name);
+  if (problem) return message(joinForm, t(problem.key, problem.vars));
   await api("/api/v1/session/join", {
     method: "POST",
     body: { code: data.get("code").trim().toUpperCase(), name, role: data.get("role") },
@@ -47,6 +50,8 @@ submitting(joinForm, async (data) => {
 
 const judgeForm = document.getElementById("judge");
 submitting(judgeForm, async (data) => {
+  const problem = nameProblem(data.get("name").trim());
+  if (problem) return message(judgeForm, t(problem.key, problem.vars));
   const session = await api("/api/v1/session/judge", {
     method: "POST",
     body: { code: data.get("code").trim().toUpperCase(), name: data.get("name").trim() },

@@ -5,6 +5,7 @@
 import { api, expiredMessage, logout, onSessionExpired, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { follow } from "/static/common/live.js";
+import { nameProblem } from "/static/common/names.js";
 import { connectionBadge, showError, toast } from "/static/common/ui.js";
 import { simTime } from "/static/explain.js";
 import { createBoard } from "/static/judge/board.js";
@@ -73,6 +74,13 @@ form.addEventListener("submit", async (event) => {
   }
   if (!name) {
     formMessage(t("judge.nameMissing"));
+    form.elements.name.focus();
+    return;
+  }
+  const problem = nameProblem(name);
+  if (problem) {
+    form.elements.name.setAttribute("aria-invalid", "true");
+    formMessage(t(problem.key, problem.vars));
     form.elements.name.focus();
     return;
   }

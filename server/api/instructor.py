@@ -10,7 +10,7 @@ import secrets
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from market.errors import ParameterError
 from market.overrides import apply_overrides
@@ -24,6 +24,7 @@ from server.db.tables import CompetitionRow, ParameterChangeRow, TeamRow
 from server.errors import ServerError
 from server.live import Activity, LiveCompetition
 from server.runtime import Runtime
+from server.text_rules import Name
 from server.views import event_view, select_events
 from simulator.command_log import logged_to_json
 from simulator.competition import TEAM_NAME
@@ -38,7 +39,7 @@ MAX_TEAMS = 200
 class CompetitionIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
-    name: str = Field(min_length=1, max_length=80)
+    name: Name = Field(min_length=1, max_length=80)
     preset: str = "classroom"
     overrides: dict[str, Any] = Field(default_factory=dict, description="e.g. {'segments.smb.share': 0.5}")
     mode: Literal["shared", "mirrored"] | None = None
@@ -48,7 +49,7 @@ class CompetitionIn(BaseModel):
 
 
 class TeamIn(BaseModel):
-    name: str = Field(min_length=1, max_length=40)
+    name: Name = Field(min_length=1, max_length=40)
     bot: str | None = Field(None, description="a house bot plays this team: " + ", ".join(sorted(BOTS)))
 
 
@@ -209,8 +210,14 @@ def add_teams_csv(
             bot = record[1].strip() if len(record) == 2 and record[1].strip() else None
             try:
                 entries.append(TeamIn(name=record[0], bot=bot))
-            except ValueError:
-                raise ServerError("invalid", f"line {number}: a team name has 1 to 40 characters") from None
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                problem = (
+                    error["msg"]
+                    if error["type"] == "name_character"
+                    else "a team name has 1 to 40 characters"
+                )
+                raise ServerError("invalid", f"line {number}: team name: {problem}") from None
             if len(entries) > MAX_TEAMS:
                 raise ServerError(
                     "invalid",

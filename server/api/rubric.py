@@ -20,6 +20,7 @@ from server.errors import ServerError
 from server.live import LiveCompetition
 from server.rubric_book import RubricBook, criterion_view, entry_view
 from server.runtime import Runtime
+from server.text_rules import Name
 
 router = APIRouter(prefix="/api/v1/competitions/{competition_id}/rubric", tags=["rubric"])
 
@@ -27,8 +28,8 @@ router = APIRouter(prefix="/api/v1/competitions/{competition_id}/rubric", tags=[
 class CriterionIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
-    name_en: str = Field(min_length=1, max_length=80, description="the criterion's name in English")
-    name_zh: str = Field(min_length=1, max_length=80, description="the criterion's name in Chinese")
+    name_en: Name = Field(min_length=1, max_length=80, description="the criterion's name in English")
+    name_zh: Name = Field(min_length=1, max_length=80, description="the criterion's name in Chinese")
     max_points: float = Field(gt=0, le=1000)
     per_round: bool = Field(False, description="scored in every round (true) or once (false)")
 
@@ -41,7 +42,7 @@ class ScoreIn(BaseModel):
     round: int | None = Field(None, ge=1, le=100, description="required for a per-round criterion")
     points: float | None = Field(description="0 to the criterion's max points; null withdraws the score")
     note: str = Field("", max_length=500)
-    judge: str | None = Field(
+    judge: Name | None = Field(
         None,
         min_length=1,
         max_length=40,

@@ -27,6 +27,7 @@ from server.known_browser import browser_of, new_mark
 from server.password_checks import PasswordChecks
 from server.runtime import Runtime
 from server.session_life import SessionLife, duration
+from server.text_rules import Name
 from teams.rules import ROLES
 
 router = APIRouter(prefix="/api/v1/session", tags=["session"])
@@ -40,14 +41,14 @@ class InstructorLogin(BaseModel):
 
 class JudgeLogin(BaseModel):
     code: str = Field(min_length=1, max_length=40)
-    name: str | None = Field(
+    name: Name | None = Field(
         None, min_length=1, max_length=40, description="your name: rubric scores are kept per judge"
     )
 
 
 class Join(BaseModel):
     code: str = Field(min_length=1, max_length=40, description="the team's join code")
-    name: str = Field(min_length=1, max_length=40, description="your display name")
+    name: Name = Field(min_length=1, max_length=40, description="your display name")
     role: Literal["manager", "sales", "service", "finance"]
 
 

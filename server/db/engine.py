@@ -4,6 +4,8 @@ Migrations run at start with Alembic (``upgrade head``), so a new or old databas
 to the current schema before the server uses it. Every engine is watched (``health_of``): a
 database that cannot be reached or whose disk is full raises a ``ServerError`` (HTTP 503)
 saying so, instead of a driver error, and its outages are logged once, not once per write.
+SQLite reads text that is not UTF-8 (only another program can write it) with replacement
+characters instead of an error (server.db.text_repair).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, ExceptionContext
 
 from server.db.health import DatabaseHealth
+from server.db.text_repair import tolerant_text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UNAVAILABLE_ERRORS = ("OperationalError", "InterfaceError")
@@ -91,6 +94,7 @@ def _make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.text_factory = tolerant_text  # bytes that are not UTF-8: no error
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

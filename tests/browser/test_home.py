@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from server.text_rules import name_problem
 from tests.browser.conftest import PHONE
 
 
@@ -30,3 +31,44 @@ def test_the_language_switches_and_is_remembered(open_context: Any) -> None:
     page.reload()
     assert page.locator("#instructor h2").inner_text() == "教师"
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+def test_a_name_with_a_control_character_is_refused_in_the_page_s_language(
+    open_context: Any, lang: str
+) -> None:
+    """The server refuses it too (in English, naming the field); the page says it first, in its language."""
+    page = open_context(lang).new_page()
+    page.goto("/")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/" in request.url else None)
+    page.fill("#join input[name=code]", "NOSUCH22")
+    page.fill("#join input[name=name]", "Mei\u202eLi")
+    page.click("#join button[type=submit]")
+    expected = "text-direction control (U+202E)" if lang == "en" else "文字方向控制符（U+202E）"
+    expect(page.locator("#join .form-message")).to_contain_text(expected)
+    expect(page.locator("#join .form-message")).to_contain_text("4")  # where: the 4th character
+    page.fill("#judge input[name=code]", "NOSUCH22")
+    page.fill("#judge input[name=name]", "Zhao\u0007")
+    page.click("#judge button[type=submit]")
+    expected = "control character (U+0007)" if lang == "en" else "控制字符（U+0007）"
+    expect(page.locator("#judge .form-message")).to_contain_text(expected)
+    assert sent == [] and page.url.endswith("/")
+
+
+def test_the_pages_name_rule_is_the_server_s(open_context: Any) -> None:
+    """The forms' check (static/common/names.js) refuses exactly what server.text_rules refuses,
+    for every character of the Basic Multilingual Plane, lone surrogates included."""
+    page = open_context("en").new_page()
+    page.goto("/")
+    flagged = page.evaluate(
+        """async () => {
+            const { nameProblem } = await import("/static/common/names.js");
+            const out = [];
+            for (let c = 0; c < 0x10000; c++) {
+              if (nameProblem("a" + String.fromCharCode(c) + "b")) out.push(c);
+            }
+            return out;
+        }"""
+    )
+    expected = [c for c in range(0x10000) if name_problem(f"a{chr(c)}b") is not None]
+    assert flagged == expected

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -198,3 +201,46 @@ def test_presets_and_params_list_what_there_is(capsys: pytest.CaptureFixture[str
     code, out, _ = run(capsys, "params", "--preset", "realistic")
     assert code == 0
     assert "segments.smb.share" in out and "reply_tau_hours" in out and "0.5" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["bot", "--code", "ABCD2345", "--name", "Jos\udce9"],
+            "'Jos\\udce9' is not UTF-8 text (byte 0xe9 at character 4)",
+        ),
+        (["simulate", "--set", "segments.smb\ud800.share=0.5"], "U+D800 (a lone surrogate) at character 13"),
+    ],
+)
+def test_an_argument_that_is_not_utf8_exits_2_with_one_line(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The system hands over argument bytes that are not UTF-8 as lone surrogates: refused before
+    anything runs, so that none reaches a server, a file or a database (issue 11.1)."""
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("salesfloor: error: the argument ")
+    assert message in err
+
+
+def test_a_latin1_file_name_from_the_shell_is_refused_in_one_line(tmp_path: Path) -> None:
+    out = os.fsencode(tmp_path) + b"/r\xe9sultat.csv"  # typed in a Latin-1 terminal
+    database = f"sqlite:///{tmp_path / 'salesfloor.db'}"
+    argv = [
+        sys.executable,
+        "-m",
+        "server.cli",
+        "export",
+        "--database",
+        database,
+        "--competition",
+        "1",
+        "--out",
+        out,
+    ]
+    result = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONUTF8": "1"}, timeout=120)
+    assert result.returncode == 2 and result.stdout == b""
+    assert result.stderr.count(b"\n") == 1
+    assert b"is not UTF-8 text (byte 0xe9 at character" in result.stderr
+    assert not (tmp_path / "salesfloor.db").exists()  # refused before anything ran

@@ -4,6 +4,7 @@
 
 import { api } from "/static/common/api.js";
 import { has, t } from "/static/common/i18n.js";
+import { nameProblem } from "/static/common/names.js";
 import { h, showError, toast } from "/static/common/ui.js";
 import { bindText, button, field, flash, messageOf, num, numberOf, setError, tx } from "/static/instructor/dom.js";
 import { fieldOf, paramForm } from "/static/instructor/paramform.js";
@@ -184,7 +185,10 @@ export async function mountCreate(root) {
       setError(control, key, vars);
       if (key) bad.push(control);
     };
-    if (only.includes(name)) mark(name, name.value.trim() ? null : "inst.create.nameMissing");
+    if (only.includes(name)) {
+      const problem = nameProblem(name.value.trim());
+      mark(name, !name.value.trim() ? "inst.create.nameMissing" : problem?.key ?? null, problem?.vars);
+    }
     if (only.includes(rounds)) {
       const n = numberOf(rounds);
       mark(rounds, n === null ? "perr.required" : !Number.isInteger(n) ? "perr.integer" : n < 1 || n > 100 ? "perr.range" : null, { low: num(1), high: num(100) });

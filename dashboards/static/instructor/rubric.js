@@ -3,6 +3,7 @@
 
 import { api } from "/static/common/api.js";
 import { fmt, lang, onLangChange, t } from "/static/common/i18n.js";
+import { nameProblem } from "/static/common/names.js";
 import { act, confirmAction, h, showError } from "/static/common/ui.js";
 import { ariaLabel, field, messageOf, num, numberOf, setError, table, td, tx } from "/static/instructor/dom.js";
 
@@ -19,16 +20,17 @@ function criterionInputs(values = {}) {
 function criterionBody(inputs, message) {
   const problems = [];
   for (const name of ["name_en", "name_zh"]) {
-    const missing = !inputs[name].value.trim();
-    setError(inputs[name], missing ? "inst.rubric.nameMissing" : null);
-    if (missing) problems.push([inputs[name], "inst.rubric.nameMissing"]);
+    const problem = nameProblem(inputs[name].value.trim());
+    const key = !inputs[name].value.trim() ? "inst.rubric.nameMissing" : problem?.key ?? null;
+    setError(inputs[name], key, problem?.vars);
+    if (key) problems.push([inputs[name], key, problem?.vars]);
   }
   const points = numberOf(inputs.max_points);
   const bad = points === null ? "perr.required" : Number.isNaN(points) ? "perr.number" : points <= 0 || points > 1000 ? "inst.rubric.pointsRange" : null;
   setError(inputs.max_points, bad);
   if (bad) problems.push([inputs.max_points, bad]);
   if (problems.length) {
-    message.key(problems[0][1]);
+    message.key(problems[0][1], problems[0][2]);
     problems[0][0].focus();
     return null;
   }

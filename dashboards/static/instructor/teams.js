@@ -3,6 +3,7 @@
 
 import { api } from "/static/common/api.js";
 import { fmt, t } from "/static/common/i18n.js";
+import { nameProblem } from "/static/common/names.js";
 import { confirmAction, h, showError, toast } from "/static/common/ui.js";
 import { bindText, field, messageOf, setError, table, td, tx } from "/static/instructor/dom.js";
 import { BOTS } from "/static/instructor/preview.js";
@@ -65,6 +66,8 @@ export function mountTeams(panel, ctx) {
     addMessage.clear();
     const value = name.value.trim().replace(/\s+/g, " ");
     if (!value) return fail(name, addMessage, "inst.teams.nameMissing");
+    const problem = nameProblem(name.value.trim());
+    if (problem) return fail(name, addMessage, problem.key, problem.vars);
     if (!TEAM_NAME.test(value)) return fail(name, addMessage, "inst.teams.nameBad");
     if ((ctx.detail.teams || []).some((tm) => tm.name === value)) return fail(name, addMessage, "inst.teams.nameTaken", { name: value });
     addButton.disabled = true;
@@ -98,6 +101,8 @@ export function mountTeams(panel, ctx) {
       const [teamName, teamBot, ...rest] = line.split(",").map((c) => c.trim());
       if (index === 0 && teamName.toLowerCase() === "name") continue;
       if (rest.length) return fail(csv, csvMessage, "inst.teams.csvColumns", { line: index + 1 });
+      const problem = nameProblem(teamName);
+      if (problem) return fail(csv, csvMessage, "inst.teams.csvLine", { line: index + 1, get problem() { return t(problem.key, problem.vars); } });
       if (!TEAM_NAME.test(teamName.replace(/\s+/g, " "))) return fail(csv, csvMessage, "inst.teams.csvName", { line: index + 1, name: teamName });
       if (teamBot && !BOTS.includes(teamBot)) return fail(csv, csvMessage, "inst.teams.csvBot", { line: index + 1, bot: teamBot, bots: BOTS.join(", ") });
     }

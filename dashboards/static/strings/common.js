@@ -43,6 +43,11 @@ export default {
     "segment.smb": "Small businesses",
     "segment.price_shoppers": "Price shoppers",
     "segment.*": "All segments",
+    "name.lineBreak": "Character {position} of the name is a line break ({char}); a name is one line. Remove it.",
+    "name.tab": "Character {position} of the name is a tab ({char}); names cannot hold control characters. Remove it.",
+    "name.direction": "Character {position} of the name is a text-direction control ({char}), which reorders what follows it on screen; names cannot hold it. Remove it.",
+    "name.broken": "Character {position} of the name is half of a character ({char}); type or paste the name again.",
+    "name.control": "Character {position} of the name is a control character ({char}); names cannot hold control characters. Remove it.",
   },
   zh: {
     "app.name": "Salesfloor 销售场",
@@ -87,5 +92,10 @@ export default {
     "segment.smb": "中小企业",
     "segment.price_shoppers": "价格敏感客户",
     "segment.*": "全部细分市场",
+    "name.lineBreak": "名称的第 {position} 个字符是换行符（{char}）；名称只能有一行，请删除。",
+    "name.tab": "名称的第 {position} 个字符是制表符（{char}）；名称不能包含控制字符，请删除。",
+    "name.direction": "名称的第 {position} 个字符是文字方向控制符（{char}），会打乱其后文字的显示顺序；名称不能包含它，请删除。",
+    "name.broken": "名称的第 {position} 个字符不完整（{char}）；请重新输入或粘贴名称。",
+    "name.control": "名称的第 {position} 个字符是控制字符（{char}）；名称不能包含控制字符，请删除。",
   },
 };

@@ -4,6 +4,7 @@
 
 import { api, expiredMessage } from "/static/common/api.js";
 import { onLangChange, t } from "/static/common/i18n.js";
+import { nameProblem } from "/static/common/names.js";
 import { message } from "/static/team/dom.js";
 
 const form = document.getElementById("join-form");
@@ -39,6 +40,8 @@ export function showJoin(session, onJoined) {
     const name = form.elements.name.value.trim();
     if (!code) return message(out, t("team.joinCodeMissing"), "error");
     if (!name) return message(out, t("team.joinNameMissing"), "error");
+    const problem = nameProblem(name);
+    if (problem) return message(out, t(problem.key, problem.vars), "error");
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     message(out, t("team.joining"), "");
