@@ -307,6 +307,7 @@ def debrief(fold: DebriefFold, round_number: int | None) -> dict[str, Any]:
         **found,
         "rounds_done": done,
         "charts": list(CHARTS),
+        "hours_per_day": fold.hours_per_day,
         "cash": {"t": fold.cash_t[:upto], "teams": {team: fold.cash[team][:upto] for team in fold.teams}},
     }
 

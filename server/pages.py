@@ -70,6 +70,11 @@ async def judge(competition_id: int) -> FileResponse:
     return _page("judge")
 
 
+@router.get("/debrief/{competition_id}")
+async def debrief(competition_id: int) -> FileResponse:
+    return _page("debrief")
+
+
 @router.get("/report/{competition_id}/{team_name}")
 async def report(competition_id: int, team_name: str) -> FileResponse:
     return _page("report")

@@ -7,6 +7,7 @@ import { follow } from "/static/common/live.js";
 import { connectionBadge, h, showError, toast } from "/static/common/ui.js";
 import { mountBoard } from "/static/instructor/boardpanel.js";
 import { mountControls } from "/static/instructor/controls.js";
+import { mountDebrief } from "/static/instructor/debriefpanel.js";
 import { bindText, stateBadge, takeFlash, tx } from "/static/instructor/dom.js";
 import { mountExports } from "/static/instructor/exports.js";
 import { mountLive } from "/static/instructor/livepanel.js";
@@ -21,6 +22,7 @@ const TABS = [
   ["market", "inst.tab.market", mountMarket],
   ["board", "inst.tab.board", mountBoard],
   ["rubric", "inst.tab.rubric", mountRubric],
+  ["debrief", "debrief.tab", mountDebrief],
   ["exports", "inst.tab.exports", mountExports],
 ];
 
