@@ -6,6 +6,7 @@ the round's end without asking."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -111,6 +112,22 @@ def test_the_instructor_steps_through_the_debrief_on_the_projector(
     expect(report).to_contain_text(TEXT[lang]["median"])
     report.locator("button.close-report").click()
     expect(report).to_be_hidden()
+
+    # the Rank figure is coloured by where the rank stands: green at the top, red at the bottom
+    bands = console.evaluate(
+        """async () => { const { rankBand } = await import('/static/team/header.js');
+        return [[1, 6], [2, 6], [3, 6], [5, 6], [6, 6], [1, 1]].map(([r, n]) => rankBand(r, n)); }"""
+    )
+    assert bands == ["top", "top", "middle", "bottom", "bottom", "top"]
+    rank = console.locator("#kpi-rank")
+    expect(rank).to_have_attribute("data-band", re.compile("^(top|middle|bottom)$"))
+    colors = console.evaluate(
+        """() => { const dd = document.getElementById('kpi-rank'); const out = {};
+        for (const band of ['top', 'middle', 'bottom']) {
+          dd.dataset.band = band; out[band] = getComputedStyle(dd).color; }
+        return out; }"""
+    )
+    assert len(set(colors.values())) == 3, colors
 
     teacher = open_context(lang, DESKTOP)
     teacher.request.post("/api/v1/session/instructor", data={"password": "pw"})
