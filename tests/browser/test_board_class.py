@@ -28,6 +28,7 @@ TEXT = {
         "sales": "Sales",
         "first_order": "First order",
         "startsIn": "to the start",
+        "soon": "Starting soon",
     },
     "zh": {
         "waiting": "等待第一位队员",
@@ -36,6 +37,7 @@ TEXT = {
         "sales": "销售",
         "first_order": "第一笔订单",
         "startsIn": "后开始",
+        "soon": "即将开始",
     },
 }
 
@@ -157,3 +159,42 @@ def test_every_page_has_its_icon(server: ServerProcess) -> None:
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     linked = httpx.get(f"{server.url}/static/favicon.svg")
     assert linked.status_code == 200 and b"<svg" in linked.content
+
+
+PLAN = {
+    "en": {"bad": "whole number of minutes", "in": "the start is planned in", "none": "No planned start"},
+    "zh": {"bad": "0 到 1440 之间的整数", "in": "计划", "none": "未设开始时间"},
+}
+
+
+def test_the_instructor_plans_the_start_the_lobby_counts_down_to(
+    http: httpx.Client, open_context: Any, lang: str
+) -> None:
+    cid = create(http, f"Plan {lang}", [{"name": "Aurora"}])["id"]
+    teacher = open_context(lang, DESKTOP)
+    teacher.request.post("/api/v1/session/instructor", data={"password": "pw"})
+    panel = teacher.new_page()
+    panel.goto(f"/instructor/{cid}")
+    card = panel.locator(".lobby-card")
+    expect(card).to_be_visible(timeout=WAIT_MS)
+    expect(panel.locator("#open-lobby")).to_have_attribute("href", f"/board/{cid}")
+    expect(panel.locator("#planned-start")).to_contain_text(PLAN[lang]["none"])
+    sent: list[str] = []
+    panel.on("request", lambda r: sent.append(r.url) if r.method == "PUT" else None)
+    panel.fill("#starts-in", "2000")
+    panel.click("#plan-start")
+    expect(card.locator(".field-error")).to_contain_text(PLAN[lang]["bad"])
+    assert sent == []
+    panel.fill("#starts-in", "3")
+    panel.click("#plan-start")
+    expect(panel.locator("#planned-start")).to_contain_text(PLAN[lang]["in"])
+    expect(panel.locator("#planned-start")).to_contain_text(re.compile(r"[23]:\d\d"))
+    board = open_context(lang, DESKTOP).new_page()
+    board.goto(f"/board/{cid}")
+    expect(board.locator("#clock")).to_have_text(re.compile(r"^[23]:\d\d$"), timeout=WAIT_MS)
+    panel.click("#clear-start")
+    expect(panel.locator("#planned-start")).to_contain_text(PLAN[lang]["none"])
+    expect(board.locator("#clock")).to_have_text(TEXT[lang]["soon"], timeout=WAIT_MS)
+    http.post(f"/api/v1/competitions/{cid}/start")
+    expect(card).to_be_hidden(timeout=WAIT_MS)
+    http.post(f"/api/v1/competitions/{cid}/end")

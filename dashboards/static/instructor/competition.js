@@ -11,6 +11,7 @@ import { mountDebrief } from "/static/instructor/debriefpanel.js";
 import { bindText, stateBadge, takeFlash, tx } from "/static/instructor/dom.js";
 import { mountExports } from "/static/instructor/exports.js";
 import { mountLive } from "/static/instructor/livepanel.js";
+import { mountLobbyPlan } from "/static/instructor/lobbyplan.js";
 import { mountMarket } from "/static/instructor/market.js";
 import { mountRubric } from "/static/instructor/rubric.js";
 import { mountTeams } from "/static/instructor/teams.js";
@@ -106,8 +107,10 @@ export async function mountCompetition(main, id) {
   const controls = h("div", { class: "controls-area" });
   const tabList = h("div", { class: "tabs", role: "tablist", "aria-label": t("inst.tabs") });
   const panels = h("div", { class: "panels" });
-  main.replaceChildren(controls, tabList, panels);
+  const lobby = h("div", { class: "lobby-area" });
+  main.replaceChildren(controls, lobby, tabList, panels);
   mountControls(controls, ctx);
+  mountLobbyPlan(lobby, ctx);
 
   const buttons = [];
   for (const [name, key, mount] of TABS) {
