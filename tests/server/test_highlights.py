@@ -72,7 +72,7 @@ def test_the_same_log_gives_the_same_highlights() -> None:
 
 
 def _e(cls: type[Event], seq: int, t: float, **fields: object) -> Event:
-    return cls(seq=seq, t=t, **fields)  # type: ignore[call-arg]
+    return cls(seq=seq, t=t, **fields)
 
 
 def test_a_complaint_recovered_into_an_order_and_an_invoice_paid_in_parts() -> None:
@@ -176,3 +176,33 @@ def test_the_recent_ticker_is_the_newest_lines_oldest_first_and_holds_back_a_fre
     for item in public:
         if item["type"] == "highlight" or item["data"]["kind"] in team_results:
             assert item["t_sim"] <= freeze_t
+
+
+class Recorder:
+    """A broadcaster that keeps what each channel was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, dict[str, object]]] = []
+
+    def publish(
+        self, name: str, kind: str, t_sim: float, data: object, encoded: str | None = None
+    ) -> dict[str, object]:
+        self.sent.append((name, kind, data))  # type: ignore[arg-type]
+        return {}
+
+
+def test_the_channels_announce_each_highlight_once_and_none_past_a_freeze() -> None:
+    from server.channels import CompetitionChannels
+
+    log = list(played())
+    freeze_t = next(e.t for e in log if isinstance(e, OrderWon)) - 1e-6  # frozen before the first order
+    recorder = Recorder()
+    channels = CompetitionChannels(7, recorder)  # type: ignore[arg-type]
+    channels.events(log, ["A", "B", "C"], lambda e: e.t > freeze_t)
+    judge = [data for name, kind, data in recorder.sent if name == "judge:7" and kind == "highlight"]
+    public = [data for name, kind, data in recorder.sent if name == "public:7" and kind == "highlight"]
+    assert judge == [item for _e, item in highlights_of(log)]
+    assert public == []  # every highlight came after the freeze
+    assert [item for _e, item in channels.found] == judge
+    channels.prime(log)  # a recovered competition folds the log again: nothing new to announce
+    assert [item for _e, item in channels.found] == judge
