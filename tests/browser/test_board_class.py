@@ -198,3 +198,31 @@ def test_the_instructor_plans_the_start_the_lobby_counts_down_to(
     http.post(f"/api/v1/competitions/{cid}/start")
     expect(card).to_be_hidden(timeout=WAIT_MS)
     http.post(f"/api/v1/competitions/{cid}/end")
+
+
+SIZES_JS = """() => {
+  const px = (selector) => [...document.querySelectorAll(selector)]
+    .filter((el) => el.getClientRects().length)
+    .map((el) => parseFloat(getComputedStyle(el).fontSize));
+  return {
+    headers: px("#board th"), legend: px("#legend li"), titles: px(".panel-title"),
+    ticker: px("#ticker .tick-text"), cells: px("#board td.c-metric"),
+  };
+}"""
+
+
+def test_the_projector_board_is_legible_from_the_back_of_the_room(
+    http: httpx.Client, open_context: Any, lang: str
+) -> None:
+    teams = [{"name": "Aurora", "bot": "balanced"}, {"name": "Blue Harbor", "bot": "eager"}]
+    cid = create(http, f"Legible {lang}", teams)["id"]
+    http.post(f"/api/v1/competitions/{cid}/start")
+    page = open_context(lang, DESKTOP).new_page()
+    page.goto(f"/board/{cid}")
+    expect(page.locator("#legend li")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.locator("#ticker li").first).to_be_visible(timeout=WAIT_MS)
+    sizes = page.evaluate(SIZES_JS)
+    minimum = {"headers": 20, "legend": 20, "titles": 20, "ticker": 20, "cells": 18}
+    for what, least in minimum.items():
+        assert sizes[what] and min(sizes[what]) >= least, (what, sizes[what])
+    http.post(f"/api/v1/competitions/{cid}/end")
