@@ -82,7 +82,8 @@ export class Ticker {
 
   line(item, fresh = false) {
     const { kind, team } = item.data;
-    const stamp = t("board.when", when(item.tSim, item.status, kind === "round_ended"));
+    const closing = kind === "round_ended" || kind === "fastest_reply"; // both come at a round's very end
+    const stamp = t("board.when", when(item.tSim, item.status, closing));
     const li = h(
       "li",
       { class: [fresh ? "fresh" : "", HIGHLIGHTS.has(kind) ? "highlight" : ""].join(" ").trim() || null, dataset: { kind } },
