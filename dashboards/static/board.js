@@ -76,6 +76,7 @@ function showLobby() {
   if (draft) lobby.start();
   else lobby.stop();
   $("stage").hidden = draft;
+  document.body.dataset.lobby = String(draft); // the keys of the table and the reveal wait for the start
 }
 
 /** The standings as they are now, unless the ceremony holds the table. */

@@ -3,7 +3,8 @@
 The lobby is what the projector shows while a class joins: the competition's name, each team
 with the members who have joined (names and roles), the clock to the planned start, and — only
 for the instructor, whose screen the projector mirrors — each team's join code. The public
-sees names, never codes: a code is a team's only secret.
+sees names, never codes (a code is a team's only secret), and only until the start: from then
+on nobody but the instructor sees here who is in which team.
 
 A board opened or reloaded late starts its ticker from ``/ticker`` (judges and the instructor:
 live) or ``/public/ticker`` (everybody: nothing a freeze holds back).
@@ -37,9 +38,12 @@ class StartsIn(BaseModel):
 
 def _lobby(rt: Runtime, live: LiveCompetition, with_codes: bool) -> dict[str, Any]:
     people: dict[str, dict[str, set[str]]] = {team.name: {} for team in live.teams}
-    for team, member in rt.store.competition_members(live.id):
-        if member.removed_at is None and team.name in people:
-            people[team.name].setdefault(member.name, set()).add(member.role)
+    # people's names are public only while the class gathers; once it has started, nobody but
+    # the instructor sees who is in which team (the members list, the monitor)
+    if live.state == "draft" or with_codes:
+        for team, member in rt.store.competition_members(live.id):
+            if member.removed_at is None and team.name in people:
+                people[team.name].setdefault(member.name, set()).add(member.role)
     row = rt.store.competition(live.id)
     teams = [
         {
@@ -62,8 +66,9 @@ def _lobby(rt: Runtime, live: LiveCompetition, with_codes: bool) -> dict[str, An
 
 @router.get("/{competition_id}/public/lobby")
 def lobby(competition_id: int, request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
-    """Who has joined which team so far, and the planned start (``starts_at``, wall seconds, with
-    the server's ``server_now`` to count from). Join codes only for the instructor."""
+    """Who has joined which team so far (until the start), and the planned start (``starts_at``,
+    wall seconds, with the server's ``server_now`` to count from). Join codes only for the
+    instructor."""
     live = rt.get(competition_id)
     try:
         who = resolve(token_of(request), rt)

@@ -60,6 +60,8 @@ def test_the_planned_start_is_checked_and_refused_once_started(tmp_path: Path) -
         assert cleared.json()["starts_at"] is None
         assert client.get(game.path("/debrief"), headers=instructor).status_code == 409
         client.post(game.path("/start"), headers=instructor)
+        started = client.get(game.path("/public/lobby")).json()  # once started, names are private
+        assert all(team["members"] == [] for team in started["teams"])
         late = client.put(game.path("/starts-at"), json={"minutes": 5}, headers=instructor)
         assert late.status_code == 409 and "started already" in late.json()["detail"]
         early = client.get(game.path("/debrief"), headers=instructor)
