@@ -1,5 +1,6 @@
 """Nothing is cut, with a full class of 60 teams: on the projector board (public and judges'),
-the judge panel and the instructor panel (its tabs and the reference bots' preview), at
+the lobby, the debrief, the judge panel and the instructor panel (its tabs and the reference
+bots' preview), at
 1920×1080, 1366×768 and 390×844, in both languages. A cell is cut when its content is wider
 than the cell (``scrollWidth > clientWidth``: an ellipsis, or text spilling over its neighbour);
 at the two desktop sizes every table also fits its box without scrolling sideways (a long
@@ -51,6 +52,11 @@ CUT_JS = """(desktop) => {
       }
     }
   }
+  for (const chart of document.querySelectorAll("svg.chart-svg")) {
+    const box = chart.parentElement;
+    if (shown(chart) && chart.getBoundingClientRect().width > box.clientWidth + 1)
+      out.push(`chart wider than its box ${chart.getBoundingClientRect().width}>${box.clientWidth}`);
+  }
   const page = document.documentElement.scrollWidth;
   if (page > innerWidth + 1) out.push(`page scrolls sideways ${page}>${innerWidth}`);
   return out;
@@ -61,6 +67,7 @@ CUT_JS = """(desktop) => {
 class Class:
     id: int
     judge_code: str
+    lobby: int = 0
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +111,20 @@ def full_class(server: ServerProcess) -> Iterator[Class]:
             break
         http.get("/api/v1/health")  # a short wait that also proves the server answers
     assert http.get(f"/api/v1/competitions/{cid}/public").json()["between_rounds"], "round 1 did not end"
-    yield Class(cid, detail["judge_code"])
+    body = {**body, "name": "The same class, before the start"}
+    lobby = http.post("/api/v1/competitions", json=body).json()["id"]
+    people = "\n".join(names)  # teams of people: the lobby shows their codes on the instructor's screen
+    added = http.post(
+        f"/api/v1/competitions/{lobby}/teams/bulk", content=people, headers={"Content-Type": "text/csv"}
+    )
+    assert added.status_code == 201, added.text
+    for team in added.json()[:3]:
+        joined = httpx.post(
+            f"{server.url}/api/v1/session/join",
+            json={"code": team["join_code"], "name": "Mei", "role": "sales"},
+        )
+        assert joined.status_code == 200, joined.text
+    yield Class(cid, detail["judge_code"], lobby)
     http.post(f"/api/v1/competitions/{cid}/end")
     http.close()
     judge.close()
@@ -169,3 +189,20 @@ def test_the_preview_cuts_nothing(open_context: Any, lang: str) -> None:
     page.click("#preview .run-preview")
     expect(page.locator(".preview-table tbody tr")).to_have_count(6, timeout=120_000)
     check_sizes(page, "preview of the reference bots")
+
+
+def test_the_lobby_and_the_debrief_cut_nothing(full_class: Class, open_context: Any, lang: str) -> None:
+    context = signed_in(open_context, lang, "instructor", full_class)
+    lobby = context.new_page()
+    lobby.goto(f"/board/{full_class.lobby}")
+    expect(lobby.locator(".lobby-team .lobby-code")).to_have_count(60, timeout=WAIT_MS)
+    expect(lobby.locator(".lobby-member")).to_have_count(3)
+    check_sizes(lobby, "lobby")
+    debrief = context.new_page()
+    debrief.goto(f"/debrief/{full_class.id}")
+    expect(debrief.locator(".debrief-chart svg .row-label")).to_have_count(60, timeout=WAIT_MS)
+    for step in range(6):
+        expect(debrief.locator(".debrief-counter")).to_have_text(f"{step + 1} / 6")
+        check_sizes(debrief, f"debrief, picture {step + 1}")
+        debrief.set_viewport_size(DESKTOP)
+        debrief.keyboard.press("ArrowRight")
