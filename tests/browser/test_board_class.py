@@ -18,6 +18,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.server.processes import ServerProcess
 
+LAPTOP = {"width": 1366, "height": 768}
+
 WAIT_MS = 25_000
 
 TEXT = {
@@ -151,6 +153,15 @@ def test_highlights_reach_the_ticker_and_a_reload_keeps_the_ticker(
     expect(page.locator("#ticker li")).to_have_count(len(shown), timeout=WAIT_MS)
     assert page.locator("#ticker li .tick-text").all_text_contents() == shown
     expect(page.locator("#ticker li.highlight[data-kind='first_order']")).to_have_count(1)
+    for size in (LAPTOP, PHONE):  # the highlight's line and card fit a laptop and a phone
+        small = open_context(lang, size).new_page()
+        small.goto(f"/board/{cid}")
+        expect(small.locator("#ticker li.highlight").first).to_be_visible(timeout=WAIT_MS)
+        small.evaluate(  # the card as it shows a highlight (it shows each for six seconds only)
+            """() => { const s = document.getElementById('spotlight'); s.hidden = false;
+            s.textContent = document.querySelector('#ticker li.highlight .tick-text').textContent; }"""
+        )
+        assert small.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
     http.post(f"/api/v1/competitions/{cid}/end")
 
 
