@@ -97,7 +97,7 @@ function onMessage(message) {
 function roundOver(round) {
   const id = store.status?.id;
   const team = store.overview?.team;
-  showRoundReport(round, id && team ? `/report/${id}/${encodeURIComponent(team)}` : null);
+  showRoundReport(round, id, id && team ? `/report/${id}/${encodeURIComponent(team)}` : null);
 }
 
 async function start() {

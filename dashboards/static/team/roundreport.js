@@ -30,9 +30,9 @@ let panel = null;
 let last = null;
 let reportLink = null;
 
-function seen() {
+function seen(competition) {
   try {
-    return new Set(JSON.parse(sessionStorage.getItem(SEEN) || "[]"));
+    return new Set(JSON.parse(sessionStorage.getItem(`${SEEN}:${competition}`) || "[]"));
   } catch {
     return new Set();
   }
@@ -59,9 +59,9 @@ function draw() {
         reportLink ? h("a", { class: "button", href: reportLink, target: "_blank", rel: "noopener" }, t("debrief.team.report")) : null)));
 }
 
-/** Show the team's report of `round` (once per round in this tab). */
-export async function showRoundReport(round, link) {
-  const done = seen();
+/** Show the team's report of `round` of `competition` (once per round in this tab). */
+export async function showRoundReport(round, competition, link) {
+  const done = seen(competition);
   if (done.has(round)) return;
   try {
     last = await api(`/api/v1/team/round-report?round=${round}`);
@@ -70,7 +70,7 @@ export async function showRoundReport(round, link) {
     return;
   }
   done.add(round);
-  sessionStorage.setItem(SEEN, JSON.stringify([...done]));
+  sessionStorage.setItem(`${SEEN}:${competition}`, JSON.stringify([...done]));
   reportLink = link;
   if (!panel) {
     panel = h("section", { id: "round-report", class: "round-report", role: "dialog", "aria-modal": "true", "aria-labelledby": "round-report-title" });
