@@ -23,7 +23,19 @@ from fastapi.staticfiles import StaticFiles
 from dashboards import STATIC_DIR
 from server import pages
 from server.api import board as board_api
-from server.api import exports, instructor, members, previews, public, rubric, session, team, ws
+from server.api import (
+    debrief,
+    exports,
+    instructor,
+    lobby,
+    members,
+    previews,
+    public,
+    rubric,
+    session,
+    team,
+    ws,
+)
 from server.archive import MAX_ARCHIVE_BYTES
 from server.auth import password_hash
 from server.broadcast import Broadcaster
@@ -245,6 +257,8 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         board_api.router,
         team.router,
         public.router,
+        lobby.router,
+        debrief.router,
         ws.router,
         previews.router,
         pages.router,

@@ -205,6 +205,7 @@ class LiveCompetition:
         self.next_seq = len(rows)
         self.persisted = len(stored)
         self.published = len(competition.log)
+        self.channels.prime(competition.log.since(0))
         if self.state == "running":
             self.state = "paused"
         self.clock.stop(at_sim=competition.now)

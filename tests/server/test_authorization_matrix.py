@@ -102,6 +102,13 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", C + "/public/awards"): PUBLIC,
     ("GET", C + "/public/reveal"): PUBLIC,
     ("GET", T + "/explain/{metric}"): MEMBERS,
+    # around the play: the lobby, the ticker a board opens with, the debrief, a team's round
+    ("GET", C + "/public/lobby"): PUBLIC,  # join codes only for the instructor (test_lobby.py)
+    ("PUT", C + "/starts-at"): INSTRUCTOR,
+    ("GET", C + "/public/ticker"): PUBLIC,
+    ("GET", C + "/ticker"): JUDGES,
+    ("GET", C + "/debrief"): JUDGES,
+    ("GET", T + "/round-report"): MEMBERS,
     # the rubric
     ("GET", C + "/rubric"): JUDGES,
     ("GET", C + "/rubric/log"): JUDGES,
