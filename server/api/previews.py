@@ -27,12 +27,17 @@ class PreviewIn(BaseModel):
 
 @router.post("", status_code=202)
 async def start_preview(
-    body: PreviewIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+    body: PreviewIn, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
 ) -> dict[str, Any]:
-    """Start playing the seasons in the background; poll ``GET /previews/{id}`` for progress."""
+    """Start playing the seasons in a worker process; poll ``GET /previews/{id}`` for progress.
+
+    At most ``PREVIEWS_PER_INSTRUCTOR`` previews of one instructor and ``PREVIEWS_IN_ALL`` of all
+    wait or play at once; beyond, a 429 with ``Retry-After``.
+    """
     params = parameters_of(body.preset, body.overrides, body.mode)
     rounds = min(body.rounds or params.rounds, 20)
-    preview = rt.previews.start(params, tuple(range(body.seed, body.seed + body.seeds)), rounds)
+    seeds = tuple(range(body.seed, body.seed + body.seeds))
+    preview = rt.previews.start(who.member or "instructor", params, seeds, rounds)
     return preview.view()
 
 
