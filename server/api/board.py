@@ -12,9 +12,10 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from scoring import AWARD_RULES, MedalCounts, ScoringError
+from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, member, runtime, watches
 from server.auth import Identity
 from server.errors import ServerError
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["board"])
 C = "/competitions/{competition_id}"
 
 
-class FreezeIn(BaseModel):
+class FreezeIn(StrictBody):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
     at: float | None = Field(
@@ -33,7 +34,7 @@ class FreezeIn(BaseModel):
     )
 
 
-class MedalsIn(BaseModel):
+class MedalsIn(StrictBody):
     gold: int = Field(1, ge=0, le=50)
     silver: int = Field(1, ge=0, le=50)
     bronze: int = Field(1, ge=0, le=50)

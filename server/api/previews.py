@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
 from server.api.instructor import parameters_of
 from server.auth import Identity
@@ -16,7 +17,7 @@ from server.runtime import Runtime
 router = APIRouter(prefix="/api/v1/previews", tags=["instructor"])
 
 
-class PreviewIn(BaseModel):
+class PreviewIn(StrictBody):
     preset: str = "classroom"
     overrides: dict[str, Any] = Field(default_factory=dict, description="e.g. {'segments.smb.share': 0.5}")
     mode: Literal["shared", "mirrored"] | None = None
