@@ -63,6 +63,7 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
             None,
             alias=HEADER,
             max_length=200,
+            json_schema_extra={"pattern": "^[ -~]{1,200}$"},  # printable ASCII, checked by checked_key
             description="send the same key to retry safely: the command is applied once and every "
             "retry gets the first reply (accepted or refused)",
         ),
