@@ -92,6 +92,13 @@ def _readable(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
+def _first_field(exc: RequestValidationError) -> str | None:
+    """The field the first error is about (``weights.profit``, ``limit``), as the refusal's ``field``."""
+    errors = exc.errors()
+    location = [str(p) for p in errors[0].get("loc", ())[1:]] if errors else []
+    return ".".join(location) or None
+
+
 def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], Any] | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -202,7 +209,11 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _readable(exc), "code": "invalid"}, status_code=422)
+        body: dict[str, Any] = {"detail": _readable(exc), "code": "invalid"}
+        field = _first_field(exc)
+        if field is not None:
+            body["field"] = field
+        return JSONResponse(body, status_code=422)
 
     @app.exception_handler(Exception)
     async def failed(request: Request, exc: Exception) -> JSONResponse:
