@@ -5,9 +5,9 @@ each error status it can answer — worked out from what the route is made of, s
 is documented by the same rules:
 
 * 401 when it needs a session (the ``identity`` dependency: no, a bad or an expired session)
-  or is a login (a wrong password or code); 403 when it needs a session, for each such route
-  but ``GET /session`` lets only some roles through (by a dependency such as ``instructor``
-  or a check in its body such as ``judge_of``);
+  or is a login (a wrong password or code); 403 when it needs a session and lets only some
+  roles through — every such route but ``GET /session`` (``ANY_ROLE``) does, by a dependency
+  such as ``instructor`` or a check in its body such as ``judge_of``;
 * 404 when its path names something (a competition, a team, an inquiry …), and for every
   desk command (the desk does not find what it names);
 * 400 (JSON nested too deep), 413 (body too large) and 422 when it takes a body; 422 when it

@@ -23,6 +23,7 @@ import math
 import multiprocessing
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -138,12 +139,18 @@ def play(slot: int, params: MarketParameters, seeds: tuple[int, ...], rounds: in
 
 # --- in the server ------------------------------------------------------------------------------
 
+Player = Callable[[int, MarketParameters, tuple[int, ...], int], list[dict[str, Any]]]
+
 
 class Previews:
     """The server's previews, newest last, played by a pool of worker processes."""
 
-    def __init__(self, workers: int = 1, per_instructor: int = 2, in_all: int = 4) -> None:
+    def __init__(
+        self, workers: int = 1, per_instructor: int = 2, in_all: int = 4, player: Player | None = None
+    ) -> None:
         self.workers, self.per_instructor, self.in_all = workers, per_instructor, in_all
+        self.player: Player = player or play
+        """What a worker runs: ``play``, or a module-level stand-in (tests)."""
         self.jobs: OrderedDict[str, Preview] = OrderedDict()
         # forkserver: a worker starts from a clean interpreter, not a copy of the server's threads
         self._context = multiprocessing.get_context("forkserver")
@@ -207,15 +214,17 @@ class Previews:
     async def _run(self, preview: Preview, params: MarketParameters) -> None:
         assert preview.slot is not None
         loop = asyncio.get_running_loop()
+        executor = self._executor()
         try:
-            runs = await loop.run_in_executor(
-                self._executor(), play, preview.slot, params, preview.seeds, preview.rounds
-            )
+            seasons = (preview.slot, params, preview.seeds, preview.rounds)
+            runs = await loop.run_in_executor(executor, self.player, *seasons)
             preview.result = summarise(runs)
             preview.progress, preview.state = 1.0, "done"
         except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool next time
             log.error("preview %s: its worker process stopped", preview.id)
-            self._pool = None
+            if self._pool is executor:
+                self._pool = None
+                executor.shutdown(wait=False, cancel_futures=True)
             preview.state, preview.error = "failed", "the preview's worker process stopped; start it again"
         except Stopped as stopped:
             preview.state, preview.error = "failed", str(stopped)

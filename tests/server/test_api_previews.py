@@ -9,6 +9,7 @@ previews waiting or playing a new one is a 429 with Retry-After that says which 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,34 @@ def test_all_instructors_together_are_bounded_too() -> None:
     outcomes, states = asyncio.run(scenario())
     assert outcomes == ["queued", "queued", "PREVIEWS_PER_INSTRUCTOR", "queued", "PREVIEWS_IN_ALL"]
     assert states == ["failed"] * 3  # stopped: the playing one within a round, the others before they began
+
+
+def die(*_args: Any) -> list[dict[str, Any]]:
+    """A worker that dies as one killed or out of memory would (run in the worker process)."""
+    os._exit(3)
+
+
+def test_a_worker_that_dies_fails_its_preview_and_the_next_one_gets_a_new_worker() -> None:
+    params = load_preset("classroom")
+
+    async def finished(pool: previews.Previews, preview_id: str) -> previews.Preview:
+        while (found := pool.get(preview_id)) is not None and found.state == "running":
+            await asyncio.sleep(0.05)
+        assert found is not None
+        return found
+
+    async def scenario() -> tuple[previews.Preview, previews.Preview]:
+        pool = previews.Previews(workers=1, per_instructor=1, in_all=1, player=die)
+        try:
+            first = pool.start("ana", params, (1,), 1)
+            first = await asyncio.wait_for(finished(pool, first.id), 60)
+            pool.player = previews.play
+            second = pool.start("ana", params, (1,), 1)  # its slot was given back
+            second = await asyncio.wait_for(finished(pool, second.id), 60)
+        finally:
+            await pool.stop()
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert (first.state, first.error) == ("failed", "the preview's worker process stopped; start it again")
+    assert (second.state, second.result["seasons"] if second.result else None) == ("done", 1)
