@@ -345,6 +345,27 @@ def test_a_value_of_another_json_type_is_refused_naming_the_field(
     assert teams.snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body", "name"),
+    [
+        ("post", "/api/v1/competitions", {"name": "x", "sead": 5}, "sead"),
+        ("post", "/api/v1/previews", {"seeds": 2, "round": 3}, "round"),
+        ("put", "{game}/scoring", {"weights": {"proft": 10}}, "weights.proft"),
+        ("post", "/api/v1/session/join", {"code": "X", "name": "x", "role": "sales", "team": "Bee"}, "team"),
+    ],
+    ids=lambda x: str(x)[:30],
+)
+def test_a_field_the_body_does_not_have_is_refused_not_ignored(
+    teams: TwoTeams, method: str, path: str, body: dict[str, Any], name: str
+) -> None:
+    before = teams.snapshot()
+    url = path.format(game=teams.game.path())
+    response = teams.client.request(method, url, json=body, headers=teams.game.instructor)
+    refused(response, 422, "invalid", f"{name}:")
+    assert response.json()["field"] == name
+    assert teams.snapshot() == before
+
+
 def test_an_integer_is_still_a_number() -> None:
     """JSON does not tell 1 from 1.0: an integer where a number is asked is taken."""
     from server.api.instructor import CompetitionIn
