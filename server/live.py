@@ -318,7 +318,9 @@ class LiveCompetition:
             return exc
         log.error("competition %s: %s not stored: %s", self.id, what, exc)
         return ServerError(
-            "unavailable", f"the database did not store {what}; nothing was changed — try again"
+            "unavailable",
+            f"the database did not store {what}; nothing was changed — try again",
+            headers={"Retry-After": "2"},
         )
 
     # --- time and commands ------------------------------------------------------------------------------
