@@ -79,6 +79,9 @@ CONFLICTS = frozenset(
         # views of a competition that has not started yet
         "state", "awards", "public_awards", "explain", "explain_own", "history", "public_history",
         "report", "export",
+        # the debrief and a team's round report come after a round's end; a start is planned
+        # only before the start
+        "class_debrief", "round_report", "plan_start",
     }
 )  # fmt: skip
 """Routes (by endpoint name) that answer 409 beyond the desk commands."""

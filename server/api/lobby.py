@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from server.api.bodies import StrictBody
 from server.api.deps import instructor, resolve, runtime, token_of, watcher
 from server.auth import Identity
 from server.clock import wall_now
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/api/v1/competitions", tags=["public"])
 MAX_MINUTES = 24 * 60
 
 
-class StartsIn(BaseModel):
+class StartsIn(StrictBody):
     minutes: int | None = Field(
         ..., ge=0, le=MAX_MINUTES, description="minutes from now to the planned start; null: no planned start"
     )

@@ -45,6 +45,23 @@ def test_every_path_parameter_is_declared(schema: dict[str, Any]) -> None:
     assert undeclared == []
 
 
+def test_every_json_body_is_strict(schema: dict[str, Any]) -> None:
+    """A request body refuses fields it does not have (server/api/bodies.py's StrictBody): a
+    route added later with a lax model fails here, not in a student's typo."""
+    components = schema["components"]["schemas"]
+    lax = []
+    for method, path, operation in _operations(schema):
+        content = operation.get("requestBody", {}).get("content", {})
+        body = content.get("application/json", {}).get("schema")
+        if body is None:
+            continue
+        ref = body.get("$ref", "")
+        resolved = components[ref.rsplit("/", 1)[-1]] if ref else body
+        if resolved.get("type") == "object" and resolved.get("additionalProperties") is not False:
+            lax.append((method, path))
+    assert lax == []
+
+
 def test_every_error_status_refers_to_the_refusal_schema(schema: dict[str, Any]) -> None:
     assert schema["components"]["schemas"]["Refusal"] == REFUSAL_SCHEMA
     assert "HTTPValidationError" not in schema["components"]["schemas"]
