@@ -175,7 +175,9 @@ def run_members(
     return asyncio.run(_members(base_url, ws_url, teams, total_members, rate, seconds, ready, start))
 
 
-async def _viewers(ws_url: str, competition_id: int, count: int, seconds: float, ready: Any, start: Any) -> int:
+async def _viewers(
+    ws_url: str, competition_id: int, count: int, seconds: float, ready: Any, start: Any
+) -> int:
     received = 0
     connected = 0
     done = asyncio.Event()

@@ -113,7 +113,9 @@ def ms(seconds: list[float], q: float) -> str:
 # --- setting a competition up ---------------------------------------------------------------------------
 
 
-async def _join_all(base_url: str, codes: dict[str, str], per_team: int) -> tuple[dict[str, list[str]], float]:
+async def _join_all(
+    base_url: str, codes: dict[str, str], per_team: int
+) -> tuple[dict[str, list[str]], float]:
     """Every member joins with its team's code, many at once; (tokens by team, joins per second)."""
     tokens: dict[str, list[str]] = {team: [""] * per_team for team in codes}
     gate = asyncio.Semaphore(JOINS_AT_ONCE)
@@ -141,7 +143,9 @@ async def _customers(base_url: str, tokens: dict[str, list[str]], timeout: float
     async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as http:
         while len(found) < len(tokens):
             if time.monotonic() > deadline:
-                raise RuntimeError(f"only {len(found)} of {len(tokens)} teams had a customer after {timeout:.0f} s")
+                raise RuntimeError(
+                    f"only {len(found)} of {len(tokens)} teams had a customer after {timeout:.0f} s"
+                )
 
             async def look(team: str) -> None:
                 headers = {"Authorization": f"Bearer {tokens[team][0]}"}
@@ -291,13 +295,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", default=DEFAULT_CASES, help="MEMBERSxRATE,… (default: the issue's table)")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds of commands per run")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per case and server (medians are printed)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per case and server (medians are printed)"
+    )
     parser.add_argument("--viewers", type=int, default=0, help="public board websockets held open meanwhile")
     parser.add_argument("--processes", type=int, default=2, help="client processes for the members")
     parser.add_argument("--seconds-per-hour", type=float, default=2.0, help="the competition's pace")
     parser.add_argument("--customer-timeout", type=float, default=180.0, help="seconds to wait for customers")
     parser.add_argument("--database-url", default=None, help=DATABASE_HELP)
-    parser.add_argument("--baseline", type=Path, default=None, help="an older checkout to run beside this one")
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="an older checkout to run beside this one"
+    )
     parser.add_argument("--otree", action="store_true", help="run oTree 6 beside it (bench/.venv-otree)")
     parser.add_argument("--no-salesfloor", action="store_true", help="only the peer (and the baseline)")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy records of the server go here")

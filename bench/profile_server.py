@@ -39,8 +39,23 @@ class Profiler:
         if not spy.exists():
             raise SystemExit(f"{spy} is missing: run with --otree once (it creates the environment) first")
         self.proc = subprocess.Popen(
-            [str(spy), "record", "--idle", "--threads", "--nonblocking", "-r", "100", "-d", str(int(seconds)),
-             "-p", str(self.pid), "-f", "raw", "-o", str(self.path)],
+            [
+                str(spy),
+                "record",
+                "--idle",
+                "--threads",
+                "--nonblocking",
+                "-r",
+                "100",
+                "-d",
+                str(int(seconds)),
+                "-p",
+                str(self.pid),
+                "-f",
+                "raw",
+                "-o",
+                str(self.path),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -49,6 +49,11 @@ BOARD_INTERVAL = 0.2
 """Boards (standings) go out at most this often: a busy class changes them at nearly every event,
 and each goes to every channel and every client — a projector needs a few a second, not hundreds."""
 
+WRITE_BEHIND_SECONDS = 0.5
+"""A command stores the events written behind only if they have waited this long (the tick, which
+skips a competition whose lock is taken, may be kept out by a stream of commands); otherwise it
+only commits itself, and the tick writes the events of many commands in one transaction."""
+
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
 
@@ -103,6 +108,7 @@ class LiveCompetition:
         self.replies = Replies(self.id, store)
         self._board_sent_at = -BOARD_INTERVAL  # when boards last went out (monotonic seconds)
         self._board_due: asyncio.TimerHandle | None = None
+        self._written_at = 0.0  # when events were last written behind (monotonic seconds)
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -369,7 +375,13 @@ class LiveCompetition:
                 )
             self.commands_unsettled = False
 
-    async def _advance(self, target: float) -> None:
+    def _write_behind_due(self) -> bool:
+        """Whether a command should store the events itself: the tick, kept out by a stream of
+        commands holding the lock, has not written them for ``WRITE_BEHIND_SECONDS``."""
+        return time.monotonic() - self._written_at >= WRITE_BEHIND_SECONDS
+
+    async def _advance(self, target: float, write: bool = True) -> None:
+        """Advance to ``target`` (stopping at a round's end), publish; with ``write``, store events too."""
         competition = self.competition
         assert competition is not None
         calendar = self.params.calendar
@@ -385,7 +397,7 @@ class LiveCompetition:
         else:
             competition.advance_to(max(target, competition.now))
         await self._seal()
-        await self._flush()
+        await self._flush(write)
 
     async def _seal(self) -> None:
         """Seal a freeze whose time the clock has reached (and keep the seal across restarts)."""
@@ -447,8 +459,8 @@ class LiveCompetition:
                 )
             competition = self.competition
             assert competition is not None
-            if self.state == "running":
-                await self._advance(self.clock.now())
+            if self.state == "running":  # events are written behind by the tick (or here if it is kept out)
+                await self._advance(self.clock.now(), write=self._write_behind_due())
             if self.state not in ("running", "paused"):
                 raise ServerError(
                     "conflict", f"the competition is {self.state}; commands are taken while it runs"
@@ -623,6 +635,7 @@ class LiveCompetition:
                 return
             self.persisted += len(unsaved)
             self.events_uncertain = False
+        self._written_at = time.monotonic()
 
     def _publish_events(self, events: list[Event]) -> None:
         self.channels.events(events, self._team_names(), self.scores.hides)

@@ -95,7 +95,11 @@ class OtreeServer:
 
     def start(self) -> None:
         program = ensure_venv()
-        env = {**os.environ, "PATH": f"{program.parent}:{os.environ.get('PATH', '')}", "OTREE_PRODUCTION": "1"}
+        env = {
+            **os.environ,
+            "PATH": f"{program.parent}:{os.environ.get('PATH', '')}",
+            "OTREE_PRODUCTION": "1",
+        }
         env.pop("DATABASE_URL", None)
         log = (self.dir / "server.log").open("wb")
         self.proc = subprocess.Popen(
@@ -113,7 +117,9 @@ class OtreeServer:
                     self.server_pid = self.proc.pid
                     return
             time.sleep(0.2)
-        raise RuntimeError("otree prodserver did not answer within 60 s:\n" + (self.dir / "server.log").read_text())
+        raise RuntimeError(
+            "otree prodserver did not answer within 60 s:\n" + (self.dir / "server.log").read_text()
+        )
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -137,7 +143,9 @@ async def _join(url: str, codes: list[str]) -> tuple[list[str], float]:
                 page = await http.get(f"/InitializeParticipant/{codes[i]}")
                 found = SOCKET.search(page.text)
                 if found is None:
-                    raise RuntimeError(f"participant {codes[i]}: no live socket on its page ({page.status_code})")
+                    raise RuntimeError(
+                        f"participant {codes[i]}: no live socket on its page ({page.status_code})"
+                    )
                 sockets[i] = found.group(1).replace("&amp;", "&")
 
         started = time.perf_counter()
@@ -205,7 +213,9 @@ async def _members(
     return figures
 
 
-def _run_members(ws_base: str, sockets: list[tuple[int, str]], total: int, rate: float, seconds: float, ready: Any) -> OtreeFigures:
+def _run_members(
+    ws_base: str, sockets: list[tuple[int, str]], total: int, rate: float, seconds: float, ready: Any
+) -> OtreeFigures:
     return asyncio.run(_members(ws_base, sockets, total, rate, seconds, ready))
 
 
@@ -218,7 +228,9 @@ def otree_case(members: int, rate: float, seconds: float, processes: int) -> Otr
         server.start()
         try:
             created = httpx.post(
-                f"{server.url}/api/sessions", json={"session_config_name": "desk", "num_participants": members}, timeout=120
+                f"{server.url}/api/sessions",
+                json={"session_config_name": "desk", "num_participants": members},
+                timeout=120,
             ).json()
             info = httpx.post(f"{server.url}/api/get_session/{created['code']}", json={}, timeout=120).json()
             codes = [p["code"] for p in sorted(info["participants"], key=lambda p: p["id_in_session"])]
@@ -229,11 +241,13 @@ def otree_case(members: int, rate: float, seconds: float, processes: int) -> Otr
                 slices[(i // 4) % processes].append((i, path))
             pool = ctx.Pool(processes)
             pipes, results = [], []
-            for part in slices:
+            for members_slice in slices:
                 parent, child = ctx.Pipe()
                 pipes.append(parent)
                 ws_base = server.url.replace("http://", "ws://")
-                results.append(pool.apply_async(_run_members, (ws_base, part, members, rate, seconds, child)))
+                results.append(
+                    pool.apply_async(_run_members, (ws_base, members_slice, members, rate, seconds, child))
+                )
             for pipe in pipes:
                 if not pipe.poll(300):
                     raise RuntimeError("the oTree clients did not connect within 300 s")
