@@ -41,7 +41,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 from competition_clients import ClientFigures, TeamPlan, run_members, run_viewers
-from otree_peer.run import OtreeFigures, otree_case
 from live_server import (
     DATABASE_HELP,
     ServerProcess,
@@ -54,6 +53,7 @@ from live_server import (
     raise_open_files,
     workdir,
 )
+from otree_peer.run import OtreeFigures, otree_case
 from profile_server import Profiler
 
 ROLES = ("manager", "sales", "service", "finance")

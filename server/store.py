@@ -244,9 +244,10 @@ class Store:
 
     # --- the command and event logs -------------------------------------------------------------------
 
-    def add_command(self, row: CommandRow) -> None:
+    def add_commands(self, rows: Sequence[CommandRow]) -> None:
+        """Commit commands in one transaction (a batch of those that arrived together), all or none."""
         with self.session() as s:
-            s.add(row)
+            s.add_all(rows)
             s.commit()
 
     def commands(self, competition_id: int) -> list[CommandRow]:
