@@ -2,9 +2,9 @@
 
 Judges and the instructor get every event and the live standings. Each team gets its own
 events (never another team's, nor satisfaction changes) and the competition's. The public
-gets the ticker. Public and team channels get the standings they may see (cut at a freeze),
-and only when those change, so that during a freeze not even the rhythm of the messages
-tells of what happens after it.
+gets the ticker. Public and team channels get the standings they may see (cut at a freeze) —
+a team only its own row — and only when those change, so that during a freeze not even the
+rhythm of the messages tells of what happens after it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class CompetitionChannels:
         self.broadcaster = broadcaster
         self.names = channel_names(competition_id)
         self._public_sent: list[dict[str, Any]] | None = None
+        self._team_sent: dict[str, list[dict[str, Any]]] = {}  # the row each team channel has now
 
     def _teams(self, teams: Sequence[str]) -> list[str]:
         return [team_channel(self.competition_id, team) for team in teams]
@@ -63,19 +64,27 @@ class CompetitionChannels:
     def standings(
         self, t: float, live: list[dict[str, Any]], public: list[dict[str, Any]], teams: Sequence[str]
     ) -> None:
-        """Live rows to judges and the instructor; public rows to the public and teams if they changed.
+        """Live rows to judges and the instructor, public rows to the public board, each team its own row.
 
-        Each board is encoded once for all the channels it goes to.
+        A team's console shows only its own place (and the number of teams, from the status), so
+        its channel gets its own row of the public board, and only when that row changed: a
+        class of 200 teams would otherwise send every member the whole table several times a
+        second. Each board is encoded once for all the channels it goes to.
         """
         encoded = encode(live)
         self.broadcaster.publish(self.names["judge"], "standings", t, live, encoded)
         self.broadcaster.publish(self.names["instructor"], "standings", t, live, encoded)
-        if public == self._public_sent:
-            return
-        self._public_sent = public
-        encoded = encoded if public is live else encode(public)
-        for channel in (self.names["public"], *self._teams(teams)):
-            self.broadcaster.publish(channel, "standings", t, public, encoded)
+        if public != self._public_sent:
+            self._public_sent = public
+            self.broadcaster.publish(
+                self.names["public"], "standings", t, public, encoded if public is live else encode(public)
+            )
+        rows = {row["team"]: row for row in public}
+        for team in teams:
+            own = [rows[team]] if team in rows else []
+            if self._team_sent.get(team) != own:
+                self._team_sent[team] = own
+                self.broadcaster.publish(team_channel(self.competition_id, team), "standings", t, own)
 
     def everywhere(self, kind: str, t: float, data: Any, teams: Sequence[str]) -> None:
         """A message for every channel of the competition (state changes, the reveal)."""

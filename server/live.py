@@ -166,6 +166,7 @@ class LiveCompetition:
             "freeze_t": self.scores.freeze_t,
             "frozen": self.scores.frozen_now(self.now),
             "revealed": self.last_reveal is not None,
+            "teams": len(self.teams),
         }
 
     def team(self, name: str) -> TeamRow:
