@@ -49,6 +49,11 @@ class OtreeFigures:
     joins_per_second: float = 0.0
     last_answer: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def cpu_ms_per_command(self) -> float:
+        return self.cpu * self.seconds * 1000.0 / max(1, self.sent)
 
     def line(self) -> str:
         from live_server import percentile
@@ -60,7 +65,7 @@ class OtreeFigures:
         return (
             f"{'otree':<10} {self.members:>4} members {self.rate:>4g}/s: rtt p50 {ms(self.rtts, 50)} "
             f"p99 {ms(self.rtts, 99)} ms, fan-out p50 {ms(self.fanouts, 50)} p99 {ms(self.fanouts, 99)} ms, "
-            f"achieved {self.achieved:.0f}/s ({self.answered}/{self.sent}), server {self.cpu:.0%} of a core, "
+            f"achieved {self.achieved:.0f}/s ({self.answered}/{self.sent}), server {self.cpu:.0%} of a core ({self.cpu_ms_per_command:.2f} ms a command), "
             f"joins {self.joins_per_second:.0f}/s, errors: {errors}"
         )
 
@@ -263,7 +268,7 @@ def otree_case(members: int, rate: float, seconds: float, processes: int) -> Otr
             pool.join()
         finally:
             server.stop()
-    out = OtreeFigures(members, rate, cpu=cpu, joins_per_second=joins)
+    out = OtreeFigures(members, rate, cpu=cpu, joins_per_second=joins, seconds=seconds)
     for part in parts:
         out.rtts += part.rtts
         out.fanouts += part.fanouts
