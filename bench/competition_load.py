@@ -283,7 +283,8 @@ def table(runs: list[Run], peers: list[OtreeFigures]) -> str:
             mine = [p for p in peers if p.members == case.members and p.rate == case.rate]
             if mine:
                 p = mine[0]
-                row += f" {ms(p.rtts, 50)} / {ms(p.rtts, 99)} ms | {p.achieved:.0f}/s | {p.cpu_ms_per_command:.2f} |"
+                cost = p.cpu_ms_per_command
+                row += f" {ms(p.rtts, 50)} / {ms(p.rtts, 99)} ms | {p.achieved:.0f}/s | {cost:.2f} |"
             else:
                 row += " — | — | — |"
         for label in labels:

@@ -65,7 +65,8 @@ class OtreeFigures:
         return (
             f"{'otree':<10} {self.members:>4} members {self.rate:>4g}/s: rtt p50 {ms(self.rtts, 50)} "
             f"p99 {ms(self.rtts, 99)} ms, fan-out p50 {ms(self.fanouts, 50)} p99 {ms(self.fanouts, 99)} ms, "
-            f"achieved {self.achieved:.0f}/s ({self.answered}/{self.sent}), server {self.cpu:.0%} of a core ({self.cpu_ms_per_command:.2f} ms a command), "
+            f"achieved {self.achieved:.0f}/s ({self.answered}/{self.sent}), server {self.cpu:.0%} of a core "
+            f"({self.cpu_ms_per_command:.2f} ms a command), "
             f"joins {self.joins_per_second:.0f}/s, errors: {errors}"
         )
 
