@@ -127,6 +127,7 @@ class LiveCompetition:
         self._board_due: asyncio.TimerHandle | None = None
         self._written_at = 0.0  # when events were last written behind (monotonic seconds)
         self._waiting: list[Pending] = []  # commands waiting for the next batch, in arrival order
+        self._drainer: asyncio.Task[None] | None = None  # the task running batches while commands wait
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -453,9 +454,9 @@ class LiveCompetition:
         """Commit the command, then apply it at the simulated time it arrived; answer once durable.
 
         Commands that arrive while another is being committed wait and then go together: one
-        transaction, applied in the order they came (group commit, ``_run_batch``). The work
-        runs shielded: once the command is committed it is applied, even if the caller goes
-        away (a dropped request, a cancelled bot), so memory and log never part. With an
+        transaction, applied in the order they came (group commit, ``_run_batch``). The batches
+        run in a task of their own: once a command is committed it is applied, even if its caller
+        goes away (a dropped request, a cancelled bot), so memory and log never part. With an
         ``idempotency_key`` a command this member already sent with that key is not applied
         again: its first outcome is returned (see server.idempotency).
         """
@@ -463,13 +464,17 @@ class LiveCompetition:
         refuse_unstorable(document)  # never commit a text no answer could show (server.text_rules)
         pending = Pending(command, source, member_id, idempotency_key, json.dumps(document))
         self._waiting.append(pending)
-        return await asyncio.shield(self._submit(pending))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain())
+        return await asyncio.shield(pending.answer)
 
-    async def _submit(self, pending: Pending) -> Outcome:
-        async with self.lock:
-            if not pending.answer.done():  # nobody took it into a batch yet: lead one
-                await self._run_batch()
-        return pending.answer.result()
+    async def _drain(self) -> None:
+        """Run batches while commands wait (one task at a time); each caller waits only for its own
+        answer, which comes as soon as its batch is applied. Between batches others may take the lock."""
+        while self._waiting:
+            async with self.lock:
+                if self._waiting:
+                    await self._run_batch()
 
     async def _run_batch(self) -> None:
         """Commit every waiting command in one transaction, then apply them in order (under the lock).
