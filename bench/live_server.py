@@ -217,8 +217,10 @@ class ServerProcess:
         tick_seconds: float = 0.1,
         extra_env: dict[str, str] | None = None,
         profile: Path | None = None,
+        root: Path = ROOT,
     ) -> None:
         self.database_url = database_url
+        self.root = root  # the checkout whose server runs (another one: a baseline beside this one)
         self.workdir = workdir
         self.tick_seconds = tick_seconds
         self.extra_env = extra_env or {}
@@ -257,7 +259,7 @@ class ServerProcess:
         program = ["-c", PROFILED, str(self.profile)] if self.profile else ["-m", "server.cli"]
         self.proc = subprocess.Popen(
             [sys.executable, *program, "serve", "--host", HOST, "--port", str(self.port)],
-            cwd=ROOT,
+            cwd=self.root,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import gc
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -49,6 +49,7 @@ from server.forwarding import Forwarder
 from server.leadership import Leadership
 from server.limits import BodyLimits
 from server.login_throttle import LoginThrottle
+from server.middleware import ForwardToOwner, SecurityHeaders
 from server.password_checks import PasswordChecks
 from server.runtime import Runtime
 from server.settings import Settings
@@ -196,16 +197,8 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
     )
     app.state.proxy_trust = ProxyTrust(parse_networks(settings.trusted_proxies), settings.proxy_header)
     app.state.worker_signature = None
-    app.middleware("http")(pages.security_headers)
-
-    @app.middleware("http")
-    async def forward_to_the_owner(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        forwarder: Forwarder | None = getattr(request.app.state, "forwarder", None)
-        if forwarder is not None and forwarder.wants(request):
-            return await forwarder.forward(request)
-        return await call_next(request)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ForwardToOwner)  # inside the body limits, outside the headers (as before)
 
     @app.exception_handler(ServerError)
     async def refused(_request: Request, exc: ServerError) -> JSONResponse:

@@ -3,8 +3,9 @@
 Judges and the instructor get every event and the live standings. Each team gets its own
 events (never another team's, nor satisfaction changes) and the competition's. The public
 gets the ticker and the highlights (``server.highlights``, which judges get too). Public and
-team channels get the standings they may see (cut at a freeze), and only when those change,
-so that during a freeze not even the rhythm of the messages tells of what happens after it.
+team channels get the standings they may see (cut at a freeze) — a team only its own row — and
+only when those change, so that during a freeze not even the rhythm of the messages tells of
+what happens after it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class CompetitionChannels:
         self._public_sent: list[dict[str, Any]] | None = None
         self.highlights = HighlightFinder()
         self.found: list[tuple[Event, dict[str, Any]]] = []  # every highlight so far, with its event
+        self._team_sent: dict[str, list[dict[str, Any]]] = {}  # the row each team channel has now
 
     def prime(self, events: Sequence[Event]) -> None:
         """Fold events already published (a recovered competition) so no highlight comes twice."""
@@ -77,19 +79,27 @@ class CompetitionChannels:
     def standings(
         self, t: float, live: list[dict[str, Any]], public: list[dict[str, Any]], teams: Sequence[str]
     ) -> None:
-        """Live rows to judges and the instructor; public rows to the public and teams if they changed.
+        """Live rows to judges and the instructor, public rows to the public board, each team its own row.
 
-        Each board is encoded once for all the channels it goes to.
+        A team's console shows only its own place (and the number of teams, from the status), so
+        its channel gets its own row of the public board, and only when that row changed: a
+        class of 200 teams would otherwise send every member the whole table several times a
+        second. Each board is encoded once for all the channels it goes to.
         """
         encoded = encode(live)
         self.broadcaster.publish(self.names["judge"], "standings", t, live, encoded)
         self.broadcaster.publish(self.names["instructor"], "standings", t, live, encoded)
-        if public == self._public_sent:
-            return
-        self._public_sent = public
-        encoded = encoded if public is live else encode(public)
-        for channel in (self.names["public"], *self._teams(teams)):
-            self.broadcaster.publish(channel, "standings", t, public, encoded)
+        if public != self._public_sent:
+            self._public_sent = public
+            self.broadcaster.publish(
+                self.names["public"], "standings", t, public, encoded if public is live else encode(public)
+            )
+        rows = {row["team"]: row for row in public}
+        for team in teams:
+            own = [rows[team]] if team in rows else []
+            if self._team_sent.get(team) != own:
+                self._team_sent[team] = own
+                self.broadcaster.publish(team_channel(self.competition_id, team), "standings", t, own)
 
     def everywhere(self, kind: str, t: float, data: Any, teams: Sequence[str]) -> None:
         """A message for every channel of the competition (state changes, the reveal)."""

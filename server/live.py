@@ -49,6 +49,14 @@ BOARD_INTERVAL = 0.2
 """Boards (standings) go out at most this often: a busy class changes them at nearly every event,
 and each goes to every channel and every client — a projector needs a few a second, not hundreds."""
 
+WRITE_BEHIND_SECONDS = 0.5
+"""A command stores the events written behind only if they have waited this long (the tick, which
+skips a competition whose lock is taken, may be kept out by a stream of commands); otherwise it
+only commits itself, and the tick writes the events of many commands in one transaction."""
+
+MAX_BATCH = 500
+"""Commands committed in one transaction at most (group commit)."""
+
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
 
@@ -58,6 +66,20 @@ class Activity:
     refused: int = 0
     last_t: float | None = None
     members: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Pending:
+    """A command waiting for its batch: what it is, who sent it, and its answer once applied."""
+
+    command: AnyCommand
+    source: str
+    member_id: int | None
+    idempotency_key: str | None
+    payload: str
+    answer: asyncio.Future[Outcome] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class LiveCompetition:
@@ -103,6 +125,9 @@ class LiveCompetition:
         self.replies = Replies(self.id, store)
         self._board_sent_at = -BOARD_INTERVAL  # when boards last went out (monotonic seconds)
         self._board_due: asyncio.TimerHandle | None = None
+        self._written_at = 0.0  # when events were last written behind (monotonic seconds)
+        self._waiting: list[Pending] = []  # commands waiting for the next batch, in arrival order
+        self._drainer: asyncio.Task[None] | None = None  # the task running batches while commands wait
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -142,6 +167,7 @@ class LiveCompetition:
             "freeze_t": self.scores.freeze_t,
             "frozen": self.scores.frozen_now(self.now),
             "revealed": self.last_reveal is not None,
+            "teams": len(self.teams),
         }
 
     def team(self, name: str) -> TeamRow:
@@ -372,7 +398,13 @@ class LiveCompetition:
                 )
             self.commands_unsettled = False
 
-    async def _advance(self, target: float) -> None:
+    def _write_behind_due(self) -> bool:
+        """Whether a command should store the events itself: the tick, kept out by a stream of
+        commands holding the lock, has not written them for ``WRITE_BEHIND_SECONDS``."""
+        return time.monotonic() - self._written_at >= WRITE_BEHIND_SECONDS
+
+    async def _advance(self, target: float, write: bool = True) -> None:
+        """Advance to ``target`` (stopping at a round's end), publish; with ``write``, store events too."""
         competition = self.competition
         assert competition is not None
         calendar = self.params.calendar
@@ -388,7 +420,7 @@ class LiveCompetition:
         else:
             competition.advance_to(max(target, competition.now))
         await self._seal()
-        await self._flush()
+        await self._flush(write)
 
     async def _seal(self) -> None:
         """Seal a freeze whose time the clock has reached (and keep the seal across restarts)."""
@@ -422,71 +454,131 @@ class LiveCompetition:
         member_id: int | None = None,
         idempotency_key: str | None = None,
     ) -> Outcome:
-        """Commit the command, then apply it at the simulated time it arrived.
+        """Commit the command, then apply it at the simulated time it arrived; answer once durable.
 
-        The work runs shielded: once the command is committed it is applied, even if the
-        caller goes away (a dropped request, a cancelled bot), so memory and log never part.
-        With an ``idempotency_key`` a command this member already sent with that key is not
-        applied again: its first outcome is returned (see server.idempotency).
+        Commands that arrive while another is being committed wait and then go together: one
+        transaction, applied in the order they came (group commit, ``_run_batch``). The batches
+        run in a task of their own: once a command is committed it is applied, even if its caller
+        goes away (a dropped request, a cancelled bot), so memory and log never part. With an
+        ``idempotency_key`` a command this member already sent with that key is not applied
+        again: its first outcome is returned (see server.idempotency).
         """
-        return await asyncio.shield(self._submit(command, source, member_id, idempotency_key))
+        document = command_to_json(command)
+        refuse_unstorable(document)  # never commit a text no answer could show (server.text_rules)
+        pending = Pending(command, source, member_id, idempotency_key, json.dumps(document))
+        self._waiting.append(pending)
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain())
+        return await asyncio.shield(pending.answer)
 
-    async def _submit(
-        self, command: AnyCommand, source: str, member_id: int | None, idempotency_key: str | None
-    ) -> Outcome:
-        async with self.lock:
-            document = command_to_json(command)
-            refuse_unstorable(document)  # never commit a text no answer could show (server.text_rules)
-            payload = json.dumps(document)
-            if idempotency_key is not None:
-                if not self.replies.loaded and self.competition is not None:
-                    await asyncio.to_thread(self.replies.load, self.competition.commands)
-                earlier = self.replies.earlier(member_id, idempotency_key, payload)
-                if earlier is not None:
-                    return earlier
-            if self.state not in ("running", "paused"):
-                raise ServerError(
-                    "conflict", f"the competition is {self.state}; commands are taken while it runs"
-                )
-            competition = self.competition
-            assert competition is not None
-            if self.state == "running":
-                await self._advance(self.clock.now())
-            if self.state not in ("running", "paused"):
-                raise ServerError(
-                    "conflict", f"the competition is {self.state}; commands are taken while it runs"
-                )
-            t = competition.now
-            row = CommandRow(
-                competition_id=self.id,
-                seq=self.next_seq,
-                t=t,
-                source=source,
-                member_id=member_id,
-                payload=payload,
-                created_at=wall_now(),
-                idempotency_key=idempotency_key,
+    async def _drain(self) -> None:
+        """Run batches while commands wait (one task at a time); each caller waits only for its own
+        answer, which comes as soon as its batch is applied. Between batches others may take the lock."""
+        while self._waiting:
+            async with self.lock:
+                if self._waiting:
+                    await self._run_batch()
+
+    async def _run_batch(self) -> None:
+        """Commit every waiting command in one transaction, then apply them in order (under the lock).
+
+        All of a batch get the same simulated time (as if they had arrived at once). If the
+        database refuses the transaction, every command of it is refused (HTTP 503) and none is
+        applied. A command whose Idempotency-Key repeats one in the same batch waits for the next.
+        """
+        batch: list[Pending] = []
+        keys: set[tuple[int | None, str]] = set()
+        carried: list[Pending] = []
+        for pending in self._waiting[:MAX_BATCH]:
+            key = (pending.member_id, pending.idempotency_key or "")
+            if pending.idempotency_key is not None and key in keys:
+                carried.append(pending)
+            else:
+                keys.add(key)
+                batch.append(pending)
+        self._waiting = carried + self._waiting[MAX_BATCH:]
+        try:
+            await self._commit_and_apply(batch)
+        except BaseException as exc:
+            for pending in batch:
+                if not pending.answer.done():
+                    pending.answer.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for pending in batch:  # nobody may be left to read it (a caller that went away)
+                if pending.answer.done() and not pending.answer.cancelled():
+                    pending.answer.exception()
+
+    async def _commit_and_apply(self, batch: list[Pending]) -> None:
+        keyed_batch = any(p.idempotency_key is not None for p in batch)
+        if keyed_batch and not self.replies.loaded and self.competition is not None:
+            await asyncio.to_thread(self.replies.load, self.competition.commands)
+        todo: list[Pending] = []
+        for pending in batch:
+            earlier = (
+                self.replies.earlier(pending.member_id, pending.idempotency_key, pending.payload)
+                if pending.idempotency_key is not None
+                else None
             )
-            try:
-                await self._settle_commands()
-                await asyncio.to_thread(self.store.add_command, row)
-            except Exception as exc:  # refused and not applied; its commit may still have gone through
-                self.commands_unsettled = True
-                raise self._refusal(exc, "the command") from None
-            self.write_retry_at = 0.0  # the database takes writes again: the next tick need not wait
-            self.next_seq += 1
-            outcome = competition.submit(command, t, source)
+            if earlier is not None:
+                pending.answer.set_result(earlier)
+            else:
+                todo.append(pending)
+        if not todo:
+            return
+        if self.state not in ("running", "paused"):
+            raise ServerError(
+                "conflict", f"the competition is {self.state}; commands are taken while it runs"
+            )
+        competition = self.competition
+        assert competition is not None
+        if self.state == "running":  # events are written behind by the tick (or here if it is kept out)
+            await self._advance(self.clock.now(), write=self._write_behind_due())
+        if self.state not in ("running", "paused"):
+            raise ServerError(
+                "conflict", f"the competition is {self.state}; commands are taken while it runs"
+            )
+        t = competition.now
+        created = wall_now()
+        rows = [
+            CommandRow(
+                competition_id=self.id,
+                seq=self.next_seq + i,
+                t=t,
+                source=p.source,
+                member_id=p.member_id,
+                payload=p.payload,
+                created_at=created,
+                idempotency_key=p.idempotency_key,
+            )
+            for i, p in enumerate(todo)
+        ]
+        try:
+            await self._settle_commands()
+            await asyncio.to_thread(self.store.add_commands, rows)
+        except Exception as exc:  # refused and not applied; its commit may still have gone through
+            self.commands_unsettled = True
+            raise self._refusal(exc, "the command") from None
+        self.write_retry_at = 0.0  # the database takes writes again: the next tick need not wait
+        self.next_seq += len(rows)
+        keyed: list[tuple[int, Outcome]] = []
+        for pending, row in zip(todo, rows, strict=True):
+            outcome = competition.submit(pending.command, t, pending.source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
-            self._count(command, outcome.accepted, t)
-            if idempotency_key is not None:
-                self.replies.remember(member_id, idempotency_key, payload, row.seq, outcome)
-            await self._flush(write=False)  # the next tick stores the events
-            if idempotency_key is not None:
-                try:
-                    await asyncio.to_thread(self.store.save_reply, self.id, row.seq, reply_to_json(outcome))
-                except Exception as exc:  # a retry after a restart then gets the reply rebuilt from the log
-                    log.error("competition %s: reply of command %s not stored: %s", self.id, row.seq, exc)
-            return outcome
+            self._count(pending.command, outcome.accepted, t)
+            if pending.idempotency_key is not None:
+                self.replies.remember(
+                    pending.member_id, pending.idempotency_key, pending.payload, row.seq, outcome
+                )
+                keyed.append((row.seq, outcome))
+            pending.answer.set_result(outcome)
+        await self._flush(write=False)  # the next tick stores the events
+        for seq, outcome in keyed:
+            try:
+                await asyncio.to_thread(self.store.save_reply, self.id, seq, reply_to_json(outcome))
+            except Exception as exc:  # a retry after a restart then gets the reply rebuilt from the log
+                log.error("competition %s: reply of command %s not stored: %s", self.id, seq, exc)
 
     async def rescore(self, weights: Weights, normalisation: Normalisation) -> None:
         """New weights or normalisation: every standing recomputed from the event log, logged."""
@@ -626,6 +718,7 @@ class LiveCompetition:
                 return
             self.persisted += len(unsaved)
             self.events_uncertain = False
+        self._written_at = time.monotonic()
 
     def _publish_events(self, events: list[Event]) -> None:
         self.channels.events(events, self._team_names(), self.scores.hides)

@@ -7,9 +7,7 @@ reach any other host (campus networks may be offline, and nothing should leak ou
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from dashboards import PAGES_DIR, STATIC_DIR
@@ -78,13 +76,3 @@ async def debrief(competition_id: int) -> FileResponse:
 @router.get("/report/{competition_id}/{team_name}")
 async def report(competition_id: int, team_name: str) -> FileResponse:
     return _page("report")
-
-
-async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Every response: no sniffing, no framing; pages and assets: only this server's resources."""
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.url.path.startswith(("/api/", "/docs", "/redoc", "/openapi.json")):
-        response.headers.setdefault("Content-Security-Policy", POLICY)
-    return response

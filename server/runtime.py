@@ -23,6 +23,7 @@ from server.live import LiveCompetition
 from server.member_channels import MemberChannels
 from server.previews import Previews
 from server.rate_limit import RateLimiter
+from server.session_cache import SessionCache
 from server.settings import Settings
 from server.store import Store
 from server.views import HIDDEN_FROM_TEAMS
@@ -49,6 +50,7 @@ class Runtime:
             settings.preview_workers, settings.previews_per_instructor, settings.previews_in_all
         )
         self.member_channels = MemberChannels()
+        self.sessions = SessionCache()  # who is behind a token, without a database read
         self._tick_failures: dict[int, tuple[str, float]] = {}
 
     async def start(self) -> None:

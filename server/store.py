@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -244,9 +244,10 @@ class Store:
 
     # --- the command and event logs -------------------------------------------------------------------
 
-    def add_command(self, row: CommandRow) -> None:
+    def add_commands(self, rows: Sequence[CommandRow]) -> None:
+        """Commit commands in one transaction (a batch of those that arrived together), all or none."""
         with self.session() as s:
-            s.add(row)
+            s.add_all(rows)
             s.commit()
 
     def commands(self, competition_id: int) -> list[CommandRow]:
@@ -349,14 +350,15 @@ class Store:
                 )
                 for e in events
             )
-            for seq, accepted, reason in outcomes:
-                row = s.exec(
-                    select(CommandRow).where(
-                        CommandRow.competition_id == competition_id, CommandRow.seq == seq
-                    )
-                ).one()
-                row.accepted, row.reason = accepted, reason
-                s.add(row)
+            decided = [{"s": seq, "a": accepted, "r": reason} for seq, accepted, reason in outcomes]
+            if decided:  # one statement for all of them (a busy class decides hundreds between ticks)
+                table = CommandRow.__table__  # type: ignore[attr-defined]
+                s.connection().execute(
+                    table.update()
+                    .where(table.c.competition_id == competition_id, table.c.seq == bindparam("s"))
+                    .values(accepted=bindparam("a"), reason=bindparam("r")),
+                    decided,
+                )
             s.commit()
 
     def event_payloads(self, competition_id: int, after: int = -1, limit: int | None = None) -> list[str]:

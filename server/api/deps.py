@@ -1,16 +1,20 @@
 """Request dependencies: who is asking (from the cookie or bearer token) and what they may do.
 
-The checks that need no database are ``async``: FastAPI runs a plain ``def`` dependency in a
-worker thread, and on a busy server each such hop waits for the interpreter's lock.
+The checks are ``async``: FastAPI runs a plain ``def`` dependency in a worker thread, and on a
+busy server each such hop waits for the interpreter's lock. Who asks comes from the session
+cache (``server.session_cache``); only a session not seen for a while is read in a thread.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from fastapi import Depends, Request, WebSocket
 
 from server.auth import COOKIE, Identity, token_hash
 from server.client_address import address_of
 from server.clock import wall_now
+from server.db.tables import SessionRow
 from server.errors import ServerError
 from server.known_browser import COOKIE as KNOWN_BROWSER
 from server.known_browser import browser_of
@@ -86,33 +90,70 @@ def _finished_at(rt: Runtime, competition_id: int) -> float | None:
     return rt.store.finished_at(competition_id)
 
 
-def resolve(token: str | None, rt: Runtime) -> Identity | None:
-    """The identity behind a token, or None; an expired session raises a 401 ``session_expired``."""
-    if not token:
-        return None
-    store, settings = rt.store, rt.settings
-    row = store.session_row(token_hash(token, settings.secret or ""))
+def _read(key: str, rt: Runtime) -> tuple[SessionRow, Identity] | None:
+    """The session row with this token hash and who it stands for, from the database; None if gone."""
+    store = rt.store
+    row = store.session_row(key)
     if row is None:
         return None
-    life = SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours)
-    now = wall_now()
-    finished_at = _finished_at(rt, row.competition_id) if row.competition_id is not None else None
-    ending = life.ended(row, finished_at, now)
-    if ending is not None:
-        raise ServerError("session_expired", ending.reason, why=ending.why)
-    if life.stale(row, now):
-        store.touch_session(row.token_hash, now)
     if row.role != "member" or row.member_id is None:
-        return Identity(row.role, row.competition_id, member=row.name)
+        return row, Identity(row.role, row.competition_id, member=row.name)
     member = store.member(row.member_id)
     team = store.team(member.team_id) if member else None
     if member is None or team is None:
         return None
-    return Identity("member", team.competition_id, member.id, team.id, team.name, member.name, member.role)
+    who = Identity("member", team.competition_id, member.id, team.id, team.name, member.name, member.role)
+    return row, who
 
 
-def identity(request: Request, rt: Runtime = Depends(runtime)) -> Identity:
-    who = resolve(token_of(request), rt)
+def _ending(row: SessionRow, rt: Runtime, now: float) -> None:
+    """Raise the 401 ``session_expired`` if the session has ended (idle, or after its competition)."""
+    settings = rt.settings
+    life = SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours)
+    finished_at = _finished_at(rt, row.competition_id) if row.competition_id is not None else None
+    ending = life.ended(row, finished_at, now)
+    if ending is not None:
+        raise ServerError("session_expired", ending.reason, why=ending.why)
+
+
+def _stale(row: SessionRow, rt: Runtime, now: float) -> bool:
+    settings = rt.settings
+    return SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours).stale(row, now)
+
+
+async def resolve(token: str | None, rt: Runtime) -> Identity | None:
+    """The identity behind a token, or None; an expired session raises a 401 ``session_expired``.
+
+    A session used in the last seconds comes from memory (``server.session_cache``): no
+    database read, no hop to a worker thread. Its expiry is checked all the same.
+    """
+    if not token:
+        return None
+    key = token_hash(token, rt.settings.secret or "")
+    known = rt.sessions.get(key)
+    if known is None:
+        found = await asyncio.to_thread(_read, key, rt)
+        if found is None:
+            return None
+        rt.sessions.put(*found)
+        row, who = found
+    else:
+        row, who = known.row, known.identity
+    now = wall_now()
+    live = rt.live.get(row.competition_id) if row.competition_id is not None else None
+    if row.competition_id is None or (live is not None and live.state != "finished"):
+        _ending(row, rt, now)
+    else:  # when did its competition finish: a database read
+        await asyncio.to_thread(_ending, row, rt, now)
+    if _stale(row, rt, now):
+        await asyncio.to_thread(rt.store.touch_session, key, now)
+        rt.sessions.touched(key, now)
+        row.last_seen_at = now
+    return who
+
+
+async def identity(request: Request, rt: Runtime = Depends(runtime)) -> Identity:
+    who = await resolve(token_of(request), rt)
     if who is None:
         if "token" in request.query_params and token_of(request) is None:
             raise ServerError(

@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import Field
+from starlette.concurrency import run_in_threadpool
 
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, resolve, runtime, token_of, watcher
@@ -66,16 +67,17 @@ def _lobby(rt: Runtime, live: LiveCompetition, with_codes: bool) -> dict[str, An
 
 
 @router.get("/{competition_id}/public/lobby")
-def lobby(competition_id: int, request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
+async def lobby(competition_id: int, request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """Who has joined which team so far (until the start), and the planned start (``starts_at``,
     wall seconds, with the server's ``server_now`` to count from). Join codes only for the
     instructor."""
     live = rt.get(competition_id)
     try:
-        who = resolve(token_of(request), rt)
+        who = await resolve(token_of(request), rt)
     except ServerError:  # an expired session still sees the public lobby
         who = None
-    return _lobby(rt, live, with_codes=who is not None and who.role == "instructor")
+    # the lobby reads the members from the database: off the event loop
+    return await run_in_threadpool(_lobby, rt, live, who is not None and who.role == "instructor")
 
 
 @router.put("/{competition_id}/starts-at", tags=["instructor"])

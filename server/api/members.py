@@ -93,6 +93,7 @@ async def remove_member(
         raise ServerError("not_found", f"team {team} has no member called {name!r}")
     ids = [m.id for m in rows if m.id is not None]
     rt.store.remove_members(ids, wall_now())
+    rt.sessions.forget_members(ids)
     live.activity[team].members.discard(name)
     closed = rt.member_channels.close(set(ids))
     log.warning(

@@ -203,10 +203,12 @@ def whoami(request: Request, who: Identity = Depends(identity)) -> SessionOut:
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request, response: Response, rt: Runtime = Depends(runtime)) -> Response:
+async def logout(request: Request, response: Response, rt: Runtime = Depends(runtime)) -> Response:
     token = token_of(request)
     if token:
-        rt.store.drop_session(token_hash(token, rt.settings.secret or ""))
+        key = token_hash(token, rt.settings.secret or "")
+        await asyncio.to_thread(rt.store.drop_session, key)
+        rt.sessions.forget(key)
     response.delete_cookie(COOKIE)
     response.status_code = 204
     return response

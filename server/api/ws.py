@@ -261,10 +261,10 @@ async def _connect(ws: WebSocket, target: Target | str) -> None:
             pass
 
 
-def _who(ws: WebSocket, rt: Runtime) -> Identity | str | None:
+async def _who(ws: WebSocket, rt: Runtime) -> Identity | str | None:
     """Who is connecting; the reason if their session has expired (the close says it)."""
     try:
-        return resolve(websocket_token(ws), rt)
+        return await resolve(websocket_token(ws), rt)
     except ServerError as refusal:
         return refusal.reason
 
@@ -285,7 +285,7 @@ async def public(ws: WebSocket, competition_id: int) -> None:
 async def judge(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
     live = _competition(rt, competition_id)
-    who = _who(ws, rt)
+    who = await _who(ws, rt)
     name = channel_names(competition_id)["judge"]
     if isinstance(live, str):
         await _connect(ws, live)
@@ -301,7 +301,7 @@ async def judge(ws: WebSocket, competition_id: int) -> None:
 async def instructor(ws: WebSocket, competition_id: int) -> None:
     rt = _runtime(ws)
     live = _competition(rt, competition_id)
-    who = _who(ws, rt)
+    who = await _who(ws, rt)
     name = channel_names(competition_id)["instructor"]
     if isinstance(live, str):
         await _connect(ws, live)
@@ -316,7 +316,7 @@ async def instructor(ws: WebSocket, competition_id: int) -> None:
 @router.websocket("/ws/team")
 async def team(ws: WebSocket) -> None:
     rt = _runtime(ws)
-    who = _who(ws, rt)
+    who = await _who(ws, rt)
     if isinstance(who, str):
         await _connect(ws, who)
         return

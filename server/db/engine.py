@@ -17,7 +17,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection, ExceptionContext
 
 from server.db.health import DatabaseHealth
@@ -88,9 +88,18 @@ def _watch(engine: Engine) -> None:
         session.committed = session.failed = False
 
 
+SQLITE_POOL = 40
+"""Connections a SQLite engine keeps open: as many as threads may want one at once (the server's
+worker threads), so that none queues for a connection and none is opened and closed again (with
+its PRAGMAs) as an overflow — the default pool of 5 did both under load (docs/performance.md)."""
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        database = make_url(url).database
+        in_memory = not database or database == ":memory:" or "mode=memory" in url
+        pool = {} if in_memory else {"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:

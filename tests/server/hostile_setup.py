@@ -80,7 +80,11 @@ def two_teams(client: TestClient, instructor: Headers) -> TwoTeams:
     b = join_team(client, game.codes["Bee"], "Bob", "manager")
     b_sales = join_team(client, game.codes["Bee"], "Bea", "sales")
     assert client.post(game.path("/start"), headers=instructor).status_code == 200
+    # B's policies take effect at the start, however fast the server answers (at 0.01 s an hour
+    # a few milliseconds are hours of the game): paused, set, resumed
+    assert client.post(game.path("/pause"), headers=instructor).status_code == 200
     quote_by_policy(client, b)
+    assert client.post(game.path("/resume"), headers=instructor).status_code == 200
     wait_for(lambda: status(client, game)["between_rounds"], timeout=20, what="the end of round 1")
     assert client.post(game.path("/next-round"), headers=instructor).status_code == 200
     wait_for(lambda: _round_ended(client, game, 2), timeout=20, what="the end of round 2")

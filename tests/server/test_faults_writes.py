@@ -75,7 +75,7 @@ def test_a_refused_command_that_reached_the_log_is_removed(client: TestClient) -
     member = join_team(client, game.codes["Humans"], "Kim")
     assert apology(client, member, True).status_code == 200
     store = store_of(client)
-    restore = failing(store, "add_command", after_commit=True, times=1)
+    restore = failing(store, "add_commands", after_commit=True, times=1)
     before = memory_log(client, game)
     refused = apology(client, member, False)
     assert refused.status_code == 503, refused.text

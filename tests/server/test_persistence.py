@@ -11,6 +11,7 @@ goes on from where it stopped.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 from collections.abc import Iterator
@@ -183,16 +184,21 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
 
     # every acknowledged command is in the commands table, at the time it was applied
     table = [(r.source, json.loads(r.payload), r.t) for r in rows]
+    in_table = collections.Counter((s, p["kind"], t) for s, p, t in table)
+    for key, count in collections.Counter(acknowledged).items():
+        # (a command refused at the same moment, e.g. while paused at a round's end, is logged too)
+        assert in_table[key] >= count, key
     for source, kind, t_sim in acknowledged:
         matches = [p for s, p, t in table if s == source and p["kind"] == kind and t == t_sim]
-        assert len(matches) == 1, (source, kind, t_sim)
         if source == "human":
             assert matches[0]["team"] == "Humans" and matches[0]["member"] in ("Pat", "Sal")
     # the table is the command log the competition applied, in order, with the same outcomes
     assert [r.seq for r in rows] == list(range(len(rows)))
     applied = [(c.seq, c.source, c.t, command_to_json(c.command)) for c in before_commands]
     assert [(r.seq, r.source, r.t, json.loads(r.payload)) for r in rows][: len(applied)] == applied
-    assert len(rows) - len(applied) in (0, 1)  # one command may be committed as the app stops
+    # the commands of one batch may be committed as the app stops, before they are applied:
+    # only the house bots were still sending then (every person's command was answered)
+    assert {r.source for r in rows[len(applied) :]} <= {"bot"}
     for row, logged in zip(rows, before_commands, strict=False):
         assert row.accepted in (None, logged.accepted)
     assert {r.source for r in rows} == {"bot", "human", "instructor"}

@@ -63,6 +63,15 @@ def _age_sessions(client: TestClient, seconds: float) -> None:
             row.last_seen_at = (row.last_seen_at or row.created_at) - seconds
             s.add(row)
         s.commit()
+    _forget_cached(client)
+
+
+def _forget_cached(client: TestClient) -> None:
+    """The rows were changed behind the server's back: drop what it keeps of them in memory.
+
+    (Otherwise the server would see the change within ``server.session_cache.TRUST_SECONDS``.)
+    """
+    client.app.state.runtime.sessions.clear()  # type: ignore[attr-defined]
 
 
 def _finished_hours_ago(client: TestClient, game: Game, hours: float) -> None:
@@ -72,6 +81,7 @@ def _finished_hours_ago(client: TestClient, game: Game, hours: float) -> None:
         row.finished_at -= hours * HOUR
         s.add(row)
         s.commit()
+    _forget_cached(client)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ export function drawHeader() {
   $("kpi-cash").textContent = fmt.money(cash);
   $("kpi-free").textContent = fmt.money(store.state?.free_cash ?? cash);
   const standing = myStanding();
-  const teams = store.standings.length;
+  const teams = store.status?.teams ?? store.standings.length; // the channel sends only our own row
   $("kpi-rank").textContent = standing?.rank != null ? t("team.rankOf", { rank: standing.rank, teams: Math.max(teams, 1) }) : "—";
   $("kpi-rank").dataset.band = rankBand(standing?.rank, teams);
   $("kpi-composite").textContent = fmt.score(standing?.composite);

@@ -1,0 +1,351 @@
+"""Benchmark: a competition of many teams of 4 at a fixed command rate — Salesfloor beside oTree.
+
+For every case (members, total commands per second) a fresh server and database: the
+instructor creates a competition of members/4 teams, the members join with their team's code
+(the join rate is measured), the competition starts, and once every team has a customer the
+client processes (``--processes``, the teams dealt out in turn) open each member's team
+websocket. Then, for ``--seconds``, commands go out at the fixed total rate, the members of
+the whole competition in turn (round robin), each ``POST /api/v1/team/customers/{id}/notes``
+(the cheapest desk command). Measured: the command round-trip (p50/p99), the fan-out (command
+sent → its event on each teammate's ``/ws/team``), the rate achieved (answers per second over
+the time until the last answer: below the asked rate, the server fell behind) and the server's
+CPU. ``--viewers 1000`` holds public board websockets open meanwhile.
+
+``--baseline DIR`` runs an older checkout (e.g. ``git worktree add /tmp/perf_before main``)
+case by case beside this one, so that ratios come from the same minutes of a shared machine.
+``--otree`` runs oTree 6 (``otree prodserver``) with the same shape (groups of 4, a live
+method that stores the note and pushes it to the group: ``bench/otree_peer``) in the
+benchmark's own virtual environment ``bench/.venv-otree`` (created on first use; never a
+dependency of the product). ``--profile DIR`` records the server with py-spy (from that
+environment) during each Salesfloor run and prints where its threads spend their samples.
+
+Rate limits are lifted for the run (``COMMANDS_PER_MINUTE``): 20 members at 100 commands/s
+would otherwise be refused for sending faster than a person does. Prints one line per run and
+a markdown table; asserts nothing. ``python bench/competition_load.py --cases 200x20,200x100``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx
+from competition_clients import ClientFigures, TeamPlan, run_members, run_viewers
+from live_server import (
+    DATABASE_HELP,
+    ServerProcess,
+    Setup,
+    cpu_seconds,
+    database,
+    describe_database,
+    machine,
+    percentile,
+    raise_open_files,
+    workdir,
+)
+from otree_peer.run import OtreeFigures, otree_case
+from profile_server import Profiler
+
+ROLES = ("manager", "sales", "service", "finance")
+DEFAULT_CASES = "200x20,200x100,800x20,800x100,20x100,100x200"
+JOINS_AT_ONCE = 64
+"""Joins in flight at once while the members join (a lecture hall scanning the code)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    members: int
+    rate: float
+
+    @classmethod
+    def parse(cls, text: str) -> Case:
+        members, _, rate = text.partition("x")
+        case = cls(int(members), float(rate))
+        if case.members < 4 or case.members % 4 or case.members > 800 or case.rate <= 0:
+            raise SystemExit(f"a case is MEMBERSxRATE with 4-800 members in teams of 4, not {text!r}")
+        return case
+
+
+@dataclass(slots=True)
+class Run:
+    """One case on one server: the figures of a table row."""
+
+    label: str
+    case: Case
+    rtts: list[float]
+    fanouts: list[float]
+    sent: int
+    answered: int
+    achieved: float
+    cpu: float
+    joins_per_second: float
+    missing: int
+    errors: dict[str, int]
+    late_sends: int
+    seconds: float
+
+    @property
+    def cpu_ms_per_command(self) -> float:
+        """Server CPU per command sent, over the sending window: what contention on a shared
+        machine changes least (the wait for a core is not in it); 1,000 / it is the rate one idle
+        core could carry if nothing else grew."""
+        return self.cpu * self.seconds * 1000.0 / max(1, self.sent)
+
+    def line(self) -> str:
+        errors = ", ".join(f"{k} ×{v}" for k, v in sorted(self.errors.items())) or "none"
+        return (
+            f"{self.label:<10} {self.case.members:>4} members {self.case.rate:>4g}/s: "
+            f"rtt p50 {ms(self.rtts, 50)} p99 {ms(self.rtts, 99)} ms, fan-out p50 {ms(self.fanouts, 50)} "
+            f"p99 {ms(self.fanouts, 99)} ms, achieved {self.achieved:.0f}/s ({self.answered}/{self.sent}), "
+            f"server {self.cpu:.0%} of a core ({self.cpu_ms_per_command:.2f} ms a command), "
+            f"joins {self.joins_per_second:.0f}/s, "
+            f"events missing {self.missing}, late sends {self.late_sends}, errors: {errors}"
+        )
+
+
+def ms(seconds: list[float], q: float) -> str:
+    if not seconds:
+        return "—"
+    return f"{percentile(seconds, q) * 1000:,.1f}"
+
+
+# --- setting a competition up ---------------------------------------------------------------------------
+
+
+async def _join_all(
+    base_url: str, codes: dict[str, str], per_team: int
+) -> tuple[dict[str, list[str]], float]:
+    """Every member joins with its team's code, many at once; (tokens by team, joins per second)."""
+    tokens: dict[str, list[str]] = {team: [""] * per_team for team in codes}
+    gate = asyncio.Semaphore(JOINS_AT_ONCE)
+    limits = httpx.Limits(max_connections=JOINS_AT_ONCE)
+    async with httpx.AsyncClient(base_url=base_url, timeout=120.0, limits=limits) as http:
+
+        async def join(team: str, i: int) -> None:
+            async with gate:
+                body = {"code": codes[team], "name": f"{team}-{i}", "role": ROLES[i % 4]}
+                response = await http.post("/api/v1/session/join", json=body)
+                if response.status_code != 200:
+                    raise RuntimeError(f"join {team}-{i}: {response.status_code} {response.text}")
+                tokens[team][i] = response.json()["token"]
+
+        started = time.perf_counter()
+        await asyncio.gather(*(join(team, i) for team in codes for i in range(per_team)))
+        rate = len(codes) * per_team / (time.perf_counter() - started)
+    return tokens, rate
+
+
+async def _customers(base_url: str, tokens: dict[str, list[str]], timeout: float) -> dict[str, str]:
+    """A customer of each team (the notes are about it), waiting while the market brings them."""
+    found: dict[str, str] = {}
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as http:
+        while len(found) < len(tokens):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"only {len(found)} of {len(tokens)} teams had a customer after {timeout:.0f} s"
+                )
+
+            async def look(team: str) -> None:
+                headers = {"Authorization": f"Bearer {tokens[team][0]}"}
+                response = await http.get("/api/v1/team/state", headers=headers)
+                if response.status_code == 200 and response.json()["customers"]:
+                    found[team] = response.json()["customers"][0]["customer_id"]
+
+            await asyncio.gather(*(look(team) for team in tokens if team not in found))
+            if len(found) < len(tokens):
+                await asyncio.sleep(1.0)
+    return found
+
+
+def salesfloor_case(
+    label: str, root: Path, database_url: str | None, case: Case, args: argparse.Namespace
+) -> Run:
+    with workdir() as tmp, database(database_url, tmp) as url:
+        env = {"COMMANDS_PER_MINUTE": "1000000", "WEBSOCKET_MAX_CONNECTIONS": "20000"}
+        server = ServerProcess(url, tmp, tick_seconds=0.2, extra_env=env, root=root)
+        with server:
+            setup = Setup(server.url)
+            teams = [(f"T{i:03d}", None) for i in range(case.members // 4)]
+            competition_id, codes = setup.draft(teams, args.seconds_per_hour, seed=7, name="load")
+            tokens, joins = asyncio.run(_join_all(server.url, codes, 4))
+            setup.start(competition_id)
+            customers = asyncio.run(_customers(server.url, tokens, args.customer_timeout))
+            setup.close()
+            plans = _plans(tokens, customers, args.processes)
+            ctx = multiprocessing.get_context("fork")
+            pipes: list[Any] = []
+            results: list[Any] = []
+            pool = ctx.Pool(len(plans) + (1 if args.viewers else 0))
+            total = case.members
+            for plan in plans:
+                parent, child = ctx.Pipe()
+                pipes.append(parent)
+                results.append(
+                    pool.apply_async(
+                        run_members,
+                        (server.url, server.ws_url, plan, total, case.rate, args.seconds, child, child),
+                    )
+                )
+            viewer_result = None
+            if args.viewers:
+                parent, child = ctx.Pipe()
+                pipes.append(parent)
+                viewer_result = pool.apply_async(
+                    run_viewers, (server.ws_url, competition_id, args.viewers, args.seconds, child, child)
+                )
+            for pipe in pipes:
+                if not pipe.poll(300):
+                    raise RuntimeError("the clients did not connect within 300 s")
+                pipe.recv()
+            profiler = Profiler(args.profile, label, case, server.pid) if args.profile else None
+            t0 = time.monotonic() + 0.5
+            cpu_before = cpu_seconds(server.pid)
+            for pipe in pipes:
+                pipe.send(t0)
+            if profiler:
+                profiler.start(min(args.seconds, 18.0))
+            time.sleep(max(0.0, t0 + args.seconds - time.monotonic()))
+            cpu = (cpu_seconds(server.pid) - cpu_before) / args.seconds  # over the sending window
+            figures: list[ClientFigures] = [r.get() for r in results]
+            if viewer_result is not None:
+                viewer_result.get()
+            pool.close()
+            pool.join()
+            if profiler:
+                profiler.finish()
+    return _combine(label, case, figures, t0, cpu, joins, args.seconds)
+
+
+def _plans(tokens: dict[str, list[str]], customers: dict[str, str], processes: int) -> list[list[TeamPlan]]:
+    """The teams dealt out to the client processes; member k of team i is number 4*i+k in the round."""
+    plans: list[list[TeamPlan]] = [[] for _ in range(processes)]
+    for i, team in enumerate(sorted(tokens)):
+        indices = tuple(4 * i + k for k in range(len(tokens[team])))
+        plans[i % processes].append(TeamPlan(team, customers[team], tuple(tokens[team]), indices))
+    return [p for p in plans if p]
+
+
+def _combine(
+    label: str, case: Case, figures: list[ClientFigures], t0: float, cpu: float, joins: float, seconds: float
+) -> Run:
+    errors: dict[str, int] = {}
+    for f in figures:
+        for k, v in f.errors.items():
+            errors[k] = errors.get(k, 0) + v
+    answered = sum(f.answered for f in figures)
+    last = max((f.last_answer for f in figures), default=t0)
+    return Run(
+        label,
+        case,
+        [r for f in figures for r in f.rtts],
+        [x for f in figures for x in f.fanouts],
+        sum(f.sent for f in figures),
+        answered,
+        answered / max(1e-9, last - t0),
+        cpu,
+        joins,
+        sum(f.missing_events for f in figures),
+        errors,
+        sum(f.late_sends for f in figures),
+        seconds,
+    )
+
+
+# --- the table ------------------------------------------------------------------------------------------
+
+
+def table(runs: list[Run], peers: list[OtreeFigures]) -> str:
+    labels = sorted({r.label for r in runs}, key=lambda x: (x != "salesfloor", x))
+    head = "| members | commands/s |"
+    rule = "|---|---|"
+    if peers:
+        head += " oTree rtt p50 / p99 | oTree achieved | oTree CPU ms/command |"
+        rule += "---|---|---|"
+    for label in labels:
+        head += f" {label} rtt p50 / p99 | {label} fan-out p99 | {label} achieved | {label} CPU ms/command |"
+        rule += "---|---|---|---|"
+    lines = [head, rule]
+    cases = list(dict.fromkeys(r.case for r in runs))
+    for case in cases:
+        row = f"| {case.members} | {case.rate:g} |"
+        if peers:
+            mine = [p for p in peers if p.members == case.members and p.rate == case.rate]
+            if mine:
+                p = mine[0]
+                cost = p.cpu_ms_per_command
+                row += f" {ms(p.rtts, 50)} / {ms(p.rtts, 99)} ms | {p.achieved:.0f}/s | {cost:.2f} |"
+            else:
+                row += " — | — | — |"
+        for label in labels:
+            same = [r for r in runs if r.label == label and r.case == case]
+            if not same:
+                row += " — | — | — | — |"
+                continue
+            p50 = statistics.median(percentile(r.rtts, 50) for r in same) * 1000 if same[0].rtts else 0
+            p99 = statistics.median(percentile(r.rtts, 99) for r in same) * 1000 if same[0].rtts else 0
+            fan = statistics.median(percentile(r.fanouts, 99) for r in same) * 1000 if same[0].fanouts else 0
+            achieved = statistics.median(r.achieved for r in same)
+            cpu = statistics.median(r.cpu_ms_per_command for r in same)
+            row += f" {p50:,.1f} / {p99:,.1f} ms | {fan:,.1f} ms | {achieved:.0f}/s | {cpu:.2f} |"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", default=DEFAULT_CASES, help="MEMBERSxRATE,… (default: the issue's table)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="seconds of commands per run")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per case and server (medians are printed)"
+    )
+    parser.add_argument("--viewers", type=int, default=0, help="public board websockets held open meanwhile")
+    parser.add_argument("--processes", type=int, default=2, help="client processes for the members")
+    parser.add_argument("--seconds-per-hour", type=float, default=2.0, help="the competition's pace")
+    parser.add_argument("--customer-timeout", type=float, default=180.0, help="seconds to wait for customers")
+    parser.add_argument("--database-url", default=None, help=DATABASE_HELP)
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="an older checkout to run beside this one"
+    )
+    parser.add_argument("--otree", action="store_true", help="run oTree 6 beside it (bench/.venv-otree)")
+    parser.add_argument("--no-salesfloor", action="store_true", help="only the peer (and the baseline)")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy records of the server go here")
+    args = parser.parse_args()
+    cases = [Case.parse(text) for text in args.cases.split(",") if text]
+    if args.baseline is not None and not (args.baseline / "server" / "cli.py").is_file():
+        raise SystemExit(f"--baseline {args.baseline} is not a Salesfloor checkout (no server/cli.py)")
+    raise_open_files(65536)
+    here = Path(__file__).resolve().parent.parent
+    servers = [] if args.no_salesfloor else [("salesfloor", here)]
+    if args.baseline is not None:
+        servers.append(("baseline", args.baseline.resolve()))
+    print(machine())
+    print(f"database: {describe_database(args.database_url) if args.database_url else 'sqlite (WAL)'}")
+    runs: list[Run] = []
+    peers: list[OtreeFigures] = []
+    for case in cases:
+        for _ in range(args.repeat):
+            for label, root in servers:
+                run = salesfloor_case(label, root, args.database_url, case, args)
+                print(run.line(), flush=True)
+                runs.append(run)
+            if args.otree:
+                peer = otree_case(case.members, case.rate, args.seconds, args.processes)
+                print(peer.line(), flush=True)
+                peers.append(peer)
+    print()
+    print(table(runs, peers))
+
+
+if __name__ == "__main__":
+    main()
