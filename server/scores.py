@@ -83,6 +83,7 @@ def explanation_view(explanation: Explanation, config: ScoringConfig) -> dict[st
         "formula": explanation.formula,
         "weights": dataclasses.asdict(config.weights),
         "normalisation": config.normalisation,
+        "rules": config.rules,
         "items": items,
     }
 

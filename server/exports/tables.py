@@ -143,13 +143,18 @@ def rounds_table(rounds: Sequence[RoundMetrics]) -> Table:
 def scoring_table(config: ScoringConfig) -> Table:
     """The scoring settings a competition was scored with (needed to recompute its standings).
 
-    Rows: ``hours_per_day``, ``round_hours``, ``initial_satisfaction``, ``weight_<metric>`` for
-    every metric (conversion, satisfaction, receivables, profit, rubric) and ``normalisation``.
+    Rows: ``rules`` (the rules version), ``hours_per_day``, ``round_hours``,
+    ``initial_satisfaction``, ``satisfaction_smoothing``, ``loss_horizon_days``,
+    ``weight_<metric>`` for every metric (conversion, satisfaction, receivables, profit, rubric)
+    and ``normalisation``.
     """
     rows: list[tuple[object, ...]] = [
+        ("rules", int(config.rules)),
         ("hours_per_day", float(config.hours_per_day)),
         ("round_hours", float(config.round_hours)),
         ("initial_satisfaction", float(config.initial_satisfaction)),
+        ("satisfaction_smoothing", float(config.satisfaction_smoothing)),
+        ("loss_horizon_days", float(config.loss_horizon_days)),
     ]
     rows.extend((f"weight_{metric}", config.weights.of(metric)) for metric in METRICS)
     rows.append(("normalisation", config.normalisation))
