@@ -76,6 +76,13 @@ class SegmentParameters:
     list_discount: float = spec(
         0.0, 0, 0.5, "price-list discount for this segment (key accounts)", "fraction"
     )
+    terms_expectation: float = spec(
+        0.0,
+        0,
+        2,
+        "rules 2: utility lost when granted none of the credit terms asked for (pro rata for part)",
+        "utility",
+    )
 
 
 @dataclass(frozen=True, slots=True)
