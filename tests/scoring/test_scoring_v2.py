@@ -209,3 +209,48 @@ def test_rules_v1_is_kept_behind_the_switch() -> None:
     v1 = dataclasses.replace(V2, rules=1)
     assert score_events(log.events, v1).metrics()["A"].satisfaction == pytest.approx(66.0)
     assert board_of(log).metrics()["A"].satisfaction == pytest.approx(100.0)  # x = 0.8
+
+
+# --- explanations: every metric in the composite, with the numbers and the scale's anchors --------
+
+
+def test_every_weighted_metric_is_explained_with_its_numbers_and_anchors() -> None:
+    log = two_teams(cash=10_000.0)
+    log.inquiry("A", "i1", "c1")
+    log.won("A", "i1", "c1", t=1.0)
+    log.sat("A", "c1", 0.66, t=2.0)
+    log.invoice("A", "v1", 1000.0, t=2.0, due_in=8.0)
+    log.invoice("A", "v2", 500.0, t=2.0, due_in=400.0)
+    log.due("A", "v1", t=10.0)
+    board = board_of(log, now=10.0 + 8.0 * 3.0)  # v1 is 3 days past due
+    m = board.metrics()["A"]
+
+    satisfaction = board.explain("A", "satisfaction")
+    assert satisfaction.value == m.satisfaction
+    assert [type(i).__name__ for i in satisfaction.items] == ["Experience"]
+    assert "0.55 → 0, 0.8 → 100" in satisfaction.formula
+
+    receivables = board.explain("A", "receivables")
+    assert receivables.value == m.receivables
+    losses = {i.invoice_id: i.expected_loss for i in receivables.items}  # type: ignore[union-attr]
+    assert losses["v1"] == pytest.approx(1000.0 * default_probability(3.0, 15.0))
+    assert losses["v2"] == pytest.approx(500.0 * CURRENT_LOSS_RATE)
+    assert math.fsum(losses.values()) == pytest.approx(m.expected_loss or 0.0)
+    assert "0 % lost → 100, 5 % → 50, 10 % → 0" in receivables.formula
+
+    profit = board.explain("A", "profit")
+    assert profit.value == m.profit
+    assert "-25 % → 0, 0 % → 50, +25 % → 100" in profit.formula
+    assert f"{100 * m.profit / 10_000.0:.2f} %" in profit.formula
+
+    composite = board.explain("A", "composite")
+    assert composite.value == next(s.composite for s in board.standings() if s.team == "A")
+
+
+def test_v1_profit_is_explained_with_the_class_lowest_and_highest() -> None:
+    log = two_teams()
+    log.invoice("A", "v1", 300.0, t=1.0)
+    log.invoice("B", "v2", 100.0, t=1.0)
+    v1 = dataclasses.replace(V2, rules=1)
+    text = score_events(log.events, v1).explain("A", "profit").formula
+    assert "lowest 100.00" in text and "highest 300.00" in text and "= 100.00" in text
