@@ -68,14 +68,15 @@ class Weights:
 
     @classmethod
     def for_rules(cls, rules: int) -> Weights:
-        """The default weights of a rules version: v1 30/30/25/15, v2 25/25/25/25 (rubric 0).
+        """The default weights of a rules version: v1 30/30/25/15, v2 20/25/25/30 (rubric 0).
 
-        v2 gives profit — now on a fixed scale — the weight of the others: quoting at cost then
-        costs as much as the orders it wins (docs/scoring.md, "Why profit counts").
+        v2 gives profit — now on a fixed scale — the largest weight and conversion the smallest:
+        quoting at cost then costs more than the orders it wins (docs/scoring.md, "Why profit
+        counts").
         """
         if rules == 1:
             return cls()
-        return cls(conversion=25.0, satisfaction=25.0, receivables=25.0, profit=25.0)
+        return cls(conversion=20.0, satisfaction=25.0, receivables=25.0, profit=30.0)
 
     def of(self, metric: MetricName) -> float:
         """The weight of ``metric``."""

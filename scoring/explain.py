@@ -280,7 +280,7 @@ def explain_composite(team: str, parts: Sequence[CompositePart], config: Scoring
         if dropped:
             formula += f"; left out (no team has a value yet): {', '.join(dropped)}"
     else:
-        formula += "; each metric on its own fixed scale (profit: 50 + 2 × return on capital %)"
+        formula += "; each metric on its own fixed scale (profit: 50 + 2.5 × return on capital %)"
         if dropped:
             formula += f"; left out for this team (no value yet), weights renormalised: {', '.join(dropped)}"
     return Explanation(team, "composite", value, formula, tuple(parts))

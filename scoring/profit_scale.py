@@ -1,13 +1,14 @@
 """Rules v2 profit score: a fixed, published scale of return on starting capital.
 
     return = 100 × profit ÷ starting capital (%)
-    score  = clip(50 + PROFIT_POINTS_PER_PERCENT × return, 0, 100)
+    score  = clip(50 + PROFIT_POINTS_PER_PERCENT × return, 0, 100)     (2.5 points per 1 %)
 
-Anchors: a loss of 25 % of the starting capital scores 0, breaking even 50, a gain of 25 % 100.
+Anchors: a loss of 20 % of the starting capital scores 0, breaking even 50, a gain of 20 % 100.
 The score depends on the team's own result only — not on the class's best and worst — so equal
 profits score equally whatever the others do, and a 1 % better profit (1 % of itself, not of
-the capital) moves the score by 2 × the return ÷ 100 points: 0.4 at a 20 % return, well under
-one point of the composite at any weight. A team without starting capital has no return (None).
+the capital) moves the score by 2.5 × the return ÷ 100 points: 0.5 at a 20 % return, 0.15
+points of the composite at the default weight. A team without starting capital has no return
+(None).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Final
 
 from scoring.receivables import MONEY_EPSILON
 
-PROFIT_POINTS_PER_PERCENT: Final[float] = 2.0
+PROFIT_POINTS_PER_PERCENT: Final[float] = 2.5
 """Score points per 1 % return on starting capital."""
 
 PROFIT_SCORE_AT_BREAK_EVEN: Final[float] = 50.0
@@ -31,7 +32,7 @@ def return_on_capital(profit: float, capital: float) -> float | None:
 
 
 def profit_score(profit: float, capital: float) -> float | None:
-    """clip(50 + 2 × return %, 0, 100); None without starting capital."""
+    """clip(50 + 2.5 × return %, 0, 100); None without starting capital."""
     ret = return_on_capital(profit, capital)
     if ret is None:
         return None

@@ -14,13 +14,13 @@ which is exactly s for a disconfirmation, and for a direct change ΔS is S_befor
 ignored inquiry at S = 0.6 with penalty 0.1 and a = 0.3 reads as 0.27). Customers who only
 asked, with nothing experienced yet, do not count. The index puts the mean x̄ on a fixed scale:
 
-    satisfaction = clip(100 × (x̄ − 0.55) ÷ (0.8 − 0.55), 0, 100)
+    satisfaction = clip(100 × (x̄ − 0.58) ÷ (0.78 − 0.58), 0, 100)
 
-x̄ = 0.55 (just under a performance that meets an expectation of 0.7, which reads 0.56) scores
-0; x̄ = 0.8 (performance 0.24 above an expectation of 0.7) scores 100. Deliveries by teams that
-answer, price and deliver alike read within a few hundredths of each other; the scale spreads
-them so the column separates teams as much as the others do, and a 1 % better mean moves it by
-under 3 points.
+x̄ = 0.58 (performance 0.02 above an expectation of 0.7; meeting it exactly reads 0.56) scores
+0; x̄ = 0.78 (performance 0.22 above it) scores 100. Deliveries by teams that answer, price and
+deliver alike read within a few hundredths of each other; the scale spreads them so the column
+separates teams at least a third as much as conversion does (docs/scoring.md), and a 1 % better
+mean moves it by under 4 points.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-EXPERIENCE_FLOOR: Final[float] = 0.55
+EXPERIENCE_FLOOR: Final[float] = 0.58
 """Mean experience that scores 0 on the v2 satisfaction scale."""
 
-EXPERIENCE_CEILING: Final[float] = 0.8
+EXPERIENCE_CEILING: Final[float] = 0.78
 """Mean experience that scores 100 on the v2 satisfaction scale."""
 
 

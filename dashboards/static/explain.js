@@ -173,14 +173,14 @@ function compositeTable(items) {
 
 function experienceTable(items, ctx) {
   const rows = [...items].sort((a, b) => a.experience - b.experience || a.seq - b.seq);
-  const low = items.filter((i) => i.experience < 0.55).length;
-  const high = items.filter((i) => i.experience >= 0.8).length;
+  const low = items.filter((i) => i.experience < 0.58).length;
+  const high = items.filter((i) => i.experience >= 0.78).length;
   return {
     summary: t("explain.summary.experiences", { n: fmt.num(items.length), low: fmt.num(low), high: fmt.num(high) }),
     head: ["explain.col.customer", "explain.col.cause", "explain.col.before", "explain.col.after", "explain.col.experience", "explain.col.event"],
     numeric: [2, 3, 4, 5],
     rows: rows.map((item) => {
-      const tone = item.experience < 0.55 ? "bad" : item.experience >= 0.8 ? "good" : "mid";
+      const tone = item.experience < 0.58 ? "bad" : item.experience >= 0.78 ? "good" : "mid";
       return h("tr", { dataset: { seq: item.seq } },
         h("td", {}, item.customer_id),
         h("td", {}, causeText(item.cause)),

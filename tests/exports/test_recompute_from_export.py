@@ -42,8 +42,8 @@ from simulator.season import league, play_season
 EPS = 0.005  # "half a cent"
 P0 = 0.03  # rules v2: loss rate of an invoice not yet due
 RECEIVABLES_POINTS = 10.0  # rules v2: index points per 1 % of the invoiced amount expected lost
-EXPERIENCE_FLOOR, EXPERIENCE_CEILING = 0.55, 0.8  # rules v2: the satisfaction scale
-PROFIT_POINTS = 2.0  # rules v2: profit score points per 1 % return on starting capital
+EXPERIENCE_FLOOR, EXPERIENCE_CEILING = 0.58, 0.78  # rules v2: the satisfaction scale
+PROFIT_POINTS = 2.5  # rules v2: profit score points per 1 % return on starting capital
 METRIC_ORDER = ("conversion", "satisfaction", "receivables", "profit", "rubric")
 CLOSING = {
     "order_won": "won",
@@ -159,7 +159,7 @@ class Books:
         return conversion, satisfaction, index_of(self.collected_due, self.due_total)
 
     def satisfaction_v2(self) -> float | None:
-        """100 × (x̄ − 0.55) ÷ (0.8 − 0.55), clipped; None before the first experience."""
+        """100 × (x̄ − 0.58) ÷ (0.78 − 0.58), clipped; None before the first experience."""
         if self.experiences == 0:
             return None
         mean = self.experience_sum / self.experiences
@@ -352,7 +352,7 @@ def scale(values: list[float], how: str) -> list[float]:
 
 
 def profit_score(profit: float, capital: float) -> float | None:
-    """Rules v2: clip(50 + 2 × return on starting capital in %); None without capital."""
+    """Rules v2: clip(50 + 2.5 × return on starting capital in %); None without capital."""
     if capital <= EPS:
         return None
     return clip(50.0 + PROFIT_POINTS * (100.0 * profit / capital))

@@ -44,7 +44,7 @@ def test_satisfaction_is_the_mean_experience_read_back_from_each_change() -> Non
     x2 = (0.60 - 0.7 * 0.66) / 0.3
     mean = (x1 + x2) / 2
     assert m.experiences == 2
-    assert m.satisfaction == pytest.approx(100.0 * (mean - 0.55) / 0.25)
+    assert m.satisfaction == pytest.approx(100.0 * (mean - 0.58) / 0.2)
     assert board_of(log).metrics()["B"].satisfaction is None  # no experience yet
 
 
@@ -59,9 +59,9 @@ def test_an_ignored_inquiry_reads_as_a_bad_experience_and_a_passive_team_scores_
 
 
 def test_the_satisfaction_scale_has_its_published_anchors() -> None:
-    assert experience_score(0.55) == 0.0
-    assert experience_score(0.8) == 100.0
-    assert experience_score(0.675) == pytest.approx(50.0)
+    assert experience_score(0.58) == 0.0
+    assert experience_score(0.78) == 100.0
+    assert experience_score(0.68) == pytest.approx(50.0)
     assert experience_score(0.2) == 0.0 and experience_score(0.95) == 100.0
 
 
@@ -119,9 +119,9 @@ def test_credit_notes_and_refunds_lower_what_was_invoiced() -> None:
 
 
 def test_the_profit_scale_is_the_teams_own_return_on_capital() -> None:
-    assert score_anchors() == (-25.0, 0.0, 25.0)
+    assert score_anchors() == (-20.0, 0.0, 20.0)
     assert profit_score(0.0, 40_000.0) == 50.0
-    assert profit_score(4_000.0, 40_000.0) == pytest.approx(70.0)
+    assert profit_score(4_000.0, 40_000.0) == pytest.approx(75.0)
     assert profit_score(-20_000.0, 40_000.0) == 0.0
     assert profit_score(100.0, 0.0) is None
 
@@ -150,9 +150,9 @@ def test_a_metric_without_a_value_is_left_out_of_that_team_only() -> None:
     standings = {s.team: s for s in rank_teams(rows, V2)}
     assert standings["A"].left_out == ()
     assert standings["B"].left_out == ("receivables",)
-    # B: (25·40 + 25·60 + 25·70) ÷ 75, not counting receivables as 0
-    assert standings["B"].composite == pytest.approx((40.0 + 60.0 + 70.0) / 3)
-    assert standings["A"].composite == pytest.approx((40.0 + 60.0 + 80.0 + 70.0) / 4)
+    # B: (20·40 + 25·60 + 30·75) ÷ 75, not counting receivables as 0 (profit 10 % → 75)
+    assert standings["B"].composite == pytest.approx((20 * 40.0 + 25 * 60.0 + 30 * 75.0) / 75)
+    assert standings["A"].composite == pytest.approx((20 * 40.0 + 25 * 60.0 + 25 * 80.0 + 30 * 75.0) / 100)
 
 
 def test_the_explanation_says_what_was_left_out() -> None:
@@ -178,7 +178,7 @@ def test_a_one_percent_change_of_a_result_moves_the_composite_by_at_most_a_point
     mean_experience: float, loss_rate: float, profit: float, conversion: float, which: str, step: float
 ) -> None:
     """A 1 % change of a team's mean experience, loss rate or profit (of itself) moves its
-    composite by at most ~1 point (the largest slope, satisfaction's, gives 0.8 at weight 25)."""
+    composite by at most ~1 point (the largest slope, satisfaction's, gives 0.98 at weight 25)."""
 
     def composite(x: float, rate: float, money: float) -> float:
         team = row(
@@ -228,7 +228,7 @@ def test_every_weighted_metric_is_explained_with_its_numbers_and_anchors() -> No
     satisfaction = board.explain("A", "satisfaction")
     assert satisfaction.value == m.satisfaction
     assert [type(i).__name__ for i in satisfaction.items] == ["Experience"]
-    assert "0.55 → 0, 0.8 → 100" in satisfaction.formula
+    assert "0.58 → 0, 0.78 → 100" in satisfaction.formula
 
     receivables = board.explain("A", "receivables")
     assert receivables.value == m.receivables
@@ -240,7 +240,7 @@ def test_every_weighted_metric_is_explained_with_its_numbers_and_anchors() -> No
 
     profit = board.explain("A", "profit")
     assert profit.value == m.profit
-    assert "-25 % → 0, 0 % → 50, +25 % → 100" in profit.formula
+    assert "-20 % → 0, 0 % → 50, +20 % → 100" in profit.formula
     assert f"{100 * m.profit / 10_000.0:.2f} %" in profit.formula
 
     composite = board.explain("A", "composite")

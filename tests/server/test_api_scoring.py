@@ -23,7 +23,7 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
         )
         judge = login_judge(client, game.judge_code)
         scoring = client.get(game.path("/scoring"), headers=judge).json()
-        assert scoring["weights"]["profit"] == 25.0 and scoring["rules"] == 2  # a preset: rules v2
+        assert scoring["weights"]["profit"] == 30.0 and scoring["rules"] == 2  # a preset: rules v2
 
         def scored() -> bool:
             rows = client.get(game.path("/standings"), headers=ins).json()["standings"]
