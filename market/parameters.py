@@ -145,8 +145,13 @@ class MarketParameters:
 
     name: str = "custom"
     description: str = ""
-    rules: int = LATEST_RULES
-    """Version of the market and scoring rules (1 or 2); a table without it is version 1."""
+    rules: int = spec(
+        LATEST_RULES,
+        1,
+        LATEST_RULES,
+        "version of the market and scoring rules (a table without it is version 1)",
+        integer=True,
+    )
     day_kind: DayKind = "business"
     mode: MarketMode = "shared"
     days_per_round: float = spec(5, 0.125, 365, "length of one round", "days")
