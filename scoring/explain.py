@@ -15,7 +15,7 @@ from scoring.expected_loss import (
     default_probability,
 )
 from scoring.funnel import ClosedInquiry, Funnel
-from scoring.profit_scale import PROFIT_POINTS_PER_PERCENT, return_on_capital, score_anchors
+from scoring.profit_scale import PROFIT_POINTS_PER_PERCENT, return_per_round, score_anchors
 from scoring.receivables import InvoiceBook
 from scoring.satisfaction import EXPERIENCE_CEILING, EXPERIENCE_FLOOR, Experience, SatisfactionBook
 from scoring.standings import CompositePart, composite
@@ -224,18 +224,19 @@ def explain_receivables_v2(
 
 
 def explain_profit_v2(
-    team: str, cash_gained: float, loss: ExpectedLoss, capital: float, part: CompositePart
+    team: str, cash_gained: float, loss: ExpectedLoss, capital: float, rounds: float, part: CompositePart
 ) -> Explanation:
-    """Rules v2: profit from its parts, its return on starting capital and the fixed scale's anchors."""
+    """Rules v2: profit from its parts, its return per round and the fixed scale's anchors."""
     profit = part.value
-    ret = return_on_capital(profit or 0.0, capital)
+    ret = return_per_round(profit or 0.0, capital, rounds)
     low, middle, high = score_anchors()
     formula = (
         f"profit = cash gained {cash_gained:.2f} + still owed {loss.open_amount:.2f}"
         f" − expected loss on it {loss.open_loss:.2f} = {_num(profit)};"
-        f" return = 100 × profit ÷ starting capital {capital:.2f} = {_num(ret)} %;"
+        f" return = 100 × profit ÷ starting capital {capital:.2f} ÷ rounds played {rounds:.2f}"
+        f" = {_num(ret)} % per round;"
         f" score = clip(50 + {PROFIT_POINTS_PER_PERCENT:g} × return, 0, 100) = {_num(part.scaled)}"
-        f" (scale: {low:g} % → 0, {middle:g} % → 50, +{high:g} % → 100)"
+        f" (scale: {low:g} % a round → 0, {middle:g} % → 50, +{high:g} % → 100)"
     )
     items = (
         ProfitLine("cash_gained", cash_gained),
@@ -280,7 +281,7 @@ def explain_composite(team: str, parts: Sequence[CompositePart], config: Scoring
         if dropped:
             formula += f"; left out (no team has a value yet): {', '.join(dropped)}"
     else:
-        formula += "; each metric on its own fixed scale (profit: 50 + 2.5 × return on capital %)"
+        formula += "; each metric on its own fixed scale (profit: 50 + 10 × return on capital % per round)"
         if dropped:
             formula += f"; left out for this team (no value yet), weights renormalised: {', '.join(dropped)}"
     return Explanation(team, "composite", value, formula, tuple(parts))

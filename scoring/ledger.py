@@ -26,6 +26,7 @@ from scoring.config import ScoringConfig
 from scoring.expected_loss import ExpectedLoss, expected_loss
 from scoring.funnel import ClosedInquiry, Funnel, Outcome
 from scoring.metrics import TeamMetrics
+from scoring.profit_scale import rounds_played
 from scoring.receivables import Aging, InvoiceBook
 from scoring.rounds import RoundTally
 from scoring.satisfaction import SatisfactionBook
@@ -212,4 +213,5 @@ class TeamLedger:
             invoiced=book.invoiced_total,
             expected_loss=None if loss is None else loss.expected_loss,
             experiences=len(self.moods.experiences),
+            rounds=rounds_played(now, self._config.round_hours),
         )

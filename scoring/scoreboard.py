@@ -167,7 +167,9 @@ class Scoreboard:
         rows = self.rows(at)
         part = next(p for p in composite_parts(rows, self._config, extra)[team] if p.metric == "profit")
         if self._config.rules != 1:
-            return explain_profit_v2(team, ledger.cash_gained, ledger.expected_loss(at), ledger.capital, part)
+            rounds = next(row.rounds for row in rows if row.team == team)
+            loss = ledger.expected_loss(at)
+            return explain_profit_v2(team, ledger.cash_gained, loss, ledger.capital, rounds, part)
         profits = [row.profit for row in rows]
         lowest, highest = min(profits), max(profits)
         scaled = min_max(profits)[[row.team for row in rows].index(team)]

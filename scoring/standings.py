@@ -147,7 +147,7 @@ def _composite_parts_v2(
         weight = config.weights.of(metric)
         raw = [metric_value(row, metric, checked) for row in rows]
         if metric == "profit":
-            scaled = [profit_score(row.profit, row.capital) for row in rows]
+            scaled = [profit_score(row.profit, row.capital, row.rounds) for row in rows]
         else:
             scaled = [None if v is None else clip100(v) for v in raw]
         present = [i for i, v in enumerate(scaled) if v is not None]

@@ -136,7 +136,7 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
     profit = page.locator('#explain-metrics details.metric-detail[data-metric="profit"]')
     profit.locator("summary").click()
     assert profit.locator(".explain pre.formula").inner_text() == data["explanations"]["profit"]["formula"]
-    assert "-20 % → 0, 0 % → 50, +20 % → 100" in data["explanations"]["profit"]["formula"]
+    assert "-5 % a round → 0, 0 % → 50, +5 % → 100" in data["explanations"]["profit"]["formula"]
     assert profit.locator('table.explain-items[data-kind="ProfitLine"] tbody tr').count() == 3
     receivables = page.locator('#explain-metrics details.metric-detail[data-metric="receivables"]')
     receivables.locator("summary").click()

@@ -43,7 +43,7 @@ EPS = 0.005  # "half a cent"
 P0 = 0.03  # rules v2: loss rate of an invoice not yet due
 RECEIVABLES_POINTS = 10.0  # rules v2: index points per 1 % of the invoiced amount expected lost
 EXPERIENCE_FLOOR, EXPERIENCE_CEILING = 0.58, 0.78  # rules v2: the satisfaction scale
-PROFIT_POINTS = 2.5  # rules v2: profit score points per 1 % return on starting capital
+PROFIT_POINTS = 10.0  # rules v2: profit score points per 1 % return on starting capital a round
 METRIC_ORDER = ("conversion", "satisfaction", "receivables", "profit", "rubric")
 CLOSING = {
     "order_won": "won",
@@ -280,7 +280,7 @@ def loss_probability(days_past_due: float, horizon: float, flaws: frozenset[str]
 
 
 def team_values_v2(
-    books: Books, hours_per_day: float, horizon: float, now: float, flaws: frozenset[str]
+    books: Books, hours_per_day: float, horizon: float, now: float, round_hours: float, flaws: frozenset[str]
 ) -> Values:
     """Rules v2: experiences, expected loss on every invoice, profit less that expected loss."""
     open_bills = [b for b in books.bills.values() if open_amount(b) > 0.0]
@@ -301,6 +301,7 @@ def team_values_v2(
         "receivables": receivables,
         "profit": books.cash_gained + owed - (0.0 if "profit_at_face_value" in flaws else losses),
         "capital": books.capital,
+        "rounds": max(1.0, now / round_hours),
         "collected": books.collected,
         "dso_days": None if books.paid <= EPS else books.paid_hours / books.paid / hours_per_day,
         "overdue_share": None if books.due_count == 0 else books.overdue / books.due_count,
@@ -351,11 +352,12 @@ def scale(values: list[float], how: str) -> list[float]:
     return [clip(v) for v in values]
 
 
-def profit_score(profit: float, capital: float) -> float | None:
-    """Rules v2: clip(50 + 2.5 × return on starting capital in %); None without capital."""
+def profit_score(profit: float, capital: float, rounds: float) -> float | None:
+    """Rules v2: clip(50 + 10 × return on starting capital in % per round played); None without
+    capital. Rounds played = now ÷ round_hours, at least 1."""
     if capital <= EPS:
         return None
-    return clip(50.0 + PROFIT_POINTS * (100.0 * profit / capital))
+    return clip(50.0 + PROFIT_POINTS * (100.0 * profit / capital / rounds))
 
 
 def composites_v2(teams: Mapping[str, Values], settings: Mapping[str, str]) -> dict[str, float]:
@@ -369,7 +371,9 @@ def composites_v2(teams: Mapping[str, Values], settings: Mapping[str, str]) -> d
         if w <= 0:
             continue
         if metric == "profit":
-            own = {n: profit_score(teams[n]["profit"], teams[n]["capital"]) for n in names}
+            own = {
+                n: profit_score(teams[n]["profit"], teams[n]["capital"], teams[n]["rounds"]) for n in names
+            }
         else:
             own = {n: None if teams[n].get(metric) is None else clip(teams[n][metric]) for n in names}
         present = [n for n in names if own[n] is not None]
@@ -464,7 +468,7 @@ def recompute(
     def standings(with_rubric: bool) -> list[Values]:
         if rules == 2:
             values = {
-                name: team_values_v2(b, hours_per_day, horizon, now, flaws)
+                name: team_values_v2(b, hours_per_day, horizon, now, round_hours, flaws)
                 for name, b in sorted(teams.items())
             }
         else:

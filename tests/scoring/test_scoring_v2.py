@@ -119,16 +119,17 @@ def test_credit_notes_and_refunds_lower_what_was_invoiced() -> None:
 
 
 def test_the_profit_scale_is_the_teams_own_return_on_capital() -> None:
-    assert score_anchors() == (-20.0, 0.0, 20.0)
-    assert profit_score(0.0, 40_000.0) == 50.0
-    assert profit_score(4_000.0, 40_000.0) == pytest.approx(75.0)
-    assert profit_score(-20_000.0, 40_000.0) == 0.0
-    assert profit_score(100.0, 0.0) is None
+    assert score_anchors() == (-5.0, 0.0, 5.0)
+    assert profit_score(0.0, 40_000.0, 6.0) == 50.0
+    assert profit_score(6_000.0, 40_000.0, 6.0) == pytest.approx(75.0)  # 2.5 % a round
+    assert profit_score(6_000.0, 40_000.0, 3.0) == pytest.approx(100.0)  # 5 % a round
+    assert profit_score(-20_000.0, 40_000.0, 6.0) == 0.0
+    assert profit_score(100.0, 0.0, 1.0) is None
 
 
 def row(team: str, **values: object) -> TeamMetrics:
     base: dict[str, object] = dict(
-        conversion=40.0, satisfaction=60.0, receivables=80.0, profit=4000.0, cash=0.0, collected=1000.0,
+        conversion=40.0, satisfaction=60.0, receivables=80.0, profit=1000.0, cash=0.0, collected=1000.0,
         dso_days=None, overdue_share=None, bad_debt_ratio=None, aging=None, due_total=0.0, collected_due=0.0,
         written_off=0.0, won=0, lost=0, declined=0, expired=0, inquiries=0, quoted=0, customers=0,
         invoices_due=0, complaints_opened=0, complaints_resolved=0, complaints_resolved_within_sla=0,
@@ -150,7 +151,7 @@ def test_a_metric_without_a_value_is_left_out_of_that_team_only() -> None:
     standings = {s.team: s for s in rank_teams(rows, V2)}
     assert standings["A"].left_out == ()
     assert standings["B"].left_out == ("receivables",)
-    # B: (20·40 + 25·60 + 30·75) ÷ 75, not counting receivables as 0 (profit 10 % → 75)
+    # B: (20·40 + 25·60 + 30·75) ÷ 75, not counting receivables as 0 (profit 2.5 % → 75)
     assert standings["B"].composite == pytest.approx((20 * 40.0 + 25 * 60.0 + 30 * 75.0) / 75)
     assert standings["A"].composite == pytest.approx((20 * 40.0 + 25 * 60.0 + 25 * 80.0 + 30 * 75.0) / 100)
 
@@ -240,8 +241,8 @@ def test_every_weighted_metric_is_explained_with_its_numbers_and_anchors() -> No
 
     profit = board.explain("A", "profit")
     assert profit.value == m.profit
-    assert "-20 % → 0, 0 % → 50, +20 % → 100" in profit.formula
-    assert f"{100 * m.profit / 10_000.0:.2f} %" in profit.formula
+    assert "-5 % a round → 0, 0 % → 50, +5 % → 100" in profit.formula
+    assert f"{100 * m.profit / 10_000.0 / m.rounds:.2f} % per round" in profit.formula
 
     composite = board.explain("A", "composite")
     assert composite.value == next(s.composite for s in board.standings() if s.team == "A")
