@@ -511,6 +511,8 @@ def recompute(
                         "satisfaction": v["satisfaction"],
                     }
                 )
+    if "standings_t" in settings:  # the time the exported standings were taken at
+        now = max(now, float(settings["standings_t"]))
     return standings(with_rubric=True), rounds
 
 
@@ -619,7 +621,7 @@ def exported(preset: str, rounds: int, variant: str) -> Exported:
     standings = board.standings(competition.end_t, extra=extra)
     return Exported(
         events=to_csv(events_table(list(competition.log), config.round_hours, config.hours_per_day)),
-        scoring=to_csv(scoring_table(config)),
+        scoring=to_csv(scoring_table(config, competition.end_t)),
         standings=to_csv(standings_table([{**s.as_row(), "rubric": s.rubric} for s in standings])),
         rounds=to_csv(rounds_table(board.round_metrics())),
     )
