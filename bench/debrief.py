@@ -56,7 +56,13 @@ def main() -> None:
     )
 
     def fold() -> DebriefFold:
-        return DebriefFold(names, params.calendar.hours(1.0), config.initial_satisfaction).feed_all(log)
+        return DebriefFold(
+            names,
+            params.calendar.hours(1.0),
+            config.initial_satisfaction,
+            rules=config.rules,
+            smoothing=config.satisfaction_smoothing,
+        ).feed_all(log)
 
     seconds, folded = median_time(fold, args.repeats)
     print(

@@ -1,6 +1,6 @@
 """Response-time engagement: the chance a customer still considers a reply after t hours.
 
-e(t) = e_min + (1 − e_min)·exp(−t/τ). With τ = 30 minutes and e_min = 0.0075 this gives the
+e(t) = e_min + (1 − e_min)·exp(−t/τ). With τ = 30 minutes and e_min = 0.007 (realistic) this gives the
 shape of the lead-response studies (about 7× better within an hour than later, over 60×
 better than after a day); classroom presets stretch τ so that people, not only automation,
 can win customers.

@@ -399,6 +399,7 @@ class Market:
             requested_terms=customer.requested_terms,
             switching_cost=switching,
             late_rate=self.late_rate(team),
+            terms_expectation=customer.segment.terms_expectation if self.params.rules >= 2 else 0.0,
         )
 
     def _lose(self, req: Request, team: str, reason: str) -> None:

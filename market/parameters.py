@@ -19,6 +19,15 @@ from market.errors import ParameterError
 MarketMode = Literal["shared", "mirrored"]
 INF = math.inf
 
+RULES_VERSIONS: tuple[int, ...] = (1, 2)
+"""Rules versions of the market and its scoring this code can play (docs/scoring.md, "Rules versions")."""
+
+LATEST_RULES = 2
+"""The version new parameter sets (every preset) are played by."""
+
+UNVERSIONED_RULES = 1
+"""The version of a parameter table without ``rules``: one written before versions were recorded."""
+
 
 def spec(
     default: Any,
@@ -66,6 +75,13 @@ class SegmentParameters:
     risk_spread: float = spec(0.5, 0, 5, "spread of customer risk on the late-payment logit")
     list_discount: float = spec(
         0.0, 0, 0.5, "price-list discount for this segment (key accounts)", "fraction"
+    )
+    terms_expectation: float = spec(
+        0.0,
+        0,
+        2,
+        "rules 2: utility lost when granted none of the credit terms asked for (pro rata for part)",
+        "utility",
     )
 
 
@@ -129,6 +145,13 @@ class MarketParameters:
 
     name: str = "custom"
     description: str = ""
+    rules: int = spec(
+        LATEST_RULES,
+        1,
+        LATEST_RULES,
+        "version of the market and scoring rules (a table without it is version 1)",
+        integer=True,
+    )
     day_kind: DayKind = "business"
     mode: MarketMode = "shared"
     days_per_round: float = spec(5, 0.125, 365, "length of one round", "days")
@@ -216,13 +239,18 @@ def _build(cls: type, data: dict[str, Any], path: str) -> Any:
         nested = factory if isinstance(factory, type) else None
         raw: Any
         if name not in data:
+            if name == "rules":
+                values[name] = UNVERSIONED_RULES
+                continue
             if name == "segments" or not (f.metadata or nested):
                 continue
             # defaults go through the same checks, so every value has its canonical type
             raw = {} if nested else f.default
         else:
             raw = data[name]
-        if name == "segments":
+        if name == "rules":
+            values[name] = _check_rules(data.get(name, UNVERSIONED_RULES), fpath)
+        elif name == "segments":
             values[name] = _build_segments(raw, fpath)
         elif nested is not None:
             values[name] = _build(nested, raw, fpath)
@@ -238,6 +266,20 @@ def _build(cls: type, data: dict[str, Any], path: str) -> Any:
                 raise ParameterError(fpath, f"{raw!r} is not allowed; choose one of {', '.join(choices)}")
             values[name] = raw
     return cls(**values)
+
+
+def _check_rules(value: Any, path: str) -> int:
+    """A known rules version, or ParameterError naming the versions this code plays."""
+    known = ", ".join(str(v) for v in RULES_VERSIONS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ParameterError(path, f"must be a rules version ({known}), got {value!r}")
+    if value not in RULES_VERSIONS:
+        raise ParameterError(
+            path,
+            f"rules version {value} is newer than this server, which plays versions {known}; "
+            "open it with the Salesfloor release that made it",
+        )
+    return value
 
 
 def _build_segments(raw: Any, path: str) -> tuple[SegmentParameters, ...]:

@@ -1,18 +1,22 @@
-"""Scoring: ranks the teams of a competition from its event log (conversion, satisfaction, receivables).
+"""Scoring: ranks the teams of a competition from its event log by a weighted composite of metrics.
 
 The one entry point is the incremental fold ``Scoreboard`` (or ``score_events`` for a whole
 log); everything it returns is a frozen dataclass. Beside it: the judges' rubric
 (``rubric_component``), awards, the reveal after a freeze and the timeline of the standings.
-Scoring reads nothing of the project but the event vocabulary in ``market.events``.
+Scoring reads nothing of the project but the event vocabulary in ``market.events``. The
+formulas depend on the competition's rules version (``ScoringConfig.rules``, docs/scoring.md).
 """
 
 from scoring.awards import AWARD_RULES, Award, MedalCounts, awards
 from scoring.config import (
     BUSINESS_DAY_HOURS,
     CALENDAR_DAY_HOURS,
+    LATEST_RULES,
     METRICS,
+    RULES_VERSIONS,
     MetricName,
     Normalisation,
+    RulesVersion,
     ScoringConfig,
     Weights,
 )
@@ -23,6 +27,8 @@ from scoring.explain import (
     ExplainedMetric,
     Explanation,
     ExplanationItem,
+    InvoiceRisk,
+    ProfitLine,
     RubricItem,
 )
 from scoring.funnel import ClosedInquiry, Outcome
@@ -40,6 +46,7 @@ from scoring.rubric import (
     rubric_component,
     rubric_items,
 )
+from scoring.satisfaction import Experience
 from scoring.scoreboard import Scoreboard, score_events
 from scoring.standings import (
     ROW_FIELDS,
@@ -57,9 +64,11 @@ __all__ = [
     "AWARD_RULES",
     "BUSINESS_DAY_HOURS",
     "CALENDAR_DAY_HOURS",
+    "LATEST_RULES",
     "METRICS",
     "MONEY_EPSILON",
     "ROW_FIELDS",
+    "RULES_VERSIONS",
     "Aging",
     "Award",
     "ClosedInquiry",
@@ -67,19 +76,23 @@ __all__ = [
     "Criterion",
     "CustomerSatisfaction",
     "DueInvoice",
+    "Experience",
     "ExplainedMetric",
     "Explanation",
     "ExplanationItem",
     "Extra",
+    "InvoiceRisk",
     "MedalCounts",
     "MetricName",
     "Normalisation",
     "Outcome",
+    "ProfitLine",
     "RevealStep",
     "RoundMetrics",
     "RoundTeamMetrics",
     "RubricEntry",
     "RubricItem",
+    "RulesVersion",
     "Scoreboard",
     "ScoringConfig",
     "ScoringError",

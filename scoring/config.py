@@ -1,4 +1,4 @@
-"""Scoring configuration: metric weights, time units, initial satisfaction and normalisation."""
+"""Scoring configuration: rules version, metric weights, time units, satisfaction and normalisation."""
 
 from __future__ import annotations
 
@@ -26,6 +26,21 @@ BUSINESS_DAY_HOURS: Final[float] = 8.0
 CALENDAR_DAY_HOURS: Final[float] = 8.0 * 5.0 / 7.0
 """Business hours per calendar day (5 business days of 8 hours per 7-day week)."""
 
+RulesVersion = Literal[1, 2]
+"""Version of the market and scoring rules a competition is played and scored by.
+
+1: the first rules (mean S over every customer who asked; receivables over invoices fallen due;
+profit min–max scaled across teams). 2: satisfaction from the experiences given, expected loss
+on every open invoice, profit on a fixed scale of return on starting capital, metrics without
+a value left out per team (docs/scoring.md, "Rules versions").
+"""
+
+RULES_VERSIONS: Final[tuple[RulesVersion, ...]] = get_args(RulesVersion)
+"""Every rules version this code can score (and the market can play)."""
+
+LATEST_RULES: Final[RulesVersion] = 2
+"""The rules new competitions get."""
+
 
 @dataclass(frozen=True, slots=True)
 class Weights:
@@ -51,6 +66,18 @@ class Weights:
         if self.total() <= 0:
             raise ScoringError("at least one weight must be greater than 0", "weights")
 
+    @classmethod
+    def for_rules(cls, rules: int) -> Weights:
+        """The default weights of a rules version: v1 30/30/25/15, v2 20/25/25/30 (rubric 0).
+
+        v2 gives profit — now on a fixed scale — the largest weight and conversion the smallest:
+        quoting at cost then costs more than the orders it wins (docs/scoring.md, "Why profit
+        counts").
+        """
+        if rules == 1:
+            return cls()
+        return cls(conversion=20.0, satisfaction=25.0, receivables=25.0, profit=30.0)
+
     def of(self, metric: MetricName) -> float:
         """The weight of ``metric``."""
         return float(getattr(self, metric))
@@ -75,9 +102,25 @@ class ScoringConfig:
     initial_satisfaction: float = 0.6
     weights: Weights = field(default_factory=Weights)
     normalisation: Normalisation = "raw"
+    rules: RulesVersion = 1
+    """The rules version; ``simulator.scoring_config`` takes it from the competition's parameters.
+
+    A bare ``ScoringConfig()`` scores by version 1, the formulas the hand-built logs of
+    tests/scoring pin; every competition made from a preset is version 2.
+    """
+    satisfaction_smoothing: float = 0.3
+    """a in S ← (1 − a)·S + a·s (the market's ``satisfaction.smoothing``): v2 reads each s back."""
+    loss_horizon_days: float = 15.0
+    """v2: days past due at which an open invoice counts as lost in full (the market's write-off age)."""
 
     def __post_init__(self) -> None:
-        for name in ("hours_per_day", "round_hours"):
+        if isinstance(self.rules, bool) or self.rules not in RULES_VERSIONS:
+            known = ", ".join(str(v) for v in RULES_VERSIONS)
+            raise ScoringError(f"unknown rules version {self.rules!r}; this server knows {known}", "rules")
+        a = self.satisfaction_smoothing
+        if isinstance(a, bool) or not isinstance(a, int | float) or not 0.0 < a <= 1.0:
+            raise ScoringError(f"must be a number in (0, 1], got {a!r}", "satisfaction_smoothing")
+        for name in ("hours_per_day", "round_hours", "loss_horizon_days"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ScoringError(f"must be a number, got {value!r}", name)

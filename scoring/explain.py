@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scoring.config import ScoringConfig
+from scoring.expected_loss import (
+    CURRENT_LOSS_RATE,
+    RECEIVABLES_POINTS_PER_PERCENT,
+    ExpectedLoss,
+    days_past_due,
+    default_probability,
+)
 from scoring.funnel import ClosedInquiry, Funnel
+from scoring.profit_scale import PROFIT_POINTS_PER_PERCENT, return_per_round, score_anchors
 from scoring.receivables import InvoiceBook
-from scoring.satisfaction import SatisfactionBook
+from scoring.satisfaction import EXPERIENCE_CEILING, EXPERIENCE_FLOOR, Experience, SatisfactionBook
 from scoring.standings import CompositePart, composite
 
-ExplainedMetric = Literal["conversion", "satisfaction", "receivables", "composite", "rubric"]
+ExplainedMetric = Literal["conversion", "satisfaction", "receivables", "profit", "composite", "rubric"]
 """The figures that can be opened: by ``Scoreboard.explain``, the rubric by ``scoring.explain_rubric``."""
 
 
@@ -54,7 +62,44 @@ class RubricItem:
     judges: tuple[tuple[str, float], ...]
 
 
-ExplanationItem = ClosedInquiry | CustomerSatisfaction | DueInvoice | CompositePart | RubricItem
+@dataclass(frozen=True, slots=True)
+class InvoiceRisk:
+    """Rules v2: one invoice and its expected loss at the time of the explanation.
+
+    ``days_past_due`` is negative while the invoice is not yet due; ``loss_probability`` is
+    1 for a written-off invoice (its loss is the amount written off) and 0 for a settled one.
+    """
+
+    invoice_id: str
+    customer_id: str
+    amount: float
+    collected: float
+    written_off: float | None
+    due_t: float
+    days_past_due: float
+    loss_probability: float
+    expected_loss: float
+    seqs: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfitLine:
+    """One part of profit: ``part`` is cash_gained, owed or expected_loss (the loss subtracts)."""
+
+    part: str
+    amount: float
+
+
+ExplanationItem = (
+    ClosedInquiry
+    | CustomerSatisfaction
+    | DueInvoice
+    | CompositePart
+    | RubricItem
+    | Experience
+    | InvoiceRisk
+    | ProfitLine
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +158,113 @@ def explain_receivables(team: str, book: InvoiceBook) -> Explanation:
     return Explanation(team, "receivables", value, formula, items)
 
 
+def explain_satisfaction_v2(team: str, moods: SatisfactionBook, smoothing: float) -> Explanation:
+    """Rules v2: every experience the team gave, read back from the change of S."""
+    value = moods.experience_index()
+    count = len(moods.experiences)
+    mean = moods.mean_experience()
+    span = EXPERIENCE_CEILING - EXPERIENCE_FLOOR
+    formula = (
+        f"x = clip((S_after − {1 - smoothing:g}·S_before) ÷ {smoothing:g}, 0, 1) per experience;"
+        f" x̄ = Σx ÷ n = {moods.experience_total:.4f} ÷ {count} = {_num(mean)};"
+        f" satisfaction = clip(100 × (x̄ − {EXPERIENCE_FLOOR:g}) ÷ {span:g}, 0, 100) = {_num(value)}"
+        f" (scale: x̄ {EXPERIENCE_FLOOR:g} → 0, {EXPERIENCE_CEILING:g} → 100)"
+    )
+    return Explanation(team, "satisfaction", value, formula, tuple(moods.experiences))
+
+
+def invoice_risks(
+    book: InvoiceBook, now: float, hours_per_day: float, horizon_days: float
+) -> tuple[InvoiceRisk, ...]:
+    """Every invoice of the book with its expected loss at ``now``, in the order issued."""
+    out = []
+    for invoice in book.invoices.values():
+        d = days_past_due(now, invoice.payable_t, hours_per_day)
+        if invoice.written_off is not None:
+            pd, loss = 1.0, invoice.written_off
+        elif invoice.is_open:
+            pd = default_probability(d, horizon_days)
+            loss = invoice.outstanding * pd
+        else:
+            pd, loss = 0.0, 0.0
+        out.append(
+            InvoiceRisk(
+                invoice.invoice_id,
+                invoice.customer_id,
+                invoice.amount,
+                invoice.collected,
+                invoice.written_off,
+                invoice.payable_t,
+                d,
+                pd,
+                loss,
+                tuple(invoice.seqs),
+            )
+        )
+    return tuple(out)
+
+
+def explain_receivables_v2(
+    team: str, book: InvoiceBook, loss: ExpectedLoss, items: tuple[InvoiceRisk, ...], horizon_days: float
+) -> Explanation:
+    """Rules v2: every invoice with its expected loss; the index on its fixed scale."""
+    value = loss.index()
+    rate = loss.loss_rate
+    formula = (
+        f"expected loss = written off {loss.written_off:.2f} + Σ open × PD {loss.open_loss:.2f}"
+        f" = {loss.expected_loss:.2f}; PD = {CURRENT_LOSS_RATE:g} until due, then rising linearly to 1"
+        f" at {horizon_days:g} days past due; loss rate = {loss.expected_loss:.2f} ÷ invoiced"
+        f" {loss.invoiced:.2f} = {'n/a' if rate is None else f'{100 * rate:.2f} %'};"
+        f" receivables = clip(100 − {RECEIVABLES_POINTS_PER_PERCENT:g} × loss rate in %, 0, 100)"
+        f" = {_num(value)}"
+        f" (scale: 0 % lost → 100, {50 / RECEIVABLES_POINTS_PER_PERCENT:g} % → 50,"
+        f" {100 / RECEIVABLES_POINTS_PER_PERCENT:g} % → 0)"
+    )
+    return Explanation(team, "receivables", value, formula, items)
+
+
+def explain_profit_v2(
+    team: str, cash_gained: float, loss: ExpectedLoss, capital: float, rounds: float, part: CompositePart
+) -> Explanation:
+    """Rules v2: profit from its parts, its return per round and the fixed scale's anchors."""
+    profit = part.value
+    ret = return_per_round(profit or 0.0, capital, rounds)
+    low, middle, high = score_anchors()
+    formula = (
+        f"profit = cash gained {cash_gained:.2f} + still owed {loss.open_amount:.2f}"
+        f" − expected loss on it {loss.open_loss:.2f} = {_num(profit)};"
+        f" return = 100 × profit ÷ starting capital {capital:.2f} ÷ rounds played {rounds:.2f}"
+        f" = {_num(ret)} % per round;"
+        f" score = clip(50 + {PROFIT_POINTS_PER_PERCENT:g} × return, 0, 100) = {_num(part.scaled)}"
+        f" (scale: {low:g} % a round → 0, {middle:g} % → 50, +{high:g} % → 100)"
+    )
+    items = (
+        ProfitLine("cash_gained", cash_gained),
+        ProfitLine("owed", loss.open_amount),
+        ProfitLine("expected_loss", loss.open_loss),
+    )
+    return Explanation(team, "profit", profit, formula, items)
+
+
+def explain_profit_v1(
+    team: str, cash_gained: float, owed: float, part: CompositePart, lowest: float, highest: float
+) -> Explanation:
+    """Rules v1: profit from its parts and its min–max score with the class's lowest and highest."""
+    profit = part.value
+    if highest == lowest:
+        scale = f"all teams equal ({lowest:.2f}) → 50"
+    else:
+        scale = (
+            f"100 × (profit − lowest {lowest:.2f}) ÷ (highest {highest:.2f} − lowest {lowest:.2f})"
+            f" = {part.scaled if part.scaled is not None else 0.0:.2f}"
+        )
+    formula = (
+        f"profit = cash gained {cash_gained:.2f} + still owed {owed:.2f} = {_num(profit)}; score = {scale}"
+    )
+    items = (ProfitLine("cash_gained", cash_gained), ProfitLine("owed", owed))
+    return Explanation(team, "profit", profit, formula, items)
+
+
 def explain_composite(team: str, parts: Sequence[CompositePart], config: ScoringConfig) -> Explanation:
     """Each metric's value, normalised score and weight, and the weighted mean written out."""
     value = composite(parts)
@@ -123,8 +275,13 @@ def explain_composite(team: str, parts: Sequence[CompositePart], config: Scoring
     formula = (
         f"composite = Σ w·m ÷ Σ w = ({terms}) ÷ ({total}) = {value:.2f}; normalisation {config.normalisation}"
     )
-    if any(p.metric == "profit" and p.included for p in parts):
-        formula += "; profit min–max scaled across teams"
-    if dropped:
-        formula += f"; left out (no team has a value yet): {', '.join(dropped)}"
+    if config.rules == 1:
+        if any(p.metric == "profit" and p.included for p in parts):
+            formula += "; profit min–max scaled across teams"
+        if dropped:
+            formula += f"; left out (no team has a value yet): {', '.join(dropped)}"
+    else:
+        formula += "; each metric on its own fixed scale (profit: 50 + 10 × return on capital % per round)"
+        if dropped:
+            formula += f"; left out for this team (no value yet), weights renormalised: {', '.join(dropped)}"
     return Explanation(team, "composite", value, formula, tuple(parts))

@@ -23,14 +23,17 @@ from market.events import (
     TeamJoined,
 )
 from scoring.config import ScoringConfig
+from scoring.expected_loss import ExpectedLoss, expected_loss
 from scoring.funnel import ClosedInquiry, Funnel, Outcome
 from scoring.metrics import TeamMetrics
+from scoring.profit_scale import rounds_played
 from scoring.receivables import Aging, InvoiceBook
 from scoring.rounds import RoundTally
 from scoring.satisfaction import SatisfactionBook
 
-Headline = tuple[float | None, float | None, float | None]
-"""Conversion, satisfaction and receivables of a team."""
+Headline = tuple[float | None, ...]
+"""What the board shows of a team that ``last_change_t`` watches: conversion, satisfaction and
+receivables (rules v2: the receivables book's running totals, which only events move)."""
 
 
 class TeamLedger:
@@ -38,6 +41,7 @@ class TeamLedger:
 
     __slots__ = (
         "_config",
+        "capital",
         "cash",
         "cash_gained",
         "collected",
@@ -56,10 +60,11 @@ class TeamLedger:
         self._config = config
         self.team = team
         self.funnel = Funnel()
-        self.moods = SatisfactionBook(config.initial_satisfaction)
+        self.moods = SatisfactionBook(config.initial_satisfaction, config.satisfaction_smoothing)
         self.invoices = InvoiceBook()
         self.rounds: dict[int, RoundTally] = {}
         self.cash = 0.0
+        self.capital = 0.0
         self.cash_gained = 0.0
         self.collected = 0.0
         self.complaints_opened = 0
@@ -68,12 +73,32 @@ class TeamLedger:
         self.last_change_t: float | None = None
 
     def headline(self) -> Headline:
-        """The three headline metrics as they stand."""
-        return (self.funnel.conversion(), self.moods.index(), self.invoices.index())
+        """The three headline metrics as they stand (O(1): v2 receivables by its running totals)."""
+        if self._config.rules == 1:
+            return (self.funnel.conversion(), self.moods.index(), self.invoices.index())
+        book = self.invoices
+        return (
+            self.funnel.conversion(),
+            self.moods.experience_index(),
+            book.invoiced_total,
+            book.open_total,
+            book.written_off_total,
+        )
 
-    def profit(self) -> float:
-        """What the team earned: cash gained plus what customers still owe on open invoices."""
-        return self.cash_gained + self.invoices.open_total
+    def expected_loss(self, now: float) -> ExpectedLoss:
+        """Rules v2: the expected loss on the team's invoices at ``now``."""
+        config = self._config
+        return expected_loss(self.invoices, now, config.hours_per_day, config.loss_horizon_days)
+
+    def profit(self, loss: ExpectedLoss | None = None) -> float:
+        """What the team earned: cash gained plus what customers still owe on open invoices.
+
+        Rules v2 (``loss`` given) counts the open invoices at their expected value: what is owed
+        less its expected loss, so long terms and slow collection cost profit as they cost risk.
+        """
+        if loss is None:
+            return self.cash_gained + self.invoices.open_total
+        return self.cash_gained + loss.open_amount - loss.open_loss
 
     def tally(self, t: float) -> RoundTally:
         """The running tally of the round whose window holds ``t``."""
@@ -89,7 +114,9 @@ class TeamLedger:
         self._dispatch(event)
         delta = event.cash_delta
         self.cash += delta
-        if not isinstance(event, TeamJoined):
+        if isinstance(event, TeamJoined):
+            self.capital += delta
+        else:
             self.cash_gained += delta
         if self.headline() != before:
             self.last_change_t = event.t
@@ -113,7 +140,7 @@ class TeamLedger:
             case InquiryExpired():
                 self._close(event.inquiry_id, event.customer_id, "expired", "", event)
             case SatisfactionChanged():
-                self.moods.change(event.customer_id, event.satisfaction, event.seq)
+                self.moods.change(event.customer_id, event.satisfaction, event.seq, event.cause)
             case InvoiceIssued():
                 self.invoices.issue(event)
             case PaymentReceived():
@@ -148,12 +175,18 @@ class TeamLedger:
         funnel, book = self.funnel, self.invoices
         hours_per_day = self._config.hours_per_day
         dso_hours = book.dso_hours()
+        if self._config.rules == 1:
+            loss = None
+            satisfaction, receivables = self.moods.index(), book.index()
+        else:
+            loss = self.expected_loss(now)
+            satisfaction, receivables = self.moods.experience_index(), loss.index()
         return TeamMetrics(
             team=self.team,
             conversion=funnel.conversion(),
-            satisfaction=self.moods.index(),
-            receivables=book.index(),
-            profit=self.profit(),
+            satisfaction=satisfaction,
+            receivables=receivables,
+            profit=self.profit(loss),
             cash=self.cash,
             collected=self.collected,
             dso_days=None if dso_hours is None else dso_hours / hours_per_day,
@@ -176,4 +209,9 @@ class TeamLedger:
             complaints_resolved_within_sla=self.complaints_resolved_within_sla,
             mean_reply_hours=funnel.mean_reply_hours(),
             last_change_t=self.last_change_t,
+            capital=self.capital,
+            invoiced=book.invoiced_total,
+            expected_loss=None if loss is None else loss.expected_loss,
+            experiences=len(self.moods.experiences),
+            rounds=rounds_played(now, self._config.round_hours),
         )

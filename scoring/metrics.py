@@ -12,8 +12,9 @@ class TeamMetrics:
     """Everything scoring knows about one team at time ``now`` of the query.
 
     The three headline metrics are on a 0–100 scale and None while undefined (nothing closed, no
-    customers, nothing due). ``profit`` is cash gained since joining plus what customers still
-    owe on open invoices (not written off); ``cash`` includes the starting cash, ``collected``
+    customers — v2: no experience —, nothing due — v2: nothing invoiced). ``profit`` is cash
+    gained since joining plus what customers still owe on open invoices (not written off; v2:
+    less its expected loss); ``cash`` includes the starting cash, ``collected``
     is payments less refunds. ``dso_days`` and the aging buckets are in reporting days
     (``ScoringConfig.hours_per_day``). ``last_change_t`` is the simulated time of the last event
     that changed conversion, satisfaction or receivables (None if none did). ``quoted`` counts the
@@ -47,6 +48,16 @@ class TeamMetrics:
     complaints_resolved_within_sla: int
     mean_reply_hours: float | None
     last_change_t: float | None
+    capital: float = 0.0
+    """Starting cash (Σ ``TeamJoined.starting_cash``): the base of the v2 profit scale."""
+    invoiced: float = 0.0
+    """Net amount of every invoice issued (less credit notes and refunds)."""
+    expected_loss: float | None = None
+    """Rules v2: written off + expected loss on open invoices (None under v1)."""
+    rounds: float = 1.0
+    """Rounds played at ``now`` (now ÷ round length, at least 1): the v2 profit score's time base."""
+    experiences: int = 0
+    """Experiences the team gave (``SatisfactionChanged`` events): what v2 satisfaction is the mean over."""
 
     @property
     def closed(self) -> int:

@@ -67,6 +67,8 @@ class Invoice:
     issued_t: float
     amount: float
     collected: float = 0.0
+    payable_t: float = 0.0
+    """The due date the invoice was issued with (``InvoiceIssued.due_t``)."""
     written_off: float | None = None
     due_t: float | None = None
     """Time the invoice entered the due set (None while not due)."""
@@ -104,6 +106,8 @@ class InvoiceBook:
     paid_hours_weighted: float = 0.0
     open_total: float = 0.0
     """Outstanding amount of every open invoice: what customers still owe (for profit)."""
+    invoiced_total: float = 0.0
+    """Net amount of every invoice issued (less credit notes and refunds): the v2 index's base."""
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -145,8 +149,10 @@ class InvoiceBook:
         """A new invoice."""
         if event.invoice_id in self.invoices:
             raise ScoringError(f"invoice {event.invoice_id!r} issued twice", f"seq {event.seq}")
-        invoice = Invoice(event.invoice_id, event.customer_id, event.t, event.amount, seqs=[event.seq])
+        invoice = Invoice(event.invoice_id, event.customer_id, event.t, event.amount, payable_t=event.due_t)
+        invoice.seqs.append(event.seq)
         self.invoices[event.invoice_id] = invoice
+        self.invoiced_total += event.amount
         self._refresh(invoice)
 
     def pay(self, event: PaymentReceived) -> None:
@@ -167,6 +173,7 @@ class InvoiceBook:
         invoice = self._find(event)
         amount = event.amount
         invoice.amount -= amount
+        self.invoiced_total -= amount
         if invoice.due_tally is not None:
             self.due_total -= amount
             invoice.due_tally.due_total -= amount
@@ -179,6 +186,7 @@ class InvoiceBook:
         amount = event.amount
         invoice.amount -= amount
         invoice.collected -= amount
+        self.invoiced_total -= amount
         if invoice.due_tally is not None:
             self.due_total -= amount
             self.collected_due -= amount

@@ -17,14 +17,20 @@ from scoring.explain import (
     Explanation,
     explain_composite,
     explain_conversion,
+    explain_profit_v1,
+    explain_profit_v2,
     explain_receivables,
+    explain_receivables_v2,
     explain_satisfaction,
+    explain_satisfaction_v2,
+    invoice_risks,
 )
 from scoring.ledger import TeamLedger
 from scoring.metrics import TeamMetrics
+from scoring.normalise import min_max
 from scoring.receivables import collection_index
 from scoring.rounds import RoundMetrics, RoundTally, RoundTeamMetrics
-from scoring.standings import Extra, Standing, composite_parts, rank_teams
+from scoring.standings import CompositePart, Extra, Standing, composite_parts, rank_teams
 
 
 class Scoreboard:
@@ -127,16 +133,26 @@ class Scoreboard:
         ledger = self._teams.get(team)
         if ledger is None:
             raise ScoringError(f"unknown team {team!r}", "team")
+        at = self._now if now is None else now
+        config = self._config
+        v1 = config.rules == 1
         if metric == "conversion":
             return explain_conversion(team, ledger.funnel)
         if metric == "satisfaction":
-            return explain_satisfaction(team, ledger.moods)
+            if v1:
+                return explain_satisfaction(team, ledger.moods)
+            return explain_satisfaction_v2(team, ledger.moods, config.satisfaction_smoothing)
         if metric == "receivables":
-            return explain_receivables(team, ledger.invoices)
+            if v1:
+                return explain_receivables(team, ledger.invoices)
+            items = invoice_risks(ledger.invoices, at, config.hours_per_day, config.loss_horizon_days)
+            loss = ledger.expected_loss(at)
+            return explain_receivables_v2(team, ledger.invoices, loss, items, config.loss_horizon_days)
+        if metric == "profit":
+            return self._explain_profit(team, ledger, at, extra)
         if metric == "composite":
-            at = self._now if now is None else now
-            parts = composite_parts(self.rows(at), self._config, extra)
-            return explain_composite(team, parts[team], self._config)
+            parts = composite_parts(self.rows(at), config, extra)
+            return explain_composite(team, parts[team], config)
         if metric == "rubric":
             raise ScoringError(
                 "the board holds no rubric scores: explain the rubric with"
@@ -146,6 +162,19 @@ class Scoreboard:
         raise ScoringError(f"cannot explain {metric!r}", "metric")
 
     # --- internals -----------------------------------------------------------------------------
+
+    def _explain_profit(self, team: str, ledger: TeamLedger, at: float, extra: Extra | None) -> Explanation:
+        rows = self.rows(at)
+        part = next(p for p in composite_parts(rows, self._config, extra)[team] if p.metric == "profit")
+        if self._config.rules != 1:
+            rounds = next(row.rounds for row in rows if row.team == team)
+            loss = ledger.expected_loss(at)
+            return explain_profit_v2(team, ledger.cash_gained, loss, ledger.capital, rounds, part)
+        profits = [row.profit for row in rows]
+        lowest, highest = min(profits), max(profits)
+        scaled = min_max(profits)[[row.team for row in rows].index(team)]
+        part = CompositePart(part.metric, part.value, part.normalised, part.weight, part.included, scaled)
+        return explain_profit_v1(team, ledger.cash_gained, ledger.invoices.open_total, part, lowest, highest)
 
     def _snapshot(self, event: RoundEnded) -> RoundMetrics:
         rows: list[RoundTeamMetrics] = []

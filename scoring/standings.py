@@ -11,6 +11,7 @@ from scoring.config import EXTERNAL_METRICS, METRICS, MetricName, ScoringConfig
 from scoring.errors import ScoringError
 from scoring.metrics import TeamMetrics
 from scoring.normalise import clip100, min_max, normalise
+from scoring.profit_scale import profit_score
 
 Extra = Mapping[str, Mapping[str, float]]
 """Metrics from outside the log, by metric then team: ``{"rubric": {"A": 80.0}}``."""
@@ -22,8 +23,10 @@ class CompositePart:
 
     ``value`` is the team's own figure (profit: cash gained plus open receivables; None if it has
     none), ``normalised`` the 0–100 score that enters the composite, ``weight`` the configured
-    weight. ``included`` is False when the weight is 0 or no team has a value yet (the weights
-    are then renormalised).
+    weight. ``included`` is False when the weight is 0 or no team has a value yet — rules v2:
+    when this team has none — and the remaining weights are then renormalised. ``scaled`` is
+    the value on the metric's own 0–100 scale before normalisation across teams (v2 profit:
+    the return-on-capital score; v1 profit: the min–max score).
     """
 
     metric: MetricName
@@ -31,6 +34,7 @@ class CompositePart:
     normalised: float
     weight: float
     included: bool
+    scaled: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class Standing:
     overdue_share: float | None
     bad_debt_ratio: float | None
     last_change_t: float | None
+    left_out: tuple[str, ...] = ()
+    """Weighted metrics left out of this team's composite (no value yet), the weights renormalised."""
 
     def as_row(self) -> dict[str, Any]:
         """The line as the boards, exports and the JSON output show it."""
@@ -105,6 +111,8 @@ def composite_parts(
     rows: Sequence[TeamMetrics], config: ScoringConfig, extra: Extra | None = None
 ) -> dict[str, tuple[CompositePart, ...]]:
     """Per team, each metric's value, normalised score, weight and whether it counts."""
+    if config.rules != 1:
+        return _composite_parts_v2(rows, config, extra)
     checked = check_extra(extra, [row.team for row in rows])
     parts: dict[str, list[CompositePart]] = {row.team: [] for row in rows}
     for metric in METRICS:
@@ -121,6 +129,42 @@ def composite_parts(
         for row, value, score in zip(rows, raw, scores, strict=True):
             parts[row.team].append(CompositePart(metric, value, score, weight, included))
     return {team: tuple(team_parts) for team, team_parts in parts.items()}
+
+
+def _composite_parts_v2(
+    rows: Sequence[TeamMetrics], config: ScoringConfig, extra: Extra | None
+) -> dict[str, tuple[CompositePart, ...]]:
+    """Rules v2: profit on its fixed scale; a team without a value of a metric leaves it out.
+
+    Each metric is first put on its own fixed 0–100 scale (profit: return on starting capital,
+    ``scoring.profit_scale``; the others are 0–100 already), then normalised across the teams
+    that have a value. A team without one has the metric left out of its own composite, which
+    renormalises the remaining weights — nothing to measure yet never scores 0.
+    """
+    checked = check_extra(extra, [row.team for row in rows])
+    parts: dict[str, list[CompositePart]] = {row.team: [] for row in rows}
+    for metric in METRICS:
+        weight = config.weights.of(metric)
+        raw = [metric_value(row, metric, checked) for row in rows]
+        if metric == "profit":
+            scaled = [profit_score(row.profit, row.capital, row.rounds) for row in rows]
+        else:
+            scaled = [None if v is None else clip100(v) for v in raw]
+        present = [i for i, v in enumerate(scaled) if v is not None]
+        scores: list[float] = [0.0] * len(rows)
+        if weight > 0 and present:
+            normalised = normalise([scaled[i] or 0.0 for i in present], config.normalisation)
+            for i, score in zip(present, normalised, strict=True):
+                scores[i] = score
+        for i, row in enumerate(rows):
+            included = weight > 0 and scaled[i] is not None
+            parts[row.team].append(CompositePart(metric, raw[i], scores[i], weight, included, scaled[i]))
+    return {team: tuple(team_parts) for team, team_parts in parts.items()}
+
+
+def left_out(parts: Sequence[CompositePart]) -> tuple[str, ...]:
+    """The weighted metrics not in this composite (no value yet), in metric order."""
+    return tuple(p.metric for p in parts if p.weight > 0 and not p.included)
 
 
 def composite(parts: Sequence[CompositePart]) -> float:
@@ -155,6 +199,7 @@ def rank_teams(
             overdue_share=row.overdue_share,
             bad_debt_ratio=row.bad_debt_ratio,
             last_change_t=row.last_change_t,
+            left_out=left_out(parts[row.team]),
         )
         for position, (score, row) in enumerate(scored, start=1)
     ]

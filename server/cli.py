@@ -113,7 +113,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         for s in result.standings
     ]
     headers = ["rank", "team", "bot", "composite", "conversion", "satisfaction", "receivables", "profit"]
-    print(f"{params.name} · {params.mode} · {len(teams)} teams · {result.rounds} rounds · seed {args.seed}")
+    print(
+        f"{params.name} · {params.mode} · rules v{params.rules} · {len(teams)} teams · {result.rounds} rounds"
+        f" · seed {args.seed}"
+    )
     print(table(headers, rows, [True, False, False, True, True, True, True, True]))
     print(f"{result.event_count:,} events · digest {result.digest[:16]}")
     if args.json:

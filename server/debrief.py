@@ -15,7 +15,9 @@ The figures, per team and round (a round runs from its ``RoundStarted`` to its `
   to its payment in full, for invoices paid in full in the round; bad debt: written off over
   invoiced, from the start to the round's end;
 - complaints opened, resolved (and of those within the SLA), escalated; satisfaction: the
-  scoring's index at the round's end (100 × the mean S of the customers the team dealt with);
+  scoring's index at the round's end, by the competition's rules version (v1: 100 × the mean S
+  of the customers who asked; v2: the mean experience given, on its fixed scale — the scoring's
+  own ``SatisfactionBook`` folds it);
 - cash: the team's cash at the end of every business day so far.
 
 A pure fold of the events: the same log gives the same debrief.
@@ -44,6 +46,7 @@ from market.events import (
     SatisfactionChanged,
     TeamEvent,
 )
+from scoring.satisfaction import SatisfactionBook
 
 PAID = 0.005  # an invoice with less than this outstanding is paid in full
 FIGURES = (
@@ -97,6 +100,7 @@ class Running:
     invoiced: float = 0.0
     written_off: float = 0.0
     moods: dict[str, float] = field(default_factory=dict)  # customer -> S
+    book: SatisfactionBook | None = None  # rules v2: the experiences, as scoring folds them
     lowest_cash: tuple[float, float] | None = None  # (cash, t) within the current round
 
 
@@ -115,11 +119,23 @@ def _rounded(x: float | None, digits: int = 4) -> float | None:
 class DebriefFold:
     """Folds a competition's log into per-round figures and moments, one round at a time."""
 
-    def __init__(self, teams: Iterable[str], hours_per_day: float, initial_satisfaction: float) -> None:
+    def __init__(
+        self,
+        teams: Iterable[str],
+        hours_per_day: float,
+        initial_satisfaction: float,
+        *,
+        rules: int = 1,
+        smoothing: float = 0.3,
+    ) -> None:
         self.teams = sorted(teams)
         self.hours_per_day = hours_per_day
         self.s0 = initial_satisfaction
-        self.running = {team: Running() for team in self.teams}
+        self.rules = rules
+        self.running = {
+            team: Running(book=None if rules == 1 else SatisfactionBook(initial_satisfaction, smoothing))
+            for team in self.teams
+        }
         self.round = 0
         self.rounds: list[dict[str, Any]] = []  # each completed round's debrief
         self.cash_t: list[float] = []
@@ -171,6 +187,8 @@ class DebriefFold:
             tally.inquiries += 1
             self.arrived[event.inquiry_id] = (event.team, event.t)
             run.moods.setdefault(event.customer_id, self.s0)
+            if run.book is not None:
+                run.book.see(event.customer_id, event.seq)
         elif isinstance(event, QuoteSent):
             tally.quotes += 1
             tally.discount_sum += event.discount
@@ -201,6 +219,8 @@ class DebriefFold:
             tally.escalated += 1
         elif isinstance(event, SatisfactionChanged):
             run.moods[event.customer_id] = event.satisfaction
+            if run.book is not None:
+                run.book.change(event.customer_id, event.satisfaction, event.seq, event.cause)
 
     def _pay(self, event: PaymentReceived, tally: Tally) -> None:
         open_ = self.issued.get(event.invoice_id)
@@ -216,7 +236,6 @@ class DebriefFold:
 
     def _figures(self, team: str, total_value: float) -> dict[str, Any]:
         tally, run = self.tally[team], self.running[team]
-        moods = run.moods
         return {
             "team": team,
             "share": _rounded(_ratio(tally.value, total_value)),
@@ -231,11 +250,17 @@ class DebriefFold:
             "resolved": tally.resolved,
             "in_time": tally.in_time,
             "escalated": tally.escalated,
-            "satisfaction": _rounded(100 * sum(moods.values()) / len(moods), 2) if moods else None,
+            "satisfaction": self._satisfaction(run),
             "cash": round(run.cash, 2),
             "orders": tally.won,
             "order_value": round(tally.value, 2),
         }
+
+    def _satisfaction(self, run: Running) -> float | None:
+        if run.book is not None:
+            return _rounded(run.book.experience_index(), 2)
+        moods = run.moods
+        return _rounded(100 * sum(moods.values()) / len(moods), 2) if moods else None
 
     def _close(self, event: RoundEnded) -> dict[str, Any]:
         total = sum(t.value for t in self.tally.values())

@@ -156,7 +156,7 @@ def table(live: LiveCompetition, name: str) -> Table:
     if name == "grades":
         return grades_table(live)
     if name == "scoring":
-        return scoring_table(config)
+        return scoring_table(config, live.now)
     raise ValueError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
 
 

@@ -119,7 +119,7 @@ def team_report(
         "counts": counts,
         "explanations": {
             metric: scores.explain(team, metric, now, public)
-            for metric in ("composite", "conversion", "satisfaction", "receivables")
+            for metric in ("composite", "conversion", "satisfaction", "receivables", "profit")
         },
         "awards": [a for a in scores.awards(now, public) if a["team"] == team],
     }

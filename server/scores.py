@@ -44,7 +44,7 @@ from simulator.season import scoring_config
 SAMPLES_PER_ROUND = 40
 """Resolution of the score-over-time series: this many samples in every round."""
 
-EXPLAINED: tuple[str, ...] = ("conversion", "satisfaction", "receivables", "composite", "rubric")
+EXPLAINED: tuple[str, ...] = ("conversion", "satisfaction", "receivables", "profit", "composite", "rubric")
 
 
 def scoring_from_json(params: MarketParameters, text: str | None) -> ScoringConfig:
@@ -83,6 +83,7 @@ def explanation_view(explanation: Explanation, config: ScoringConfig) -> dict[st
         "formula": explanation.formula,
         "weights": dataclasses.asdict(config.weights),
         "normalisation": config.normalisation,
+        "rules": config.rules,
         "items": items,
     }
 

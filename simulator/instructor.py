@@ -20,7 +20,7 @@ from market.overrides import apply_overrides, normalise_key
 from market.parameters import MarketParameters
 from teams.errors import CommandRefused
 
-FIXED_KEYS = ("mode", "day_kind", "days_per_round", "rounds", "name", "description")
+FIXED_KEYS = ("mode", "day_kind", "days_per_round", "rounds", "name", "description", "rules")
 """Parameters that shape the whole competition and cannot change once it runs."""
 MAX_ANNOUNCEMENT = 500
 

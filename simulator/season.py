@@ -19,13 +19,19 @@ from simulator.errors import SimulatorError
 
 
 def scoring_config(params: MarketParameters, weights: Weights | None = None) -> ScoringConfig:
-    """The scoring configuration that matches a market's calendar."""
+    """The scoring configuration that matches a market's calendar, satisfaction and rules version.
+
+    The loss horizon of v2 receivables is the market's write-off age (at least one day).
+    """
     calendar = params.calendar
     return ScoringConfig(
         hours_per_day=calendar.hours(1.0),
         round_hours=calendar.round_hours,
         initial_satisfaction=params.satisfaction.initial,
-        weights=weights or Weights(),
+        weights=weights or Weights.for_rules(params.rules),
+        rules=1 if params.rules == 1 else 2,
+        satisfaction_smoothing=max(params.satisfaction.smoothing, 0.01),
+        loss_horizon_days=max(params.service.writeoff_after_days, 1.0),
     )
 
 

@@ -9,7 +9,7 @@ import STRINGS from "/static/strings/explain.js";
 
 addStrings(STRINGS);
 
-export const METRICS = ["composite", "conversion", "satisfaction", "receivables", "rubric"];
+export const METRICS = ["composite", "conversion", "satisfaction", "receivables", "profit", "rubric"];
 const WEIGHTED = ["conversion", "satisfaction", "receivables", "profit", "rubric"];
 const LIMIT = 50;
 const SEQ_COLUMNS = ["explain.col.event", "explain.col.firstSeen", "explain.col.fellDue"];
@@ -73,7 +73,9 @@ function weightsLine(explanation) {
     h("dt", {}, t("explain.weights")), h("dd", {}, parts.flatMap((p, i) => (i ? [" · ", p] : [p]))),
     h("dt", {}, t("explain.normalisation")),
     h("dd", { dataset: { normalisation: norm } }, t(`explain.norm.${norm}`),
-      (weights.profit || 0) > 0 ? h("span", { class: "muted" }, ` ${t("explain.profitScaled")}`) : null));
+      (weights.profit || 0) > 0
+        ? h("span", { class: "muted" }, ` ${t(explanation.rules === 1 ? "explain.profitScaled" : "explain.profitFixed")}`)
+        : null));
 }
 
 // --- the items, by kind ---------------------------------------------------------------------------
@@ -169,6 +171,77 @@ function compositeTable(items) {
   };
 }
 
+function experienceTable(items, ctx) {
+  const rows = [...items].sort((a, b) => a.experience - b.experience || a.seq - b.seq);
+  const low = items.filter((i) => i.experience < 0.58).length;
+  const high = items.filter((i) => i.experience >= 0.78).length;
+  return {
+    summary: t("explain.summary.experiences", { n: fmt.num(items.length), low: fmt.num(low), high: fmt.num(high) }),
+    head: ["explain.col.customer", "explain.col.cause", "explain.col.before", "explain.col.after", "explain.col.experience", "explain.col.event"],
+    numeric: [2, 3, 4, 5],
+    rows: rows.map((item) => {
+      const tone = item.experience < 0.58 ? "bad" : item.experience >= 0.78 ? "good" : "mid";
+      return h("tr", { dataset: { seq: item.seq } },
+        h("td", {}, item.customer_id),
+        h("td", {}, causeText(item.cause)),
+        h("td", { class: "num" }, fmt.score(100 * item.before)),
+        h("td", { class: "num" }, fmt.score(100 * item.after)),
+        h("td", { class: "meter-cell num" },
+          h("span", { class: `meter ${tone}`, "aria-hidden": "true" }, h("span", { style: `width:${(100 * item.experience).toFixed(1)}%` })),
+          h("span", { class: "num" }, fmt.num(item.experience, 2))),
+        seqCell(item.seq));
+    }),
+  };
+}
+
+function riskTable(items, ctx) {
+  const rows = [...items].sort((a, b) => b.expected_loss - a.expected_loss || b.days_past_due - a.days_past_due);
+  const sum = (f) => items.reduce((s, i) => s + (f(i) || 0), 0);
+  const overdue = items.filter((i) => i.days_past_due > 0 && i.loss_probability > 0 && i.written_off == null).length;
+  const off = items.filter((i) => i.written_off != null).length;
+  return {
+    summary: t("explain.summary.risk", { n: fmt.num(items.length), overdue: fmt.num(overdue), off: fmt.num(off) }),
+    head: ["explain.col.invoice", "explain.col.customer", "explain.col.invoiced", "explain.col.collected", "explain.col.outstanding", "explain.col.daysPastDue", "explain.col.lossProbability", "explain.col.expectedLoss"],
+    numeric: [2, 3, 4, 5, 6, 7],
+    rows: rows.map((item) => h("tr", { class: item.expected_loss > 0.005 ? "open" : "paid", dataset: { seq: item.seqs?.[0] ?? "" } },
+      h("td", {}, shortId(item.invoice_id, ctx.team)),
+      h("td", {}, item.customer_id),
+      h("td", { class: "num" }, fmt.money(item.amount, 2)),
+      h("td", { class: "num" }, fmt.money(item.collected, 2)),
+      h("td", { class: "num" }, fmt.money(item.outstanding ?? Math.max(0, item.amount - item.collected), 2)),
+      h("td", { class: "num" }, item.days_past_due > 0 ? fmt.num(item.days_past_due, 1) : t("explain.notDue")),
+      h("td", { class: "num" }, fmt.pct(item.loss_probability, 1)),
+      h("td", { class: `num ${item.expected_loss > 0.005 ? "warn-text" : ""}` }, fmt.money(item.expected_loss, 2)))),
+    foot: items.length ? h("tr", {},
+      h("th", { colspan: 2 }, t("explain.total")),
+      h("th", { class: "num" }, fmt.money(sum((i) => i.amount), 2)),
+      h("th", { class: "num" }, fmt.money(sum((i) => i.collected), 2)),
+      h("th", { colspan: 3 }),
+      h("th", { class: "num" }, fmt.money(sum((i) => i.expected_loss), 2))) : null,
+  };
+}
+
+function profitTable(items) {
+  const sign = { cash_gained: 1, owed: 1, expected_loss: -1 };
+  const total = items.reduce((s, i) => s + (sign[i.part] ?? 1) * i.amount, 0);
+  return {
+    summary: "",
+    head: ["explain.col.part", "explain.col.amount"],
+    numeric: [1],
+    rows: items.map((item) => h("tr", { dataset: { part: item.part } },
+      h("td", {}, t(`explain.part.${item.part}`)),
+      h("td", { class: "num" }, `${(sign[item.part] ?? 1) < 0 ? "− " : ""}${fmt.money(item.amount, 2)}`))),
+    foot: h("tr", {}, h("th", {}, t("explain.total")), h("th", { class: "num" }, fmt.money(total, 2))),
+  };
+}
+
+function causeText(cause) {
+  if (!cause) return "—";
+  const key = `cause.${cause}`;
+  const text = t(key);
+  return text === key ? cause : text;
+}
+
 function rubricTable(items, ctx) {
   const byId = new Map((ctx.criteria || []).map((c) => [c.id, c]));
   return {
@@ -190,6 +263,9 @@ const TABLES = {
   DueInvoice: receivablesTable,
   CompositePart: compositeTable,
   RubricItem: rubricTable,
+  Experience: experienceTable,
+  InvoiceRisk: riskTable,
+  ProfitLine: profitTable,
 };
 
 function itemsBlock(explanation, ctx) {
@@ -238,7 +314,7 @@ export function renderExplanation(explanation, options = {}) {
     h("div", { class: "explain-head" },
       h("span", { class: "explain-metric" }, metricName(metric)),
       h("strong", { class: "explain-value" }, explanation.value == null ? t("explain.notYet") : metricValue(metric, explanation.value))),
-    h("p", { class: "explain-def" }, t(`explain.def.${metric}`)),
+    h("p", { class: "explain-def" }, t(`${explanation.rules === 1 ? "explain.def" : "explain.def2"}.${metric}`)),
     h("p", { class: "explain-label" }, t("explain.formula")),
     h("pre", { class: "formula", lang: "en" }, explanation.formula),
     weightsLine(explanation),

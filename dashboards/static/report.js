@@ -19,7 +19,7 @@ const parts = location.pathname.split("/").filter(Boolean);
 const competitionId = Number(parts[1]);
 const team = parts[2] ? decodeURIComponent(parts[2]) : "";
 
-const COLORS = { conversion: "#2463eb", satisfaction: "#1f7a5a", receivables: "#c27a00", composite: "#1b1f29", rank: "#b3261e" };
+const COLORS = { conversion: "#2463eb", satisfaction: "#1f7a5a", receivables: "#c27a00", profit: "#6b4fbb", composite: "#1b1f29", rank: "#b3261e" };
 const PRINT_SIZE = { width: 680, height: 230 };
 const BEST = ["best_climb", "big_order", "complaint_in_time"];
 const WORST = ["worst_fall", "written_off", "order_voided", "complaint_escalated"];
@@ -307,12 +307,12 @@ function drawExplanations() {
   const explanations = report.explanations || {};
   const options = { status, limit: 25 };
   fill($("#explain-composite"), explanations.composite ? renderExplanation(explanations.composite, options) : null);
-  fill($("#explain-metrics"), ["conversion", "satisfaction", "receivables"].filter((m) => explanations[m]).map((m) => {
+  fill($("#explain-metrics"), ["conversion", "satisfaction", "receivables", "profit"].filter((m) => explanations[m]).map((m) => {
     const e = explanations[m];
     return h("details", { class: "metric-detail", dataset: { metric: m } },
       h("summary", {},
         h("span", { class: "swatch", style: `background:${COLORS[m]}` }),
-        h("strong", {}, metricName(m)), " ", h("span", { class: "value" }, e.value == null ? "—" : fmt.score(e.value)),
+        h("strong", {}, metricName(m)), " ", h("span", { class: "value" }, e.value == null ? "—" : m === "profit" ? fmt.money(e.value) : fmt.score(e.value)),
         h("code", { class: "summary-formula" }, e.formula)),
       renderExplanation(e, options));
   }));

@@ -38,8 +38,13 @@ def _fold(live: LiveCompetition) -> DebriefFold:
     seen, fold = _folds.get(live, (0, None))
     if fold is None:
         calendar = live.params.calendar
+        scoring = live.scoring
         fold = DebriefFold(
-            [t.name for t in live.teams], calendar.hours(1.0), live.scoring.initial_satisfaction
+            [t.name for t in live.teams],
+            calendar.hours(1.0),
+            scoring.initial_satisfaction,
+            rules=scoring.rules,
+            smoothing=scoring.satisfaction_smoothing,
         )
         seen = 0
     fold.feed_all(log.since(seen))

@@ -386,7 +386,13 @@ def command_log(
 
 
 def _scoring_view(live: LiveCompetition) -> dict[str, Any]:
-    return {"weights": dataclasses.asdict(live.scoring.weights), "normalisation": live.scoring.normalisation}
+    """Weights and normalisation (the instructor's), and the rules version (the competition's)."""
+    scoring = live.scoring
+    return {
+        "weights": dataclasses.asdict(scoring.weights),
+        "normalisation": scoring.normalisation,
+        "rules": scoring.rules,
+    }
 
 
 @router.get("/{competition_id}/scoring")

@@ -128,10 +128,22 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
     parts = page.locator('#explain-composite table.explain-items[data-kind="CompositePart"] tbody tr')
     assert parts.count() == len(data["explanations"]["composite"]["items"])
     details = page.locator("#explain-metrics details.metric-detail")
-    assert details.count() == 3
+    assert details.count() == 4  # conversion, satisfaction, receivables, profit: every weighted metric
     details.nth(0).locator("summary").click()
     shown = details.nth(0).locator(".explain pre.formula")
     assert shown.inner_text() == data["explanations"]["conversion"]["formula"]
+    # profit with its parts and the scale's anchors (rules v2: return on starting capital)
+    profit = page.locator('#explain-metrics details.metric-detail[data-metric="profit"]')
+    profit.locator("summary").click()
+    assert profit.locator(".explain pre.formula").inner_text() == data["explanations"]["profit"]["formula"]
+    assert "-5 % a round → 0, 0 % → 50, +5 % → 100" in data["explanations"]["profit"]["formula"]
+    assert profit.locator('table.explain-items[data-kind="ProfitLine"] tbody tr').count() == 3
+    receivables = page.locator('#explain-metrics details.metric-detail[data-metric="receivables"]')
+    receivables.locator("summary").click()
+    risks = data["explanations"]["receivables"]["items"]
+    if risks:
+        rows = receivables.locator('table.explain-items[data-kind="InvoiceRisk"] tbody tr')
+        assert rows.count() == len(risks)
 
 
 def test_a_member_of_another_team_is_refused_with_the_reason(

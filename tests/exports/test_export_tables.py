@@ -148,12 +148,22 @@ def test_rounds_table_is_long_format() -> None:
 
 
 def test_scoring_table_holds_every_setting() -> None:
-    config = ScoringConfig(hours_per_day=8 * 5 / 7, weights=Weights(rubric=5.0), normalisation="rank")
+    config = ScoringConfig(
+        hours_per_day=8 * 5 / 7,
+        weights=Weights(rubric=5.0),
+        normalisation="rank",
+        rules=2,
+        satisfaction_smoothing=0.25,
+        loss_horizon_days=20.0,
+    )
     settings = {row[0]: row[1] for row in scoring_table(config).rows}
     assert settings == {
+        "rules": 2,
         "hours_per_day": 8 * 5 / 7,
         "round_hours": 40.0,
         "initial_satisfaction": 0.6,
+        "satisfaction_smoothing": 0.25,
+        "loss_horizon_days": 20.0,
         "weight_conversion": 30.0,
         "weight_satisfaction": 30.0,
         "weight_receivables": 25.0,

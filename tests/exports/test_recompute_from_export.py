@@ -40,6 +40,10 @@ from simulator.season import league, play_season
 # =================================================================================================
 
 EPS = 0.005  # "half a cent"
+P0 = 0.03  # rules v2: loss rate of an invoice not yet due
+RECEIVABLES_POINTS = 10.0  # rules v2: index points per 1 % of the invoiced amount expected lost
+EXPERIENCE_FLOOR, EXPERIENCE_CEILING = 0.58, 0.78  # rules v2: the satisfaction scale
+PROFIT_POINTS = 10.0  # rules v2: profit score points per 1 % return on starting capital a round
 METRIC_ORDER = ("conversion", "satisfaction", "receivables", "profit", "rubric")
 CLOSING = {
     "order_won": "won",
@@ -101,6 +105,7 @@ class Bill:
 
     issued_t: float
     net: float
+    payable_t: float = 0.0  # the due date it was issued with
     collected: float = 0.0
     written_off: bool = False
     due_window: int | None = None  # the round window in which it entered the due set
@@ -111,6 +116,12 @@ class Books:
     """Everything docs/scoring.md needs of one team."""
 
     s0: float
+    rules: int = 1
+    smoothing: float = 0.3
+    capital: float = 0.0
+    experience_sum: float = 0.0
+    experiences: int = 0
+    invoiced: float = 0.0
     won: int = 0
     lost: int = 0
     declined: int = 0
@@ -139,10 +150,20 @@ class Books:
     def closed(self) -> int:
         return self.won + self.lost + self.declined + self.expired
 
-    def headline(self) -> tuple[float | None, float | None, float | None]:
+    def headline(self) -> tuple[float | None, ...]:
         conversion = None if self.closed == 0 else 100.0 * self.won / self.closed
+        if self.rules == 2:
+            # "the receivables book's running totals": invoiced, still owed, written off
+            return conversion, self.satisfaction_v2(), self.invoiced, self.owed_running, self.written_off
         satisfaction = None if not self.moods else clip(100.0 * self.mood_sum / len(self.moods))
         return conversion, satisfaction, index_of(self.collected_due, self.due_total)
+
+    def satisfaction_v2(self) -> float | None:
+        """100 × (x̄ − 0.58) ÷ (0.78 − 0.58), clipped; None before the first experience."""
+        if self.experiences == 0:
+            return None
+        mean = self.experience_sum / self.experiences
+        return clip(100.0 * (mean - EXPERIENCE_FLOOR) / (EXPERIENCE_CEILING - EXPERIENCE_FLOOR))
 
 
 def enter_due(books: Books, bill: Bill, window: int, overdue: bool) -> None:
@@ -198,10 +219,17 @@ def fold_kind(books: Books, e: Row, window: int, flaws: frozenset[str]) -> None:
             books.mood_sum += books.s0
     elif kind == "satisfaction_changed":
         customer, s = e["customer_id"], float(e["satisfaction"])
+        a = books.smoothing
+        x = (s - (1.0 - a) * books.moods.get(customer, books.s0)) / a  # the experience read back
+        if "experience_is_s" in flaws:
+            x = s
+        books.experience_sum += clip(x, 1.0)
+        books.experiences += 1
         books.mood_sum += s - books.moods.get(customer, 0.0)
         books.moods[customer] = s
     elif kind == "invoice_issued":
-        books.bills[e["invoice_id"]] = Bill(issued_t=t, net=float(e["amount"]))
+        books.bills[e["invoice_id"]] = Bill(issued_t=t, net=float(e["amount"]), payable_t=float(e["due_t"]))
+        books.invoiced += float(e["amount"])
     elif kind in ("payment_received", "credit_note_issued", "refund_paid"):
         fold_money(books, books.bills[e["invoice_id"]], kind, t, float(e["amount"]), flaws)
     elif kind == "invoice_due":
@@ -228,6 +256,7 @@ def fold_money(books: Books, bill: Bill, kind: str, t: float, amount: float, fla
             tally.collected_due += amount
     elif kind == "credit_note_issued":
         bill.net -= amount
+        books.invoiced -= amount
         if tally is not None:
             books.due_total -= amount
             tally.due_total -= amount
@@ -235,11 +264,50 @@ def fold_money(books: Books, bill: Bill, kind: str, t: float, amount: float, fla
         bill.net -= amount
         bill.collected -= amount
         books.collected -= amount
+        books.invoiced -= amount
         if tally is not None:
             books.due_total -= amount
             books.collected_due -= amount
             tally.due_total -= amount
             tally.collected_due -= amount
+
+
+def loss_probability(days_past_due: float, horizon: float, flaws: frozenset[str] = frozenset()) -> float:
+    """Rules v2: p0 until due, then linearly up to 1 at the loss horizon."""
+    if days_past_due <= 0.0:
+        return 0.0 if "not_due_escapes" in flaws else P0
+    return P0 + (1.0 - P0) * min(1.0, days_past_due / horizon)
+
+
+def team_values_v2(
+    books: Books, hours_per_day: float, horizon: float, now: float, round_hours: float, flaws: frozenset[str]
+) -> Values:
+    """Rules v2: experiences, expected loss on every invoice, profit less that expected loss."""
+    open_bills = [b for b in books.bills.values() if open_amount(b) > 0.0]
+    owed = math.fsum(open_amount(b) for b in open_bills)
+    losses = math.fsum(
+        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon, flaws)
+        for b in open_bills
+    )
+    expected = books.written_off + losses
+    receivables = None
+    if books.invoiced > EPS:
+        rate = clip(expected / books.invoiced, 1.0)
+        receivables = clip(100.0 - RECEIVABLES_POINTS * 100.0 * rate)
+    conversion = None if books.closed == 0 else 100.0 * books.won / books.closed
+    return {
+        "conversion": conversion,
+        "satisfaction": books.satisfaction_v2(),
+        "receivables": receivables,
+        "profit": books.cash_gained + owed - (0.0 if "profit_at_face_value" in flaws else losses),
+        "capital": books.capital,
+        "rounds": max(1.0, now / round_hours),
+        "collected": books.collected,
+        "dso_days": None if books.paid <= EPS else books.paid_hours / books.paid / hours_per_day,
+        "overdue_share": None if books.due_count == 0 else books.overdue / books.due_count,
+        "bad_debt_ratio": None if books.due_total <= EPS else clip(books.written_off / books.due_total, 1.0),
+        "last_change_t": books.last_change_t,
+    }
 
 
 def team_values(books: Books, hours_per_day: float, flaws: frozenset[str], running_owed: bool) -> Values:
@@ -284,8 +352,54 @@ def scale(values: list[float], how: str) -> list[float]:
     return [clip(v) for v in values]
 
 
+def profit_score(profit: float, capital: float, rounds: float) -> float | None:
+    """Rules v2: clip(50 + 10 × return on starting capital in % per round played); None without
+    capital. Rounds played = now ÷ round_hours, at least 1."""
+    if capital <= EPS:
+        return None
+    return clip(50.0 + PROFIT_POINTS * (100.0 * profit / capital / rounds))
+
+
+def composites_v2(teams: Mapping[str, Values], settings: Mapping[str, str]) -> dict[str, float]:
+    """Rules v2: each metric on its own scale, normalised over the teams that have it; a team
+    without a value leaves the metric out of its own composite (weights renormalised)."""
+    names = list(teams)
+    weights: dict[str, list[float]] = {name: [] for name in names}
+    weighted: dict[str, list[float]] = {name: [] for name in names}
+    for metric in METRIC_ORDER:
+        w = float(settings[f"weight_{metric}"])
+        if w <= 0:
+            continue
+        if metric == "profit":
+            own = {
+                n: profit_score(teams[n]["profit"], teams[n]["capital"], teams[n]["rounds"]) for n in names
+            }
+        else:
+            own = {n: None if teams[n].get(metric) is None else clip(teams[n][metric]) for n in names}
+        present = [n for n in names if own[n] is not None]
+        if not present:
+            continue
+        for name, score in zip(
+            present, scale([own[n] for n in present], settings["normalisation"]), strict=True
+        ):
+            weights[name].append(w)
+            weighted[name].append(w * score)
+    out = {}
+    for name in names:
+        total = math.fsum(weights[name])
+        out[name] = 0.0 if total <= 0 else clip(math.fsum(weighted[name]) / total)
+    return out
+
+
 def rank(teams: Mapping[str, Values], settings: Mapping[str, str]) -> list[Values]:
     """The standings: composite per docs/scoring.md, then the rank order with its ties."""
+    if settings.get("rules", "1") == "2":
+        return order_teams(
+            [
+                {**v, "team": n, "composite": c}
+                for (n, v), c in zip(teams.items(), composites_v2(teams, settings).values(), strict=True)
+            ]
+        )
     names = list(teams)
     weight_sum: list[float] = []
     weighted: dict[str, list[float]] = {name: [] for name in names}
@@ -308,6 +422,11 @@ def rank(teams: Mapping[str, Values], settings: Mapping[str, str]) -> list[Value
     for name in names:
         composite = 0.0 if total_weight <= 0 else clip(math.fsum(weighted[name]) / total_weight)
         out.append({**teams[name], "team": name, "composite": composite})
+    return order_teams(out)
+
+
+def order_teams(out: list[Values]) -> list[Values]:
+    """Composite desc, collected desc, earlier last change, team id; ranks 1…n."""
 
     def order(v: Values) -> tuple[float, float, float, str]:
         reached = -math.inf if v["last_change_t"] is None else v["last_change_t"]
@@ -334,6 +453,9 @@ def recompute(
     makes every float identical to the fold's (docs/scoring.md does not say so).
     """
     settings = {row["setting"]: row["value"] for row in settings_rows}
+    rules = int(settings.get("rules", "1"))
+    smoothing = float(settings.get("satisfaction_smoothing", "0.3"))
+    horizon = float(settings.get("loss_horizon_days", "15"))
     hours_per_day = float(settings["hours_per_day"])
     round_hours = float(settings["round_hours"])
     s0 = float(settings["initial_satisfaction"])
@@ -341,21 +463,29 @@ def recompute(
         hours_per_day = 8.0
     teams: dict[str, Books] = {}
     rounds: list[Values] = []
+    now = 0.0
 
     def standings(with_rubric: bool) -> list[Values]:
-        values = {
-            name: team_values(b, hours_per_day, flaws, running_owed) for name, b in sorted(teams.items())
-        }
+        if rules == 2:
+            values = {
+                name: team_values_v2(b, hours_per_day, horizon, now, round_hours, flaws)
+                for name, b in sorted(teams.items())
+            }
+        else:
+            values = {
+                name: team_values(b, hours_per_day, flaws, running_owed) for name, b in sorted(teams.items())
+            }
         for name, v in values.items():
             v["rubric"] = rubric.get(name) if with_rubric else None
         return rank(values, settings)
 
     for e in events:
         kind, t = e["kind"], float(e["t"])
+        now = t
         window = math.floor(t / round_hours) + 1
         assert int(e["round"]) == window, "the export's round column is the scoring window"
         if kind == "team_joined":
-            teams[e["team"]] = Books(s0)
+            teams[e["team"]] = Books(s0, rules, smoothing, capital=float(e["cash_delta"]))
         elif e["team"]:
             books = teams[e["team"]]
             before = books.headline()
@@ -381,6 +511,8 @@ def recompute(
                         "satisfaction": v["satisfaction"],
                     }
                 )
+    if "standings_t" in settings:  # the time the exported standings were taken at
+        now = max(now, float(settings["standings_t"]))
     return standings(with_rubric=True), rounds
 
 
@@ -430,8 +562,13 @@ RECOMPUTATION: tuple[Callable[..., Any] | type, ...] = (
     fold_kind,
     fold_money,
     team_values,
+    loss_probability,
+    team_values_v2,
     scale,
+    profit_score,
+    composites_v2,
     rank,
+    order_teams,
     recompute,
     compare,
 )
@@ -446,7 +583,12 @@ SEED = 7
 
 @cache
 def played(preset: str, rounds: int) -> tuple[Competition, Scoreboard]:
-    return play_season(load_preset(preset), SEED, league(len(BOTS), list(BOTS)), rounds=rounds)
+    """``preset`` is a preset name, played by its own rules (v2), or ``name@v1``: by rules v1."""
+    name, _, version = preset.partition("@v")
+    params = load_preset(name)
+    if version:
+        params = dataclasses.replace(params, rules=int(version))
+    return play_season(params, SEED, league(len(BOTS), list(BOTS)), rounds=rounds)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -479,7 +621,7 @@ def exported(preset: str, rounds: int, variant: str) -> Exported:
     standings = board.standings(competition.end_t, extra=extra)
     return Exported(
         events=to_csv(events_table(list(competition.log), config.round_hours, config.hours_per_day)),
-        scoring=to_csv(scoring_table(config)),
+        scoring=to_csv(scoring_table(config, competition.end_t)),
         standings=to_csv(standings_table([{**s.as_row(), "rubric": s.rubric} for s in standings])),
         rounds=to_csv(rounds_table(board.round_metrics())),
     )
@@ -497,9 +639,9 @@ def recompute_export(
     return compare(standings, mine, exact=exact), compare(read_csv(files.rounds), rounds, exact=exact)
 
 
-SEASONS = [("classroom", 3), ("realistic", 4)]
+SEASONS = [("classroom", 3), ("realistic", 4), ("classroom@v1", 3), ("realistic@v1", 4)]
 """A short classroom season, and a realistic one (calendar days: 40/7 business hours per day)
-with cancelled orders, write-offs and credit notes."""
+with cancelled orders, write-offs and credit notes; each by the current rules (v2) and by v1."""
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -559,12 +701,15 @@ def test_the_seasons_exercise_every_rule() -> None:
     ("flaw", "preset", "rounds"),
     [
         ("declined_not_closed", "classroom", 3),
-        ("no_initial_satisfaction", "classroom", 3),
-        ("profit_cash_only", "classroom", 3),
+        ("no_initial_satisfaction", "classroom@v1", 3),
+        ("profit_cash_only", "classroom@v1", 3),
         ("profit_without_cash_delta", "classroom", 3),
         ("late_payments_ignored", "classroom", 3),
         ("voided_stays_won", "realistic", 4),
         ("days_in_business_hours", "realistic", 4),
+        ("experience_is_s", "classroom", 3),
+        ("not_due_escapes", "classroom", 3),
+        ("profit_at_face_value", "realistic", 4),
     ],
 )
 def test_a_wrong_formula_is_caught(flaw: str, preset: str, rounds: int) -> None:

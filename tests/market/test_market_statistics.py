@@ -195,6 +195,7 @@ def test_choices_are_calibrated_to_the_logit_probabilities() -> None:
                 requested_terms=inquiry.requested_terms,
                 switching_cost=0.0,
                 late_rate=market.late_rate(e.team),
+                terms_expectation=market.params.segment(inquiry.segment).terms_expectation,
             )
             candidates[inquiry.request_id][e.team] = utility
             segment_of[inquiry.request_id] = inquiry.segment

@@ -105,4 +105,4 @@ def test_explain_rejects_unknown_team_and_metric() -> None:
     with pytest.raises(ScoringError):
         board.explain("Z", "conversion")
     with pytest.raises(ScoringError):
-        board.explain("A", "profit")  # type: ignore[arg-type]
+        board.explain("A", "margin")  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ from tests.scoring.reference import _invoice_state, reference_metrics
 from tests.scoring.strategies import ROUND_HOURS, TEAM_IDS, competitions, permute_joins, rename
 
 SETTINGS = settings(max_examples=150, deadline=None)
-EXPLAINED = ("conversion", "satisfaction", "receivables", "composite")
+EXPLAINED = ("conversion", "satisfaction", "receivables", "profit", "composite")
 
 
 @st.composite
@@ -41,6 +41,9 @@ def configs(draw: st.DrawFn, exact: bool = False) -> ScoringConfig:
         initial_satisfaction=0.625 if exact else draw(st.floats(0.0, 1.0)),
         weights=Weights(*values),
         normalisation=draw(st.sampled_from(["raw", "rank", "zscore"])),
+        # the naive reference (exact) is written for rules v1; every other property holds for both
+        rules=1 if exact else draw(st.sampled_from([1, 2])),
+        loss_horizon_days=draw(st.sampled_from([2.0, 15.0])),
     )
 
 

@@ -98,17 +98,27 @@ def test_every_figure_opens_to_the_events_behind_it(module_client: TestClient, g
     lost = [i for i in conversion["items"] if i["outcome"] == "lost"]
     assert lost and all(i["reason"] for i in lost)  # why each was lost
     overdue = []
-    for team, _bot in TEAMS:  # which invoices are overdue, and by how much
+    for team, _bot in TEAMS:  # every invoice (rules v2), whether overdue and by how much, its risk
         receivables = _get(client, game.path(f"/explain/{team}/receivables"), judge)
+        assert receivables["rules"] == 2
         for item in receivables["items"]:
-            assert log[item["due_seq"]].kind in ("invoice_due", "invoice_written_off")
+            assert item["kind"] == "InvoiceRisk"
+            assert log[item["seqs"][0]].kind == "invoice_issued"
             assert item["outstanding"] == pytest.approx(
                 0.0 if item["written_off"] is not None else item["amount"] - item["collected"], abs=0.01
             )
-            overdue += [item] if item["outstanding"] > 0 else []
+            if item["outstanding"] > 0.005:
+                assert item["expected_loss"] == pytest.approx(item["outstanding"] * item["loss_probability"])
+            overdue += [item] if item["outstanding"] > 0 and item["days_past_due"] > 0 else []
     assert overdue, "some invoice is overdue after three rounds"
+    profit = _get(client, game.path("/explain/Beta/profit"), judge)
+    assert "% per round" in profit["formula"] and [i["part"] for i in profit["items"]] == [
+        "cash_gained",
+        "owed",
+        "expected_loss",
+    ]
     composite = _get(client, game.path("/explain/Beta/composite"), judge)
-    assert composite["weights"]["profit"] == 15.0 and composite["normalisation"] == "raw"
+    assert composite["weights"]["profit"] == 30.0 and composite["normalisation"] == "raw"
     assert "Σ w·m ÷ Σ w" in composite["formula"]
     assert {p["metric"] for p in composite["items"]} == {
         "conversion",

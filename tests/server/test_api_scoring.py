@@ -22,7 +22,8 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
             client, ins, teams=(("Alpha", "balanced"), ("Bravo", "dumper")), seconds_per_hour=0.05
         )
         judge = login_judge(client, game.judge_code)
-        assert client.get(game.path("/scoring"), headers=judge).json()["weights"]["profit"] == 15.0
+        scoring = client.get(game.path("/scoring"), headers=judge).json()
+        assert scoring["weights"]["profit"] == 30.0 and scoring["rules"] == 2  # a preset: rules v2
 
         def scored() -> bool:
             rows = client.get(game.path("/standings"), headers=ins).json()["standings"]
@@ -77,6 +78,7 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
     with TestClient(make_app(url)) as client:
         ins = login_instructor(client)
         kept = client.get(game.path("/scoring"), headers=ins).json()
-        assert kept == {"weights": {k: float(v) for k, v in CONVERSION_ONLY.items()}, "normalisation": "rank"}
+        weights = {k: float(v) for k, v in CONVERSION_ONLY.items()}
+        assert kept == {"weights": weights, "normalisation": "rank", "rules": 2}
         rows = client.get(game.path("/standings"), headers=ins).json()["standings"]
         assert sorted(r["composite"] for r in rows) == rank_scores

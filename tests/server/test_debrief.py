@@ -29,9 +29,11 @@ def played() -> Competition:
 def fold_of(competition: Competition) -> DebriefFold:
     config = scoring_config(competition.params)
     names = [t.name for t in TEAMS]
-    return DebriefFold(names, competition.params.calendar.hours(1.0), config.initial_satisfaction).feed_all(
-        competition.log
+    hours = competition.params.calendar.hours(1.0)
+    fold = DebriefFold(
+        names, hours, config.initial_satisfaction, rules=config.rules, smoothing=config.satisfaction_smoothing
     )
+    return fold.feed_all(competition.log)
 
 
 def test_each_round_counts_what_happened_in_it() -> None:
@@ -87,7 +89,7 @@ def test_the_moments_name_who_stood_out_and_the_same_log_gives_the_same_debrief(
     replies = [row["reply_hours"] for row in report["teams"] if row["reply_hours"] is not None]
     assert fastest["value"] == min(replies)
     assert report == debrief(fold_of(played()), 1)
-    piecewise = DebriefFold(["A", "B", "C"], competition.params.calendar.hours(1.0), 0.6)
+    piecewise = DebriefFold(["A", "B", "C"], competition.params.calendar.hours(1.0), 0.6, rules=2)
     half = len(competition.log) // 2
     piecewise.feed_all(competition.log.since(0)[:half]).feed_all(competition.log.since(half))
     assert debrief(piecewise, 2)["teams"] == debrief(fold_of(competition), 2)["teams"]

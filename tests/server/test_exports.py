@@ -105,7 +105,7 @@ def test_the_exported_event_log_recomputes_to_the_exported_standings(
     assert compare(_csv(client, played, "rounds"), rounds) == []
     assert len(rounds) >= 3 * 3  # three teams, at least three rounds ended
     # and a wrong formula would not have passed
-    for flaw in ("no_initial_satisfaction", "profit_cash_only"):
+    for flaw in ("experience_is_s", "not_due_escapes"):  # the competition plays rules v2
         events, scoring = _csv(client, played, "events"), _csv(client, played, "scoring")
         wrong, _ = recompute(events, scoring, rubric, frozenset({flaw}))
         assert compare(standings, wrong) != [], flaw

@@ -1,7 +1,10 @@
 """Golden seeded runs: the committed result of fixed seasons, compared exactly.
 
 Any change to the market, the desks, the bots or scoring that moves a single event shows up
-here. If the change is intended, regenerate the files and review the diff like code:
+here. Each case is played under every rules version: the ``v1-`` files are the seasons as the
+first rules played and scored them and must never change (old competitions replay to them);
+the ``v2-`` files follow the current rules. If a change to v2 is intended, regenerate the files
+and review the diff like code:
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/simulator/test_golden.py
 """
@@ -22,16 +25,17 @@ GOLDEN = Path(__file__).with_name("golden")
 CASES = [("classroom", "shared", 7), ("classroom", "mirrored", 7), ("credit-crunch", "shared", 3)]
 
 
+@pytest.mark.parametrize("rules", [1, 2])
 @pytest.mark.parametrize(("name", "mode", "seed"), CASES)
-def test_golden_season(name: str, mode: str, seed: int) -> None:
+def test_golden_season(name: str, mode: str, seed: int, rules: int) -> None:
     competition, board = play_season(
-        preset(name, mode=mode), seed, league(6, list(REFERENCE_LEAGUE)), rounds=3
+        preset(name, mode=mode, rules=rules), seed, league(6, list(REFERENCE_LEAGUE)), rounds=3
     )
     result = season_result(competition, board).to_json()
     result.pop("parameters")  # covered by the preset files themselves
     text = json.dumps(result, indent=1, sort_keys=True) + "\n"
-    path = GOLDEN / f"{name}-{mode}-seed{seed}.json"
-    if os.environ.get("UPDATE_GOLDEN"):
+    path = GOLDEN / f"v{rules}-{name}-{mode}-seed{seed}.json"
+    if os.environ.get("UPDATE_GOLDEN") and rules > 1:
         path.write_text(text)
     assert path.exists(), f"missing {path.name}: run with UPDATE_GOLDEN=1 once"
     assert text == path.read_text()

@@ -292,6 +292,9 @@ def test_every_remedy_keeps_the_books_straight() -> None:
     (invoices are paid on delivery, so refunds move cash), with the same checks after each."""
     overrides = ["starting_cash=4000"]
     overrides += [f"segments.{s}.{k}" for s in SEGMENTS for k in ("complaint_probability=1", "on_time=0.6")]
+    # the team sells cash on delivery; customers who would walk away for want of terms (rules 2)
+    # are told not to, so that sales run the cash out and deliveries are held
+    overrides += [f"segments.{s}.terms_expectation=0" for s in SEGMENTS]
     params = apply_overrides(load_preset("classroom"), [parse_override(o) for o in overrides])
     comp = Competition(params, 3, [RED, BLUE], rounds=4, bots=False)
     comp.subscribe(lambda event: check_books(comp) if getattr(event, "team", None) else None)

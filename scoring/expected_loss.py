@@ -1,0 +1,89 @@
+"""Rules v2 receivables: the expected loss on every invoice, whenever it falls due.
+
+An invoice written off is lost in full (the amount written off). An open invoice — not written
+off, more than half a cent outstanding — is lost with a probability that grows with how long it
+is past its due date d (days, negative while not yet due), linearly so that no day is a cliff:
+
+    PD(d) = p0                                   for d ≤ 0 (not yet due)
+    PD(d) = p0 + (1 − p0) · min(1, d ÷ H)        for d > 0
+
+with p0 = ``CURRENT_LOSS_RATE`` and H the loss horizon (the market's write-off age). This is
+the simplified approach of IFRS 9 (§5.5.15, B5.5.35: a provision matrix of loss rates that rise
+with days past due), with the matrix's steps made continuous. Expected loss EL = written off +
+Σ outstanding · PD over the open invoices; the loss rate is EL ÷ the net amount invoiced, and
+
+    receivables = clip(100 − RECEIVABLES_POINTS_PER_PERCENT · 100 · EL ÷ invoiced, 0, 100)
+
+so invoices due after the season's end count with their p0 and nothing escapes the index.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+from scoring.receivables import MONEY_EPSILON, InvoiceBook
+
+CURRENT_LOSS_RATE: Final[float] = 0.03
+"""p0: expected loss rate of an invoice not yet due (B2B bad-debt write-offs run at 2–5 % of
+receivables in payment-practice surveys; 3 % sits in that band)."""
+
+RECEIVABLES_POINTS_PER_PERCENT: Final[float] = 10.0
+"""Index points a team loses per 1 % of its invoiced amount expected to be lost: 0 % → 100, 10 % → 0."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedLoss:
+    """A team's receivables at one moment under rules v2.
+
+    ``written_off`` and ``open_loss`` add up to ``expected_loss``; ``open_amount`` is what is
+    still owed on open invoices; ``invoiced`` the net amount of every invoice issued.
+    """
+
+    invoiced: float
+    written_off: float
+    open_amount: float
+    open_loss: float
+
+    @property
+    def expected_loss(self) -> float:
+        """Written off plus the expected loss on open invoices."""
+        return self.written_off + self.open_loss
+
+    @property
+    def loss_rate(self) -> float | None:
+        """Expected loss ÷ invoiced (0–1), None while (almost) nothing is invoiced."""
+        if self.invoiced <= MONEY_EPSILON:
+            return None
+        return min(1.0, max(0.0, self.expected_loss / self.invoiced))
+
+    def index(self) -> float | None:
+        """The v2 receivables index (0–100), None while nothing is invoiced."""
+        rate = self.loss_rate
+        if rate is None:
+            return None
+        return min(100.0, max(0.0, 100.0 - RECEIVABLES_POINTS_PER_PERCENT * 100.0 * rate))
+
+
+def default_probability(days_past_due: float, horizon_days: float) -> float:
+    """PD(d): p0 until due, then rising linearly to 1 at ``horizon_days`` past due."""
+    if days_past_due <= 0.0:
+        return CURRENT_LOSS_RATE
+    return CURRENT_LOSS_RATE + (1.0 - CURRENT_LOSS_RATE) * min(1.0, days_past_due / horizon_days)
+
+
+def days_past_due(now: float, payable_t: float, hours_per_day: float) -> float:
+    """Days from the invoice's due date to ``now`` (negative while not yet due)."""
+    return (now - payable_t) / hours_per_day
+
+
+def expected_loss(book: InvoiceBook, now: float, hours_per_day: float, horizon_days: float) -> ExpectedLoss:
+    """The book's expected loss at ``now`` (O(open invoices); ``math.fsum``, so in any order)."""
+    owed = [invoice.outstanding for invoice in book.open.values()]
+    losses = [
+        invoice.outstanding
+        * default_probability(days_past_due(now, invoice.payable_t, hours_per_day), horizon_days)
+        for invoice in book.open.values()
+    ]
+    return ExpectedLoss(book.invoiced_total, book.written_off_total, math.fsum(owed), math.fsum(losses))

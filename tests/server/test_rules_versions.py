@@ -1,0 +1,125 @@
+"""Rules versions: every competition records the rules it is played and scored by.
+
+A parameter table without ``rules`` was written before versions were recorded: it is version 1,
+and an archive of such a competition still imports and replays to its own digest (v1 formulas
+kept). Presets are version 2. A version this server does not know is refused with a message
+that names it; the version cannot change while a competition runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+
+from market.errors import ParameterError
+from market.events import event_to_json
+from market.parameters import parameters_from_dict, parameters_to_dict
+from market.presets import load_preset, preset_names
+from server.archive import Archive, ArchiveError, write_archive
+from server.archive_reader import read_archive
+from simulator.command_log import command_to_json
+from simulator.competition import Competition, TeamSpec
+from simulator.instructor import ChangeParameters
+from simulator.season import scoring_config
+from tests.server.archive_samples import sample_parts
+
+
+def archive_of(competition: Competition, parameters: dict[str, object]) -> bytes:
+    """The sample archive's members and rubric around ``competition``'s logs and ``parameters``."""
+    parts = sample_parts()
+    manifest = {
+        **parts.manifest,
+        "t_sim": competition.now,
+        "digest": competition.digest(),
+        "events": len(competition.log),
+        "commands": len(competition.commands),
+    }
+    commands = [
+        {
+            "seq": e.seq,
+            "t": e.t,
+            "source": e.source,
+            "member": 0 if e.source == "human" else None,
+            "accepted": e.accepted,
+            "reason": e.reason,
+            "command": command_to_json(e.command),
+        }
+        for e in competition.commands
+    ]
+    archive = dataclasses.replace(
+        parts,
+        manifest=manifest,
+        parameters=parameters,
+        commands=commands,
+        events=[event_to_json(e) for e in competition.log],
+    )
+    assert isinstance(archive, Archive)
+    return write_archive(archive)
+
+
+def played(rules: int) -> Competition:
+    params = dataclasses.replace(load_preset("classroom"), rules=rules)
+    teams = [TeamSpec("T01", "balanced"), TeamSpec("T02", "eager"), TeamSpec("T03", "lax")]
+    competition = Competition(params, 7, teams, rounds=2)
+    competition.advance_to(45.0)
+    return competition
+
+
+def test_every_preset_is_the_latest_version_and_an_unversioned_table_is_version_1() -> None:
+    for name in preset_names():
+        assert load_preset(name).rules == 2, name
+    data = parameters_to_dict(load_preset("classroom"))
+    assert data["rules"] == 2
+    del data["rules"]
+    assert parameters_from_dict(data).rules == 1
+    assert scoring_config(parameters_from_dict(data)).rules == 1
+    assert scoring_config(load_preset("classroom")).rules == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (3, "rules version 3 is newer"),
+        (0, "must be a rules version"),
+        ("2", "must be a rules version"),
+        (True, "must be a rules version"),
+    ],
+)
+def test_an_unknown_version_is_refused_naming_it(value: object, said: str) -> None:
+    data = {**parameters_to_dict(load_preset("classroom")), "rules": value}
+    with pytest.raises(ParameterError, match=said):
+        parameters_from_dict(data)
+
+
+def test_an_archive_written_before_versions_imports_as_version_1_and_replays_to_its_digest() -> None:
+    competition = played(1)
+    parameters = parameters_to_dict(competition.params)
+    del parameters["rules"]  # as the first release wrote it
+    replayed = read_archive(io.BytesIO(archive_of(competition, parameters)))
+    assert replayed.competition.params.rules == 1
+    assert replayed.competition.digest() == competition.digest()
+    assert scoring_config(replayed.competition.params).rules == 1
+
+
+def test_a_version_2_archive_replays_to_its_digest() -> None:
+    competition = played(2)
+    replayed = read_archive(io.BytesIO(archive_of(competition, parameters_to_dict(competition.params))))
+    assert replayed.competition.params.rules == 2
+    assert replayed.competition.digest() == competition.digest()
+
+
+def test_an_archive_of_a_newer_version_is_refused_with_its_version() -> None:
+    competition = played(2)
+    parameters = {**parameters_to_dict(competition.params), "rules": 3}
+    with pytest.raises(ArchiveError, match="rules version 3 is newer than this server"):
+        read_archive(io.BytesIO(archive_of(competition, parameters)))
+
+
+def test_the_rules_cannot_change_while_a_competition_runs() -> None:
+    competition = played(2)
+    outcome = competition.submit(ChangeParameters(changes=(("rules", 1),)), competition.now, "instructor")
+    assert not outcome.accepted
+    assert "rules" in outcome.reason and "cannot change once it runs" in outcome.reason
+    assert competition.params.rules == 2

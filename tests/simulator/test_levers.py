@@ -1,0 +1,102 @@
+"""Every lever has a price (rules v2, docs/market.md "What each lever buys and what it costs").
+
+Seeded seasons of ``balanced`` against bots that pull one lever to an extreme: no credit terms
+at all (cash on delivery), three times the terms asked for, a deep discount for everyone.
+Each must rank below ``balanced`` on average over the seeds in mirrored markets (where the
+comparison is fair: every team meets the same customers). In the shared classroom the credit
+extremes must too; a deep discount there is price competition — it takes orders from the other
+teams — and may pay, which is the trade-off the lever is (tests below measure both sides).
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from market.choice import quote_utility
+from simulator.competition import TeamSpec
+from simulator.season import play_season
+from tests.simulator.lever_bots import registered
+from tests.simulator.seasons import preset
+
+LEVERS = ("cod", "long_terms", "deep_discount")
+SEEDS = range(6)
+
+
+def margins(name: str, mode: str) -> dict[str, list[float]]:
+    """Per lever bot, its composite minus balanced's in each seeded season."""
+    out: dict[str, list[float]] = {bot: [] for bot in LEVERS}
+    with registered():
+        for seed in SEEDS:
+            teams = [TeamSpec(bot, bot) for bot in ("balanced", *LEVERS)]
+            competition, board = play_season(preset(name, mode=mode), seed, teams)
+            composite = {s.team: s.composite for s in board.standings(competition.end_t)}
+            for bot in LEVERS:
+                out[bot].append(composite[bot] - composite["balanced"])
+    return out
+
+
+CELLS = [
+    ("classroom", "mirrored", LEVERS),
+    ("rush", "mirrored", LEVERS),
+    ("classroom", "shared", ("cod", "long_terms")),
+]
+
+
+@pytest.mark.parametrize(("name", "mode", "levers"), CELLS)
+def test_no_single_lever_pulled_to_an_extreme_beats_balanced(
+    name: str, mode: str, levers: tuple[str, ...]
+) -> None:
+    found = margins(name, mode)
+    for bot in levers:
+        assert statistics.fmean(found[bot]) < 0.0, (name, mode, bot, found[bot])
+
+
+def test_a_deep_discount_buys_orders_and_costs_margin() -> None:
+    """What the discount lever buys (conversion) and what it costs (profit), in a mirrored market."""
+    teams = [TeamSpec("balanced", "balanced"), TeamSpec("deep", "deep_discount")]
+    with registered():
+        competition, board = play_season(preset("classroom", mode="mirrored"), 3, teams)
+    m = board.metrics(competition.end_t)
+    assert m["deep"].conversion is not None and m["balanced"].conversion is not None
+    assert m["deep"].conversion > m["balanced"].conversion
+    assert m["deep"].profit < m["balanced"].profit
+
+
+def test_long_terms_cost_expected_loss_and_cash() -> None:
+    """Three times the terms asked for: more owed at the end, more expected loss, less cash."""
+    teams = [TeamSpec("balanced", "balanced"), TeamSpec("long", "long_terms")]
+    with registered():
+        competition, board = play_season(preset("classroom", mode="mirrored"), 3, teams)
+    m = board.metrics(competition.end_t)
+    assert m["long"].aging.total > m["balanced"].aging.total
+    assert (m["long"].expected_loss or 0.0) > (m["balanced"].expected_loss or 0.0)
+    assert m["long"].cash < m["balanced"].cash
+
+
+def test_cash_on_delivery_no_longer_beats_balanced_in_a_mirrored_classroom() -> None:
+    """Under rules v1 it won 20 of 20 seasons by +9.2 points; now it loses every one."""
+    diffs = margins("classroom", "mirrored")["cod"]
+    assert max(diffs) < 0.0, diffs
+
+
+def test_a_customer_who_asked_for_terms_values_getting_none_by_its_segments_expectation() -> None:
+    base = dict(
+        price=95.0,
+        list_price=100.0,
+        satisfaction=0.6,
+        requested_terms=15.0,
+        switching_cost=0.0,
+        late_rate=0.0,
+    )
+    asked = quote_utility(terms_days=15.0, terms_expectation=0.4, **base)
+    none = quote_utility(terms_days=0.0, terms_expectation=0.4, **base)
+    half = quote_utility(terms_days=7.5, terms_expectation=0.4, **base)
+    assert asked - none == pytest.approx(0.1 * 15 / 30 + 0.4)
+    assert asked - half == pytest.approx(0.1 * 7.5 / 30 + 0.2)
+    # more than asked buys nothing more; rules v1 (expectation 0) keeps the old utility exactly
+    assert quote_utility(terms_days=30.0, terms_expectation=0.4, **base) == asked
+    assert quote_utility(terms_days=0.0, terms_expectation=0.0, **base) == quote_utility(
+        terms_days=0.0, **base
+    )
