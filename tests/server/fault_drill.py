@@ -110,6 +110,7 @@ class MemberPlayer:
     acks: list[Ack] = field(default_factory=list)
     refusals: Counter[tuple[int, str]] = field(default_factory=Counter)
     refusal_reasons: dict[tuple[int, str], str] = field(default_factory=dict)
+    refused: Counter[tuple[str, Any]] = field(default_factory=Counter)  # (kind, key) answered 4xx
     unreachable: int = 0
 
     def __post_init__(self) -> None:
@@ -188,6 +189,8 @@ class MemberPlayer:
             self.refusal_reasons.setdefault((exc.status, exc.code), exc.detail)
             if exc.status >= 500:
                 self._pause()
+            else:  # answered: the desk refused it (a lapsed inquiry), and logged it as refused
+                self.refused[(kind, key)] += 1
             return
         except httpx.HTTPError:
             self.unreachable += 1
@@ -255,13 +258,20 @@ def verify(url: str, database_url: str, cid: int, player: MemberPlayer, in_fligh
     check(detail["damaged"] is None, f"recovery calls the competition damaged: {detail['damaged']}")
     log = admin.request("GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000})
     check(len(log) < 10000, "the command log is too long for one page; shorten the drill")
-    human = Counter(_command_key(e) for e in log if e["source"] == "human")
+    human_log = [e for e in log if e["source"] == "human"]
+    human = Counter(_command_key(e) for e in human_log)
     acked = Counter((a.t, a.kind, a.key) for a in player.acks)
     missing = acked - human
     check(not missing, f"acknowledged commands missing from the command log: {list(missing)[:5]}")
-    extra = sum((human - acked).values())
+    # a command the desk refused is logged too (refused), and its refusal was an answer: only
+    # the commands whose answer never came (one at each kill) may be in the log unanswered
+    accepted = Counter(_command_key(e) for e in human_log if e["accepted"])
+    refused = Counter(_command_key(e)[1:] for e in human_log if not e["accepted"])
+    extra = sum((accepted - acked).values()) + sum((refused - player.refused).values())
     check(
-        extra <= in_flight, f"{extra} human commands in the log were never acknowledged (at most {in_flight})"
+        extra <= in_flight,
+        f"{extra} human commands in the log were never answered (at most {in_flight}); "
+        f"the player saw refusals {dict(player.refusals)} and {player.unreachable} unreachable",
     )
 
     store = Store(make_engine(database_url))

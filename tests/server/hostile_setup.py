@@ -1,13 +1,20 @@
 """The hostile-input tests' common ground: two human teams, A (Ant) and B (Bee), paused with work.
 
-B answers its inquiries by policy from the start; the competition plays two rounds and
-stands paused at the second one's end, where the instructor recalls a product: B has open
-inquiries, orders, invoices and complaints, and nothing moves while the tests look.
+B answers its inquiries by policy from the end of round 1 on; the competition plays on, a
+round at a time, until B has delivered an order (so it has invoices and customers who bought
+from it) with inquiries still open for both teams, and stands paused at that round's end,
+where the instructor recalls a product: B has open inquiries, orders, invoices and
+complaints, and nothing moves while the tests look.
+
+Every step waits on the competition's state, never on the wall clock: B's policies are set
+while the first round's end holds the clock (at exactly t = one round), not "soon after the
+start", which on a loaded machine could be any time — a round lasts 0.4 s here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -61,9 +68,18 @@ class TwoTeams:
         return (self.state(self.a), self.state(self.b), self.events())
 
 
+ROUNDS = 8  # room to play until B has delivered; the setup stops at the first round that suffices
+
+
 def _round_ended(client: TestClient, game: Game, number: int) -> bool:
     now = status(client, game)
     return bool(now["between_rounds"] and now["round"] >= number + 1)
+
+
+def _ready(teams: TwoTeams) -> bool:
+    """B has delivered (invoices, so customers whose supplier it is) and both have open inquiries."""
+    b = teams.state(teams.b)
+    return bool(b["invoices"] and b["inbox"] and teams.state(teams.a)["inbox"])
 
 
 def two_teams(client: TestClient, instructor: Headers) -> TwoTeams:
@@ -72,25 +88,29 @@ def two_teams(client: TestClient, instructor: Headers) -> TwoTeams:
         instructor,
         teams=(("Ant", None), ("Bee", None)),
         seconds_per_hour=0.01,
-        rounds=4,
+        rounds=ROUNDS,
         seed=4242,
         start=False,
     )
     a = join_team(client, game.codes["Ant"], "Ann", "manager")
     b = join_team(client, game.codes["Bee"], "Bob", "manager")
     b_sales = join_team(client, game.codes["Bee"], "Bea", "sales")
+    teams = TwoTeams(client, game, a, b, b_sales)
     assert client.post(game.path("/start"), headers=instructor).status_code == 200
-    # B's policies take effect at the start, however fast the server answers (at 0.01 s an hour
-    # a few milliseconds are hours of the game): paused, set, resumed
-    assert client.post(game.path("/pause"), headers=instructor).status_code == 200
-    quote_by_policy(client, b)
-    assert client.post(game.path("/resume"), headers=instructor).status_code == 200
-    wait_for(lambda: status(client, game)["between_rounds"], timeout=20, what="the end of round 1")
-    assert client.post(game.path("/next-round"), headers=instructor).status_code == 200
-    wait_for(lambda: _round_ended(client, game, 2), timeout=20, what="the end of round 2")
+    wait_for(lambda: _round_ended(client, game, 1), timeout=30, what="the end of round 1")
+    quote_by_policy(client, b)  # while the round's end holds the clock: always at the same moment
+    played = 1
+    while not _ready(teams):
+        assert played < ROUNDS - 1, f"B has not delivered an order in {played} rounds"
+        assert client.post(game.path("/next-round"), headers=instructor).status_code == 200
+        played += 1
+        ended = partial(_round_ended, client, game, played)
+        wait_for(ended, timeout=30, what=f"the end of round {played}")
     recall = {"shock": "recall", "segment": "*", "magnitude": 1.0}  # B's customers complain
     assert client.post(game.path("/shocks"), json=recall, headers=instructor).status_code == 200
-    return TwoTeams(client, game, a, b, b_sales)
+    complaints = [k for k in teams.state(b)["complaints"] if k["status"] == "open"]
+    assert complaints, "the recall should have brought B complaints"
+    return teams
 
 
 def refused(response: Any, status_code: int, code: str, *words: str) -> dict[str, Any]:

@@ -90,9 +90,10 @@ def test_one_owner_forwarding_shared_channels_and_takeover(shared: dict[str, str
         # everything through the worker that does not own the competitions
         admin = SalesfloorClient(second.url)
         admin.login_instructor("pw")
-        cid = admin.request(
-            "POST", "/api/v1/competitions", json={"name": "Two", "seed": 8, "seconds_per_hour": 0.1}
-        )["id"]
+        # one long round (about five minutes): the websocket reads below wait for live messages,
+        # which stop when a round's end stops the clock
+        body = {"name": "Two", "seed": 8, "seconds_per_hour": 0.1, "overrides": {"days_per_round": 365}}
+        cid = admin.request("POST", "/api/v1/competitions", json=body)["id"]
         code = ""
         for name, bot in (("Alpha", "balanced"), ("People", None)):
             team = admin.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": name, "bot": bot})
@@ -129,7 +130,9 @@ def test_one_owner_forwarding_shared_channels_and_takeover(shared: dict[str, str
         )
         assert stored == acknowledged[:1]
         assert member.request("GET", "/api/v1/team")["team"] == "People"
-        assert admin.request("POST", f"/api/v1/competitions/{cid}/resume")["state"] == "running"
+        # should the round have ended before the kill, the clock goes on with the next round
+        action = "next-round" if detail["between_rounds"] else "resume"
+        assert admin.request("POST", f"/api/v1/competitions/{cid}/{action}")["state"] == "running"
     finally:
         first.stop()
         second.stop()
