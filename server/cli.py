@@ -1,4 +1,5 @@
-"""The ``salesfloor`` command line: simulate, sweep, replay, presets, params, serve, demo, bot.
+"""The ``salesfloor`` command line: simulate, sweep, replay, presets, params, serve, demo, bot,
+export, import, search, balance.
 
 Every failure ends with exit code 2 and one readable line on stderr that says what is wrong
 (``salesfloor: error: segments.smb.share: 1.4 is out of range; allowed 0 to 1 fraction``).
@@ -20,6 +21,8 @@ from market.parameter_list import parameter_rows
 from market.parameters import MarketParameters, parameters_from_dict
 from market.presets import load_preset, preset_data, preset_names
 from scoring import METRICS, ScoringError, Weights
+from server.cli_balance import BalanceError
+from server.cli_balance import add_parsers as add_balance_parsers
 from server.cli_exports import ExportError
 from server.cli_exports import add_parsers as add_export_parsers
 from server.console import ProgressBar, fmt, table
@@ -444,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(run=cmd_params)
 
     add_export_parsers(sub)
+    add_balance_parsers(sub)
     return parser
 
 
@@ -470,7 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return int(args.run(args))
-    except (CliError, ExportError, MarketError, SimulatorError, TeamError, ScoringError) as exc:
+    except (CliError, ExportError, BalanceError, MarketError, SimulatorError, TeamError, ScoringError) as exc:
         print(f"salesfloor: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -246,7 +246,13 @@ _SETTERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
 
 
 def _remedy_words(r: tuple[str, float], severity: str) -> str:
-    name = f"a {r[1]:g} % credit note" if r[0] == "credit_note" else f"a {r[0]}"
+    name = (
+        f"a {r[1]:g} % credit note"
+        if r[0] == "credit_note"
+        else f"an {r[0]}"
+        if r[0] == "apology"
+        else f"a {r[0]}"
+    )
     if r[0] == "credit_note" and r[1] < MIN_CREDIT_PERCENT[severity]:
         name += " (too small to settle it)"
     if r[0] == "apology" and severity == "major":
@@ -303,7 +309,7 @@ def describe(s: Strategy, segments: tuple[str, ...]) -> list[str]:
             collect.append(f"writes off at {_pct(s.writeoff_share)} of the grace")
         out.append(", ".join(collect))
     if s.care:
-        out.append(f"cares for {', '.join(s.care)} accounts")
+        out.append(f"visits {', '.join(s.care)} after deliveries (account care)")
     if s.campaign_budget > 0:
         out.append(f"a {s.campaign_budget:,.0f} campaign for {s.campaign_segment} every round")
     return out
