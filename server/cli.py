@@ -35,6 +35,7 @@ from simulator.errors import SimulatorError
 from simulator.replay import replay
 from simulator.season import league, play_season, replay_file, season_result
 from teams.bots import BOTS, REFERENCE_LEAGUE
+from teams.bots.strategy import from_spec, is_spec
 from teams.errors import TeamError
 
 SWEEP_METRICS = ("composite", "conversion", "satisfaction", "receivables", "profit")
@@ -48,11 +49,16 @@ class CliError(Exception):
 
 
 def _bots(text: str) -> list[str]:
+    """Bot names, each a reference bot or a point of the strategy family (``strategy:…``)."""
     names = [b.strip() for b in text.split(",") if b.strip()]
-    unknown = [b for b in names if b not in BOTS]
+    for name in names:
+        if is_spec(name):
+            from_spec(name)  # TeamError says which lever is wrong
+    unknown = [b for b in names if b not in BOTS and not is_spec(b)]
     if unknown or not names:
         raise CliError(
             f"unknown bot {unknown[0] if unknown else text!r}; choose from {', '.join(sorted(BOTS))}"
+            ", or strategy:LEVER=VALUE;…"
         )
     return names
 

@@ -11,7 +11,8 @@ from market import events as ev
 from market.parameters import MarketParameters
 from teams import commands as c
 from teams.bots.base import Bot, Reaction
-from teams.bots.strategy import BALANCED, Strategy, from_spec, to_spec
+from teams.bots.strategy import BALANCED, Strategy, from_spec, segments_named, to_spec
+from teams.errors import TeamError
 from teams.ledger import Ledger
 from teams.rules import DeskRules
 
@@ -36,8 +37,16 @@ class StrategyBot(Bot):
 
     @classmethod
     def from_name(cls, name: str, team: str, params: MarketParameters) -> StrategyBot:
-        """The bot a ``strategy:…`` name stands for (TeamError if a lever is wrong)."""
-        bot = cls(team, params, from_spec(name))
+        """The bot a ``strategy:…`` name stands for (TeamError if a lever or a segment is wrong)."""
+        strategy = from_spec(name)
+        known = [s.id for s in params.segments]
+        unknown = sorted(segments_named(strategy) - set(known))
+        if unknown:
+            raise TeamError(
+                f"strategy names segment {unknown[0]!r}, which this market does not have; "
+                f"its segments are {', '.join(known)}"
+            )
+        bot = cls(team, params, strategy)
         bot.name = to_spec(bot.strategy)
         return bot
 

@@ -92,6 +92,15 @@ BALANCED = Strategy()
 """The balanced bot's routine, as a point of the family."""
 
 
+def segments_named(s: Strategy) -> set[str]:
+    """The segments a strategy names beyond the family's defaults (a market must have them)."""
+    named = {seg for seg, _ in s.terms} | set(s.check_credit) | set(s.decline) | set(s.care)
+    named |= {seg for seg, value in s.discount if BALANCED_DISCOUNTS.get(seg) != value}
+    if s.campaign_budget > 0:
+        named.add(s.campaign_segment)
+    return named
+
+
 # --- the bot name: strategy:<lever>=<value>;… ----------------------------------------------------------
 
 
