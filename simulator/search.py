@@ -147,14 +147,14 @@ def knobs(params: MarketParameters) -> list[Knob]:
     return out
 
 
-def _get(s: Strategy, name: str) -> Any:
+def lever_value(s: Strategy, name: str) -> Any:
     lever, _, seg = name.partition(".")
     if seg:
         return s.discount_for(seg) if lever == "discount" else s.terms_share_for(seg)
     return getattr(s, name)
 
 
-def _set(s: Strategy, name: str, value: Any) -> Strategy:
+def with_lever(s: Strategy, name: str, value: Any) -> Strategy:
     lever, _, seg = name.partition(".")
     if seg:
         return s.with_segment(lever, seg, value)
@@ -171,7 +171,7 @@ def random_point(rng: np.random.Generator, space: Sequence[Knob]) -> Strategy:
     )
     for i in sorted(int(i) for i in chosen):
         knob = space[i]
-        s = _set(s, knob.name, knob.values[int(rng.integers(len(knob.values)))])
+        s = with_lever(s, knob.name, knob.values[int(rng.integers(len(knob.values)))])
     return s
 
 
@@ -179,7 +179,7 @@ def neighbour(rng: np.random.Generator, s: Strategy, space: Sequence[Knob]) -> S
     """``s`` with one or two levers changed (an ordered lever mostly steps to an adjacent value)."""
     for _ in range(1 + int(rng.integers(2))):
         knob = space[int(rng.integers(len(space)))]
-        current = _get(s, knob.name)
+        current = lever_value(s, knob.name)
         values = knob.values
         index = values.index(current) if current in values else int(rng.integers(len(values)))
         if knob.ordered and rng.random() < 0.7:
@@ -187,7 +187,7 @@ def neighbour(rng: np.random.Generator, s: Strategy, space: Sequence[Knob]) -> S
             new = values[min(max(index + step, 0), len(values) - 1)]
         else:
             new = values[int(rng.integers(len(values)))]
-        s = _set(s, knob.name, new)
+        s = with_lever(s, knob.name, new)
     return s
 
 

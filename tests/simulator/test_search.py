@@ -14,8 +14,8 @@ from simulator.search import (
     CANDIDATE_TEAM,
     Found,
     SearchSettings,
-    _get,
     knobs,
+    lever_value,
     neighbour,
     random_point,
     search_cell,
@@ -33,7 +33,7 @@ TINY = SearchSettings(
 def test_every_lever_can_hold_the_balanced_value() -> None:
     """The refinement starts from balanced, so every knob must be able to say where it is."""
     for knob in SPACE:
-        assert _get(BALANCED, knob.name) in knob.values, knob.name
+        assert lever_value(BALANCED, knob.name) in knob.values, knob.name
 
 
 @settings(max_examples=60, deadline=None)
@@ -46,8 +46,8 @@ def test_random_points_and_neighbours_are_playable_points_of_the_family(seed: in
         assert to_spec(from_spec(to_spec(s))) == to_spec(s)
         make_bot(to_spec(s), "T", PARAMS)  # a market accepts it
         for knob in SPACE:
-            assert _get(s, knob.name) in knob.values
-    changed = [k.name for k in SPACE if _get(point, k.name) != _get(near, k.name)]
+            assert lever_value(s, knob.name) in knob.values
+    changed = [k.name for k in SPACE if lever_value(point, k.name) != lever_value(near, k.name)]
     assert len(changed) <= 2
 
 
