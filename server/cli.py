@@ -1,4 +1,5 @@
-"""The ``salesfloor`` command line: simulate, sweep, replay, presets, params, serve, demo, bot.
+"""The ``salesfloor`` command line: simulate, sweep, replay, presets, params, serve, demo, bot,
+export, import, search, balance.
 
 Every failure ends with exit code 2 and one readable line on stderr that says what is wrong
 (``salesfloor: error: segments.smb.share: 1.4 is out of range; allowed 0 to 1 fraction``).
@@ -20,6 +21,8 @@ from market.parameter_list import parameter_rows
 from market.parameters import MarketParameters, parameters_from_dict
 from market.presets import load_preset, preset_data, preset_names
 from scoring import METRICS, ScoringError, Weights
+from server.cli_balance import BalanceError
+from server.cli_balance import add_parsers as add_balance_parsers
 from server.cli_exports import ExportError
 from server.cli_exports import add_parsers as add_export_parsers
 from server.console import ProgressBar, fmt, table
@@ -32,6 +35,7 @@ from simulator.errors import SimulatorError
 from simulator.replay import replay
 from simulator.season import league, play_season, replay_file, season_result
 from teams.bots import BOTS, REFERENCE_LEAGUE
+from teams.bots.strategy import from_spec, is_spec
 from teams.errors import TeamError
 
 SWEEP_METRICS = ("composite", "conversion", "satisfaction", "receivables", "profit")
@@ -45,11 +49,16 @@ class CliError(Exception):
 
 
 def _bots(text: str) -> list[str]:
+    """Bot names, each a reference bot or a point of the strategy family (``strategy:…``)."""
     names = [b.strip() for b in text.split(",") if b.strip()]
-    unknown = [b for b in names if b not in BOTS]
+    for name in names:
+        if is_spec(name):
+            from_spec(name)  # TeamError says which lever is wrong
+    unknown = [b for b in names if b not in BOTS and not is_spec(b)]
     if unknown or not names:
         raise CliError(
             f"unknown bot {unknown[0] if unknown else text!r}; choose from {', '.join(sorted(BOTS))}"
+            ", or strategy:LEVER=VALUE;…"
         )
     return names
 
@@ -447,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(run=cmd_params)
 
     add_export_parsers(sub)
+    add_balance_parsers(sub)
     return parser
 
 
@@ -473,7 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     try:
         return int(args.run(args))
-    except (CliError, ExportError, MarketError, SimulatorError, TeamError, ScoringError) as exc:
+    except (CliError, ExportError, BalanceError, MarketError, SimulatorError, TeamError, ScoringError) as exc:
         print(f"salesfloor: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -45,7 +45,10 @@ def test_parameters_change_before_the_start_and_the_game_starts_with_them(
 
 def test_the_house_bots_are_listed_with_what_they_do(client: TestClient) -> None:
     bots = {b["name"]: b["description"] for b in client.get("/api/v1/bots").json()}
-    assert set(bots) == {"passive", "balanced", "eager", "dumper", "lax", "lavish"}
+    assert set(bots) == {
+        *("passive", "balanced", "eager", "dumper", "lax", "lavish"),
+        *("cod", "lender", "forgetful", "forgiver"),
+    }
     assert all(bots.values())
 
 

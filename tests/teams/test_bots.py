@@ -27,6 +27,10 @@ UNIT_COST = 76.0
 LEGITIMATE = [
     re.compile(r"^invoice \S+ is (paid|credited|collection|written off), not open$"),
     re.compile(r"^inquiry \S+ is already (won|lost|expired|declined)$"),
+    re.compile(
+        r"^invoice \S+ is not due yet \([0-9.]+ days left\); "
+        r"only overdue invoices can be handed over$"
+    ),
     re.compile(r"^complaint \S+ is already resolved$"),
     re.compile(r"^a credit check costs [0-9.,]+ but the team has only [0-9.,]+ in cash$"),
     re.compile(
@@ -54,7 +58,18 @@ def team_events(comp: Competition, team: str, kind: type[ev.Event]) -> Iterator[
 
 
 def test_every_reference_bot_is_registered() -> None:
-    assert set(BOTS) == {"passive", "balanced", "eager", "dumper", "lax", "lavish"}
+    assert set(BOTS) == {
+        "passive",
+        "balanced",
+        "eager",
+        "dumper",
+        "lax",
+        "lavish",
+        "cod",
+        "lender",
+        "forgetful",
+        "forgiver",
+    }
     params = load_preset("classroom")
     for name in BOTS:
         assert make_bot(name, "T", params).name == name

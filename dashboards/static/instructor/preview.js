@@ -6,7 +6,7 @@ import { fmt, onLangChange, t } from "/static/common/i18n.js";
 import { h, showError } from "/static/common/ui.js";
 import { bindText, button, messageOf, table, td, tx } from "/static/instructor/dom.js";
 
-export const BOTS = ["balanced", "eager", "dumper", "lax", "lavish", "passive"];
+export const BOTS = ["balanced", "eager", "dumper", "lax", "lavish", "cod", "lender", "forgetful", "forgiver", "passive"];
 const CARELESS = ["passive", "dumper", "lax", "lavish"];
 const POLL_MS = 300;
 

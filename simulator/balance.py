@@ -1,0 +1,150 @@
+"""The balance matrix: does sensible CRM outrank every way of gaming the score, everywhere?
+
+One cell is a shipped preset in one market mode. In every season of a cell, one team per
+degenerate bot, the balanced team and (when given) the search's best strategy for that cell
+play together; the cell reports, per bot, its mean composite, its margin over balanced in
+the same seasons with one standard error, the seasons it outranked balanced, and the share
+of seasons in which balanced outranked it. The cell holds when balanced is above every
+degenerate bot by more than two standard errors.
+
+It also measures luck (issue 12, item 5): for every pair of teams, the share of single
+seasons that order the pair as their means over all seasons do. A graded season is one
+season, so this is how often a class's ranking of two strategies is the one their play
+deserves.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from market.parameters import MarketParameters
+from simulator.competition import TeamSpec
+from simulator.evaluate import REFERENCE_TEAM, Sample, Season, margins, outranks, play_seasons
+from teams.bots import DEGENERATE
+from teams.bots.strategy import Strategy, to_spec
+
+BEST_TEAM = "search-best"
+MODES = ("shared", "mirrored")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One team of a cell."""
+
+    team: str
+    composite: Sample
+    margin: Sample
+    beats_balanced: int
+    """Seasons in which this team ranked above balanced."""
+    balanced_beats: int
+    """Seasons in which balanced ranked above this team."""
+
+    @property
+    def degenerate(self) -> bool:
+        return self.team in DEGENERATE
+
+    @property
+    def below_balanced(self) -> bool:
+        """Below balanced by more than two standard errors of the paired margin."""
+        return self.margin.mean < -2 * self.margin.se
+
+
+@dataclass(frozen=True, slots=True)
+class PairOrder:
+    """How often one season orders two teams as their means do."""
+
+    first: str
+    second: str
+    agree: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    preset: str
+    mode: str
+    seeds: int
+    rows: tuple[Row, ...]
+    pairs: tuple[PairOrder, ...]
+    best_spec: str | None
+
+    def row(self, team: str) -> Row:
+        return next(r for r in self.rows if r.team == team)
+
+    @property
+    def failing(self) -> tuple[Row, ...]:
+        """Degenerate bots that balanced does not beat by more than two standard errors."""
+        return tuple(r for r in self.rows if r.degenerate and not r.below_balanced)
+
+    @property
+    def holds(self) -> bool:
+        return not self.failing
+
+    @property
+    def agreement_median(self) -> float:
+        return statistics.median(p.agree for p in self.pairs) if self.pairs else 1.0
+
+    @property
+    def balanced_share_lowest(self) -> tuple[str, float]:
+        """The degenerate bot balanced outranks least often, and that share of seasons."""
+        rows = [r for r in self.rows if r.degenerate]
+        worst = min(rows, key=lambda r: (r.balanced_beats, r.team))
+        return worst.team, worst.balanced_beats / self.seeds
+
+
+def league(best: Strategy | None = None) -> list[TeamSpec]:
+    """Balanced, every degenerate bot and (if given) the search's best strategy."""
+    teams = [TeamSpec(REFERENCE_TEAM, REFERENCE_TEAM), *(TeamSpec(b, b) for b in DEGENERATE)]
+    if best is not None:
+        teams.append(TeamSpec(BEST_TEAM, to_spec(best)))
+    return teams
+
+
+def pair_orders(seasons: Sequence[Season], teams: Sequence[str]) -> list[PairOrder]:
+    """For every pair of teams whose means differ, the share of seasons ordering them the same way."""
+    means = {t: statistics.fmean(s.composite[t] for s in seasons) for t in teams}
+    out = []
+    for i, a in enumerate(teams):
+        for b in teams[i + 1 :]:
+            if means[a] == means[b]:
+                continue
+            sign = means[a] > means[b]
+            agree = sum(
+                (s.composite[a] > s.composite[b]) == sign and s.composite[a] != s.composite[b]
+                for s in seasons
+            )
+            out.append(PairOrder(a, b, agree / len(seasons)))
+    return out
+
+
+def measure_cell(
+    preset: str,
+    mode: str,
+    params: MarketParameters,
+    seeds: Sequence[int],
+    best: Strategy | None = None,
+    workers: int | None = None,
+) -> Cell:
+    """Play the cell's league over ``seeds`` and summarise it."""
+    teams = league(best)
+    (seasons,) = play_seasons(params, [teams], seeds, workers)
+    rows = []
+    for spec in teams:
+        rows.append(
+            Row(
+                team=spec.name,
+                composite=Sample(tuple(s.composite[spec.name] for s in seasons)),
+                margin=margins(seasons, spec.name),
+                beats_balanced=outranks(seasons, spec.name, REFERENCE_TEAM),
+                balanced_beats=outranks(seasons, REFERENCE_TEAM, spec.name),
+            )
+        )
+    return Cell(
+        preset=preset,
+        mode=mode,
+        seeds=len(seeds),
+        rows=tuple(rows),
+        pairs=tuple(pair_orders(seasons, [t.name for t in teams])),
+        best_spec=to_spec(best) if best is not None else None,
+    )
