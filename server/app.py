@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from dashboards import STATIC_DIR
 from server import pages
 from server.api import board as board_api
-from server.api import exports, instructor, members, previews, public, rubric, session, team, ws
+from server.api import exports, instructor, members, peer_review, previews, public, rubric, session, team, ws
 from server.archive import MAX_ARCHIVE_BYTES
 from server.auth import password_hash
 from server.broadcast import Broadcaster
@@ -241,6 +241,7 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         exports.router,
         instructor.router,
         members.router,
+        peer_review.router,
         rubric.router,
         board_api.router,
         team.router,

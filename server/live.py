@@ -53,11 +53,25 @@ UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric
 
 
 @dataclass(slots=True)
-class Activity:
+class Tally:
+    """Commands sent, how many were refused, and the simulated time of the last one."""
+
     commands: int = 0
     refused: int = 0
     last_t: float | None = None
+
+    def count(self, accepted: bool, t: float) -> None:
+        self.commands += 1
+        self.refused += not accepted
+        self.last_t = t
+
+
+@dataclass(slots=True)
+class Activity(Tally):
+    """A team's activity for the instructor's monitor: the team's tally, its members' own, who joined."""
+
     members: set[str] = field(default_factory=set)
+    by_member: dict[int, Tally] = field(default_factory=dict)
 
 
 class LiveCompetition:
@@ -200,8 +214,9 @@ class LiveCompetition:
         if mismatch is not None:
             self.damaged = f"replay differs from the stored events at seq {mismatch}"
             log.error("competition %s: %s", self.id, self.damaged)
-        for entry in competition.commands:  # the monitor's counts, as they were before
-            self._count(entry.command, entry.accepted, entry.t)
+        senders = self.store.command_senders(self.id) if rows else []
+        for entry, member_id in zip(competition.commands, senders, strict=False):  # the monitor's counts
+            self._count(entry.command, entry.accepted, entry.t, member_id)
         self.next_seq = len(rows)
         self.persisted = len(stored)
         self.published = len(competition.log)
@@ -474,7 +489,7 @@ class LiveCompetition:
             self.next_seq += 1
             outcome = competition.submit(command, t, source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
-            self._count(command, outcome.accepted, t)
+            self._count(command, outcome.accepted, t, member_id)
             if idempotency_key is not None:
                 self.replies.remember(member_id, idempotency_key, payload, row.seq, outcome)
             await self._flush(write=False)  # the next tick stores the events
@@ -578,13 +593,13 @@ class LiveCompetition:
                 self._publish_standings(at_once=True)
             return result
 
-    def _count(self, command: AnyCommand, accepted: bool, t: float) -> None:
-        """Count a team's command for the instructor's monitor."""
+    def _count(self, command: AnyCommand, accepted: bool, t: float, member_id: int | None) -> None:
+        """Count a team's command for the instructor's monitor, and the member's who sent it."""
         activity = self.activity.get(getattr(command, "team", None) or "")
         if activity is not None:
-            activity.commands += 1
-            activity.refused += not accepted
-            activity.last_t = t
+            activity.count(accepted, t)
+            if member_id is not None:
+                activity.by_member.setdefault(member_id, Tally()).count(accepted, t)
 
     # --- publishing and writing behind -----------------------------------------------------------------
 

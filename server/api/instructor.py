@@ -17,10 +17,11 @@ from market.overrides import apply_overrides
 from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from scoring import ScoringError, Weights
+from server.activity import IDLE_HOURS, tally_view
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.auth import Identity, new_code
 from server.clock import wall_now
-from server.db.tables import CompetitionRow, ParameterChangeRow, TeamRow
+from server.db.tables import CompetitionRow, MemberRow, ParameterChangeRow, TeamRow
 from server.errors import ServerError
 from server.live import Activity, LiveCompetition
 from server.runtime import Runtime
@@ -423,16 +424,30 @@ def scoring_history(
 def monitor(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
+    """Per team and per member: commands, refusals, the last command; who has been idle."""
     live = rt.get(competition_id)
+    roster: dict[str, list[MemberRow]] = {}
+    for team, member in rt.store.competition_members(competition_id):
+        if member.removed_at is None:
+            roster.setdefault(team.name, []).append(member)
+    now = live.now
     return {
         **live.status(),
+        "idle_hours": IDLE_HOURS,
         "teams": [
             {
                 "team": name,
-                "commands": a.commands,
-                "refused": a.refused,
-                "last_command_t": a.last_t,
+                **tally_view(a, now),
                 "members": sorted(a.members),
+                "people": [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "role": m.role,
+                        **tally_view(a.by_member.get(m.id or 0), now),
+                    }
+                    for m in roster.get(name, [])
+                ],
             }
             for name, a in sorted(live.activity.items())
         ],

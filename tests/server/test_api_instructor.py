@@ -455,12 +455,22 @@ def test_monitor_shows_team_activity(module_client: TestClient, module_instructo
     assert teams["Reds"]["commands"] == 2 and teams["Reds"]["refused"] == 1
     assert teams["Reds"]["members"] == ["Rae", "Sid"]
     assert teams["Reds"]["last_command_t"] is not None
+    assert monitor["idle_hours"] == 4
+    # each member's own: Rae sent both commands (one refused), Sid nothing yet
+    rae, sid = teams["Reds"]["people"]
+    assert (rae["name"], rae["role"], rae["commands"], rae["refused"]) == ("Rae", "manager", 2, 1)
+    assert rae["last_command_t"] == teams["Reds"]["last_command_t"]
+    assert (sid["name"], sid["role"], sid["commands"], sid["refused"], sid["last_command_t"]) == (
+        "Sid", "sales", 0, 0, None,
+    )  # fmt: skip
     assert teams["Blues"] == {
         "team": "Blues",
         "commands": 0,
         "refused": 0,
         "last_command_t": None,
+        "idle": monitor["t_sim"] >= 4,
         "members": [],
+        "people": [],
     }
 
 
