@@ -19,6 +19,7 @@ import { showJoin } from "/static/team/join.js";
 import { bindShortcuts, goTo, isPhone, setCounts, startLayout } from "/static/team/layout.js";
 import { drawMarketing } from "/static/team/marketing.js";
 import { drawOrders } from "/static/team/orders.js";
+import { drawPeerReview, startPeerReview } from "/static/team/peer.js";
 import { drawQuote, focusQuote, openInquiry } from "/static/team/quote.js";
 import { drawReceivables } from "/static/team/receivables.js";
 import { changed, loadOverview, refresh, setStatus, store, subscribe, whenSessionLost } from "/static/team/store.js";
@@ -38,6 +39,7 @@ function drawAll() {
   if (store.waiting) $("wait-members").textContent = (store.overview?.members ?? []).join(", ") || "—";
   drawHeader();
   if (!store.state) return;
+  drawPeerReview();
   drawInbox();
   drawQuote();
   drawCustomer();
@@ -104,6 +106,7 @@ async function start() {
   started = true;
   $("logout").hidden = false;
   subscribe(drawAll);
+  startPeerReview();
   startLayout(DEFAULT_TAB[overview.role] || "inbox");
   follow("/ws/team", { onMessage, onState: connectionBadge($("link")) });
   refresh();

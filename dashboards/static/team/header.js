@@ -55,7 +55,7 @@ export function drawClock() {
 function drawBanners() {
   const s = store.status;
   const items = [];
-  if (s?.frozen) items.push(h("div", { class: "banner frozen", role: "status", id: "frozen-banner" }, t("team.frozenBanner")));
+  if (s?.frozen && s.state !== "finished") items.push(h("div", { class: "banner frozen", role: "status", id: "frozen-banner" }, t("team.frozenBanner")));
   if (s?.state === "finished") {
     const link = store.overview ? `/report/${s.id}/${encodeURIComponent(store.overview.team)}` : null;
     items.push(h("div", { class: "banner done", role: "status" }, t("team.finishedBanner"), " ", link ? h("a", { href: link }, t("team.report")) : null));
