@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
-import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -46,8 +46,16 @@ from teams.desk import Desk
 from teams.errors import CommandRefused, TeamError
 from teams.rules import DeskRules
 
-TEAM_NAME = re.compile(r"^[^\W_][\w -]{0,39}$")
-"""1–40 letters (any script: 红队 as well as Red), digits, spaces, _ or -, starting with a letter or digit."""
+TEAM_NAME_MAX = 40
+
+
+def is_team_name(name: str) -> bool:
+    """1–40 letters of any script (红队, Red, टीम with its vowel signs), digits, spaces, _ or -,
+    starting with a letter or digit. Letters and digits are the Unicode categories L* and N*;
+    after the first character the combining marks (M*) that many scripts write letters with."""
+    if not 1 <= len(name) <= TEAM_NAME_MAX or unicodedata.category(name[0])[0] not in "LN":
+        return False
+    return all(ch in " _-" or unicodedata.category(ch)[0] in "LNM" for ch in name[1:])
 AnyCommand = c.Command | InstructorCommand
 
 
@@ -89,7 +97,7 @@ def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
         raise SimulatorError("a competition needs at least one team")
     names = [s.name for s in specs]
     for name in names:
-        if not TEAM_NAME.match(name):
+        if not is_team_name(name):
             raise SimulatorError(
                 f"team name {name!r} is not allowed; use 1-40 letters (any language), digits, spaces,"
                 " _ or -, starting with a letter or digit"

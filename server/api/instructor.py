@@ -28,7 +28,7 @@ from server.runtime import Runtime
 from server.text_rules import Name
 from server.views import event_view, select_events
 from simulator.command_log import logged_to_json
-from simulator.competition import TEAM_NAME
+from simulator.competition import is_team_name
 from simulator.instructor import Announce, ApplyShock, ChangeParameters
 from teams.bots import BOTS
 
@@ -157,7 +157,7 @@ def _register(rt: Runtime, live: LiveCompetition, entries: list[TeamIn]) -> list
     names = [" ".join(e.name.split()) for e in entries]
     existing = {t.name for t in live.teams}
     for entry, name in zip(entries, names, strict=True):
-        if not TEAM_NAME.match(name):
+        if not is_team_name(name):
             raise ServerError(
                 "invalid", f"team name {name!r}: use 1-40 letters (any language), digits, spaces, _ or -"
             )
