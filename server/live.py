@@ -49,6 +49,9 @@ BOARD_INTERVAL = 0.2
 """Boards (standings) go out at most this often: a busy class changes them at nearly every event,
 and each goes to every channel and every client — a projector needs a few a second, not hundreds."""
 
+ROUND_EPSILON = 1e-6
+"""Business hours: a moment this close before a round's end still belongs to that round."""
+
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
 
@@ -130,20 +133,29 @@ class LiveCompetition:
 
     @property
     def round(self) -> int:
+        """The current round, the one definition every page and answer uses: 0 before the start;
+        the round being played (or paused); between rounds and after the end, the round that has
+        just ended — never the one after it, nor one past the last. ``next_round`` in the status
+        names the round the instructor starts next."""
         if self.competition is None:
             return 0
-        return min(self.rounds, self.params.calendar.round_of(self.now))
+        t = self.now
+        if self.between_rounds or self.state == "finished":
+            t = max(0.0, t - ROUND_EPSILON)  # the clock stopped on the boundary: the round it closed
+        return max(1, min(self.rounds, self.params.calendar.round_of(t)))
 
     def status(self) -> dict[str, Any]:
         calendar = self.params.calendar
         round_number = max(1, self.round)
         round_end = calendar.round_start(round_number + 1)
+        next_round = round_number + 1 if self.between_rounds and round_number < self.rounds else None
         return {
             "id": self.id,
             "name": self.name,
             "state": self.state,
             "round": self.round,
             "rounds": self.rounds,
+            "next_round": next_round,
             "between_rounds": self.between_rounds,
             "t_sim": self.now,
             "round_ends_t": round_end,
@@ -281,9 +293,7 @@ class LiveCompetition:
             if self.state != "paused":
                 self._refuse_state(action, "paused")
             if self.between_rounds and not next_round:
-                raise ServerError(
-                    "conflict", f"round {self.round - 1} has ended; start the next round instead"
-                )
+                raise ServerError("conflict", f"round {self.round} has ended; start the next round instead")
             if next_round and not self.between_rounds:
                 raise ServerError("conflict", "the round is still under way; resume it instead")
             before = self._clock_state()

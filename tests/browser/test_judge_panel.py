@@ -40,7 +40,7 @@ class Game:
         end = time.monotonic() + deadline
         while time.monotonic() < end:
             status = self.status()
-            if status["between_rounds"] and status["round"] == ended + 1:
+            if status["between_rounds"] and status["round"] == ended:
                 return status
             time.sleep(0.1)
         raise AssertionError(f"round {ended} did not end within {deadline} s: {self.status()}")
@@ -191,7 +191,7 @@ def test_a_judge_scores_the_rubric_and_corrects_it(
     sign_in(page, game, lang)
     page.locator("#rubric-grid tbody tr").first.wait_for()
     round_number = int(page.locator("#rubric-round").input_value())
-    assert round_number == status["round"] - 1  # the round that just ended
+    assert round_number == status["round"]  # the round that just ended
 
     aurora = cell(page, "Aurora")
     aurora.locator("input.points").fill("7")

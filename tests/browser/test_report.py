@@ -38,7 +38,7 @@ def wait_between_rounds(client: httpx.Client, cid: int, ended: int, deadline: fl
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         status = client.get(f"/api/v1/competitions/{cid}/standings").json()
-        if status["between_rounds"] and status["round"] == ended + 1:
+        if status["between_rounds"] and status["round"] == ended:
             return
         time.sleep(0.1)
     raise AssertionError(f"round {ended} did not end within {deadline} s")

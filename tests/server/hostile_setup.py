@@ -63,7 +63,7 @@ class TwoTeams:
 
 def _round_ended(client: TestClient, game: Game, number: int) -> bool:
     now = status(client, game)
-    return bool(now["between_rounds"] and now["round"] >= number + 1)
+    return bool(now["between_rounds"] and now["round"] >= number)
 
 
 def two_teams(client: TestClient, instructor: Headers) -> TwoTeams:
