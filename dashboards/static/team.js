@@ -8,7 +8,7 @@ import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/stati
 import { follow } from "/static/common/live.js";
 import { connectionBadge, showError } from "/static/common/ui.js";
 import STRINGS from "/static/strings/team.js";
-import { addEvent, drawActivity } from "/static/team/activity.js";
+import { addEvent, drawActivity, loadActivity } from "/static/team/activity.js";
 import { drawApprovals } from "/static/team/approvals.js";
 import { drawComplaints } from "/static/team/complaints.js";
 import { drawCustomer } from "/static/team/customer.js";
@@ -110,6 +110,7 @@ async function start() {
   startLayout(DEFAULT_TAB[overview.role] || "inbox");
   follow("/ws/team", { onMessage, onState: connectionBadge($("link")) });
   refresh();
+  loadActivity().then(changed, (error) => console.warn(error));
   setInterval(() => {
     drawClock();
     tickCountdowns();
