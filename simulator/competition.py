@@ -56,6 +56,8 @@ def is_team_name(name: str) -> bool:
     if not 1 <= len(name) <= TEAM_NAME_MAX or unicodedata.category(name[0])[0] not in "LN":
         return False
     return all(ch in " _-" or unicodedata.category(ch)[0] in "LNM" for ch in name[1:])
+
+
 AnyCommand = c.Command | InstructorCommand
 
 
