@@ -94,17 +94,16 @@ export const fmt = {
   pct(x, digits = 0) {
     return x == null ? "—" : numberFormat({ style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
   },
-  /** Money of the game (fictional: the sign follows the language). */
+  /**
+   * Money of the game (fictional: the sign follows the language), the one way every page writes
+   * it: whole units with grouping ("$14,230", "¥14,230"), or `digits` decimals for prices. A
+   * compact form ("$5.1K" beside "¥5063" beside "¥1.4万") read differently in each language and
+   * row by row, so there is none.
+   */
   money(x, digits = 0) {
-    if (x == null) return "—";
+    if (x == null || Number.isNaN(x)) return "—";
     const currency = lang === "zh" ? "CNY" : "USD";
     return numberFormat({ style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
-  },
-  /** Money in few characters for a crowded column ("$5.1K", "¥5100", "¥1.2万"). */
-  moneyShort(x) {
-    if (x == null) return "—";
-    const currency = lang === "zh" ? "CNY" : "USD";
-    return numberFormat({ style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(x);
   },
   /** Simulated business hours as hours and minutes ("2 h 05 min" / "2 小时 05 分"). */
   hours(h) {
