@@ -17,8 +17,8 @@ import heapq
 import math
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
@@ -79,6 +79,10 @@ class Outcome:
     events: tuple[int, ...] = ()
     t: float = 0.0
     """Simulated time the command was applied at."""
+    rule: str = ""
+    """A refusal's rule, for a page to explain it in its language (teams.errors.CommandRefused)."""
+    values: Mapping[str, float | str] = field(default_factory=dict)
+    """The values a refusal's reason is made of (the field, the value sent, the bounds, amounts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +282,7 @@ class Competition:
                     )
                 specs = desk.decide(command, self.now)
         except CommandRefused as refusal:
-            return Outcome(False, refusal.reason, refusal.code)
+            return Outcome(False, refusal.reason, refusal.code, rule=refusal.rule, values=refusal.values)
         return Outcome(True, events=self._emit_all(specs))
 
     def _set_parameters(self, params: MarketParameters) -> None:
