@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from market.errors import ParameterError
-from market.overrides import apply_overrides
+from market.overrides import apply_overrides, normalise_key
 from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from scoring import ScoringError, Weights
@@ -287,12 +287,30 @@ async def _instructor_command(live: LiveCompetition, command: Any) -> dict[str, 
     return {"accepted": True, "t_sim": outcome.t, "events": events}
 
 
+def _values_at(params: MarketParameters, changes: tuple[tuple[str, Any], ...]) -> list[Any]:
+    """The value each changed key had before the change (None for a key that is not there)."""
+    document = parameters_to_dict(params)
+    out = []
+    for key, _value in changes:
+        node: Any = document
+        for part in normalise_key(key):
+            node = node.get(part) if isinstance(node, dict) else None
+        out.append(node)
+    return out
+
+
+def _change_log(changes: tuple[tuple[str, Any], ...], before: list[Any]) -> str:
+    """A change as stored: [key, new value, old value] per key (older rows hold [key, value])."""
+    return json.dumps([[key, value, old] for (key, value), old in zip(changes, before, strict=True)])
+
+
 @router.post("/{competition_id}/parameters")
 async def change_parameters(
     competition_id: int, body: ParametersIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     live = rt.get(competition_id)
     changes = tuple(body.changes.items())
+    before = _values_at(live.initial_params if live.state == "draft" else live.params, changes)
     if live.state == "draft":  # not started: the competition simply starts with these values
         if any(key == "rounds" for key, _value in changes):
             raise ServerError(
@@ -306,7 +324,7 @@ async def change_parameters(
             raise ServerError("invalid", str(exc), field=exc.field) from None
         text = json.dumps(parameters_to_dict(params))
         row = ParameterChangeRow(
-            competition_id=live.id, effective_t=0.0, changes=json.dumps(list(changes)), at=wall_now()
+            competition_id=live.id, effective_t=0.0, changes=_change_log(changes, before), at=wall_now()
         )
         await asyncio.to_thread(rt.store.save_parameters, live.id, text, row)
         live.initial_params = params
@@ -319,7 +337,7 @@ async def change_parameters(
     result = await _instructor_command(live, ChangeParameters(changes=changes))
     rt.store.add_parameter_change(
         ParameterChangeRow(
-            competition_id=live.id, effective_t=live.now, changes=json.dumps(list(changes)), at=wall_now()
+            competition_id=live.id, effective_t=live.now, changes=_change_log(changes, before), at=wall_now()
         )
     )
     return result
@@ -341,11 +359,16 @@ def current_parameters(
 def parameter_history(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
+    """Each change: when it took effect, ``changes`` as [key, new value] and ``before`` as
+    {key: old value} (changes logged before old values were kept have no ``before``)."""
     rt.get(competition_id)
-    return [
-        {"effective_t": r.effective_t, "changes": json.loads(r.changes), "at": r.at}
-        for r in rt.store.parameter_changes(competition_id)
-    ]
+    out = []
+    for r in rt.store.parameter_changes(competition_id):
+        logged = json.loads(r.changes)
+        before = {entry[0]: entry[2] for entry in logged if len(entry) > 2}
+        changes = [entry[:2] for entry in logged]
+        out.append({"effective_t": r.effective_t, "changes": changes, "before": before, "at": r.at})
+    return out
 
 
 @router.post("/{competition_id}/shocks")

@@ -400,6 +400,11 @@ def test_parameters_change_only_before_the_start_or_while_paused(
         [["segments.smb.patience_hours", 10], ["starting_cash", 50000]],
         [["reply_tau_hours", 3.0]],
     ]
+    # each change keeps what it replaced, so the history reads old → new
+    assert [h["before"] for h in history] == [
+        {"segments.smb.patience_hours": 12, "starting_cash": 40000},
+        {"reply_tau_hours": 4.0},
+    ]
     t_sim = status(client, game)["t_sim"]
     assert all(h["effective_t"] == t_sim for h in history)
     assert all(isinstance(h["at"], float) for h in history)

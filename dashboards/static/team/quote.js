@@ -128,7 +128,7 @@ function summary(inq) {
       h("span", {}, t("team.q.asks", { terms: fmt.num(inq.requested_terms, 0), delivery: fmt.num(inq.wanted_delivery, 1) })),
       h("span", {}, t("team.q.expires"), " ", countdown(inq.expires_t, { warnHours: 2 }))),
   ];
-  if (inq.pending_approval) parts.push(h("p", { class: "banner inline warn", id: "q-pending" }, t("team.q.pending", { id: short(inq.pending_approval) })));
+  if (inq.pending_approval) parts.push(h("p", { class: "banner inline warn", id: "q-pending" }, t("team.q.pending")));
   else if (inq.status === "quoted") {
     parts.push(h("p", { class: "current" }, t("team.q.current", {
       price: fmt.money(inq.unit_price, 2), discount: fmt.pct(inq.discount, 1), terms: fmt.num(inq.terms_days, 0),
