@@ -48,8 +48,10 @@ export function drawHeader() {
 
 export function drawClock() {
   const left = roundSecondsLeft();
-  $("clock").textContent = left == null ? "" : fmt.clock(left);
-  $("clock").classList.toggle("ending", left != null && left < 30);
+  for (const el of [$("clock"), $("tab-clock")]) {
+    el.textContent = left == null ? "" : fmt.clock(left);
+    el.classList.toggle("ending", left != null && left < 30);
+  }
 }
 
 function drawBanners() {
