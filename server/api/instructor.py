@@ -293,7 +293,12 @@ def _values_at(params: MarketParameters, changes: tuple[tuple[str, Any], ...]) -
     out = []
     for key, _value in changes:
         node: Any = document
-        for part in normalise_key(key):
+        try:
+            parts = normalise_key(key)
+        except ParameterError:
+            parts = []  # not a path: the change itself is refused with the reason, below
+            node = None
+        for part in parts:
             node = node.get(part) if isinstance(node, dict) else None
         out.append(node)
     return out
