@@ -1,5 +1,5 @@
-// One figure explained: what it means, its formula with the team's numbers (exactly as the
-// server wrote it), the weights and normalisation of the score, and the items behind it as a
+// One figure explained: what it means, its formula with the team's numbers (as the server
+// wrote it, its words in the page's language: formulaText), the weights and normalisation of the score, and the items behind it as a
 // table whose columns fit the kind of item (closed inquiries, customers, due invoices, the
 // parts of the score, rubric items). Used by the judge panel and the team report.
 

@@ -21,6 +21,11 @@ WORST = ("worst_fall", "written_off", "order_voided", "complaint_escalated")
 PER_KIND = 4
 
 
+def in_page(page: Any, formula: str) -> str:
+    """The server's formula as the page writes it (explain.js formulaText, in the page's language)."""
+    return str(page.evaluate("async (f) => (await import('/static/explain.js')).formulaText(f)", formula))
+
+
 @dataclass
 class Game:
     id: int
@@ -124,14 +129,14 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
         assert str(lost) in summary
 
     formula = page.locator("#explain-composite pre.formula")
-    assert formula.inner_text() == data["explanations"]["composite"]["formula"]
+    assert formula.inner_text() == in_page(page, data["explanations"]["composite"]["formula"])
     parts = page.locator('#explain-composite table.explain-items[data-kind="CompositePart"] tbody tr')
     assert parts.count() == len(data["explanations"]["composite"]["items"])
     details = page.locator("#explain-metrics details.metric-detail")
     assert details.count() == 3
     details.nth(0).locator("summary").click()
     shown = details.nth(0).locator(".explain pre.formula")
-    assert shown.inner_text() == data["explanations"]["conversion"]["formula"]
+    assert shown.inner_text() == in_page(page, data["explanations"]["conversion"]["formula"])
 
 
 def test_a_member_of_another_team_is_refused_with_the_reason(
