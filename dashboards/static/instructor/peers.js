@@ -23,7 +23,7 @@ export function peerCard(ctx) {
         "tr",
         { dataset: { member: m.name } },
         td(m.team),
-        td(h("strong", {}, m.name), " ", h("span", { class: "hint" }, t(`role.${m.role}`))),
+        td([h("strong", {}, m.name), " ", h("span", { class: "hint" }, t(`role.${m.role}`))]),
         td(m.mean == null ? "—" : fmt.num(m.mean, 2), "num mean"),
         td(fmt.num(m.received), "num"),
         td(fmt.num(m.given), "num"),
