@@ -5,7 +5,8 @@ bots, a human team answering by policy, a rubric with judges' scores), plays a f
 then drives Debian's chromium (/usr/bin/chromium) through each page in English and Chinese
 and writes ``docs/images/<page>-<desktop|phone>[-zh].png``. Run from the repository root:
 
-    .venv/bin/python docs/screenshots.py
+    .venv/bin/python docs/screenshots.py            # every page
+    .venv/bin/python docs/screenshots.py lobby debrief   # only these pages
 
 It needs nothing from outside the machine (no CDN, no downloaded browser).
 """
@@ -145,10 +146,46 @@ def setup(base: str) -> dict[str, Any]:
         json={"text": "Round 4: a price war starts in small businesses"},
         headers=ins,
     )
-    return {"id": cid, "codes": codes, "judge_code": detail["judge_code"], "ins": ins, "member": member}
+    lobby = lobby_class(http, ins)
+    return {
+        "id": cid,
+        "codes": codes,
+        "judge_code": detail["judge_code"],
+        "ins": ins,
+        "member": member,
+        "lobby": lobby,
+    }
 
 
-def shoot(base: str, game: dict[str, Any]) -> list[Path]:
+def lobby_class(http: httpx.Client, ins: dict[str, str]) -> int:
+    """A second class, not started: six teams, a few students joined, the start in 8 minutes."""
+    body = {
+        "name": "CRM 302 — autumn cup",
+        "preset": "classroom",
+        "seed": 12,
+        "rounds": 6,
+        "seconds_per_hour": 1,
+    }
+    cid = int(http.post("/api/v1/competitions", json=body, headers=ins).json()["id"])
+    people = {
+        "Aurora": [("Li Wei", "manager"), ("Zhang Min", "sales")],
+        "Borealis": [("Sam Okafor", "manager"), ("Ana Ruiz", "finance"), ("Kenji Mori", "service")],
+        "Cascade": [("Chen Jie", "sales")],
+        "Delta": [],
+        "Ember": [("Mia Novak", "manager")],
+        "Falcon": [],
+    }
+    for team, members in people.items():
+        code = http.post(f"/api/v1/competitions/{cid}/teams", json={"name": team}, headers=ins).json()[
+            "join_code"
+        ]
+        for name, role in members:
+            http.post("/api/v1/session/join", json={"code": code, "name": name, "role": role})
+    http.put(f"/api/v1/competitions/{cid}/starts-at", json={"minutes": 8}, headers=ins)
+    return cid
+
+
+def shoot(base: str, game: dict[str, Any], only: list[str]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     cid = game["id"]
@@ -169,7 +206,11 @@ def shoot(base: str, game: dict[str, Any]) -> list[Path]:
             ("/api/v1/session/judge", {"code": game["judge_code"], "name": "Prof. Chen"}),
         ),
         ("report", f"/report/{cid}/Falcon", instructor),
+        ("lobby", f"/board/{game['lobby']}", instructor),
+        ("debrief", f"/debrief/{cid}", instructor),
     ]
+    if only:
+        pages = [p for p in pages if p[0] in only]
     made: list[Path] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -182,6 +223,10 @@ def shoot(base: str, game: dict[str, Any]) -> list[Path]:
                     page = context.new_page()
                     page.goto(path)
                     page.wait_for_timeout(3000)  # live data arrives over the websocket
+                    if name == "debrief":  # the third picture: reply time against conversion
+                        page.keyboard.press("ArrowRight")
+                        page.keyboard.press("ArrowRight")
+                        page.wait_for_timeout(500)
                     target = IMAGES / f"{name}-{size}{'' if lang == 'en' else '-zh'}.png"
                     page.screenshot(path=str(target), full_page=name in ("report", "codes"))
                     made.append(target)
@@ -210,7 +255,7 @@ def main() -> None:
         try:
             wait_until(lambda: _healthy(base), timeout=30)
             game = setup(base)
-            for path in shoot(base, game):
+            for path in shoot(base, game, sys.argv[1:]):
                 print(path.relative_to(ROOT))
         finally:
             server.terminate()

@@ -19,11 +19,25 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dashboards import STATIC_DIR
-from server import pages
+from server import openapi, pages
 from server.api import board as board_api
-from server.api import exports, instructor, members, peer_review, previews, public, rubric, session, team, ws
+from server.api import (
+    debrief,
+    exports,
+    instructor,
+    lobby,
+    members,
+    peer_review,
+    previews,
+    public,
+    rubric,
+    session,
+    team,
+    ws,
+)
 from server.archive import MAX_ARCHIVE_BYTES
 from server.auth import password_hash
 from server.broadcast import Broadcaster
@@ -91,30 +105,11 @@ def _readable(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
-REFUSAL_SCHEMA: dict[str, Any] = {
-    "title": "Refusal",
-    "type": "object",
-    "description": "Every refusal (4xx): a reason for people and a stable code for programs.",
-    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
-    "required": ["detail", "code"],
-}
-
-
-def _document_refusals(app: FastAPI) -> None:
-    """The schema shows the refusals the server sends, not FastAPI's validation list."""
-    default_openapi = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = default_openapi()
-            components = schema.get("components", {}).get("schemas", {})
-            if "HTTPValidationError" in components:
-                components["HTTPValidationError"] = REFUSAL_SCHEMA
-                components.pop("ValidationError", None)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+def _first_field(exc: RequestValidationError) -> str | None:
+    """The field the first error is about (``weights.profit``, ``limit``), as the refusal's ``field``."""
+    errors = exc.errors()
+    location = [str(p) for p in errors[0].get("loc", ())[1:]] if errors else []
+    return ".".join(location) or None
 
 
 def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], Any] | None = None) -> FastAPI:
@@ -218,9 +213,20 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         body: dict[str, Any] = {"detail": exc.reason, "code": exc.code, **exc.extra}
         return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def routing_refused(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """No such route (404) or method (405, with Allow): the one shape of every refusal."""
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        body = {"detail": str(exc.detail), "code": codes.get(exc.status_code, "refused")}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _readable(exc), "code": "invalid"}, status_code=422)
+        body: dict[str, Any] = {"detail": _readable(exc), "code": "invalid"}
+        field = _first_field(exc)
+        if field is not None:
+            body["field"] = field
+        return JSONResponse(body, status_code=422)
 
     @app.exception_handler(Exception)
     async def failed(request: Request, exc: Exception) -> JSONResponse:
@@ -246,6 +252,8 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         board_api.router,
         team.router,
         public.router,
+        lobby.router,
+        debrief.router,
         ws.router,
         previews.router,
         pages.router,
@@ -253,5 +261,5 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         app.include_router(router)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    _document_refusals(app)
+    openapi.document(app)
     return app

@@ -2,9 +2,9 @@
 
 Judges and the instructor get every event and the live standings. Each team gets its own
 events (never another team's, nor satisfaction changes) and the competition's. The public
-gets the ticker. Public and team channels get the standings they may see (cut at a freeze),
-and only when those change, so that during a freeze not even the rhythm of the messages
-tells of what happens after it.
+gets the ticker and the highlights (``server.highlights``, which judges get too). Public and
+team channels get the standings they may see (cut at a freeze), and only when those change,
+so that during a freeze not even the rhythm of the messages tells of what happens after it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from market.events import Event, TeamEvent
 from server.broadcast import Broadcaster, encode
+from server.highlights import HighlightFinder
 from server.ticker import TEAM_RESULTS, ticker_item
 from server.views import HIDDEN_FROM_TEAMS, event_view
 
@@ -38,6 +39,14 @@ class CompetitionChannels:
         self.broadcaster = broadcaster
         self.names = channel_names(competition_id)
         self._public_sent: list[dict[str, Any]] | None = None
+        self.highlights = HighlightFinder()
+        self.found: list[tuple[Event, dict[str, Any]]] = []  # every highlight so far, with its event
+
+    def prime(self, events: Sequence[Event]) -> None:
+        """Fold events already published (a recovered competition) so no highlight comes twice."""
+        self.highlights, self.found = HighlightFinder(), []
+        for event in events:
+            self.found.extend((event, item) for item in self.highlights.feed(event))
 
     def _teams(self, teams: Sequence[str]) -> list[str]:
         return [team_channel(self.competition_id, team) for team in teams]
@@ -59,6 +68,11 @@ class CompetitionChannels:
             ticker = ticker_item(event)
             if ticker and not (ticker["kind"] in TEAM_RESULTS and hidden(event)):
                 publish(public, "ticker", event.t, ticker)
+            for item in self.highlights.feed(event):
+                self.found.append((event, item))
+                publish(judge, "highlight", event.t, item)
+                if not hidden(event):  # never a highlight of what a freeze holds back
+                    publish(public, "highlight", event.t, item)
 
     def standings(
         self, t: float, live: list[dict[str, Any]], public: list[dict[str, Any]], teams: Sequence[str]

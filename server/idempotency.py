@@ -73,16 +73,16 @@ class Replies:
         """Read the stored keys (blocking: run it in a thread). ``applied`` is the competition's log.
 
         A reply that was not saved (the server stopped between taking the command and
-        answering it) is rebuilt from the replayed log: accepted or refused, when and why;
-        only the list of its events is then empty.
+        answering it) is rebuilt from the replayed log: accepted or refused, when, why and with
+        which code (so the same HTTP status: a replay refuses as the desk first did); only the
+        list of its events is then empty.
         """
         for row in self.store.keyed_commands(self.competition_id):
             if row.reply is not None:
                 outcome = reply_from_json(row.reply)
             elif row.seq < len(applied):
                 entry = applied[row.seq]
-                code = "" if entry.accepted else "invalid"
-                outcome = Outcome(entry.accepted, entry.reason, code, (), entry.t)
+                outcome = Outcome(entry.accepted, entry.reason, entry.code, (), entry.t)
             else:
                 continue  # not in the log: never applied, so a retry applies it
             self.known[(row.member_id, row.key)] = Keyed(row.payload, row.seq, outcome)

@@ -232,6 +232,7 @@ class LiveCompetition:
         self.next_seq = len(rows)
         self.persisted = len(stored)
         self.published = len(competition.log)
+        self.channels.prime(competition.log.since(0))
         if self.state == "running":
             self.state = "paused"
         self.clock.stop(at_sim=competition.now)
@@ -342,7 +343,9 @@ class LiveCompetition:
             return exc
         log.error("competition %s: %s not stored: %s", self.id, what, exc)
         return ServerError(
-            "unavailable", f"the database did not store {what}; nothing was changed — try again"
+            "unavailable",
+            f"the database did not store {what}; nothing was changed — try again",
+            headers={"Retry-After": "2"},
         )
 
     # --- time and commands ------------------------------------------------------------------------------

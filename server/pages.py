@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from dashboards import PAGES_DIR
+from dashboards import PAGES_DIR, STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,6 +25,14 @@ POLICY = (
 
 def _page(name: str) -> FileResponse:
     return FileResponse(PAGES_DIR / f"{name}.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    """The icon a browser asks for by itself (every page also links it): no 404 in any console."""
+    return FileResponse(
+        STATIC_DIR / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+    )
 
 
 @router.get("/")
@@ -60,6 +68,11 @@ async def join_codes(competition_id: int) -> FileResponse:
 @router.get("/judge/{competition_id}")
 async def judge(competition_id: int) -> FileResponse:
     return _page("judge")
+
+
+@router.get("/debrief/{competition_id}")
+async def debrief(competition_id: int) -> FileResponse:
+    return _page("debrief")
 
 
 @router.get("/report/{competition_id}/{team_name}")

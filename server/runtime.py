@@ -45,7 +45,9 @@ class Runtime:
         self.bot_tasks: dict[tuple[int, str], asyncio.Task[None]] = {}
         self._ticker: asyncio.Task[None] | None = None
         self.limiter = RateLimiter(settings.commands_per_minute)
-        self.previews = Previews()
+        self.previews = Previews(
+            settings.preview_workers, settings.previews_per_instructor, settings.previews_in_all
+        )
         self.member_channels = MemberChannels()
         self._tick_failures: dict[int, tuple[str, float]] = {}
 
@@ -70,6 +72,7 @@ class Runtime:
             task.cancel()
         for driver in self.bots.values():
             driver.stop()
+        await self.previews.stop()
 
     async def _tick_forever(self) -> None:
         while True:

@@ -93,6 +93,17 @@ class Settings(BaseSettings):
         description="a judge's or a member's session ends this long after its competition finished",
     )
 
+    # --- previews (docs/operations.md, "Previews") ---
+    preview_workers: int = Field(
+        1, ge=1, le=64, description="worker processes that play previews, outside the live server's process"
+    )
+    previews_per_instructor: int = Field(
+        2, ge=1, le=20, description="previews one instructor may have waiting or playing; more are a 429"
+    )
+    previews_in_all: int = Field(
+        4, ge=1, le=20, description="previews all instructors together may have waiting or playing"
+    )
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: str) -> str:

@@ -45,6 +45,7 @@ def logged_to_json(entry: LoggedCommand) -> dict[str, Any]:
         "source": entry.source,
         "accepted": entry.accepted,
         "reason": entry.reason,
+        "code": entry.code,
         "command": command_to_json(entry.command),
     }
 
@@ -57,4 +58,5 @@ def logged_from_json(data: dict[str, Any]) -> LoggedCommand:
         command_from_json(data["command"]),
         bool(data["accepted"]),
         str(data["reason"]),
+        str(data.get("code", "")),  # files written before the code was logged have none
     )

@@ -95,6 +95,10 @@ class LoggedCommand:
     command: AnyCommand
     accepted: bool
     reason: str
+    code: str = ""
+    """Why it was refused, for programs (``CommandRefused.code``: ``conflict``, ``not_found`` …);
+    empty when accepted. A replay refuses a command with the same code, so the status of a
+    refusal can be told again from the log alone (server.idempotency, after a crash)."""
 
 
 def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
@@ -316,7 +320,9 @@ class Competition:
     def _record(self, source: str, command: AnyCommand) -> Outcome:
         outcome = dataclasses.replace(self._apply(command), t=self.now)
         self.commands.append(
-            LoggedCommand(len(self.commands), self.now, source, command, outcome.accepted, outcome.reason)
+            LoggedCommand(
+                len(self.commands), self.now, source, command, outcome.accepted, outcome.reason, outcome.code
+            )
         )
         return outcome
 

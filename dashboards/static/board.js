@@ -1,7 +1,9 @@
 // The projector leaderboard, /board/{id} (public: frozen when the instructor freezes it) and
-// /board/{id}?view=judge (judges and the instructor: always live). Follows the competition's
-// channel, animates rank changes, draws sparklines and the top-N chart, runs the ticker, and
-// plays the reveal ceremony. Keys: F full screen, R replay the reveal, Esc closes the awards.
+// /board/{id}?view=judge (judges and the instructor: always live). Before the start it is the
+// lobby (board/lobby.js); then it follows the competition's channel, animates rank changes,
+// draws sparklines and the top-N chart, runs the ticker (starting from the recent lines, so a
+// reload keeps them), announces highlights, and plays the reveal ceremony. A competition that
+// does not exist is said so. Keys: F full screen, R replay the reveal, Esc closes the awards.
 
 import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
@@ -12,8 +14,10 @@ import { Awards } from "/static/board/awards.js";
 import { TopChart } from "/static/board/chart.js";
 import { assignColors } from "/static/board/colors.js";
 import { BoardHeader } from "/static/board/header.js";
+import { Lobby } from "/static/board/lobby.js";
 import { Ceremony } from "/static/board/reveal.js";
 import { ScoreSeries } from "/static/board/series.js";
+import { Spotlight } from "/static/board/spotlight.js";
 import { StandingsTable } from "/static/board/table.js";
 import { Ticker, tickerItem } from "/static/board/ticker.js";
 
@@ -28,8 +32,8 @@ const judge = params.get("view") === "judge";
 const topN = Math.min(12, Math.max(1, Number.parseInt(params.get("top"), 10) || 5));
 const base = `/api/v1/competitions/${id}`;
 const paths = judge
-  ? { ws: `/ws/judge/${id}`, history: `${base}/history?points=300`, awards: `${base}/awards` }
-  : { ws: `/ws/public/${id}`, history: `${base}/public/history?points=300`, awards: `${base}/public/awards` };
+  ? { ws: `/ws/judge/${id}`, history: `${base}/history?points=300`, awards: `${base}/awards`, ticker: `${base}/ticker` }
+  : { ws: `/ws/public/${id}`, history: `${base}/public/history?points=300`, awards: `${base}/public/awards`, ticker: `${base}/public/ticker` };
 
 document.body.dataset.view = judge ? "judge" : "public";
 $("judge-badge").hidden = !judge;
@@ -48,6 +52,9 @@ const header = new BoardHeader({
   judge,
 });
 const ceremony = new Ceremony({ table, panel: $("ceremony"), text: $("ceremony-text"), dots: $("ceremony-dots") });
+const spotlight = new Spotlight($("spotlight"));
+const lobby = new Lobby({ section: $("lobby"), teams: $("lobby-teams"), clock: $("clock"), clockLabel: $("clock-label"), note: $("lobby-note"), id });
+header.lobby = lobby;
 const awards = new Awards({ dialog: $("awards"), podium: $("podium"), list: $("metric-awards"), close: $("awards-close") });
 
 let status = null;
@@ -63,9 +70,18 @@ function drawChartTitle() {
   $("chart-title").textContent = t("board.chart", { n: topN });
 }
 
+/** Before the start, the lobby; then the stage. */
+function showLobby() {
+  const draft = status?.state === "draft";
+  if (draft) lobby.start();
+  else lobby.stop();
+  $("stage").hidden = draft;
+  document.body.dataset.lobby = String(draft); // the keys of the table and the reveal wait for the start
+}
+
 /** The standings as they are now, unless the ceremony holds the table. */
 function showStandings({ animate = true } = {}) {
-  $("empty").hidden = status?.state !== "draft";
+  showLobby();
   if (ceremony.running) return;
   table.render(standings, { animate, flash: animate });
   table.sparklines(series);
@@ -83,6 +99,16 @@ function drawStatus() {
   const freezeT = status.frozen ? status.freeze_t : null;
   chart.configure({ freezeT, roundHours: status.round_hours, dayHours: status.hours_per_day });
   $("replay").hidden = !(status.revealed && !status.frozen);
+  if (status.frozen && !judge) spotlight.clear();
+}
+
+/** The recent ticker lines, so that a board opened (or reloaded) late does not start empty. */
+async function loadTicker() {
+  try {
+    ticker.load(await api(paths.ticker), status);
+  } catch (error) {
+    console.warn("no recent ticker", error);
+  }
 }
 
 /** Record a point of the score series; the public board records nothing past a freeze. */
@@ -143,6 +169,7 @@ function onMessage(message) {
     record(tSim, standings);
     showStandings({ animate: type === "resync" });
     loadHistory();
+    loadTicker();
     if (revealAsked && status.revealed) {
       revealAsked = false;
       replay();
@@ -156,7 +183,7 @@ function onMessage(message) {
     const wasState = status?.state;
     status = data;
     drawStatus();
-    $("empty").hidden = status.state !== "draft";
+    showLobby();
     const thawed = wasFrozen && status.freeze_t == null;
     if ((thawed && !ceremony.running) || (wasState === "draft" && status.state !== "draft")) loadHistory();
   } else if (type === "ticker") {
@@ -164,6 +191,9 @@ function onMessage(message) {
   } else if (type === "event") {
     const item = tickerItem(data); // the judges' channel: every event, live
     if (item) ticker.add(tSim, item, status);
+  } else if (type === "highlight") {
+    ticker.add(tSim, data, status);
+    spotlight.show(data, status?.frozen && !judge);
   } else if (type === "reveal") {
     playReveal(data);
   }
@@ -279,6 +309,8 @@ onLangChange(() => {
   if (status) header.draw();
   table.relabel();
   ticker.relabel();
+  spotlight.relabel();
+  lobby.relabel();
   chart.relabel();
   ceremony.relabel();
   awards.relabel();
@@ -287,11 +319,30 @@ onLangChange(() => {
 
 // --- start --------------------------------------------------------------------------------------------------
 
-drawChartTitle();
-if (judge) {
-  whoami()
-    .then((who) => (watching(who) ? start() : showLogin()))
-    .catch(() => start());
-} else {
-  start();
+/** A board of a competition that does not exist says so, instead of "reconnecting…" forever. */
+async function exists() {
+  try {
+    await api(`${base}/public/lobby`);
+    return true;
+  } catch (error) {
+    if (error.status !== 404 && !(Number.isNaN(id) || id <= 0)) return true; // the channel will tell
+    $("missing").textContent = t("board.missing", { id: location.pathname.split("/").filter(Boolean).pop() });
+    $("missing").hidden = false;
+    $("stage").hidden = true;
+    $("link").hidden = true;
+    $("title").textContent = t("board.missingTitle");
+    return false;
+  }
 }
+
+drawChartTitle();
+exists().then((found) => {
+  if (!found) return;
+  if (judge) {
+    whoami()
+      .then((who) => (watching(who) ? start() : showLogin()))
+      .catch(() => start());
+  } else {
+    start();
+  }
+});

@@ -22,6 +22,7 @@ import { drawOrders } from "/static/team/orders.js";
 import { drawPeerReview, startPeerReview } from "/static/team/peer.js";
 import { drawQuote, focusQuote, openInquiry } from "/static/team/quote.js";
 import { drawReceivables } from "/static/team/receivables.js";
+import { relabelRoundReport, showRoundReport } from "/static/team/roundreport.js";
 import { changed, loadOverview, refresh, setStatus, store, subscribe, whenSessionLost } from "/static/team/store.js";
 
 addStrings(STRINGS);
@@ -88,9 +89,17 @@ function onMessage(message) {
         changed();
       }, 4000);
     }
+    if (data.kind === "round_ended") roundOver(data.round);
     refresh();
   }
   changed();
+}
+
+/** A round has ended: the team's own report of it opens by itself. */
+function roundOver(round) {
+  const id = store.status?.id;
+  const team = store.overview?.team;
+  showRoundReport(round, id, id && team ? `/report/${id}/${encodeURIComponent(team)}` : null);
 }
 
 async function start() {
@@ -122,7 +131,10 @@ async function start() {
 }
 
 onInquiryOpen(open);
-onLangChange(() => changed());
+onLangChange(() => {
+  changed();
+  relabelRoundReport();
+});
 whenSessionLost(() => {
   location.href = `/team${location.search}`;
 });

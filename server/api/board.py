@@ -11,21 +11,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import ConfigDict, Field
 
 from scoring import AWARD_RULES, MedalCounts, ScoringError
+from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, member, runtime, watches
 from server.auth import Identity
 from server.errors import ServerError
 from server.report import team_report
 from server.runtime import Runtime
+from server.scores import EXPLAINED
 
 router = APIRouter(prefix="/api/v1", tags=["board"])
 C = "/competitions/{competition_id}"
 
 
-class FreezeIn(BaseModel):
+class FreezeIn(StrictBody):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
     at: float | None = Field(
@@ -33,7 +35,7 @@ class FreezeIn(BaseModel):
     )
 
 
-class MedalsIn(BaseModel):
+class MedalsIn(StrictBody):
     gold: int = Field(1, ge=0, le=50)
     silver: int = Field(1, ge=0, le=50)
     bronze: int = Field(1, ge=0, le=50)
@@ -162,11 +164,16 @@ def _started(rt: Runtime, competition_id: int) -> Any:
     return live
 
 
+METRIC = Path(
+    description="the figure to explain", json_schema_extra={"enum": list(EXPLAINED)}
+)  # documented; the server's own check refuses another with a 422 listing these
+
+
 @router.get(C + "/explain/{team}/{metric}")
 async def explain(
     competition_id: int,
     team: str,
-    metric: str,
+    metric: str = METRIC,
     rt: Runtime = Depends(runtime),
     who: Identity = Depends(identity),
 ) -> dict[str, Any]:
@@ -179,7 +186,7 @@ async def explain(
 
 @router.get("/team/explain/{metric}", tags=["team"])
 async def explain_own(
-    metric: str, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
+    metric: str = METRIC, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
 ) -> dict[str, Any]:
     """One of the team's own figures explained, as of the freeze while the board is frozen."""
     assert who.competition_id is not None

@@ -10,7 +10,7 @@ import secrets
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from market.errors import ParameterError
 from market.overrides import apply_overrides, normalise_key
@@ -18,6 +18,7 @@ from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from scoring import ScoringError, Weights
 from server.activity import IDLE_HOURS, tally_view
+from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.auth import Identity, new_code
 from server.clock import wall_now
@@ -37,7 +38,7 @@ router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
 MAX_TEAMS = 200
 
 
-class CompetitionIn(BaseModel):
+class CompetitionIn(StrictBody):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
     name: Name = Field(min_length=1, max_length=80)
@@ -49,12 +50,12 @@ class CompetitionIn(BaseModel):
     seconds_per_hour: float = Field(15.0, gt=0, le=3600, description="real seconds per business hour")
 
 
-class TeamIn(BaseModel):
+class TeamIn(StrictBody):
     name: Name = Field(min_length=1, max_length=40)
     bot: str | None = Field(None, description="a house bot plays this team: " + ", ".join(sorted(BOTS)))
 
 
-class ShockIn(BaseModel):
+class ShockIn(StrictBody):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
     shock: Literal["demand", "price_war", "recall"]
@@ -62,11 +63,11 @@ class ShockIn(BaseModel):
     magnitude: float
 
 
-class ParametersIn(BaseModel):
+class ParametersIn(StrictBody):
     changes: dict[str, Any] = Field(min_length=1)
 
 
-class WeightsIn(BaseModel):
+class WeightsIn(StrictBody):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
     conversion: float = Field(30.0, ge=0, le=1000)
@@ -76,12 +77,12 @@ class WeightsIn(BaseModel):
     rubric: float = Field(0.0, ge=0, le=1000)
 
 
-class ScoringIn(BaseModel):
+class ScoringIn(StrictBody):
     weights: WeightsIn
     normalisation: Literal["raw", "rank", "zscore"] = "raw"
 
 
-class AnnouncementIn(BaseModel):
+class AnnouncementIn(StrictBody):
     text: str = Field(min_length=1, max_length=500)
 
 

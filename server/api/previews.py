@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
 from server.api.instructor import parameters_of
 from server.auth import Identity
@@ -16,7 +17,7 @@ from server.runtime import Runtime
 router = APIRouter(prefix="/api/v1/previews", tags=["instructor"])
 
 
-class PreviewIn(BaseModel):
+class PreviewIn(StrictBody):
     preset: str = "classroom"
     overrides: dict[str, Any] = Field(default_factory=dict, description="e.g. {'segments.smb.share': 0.5}")
     mode: Literal["shared", "mirrored"] | None = None
@@ -27,12 +28,17 @@ class PreviewIn(BaseModel):
 
 @router.post("", status_code=202)
 async def start_preview(
-    body: PreviewIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+    body: PreviewIn, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
 ) -> dict[str, Any]:
-    """Start playing the seasons in the background; poll ``GET /previews/{id}`` for progress."""
+    """Start playing the seasons in a worker process; poll ``GET /previews/{id}`` for progress.
+
+    At most ``PREVIEWS_PER_INSTRUCTOR`` previews of one instructor and ``PREVIEWS_IN_ALL`` of all
+    wait or play at once; beyond, a 429 with ``Retry-After``.
+    """
     params = parameters_of(body.preset, body.overrides, body.mode)
     rounds = min(body.rounds or params.rounds, 20)
-    preview = rt.previews.start(params, tuple(range(body.seed, body.seed + body.seeds)), rounds)
+    seeds = tuple(range(body.seed, body.seed + body.seeds))
+    preview = rt.previews.start(who.member or "instructor", params, seeds, rounds)
     return preview.view()
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from scoring import current_scores
+from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime, watcher
 from server.auth import Identity
 from server.errors import ServerError
@@ -25,7 +26,7 @@ from server.text_rules import Name
 router = APIRouter(prefix="/api/v1/competitions/{competition_id}/rubric", tags=["rubric"])
 
 
-class CriterionIn(BaseModel):
+class CriterionIn(StrictBody):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
     name_en: Name = Field(min_length=1, max_length=80, description="the criterion's name in English")
@@ -34,7 +35,7 @@ class CriterionIn(BaseModel):
     per_round: bool = Field(False, description="scored in every round (true) or once (false)")
 
 
-class ScoreIn(BaseModel):
+class ScoreIn(StrictBody):
     model_config = ConfigDict(allow_inf_nan=False)  # "NaN" and "inf" strings too: 422
 
     criterion_id: int

@@ -16,6 +16,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
+from server.api.bodies import StrictBody
 from server.api.deps import LoginAttempt, identity, login_attempt, runtime, token_of
 from server.auth import COOKIE, Identity, new_token, token_hash
 from server.clock import wall_now
@@ -35,18 +36,18 @@ router = APIRouter(prefix="/api/v1/session", tags=["session"])
 EXCLUSIVE_ROLES = ("manager",)
 
 
-class InstructorLogin(BaseModel):
+class InstructorLogin(StrictBody):
     password: str = Field(min_length=1, max_length=200)
 
 
-class JudgeLogin(BaseModel):
+class JudgeLogin(StrictBody):
     code: str = Field(min_length=1, max_length=40)
     name: Name | None = Field(
         None, min_length=1, max_length=40, description="your name: rubric scores are kept per judge"
     )
 
 
-class Join(BaseModel):
+class Join(StrictBody):
     code: str = Field(min_length=1, max_length=40, description="the team's join code")
     name: Name = Field(min_length=1, max_length=40, description="your display name")
     role: Literal["manager", "sales", "service", "finance"]

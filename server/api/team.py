@@ -6,11 +6,12 @@ member can act only for its own team and only within its role's rights.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import MISSING, fields
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, create_model
 
 from server.api.deps import member, runtime
@@ -46,14 +47,15 @@ def _body_model(command: type[c.Command], path_field: str | None) -> type[BaseMo
         annotation = {"str": str, "float": float, "int": int, "bool": bool}[str(f.type)]
         spec[f.name] = (annotation, default)
     name = "".join(part.title() for part in command.kind.split("_")) + "Body"
-    return create_model(name, __config__=ConfigDict(extra="forbid", allow_inf_nan=False), **spec)
+    # strict: JSON types as the schema says them (false is no 0, "3" no 3)
+    config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+    return create_model(name, __config__=config, **spec)
 
 
 def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[..., Awaitable[CommandResult]]:
     body_model = _body_model(command, path_field)
 
     async def run(
-        request: Request,
         body: Any = None,
         rt: Runtime = Depends(runtime),
         who: Identity = Depends(member),
@@ -61,14 +63,14 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
             None,
             alias=HEADER,
             max_length=200,
+            json_schema_extra={"pattern": "^[ -~]{1,200}$"},  # printable ASCII, checked by checked_key
             description="send the same key to retry safely: the command is applied once and every "
             "retry gets the first reply (accepted or refused)",
         ),
+        **path: str,
     ) -> CommandResult:
         key = checked_key(idempotency_key)
-        values = body.model_dump() if body is not None else {}
-        if path_field is not None:
-            values[path_field] = request.path_params[path_field]
+        values = {**(body.model_dump() if body is not None else {}), **path}
         rt.limiter.take(who.member_id or 0)
         live = _live_team(rt, who)
         cmd = command(team=who.team or "", role=who.team_role or "", member=who.member or "", **values)
@@ -92,6 +94,16 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
     run.__annotations__["body"] = body_model if required else body_model | None
     if required and run.__defaults__:
         run.__defaults__ = (Body(), *run.__defaults__[1:])
+    # the signature FastAPI reads: without **path, and with the id in the path when there is one,
+    # declared so that the schema names it
+    signature = inspect.signature(run)
+    kept = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    if path_field is not None:
+        description = f"the {path_field.split('_')[0]} the command is about"
+        named = Path(description=description)
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        kept.append(inspect.Parameter(path_field, keyword, default=named, annotation=str))
+    run.__signature__ = signature.replace(parameters=kept)  # type: ignore[attr-defined]
     run.__name__ = command.kind
     run.__doc__ = (command.__doc__ or command.kind).strip().splitlines()[0]
     return run

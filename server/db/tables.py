@@ -32,6 +32,7 @@ class CompetitionRow(SQLModel, table=True):
     reveal: str | None = None  # JSON of the last reveal ceremony (frozen rows, steps, final rows)
     medals: str | None = None  # JSON {gold, silver, bronze}; None: one of each
     finished_at: float | None = None  # wall time it finished: its judges' and members' sessions end after
+    starts_at: float | None = None  # wall time the instructor means to start (the lobby's clock)
 
 
 class ScoringChangeRow(SQLModel, table=True):

@@ -43,7 +43,7 @@ class Watch:
 
     def console(self, message: Any) -> None:
         # a refused request (4xx) is logged by the browser; the page shows the reason itself
-        expected = "favicon" in message.text or "responded with a status of 4" in message.text
+        expected = "responded with a status of 4" in message.text
         if message.type == "error" and not expected:
             self.errors.append(f"console: {message.text}")
 

@@ -105,6 +105,13 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", C + "/public/awards"): PUBLIC,
     ("GET", C + "/public/reveal"): PUBLIC,
     ("GET", T + "/explain/{metric}"): MEMBERS,
+    # around the play: the lobby, the ticker a board opens with, the debrief, a team's round
+    ("GET", C + "/public/lobby"): PUBLIC,  # join codes only for the instructor (test_lobby.py)
+    ("PUT", C + "/starts-at"): INSTRUCTOR,
+    ("GET", C + "/public/ticker"): PUBLIC,
+    ("GET", C + "/ticker"): JUDGES,
+    ("GET", C + "/debrief"): JUDGES,
+    ("GET", T + "/round-report"): MEMBERS,
     # the rubric
     ("GET", C + "/rubric"): JUDGES,
     ("GET", C + "/rubric/log"): JUDGES,
@@ -280,7 +287,33 @@ def test_authorization(world: World, method: str, path: str) -> None:
         if response.status_code in (401, 403):  # every denial says why
             body = response.json()
             assert body["detail"] and body["code"] in ("unauthorized", "forbidden"), body
+        documented = _documented(world, method, path)
+        assert documented is None or str(response.status_code) in documented, (role, details[role])
     assert actual == expected, details
+
+
+def _documented(world: World, method: str, path: str) -> set[str] | None:
+    """The statuses the OpenAPI document gives the operation (None: a route outside the schema)."""
+    schema = world.client.app.openapi()  # type: ignore[attr-defined]
+    operation = schema["paths"].get(path.replace(":path}", "}"), {}).get(method.lower())
+    return None if operation is None else set(operation["responses"])
+
+
+LOGINS = {"/api/v1/session/instructor", "/api/v1/session/judge", "/api/v1/session/join"}
+
+
+def test_the_schema_documents_401_and_403_exactly_where_the_matrix_has_them(world: World) -> None:
+    """401 where a cell is 401 (or a wrong credential is: the logins), 403 where a cell is 403."""
+    wrong = []
+    for (method, path), cells in MATRIX.items():
+        documented = _documented(world, method, path)
+        if documented is None:
+            continue
+        expected = {"401"} if E401 in cells or path in LOGINS else set()
+        expected |= {"403"} if E403 in cells else set()
+        if documented & {"401", "403"} != expected:
+            wrong.append((method, path, sorted(documented & {"401", "403"}), sorted(expected)))
+    assert wrong == []
 
 
 def test_denials_name_the_reason(world: World) -> None:

@@ -9,7 +9,12 @@ instructor — and each response must
 
 * not be a 5xx (the app re-raises server errors in the test, so a bug fails with its
   traceback),
-* conform to the schema where the schema describes it (bodies of documented statuses),
+* pass every check schemathesis has, as `schemathesis run --checks all` runs them: the status
+  is documented for the operation (every refusal is, issue 11.4), the body matches the
+  documented schema, the content type and the documented headers (Retry-After) are there,
+  a request the schema calls invalid is refused (a boolean where a number is asked included)
+  and one it calls valid is not refused for its form (see ACCEPTED for the 422s of rules the
+  schema cannot state),
 * never show B's markers to A's member or to nobody, unless the request itself carried
   the marker (an error message may echo the id it was given).
 
@@ -34,8 +39,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.config import SchemathesisConfig
 
 from tests.server.helpers import (
     Game,
@@ -51,8 +56,22 @@ from tests.server.helpers import (
 )
 
 schemathesis.serializer.alias("application/zip", "application/octet-stream")
+load_all_checks()
+ALL_CHECKS = list(CHECKS.get_all())
+"""Every check schemathesis has, as `schemathesis run --checks all` runs them."""
 
-SCHEMA = schemathesis.openapi.from_dict(make_app("sqlite://").openapi())
+ACCEPTED = ["2xx", "401", "403", "404", "409", "422", "429"]
+"""What a request the schema calls valid may get (positive_data_acceptance). Schemathesis' list
+plus 422: the schema states types, ranges, lengths and enums, but not every rule the server
+keeps — text must be storable Unicode and names hold no control characters (docs/security.md,
+section 10), and the desk's rules depend on the member's role, the market's parameters and the
+team's business (a discount beyond the role's authority, an unknown segment). Those refusals
+are 422s that name the field; 5xx is never accepted."""
+
+CONFIG = SchemathesisConfig.from_dict(
+    {"checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}}}
+)
+SCHEMA = schemathesis.openapi.from_dict(make_app("sqlite://").openapi(), config=CONFIG)
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 CREDENTIALS = ("nobody", "member_a", "judge", "instructor")
 EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
@@ -171,7 +190,6 @@ def _leaks(arena: Arena, sent: str, text: str) -> list[str]:
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.method.upper()} {op.path}")
 def test_no_server_error_no_leak(arena: Arena, operation: Any, credential: str) -> None:
     logout = operation.path.endswith("/session/logout")
-    checks = [not_a_server_error, response_schema_conformance]
 
     for mode, examples in EXAMPLES.items():
 
@@ -189,7 +207,7 @@ def test_no_server_error_no_leak(arena: Arena, operation: Any, credential: str) 
             credential_headers = _fresh_headers(arena, credential) if logout else arena.headers[credential]
             response = _send(arena.client, kwargs, credential_headers)
             assert response.status_code < 500, response.text
-            case.validate_response(response, checks=checks)
+            case.validate_response(response, checks=ALL_CHECKS)
             if credential in ("nobody", "member_a"):
                 sent = f"{kwargs['url']} {kwargs.get('json')} {kwargs.get('data')} {kwargs.get('params')}"
                 leaked = _leaks(arena, sent, response.text)

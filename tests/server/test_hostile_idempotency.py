@@ -174,6 +174,47 @@ def test_a_retry_after_a_restart_gets_the_first_reply(db_url: str) -> None:
         assert _log_length(client, game) == logged + 1
 
 
+def test_a_refusal_whose_reply_was_lost_in_a_crash_is_told_again_with_its_status(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server stops after committing keyed refusals but before storing their replies.
+
+    After the restart the replies are rebuilt from the replayed log: each retry gets the
+    first status and reason again (409 for a campaign beyond the team's cash, 404, 422), not
+    a 422 for every refusal.
+    """
+    with TestClient(make_app(db_url)) as client:
+        game, member = _started(client)
+        sends = {
+            "campaign": ("POST", "/api/v1/team/campaigns", {"segment": "smb", "budget": 1e8}),
+            "quote": ("POST", "/api/v1/team/inquiries/inq-none/quote", {}),
+            "policy": ("PUT", REMINDERS, {"days_after_due": 400}),
+        }
+
+        def lost(*_args: Any) -> None:
+            raise RuntimeError("the server stopped before the reply was stored")
+
+        monkeypatch.setattr(client.app.state.runtime.store, "save_reply", lost)
+        first = {
+            key: client.request(method, path, json=body, headers=keyed(member, key))
+            for key, (method, path, body) in sends.items()
+        }
+        statuses = {key: r.status_code for key, r in first.items()}
+        assert statuses == {"campaign": 409, "quote": 404, "policy": 422}
+        logged = _log_length(client, game)
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        replies = connection.execute(text("SELECT reply FROM commands WHERE idempotency_key IS NOT NULL"))
+        assert [row[0] for row in replies] == [None, None, None]  # as after a crash: no reply stored
+    engine.dispose()
+    with TestClient(make_app(db_url)) as client:
+        game.instructor = login_instructor(client)
+        for key, (method, path, body) in sends.items():
+            again = client.request(method, path, json=body, headers=keyed(member, key))
+            assert (again.status_code, again.json()) == (first[key].status_code, first[key].json()), key
+        assert _log_length(client, game) == logged
+
+
 def test_migration_0004_keeps_old_commands_and_makes_keys_unique_per_member(db_url: str) -> None:
     engine = make_engine(db_url)
     config = Config()

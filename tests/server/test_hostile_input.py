@@ -310,6 +310,69 @@ def test_unknown_enum_values_are_refused_listing_the_allowed_ones(
     assert teams.snapshot() == before
 
 
+# JSON of another type where the schema asks an integer, a number or a boolean (issue 11.4): lax
+# validation took false as 0, "3" as 3 and 1 as true; strict bodies refuse them naming the field
+WRONG_TYPES: list[tuple[str, str, dict[str, Any], str]] = [
+    ("post", "/api/v1/competitions", {"name": "x", "seed": False}, "seed"),
+    ("post", "/api/v1/competitions", {"name": "x", "rounds": "3"}, "rounds"),
+    ("post", "/api/v1/competitions", {"name": "x", "seconds_per_hour": True}, "seconds_per_hour"),
+    ("post", "/api/v1/previews", {"seeds": True}, "seeds"),
+    ("post", "/api/v1/previews", {"rounds": 2.5}, "rounds"),
+    ("put", "{game}/awards/medals", {"gold": False}, "gold"),
+    ("put", "{game}/freeze", {"at": "5"}, "at"),
+    (
+        "post",
+        "{game}/rubric/criteria",
+        {"name_en": "a", "name_zh": "b", "max_points": 5, "per_round": 1},
+        "per_round",
+    ),
+    ("put", "{game}/scoring", {"weights": {"profit": True}}, "weights.profit"),
+    ("put", "/api/v1/team/policies/reminders", {"days_after_due": True}, "days_after_due"),
+    ("post", "/api/v1/team/campaigns", {"segment": "smb", "budget": "100"}, "budget"),
+    ("post", "/api/v1/team/campaigns", {"segment": 7, "budget": 100}, "segment"),
+    ("post", "/api/v1/session/join", {"code": 12345678, "name": "x", "role": "sales"}, "code"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "name"), WRONG_TYPES, ids=lambda x: str(x)[:30])
+def test_a_value_of_another_json_type_is_refused_naming_the_field(
+    teams: TwoTeams, method: str, path: str, body: dict[str, Any], name: str
+) -> None:
+    who = teams.a if path.startswith("/api/v1/team") else teams.game.instructor
+    before = teams.snapshot()
+    response = teams.client.request(method, path.format(game=teams.game.path()), json=body, headers=who)
+    refused(response, 422, "invalid", f"{name}:")
+    assert teams.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "name"),
+    [
+        ("post", "/api/v1/competitions", {"name": "x", "sead": 5}, "sead"),
+        ("post", "/api/v1/previews", {"seeds": 2, "round": 3}, "round"),
+        ("put", "{game}/scoring", {"weights": {"proft": 10}}, "weights.proft"),
+        ("post", "/api/v1/session/join", {"code": "X", "name": "x", "role": "sales", "team": "Bee"}, "team"),
+    ],
+    ids=lambda x: str(x)[:30],
+)
+def test_a_field_the_body_does_not_have_is_refused_not_ignored(
+    teams: TwoTeams, method: str, path: str, body: dict[str, Any], name: str
+) -> None:
+    before = teams.snapshot()
+    url = path.format(game=teams.game.path())
+    response = teams.client.request(method, url, json=body, headers=teams.game.instructor)
+    refused(response, 422, "invalid", f"{name}:")
+    assert response.json()["field"] == name
+    assert teams.snapshot() == before
+
+
+def test_an_integer_is_still_a_number() -> None:
+    """JSON does not tell 1 from 1.0: an integer where a number is asked is taken."""
+    from server.api.instructor import CompetitionIn
+
+    assert CompetitionIn.model_validate({"name": "x", "seconds_per_hour": 2}).seconds_per_hour == 2.0
+
+
 def test_an_unknown_remedy_is_refused_listing_the_remedies(teams: TwoTeams) -> None:
     complaints = [k for k in teams.state(teams.b)["complaints"] if k["status"] == "open"]
     assert complaints, "the recall should have brought B complaints"

@@ -110,6 +110,9 @@ def test_refused_commands_are_logged_and_replay_refuses_them_too() -> None:
     competition.finish()
     rebuilt = replay(params, 2, competition.teams, competition.commands, rounds=1)
     assert rebuilt.digest() == competition.digest()
+    # the log keeps each refusal's code, and a replay refuses with the same one
+    assert [(e.accepted, e.code) for e in competition.commands] == [(False, "not_found"), (True, "")]
+    assert rebuilt.commands == competition.commands
 
 
 @pytest.mark.parametrize(

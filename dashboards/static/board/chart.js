@@ -72,7 +72,9 @@ export class TopChart {
   build(data) {
     this.plot?.destroy();
     const { width, height } = this.size();
-    const font = width < 500 ? "12px system-ui, sans-serif" : "15px system-ui, sans-serif";
+    // projector legibility: axes in 20 px type from the back of a room (14 px on a phone)
+    const font = width < 500 ? "14px system-ui, sans-serif" : "20px system-ui, sans-serif";
+    const dashed = this.dashed();
     const opts = {
       width,
       height,
@@ -85,7 +87,8 @@ export class TopChart {
         ...this.teams.map((team, i) => ({
           label: team,
           stroke: colorOf(team),
-          width: i === 0 ? 4 : 2.5,
+          width: i === 0 ? 4 : 3,
+          dash: dashed.has(team) ? [12, 7] : undefined,
           points: { show: false },
           spanGaps: true,
         })),
@@ -103,7 +106,7 @@ export class TopChart {
         {
           stroke: AXIS,
           font,
-          size: width < 500 ? 40 : 56,
+          size: width < 500 ? 44 : 70,
           grid: { stroke: GRID, width: 1 },
           ticks: { show: false },
           values: (u, splits) => splits.map((s) => fmt.num(s)),
@@ -153,13 +156,26 @@ export class TopChart {
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = "#8fd3ff";
-    ctx.font = `${13 * devicePixelRatio}px system-ui, sans-serif`;
+    ctx.font = `${18 * devicePixelRatio}px system-ui, sans-serif`;
     ctx.textAlign = "right";
     ctx.fillText(`❄ ${t("board.frozenShort")}`, x - 6 * devicePixelRatio, top + 16 * devicePixelRatio);
     ctx.restore();
   }
 
+  /** Leaders whose colour an earlier leader already has (past twelve teams colours repeat): dashed. */
+  dashed() {
+    const seen = new Set();
+    const out = new Set();
+    for (const team of this.teams) {
+      const color = colorOf(team);
+      if (seen.has(color)) out.add(team);
+      seen.add(color);
+    }
+    return out;
+  }
+
   drawLegend(standings) {
+    const dashed = this.dashed();
     const byTeam = new Map(standings.map((r) => [r.team, r]));
     fill(
       this.legend,
@@ -167,7 +183,7 @@ export class TopChart {
         h(
           "li",
           { dataset: { team } },
-          h("span", { class: "legend-swatch", style: `--team: ${colorOf(team)}` }),
+          h("span", { class: dashed.has(team) ? "legend-swatch dashed" : "legend-swatch", style: `--team: ${colorOf(team)}` }),
           h("span", { class: "legend-name" }, team),
           h("span", { class: "legend-value" }, fmt.score(byTeam.get(team)?.composite)),
         ),

@@ -1,10 +1,11 @@
 // Team colours: one stable colour per team (by name order), the same in the table, the
-// sparklines and the chart, chosen to stay apart from each other on the dark projector theme.
+// sparklines, the chart and the debrief. Chosen (tests/browser/test_palette.py) so that every
+// two stay apart for normal sight and for protan, deutan and tritan colour blindness, and each
+// stands out on the dark projector theme; past twelve teams the colours repeat.
 
 const PALETTE = [
-  "#4cc9f0", "#f72585", "#ffd166", "#06d6a0", "#b388ff", "#ff8c42",
-  "#90e0ef", "#ef476f", "#c5e063", "#f4a5ae", "#7b9cff", "#2ec4b6",
-  "#e9c46a", "#ff6b6b", "#a0c4ff", "#caffbf",
+  "#56b4e9", "#e69f00", "#ddddbb", "#ff2255", "#9966ff", "#55ff77",
+  "#ee33aa", "#bbeeff", "#559966", "#ddaabb", "#dd6622", "#eedd00",
 ];
 
 const assigned = new Map();

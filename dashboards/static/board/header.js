@@ -44,6 +44,10 @@ export class BoardHeader {
   tick() {
     const s = this.status;
     if (!s) return;
+    if (s.state === "draft" && this.lobby) {
+      this.drawProgress(null); // before the start the lobby's clock counts to the planned start
+      return;
+    }
     const left = this.left();
     let state = s.state;
     let text;

@@ -1,9 +1,11 @@
-// The ticker: notable events as they happen, newest first, in the page's language (a switch of
-// language rewrites the lines already shown). Each line carries its simulated time.
+// The ticker: notable events and highlights as they happen, newest first, in the page's language
+// (a switch of language rewrites the lines already shown). Each line carries its simulated time.
+// A board opened late starts from the recent lines the server keeps (`load`).
 
 import { fmt, t } from "/static/common/i18n.js";
 import { fill, h } from "/static/common/ui.js";
 import { colorOf } from "/static/board/colors.js";
+import { HIGHLIGHTS, highlightText } from "/static/board/spotlight.js";
 
 const KEEP = 12;
 const NOTABLE_ORDER = 5000; // as server/ticker.py: orders this large make the ticker
@@ -58,6 +60,12 @@ export class Ticker {
     this.items = [];
   }
 
+  /** Start from the recent lines (oldest first, as /ticker answers), replacing what is shown. */
+  load(items, status) {
+    this.items = items.slice(-KEEP).reverse().map(({ t_sim: tSim, data }) => ({ tSim, data, status }));
+    this.relabel();
+  }
+
   add(tSim, data, status) {
     this.items.unshift({ tSim, data, status });
     this.items.length = Math.min(this.items.length, KEEP);
@@ -67,16 +75,18 @@ export class Ticker {
   }
 
   text({ kind, ...data }) {
+    if (HIGHLIGHTS.has(kind)) return highlightText({ kind, ...data });
     const key = KINDS.has(kind) ? `board.tick.${kind}` : "board.tick.unknown";
     return t(key, { ...data, value: fmt.money(data.value), amount: fmt.money(data.amount) });
   }
 
   line(item, fresh = false) {
     const { kind, team } = item.data;
-    const stamp = t("board.when", when(item.tSim, item.status, kind === "round_ended"));
+    const closing = kind === "round_ended" || kind === "fastest_reply"; // both come at a round's very end
+    const stamp = t("board.when", when(item.tSim, item.status, closing));
     const li = h(
       "li",
-      { class: fresh ? "fresh" : null, dataset: { kind } },
+      { class: [fresh ? "fresh" : "", HIGHLIGHTS.has(kind) ? "highlight" : ""].join(" ").trim() || null, dataset: { kind } },
       h("span", { class: "tick-icon", "aria-hidden": "true" }),
       h("span", { class: "tick-text" }, this.text(item.data)),
       h("span", { class: "tick-when" }, stamp),

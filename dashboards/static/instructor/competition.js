@@ -7,9 +7,11 @@ import { follow } from "/static/common/live.js";
 import { connectionBadge, h, showError, toast } from "/static/common/ui.js";
 import { mountBoard } from "/static/instructor/boardpanel.js";
 import { mountControls } from "/static/instructor/controls.js";
+import { mountDebrief } from "/static/instructor/debriefpanel.js";
 import { bindText, stateBadge, takeFlash, tx } from "/static/instructor/dom.js";
 import { mountExports } from "/static/instructor/exports.js";
 import { mountLive } from "/static/instructor/livepanel.js";
+import { mountLobbyPlan } from "/static/instructor/lobbyplan.js";
 import { mountMarket } from "/static/instructor/market.js";
 import { mountRubric } from "/static/instructor/rubric.js";
 import { mountTeams } from "/static/instructor/teams.js";
@@ -21,6 +23,7 @@ const TABS = [
   ["market", "inst.tab.market", mountMarket],
   ["board", "inst.tab.board", mountBoard],
   ["rubric", "inst.tab.rubric", mountRubric],
+  ["debrief", "debrief.tab", mountDebrief],
   ["exports", "inst.tab.exports", mountExports],
 ];
 
@@ -104,8 +107,10 @@ export async function mountCompetition(main, id) {
   const controls = h("div", { class: "controls-area" });
   const tabList = h("div", { class: "tabs", role: "tablist", "aria-label": t("inst.tabs") });
   const panels = h("div", { class: "panels" });
-  main.replaceChildren(controls, tabList, panels);
+  const lobby = h("div", { class: "lobby-area" });
+  main.replaceChildren(controls, lobby, tabList, panels);
   mountControls(controls, ctx);
+  mountLobbyPlan(lobby, ctx);
 
   const buttons = [];
   for (const [name, key, mount] of TABS) {

@@ -56,6 +56,11 @@ export function previewCard(getBody) {
         draw(view);
       }
     } catch (error) {
+      if (error.status === 429) {
+        // the server plays a bounded number of previews at once: say so in the page's language
+        message.key("inst.preview.busy");
+        return;
+      }
       message.raw(error.detail || error.message);
       if (error.status === 422 && card.onRefused) card.onRefused(error);
       else if (error.status !== 422) showError(error);

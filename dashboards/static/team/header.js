@@ -39,11 +39,19 @@ export function drawHeader() {
   const standing = myStanding();
   const teams = store.standings.length;
   $("kpi-rank").textContent = standing?.rank != null ? t("team.rankOf", { rank: standing.rank, teams: Math.max(teams, 1) }) : "—";
+  $("kpi-rank").dataset.band = rankBand(standing?.rank, teams);
   $("kpi-composite").textContent = fmt.score(standing?.composite);
   $("kpi-conversion").textContent = standing?.conversion == null ? "—" : fmt.pct(standing.conversion / 100, 1);
   $("kpi-satisfaction").textContent = fmt.score(standing?.satisfaction);
   $("kpi-receivables").textContent = standing?.receivables == null ? "—" : fmt.pct(standing.receivables / 100, 1);
   drawBanners();
+}
+
+/** Where a rank stands in the class: "top" (the top third), "middle", "bottom" (the last third). */
+export function rankBand(rank, teams) {
+  if (rank == null || !teams) return "none";
+  if (teams === 1 || rank <= Math.ceil(teams / 3)) return "top";
+  return rank > teams - Math.ceil(teams / 3) ? "bottom" : "middle";
 }
 
 export function drawClock() {
