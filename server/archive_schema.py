@@ -3,7 +3,7 @@
 The records an import writes must be rows the server can run: a name of the right length and
 without control characters (the API's rule, server.text_rules), a role that exists, a time
 that is a finite number, a member index that points at a member. The limits are the API's
-own (a competition's name 1–80 characters, a team's name as ``TEAM_NAME``, at most
+own (a competition's name 1–80 characters, a team's name as ``is_team_name`` says, at most
 ``MAX_TEAMS`` teams, 1–100 rounds, a rubric note up to 500 characters), so an archive holds
 nothing the server could not have made itself. A refusal names the file, the line for a
 JSON-lines file, and the field (``members.json: [3].joined_at: …``).
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from server.api.instructor import MAX_TEAMS
 from server.archive import FORMAT, VERSION, ArchiveError
 from server.text_rules import Name as TextName
-from simulator.competition import TEAM_NAME
+from simulator.competition import is_team_name
 from teams.bots import BOTS
 from teams.rules import ROLES
 
@@ -60,7 +60,7 @@ class Team(_Record):
     @field_validator("name")
     @classmethod
     def _team_name(cls, name: str) -> str:
-        if not TEAM_NAME.match(name):
+        if not is_team_name(name):
             raise ValueError("a team name has 1-40 letters (any language), digits, spaces, _ or -")
         return name
 

@@ -32,6 +32,7 @@ from server.db.tables import (
 from server.exports.tables import events_table, rounds_table, scoring_table, standings_table
 from server.exports.tabular import Table, to_csv, to_xlsx
 from server.live import LiveCompetition
+from server.peer_review import received
 from server.rubric_book import criterion_view, entry_view
 from server.runtime import Runtime
 from server.scores import scoring_to_json
@@ -87,16 +88,25 @@ def rubric_table(live: LiveCompetition) -> Table:
     return Table("rubric", columns, tuple(rows))
 
 
+def _rounded(value: Any) -> Any:
+    """A figure for a gradebook: two decimals (a float's last bits mean nothing to a grade)."""
+    return round(value, 2) if isinstance(value, float) else value
+
+
 def grades_table(live: LiveCompetition) -> Table:
-    """One row per student: the team's result and the student's own activity, for a gradebook."""
+    """One row per student: the team's result, the student's own activity and what teammates said.
+
+    Figures are rounded to two decimals; the standings table keeps every digit."""
     assert live.competition is not None
     standings = {row["team"]: row for row in live.standings()}
     rows = live.store.commands(live.id)
     counts: dict[int, Counter[str]] = {}
+    last: dict[int, float] = {}
     for row, entry in zip(rows, live.competition.commands, strict=False):
         if row.member_id is None:
             continue
         tally = counts.setdefault(row.member_id, Counter())
+        last[row.member_id] = row.t
         kind = json.loads(row.payload).get("kind", "")
         tally["commands"] += 1
         if not entry.accepted:
@@ -108,10 +118,14 @@ def grades_table(live: LiveCompetition) -> Table:
             tally["resolved"] += 1
         elif kind == "send_reminder":
             tally["reminders"] += 1
+    roster = live.store.competition_members(live.id)
+    peers = received(roster, live.store.peer_reviews(live.id))
     out = []
-    for team, member in live.store.competition_members(live.id):
+    for team, member in roster:
         standing = standings.get(team.name, {})
-        tally = counts.get(member.id or -1, Counter())
+        member_id = member.id or -1
+        tally = counts.get(member_id, Counter())
+        peer = peers.get(member_id)
         out.append(
             (
                 live.name,
@@ -119,23 +133,27 @@ def grades_table(live: LiveCompetition) -> Table:
                 member.name,
                 member.role,
                 standing.get("rank"),
-                standing.get("composite"),
-                standing.get("conversion"),
-                standing.get("satisfaction"),
-                standing.get("receivables"),
-                standing.get("profit"),
-                standing.get("rubric"),
+                *(
+                    _rounded(standing.get(k))
+                    for k in ("composite", "conversion", "satisfaction", "receivables", "profit", "rubric")
+                ),
                 tally["commands"],
                 tally["refused"],
                 tally["replies"],
                 tally["resolved"],
                 tally["reminders"],
+                _rounded(last.get(member_id)),
+                peer.mean if peer else None,
+                len(peer.ratings) if peer else 0,
+                " | ".join(f"{by}: {text}" for by, text in peer.comments) if peer else "",
+                peer.given if peer else 0,
             )
         )
     columns = (
         "competition", "team", "student", "role", "team_rank", "team_composite", "conversion",
         "satisfaction", "receivables", "profit", "rubric", "commands", "refused", "replies",
-        "complaints_resolved", "reminders",
+        "complaints_resolved", "reminders", "last_command_hour", "peer_rating", "peer_ratings",
+        "peer_comments", "ratings_given",
     )  # fmt: skip
     return Table("grades", columns, tuple(out))
 

@@ -57,15 +57,32 @@ only commits itself, and the tick writes the events of many commands in one tran
 MAX_BATCH = 500
 """Commands committed in one transaction at most (group commit)."""
 
+ROUND_EPSILON = 1e-6
+"""Business hours: a moment this close before a round's end still belongs to that round."""
+
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
 
 @dataclass(slots=True)
-class Activity:
+class Tally:
+    """Commands sent, how many were refused, and the simulated time of the last one."""
+
     commands: int = 0
     refused: int = 0
     last_t: float | None = None
+
+    def count(self, accepted: bool, t: float) -> None:
+        self.commands += 1
+        self.refused += not accepted
+        self.last_t = t
+
+
+@dataclass(slots=True)
+class Activity(Tally):
+    """A team's activity for the instructor's monitor: the team's tally, its members' own, who joined."""
+
     members: set[str] = field(default_factory=set)
+    by_member: dict[int, Tally] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -141,20 +158,29 @@ class LiveCompetition:
 
     @property
     def round(self) -> int:
+        """The current round, the one definition every page and answer uses: 0 before the start;
+        the round being played (or paused); between rounds and after the end, the round that has
+        just ended — never the one after it, nor one past the last. ``next_round`` in the status
+        names the round the instructor starts next."""
         if self.competition is None:
             return 0
-        return min(self.rounds, self.params.calendar.round_of(self.now))
+        t = self.now
+        if self.between_rounds or self.state == "finished":
+            t = max(0.0, t - ROUND_EPSILON)  # the clock stopped on the boundary: the round it closed
+        return max(1, min(self.rounds, self.params.calendar.round_of(t)))
 
     def status(self) -> dict[str, Any]:
         calendar = self.params.calendar
         round_number = max(1, self.round)
         round_end = calendar.round_start(round_number + 1)
+        next_round = round_number + 1 if self.between_rounds and round_number < self.rounds else None
         return {
             "id": self.id,
             "name": self.name,
             "state": self.state,
             "round": self.round,
             "rounds": self.rounds,
+            "next_round": next_round,
             "between_rounds": self.between_rounds,
             "t_sim": self.now,
             "round_ends_t": round_end,
@@ -226,8 +252,9 @@ class LiveCompetition:
         if mismatch is not None:
             self.damaged = f"replay differs from the stored events at seq {mismatch}"
             log.error("competition %s: %s", self.id, self.damaged)
-        for entry in competition.commands:  # the monitor's counts, as they were before
-            self._count(entry.command, entry.accepted, entry.t)
+        senders = self.store.command_senders(self.id) if rows else []
+        for entry, member_id in zip(competition.commands, senders, strict=False):  # the monitor's counts
+            self._count(entry.command, entry.accepted, entry.t, member_id)
         self.next_seq = len(rows)
         self.persisted = len(stored)
         self.published = len(competition.log)
@@ -293,9 +320,7 @@ class LiveCompetition:
             if self.state != "paused":
                 self._refuse_state(action, "paused")
             if self.between_rounds and not next_round:
-                raise ServerError(
-                    "conflict", f"round {self.round - 1} has ended; start the next round instead"
-                )
+                raise ServerError("conflict", f"round {self.round} has ended; start the next round instead")
             if next_round and not self.between_rounds:
                 raise ServerError("conflict", "the round is still under way; resume it instead")
             before = self._clock_state()
@@ -566,7 +591,7 @@ class LiveCompetition:
         for pending, row in zip(todo, rows, strict=True):
             outcome = competition.submit(pending.command, t, pending.source)
             self.outcomes.append((row.seq, outcome.accepted, outcome.reason))
-            self._count(pending.command, outcome.accepted, t)
+            self._count(pending.command, outcome.accepted, t, pending.member_id)
             if pending.idempotency_key is not None:
                 self.replies.remember(
                     pending.member_id, pending.idempotency_key, pending.payload, row.seq, outcome
@@ -673,13 +698,13 @@ class LiveCompetition:
                 self._publish_standings(at_once=True)
             return result
 
-    def _count(self, command: AnyCommand, accepted: bool, t: float) -> None:
-        """Count a team's command for the instructor's monitor."""
+    def _count(self, command: AnyCommand, accepted: bool, t: float, member_id: int | None) -> None:
+        """Count a team's command for the instructor's monitor, and the member's who sent it."""
         activity = self.activity.get(getattr(command, "team", None) or "")
         if activity is not None:
-            activity.commands += 1
-            activity.refused += not accepted
-            activity.last_t = t
+            activity.count(accepted, t)
+            if member_id is not None:
+                activity.by_member.setdefault(member_id, Tally()).count(accepted, t)
 
     # --- publishing and writing behind -----------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from server.db.tables import (
     EventRow,
     MemberRow,
     ParameterChangeRow,
+    PeerReviewRow,
     RoundSnapshotRow,
     RubricCriterionRow,
     RubricEntryRow,
@@ -270,6 +271,17 @@ class Store:
             )
             return [LoggedRow(t, source, payload) for t, source, payload in connection.execute(query)]
 
+    def command_senders(self, competition_id: int) -> list[int | None]:
+        """Who sent each command (a member's id, None for a bot or the instructor), in log order."""
+        with self.engine.connect() as connection:
+            table = CommandRow.__table__  # type: ignore[attr-defined]
+            query = (
+                select(table.c.member_id)
+                .where(table.c.competition_id == competition_id)
+                .order_by(table.c.seq)
+            )
+            return [member_id for (member_id,) in connection.execute(query)]
+
     def keyed_commands(self, competition_id: int) -> list[KeyedCommand]:
         """The competition's commands that came with an Idempotency-Key, in order."""
         with self.engine.connect() as connection:
@@ -482,6 +494,28 @@ class Store:
                 .order_by(col(TeamRow.name), col(MemberRow.id))
             )
             return [(team, member) for team, member in s.exec(query)]
+
+    # --- peer reviews -----------------------------------------------------------------------------
+
+    def save_peer_reviews(self, competition_id: int, reviewer_id: int, rows: Sequence[PeerReviewRow]) -> None:
+        """Replace the reviewer's ratings by ``rows``, in one transaction."""
+        with self.session() as s:
+            for old in s.exec(select(PeerReviewRow).where(PeerReviewRow.reviewer_id == reviewer_id)):
+                s.delete(old)
+            s.flush()
+            for row in rows:
+                s.add(row)
+            s.commit()
+
+    def peer_reviews(self, competition_id: int) -> list[PeerReviewRow]:
+        """Every rating given in the competition, oldest first."""
+        with self.session() as s:
+            query = (
+                select(PeerReviewRow)
+                .where(PeerReviewRow.competition_id == competition_id)
+                .order_by(col(PeerReviewRow.id))
+            )
+            return list(s.exec(query))
 
     # --- importing an archive ------------------------------------------------------------------------
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import math
-import re
+import unicodedata
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
@@ -46,8 +46,18 @@ from teams.desk import Desk
 from teams.errors import CommandRefused, TeamError
 from teams.rules import DeskRules
 
-TEAM_NAME = re.compile(r"^[^\W_][\w -]{0,39}$")
-"""1–40 letters (any script: 红队 as well as Red), digits, spaces, _ or -, starting with a letter or digit."""
+TEAM_NAME_MAX = 40
+
+
+def is_team_name(name: str) -> bool:
+    """1–40 letters of any script (红队, Red, टीम with its vowel signs), digits, spaces, _ or -,
+    starting with a letter or digit. Letters and digits are the Unicode categories L* and N*;
+    after the first character the combining marks (M*) that many scripts write letters with."""
+    if not 1 <= len(name) <= TEAM_NAME_MAX or unicodedata.category(name[0])[0] not in "LN":
+        return False
+    return all(ch in " _-" or unicodedata.category(ch)[0] in "LNM" for ch in name[1:])
+
+
 AnyCommand = c.Command | InstructorCommand
 
 
@@ -69,6 +79,10 @@ class Outcome:
     events: tuple[int, ...] = ()
     t: float = 0.0
     """Simulated time the command was applied at."""
+    rule: str = ""
+    """A refusal's rule, for a page to explain it in its language (teams.errors.CommandRefused)."""
+    values: Mapping[str, float | str] = field(default_factory=dict)
+    """The values a refusal's reason is made of (the field, the value sent, the bounds, amounts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +107,7 @@ def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
         raise SimulatorError("a competition needs at least one team")
     names = [s.name for s in specs]
     for name in names:
-        if not TEAM_NAME.match(name):
+        if not is_team_name(name):
             raise SimulatorError(
                 f"team name {name!r} is not allowed; use 1-40 letters (any language), digits, spaces,"
                 " _ or -, starting with a letter or digit"
@@ -272,7 +286,7 @@ class Competition:
                     )
                 specs = desk.decide(command, self.now)
         except CommandRefused as refusal:
-            return Outcome(False, refusal.reason, refusal.code)
+            return Outcome(False, refusal.reason, refusal.code, rule=refusal.rule, values=refusal.values)
         return Outcome(True, events=self._emit_all(specs))
 
     def _set_parameters(self, params: MarketParameters) -> None:

@@ -38,7 +38,15 @@ def _number(name: str, value: Any, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise CommandRefused("invalid", f"{name} must be a finite number, got {value!r}")
     if not low <= value <= high:
-        raise CommandRefused("invalid", f"{name} {value:g} is out of range; allowed {low:g} to {high:g}")
+        raise CommandRefused(
+            "invalid",
+            f"{name} {value:g} is out of range; allowed {low:g} to {high:g}",
+            "out_of_range",
+            field=name,
+            value=float(value),
+            low=low,
+            high=high,
+        )
     return float(value)
 
 
@@ -131,6 +139,9 @@ class Desk:
             raise CommandRefused(
                 "insufficient_cash",
                 f"{what} costs {_money(cost)} but the team has only {_money(cash)} in cash",
+                "insufficient_cash",
+                cost=cost,
+                cash=cash,
             )
 
     def _event(self, kind: type[ev.Event], **fields: Any) -> EventSpec:
@@ -173,6 +184,10 @@ class Desk:
                 "invalid",
                 f"unit price {_money(price)} is below the unit cost {_money(cost)}; "
                 f"the largest discount that covers cost here is {math.floor(most * 1000 + 1e-9) / 10:g} %",
+                "below_cost",
+                price=price,
+                cost=cost,
+                most=math.floor(most * 1000 + 1e-9) / 1000,
             )
         route = rules.route_discount(cmd.role, discount)
         if route == "refuse":
@@ -180,6 +195,9 @@ class Desk:
                 "forbidden",
                 f"a discount of {discount:.1%} is above the largest anyone may grant "
                 f"({rules.max_discount:.0%})",
+                "above_max_discount",
+                discount=discount,
+                max=rules.max_discount,
             )
         limit = self.ledger.customers[inq.customer_id].credit_limit
         if limit is not None and terms > 0:
@@ -191,6 +209,11 @@ class Desk:
                     f"customer {inq.customer_id} has a credit limit of {_money(limit)}; open balance "
                     f"{_money(balance)} plus this quote {_money(value)} exceeds it: quote with 0 days' "
                     "terms (payment on delivery) or raise the limit",
+                    "credit_limit",
+                    customer=inq.customer_id,
+                    limit=limit,
+                    balance=balance,
+                    value=value,
                 )
         terms_fields = dict(
             inquiry_id=inq.inquiry_id,

@@ -1,5 +1,5 @@
-// One figure explained: what it means, its formula with the team's numbers (exactly as the
-// server wrote it), the weights and normalisation of the score, and the items behind it as a
+// One figure explained: what it means, its formula with the team's numbers (as the server
+// wrote it, its words in the page's language: formulaText), the weights and normalisation of the score, and the items behind it as a
 // table whose columns fit the kind of item (closed inquiries, customers, due invoices, the
 // parts of the score, rubric items). Used by the judge panel and the team report.
 
@@ -13,6 +13,46 @@ export const METRICS = ["composite", "conversion", "satisfaction", "receivables"
 const WEIGHTED = ["conversion", "satisfaction", "receivables", "profit", "rubric"];
 const LIMIT = 50;
 const SEQ_COLUMNS = ["explain.col.event", "explain.col.firstSeen", "explain.col.fellDue"];
+
+// The formula comes from the server in English notation; in another language its words are
+// replaced, longest phrase first, and the numbers and symbols stay as they are. A phrase the
+// strings do not know stays in English (the notation still reads).
+const FORMULA_WORDS = [
+  ["; profit min–max scaled across teams", "explain.f.profitScaled"],
+  ["; left out (no team has a value yet):", "explain.f.leftOut"],
+  ["(clipped to 0–100)", "explain.f.clipped"],
+  ["; normalisation raw", "explain.f.norm.raw"],
+  ["; normalisation rank", "explain.f.norm.rank"],
+  ["; normalisation zscore", "explain.f.norm.zscore"],
+  ["mean points", "explain.f.meanPoints"],
+  ["max points", "explain.f.maxPoints"],
+  ["customers", "explain.f.customers"],
+  ["collected", "explain.f.collected"],
+  ["closed", "explain.f.closed"],
+  ["won", "explain.f.won"],
+  ["due", "explain.f.due"],
+  ["composite", "common.composite"],
+  ["conversion", "common.conversion"],
+  ["satisfaction", "common.satisfaction"],
+  ["receivables", "common.receivables"],
+  ["profit", "common.profit"],
+  ["rubric", "common.rubric"],
+];
+
+/** The server's formula in the page's language: its words translated, its numbers kept. */
+export function formulaText(formula) {
+  if (lang === "en" || !formula) return formula ?? "";
+  let out = formula;
+  for (const [phrase, key] of FORMULA_WORDS) {
+    const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // a word is matched whole ("due", not the end of "overdue"); a phrase of symbols as it is
+    const before = /^[A-Za-z]/.test(phrase) ? "(?<![A-Za-z])" : "";
+    const after = /[A-Za-z]$/.test(phrase) ? "(?![A-Za-z])" : "";
+    const pattern = new RegExp(`${before}${escaped}${after}`, "g");
+    out = out.replace(pattern, t(key));
+  }
+  return out;
+}
 
 /** The name of a figure in the page's language (common.* keys). */
 export function metricName(metric) {
@@ -316,7 +356,7 @@ export function renderExplanation(explanation, options = {}) {
       h("strong", { class: "explain-value" }, explanation.value == null ? t("explain.notYet") : metricValue(metric, explanation.value))),
     h("p", { class: "explain-def" }, t(`${explanation.rules === 1 ? "explain.def" : "explain.def2"}.${metric}`)),
     h("p", { class: "explain-label" }, t("explain.formula")),
-    h("pre", { class: "formula", lang: "en" }, explanation.formula),
+    h("pre", { class: "formula", lang: lang === "en" ? "en" : "zh-CN" }, formulaText(explanation.formula)),
     weightsLine(explanation),
     h("h4", { class: "explain-label" }, t("explain.items")),
     itemsBlock(explanation, ctx));

@@ -2,8 +2,9 @@
 // a competition's public leaderboard.
 
 import { api } from "/static/common/api.js";
-import { addStrings, applyStatic, bindLangButton, t } from "/static/common/i18n.js";
+import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
+import { refusalText } from "/static/common/refusals.js";
 import STRINGS from "/static/strings/home.js";
 
 addStrings(STRINGS);
@@ -14,11 +15,33 @@ const params = new URLSearchParams(location.search);
 const joinForm = document.getElementById("join");
 if (params.get("code")) joinForm.elements.code.value = params.get("code");
 
+const FORMS = ["join", "judge", "instructor"].map((id) => document.getElementById(id));
+const shown = new Map(); // form → {key, vars} of a message written from the strings (redrawn in another language)
+
 function message(form, text, kind = "error") {
   const el = form.querySelector(".form-message");
   el.textContent = text;
   el.className = `form-message ${kind}`;
+  shown.delete(form);
 }
+
+/** A message from the strings, kept so that a change of language rewrites it. */
+function keyed(form, key, vars = {}) {
+  message(form, t(key, vars));
+  shown.set(form, { key, vars });
+}
+
+// an error belongs to what was sent: editing the form, or coming back to the page, clears it
+for (const form of FORMS) form.addEventListener("input", () => message(form, "", "ok"));
+addEventListener("pageshow", () => {
+  for (const form of FORMS) {
+    message(form, "", "ok");
+    form.querySelector("button[type=submit]").disabled = false;
+  }
+});
+onLangChange(() => {
+  for (const [form, { key, vars }] of [...shown]) keyed(form, key, vars);
+});
 
 function submitting(form, handler) {
   form.addEventListener("submit", async (event) => {
@@ -29,7 +52,7 @@ function submitting(form, handler) {
     try {
       await handler(new FormData(form));
     } catch (error) {
-      message(form, error.detail || error.message);
+      message(form, refusalText(error));
     } finally {
       button.disabled = false;
     }
@@ -38,9 +61,9 @@ function submitting(form, handler) {
 
 submitting(joinForm, async (data) => {
   const name = data.get("name").trim();
-  if (!name) return message(joinForm, t("home.nameMissing"));
+  if (!name) return keyed(joinForm, "home.nameMissing");
   const problem = nameProblem(name);
-  if (problem) return message(joinForm, t(problem.key, problem.vars));
+  if (problem) return keyed(joinForm, problem.key, problem.vars);
   await api("/api/v1/session/join", {
     method: "POST",
     body: { code: data.get("code").trim().toUpperCase(), name, role: data.get("role") },
@@ -51,7 +74,7 @@ submitting(joinForm, async (data) => {
 const judgeForm = document.getElementById("judge");
 submitting(judgeForm, async (data) => {
   const problem = nameProblem(data.get("name").trim());
-  if (problem) return message(judgeForm, t(problem.key, problem.vars));
+  if (problem) return keyed(judgeForm, problem.key, problem.vars);
   const session = await api("/api/v1/session/judge", {
     method: "POST",
     body: { code: data.get("code").trim().toUpperCase(), name: data.get("name").trim() },

@@ -124,7 +124,7 @@ function drawStatus() {
   chip.hidden = false;
   chip.dataset.state = status.between_rounds ? "between" : status.state;
   if (status.state === "draft") chip.textContent = t("judge.notStarted");
-  else if (status.between_rounds) chip.textContent = `${t("judge.roundEnded", { round: fmt.num(status.round - 1), rounds: fmt.num(status.rounds) })} · ${t("state.between")}`;
+  else if (status.between_rounds) chip.textContent = `${t("judge.roundEnded", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t("state.between")}`;
   else chip.textContent = `${t("judge.roundOf", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t(`state.${status.state}`)}`;
   $("#board-asof").textContent = status.state === "draft" ? "" : t("judge.asOf", { time: simTime(status.t_sim, status) });
   const note = $("#frozen-note");

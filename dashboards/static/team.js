@@ -8,7 +8,7 @@ import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/stati
 import { follow } from "/static/common/live.js";
 import { connectionBadge, showError } from "/static/common/ui.js";
 import STRINGS from "/static/strings/team.js";
-import { addEvent, drawActivity } from "/static/team/activity.js";
+import { addEvent, drawActivity, loadActivity } from "/static/team/activity.js";
 import { drawApprovals } from "/static/team/approvals.js";
 import { drawComplaints } from "/static/team/complaints.js";
 import { drawCustomer } from "/static/team/customer.js";
@@ -19,6 +19,7 @@ import { showJoin } from "/static/team/join.js";
 import { bindShortcuts, goTo, isPhone, setCounts, startLayout } from "/static/team/layout.js";
 import { drawMarketing } from "/static/team/marketing.js";
 import { drawOrders } from "/static/team/orders.js";
+import { drawPeerReview, startPeerReview } from "/static/team/peer.js";
 import { drawQuote, focusQuote, openInquiry } from "/static/team/quote.js";
 import { drawReceivables } from "/static/team/receivables.js";
 import { relabelRoundReport, showRoundReport } from "/static/team/roundreport.js";
@@ -39,6 +40,7 @@ function drawAll() {
   if (store.waiting) $("wait-members").textContent = (store.overview?.members ?? []).join(", ") || "—";
   drawHeader();
   if (!store.state) return;
+  drawPeerReview();
   drawInbox();
   drawQuote();
   drawCustomer();
@@ -113,9 +115,11 @@ async function start() {
   started = true;
   $("logout").hidden = false;
   subscribe(drawAll);
+  startPeerReview();
   startLayout(DEFAULT_TAB[overview.role] || "inbox");
   follow("/ws/team", { onMessage, onState: connectionBadge($("link")) });
   refresh();
+  loadActivity().then(changed, (error) => console.warn(error));
   setInterval(() => {
     drawClock();
     tickCountdowns();

@@ -13,22 +13,23 @@ from fastapi import APIRouter, Body, Depends, Query
 from pydantic import ConfigDict, Field, ValidationError
 
 from market.errors import ParameterError
-from market.overrides import apply_overrides
+from market.overrides import apply_overrides, normalise_key
 from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from scoring import ScoringError, Weights
+from server.activity import IDLE_HOURS, tally_view
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.auth import Identity, new_code
 from server.clock import wall_now
-from server.db.tables import CompetitionRow, ParameterChangeRow, TeamRow
+from server.db.tables import CompetitionRow, MemberRow, ParameterChangeRow, TeamRow
 from server.errors import ServerError
 from server.live import Activity, LiveCompetition
 from server.runtime import Runtime
 from server.text_rules import Name
 from server.views import event_view, select_events
 from simulator.command_log import logged_to_json
-from simulator.competition import TEAM_NAME
+from simulator.competition import is_team_name
 from simulator.instructor import Announce, ApplyShock, ChangeParameters
 from teams.bots import BOTS
 
@@ -157,7 +158,7 @@ def _register(rt: Runtime, live: LiveCompetition, entries: list[TeamIn]) -> list
     names = [" ".join(e.name.split()) for e in entries]
     existing = {t.name for t in live.teams}
     for entry, name in zip(entries, names, strict=True):
-        if not TEAM_NAME.match(name):
+        if not is_team_name(name):
             raise ServerError(
                 "invalid", f"team name {name!r}: use 1-40 letters (any language), digits, spaces, _ or -"
             )
@@ -287,12 +288,35 @@ async def _instructor_command(live: LiveCompetition, command: Any) -> dict[str, 
     return {"accepted": True, "t_sim": outcome.t, "events": events}
 
 
+def _values_at(params: MarketParameters, changes: tuple[tuple[str, Any], ...]) -> list[Any]:
+    """The value each changed key had before the change (None for a key that is not there)."""
+    document = parameters_to_dict(params)
+    out = []
+    for key, _value in changes:
+        node: Any = document
+        try:
+            parts = normalise_key(key)
+        except ParameterError:
+            parts = []  # not a path: the change itself is refused with the reason, below
+            node = None
+        for part in parts:
+            node = node.get(part) if isinstance(node, dict) else None
+        out.append(node)
+    return out
+
+
+def _change_log(changes: tuple[tuple[str, Any], ...], before: list[Any]) -> str:
+    """A change as stored: [key, new value, old value] per key (older rows hold [key, value])."""
+    return json.dumps([[key, value, old] for (key, value), old in zip(changes, before, strict=True)])
+
+
 @router.post("/{competition_id}/parameters")
 async def change_parameters(
     competition_id: int, body: ParametersIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     live = rt.get(competition_id)
     changes = tuple(body.changes.items())
+    before = _values_at(live.initial_params if live.state == "draft" else live.params, changes)
     if live.state == "draft":  # not started: the competition simply starts with these values
         if any(key == "rounds" for key, _value in changes):
             raise ServerError(
@@ -306,7 +330,7 @@ async def change_parameters(
             raise ServerError("invalid", str(exc), field=exc.field) from None
         text = json.dumps(parameters_to_dict(params))
         row = ParameterChangeRow(
-            competition_id=live.id, effective_t=0.0, changes=json.dumps(list(changes)), at=wall_now()
+            competition_id=live.id, effective_t=0.0, changes=_change_log(changes, before), at=wall_now()
         )
         await asyncio.to_thread(rt.store.save_parameters, live.id, text, row)
         live.initial_params = params
@@ -319,7 +343,7 @@ async def change_parameters(
     result = await _instructor_command(live, ChangeParameters(changes=changes))
     rt.store.add_parameter_change(
         ParameterChangeRow(
-            competition_id=live.id, effective_t=live.now, changes=json.dumps(list(changes)), at=wall_now()
+            competition_id=live.id, effective_t=live.now, changes=_change_log(changes, before), at=wall_now()
         )
     )
     return result
@@ -341,11 +365,16 @@ def current_parameters(
 def parameter_history(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
+    """Each change: when it took effect, ``changes`` as [key, new value] and ``before`` as
+    {key: old value} (changes logged before old values were kept have no ``before``)."""
     rt.get(competition_id)
-    return [
-        {"effective_t": r.effective_t, "changes": json.loads(r.changes), "at": r.at}
-        for r in rt.store.parameter_changes(competition_id)
-    ]
+    out = []
+    for r in rt.store.parameter_changes(competition_id):
+        logged = json.loads(r.changes)
+        before = {entry[0]: entry[2] for entry in logged if len(entry) > 2}
+        changes = [entry[:2] for entry in logged]
+        out.append({"effective_t": r.effective_t, "changes": changes, "before": before, "at": r.at})
+    return out
 
 
 @router.post("/{competition_id}/shocks")
@@ -430,16 +459,30 @@ def scoring_history(
 def monitor(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
+    """Per team and per member: commands, refusals, the last command; who has been idle."""
     live = rt.get(competition_id)
+    roster: dict[str, list[MemberRow]] = {}
+    for team, member in rt.store.competition_members(competition_id):
+        if member.removed_at is None:
+            roster.setdefault(team.name, []).append(member)
+    now = live.now
     return {
         **live.status(),
+        "idle_hours": IDLE_HOURS,
         "teams": [
             {
                 "team": name,
-                "commands": a.commands,
-                "refused": a.refused,
-                "last_command_t": a.last_t,
+                **tally_view(a, now),
                 "members": sorted(a.members),
+                "people": [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "role": m.role,
+                        **tally_view(a.by_member.get(m.id or 0), now),
+                    }
+                    for m in roster.get(name, [])
+                ],
             }
             for name, a in sorted(live.activity.items())
         ],

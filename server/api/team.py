@@ -76,6 +76,10 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
         cmd = command(team=who.team or "", role=who.team_role or "", member=who.member or "", **values)
         outcome = await live.submit(cmd, "human", who.member_id, key)
         if not outcome.accepted:
+            if outcome.rule:  # the rule and its values let a page say it in its own language and units
+                raise ServerError(
+                    outcome.code or "invalid", outcome.reason, rule=outcome.rule, values=dict(outcome.values)
+                )
             raise ServerError(outcome.code or "invalid", outcome.reason)
         assert live.competition is not None
         return CommandResult(

@@ -182,3 +182,18 @@ class RubricEntryRow(SQLModel, table=True):
     t_sim: float
     at: float
     by: str
+
+
+class PeerReviewRow(SQLModel, table=True):
+    """A member's rating (1–5) of a teammate's contribution, given at the end; the instructor's to read."""
+
+    __tablename__ = "peer_reviews"
+    __table_args__ = (UniqueConstraint("reviewer_id", "reviewee_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competitions.id", index=True)
+    reviewer_id: int = Field(foreign_key="members.id")
+    reviewee_id: int = Field(foreign_key="members.id")
+    rating: int
+    comment: str = ""
+    at: float

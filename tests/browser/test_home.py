@@ -23,6 +23,25 @@ def test_a_wrong_team_code_is_refused_with_the_reason(open_context: Any, lang: s
     assert page.url.endswith("/")
 
 
+def test_an_error_does_not_outlive_what_it_was_about(open_context: Any, lang: str) -> None:
+    """Editing the form clears its error; a message of the page follows a change of language."""
+    page = open_context(lang).new_page()
+    page.goto("/")
+    message = page.locator("#join .form-message")
+    page.fill("#join input[name=code]", "NOSUCH22")
+    page.fill("#join input[name=name]", "Mei")
+    page.click("#join button[type=submit]")
+    expect(message).to_contain_text("no team has this join code")
+    page.fill("#join input[name=code]", "NOSUCH23")
+    expect(message).to_be_empty()
+    page.fill("#join input[name=name]", "Mei\u202eLi")
+    page.click("#join button[type=submit]")
+    first = "text-direction control" if lang == "en" else "文字方向控制符"
+    expect(message).to_contain_text(first)
+    page.click("#lang")
+    expect(message).to_contain_text("文字方向控制符" if lang == "en" else "text-direction control")
+
+
 def test_the_language_switches_and_is_remembered(open_context: Any) -> None:
     page = open_context("en", PHONE).new_page()
     page.goto("/")

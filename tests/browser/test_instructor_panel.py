@@ -162,12 +162,34 @@ def change_market(page: Any, api: SalesfloorClient, cid: int) -> None:
     form.locator('details[data-group="product"] > summary').click()
     field = form.locator('input[name="product.order_cost"]')
     expect(field).to_be_enabled()
+    before = api.request("GET", f"/api/v1/competitions/{cid}/parameters")["product"]["order_cost"]
     field.fill("65")
     form.locator("button[type=submit]").click()
-    expect(page.locator("#parameter-history")).to_contain_text("product.order_cost")
+    change = page.locator('#parameter-history li[data-key="product.order_cost"]').first
+    expect(change).to_contain_text("product.order_cost")
+    # the history reads old → new
+    expect(change.locator(".old-value")).to_have_text(re.compile(rf"^{before:g}(\.0+)?$"))
+    expect(change.locator(".new-value")).to_have_text("65")
     assert api.request("GET", f"/api/v1/competitions/{cid}/parameters")["product"]["order_cost"] == 65
     history = api.request("GET", f"/api/v1/competitions/{cid}/parameters/history")
     assert history[-1]["changes"] == [["product.order_cost", 65]]
+    assert history[-1]["before"] == {"product.order_cost": before}
+
+
+def test_parameters_change_from_the_market_tab_before_the_start(
+    open_context: Any, server: ServerProcess, lang: str
+) -> None:
+    """The API takes changes before the start, and so does the tab (it said it could not)."""
+    api = instructor_api(server)
+    cid = api.request("POST", "/api/v1/competitions", json={"name": f"Early {lang}", "seconds_per_hour": 60})[
+        "id"
+    ]
+    page = open_context(lang, {"width": 1366, "height": 768}).new_page()
+    sign_in(page)
+    page.goto(f"/instructor/{cid}#market")
+    expect(page.locator("#params-note")).to_have_class(re.compile("ok-banner"))
+    change_market(page, api, cid)
+    assert api.request("GET", f"/api/v1/competitions/{cid}")["state"] == "draft"
 
 
 def announce(page: Any, api: SalesfloorClient, lang: str, cid: int) -> None:

@@ -22,6 +22,11 @@ OUT_OF_RANGE = {"en": "points go from 0 to 10", "zh": "分数范围是 0 到 10"
 CORRECTION = {"en": "correction", "zh": "更正"}
 
 
+def in_page(page: Any, formula: str) -> str:
+    """The server's formula as the page writes it (explain.js formulaText, in the page's language)."""
+    return str(page.evaluate("async (f) => (await import('/static/explain.js')).formulaText(f)", formula))
+
+
 @dataclass
 class Game:
     id: int
@@ -40,7 +45,7 @@ class Game:
         end = time.monotonic() + deadline
         while time.monotonic() < end:
             status = self.status()
-            if status["between_rounds"] and status["round"] == ended + 1:
+            if status["between_rounds"] and status["round"] == ended:
                 return status
             time.sleep(0.1)
         raise AssertionError(f"round {ended} did not end within {deadline} s: {self.status()}")
@@ -153,20 +158,20 @@ def test_a_team_record_explains_its_figures_as_the_api_does(
     assert page.locator("#record-team").inner_text() == "Aurora"
     formula = page.locator("#explain-panel pre.formula")
     formula.wait_for()
-    assert formula.inner_text() == first.value.json()["formula"]
+    assert formula.inner_text() == in_page(page, first.value.json()["formula"])
 
     for metric in ("conversion", "satisfaction", "receivables", "rubric"):
         with page.expect_response(lambda r, m=metric: r.url.endswith(explain + m)) as answer:
             page.click(f'#explain-tabs [data-metric="{metric}"]')
         shown = page.locator(f'#explain-panel .explain[data-metric="{metric}"] pre.formula')
         shown.wait_for()
-        assert shown.inner_text() == answer.value.json()["formula"]
+        assert shown.inner_text() == in_page(page, answer.value.json()["formula"])
 
     # the same figure, asked of the API directly (the clock waits between rounds; should a house
     # bot still act meanwhile, the page's Refresh catches up)
     page.click('#explain-tabs [data-metric="conversion"]')
     for _ in range(20):
-        fresh = game.instructor.get(explain + "conversion").json()["formula"]
+        fresh = in_page(page, game.instructor.get(explain + "conversion").json()["formula"])
         if page.locator("#explain-panel pre.formula").inner_text() == fresh:
             break
         with page.expect_response(lambda r: r.url.endswith(explain + "conversion")):
@@ -191,7 +196,7 @@ def test_a_judge_scores_the_rubric_and_corrects_it(
     sign_in(page, game, lang)
     page.locator("#rubric-grid tbody tr").first.wait_for()
     round_number = int(page.locator("#rubric-round").input_value())
-    assert round_number == status["round"] - 1  # the round that just ended
+    assert round_number == status["round"]  # the round that just ended
 
     aurora = cell(page, "Aurora")
     aurora.locator("input.points").fill("7")

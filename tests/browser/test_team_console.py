@@ -51,6 +51,10 @@ TROUBLED_MARKET: dict[str, Any] = (
     }
 )
 
+REFUSAL = {  # "discount 1.5 is out of range; allowed 0 to 0.99", as the page writes it
+    "en": "Discount 150% is out of range: allowed 0% to 99%.",
+    "zh": "折扣 150% 超出范围：允许 0% 至 99%。",
+}
 TEXT = {
     "en": {
         "wait": "Waiting for the start",
@@ -260,7 +264,7 @@ def test_a_sellers_discount_above_authority_waits_for_the_managers_approval(
     expect(manager.locator("#approvals li[data-id]")).to_have_count(0)
 
 
-def test_a_refused_quote_shows_the_servers_reason(
+def test_a_quote_the_desk_would_refuse_is_not_sent_and_refusals_speak_the_pages_language(
     open_context: Any, make_game: Callable[..., Game], lang: str
 ) -> None:
     text = TEXT[lang]
@@ -272,13 +276,39 @@ def test_a_refused_quote_shows_the_servers_reason(
     expect(page.locator("#q-check")).to_have_attribute("data-route", "refuse")
     expect(page.locator("#q-check")).to_contain_text(text["refuse"])
     expect(page.locator("#q-discount")).to_have_attribute("aria-invalid", "true")
-    page.click("#q-send")  # the page advises; the server decides, and says why
-    toast(page, "error", "above the largest anyone may grant (25%)")
+    # the form knows the desk would refuse it: Send stays off (a refused click counts against the team)
+    expect(page.locator("#q-send")).to_be_disabled()
+    page.fill("#q-discount", "8")
+    expect(page.locator("#q-send")).to_be_enabled()
+    page.fill("#q-discount", "30")
+    expect(page.locator("#q-send")).to_be_disabled()
 
     observer = game.join("Wen", "finance")
     kinds = ("quote_sent", "approval_requested")
     assert [e for e in game.events(observer, *kinds) if e["inquiry_id"] == inquiry] == []
     assert next(i for i in game.state(observer)["inbox"] if i["inquiry_id"] == inquiry)["status"] == "open"
+
+    # a refusal the server makes comes back with its rule and values, and the page writes it in
+    # its own language and in percent where the student typed percent (the server's text says 1.5)
+    said = page.evaluate(
+        """async (inquiry) => {
+          const { api } = await import("/static/common/api.js");
+          const { refusalText } = await import("/static/common/refusals.js");
+          const body = { discount: 1.5, terms_days: 5, delivery_days: 3 };
+          const path = `/api/v1/team/inquiries/${encodeURIComponent(inquiry)}/quote`;
+          try {
+            await api(path, { method: "POST", body });
+          } catch (error) {
+            return [error.detail, refusalText(error)];
+          }
+          return null;
+        }""",
+        inquiry,
+    )
+    assert said is not None
+    server_text, page_text = said
+    assert "1.5" in server_text and "0.99" in server_text
+    assert page_text == REFUSAL[lang], page_text
 
 
 def test_complaints_and_overdue_invoices_are_worked_from_the_console(

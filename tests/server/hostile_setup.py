@@ -73,7 +73,7 @@ ROUNDS = 8  # room to play until B has delivered; the setup stops at the first r
 
 def _round_ended(client: TestClient, game: Game, number: int) -> bool:
     now = status(client, game)
-    return bool(now["between_rounds"] and now["round"] >= number + 1)
+    return bool(now["between_rounds"] and now["round"] >= number)
 
 
 def _ready(teams: TwoTeams) -> bool:

@@ -16,6 +16,7 @@ from tests.server.helpers import (
     Headers,
     create_competition,
     join_team,
+    keep_running,
     login_judge,
     pause,
     status,
@@ -317,7 +318,9 @@ def test_lifecycle_and_its_refusals(module_client: TestClient, module_instructor
         lambda: (s := status(client, game))["between_rounds"] and s, timeout=10, what="the end of round 1"
     )
     assert ended["state"] == "paused" and ended["t_sim"] == 40.0
-    refused(post("resume"), 409, "next round")
+    # one definition of the current round: between rounds, the round that has just ended
+    assert (ended["round"], ended["next_round"]) == (1, 2)
+    refused(post("resume"), 409, "round 1 has ended")
     refused(post("pause"), 409, "paused")
 
     nxt = post("next-round")
@@ -325,6 +328,7 @@ def test_lifecycle_and_its_refusals(module_client: TestClient, module_instructor
         nxt.status_code == 200 and nxt.json()["state"] == "running" and nxt.json()["between_rounds"] is False
     )
     refused(post("next-round"), 409, "running")
+    assert (nxt.json()["round"], nxt.json()["next_round"]) == (2, None)
 
     finished = post("end")
     assert finished.status_code == 200 and finished.json()["state"] == "finished"
@@ -332,6 +336,27 @@ def test_lifecycle_and_its_refusals(module_client: TestClient, module_instructor
         refused(post(action), 409, "finished")
     refused(client.post(game.path("/announcements"), json={"text": "late"}, headers=ins), 409, "finished")
     assert status(client, game)["state"] == "finished"
+    assert status(client, game)["round"] == 2  # ended during round 2
+
+
+def test_after_the_last_round_the_round_is_the_last_never_one_more(
+    module_client: TestClient, module_instructor: Headers
+) -> None:
+    client, ins = module_client, module_instructor
+    game = create_competition(client, ins, teams=(("Solo", None),), seconds_per_hour=0.01, rounds=2)
+    seen: list[tuple[str, bool, int]] = []
+
+    def finished() -> bool:
+        now = status(client, game)
+        seen.append((now["state"], now["between_rounds"], now["round"]))
+        keep_running(client, game)
+        return bool(now["state"] == "finished")
+
+    wait_for(finished, timeout=20, what="the end of the last round")
+    final = status(client, game)
+    assert final["t_sim"] == 80.0 and (final["round"], final["next_round"]) == (2, None)
+    assert all(1 <= r <= 2 for _, _, r in seen)
+    assert all(r == 1 for state, between, r in seen if between)  # only round 1 ends before the last
 
 
 # --- parameters ----------------------------------------------------------------------------------------
@@ -374,6 +399,11 @@ def test_parameters_change_only_before_the_start_or_while_paused(
     assert [h["changes"] for h in history] == [
         [["segments.smb.patience_hours", 10], ["starting_cash", 50000]],
         [["reply_tau_hours", 3.0]],
+    ]
+    # each change keeps what it replaced, so the history reads old → new
+    assert [h["before"] for h in history] == [
+        {"segments.smb.patience_hours": 12, "starting_cash": 40000},
+        {"reply_tau_hours": 4.0},
     ]
     t_sim = status(client, game)["t_sim"]
     assert all(h["effective_t"] == t_sim for h in history)
@@ -455,12 +485,22 @@ def test_monitor_shows_team_activity(module_client: TestClient, module_instructo
     assert teams["Reds"]["commands"] == 2 and teams["Reds"]["refused"] == 1
     assert teams["Reds"]["members"] == ["Rae", "Sid"]
     assert teams["Reds"]["last_command_t"] is not None
+    assert monitor["idle_hours"] == 4
+    # each member's own: Rae sent both commands (one refused), Sid nothing yet
+    rae, sid = teams["Reds"]["people"]
+    assert (rae["name"], rae["role"], rae["commands"], rae["refused"]) == ("Rae", "manager", 2, 1)
+    assert rae["last_command_t"] == teams["Reds"]["last_command_t"]
+    assert (sid["name"], sid["role"], sid["commands"], sid["refused"], sid["last_command_t"]) == (
+        "Sid", "sales", 0, 0, None,
+    )  # fmt: skip
     assert teams["Blues"] == {
         "team": "Blues",
         "commands": 0,
         "refused": 0,
         "last_command_t": None,
+        "idle": monitor["t_sim"] >= 4,
         "members": [],
+        "people": [],
     }
 
 

@@ -37,6 +37,7 @@ def test_parameters_change_before_the_start_and_the_game_starts_with_them(
     assert client.get(game.path("/parameters"), headers=instructor).json()["shortlist_size"] == 2
     history = client.get(game.path("/parameters/history"), headers=instructor).json()
     assert [h["changes"] for h in history] == [[["shortlist_size", 2]]]
+    assert [h["before"] for h in history] == [{"shortlist_size": 3}]  # before the start too
     running = client.post(
         game.path("/parameters"), json={"changes": {"shortlist_size": 3}}, headers=instructor
     )

@@ -237,6 +237,22 @@ def test_send_quote(desk: Desk) -> None:
     refused(desk.post("/inquiries/R999999/Humans/follow-up", desk.sales), 404)
 
 
+def test_a_refusal_names_its_rule_and_values_for_the_page(desk: Desk) -> None:
+    """So that a page writes it in its language and units (common/refusals.js)."""
+    inquiry = desk.take_inquiry()
+    path = f"/inquiries/{inquiry}/quote"
+    body = refused(desk.post(path, desk.sales, {"terms_days": 500}), 422, "terms_days")
+    assert body["rule"] == "out_of_range"
+    assert body["values"]["field"] == "terms_days" and body["values"]["value"] == 500
+    assert body["values"]["low"] == 0 and body["values"]["high"] < 500
+    body = refused(desk.post(path, desk.sales, {"discount": 0.3}), 422, "unit cost")
+    assert body["rule"] == "below_cost"
+    assert body["values"]["price"] < body["values"]["cost"] and 0 < body["values"]["most"] < 0.3
+    body = refused(desk.post("/inquiries/R999999/Humans/quote", desk.sales, {"discount": 0.05}), 404)
+    assert "rule" not in body  # a refusal without a rule is shown as the server wrote it
+    assert all(i["inquiry_id"] != inquiry or i["status"] == "open" for i in desk.state["inbox"])
+
+
 def test_revise_and_follow_up_need_a_quote(desk: Desk) -> None:
     inquiry = desk.take_inquiry()
     refused(

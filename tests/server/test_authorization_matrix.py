@@ -81,6 +81,9 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", C + "/announcements"): INSTRUCTOR,
     ("GET", C + "/commands"): INSTRUCTOR,
     ("GET", C + "/monitor"): INSTRUCTOR,
+    ("GET", C + "/peer-reviews"): INSTRUCTOR,
+    ("GET", T + "/peer-review"): MEMBERS,
+    ("PUT", T + "/peer-review"): MEMBERS,
     ("PUT", C + "/scoring"): INSTRUCTOR,
     ("GET", C + "/scoring/history"): INSTRUCTOR,
     # watching

@@ -219,8 +219,8 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
         (saved,) = [c for c in store.competitions() if c.id == game.id]
         history = store.parameter_changes(game.id)
     assert saved.state == "running"  # as it was when the server went away
-    assert [json.loads(h.changes) for h in history] == [
-        [["segments.smb.patience_hours", 10], ["reply_tau_hours", 3.5]]
+    assert [json.loads(h.changes) for h in history] == [  # [key, new value, the value it replaced]
+        [["segments.smb.patience_hours", 10, 12], ["reply_tau_hours", 3.5, 4.0]]
     ]
 
     # every acknowledged command is in the commands table, at the time it was applied

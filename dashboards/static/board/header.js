@@ -18,12 +18,9 @@ export class BoardHeader {
     this.draw();
   }
 
-  /** The round shown: the one running, or the one that has just ended. */
+  /** The round shown: the server's one definition (the one running, or the one just ended). */
   shownRound() {
-    const s = this.status;
-    if (s.state === "finished") return s.rounds;
-    if (s.between_rounds) return Math.max(1, s.round - 1);
-    return Math.max(1, s.round);
+    return Math.max(1, this.status.round || 1);
   }
 
   left() {

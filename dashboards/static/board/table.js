@@ -14,7 +14,7 @@ const FORMAT = {
   conversion: (v) => (v == null ? "—" : fmt.pct(v / 100, 1)),
   satisfaction: (v) => fmt.score(v),
   receivables: (v) => (v == null ? "—" : fmt.pct(v / 100, 1)),
-  profit: (v) => fmt.moneyShort(v),
+  profit: (v) => fmt.money(v),
   rubric: (v) => fmt.score(v),
 };
 

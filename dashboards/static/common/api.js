@@ -6,13 +6,15 @@
 import { t } from "/static/common/i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, code, detail, field = null, why = null) {
+  constructor(status, code, detail, field = null, why = null, rule = null, values = null) {
     super(detail);
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.field = field; // a 422 names the field it refuses (e.g. "segments.smb.share")
     this.why = why; // a session_expired says why: "idle" or "finished"
+    this.rule = rule; // a refused command's rule ("out_of_range", …), for common/refusals.js
+    this.values = values; // … and the values its reason is made of
   }
 }
 
@@ -56,18 +58,22 @@ export async function api(path, { method = "GET", body, headers = {}, raw = fals
     let code = "error";
     let field = null;
     let why = null;
+    let rule = null;
+    let values = null;
     try {
       const data = await response.json();
       detail = data.detail || detail;
       code = data.code || code;
       field = data.field || null;
       why = data.why || null;
+      rule = data.rule || null;
+      values = data.values || null;
     } catch { /* not JSON */ }
     if (response.status === 401 && code === "session_expired") {
       expired = why || "idle";
       dispatchEvent(new CustomEvent(EXPIRED));
     }
-    throw new ApiError(response.status, code, detail, field, why);
+    throw new ApiError(response.status, code, detail, field, why, rule, values);
   }
   if (method === "POST" && path.startsWith("/api/v1/session/")) expired = null; // logged in (or out) anew
   if (raw) return response;

@@ -94,17 +94,16 @@ export const fmt = {
   pct(x, digits = 0) {
     return x == null ? "—" : numberFormat({ style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
   },
-  /** Money of the game (fictional: the sign follows the language). */
+  /**
+   * Money of the game (fictional: the sign follows the language), the one way every page writes
+   * it: whole units with grouping ("$14,230", "¥14,230"), or `digits` decimals for prices. A
+   * compact form ("$5.1K" beside "¥5063" beside "¥1.4万") read differently in each language and
+   * row by row, so there is none.
+   */
   money(x, digits = 0) {
-    if (x == null) return "—";
+    if (x == null || Number.isNaN(x)) return "—";
     const currency = lang === "zh" ? "CNY" : "USD";
     return numberFormat({ style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
-  },
-  /** Money in few characters for a crowded column ("$5.1K", "¥5100", "¥1.2万"). */
-  moneyShort(x) {
-    if (x == null) return "—";
-    const currency = lang === "zh" ? "CNY" : "USD";
-    return numberFormat({ style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(x);
   },
   /** Simulated business hours as hours and minutes ("2 h 05 min" / "2 小时 05 分"). */
   hours(h) {
@@ -123,14 +122,23 @@ export const fmt = {
     if (seconds == null) return "—";
     return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(seconds * 1000));
   },
-  /** Simulated time t (business hours since the start) as round, day and clock time. */
+  /**
+   * Simulated time t (business hours since the start) as round, day and clock time, by the
+   * rounds of the status: a moment on a round's end belongs to the round it closes ("Round 1 ·
+   * day 5 · 17:00", not "Round 2 · day 1 · 09:00"), and a moment after the last round (a due
+   * date) says how long after the end it falls, never "Round 7" of 6.
+   */
   simTime(tSim, status) {
     if (tSim == null) return "—";
     const perDay = status?.hours_per_day || 8;
     const perRound = status?.round_hours || 40;
-    const round = Math.floor(tSim / perRound + 1e-9) + 1;
-    const day = Math.floor((tSim % perRound) / perDay + 1e-9) + 1;
-    const minutes = Math.round((((tSim % perDay) + perDay) % perDay) * 60);
+    const end = status?.rounds ? status.rounds * perRound : Infinity;
+    if (tSim > end + 1e-6) return t("fmt.afterEnd", { time: fmt.hours(tSim - end) });
+    const closing = tSim > 0 && Math.abs(tSim / perRound - Math.round(tSim / perRound)) < 1e-9;
+    const at = closing ? tSim - 1e-6 : tSim + 1e-9;
+    const round = Math.floor(at / perRound) + 1;
+    const day = Math.floor((at - (round - 1) * perRound) / perDay) + 1;
+    const minutes = Math.round((tSim - Math.floor(at / perDay) * perDay) * 60);
     const clock = `${String(9 + Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
     return t("fmt.simTime", { round, day, clock });
   },

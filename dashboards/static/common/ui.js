@@ -2,6 +2,7 @@
 // connection badge and clocks that count down between server updates.
 
 import { t } from "/static/common/i18n.js";
+import { refusalText } from "/static/common/refusals.js";
 
 /** h("td", {class: "num"}, "12") — an element with attributes and children (text or nodes). */
 export function h(tag, attrs = {}, ...children) {
@@ -34,10 +35,10 @@ export function toast(text, kind = "ok") {
   return item;
 }
 
-/** Show an error: an ApiError's detail is the server's own reason. */
+/** Show an error: a refusal in the page's language and units, else the server's own reason. */
 export function showError(error) {
   console.warn(error);
-  toast(error?.detail || error?.message || t("error.unknown"), "error");
+  toast(refusalText(error) || t("error.unknown"), "error");
 }
 
 /** Run an action; confirm its success with `okText`, or show the server's refusal. */

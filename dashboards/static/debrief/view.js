@@ -189,7 +189,7 @@ export class DebriefView {
       const perDay = r.hours_per_day || 8;
       lines(this.chartHost, r.cash.t.map((x) => x / perDay),
         rows.map((row) => ({ label: this.label(row.team), color: this.color(row.team), values: r.cash.teams[row.team] })),
-        { x: { name: t("debrief.axis.day"), format: (v) => fmt.num(v, 0) }, y: { name: t("debrief.axis.cash"), format: fmt.moneyShort }, title });
+        { x: { name: t("debrief.axis.day"), format: (v) => fmt.num(v, 0) }, y: { name: t("debrief.axis.cash"), format: (v) => fmt.money(v) }, title });
     }
     this.note.textContent = left.length ? t(`debrief.left.${chart}`, { teams: left.join(t("debrief.sep")) }) : t(`debrief.how.${chart}`);
   }

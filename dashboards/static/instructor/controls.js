@@ -54,14 +54,14 @@ export function mountControls(root, ctx) {
     resume.hidden = phase !== "paused";
     nextRound.hidden = phase !== "between";
     end.hidden = !["running", "paused", "between"].includes(phase);
-    if (phase === "between") bindText(nextRound, () => t("inst.ctl.nextN", { round: s.round }));
+    if (phase === "between") bindText(nextRound, () => t("inst.ctl.nextN", { round: s.next_round ?? s.round + 1 }));
     frozen.hidden = !s.frozen;
     const teams = ctx.detail.teams?.length || 0;
     bindText(next, () => {
       if (phase === "draft") return teams ? t("inst.ctl.hintDraft", { n: teams }) : t("inst.ctl.hintNoTeams");
       if (phase === "running") return t("inst.ctl.hintRunning");
       if (phase === "paused") return t("inst.ctl.hintPaused");
-      if (phase === "between") return t("inst.ctl.hintBetween", { done: s.round - 1, round: s.round });
+      if (phase === "between") return t("inst.ctl.hintBetween", { done: s.round, round: s.next_round ?? s.round + 1 });
       return s.revealed || !s.freeze_t ? t("inst.ctl.hintFinished") : t("inst.ctl.hintReveal");
     });
     tick();
@@ -78,14 +78,14 @@ export function mountControls(root, ctx) {
         length: realDuration((s.round_hours || 40) * (s.seconds_per_hour || 0)),
       });
     } else if (phase === "between") {
-      text = t("inst.ctl.roundOver", { round: s.round - 1, rounds: s.rounds });
+      text = t("inst.ctl.roundOver", { round: s.round, rounds: s.rounds });
     } else if (phase === "finished") {
       text = t("inst.ctl.finished", { rounds: s.rounds });
     } else {
       const perDay = s.hours_per_day || 8;
       const perRound = s.round_hours || 40;
-      const round = Math.min(s.rounds, Math.floor(now / perRound + 1e-9) + 1);
-      const day = Math.floor((now - (round - 1) * perRound) / perDay + 1e-9) + 1;
+      const round = Math.max(1, s.round || 1); // the server's round; the clock stops at its end
+      const day = Math.min(Math.floor((now - (round - 1) * perRound) / perDay + 1e-9) + 1, Math.round(perRound / perDay));
       const minutes = Math.floor(((now % perDay) + perDay) % perDay * 60);
       const clockTime = `${String(9 + Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
       text = t("inst.ctl.clock", { round, rounds: s.rounds, day: fmt.num(day), time: clockTime });

@@ -5,6 +5,7 @@ import { api, download } from "/static/common/api.js";
 import { onLangChange, t } from "/static/common/i18n.js";
 import { act, h } from "/static/common/ui.js";
 import { bindText, flash, messageOf, setError, tx, uid } from "/static/instructor/dom.js";
+import { peerCard } from "/static/instructor/peers.js";
 
 const TABLES = ["standings", "rounds", "grades", "rubric", "events", "scoring"];
 
@@ -112,7 +113,7 @@ export function mountExports(panel, ctx) {
   }));
   const linksArea = h("div", { class: "links" });
   const linksCard = h("section", { class: "card", id: "links" }, tx("h2", "inst.links.title"), linksArea);
-  panel.append(h("div", { class: "exports-grid" }, exportsCard, h("div", { class: "stack" }, linksCard, importCard)));
+  panel.append(h("div", { class: "exports-grid" }, h("div", { class: "stack" }, exportsCard, peerCard(ctx)), h("div", { class: "stack" }, linksCard, importCard)));
 
   function link(href, key, hintKey) {
     return h(

@@ -80,15 +80,33 @@ export function mountLive(panel, ctx) {
     if (!monitor) return;
     const now = ctx.clock.now();
     const bots = new Map((ctx.detail.teams || []).map((tm) => [tm.name, tm.bot]));
-    const running = ctx.status.state === "running";
+    const watching = ["running", "paused", "finished"].includes(ctx.status.state);
+    const idleHours = monitor.idle_hours ?? QUIET_HOURS;
+    // idle: nothing for idleHours of market time (the same rule as the server's), in any state
+    const idle = (last) => watching && now - (last ?? 0) >= idleHours;
+    const ago = (last) => (last == null ? t("inst.mon.never") : t("inst.mon.ago", { time: fmt.hours(Math.max(0, now - last)) }));
     const rows = monitor.teams.map((row) => {
-      const quiet = running && (row.last_command_t == null ? now > QUIET_HOURS : now - row.last_command_t > QUIET_HOURS);
+      const bot = bots.get(row.team);
+      const quiet = !bot && idle(row.last_command_t);
       const refusedShare = row.commands ? row.refused / row.commands : 0;
       const flags = [];
       if (quiet) flags.push(tx("span", "inst.mon.quiet", null, { class: "badge warn" }));
       if (row.refused >= 5 && refusedShare > 0.3) flags.push(tx("span", "inst.mon.refusing", null, { class: "badge bad" }));
-      if (!quiet && row.commands) flags.push(tx("span", "inst.mon.active", null, { class: "badge ok" }));
-      const bot = bots.get(row.team);
+      if (!quiet && row.commands && !idle(row.last_command_t)) flags.push(tx("span", "inst.mon.active", null, { class: "badge ok" }));
+      const people = (row.people || []).map((p) =>
+        h(
+          "li",
+          { class: idle(p.last_command_t) ? "person idle" : "person", dataset: { member: p.name } },
+          h("strong", {}, p.name),
+          " ",
+          h("span", { class: "hint" }, t(`role.${p.role}`)),
+          " · ",
+          h("span", { class: "person-figures" }, t("inst.mon.person", { commands: fmt.num(p.commands), refused: fmt.num(p.refused) })),
+          " · ",
+          h("span", { class: "hint" }, ago(p.last_command_t)),
+          idle(p.last_command_t) ? [" ", tx("span", "inst.mon.idle", null, { class: "badge warn" })] : null,
+        ),
+      );
       return h(
         "tr",
         { dataset: { team: row.team }, class: quiet ? "quiet" : "" },
@@ -96,13 +114,13 @@ export function mountLive(panel, ctx) {
         td(
           bot
             ? tx("span", `bot.${bot}`, null, { class: "badge" })
-            : row.members.length
-              ? h("span", { class: "members" }, row.members.map((m) => h("span", { class: "chip" }, m)))
+            : people.length
+              ? h("ul", { class: "people" }, people)
               : tx("span", "inst.mon.nobody", null, { class: "muted" }),
         ),
         td(fmt.num(row.commands), "num commands"),
         td(fmt.num(row.refused), "num opt"),
-        td(row.last_command_t == null ? "—" : t("inst.mon.ago", { time: fmt.hours(Math.max(0, now - row.last_command_t)) })),
+        td(row.last_command_t == null ? "—" : ago(row.last_command_t)),
         td(flags),
       );
     });

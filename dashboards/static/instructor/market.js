@@ -82,15 +82,22 @@ export function mountMarket(panel, ctx) {
     bindText(summary, () => (n ? t("inst.market.pending", { n }) : ""));
   }
 
+  // parameters change before the start (the competition starts with them) and while paused
+  const changeable = () => ["draft", "paused"].includes(ctx.status.state);
+
   function drawState() {
-    const paused = ctx.status.state === "paused";
-    const key = paused ? (ctx.status.between_rounds ? "inst.market.between" : "inst.market.paused") : `inst.market.closed.${ctx.status.state}`;
-    bindText(note, () => t(key, { round: ctx.status.round }));
-    note.className = paused ? "banner ok-banner" : "banner";
-    editor?.setDisabled(!paused);
-    save.disabled = !paused;
-    resetAll.disabled = !paused;
+    const state = ctx.status.state;
+    const key = state === "draft"
+      ? "inst.market.draft"
+      : state === "paused" ? (ctx.status.between_rounds ? "inst.market.between" : "inst.market.paused") : `inst.market.closed.${state}`;
+    bindText(note, () => t(key, { round: ctx.status.round, next: ctx.status.next_round ?? ctx.status.round + 1 }));
+    note.className = changeable() ? "banner ok-banner" : "banner";
+    editor?.setDisabled(!changeable());
+    save.disabled = !changeable();
+    resetAll.disabled = !changeable();
   }
+
+  const shownValue = (value) => (Array.isArray(value) ? `${num(value[0])} – ${num(value[1])}` : typeof value === "number" ? num(value) : String(value));
 
   async function loadHistory() {
     try {
@@ -103,7 +110,12 @@ export function mountMarket(panel, ctx) {
             "tr",
             {},
             td(h("span", {}, fmt.simTime(entry.effective_t, ctx.status), h("br"), h("span", { class: "hint" }, fmt.date(entry.at)))),
-            td(h("ul", { class: "changes" }, entry.changes.map(([key, value]) => h("li", {}, h("span", {}, labelOf(key)), " ", h("code", {}, key), " → ", h("strong", {}, Array.isArray(value) ? `${num(value[0])} – ${num(value[1])}` : typeof value === "number" ? num(value) : String(value)))))),
+            td(h("ul", { class: "changes" }, entry.changes.map(([key, value]) => {
+              const before = entry.before && key in entry.before ? entry.before[key] : undefined;
+              return h("li", { dataset: { key } }, h("span", {}, labelOf(key)), " ", h("code", {}, key), ": ",
+                before === undefined ? null : [h("span", { class: "old-value" }, shownValue(before)), " → "],
+                h("strong", { class: "new-value" }, shownValue(value)));
+            }))),
           ),
         );
       historyArea.replaceChildren(table(["inst.market.when", "inst.market.what"], rows, { empty: "inst.market.noHistory" }));
@@ -141,7 +153,7 @@ export function mountMarket(panel, ctx) {
       if (error.status === 422) editor.showServerError(fieldOf(error), error.detail);
       else showError(error);
     } finally {
-      save.disabled = ctx.status.state !== "paused";
+      save.disabled = !changeable();
     }
   });
 

@@ -8,7 +8,9 @@ import { confirmAction, h, showError, toast } from "/static/common/ui.js";
 import { bindText, field, messageOf, setError, table, td, tx } from "/static/instructor/dom.js";
 import { BOTS } from "/static/instructor/preview.js";
 
-export const TEAM_NAME = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/;
+// the server's rule (simulator/competition.py is_team_name): letters of any script and digits,
+// with combining marks after the first character, spaces, _ or -; 1–40 characters (code points)
+export const TEAM_NAME = /^[\p{L}\p{N}][\p{L}\p{N}\p{M} _-]{0,39}$/u;
 
 export function mountTeams(panel, ctx) {
   const name = h("input", { name: "team", required: true, maxlength: 40, autocomplete: "off" });

@@ -26,9 +26,7 @@ export function parsePoints(text, criterion) {
 /** The round a judge scores by default: the one running, or the one that just ended. */
 export function defaultRound(status) {
   if (!status || !status.round) return 1;
-  if (status.state === "finished") return status.rounds;
-  const round = status.between_rounds ? status.round - 1 : status.round;
-  return Math.max(1, Math.min(status.rounds, round));
+  return Math.max(1, Math.min(status.rounds, status.round));  // the server's: running or just ended
 }
 
 export function createRubric(root, { competitionId, status, session, onPickTeam, onRelogin }) {

@@ -2,6 +2,7 @@
 // the ones a member must not miss (approvals decided, new complaints, announcements) also
 // pop up as a toast.
 
+import { api } from "/static/common/api.js";
 import { fmt, has, lang, t } from "/static/common/i18n.js";
 import { toast } from "/static/common/ui.js";
 import { digest, h, redraw, segmentName, short } from "/static/team/dom.js";
@@ -46,10 +47,26 @@ const TONE = {
   complaint_escalated: "bad", invoice_written_off: "bad", customer_churned: "bad", delivery_held: "warn", invoice_due: "warn",
 };
 
+/** Put an event into the feed once (by its seq), newest first. */
+function keep(event) {
+  if (event.seq != null && store.activity.some((e) => e.seq === event.seq)) return false;
+  store.activity.push(event);
+  store.activity.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
+  if (store.activity.length > KEEP) store.activity.length = KEEP;
+  return true;
+}
+
+/** On opening (and reopening) the console: the team's recent events, so a reload keeps the feed. */
+export async function loadActivity() {
+  const recent = await api(`/api/v1/team/events?last=true&limit=${KEEP}`);
+  for (const event of recent) keep(event);
+  const announced = recent.filter((e) => e.kind === "announcement_made").at(-1);
+  if (announced && !store.announcement) store.announcement = announced.text;
+}
+
 /** Take a new event from the channel. */
 export function addEvent(event) {
-  store.activity.unshift(event);
-  if (store.activity.length > KEEP) store.activity.length = KEEP;
+  if (!keep(event)) return;
   const me = role();
   if (event.kind === "announcement_made") {
     store.announcement = event.text;
@@ -65,14 +82,18 @@ export function addEvent(event) {
       toast(describe(event), "error");
       lastComplaintToast = now;
     }
-  } else if (event.kind === "round_started" || event.kind === "round_ended") {
+  } else if (event.kind === "round_ended") {
+    // (a round's start is logged on the boundary, while the clock waits for the instructor:
+    // it shows in the feed once that round runs, never as news while nothing runs)
     toast(describe(event), "ok");
   }
 }
 
 export function drawActivity() {
   const list = document.getElementById("activity");
-  const items = store.activity.slice(0, 40);
+  // the next round's start is logged when the last one ends; it is news once that round runs
+  const current = store.status?.round ?? Infinity;
+  const items = store.activity.filter((e) => !(e.kind === "round_started" && e.round > current)).slice(0, 40);
   redraw(list, digest(lang, items.map((e) => e.seq)), () =>
     items.length
       ? items.map((e) => h("li", { class: TONE[e.kind] || (e.kind === "approval_decided" && !e.approved ? "bad" : "") },

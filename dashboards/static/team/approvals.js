@@ -51,7 +51,9 @@ export function drawApprovals() {
     ? t("team.ap.hintManager", { mine: fmt.pct(rules.authority.sales ?? 0), max: fmt.pct(rules.max_discount) })
     : t("team.ap.hintOthers", { approver: t(`role.${rules.approver}`) });
   const inquiries = new Map((store.state?.inbox ?? []).map((i) => [i.inquiry_id, i]));
-  redraw(box, digest(lang, decider, approvals, [...inquiries.keys()]), () => {
+  // only the inquiries waiting here matter: a new inquiry elsewhere must not rebuild the queue
+  const shown = approvals.map((a) => inquiries.get(a.inquiry_id)).map((i) => i && [i.customer_id, i.segment, i.quantity]);
+  redraw(box, digest(lang, decider, approvals, shown), () => {
     if (!approvals.length) return empty(t("team.ap.none"));
     return h("ul", { class: "approval-list" }, approvals.map((a) => item(a, inquiries, decider)));
   });

@@ -4,7 +4,7 @@
 
 import { fmt, lang, t } from "/static/common/i18n.js";
 import { act } from "/static/common/ui.js";
-import { badge, digest, drafts, empty, field, h, redraw, segmentName } from "/static/team/dom.js";
+import { badge, digest, drafts, empty, field, h, redraw, segmentName, short } from "/static/team/dom.js";
 import { can, command, customer, desk, id, simNow, store } from "/static/team/store.js";
 
 const box = document.getElementById("customer");
@@ -21,7 +21,7 @@ function history(c, state) {
   const overdue = open.filter((i) => i.bucket !== "current");
   const lines = [
     h("li", {}, t("team.cust.ordersLine", { n: orders.length, value: fmt.money(orders.reduce((s, o) => s + o.value, 0)) }),
-      orders.slice(-3).reverse().map((o) => [" ", badge(`${o.order_id} · ${t(`team.order.${o.status}`)}`, o.status === "voided" ? "bad" : "")])),
+      orders.slice(-3).reverse().map((o) => [" ", badge(`${short(o.order_id)} · ${t(`team.order.${o.status}`)}`, o.status === "voided" ? "bad" : "")])),
     h("li", {}, t("team.cust.invoicesLine", {
       n: invoices.length, open: open.length, outstanding: fmt.money(open.reduce((s, i) => s + i.outstanding, 0)), overdue: overdue.length,
     })),

@@ -52,6 +52,38 @@ export function redraw(el, key, build) {
   return true;
 }
 
+/**
+ * Keep the rows of `tbody` in step with `items` without rebuilding what has not changed: a row
+ * is kept (the same element) while `digestOf(item)` is the same, rebuilt with `build(item)` when
+ * it changed, added, removed or moved into place. A busy inbox changes several times a second;
+ * rebuilding every row each time would snatch a row from under the pointer and the keyboard.
+ * The focused row keeps (or gets back) the focus.
+ */
+export function syncRows(tbody, items, keyOf, digestOf, build) {
+  const active = document.activeElement;
+  const focusKey = active && tbody.contains(active) ? active.closest("[data-row-key]")?.dataset.rowKey : null;
+  const old = new Map([...tbody.children].map((row) => [row.dataset.rowKey, row]));
+  const wanted = items.map((item) => {
+    const key = keyOf(item);
+    const sum = digestOf(item);
+    const row = old.get(key);
+    if (row && row.dataset.rowDigest === sum) return row;
+    const fresh = build(item);
+    fresh.dataset.rowKey = key;
+    fresh.dataset.rowDigest = sum;
+    tickCountdowns(fresh);
+    return fresh;
+  });
+  const keep = new Set(wanted);
+  for (const row of [...tbody.children]) if (!keep.has(row)) row.remove();
+  wanted.forEach((row, index) => {
+    if (tbody.children[index] !== row) tbody.insertBefore(row, tbody.children[index] ?? null);
+  });
+  if (focusKey && !tbody.contains(document.activeElement)) {
+    wanted.find((row) => row.dataset.rowKey === focusKey)?.focus({ preventScroll: true });
+  }
+}
+
 /** A digest of data for redraw(). */
 export function digest(...parts) {
   return JSON.stringify(parts);

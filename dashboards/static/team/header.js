@@ -56,14 +56,16 @@ export function rankBand(rank, teams) {
 
 export function drawClock() {
   const left = roundSecondsLeft();
-  $("clock").textContent = left == null ? "" : fmt.clock(left);
-  $("clock").classList.toggle("ending", left != null && left < 30);
+  for (const el of [$("clock"), $("tab-clock")]) {
+    el.textContent = left == null ? "" : fmt.clock(left);
+    el.classList.toggle("ending", left != null && left < 30);
+  }
 }
 
 function drawBanners() {
   const s = store.status;
   const items = [];
-  if (s?.frozen) items.push(h("div", { class: "banner frozen", role: "status", id: "frozen-banner" }, t("team.frozenBanner")));
+  if (s?.frozen && s.state !== "finished") items.push(h("div", { class: "banner frozen", role: "status", id: "frozen-banner" }, t("team.frozenBanner")));
   if (s?.state === "finished") {
     const link = store.overview ? `/report/${s.id}/${encodeURIComponent(store.overview.team)}` : null;
     items.push(h("div", { class: "banner done", role: "status" }, t("team.finishedBanner"), " ", link ? h("a", { href: link }, t("team.report")) : null));

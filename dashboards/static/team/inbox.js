@@ -3,7 +3,7 @@
 
 import { lang, t } from "/static/common/i18n.js";
 
-import { badge, countdown, digest, empty, h, redraw, segmentName, table } from "/static/team/dom.js";
+import { badge, countdown, digest, empty, h, redraw, segmentName, syncRows, table } from "/static/team/dom.js";
 import { store } from "/static/team/store.js";
 
 const box = document.getElementById("inbox");
@@ -20,42 +20,51 @@ function statusBadge(i) {
   return badge(t("team.inq.open"));
 }
 
-function rows(inbox) {
-  const ids = new Set(inbox.map((i) => i.inquiry_id));
-  const focusable = [focusedId, store.selected].find((x) => x && ids.has(x)) ?? inbox[0]?.inquiry_id;
-  return inbox.map((i) =>
-    h(
-      "tr",
-      {
-        tabindex: i.inquiry_id === focusable ? "0" : "-1",
-        class: [i.inquiry_id === store.selected ? "selected" : "", store.newInquiries.has(i.inquiry_id) ? "new" : ""].join(" ").trim() || null,
-        "aria-selected": i.inquiry_id === store.selected ? "true" : "false",
-        dataset: { id: i.inquiry_id, key: `inq:${i.inquiry_id}` },
-        onclick: () => onOpen(i.inquiry_id, false),
-      },
-      h("td", {}, h("span", { class: "strong" }, i.customer_id), i.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
-        h("div", { class: "sub" }, segmentName(i.segment))),
-      h("td", { class: "num" }, String(i.quantity)),
-      h("td", { class: "sub-cell" }, t("team.inq.wants", { terms: i.requested_terms, delivery: Math.round(i.wanted_delivery * 10) / 10 })),
-      h("td", {}, countdown(i.expires_t, { warnHours: 2 })),
-      h("td", {}, statusBadge(i)),
-    ),
+function row(i) {
+  return h(
+    "tr",
+    { tabindex: "-1", dataset: { id: i.inquiry_id, key: `inq:${i.inquiry_id}` }, onclick: () => onOpen(i.inquiry_id, false) },
+    h("td", {}, h("span", { class: "strong" }, i.customer_id), i.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
+      h("div", { class: "sub" }, segmentName(i.segment))),
+    h("td", { class: "num" }, String(i.quantity)),
+    h("td", { class: "sub-cell" }, t("team.inq.wants", { terms: i.requested_terms, delivery: Math.round(i.wanted_delivery * 10) / 10 })),
+    h("td", {}, countdown(i.expires_t, { warnHours: 2 })),
+    h("td", {}, statusBadge(i)),
   );
 }
 
 export function drawInbox() {
   const inbox = store.state?.inbox ?? [];
   document.getElementById("inbox-count").textContent = inbox.length ? String(inbox.length) : "";
-  const key = digest(lang, store.selected, [...store.newInquiries],
-    inbox.map((i) => [i.inquiry_id, i.status, i.pending_approval, i.expires_t]));
-  redraw(box, key, () => {
+  // the table's frame is rebuilt only for another language or between empty and not; its rows
+  // are kept in step one by one (syncRows), so a row stays put while it does not change
+  redraw(box, digest(lang, inbox.length > 0, Boolean(store.state)), () => {
     if (!inbox.length) return empty(store.state ? t("team.inboxEmpty") : t("common.loading"));
     return table(
       [[t("team.col.customer")], [t("team.col.qty"), "num"], [t("team.col.wants")], [t("team.col.sla")], [t("team.col.status")]],
-      rows(inbox),
+      [],
       { class: "inbox-table", "aria-label": t("team.inbox") },
     );
   });
+  const tbody = box.querySelector("tbody");
+  if (!tbody) return;
+  syncRows(
+    tbody,
+    inbox,
+    (i) => i.inquiry_id,
+    (i) => digest(i.status, i.pending_approval, i.expires_t, i.customer_id, i.segment, i.quantity, i.requested_terms, i.wanted_delivery, i.repeat),
+    row,
+  );
+  // selection, focus order and the "new" mark change in place
+  const ids = new Set(inbox.map((i) => i.inquiry_id));
+  const focusable = [focusedId, store.selected].find((x) => x && ids.has(x)) ?? inbox[0]?.inquiry_id;
+  for (const tr of tbody.children) {
+    const id = tr.dataset.id;
+    tr.tabIndex = id === focusable ? 0 : -1;
+    tr.classList.toggle("selected", id === store.selected);
+    tr.classList.toggle("new", store.newInquiries.has(id));
+    tr.setAttribute("aria-selected", id === store.selected ? "true" : "false");
+  }
 }
 
 /** Focus the inbox: the selected row, else the first; the card when the inbox is empty. */

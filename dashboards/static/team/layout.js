@@ -1,5 +1,7 @@
 // Layout and keys: several columns on a wide screen, one panel at a time behind tabs on a
-// phone; shortcut keys move between the panels (documented on the page).
+// phone; on a laptop the same counted tabs stay in view under the header and jump to their
+// panel, so that complaints and overdue invoices far below the fold are counted in view.
+// Shortcut keys move between the panels (documented on the page).
 
 const PHONE = window.matchMedia("(max-width: 900px)");
 const tabs = [...document.querySelectorAll("#tabs [data-tab]")];
@@ -43,8 +45,18 @@ export function setCounts(counts) {
   }
 }
 
+/** Keep --bar-h at the header's height: the laptop's tab bar sticks right under it. */
+function trackHeader() {
+  const bar = document.getElementById("bar");
+  const set = () => document.documentElement.style.setProperty("--bar-h", `${bar.offsetHeight}px`);
+  new ResizeObserver(set).observe(bar);
+  set();
+}
+
 export function startLayout(defaultTab) {
-  for (const tab of tabs) tab.addEventListener("click", () => showTab(tab.dataset.tab));
+  trackHeader();
+  // on a phone a tab shows its panel; on a laptop every panel shows and the tab jumps to it
+  for (const tab of tabs) tab.addEventListener("click", () => (isPhone() ? showTab(tab.dataset.tab) : goTo(tab.dataset.tab)));
   document.getElementById("tabs").addEventListener("keydown", (event) => {
     const i = tabs.findIndex((t) => t.dataset.tab === current);
     let next = null;

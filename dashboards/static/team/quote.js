@@ -7,6 +7,7 @@
 import { fmt, lang, t } from "/static/common/i18n.js";
 import { confirmAction, showError, toast } from "/static/common/ui.js";
 import { badge, countdown, digest, h, redraw, segmentName, short } from "/static/team/dom.js";
+import { goTo, isPhone } from "/static/team/layout.js";
 import { can, command, customer, desk, id, inquiry, store } from "/static/team/store.js";
 
 const $ = (x) => document.getElementById(x);
@@ -127,7 +128,7 @@ function summary(inq) {
       h("span", {}, t("team.q.asks", { terms: fmt.num(inq.requested_terms, 0), delivery: fmt.num(inq.wanted_delivery, 1) })),
       h("span", {}, t("team.q.expires"), " ", countdown(inq.expires_t, { warnHours: 2 }))),
   ];
-  if (inq.pending_approval) parts.push(h("p", { class: "banner inline warn", id: "q-pending" }, t("team.q.pending", { id: short(inq.pending_approval) })));
+  if (inq.pending_approval) parts.push(h("p", { class: "banner inline warn", id: "q-pending" }, t("team.q.pending")));
   else if (inq.status === "quoted") {
     parts.push(h("p", { class: "current" }, t("team.q.current", {
       price: fmt.money(inq.unit_price, 2), discount: fmt.pct(inq.discount, 1), terms: fmt.num(inq.terms_days, 0),
@@ -202,15 +203,26 @@ export function drawQuote(fresh = false) {
     : t("team.q.authority", { mine: fmt.pct(mine), max: fmt.pct(max), approver: t(`role.${rules.approver}`) });
   $("q-terms-hint").textContent = t("team.q.termsHint", { days: fmt.num(inq.requested_terms, 0), max: rules.max_terms_days });
   $("q-delivery-hint").textContent = t("team.q.deliveryHint", { days: fmt.num(inq.wanted_delivery, 1), lead: fmt.num(rules.lead_time_days, 0) });
-  check(inq, rules);
-  const pending = Boolean(inq.pending_approval);
-  $("q-send").disabled = !(inq.status === "open" && !pending && can("send_quote"));
-  $("q-revise").disabled = !(inq.status === "quoted" && !pending && can("revise_quote"));
+  const result = check(inq, rules);
+  sendable(inq, result);
   $("q-follow").disabled = !(inq.status === "quoted" && !inq.followed_up && can("follow_up"));
   $("q-decline").disabled = !can("decline_inquiry");
   $("q-reason").disabled = !can("decline_inquiry");
   for (const el of Object.values(inputs)) el.disabled = !can("send_quote");
   if (fresh) form.dataset.inquiry = inq.inquiry_id;
+}
+
+/**
+ * Send and Revise only for a quote the desk can take: one the form already knows the server
+ * would refuse (above the largest discount, below cost, past a credit limit …) is not sent,
+ * since each refused click counts against the team on the monitor and in the grades.
+ */
+function sendable(inq, result) {
+  const pending = Boolean(inq.pending_approval);
+  const refused = result.lines.some((l) => l.kind === "error");
+  $("q-send").disabled = !(inq.status === "open" && !pending && can("send_quote")) || refused;
+  $("q-revise").disabled = !(inq.status === "quoted" && !pending && can("revise_quote")) || refused;
+  $("q-send").title = refused ? t("team.q.fixFirst") : "";
 }
 
 function check(inq, rules) {
@@ -254,6 +266,7 @@ async function quote(kind) {
       const sent = result.events.find((e) => e.kind === "quote_sent");
       toast(t(kind === "revise" ? "team.q.revised" : "team.q.sent", { id: short(inq.inquiry_id), price: fmt.money(sent?.unit_price, 2) }), "ok");
     }
+    if (isPhone()) goTo("inbox"); // on a phone, back to the list for the next inquiry
   } catch (error) {
     showError(error);
   } finally {
@@ -263,7 +276,7 @@ async function quote(kind) {
 
 form.addEventListener("input", () => {
   const inq = inquiry(openId);
-  if (inq && desk()) check(inq, desk());
+  if (inq && desk()) sendable(inq, check(inq, desk()));
 });
 form.addEventListener("submit", (event) => {
   event.preventDefault();

@@ -1,0 +1,110 @@
+"""Peer review over HTTP: members rate teammates at the end; the instructor reads every rating.
+
+See server/peer_review.py for the rules. A member's ratings are theirs and the instructor's
+only: no other member, judge or board ever sees them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.api.deps import instructor, member, runtime
+from server.auth import Identity
+from server.clock import wall_now
+from server.db.tables import PeerReviewRow
+from server.peer_review import COMMENT_MAX, check_open, check_ratings, instructor_view, teammates
+from server.runtime import Runtime
+from server.text_rules import refuse_unstorable
+
+router = APIRouter(tags=["peer review"])
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: int = Field(description="a teammate's id, as GET /api/v1/team/peer-review lists it")
+    rating: int = Field(ge=1, le=5, description="the teammate's contribution: 1 (little) to 5 (a great deal)")
+    comment: str = Field("", max_length=COMMENT_MAX, description="optional, for the instructor only")
+
+
+class PeerReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ratings: list[RatingIn] = Field(
+        max_length=50, description="one per teammate; replaces what you sent before"
+    )
+
+
+def _mine(rt: Runtime, who: Identity) -> dict[str, Any]:
+    competition_id = who.competition_id or 0
+    live = rt.get(competition_id)
+    mates = teammates(rt.store.competition_members(competition_id), who.team_id or 0, who.member_id or 0)
+    given = {
+        r.reviewee_id: r for r in rt.store.peer_reviews(competition_id) if r.reviewer_id == who.member_id
+    }
+    return {
+        "open": live.state == "finished",
+        "state": live.state,
+        "teammates": [
+            {
+                "member_id": m.id,
+                "name": m.name,
+                "role": m.role,
+                "rating": given[m.id].rating if m.id in given else None,
+                "comment": given[m.id].comment if m.id in given else "",
+            }
+            for m in mates
+        ],
+    }
+
+
+@router.get("/api/v1/team/peer-review")
+def my_peer_review(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
+    """Your teammates and the ratings you gave them; ``open`` once the competition has finished."""
+    return _mine(rt, who)
+
+
+@router.put("/api/v1/team/peer-review")
+def rate_teammates(
+    body: PeerReviewIn, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
+) -> dict[str, Any]:
+    """Rate your teammates' contribution (1–5, an optional comment); sending again replaces them.
+
+    Refused (409) before the competition has finished, and (422) for anyone who is not a current
+    teammate or is rated twice; a refused review changes nothing."""
+    competition_id = who.competition_id or 0
+    live = rt.get(competition_id)
+    check_open(live.state)
+    refuse_unstorable(body.model_dump(), "body")
+    entries = [(r.member_id, r.rating, r.comment.strip()) for r in body.ratings]
+    check_ratings(
+        teammates(rt.store.competition_members(competition_id), who.team_id or 0, who.member_id or 0), entries
+    )
+    now = wall_now()
+    rows = [
+        PeerReviewRow(
+            competition_id=competition_id,
+            reviewer_id=who.member_id or 0,
+            reviewee_id=member_id,
+            rating=rating,
+            comment=comment,
+            at=now,
+        )
+        for member_id, rating, comment in entries
+    ]
+    rt.store.save_peer_reviews(competition_id, who.member_id or 0, rows)
+    return _mine(rt, who)
+
+
+@router.get("/api/v1/competitions/{competition_id}/peer-reviews")
+def peer_reviews(
+    competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+) -> dict[str, Any]:
+    """Every member's ratings received from teammates (mean, count, each with who gave it and the
+    comment) and how many they gave. The instructor's only."""
+    live = rt.get(competition_id)
+    roster = rt.store.competition_members(competition_id)
+    return instructor_view(live.state, roster, rt.store.peer_reviews(competition_id))
