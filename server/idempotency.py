@@ -44,13 +44,23 @@ def reply_to_json(outcome: Outcome) -> str:
             "code": outcome.code,
             "events": list(outcome.events),
             "t": outcome.t,
+            "rule": outcome.rule,
+            "values": dict(outcome.values),
         }
     )
 
 
 def reply_from_json(text: str) -> Outcome:
     data = json.loads(text)
-    return Outcome(data["accepted"], data["reason"], data["code"], tuple(data["events"]), data["t"])
+    return Outcome(
+        data["accepted"],
+        data["reason"],
+        data["code"],
+        tuple(data["events"]),
+        data["t"],
+        data.get("rule", ""),  # replies stored before refusals carried their rule have none
+        data.get("values", {}),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +92,9 @@ class Replies:
                 outcome = reply_from_json(row.reply)
             elif row.seq < len(applied):
                 entry = applied[row.seq]
-                outcome = Outcome(entry.accepted, entry.reason, entry.code, (), entry.t)
+                outcome = Outcome(
+                    entry.accepted, entry.reason, entry.code, (), entry.t, entry.rule, entry.values
+                )
             else:
                 continue  # not in the log: never applied, so a retry applies it
             self.known[(row.member_id, row.key)] = Keyed(row.payload, row.seq, outcome)

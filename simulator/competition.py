@@ -99,6 +99,10 @@ class LoggedCommand:
     """Why it was refused, for programs (``CommandRefused.code``: ``conflict``, ``not_found`` …);
     empty when accepted. A replay refuses a command with the same code, so the status of a
     refusal can be told again from the log alone (server.idempotency, after a crash)."""
+    rule: str = field(default="", compare=False)
+    """A refusal's rule and the values its reason is made of (``Outcome.rule``, ``Outcome.values``):
+    kept in memory by the competition that applied (or replayed) the command, not in log files."""
+    values: Mapping[str, float | str] = field(default_factory=dict, compare=False)
 
 
 def _team_specs(teams: Sequence[TeamSpec | str]) -> list[TeamSpec]:
@@ -321,7 +325,15 @@ class Competition:
         outcome = dataclasses.replace(self._apply(command), t=self.now)
         self.commands.append(
             LoggedCommand(
-                len(self.commands), self.now, source, command, outcome.accepted, outcome.reason, outcome.code
+                len(self.commands),
+                self.now,
+                source,
+                command,
+                outcome.accepted,
+                outcome.reason,
+                outcome.code,
+                outcome.rule,
+                outcome.values,
             )
         )
         return outcome

@@ -17,9 +17,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from alembic.script import ScriptDirectory
+from alembic import command
+from alembic.config import Config
+from alembic.script import Script, ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from server.db.engine import MIGRATIONS, normalise_url
 from server.db.text_repair import repair_tables
@@ -81,19 +83,35 @@ def _play_with_marked_text(url: str) -> tuple[Game, str, Headers]:
     return game, customer, ann
 
 
-def _before_the_repair() -> str:
-    """The revision before the migration that repairs lone surrogates (found by what it runs)."""
+def _repair() -> Script:
+    """The migration that repairs lone surrogates (found by what it runs)."""
     scripts = ScriptDirectory(str(MIGRATIONS))
     (repair,) = [
         s for s in scripts.walk_revisions() if getattr(s.module, "repair_tables", None) is repair_tables
     ]
-    assert isinstance(repair.down_revision, str)
-    return repair.down_revision
+    return repair
+
+
+def _before_the_repair() -> str:
+    """The revision before the repair."""
+    down = _repair().down_revision
+    assert isinstance(down, str)
+    return down
+
+
+def _back_to_the_repair(engine: Engine) -> None:
+    """Undo the migrations that came after the repair, so the schema is the one the old server knew."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, _repair().revision)
 
 
 def _as_the_old_server_left_it(url: str) -> None:
     """Put the escape where the mark is, as the old server stored it, and forget the repair."""
     engine = create_engine(normalise_url(url))
+    _back_to_the_repair(engine)
     with engine.begin() as connection:
         for table, column in (
             ("commands", "payload"),
