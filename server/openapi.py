@@ -82,6 +82,7 @@ CONFLICTS = frozenset(
         # the debrief and a team's round report come after a round's end; a start is planned
         # only before the start
         "class_debrief", "round_report", "plan_start",
+        "rate_teammates",  # a peer review opens at the end
     }
 )  # fmt: skip
 """Routes (by endpoint name) that answer 409 beyond the desk commands."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
 from server.auth import Identity
 from server.clock import wall_now
@@ -22,17 +23,13 @@ from server.text_rules import refuse_unstorable
 router = APIRouter(tags=["peer review"])
 
 
-class RatingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RatingIn(StrictBody):
     member_id: int = Field(description="a teammate's id, as GET /api/v1/team/peer-review lists it")
     rating: int = Field(ge=1, le=5, description="the teammate's contribution: 1 (little) to 5 (a great deal)")
     comment: str = Field("", max_length=COMMENT_MAX, description="optional, for the instructor only")
 
 
-class PeerReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PeerReviewIn(StrictBody):
     ratings: list[RatingIn] = Field(
         max_length=50, description="one per teammate; replaces what you sent before"
     )

@@ -9,11 +9,14 @@ answers document Retry-After, and routing's own 404 and 405 answer in that shape
 from __future__ import annotations
 
 import re
+import typing
 from typing import Any
 
 import jsonschema_rs
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from server.openapi import REFUSAL_SCHEMA
 from tests.server.helpers import Headers, make_app
@@ -60,6 +63,26 @@ def test_every_json_body_is_strict(schema: dict[str, Any]) -> None:
         if resolved.get("type") == "object" and resolved.get("additionalProperties") is not False:
             lax.append((method, path))
     assert lax == []
+
+
+def test_every_body_model_is_strict() -> None:
+    """Each route's body model is strict and closed (a JSON ``false`` is no integer, a typo no
+    field), as server/api/bodies.py's StrictBody is — checked on the models, not the schema."""
+    lax = []
+    checked = 0
+    for context in iter_route_contexts(make_app("sqlite://").routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or route.body_field is None:
+            continue
+        checked += 1
+        for param in route.dependant.body_params:
+            annotation = param.field_info.annotation  # a model, an optional model, or text (CSV)
+            for model in typing.get_args(annotation) or (annotation,):
+                if isinstance(model, type) and issubclass(model, BaseModel):
+                    config = model.model_config
+                    if not (config.get("strict") and config.get("extra") == "forbid"):
+                        lax.append((route.path, model.__name__))
+    assert checked > 20 and lax == []
 
 
 def test_every_error_status_refers_to_the_refusal_schema(schema: dict[str, Any]) -> None:
