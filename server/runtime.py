@@ -50,7 +50,8 @@ class Runtime:
             settings.preview_workers, settings.previews_per_instructor, settings.previews_in_all
         )
         self.member_channels = MemberChannels()
-        self.sessions = SessionCache()  # who is behind a token, without a database read
+        # who is behind a token, without a database read
+        self.sessions = SessionCache(settings.session_cache_seconds)
         self._tick_failures: dict[int, tuple[str, float]] = {}
 
     async def start(self) -> None:

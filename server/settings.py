@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         le=24 * 366,
         description="a judge's or a member's session ends this long after its competition finished",
     )
+    session_cache_seconds: float = Field(
+        30.0,
+        ge=0,
+        le=3600,
+        description="a session is read from the database again after this long in the server's memory "
+        "(a change by another worker or program is seen within it; 0: on every request)",
+    )
 
     # --- previews (docs/operations.md, "Previews") ---
     preview_workers: int = Field(

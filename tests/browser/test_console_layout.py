@@ -40,12 +40,13 @@ def test_on_a_laptop_complaints_and_receivables_are_counted_in_view(
     page = open_context(lang, LAPTOP).new_page()
     join_page(page, game.code, "Ana", "manager")
     expect(page.locator("#console")).to_be_visible()
-    # quote every inquiry by policy (set up through the page's own session), so that orders,
+    # quote every inquiry by policy with the terms customers expect (rules 2: key accounts and
+    # small businesses buy less without them), set up through the page's own session, so that orders,
     # complaints and invoices follow
     page.evaluate(
         """async () => {
           const { api } = await import("/static/common/api.js");
-          const body = { discount: 0.05, terms_days: 0, delivery_days: 0.25, delay_hours: 0.05 };
+          const body = { discount: 0.05, terms_days: 30, delivery_days: 0.25, delay_hours: 0.05 };
           for (const segment of ["key_accounts", "smb", "price_shoppers"]) {
             await api(`/api/v1/team/policies/quotes/${segment}`, { method: "PUT", body });
           }

@@ -38,9 +38,15 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(database: Path) -> Iterator[ServerProcess]:
-    """A real server whose sessions end with their competition (no grace)."""
+    """A real server whose sessions end with their competition (no grace), and that reads a
+    session from the database on every request (the tests age sessions in the database)."""
     process = ServerProcess(
-        {"DATABASE_URL": f"sqlite:///{database}", "TICK_SECONDS": "0.1", "SESSION_GRACE_HOURS": "0"}
+        {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "TICK_SECONDS": "0.1",
+            "SESSION_GRACE_HOURS": "0",
+            "SESSION_CACHE_SECONDS": "0",
+        }
     )
     yield process
     process.stop()
