@@ -362,6 +362,8 @@ class Market:
                 self.penalise(customer, team, "ignored", self.params.satisfaction.ignored_penalty)
             elif offer.unit_price > reserve + 1e-9 or offer.delivery_days > req.wanted_delivery:
                 self._lose(req, team, "not_acceptable")
+                if offer.unit_price > reserve + 1e-9 and self.params.rules >= 2:
+                    self.penalise(customer, team, "overpriced", self.params.satisfaction.overpriced_penalty)
             elif not req.engaged.get(team, False):
                 self._lose(req, team, "too_slow")
             else:
