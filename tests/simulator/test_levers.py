@@ -20,7 +20,7 @@ from scoring import TeamMetrics
 from simulator.competition import TeamSpec
 from simulator.season import play_season
 from tests.simulator.lever_bots import registered
-from tests.simulator.seasons import preset
+from tests.simulator.seasons import preset, reference_teams
 
 LEVERS = ("cod", "long_terms", "deep_discount")
 SEEDS = range(6)
@@ -131,6 +131,23 @@ def test_list_price_only_pays_for_the_customers_it_prices_away() -> None:
     assert all((e.t, e.team, e.customer_id) in refused for e in overpriced)
     assert m["eager"].satisfaction is not None and m["balanced"].satisfaction is not None
     assert m["eager"].satisfaction < m["balanced"].satisfaction
+
+
+def test_an_overpriced_quote_is_remembered_only_when_the_customer_bought_nothing() -> None:
+    """In a shared market a customer that bought from a cheaper team had its need met: the
+    refused quote is a lost sale, not an experience."""
+    competition, _ = play_season(preset("classroom", mode="shared"), 7, reference_teams())
+    won = {(e.t, e.customer_id) for e in competition.log if isinstance(e, ev.OrderWon)}
+    overpriced = [
+        e for e in competition.log if isinstance(e, ev.SatisfactionChanged) and e.cause == "overpriced"
+    ]
+    refused_and_bought = {
+        (e.t, e.customer_id)
+        for e in competition.log
+        if isinstance(e, ev.InquiryLost) and e.reason == "not_acceptable" and (e.t, e.customer_id) in won
+    }
+    assert overpriced and refused_and_bought
+    assert not any((e.t, e.customer_id) in won for e in overpriced)
 
 
 def test_rules_v1_leaves_an_overpriced_quote_unscored() -> None:
