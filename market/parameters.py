@@ -134,7 +134,7 @@ class SatisfactionParameters:
     learning: float = spec(0.3, 0, 1, "speed at which expectation follows performance")
     ignored_penalty: float = spec(0.1, 0, 1, "S lost when an inquiry expires unanswered")
     overpriced_penalty: float = spec(
-        0.01, 0, 1, "rules v2: S lost when a quote is priced above what the customer will pay"
+        0.01, 0, 1, "rules v2: S lost for a quote above what the customer will pay, when it buys nothing"
     )
     sla_penalty: float = spec(0.1, 0, 1, "S lost when a complaint misses its SLA")
     dunning_penalty: float = spec(0.05, 0, 1, "S lost for an early or repeated reminder")
