@@ -351,6 +351,7 @@ class Market:
         seg = customer.segment
         reserve = req.reserve_price
         candidates: list[tuple[str, float, Offer]] = []
+        overpriced: list[str] = []
         for team in req.teams:
             inquiry_id = req.inquiry_id(team)
             del self._inquiries[inquiry_id]
@@ -362,11 +363,14 @@ class Market:
                 self.penalise(customer, team, "ignored", self.params.satisfaction.ignored_penalty)
             elif offer.unit_price > reserve + 1e-9 or offer.delivery_days > req.wanted_delivery:
                 self._lose(req, team, "not_acceptable")
+                if offer.unit_price > reserve + 1e-9 and self.params.rules >= 2:
+                    overpriced.append(team)
             elif not req.engaged.get(team, False):
                 self._lose(req, team, "too_slow")
             else:
                 candidates.append((team, self._utility(req, team, offer), offer))
         if not candidates:
+            self._unmet(customer, overpriced)
             return
         probs = choice_probabilities(
             [u for _, u, _ in candidates],
@@ -385,6 +389,13 @@ class Market:
                 self._win(req, team, offer)
             else:
                 self._lose(req, team, "walked_away" if pick == 0 else "chose_other")
+        if pick == 0:
+            self._unmet(customer, overpriced)
+
+    def _unmet(self, customer: Customer, overpriced: list[str]) -> None:
+        """Rules v2: a customer that bought nothing remembers each quote priced above its budget."""
+        for team in overpriced:
+            self.penalise(customer, team, "overpriced", self.params.satisfaction.overpriced_penalty)
 
     def _utility(self, req: Request, team: str, offer: Offer) -> float:
         customer = req.customer

@@ -133,6 +133,9 @@ class SatisfactionParameters:
     smoothing: float = spec(0.3, 0, 1, "weight of a new experience in S")
     learning: float = spec(0.3, 0, 1, "speed at which expectation follows performance")
     ignored_penalty: float = spec(0.1, 0, 1, "S lost when an inquiry expires unanswered")
+    overpriced_penalty: float = spec(
+        0.01, 0, 1, "rules v2: S lost for a quote above what the customer will pay, when it buys nothing"
+    )
     sla_penalty: float = spec(0.1, 0, 1, "S lost when a complaint misses its SLA")
     dunning_penalty: float = spec(0.05, 0, 1, "S lost for an early or repeated reminder")
     collection_penalty: float = spec(0.2, 0, 1, "S lost when an invoice goes to collection")

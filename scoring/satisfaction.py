@@ -4,9 +4,9 @@ Rules v1: the running mean of S over every customer who ever sent the team an in
 
 Rules v2: the mean of the *experiences* the team gave. The market moves a customer's S with
 each experience s (expectation–disconfirmation, Oliver 1980: S ← (1 − a)·S + a·s after a
-delivery, a voided order or a complaint's recovery) or directly (an ignored inquiry, a missed
-SLA, early dunning, collection, account care). Each ``SatisfactionChanged`` is read back as the
-experience that moves S that way:
+delivery, a voided order or a complaint's recovery) or directly (an ignored inquiry, a quote
+priced above what the customer will pay, a missed SLA, early dunning, collection, account
+care). Each ``SatisfactionChanged`` is read back as the experience that moves S that way:
 
     x = clip((S_after − (1 − a)·S_before) ÷ a, 0, 1)
 

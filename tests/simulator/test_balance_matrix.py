@@ -60,21 +60,7 @@ def test_a_cell_reports_every_team_against_balanced() -> None:
     assert small.balanced_share_lowest[0] in DEGENERATE
 
 
-KNOWN_TO_FAIL = {
-    "cod": "issue 12 item 2: refusing credit costs nothing yet (score-core prices the lever)",
-    "forgetful": "issue 12 items 1-2: never chasing money is within the noise of balanced today",
-}
-
-
-@pytest.mark.parametrize(
-    "bot",
-    [
-        pytest.param(b, marks=pytest.mark.xfail(strict=True, reason=KNOWN_TO_FAIL[b]))
-        if b in KNOWN_TO_FAIL
-        else b
-        for b in DEGENERATE
-    ],
-)
+@pytest.mark.parametrize("bot", DEGENERATE)
 def test_in_mirrored_classroom_balanced_outranks_each_degenerate_bot_beyond_the_noise(bot: str) -> None:
     row = cell(8).row(bot)
     assert row.margin.mean < -2 * row.margin.se, f"{bot} {row.margin.mean:+.1f} ± {row.margin.se:.1f}"

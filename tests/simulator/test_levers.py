@@ -14,11 +14,13 @@ import statistics
 
 import pytest
 
+from market import events as ev
 from market.choice import quote_utility
+from scoring import TeamMetrics
 from simulator.competition import TeamSpec
 from simulator.season import play_season
 from tests.simulator.lever_bots import registered
-from tests.simulator.seasons import preset
+from tests.simulator.seasons import preset, reference_teams
 
 LEVERS = ("cod", "long_terms", "deep_discount")
 SEEDS = range(6)
@@ -100,3 +102,54 @@ def test_a_customer_who_asked_for_terms_values_getting_none_by_its_segments_expe
     assert quote_utility(terms_days=0.0, terms_expectation=0.0, **base) == quote_utility(
         terms_days=0.0, **base
     )
+
+
+def overpriced_and_refused(
+    rules: int,
+) -> tuple[list[ev.SatisfactionChanged], set[tuple[float, str, str]], dict[str, TeamMetrics]]:
+    """Balanced against eager in a seeded mirrored classroom: the overpriced quotes' satisfaction
+    events, the (time, team, customer) of every refused quote, and the metrics."""
+    teams = [TeamSpec("balanced", "balanced"), TeamSpec("eager", "eager")]
+    competition, board = play_season(preset("classroom", mode="mirrored", rules=rules), 3, teams)
+    overpriced = [
+        e for e in competition.log if isinstance(e, ev.SatisfactionChanged) and e.cause == "overpriced"
+    ]
+    refused = {
+        (e.t, e.team, e.customer_id)
+        for e in competition.log
+        if isinstance(e, ev.InquiryLost) and e.reason == "not_acceptable"
+    }
+    return overpriced, refused, board.metrics(competition.end_t)
+
+
+def test_list_price_only_pays_for_the_customers_it_prices_away() -> None:
+    """Rules v2: a quote above what the customer will pay is an experience it scores, so a team
+    cannot lift its satisfaction by pricing away the customers it would not please."""
+    overpriced, refused, m = overpriced_and_refused(2)
+    by_team = {t: sum(e.team == t for e in overpriced) for t in ("balanced", "eager")}
+    assert by_team["eager"] > by_team["balanced"] > 0, by_team
+    assert all((e.t, e.team, e.customer_id) in refused for e in overpriced)
+    assert m["eager"].satisfaction is not None and m["balanced"].satisfaction is not None
+    assert m["eager"].satisfaction < m["balanced"].satisfaction
+
+
+def test_an_overpriced_quote_is_remembered_only_when_the_customer_bought_nothing() -> None:
+    """In a shared market a customer that bought from a cheaper team had its need met: the
+    refused quote is a lost sale, not an experience."""
+    competition, _ = play_season(preset("classroom", mode="shared"), 7, reference_teams())
+    won = {(e.t, e.customer_id) for e in competition.log if isinstance(e, ev.OrderWon)}
+    overpriced = [
+        e for e in competition.log if isinstance(e, ev.SatisfactionChanged) and e.cause == "overpriced"
+    ]
+    refused_and_bought = {
+        (e.t, e.customer_id)
+        for e in competition.log
+        if isinstance(e, ev.InquiryLost) and e.reason == "not_acceptable" and (e.t, e.customer_id) in won
+    }
+    assert overpriced and refused_and_bought
+    assert not any((e.t, e.customer_id) in won for e in overpriced)
+
+
+def test_rules_v1_leaves_an_overpriced_quote_unscored() -> None:
+    overpriced, refused, _ = overpriced_and_refused(1)
+    assert refused and not overpriced
