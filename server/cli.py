@@ -307,7 +307,7 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
         from server.demo import start_demo
 
         async def on_ready(app: Any) -> None:
-            await start_demo(app, settings.host, settings.port)
+            await start_demo(app, settings.host, settings.port, seed=args.seed)
 
     app = create_app(settings, on_ready=on_ready)
     _allow_open_files(settings.websocket_max_connections + 1000)  # and some for HTTP, the database
@@ -441,6 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
         sv = sub.add_parser(name, help=text)
         sv.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
         sv.add_argument("--port", type=_positive_int(1, 65535), default=None, help="port (default 8000)")
+        if name == "demo":
+            sv.add_argument(
+                "--seed",
+                type=_positive_int(0, 2**31 - 1),
+                default=None,
+                help="the market's seed (default: a new one each time; the same seed plays the same market)",
+            )
         sv.set_defaults(run=run)
 
     bt = sub.add_parser("bot", help="play a team of a live competition with a reference bot")

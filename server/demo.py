@@ -59,8 +59,10 @@ def human_windows(params: MarketParameters, seconds_per_hour: float) -> dict[str
     }
 
 
-async def start_demo(app: FastAPI, host: str, port: int, announce: Any = print) -> LiveCompetition:
-    """Create and start the demo competition, and print where to look."""
+async def start_demo(
+    app: FastAPI, host: str, port: int, announce: Any = print, seed: int | None = None
+) -> LiveCompetition:
+    """Create and start the demo competition, and print where to look (``seed``: a new one if None)."""
     rt: Runtime = app.state.runtime
     params = demo_parameters()
     row = rt.store.add_competition(
@@ -68,7 +70,7 @@ async def start_demo(app: FastAPI, host: str, port: int, announce: Any = print) 
             name="Salesfloor demo",
             preset=DEMO_PRESET,
             parameters=json.dumps(parameters_to_dict(params)),
-            seed=secrets.randbelow(2**31),
+            seed=secrets.randbelow(2**31) if seed is None else seed,
             rounds=params.rounds,
             seconds_per_hour=DEMO_SECONDS_PER_HOUR,
             judge_code=new_code(),
