@@ -21,6 +21,7 @@ from market.parameter_list import parameter_rows
 from market.parameters import MarketParameters, parameters_from_dict
 from market.presets import load_preset, preset_data, preset_names
 from scoring import METRICS, ScoringError, Weights
+from server.cli_args import whole_number
 from server.cli_balance import BalanceError
 from server.cli_balance import add_parsers as add_balance_parsers
 from server.cli_exports import ExportError
@@ -355,19 +356,6 @@ def cmd_bot(args: argparse.Namespace) -> int:
 # --- parser ---------------------------------------------------------------------------------------
 
 
-def _positive_int(low: int, high: int) -> Any:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range; allowed {low} to {high}")
-        return value
-
-    return parse
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -384,12 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--preset", default="classroom", help="market preset (see `salesfloor presets`)")
     sim.add_argument(
-        "--teams", type=_positive_int(1, 500), default=len(REFERENCE_LEAGUE), help="number of teams"
+        "--teams", type=whole_number(1, 500), default=len(REFERENCE_LEAGUE), help="number of teams"
     )
     sim.add_argument(
-        "--rounds", type=_positive_int(1, 100), default=None, help="rounds (default: the preset's)"
+        "--rounds", type=whole_number(1, 100), default=None, help="rounds (default: the preset's)"
     )
-    sim.add_argument("--seed", type=_positive_int(0, 2**63 - 1), default=7, help="random seed")
+    sim.add_argument("--seed", type=whole_number(0, 2**63 - 1), default=7, help="random seed")
     sim.add_argument("--mode", choices=("shared", "mirrored"), help="market mode (default: the preset's)")
     sim.add_argument("--bots", default=",".join(REFERENCE_LEAGUE), help="bots, assigned to teams in turn")
     sim.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter (repeatable)")
@@ -413,16 +401,16 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument(
         "--fix", action="append", metavar="KEY=VALUE", help="other overrides held fixed (repeatable)"
     )
-    sw.add_argument("--seeds", type=_positive_int(1, 10_000), default=10, help="seeds per value")
-    sw.add_argument("--seed", type=_positive_int(0, 2**63 - 1), default=1, help="first seed")
-    sw.add_argument("--teams", type=_positive_int(1, 500), default=len(REFERENCE_LEAGUE))
-    sw.add_argument("--rounds", type=_positive_int(1, 100), default=None)
+    sw.add_argument("--seeds", type=whole_number(1, 10_000), default=10, help="seeds per value")
+    sw.add_argument("--seed", type=whole_number(0, 2**63 - 1), default=1, help="first seed")
+    sw.add_argument("--teams", type=whole_number(1, 500), default=len(REFERENCE_LEAGUE))
+    sw.add_argument("--rounds", type=whole_number(1, 100), default=None)
     sw.add_argument("--mode", choices=("shared", "mirrored"))
     sw.add_argument("--bots", default=",".join(REFERENCE_LEAGUE))
     sw.add_argument("--reference", default="balanced", help="the bot whose team is reported")
     sw.add_argument("--weights", metavar="METRIC=W,...", help="composite weights, e.g. profit=0")
     sw.add_argument(
-        "--jobs", type=_positive_int(1, 64), default=None, help="worker processes (default: cores)"
+        "--jobs", type=whole_number(1, 64), default=None, help="worker processes (default: cores)"
     )
     sw.add_argument("--json", metavar="FILE")
     sw.set_defaults(run=cmd_sweep)
@@ -440,11 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sv = sub.add_parser(name, help=text)
         sv.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
-        sv.add_argument("--port", type=_positive_int(1, 65535), default=None, help="port (default 8000)")
+        sv.add_argument("--port", type=whole_number(1, 65535), default=None, help="port (default 8000)")
         if name == "demo":
             sv.add_argument(
                 "--seed",
-                type=_positive_int(0, 2**31 - 1),
+                type=whole_number(0, 2**31 - 1),
                 default=None,
                 help="the market's seed (default: a new one each time; the same seed plays the same market)",
             )

@@ -19,6 +19,7 @@ from typing import Any
 from market.errors import MarketError
 from market.overrides import parse_override
 from market.presets import preset_names
+from server.cli_args import whole_number
 from simulator.balance import BEST_TEAM, MODES, Cell, measure_cell
 from simulator.evaluate import cell_parameters
 from simulator.search import Found, SearchSettings, search_cell
@@ -300,31 +301,20 @@ def cmd_balance(args: argparse.Namespace) -> int:
     return 0 if all(c.holds for c in cells) or not args.strict else 1
 
 
-def _positive(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range; allowed {low} to {high}")
-        return value
-
-    return parse
-
-
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--presets", metavar="A,B", help="presets (default: every shipped preset)")
     p.add_argument("--modes", metavar="shared,mirrored", help="market modes (default: both)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter in every cell")
-    p.add_argument("--search-seed", type=_positive(0, 2**63 - 1), default=0, help="seed of the search")
-    p.add_argument("--candidates", type=_positive(0, 10_000), default=24, help="random strategies per cell")
-    p.add_argument("--refine", type=_positive(0, 1000), default=4, help="rounds of local refinement")
-    p.add_argument("--width", type=_positive(1, 1000), default=6, help="neighbours tried per round")
+    p.add_argument("--search-seed", type=whole_number(0, 2**63 - 1), default=0, help="seed of the search")
     p.add_argument(
-        "--training-seeds", type=_positive(1, 1000), default=3, help="training seasons per strategy"
+        "--candidates", type=whole_number(0, 10_000), default=24, help="random strategies per cell"
     )
-    p.add_argument("--jobs", type=_positive(1, 64), default=None, help="worker processes (default: cores)")
+    p.add_argument("--refine", type=whole_number(0, 1000), default=4, help="rounds of local refinement")
+    p.add_argument("--width", type=whole_number(1, 1000), default=6, help="neighbours tried per round")
+    p.add_argument(
+        "--training-seeds", type=whole_number(1, 1000), default=3, help="training seasons per strategy"
+    )
+    p.add_argument("--jobs", type=whole_number(1, 64), default=None, help="worker processes (default: cores)")
 
 
 def add_parsers(sub: Any) -> None:
@@ -332,7 +322,7 @@ def add_parsers(sub: Any) -> None:
         "search", help="search the strategy family for the best response to the reference bots"
     )
     _common(se)
-    se.add_argument("--seeds", type=_positive(2, 10_000), default=10, help="held-out seasons per finalist")
+    se.add_argument("--seeds", type=whole_number(2, 10_000), default=10, help="held-out seasons per finalist")
     se.add_argument("--json", metavar="FILE", help="write the strategies found as JSON")
     se.set_defaults(run=cmd_search)
 
@@ -340,9 +330,9 @@ def add_parsers(sub: Any) -> None:
         "balance", help="the balance matrix: every preset × mode × reference bots and the search's best"
     )
     _common(ba)
-    ba.add_argument("--seeds", type=_positive(2, 10_000), default=20, help="seasons per cell")
+    ba.add_argument("--seeds", type=whole_number(2, 10_000), default=20, help="seasons per cell")
     ba.add_argument(
-        "--search-seeds", type=_positive(2, 10_000), default=10, help="held-out seasons of the search"
+        "--search-seeds", type=whole_number(2, 10_000), default=10, help="held-out seasons of the search"
     )
     ba.add_argument("--no-search", action="store_true", help="leave the search's best out")
     ba.add_argument("--write", metavar="FILE.md", help="write the report (e.g. docs/balance.md)")
