@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -235,14 +237,15 @@ def shoot(base: str, game: dict[str, Any], only: list[str]) -> list[Path]:
     return made
 
 
-def main() -> None:
-    IMAGES.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def serving(database: str) -> Iterator[str]:
+    """A server of this checkout on a free port with a fresh SQLite file; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder}/shots.db",
+            "DATABASE_URL": f"sqlite:///{folder}/{database}",
             "INSTRUCTOR_PASSWORD": "pw",
             "PYTHONPATH": str(ROOT),
         }
@@ -254,12 +257,18 @@ def main() -> None:
         )
         try:
             wait_until(lambda: _healthy(base), timeout=30)
-            game = setup(base)
-            for path in shoot(base, game, sys.argv[1:]):
-                print(path.relative_to(ROOT))
+            yield base
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def main() -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with serving("shots.db") as base:
+        game = setup(base)
+        for path in shoot(base, game, sys.argv[1:]):
+            print(path.relative_to(ROOT))
 
 
 def _healthy(base: str) -> bool:

@@ -9,17 +9,13 @@ repository root, like docs/screenshots.py (whose helpers it uses):
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 from playwright.sync_api import ViewportSize
-from screenshots import ARGS, CHROMIUM, IMAGES, PHONE, ROOT, _healthy, free_port, wait_until
+from screenshots import ARGS, CHROMIUM, IMAGES, PHONE, ROOT, serving, wait_until
 
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 LANGS = (("en", "en-US"), ("zh", "zh-CN"))
@@ -120,29 +116,10 @@ def shoot(base: str) -> list[Path]:
 
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder}/people.db",
-            "INSTRUCTOR_PASSWORD": "pw",
-            "PYTHONPATH": str(ROOT),
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            wait_until(lambda: _healthy(base), timeout=30)
-            time.sleep(0.5)
-            for path in shoot(base):
-                print(path.relative_to(ROOT))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with serving("people.db") as base:
+        time.sleep(0.5)
+        for path in shoot(base):
+            print(path.relative_to(ROOT))
 
 
 if __name__ == "__main__":
