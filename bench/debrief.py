@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import median_time
 
 from market.presets import load_preset
 from server.debrief import DebriefFold, debrief
@@ -27,15 +25,6 @@ from server.highlights import highlights_of
 from server.ticker import recent_ticker
 from simulator.season import league, play_season, scoring_config
 from teams.bots import REFERENCE_LEAGUE
-
-
-def median_time(work: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:

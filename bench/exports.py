@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from timing import median_time
 
 from market.events import event_to_json
 from market.parameters import parameters_to_dict
@@ -32,15 +30,6 @@ from server.exports.tabular import to_csv, to_xlsx
 from simulator.command_log import command_to_json
 from simulator.season import league, play_season, scoring_config
 from teams.bots import REFERENCE_LEAGUE
-
-
-def median_time(work: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:
