@@ -49,6 +49,22 @@ def sample_competition() -> Competition:
     return competition
 
 
+def command_records(competition: Competition) -> list[dict[str, Any]]:
+    """The competition's command log as an archive's commands.jsonl holds it (member 0: a person)."""
+    return [
+        {
+            "seq": e.seq,
+            "t": e.t,
+            "source": e.source,
+            "member": 0 if e.source == "human" else None,
+            "accepted": e.accepted,
+            "reason": e.reason,
+            "command": command_to_json(e.command),
+        }
+        for e in competition.commands
+    ]
+
+
 def sample_parts() -> Archive:
     competition = sample_competition()
     return Archive(
@@ -79,18 +95,7 @@ def sample_parts() -> Archive:
         parameters=parameters_to_dict(competition.params),
         teams=[{"name": t.name, "bot": t.bot} for t in competition.teams],
         members=[{"team": "T01", "name": "Lin", "role": "manager", "joined_at": 1.0, "removed_at": None}],
-        commands=[
-            {
-                "seq": e.seq,
-                "t": e.t,
-                "source": e.source,
-                "member": 0 if e.source == "human" else None,
-                "accepted": e.accepted,
-                "reason": e.reason,
-                "command": command_to_json(e.command),
-            }
-            for e in competition.commands
-        ],
+        commands=command_records(competition),
         events=[event_to_json(e) for e in competition.log],
         rubric={
             "criteria": [

@@ -19,11 +19,10 @@ from market.parameters import parameters_from_dict, parameters_to_dict
 from market.presets import load_preset, preset_names
 from server.archive import Archive, ArchiveError, write_archive
 from server.archive_reader import read_archive
-from simulator.command_log import command_to_json
 from simulator.competition import Competition, TeamSpec
 from simulator.instructor import ChangeParameters
 from simulator.season import scoring_config
-from tests.server.archive_samples import sample_parts
+from tests.server.archive_samples import command_records, sample_parts
 
 
 def archive_of(competition: Competition, parameters: dict[str, object]) -> bytes:
@@ -36,18 +35,7 @@ def archive_of(competition: Competition, parameters: dict[str, object]) -> bytes
         "events": len(competition.log),
         "commands": len(competition.commands),
     }
-    commands = [
-        {
-            "seq": e.seq,
-            "t": e.t,
-            "source": e.source,
-            "member": 0 if e.source == "human" else None,
-            "accepted": e.accepted,
-            "reason": e.reason,
-            "command": command_to_json(e.command),
-        }
-        for e in competition.commands
-    ]
+    commands = command_records(competition)
     archive = dataclasses.replace(
         parts,
         manifest=manifest,
