@@ -7,10 +7,11 @@ competition from its command log and starts the tick loop.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -58,6 +59,9 @@ from server.store import Store
 
 log = logging.getLogger("salesfloor")
 
+SHUTDOWN_STEP_SECONDS = 5.0
+"""The longest one step of the shutdown may take (see ``_bounded``)."""
+
 
 def ensure_instructor_password(store: Store, settings: Settings, announce: Callable[[str], None]) -> None:
     """Use the configured password, or generate one at the first start and show it once."""
@@ -104,6 +108,16 @@ def _readable(exc: RequestValidationError) -> str:
             message = "send a JSON object with the header Content-Type: application/json"
         parts.append(f"{where}: {message}")
     return "; ".join(parts)
+
+
+async def _bounded(step: str, work: Awaitable[Any]) -> None:
+    """One step of the shutdown, given at most ``SHUTDOWN_STEP_SECONDS``: a stop signal must stop
+    the server, even when Redis or a worker process does not answer (what a step left undone,
+    the next start recovers from the command log, as after a kill)."""
+    try:
+        await asyncio.wait_for(work, SHUTDOWN_STEP_SECONDS)
+    except TimeoutError:
+        log.warning("shutdown: %s took longer than %s s; going on without it", step, SHUTDOWN_STEP_SECONDS)
 
 
 def _first_field(exc: RequestValidationError) -> str | None:
@@ -167,10 +181,10 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         finally:
             gc.callbacks.remove(_freeze_survivors)
             if leadership is not None:
-                await leadership.stop()
-                await app.state.forwarder.close()
-            await runtime.stop()
-            await broadcaster.stop()
+                await _bounded("giving up the lease", leadership.stop())
+                await _bounded("closing the forwarder", app.state.forwarder.close())
+            await _bounded("stopping the competitions", runtime.stop())
+            await _bounded("stopping the broadcaster", broadcaster.stop())
             app.state.password_checks.close()
             engine.dispose()
 

@@ -8,7 +8,9 @@ Every failure ends with exit code 2 and one readable line on stderr that says wh
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
+import signal
 import statistics
 import sys
 from collections.abc import Sequence
@@ -43,6 +45,9 @@ SWEEP_METRICS = ("composite", "conversion", "satisfaction", "receivables", "prof
 KEEP_ALIVE_SECONDS = 30
 """How long an idle HTTP connection stays open: longer than the console's 5 s refresh, so a refresh
 never meets a connection the server is closing (uvicorn's default is 5 s)."""
+SHUTDOWN_GRACE_SECONDS = 5
+"""How long a stop signal waits for requests under way before the server closes them: without a
+bound, one slow client would keep the server from stopping."""
 
 
 class CliError(Exception):
@@ -311,6 +316,8 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
             await start_demo(app, settings.host, settings.port, seed=args.seed)
 
     app = create_app(settings, on_ready=on_ready)
+    # `kill -USR1 PID` writes where every thread is to standard error: what a hung server waits on
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     _allow_open_files(settings.websocket_max_connections + 1000)  # and some for HTTP, the database
     try:
         uvicorn.run(
@@ -322,6 +329,7 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
             ws_max_size=settings.websocket_max_message,
             ws_per_message_deflate=settings.websocket_compression,
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
             proxy_headers=False,  # TRUSTED_PROXIES decides whom to believe (server/client_address.py)
         )
     except OSError as exc:

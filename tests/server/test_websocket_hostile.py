@@ -27,7 +27,7 @@ import struct
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -60,7 +60,6 @@ class Server:
     admin: SalesfloorClient
     competition: int = 0
     member: SalesfloorClient | None = None
-    log: list[str] = field(default_factory=list)
 
     @property
     def ws_url(self) -> str:
@@ -86,7 +85,7 @@ class Server:
         )
 
     def lines(self, pattern: str) -> list[re.Match[str]]:
-        return [m for line in list(self.log) if (m := re.search(pattern, line))]
+        return [m for line in list(self.process.output) if (m := re.search(pattern, line))]
 
 
 def start_server(tmp_path: Any, **env: str) -> Server:
@@ -101,14 +100,6 @@ def start_server(tmp_path: Any, **env: str) -> Server:
     }
     process = ServerProcess(settings)
     server = Server(process, SalesfloorClient(process.url))
-    stderr = process.process.stderr
-    assert stderr is not None
-
-    def collect() -> None:
-        for raw in iter(stderr.readline, b""):
-            server.log.append(raw.decode(errors="replace").rstrip())
-
-    threading.Thread(target=collect, daemon=True).start()
     server.admin.login_instructor("pw")
     # a round lasts 80 s: the bots play, and nothing pauses the competition during a test
     detail = server.admin.request(
