@@ -3,14 +3,14 @@
 Starts ``salesfloor serve`` in a subprocess (SQLite in a temporary directory, or PostgreSQL with
 ``--database-url``), creates a competition of ``--teams`` teams over the API, starts it and
 pauses it, and stops the server. Then it writes ``--commands`` commands straight into the
-competition's command log (``server.db.tables.CommandRow``: ``set_apology_policy`` for each
+competition's command log (``server.persistence.db.tables.CommandRow``: ``set_apology_policy`` for each
 team in turn, on and off, at simulated times spread evenly over the rest of round 1) — far
 quicker than sending them — and writes the events they produce into the event log, as the
 server's write-behind would have (one in-process replay). The database then holds what a
 server that had taken those commands would hold.
 
 Measured, as medians of ``--repeats``: ``LiveCompetition.recover()`` in-process (constructed
-as ``server.runtime`` does: read the command log, replay it, check it against the stored
+as ``server.live.runtime`` does: read the command log, replay it, check it against the stored
 events), with the time of reading each log on its own and the time full (generation 2)
 garbage collections took during it; and the full server start, from
 spawning ``salesfloor serve`` to the first answer of ``GET /api/v1/health`` (interpreter start,
@@ -47,11 +47,11 @@ from live_server import (
 from sqlalchemy import insert
 
 from server.broadcast import Broadcaster
-from server.clock import wall_now
-from server.db.engine import make_engine
-from server.db.tables import CommandRow
 from server.live import LiveCompetition
-from server.store import Store
+from server.persistence.db.engine import make_engine
+from server.persistence.db.tables import CommandRow
+from server.persistence.store import Store
+from server.wall_clock import wall_now
 from simulator.command_log import command_to_json
 from teams.commands import SetApologyPolicy
 

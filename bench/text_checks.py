@@ -5,7 +5,7 @@ Three figures, each the median of ``--repeats``:
 - the body check of ``server.limits`` (JSON depth, finite numbers, NUL and lone surrogates in
   every value and key) per request body, next to ``json.loads`` of the same body alone (which
   the check does anyway): a command, a long Chinese note with emoji, and a 60 KiB body;
-- the migration's repair (``server.db.text_repair.repair_tables``) over an events table of
+- the migration's repair (``server.persistence.db.text_repair.repair_tables``) over an events table of
   ``--events`` rows, one in a thousand holding a lone-surrogate escape and one in a hundred a
   surrogate pair (an emoji, to be left alone), on SQLite in a temporary directory or on
   PostgreSQL with ``--database-url``;
@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text
 
-from server.db.engine import make_engine, migrate, normalise_url
-from server.db.text_repair import repair_tables, tolerant_text
 from server.limits import json_refusal
+from server.persistence.db.engine import make_engine, migrate, normalise_url
+from server.persistence.db.text_repair import repair_tables, tolerant_text
 
 BODIES = {
     "a command (campaign)": json.dumps({"segment": "smb", "budget": 250.0}).encode(),

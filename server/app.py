@@ -44,18 +44,18 @@ from server.auth import password_hash
 from server.broadcast import Broadcaster
 from server.broadcast_redis import RedisBroadcaster
 from server.client_address import ProxyTrust, WorkerSignature, parse_networks
-from server.clock import wall_now
-from server.db.engine import make_engine, migrate
 from server.errors import ServerError
 from server.forwarding import Forwarder
 from server.leadership import Leadership
 from server.limits import BodyLimits
+from server.live.runtime import Runtime
 from server.login_throttle import LoginThrottle
 from server.middleware import ForwardToOwner, SecurityHeaders
 from server.password_checks import PasswordChecks
-from server.runtime import Runtime
+from server.persistence.db.engine import make_engine, migrate
+from server.persistence.store import Store
 from server.settings import Settings
-from server.store import Store
+from server.wall_clock import wall_now
 
 log = logging.getLogger("salesfloor")
 

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from server.db.tables import CommandRow, MemberRow
+from server.persistence.db.tables import CommandRow, MemberRow
 from simulator.competition import Competition
 
 FORMAT = "salesfloor-archive"

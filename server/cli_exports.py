@@ -23,9 +23,9 @@ class ExportError(Exception):
 
 
 def _store(args: argparse.Namespace) -> Any:
-    from server.db.engine import make_engine, migrate
+    from server.persistence.db.engine import make_engine, migrate
+    from server.persistence.store import Store
     from server.settings import Settings
-    from server.store import Store
 
     url = args.database or Settings().database_url
     try:

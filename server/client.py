@@ -19,7 +19,7 @@ import httpx
 import websockets
 
 from server.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
-from server.idempotency import HEADER
+from server.live.idempotency import HEADER
 from teams import commands as c
 
 

@@ -23,10 +23,10 @@ from market.overrides import apply_overrides
 from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from server.auth import new_code
-from server.clock import wall_now
-from server.db.tables import CompetitionRow, TeamRow
 from server.live import LiveCompetition
-from server.runtime import Runtime
+from server.live.runtime import Runtime
+from server.persistence.db.tables import CompetitionRow, TeamRow
+from server.wall_clock import wall_now
 
 DEMO_TEAMS = (
     ("Aurora", "balanced"),

@@ -20,8 +20,12 @@ from server.archive import FORMAT, VERSION, Archive, ArchiveError, command_entri
 from server.archive_reader import ReplayedArchive, read_archive
 from server.auth import new_code
 from server.broadcast import Broadcaster
-from server.clock import wall_now
-from server.db.tables import (
+from server.exports.tables import events_table, rounds_table, scoring_table, standings_table
+from server.exports.tabular import Table, to_csv, to_xlsx
+from server.live import LiveCompetition
+from server.live.runtime import Runtime
+from server.peer_review import received
+from server.persistence.db.tables import (
     CommandRow,
     CompetitionRow,
     MemberRow,
@@ -29,14 +33,10 @@ from server.db.tables import (
     RubricEntryRow,
     TeamRow,
 )
-from server.exports.tables import events_table, rounds_table, scoring_table, standings_table
-from server.exports.tabular import Table, to_csv, to_xlsx
-from server.live import LiveCompetition
-from server.peer_review import received
+from server.persistence.store import Store
 from server.rubric_book import criterion_view, entry_view
-from server.runtime import Runtime
 from server.scores import scoring_to_json
-from server.store import Store
+from server.wall_clock import wall_now
 
 TABLES = ("standings", "rounds", "rubric", "events", "grades", "scoring")
 FORMATS = {

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.db.tables import MemberRow, PeerReviewRow, TeamRow
 from server.errors import ServerError
+from server.persistence.db.tables import MemberRow, PeerReviewRow, TeamRow
 
 RATINGS = range(1, 6)
 COMMENT_MAX = 500

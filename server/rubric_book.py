@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from scoring import Criterion, Extra, RubricEntry, ScoringError, check_entry, rubric_component
-from server.clock import wall_now
-from server.db.tables import RubricCriterionRow, RubricEntryRow
 from server.errors import ServerError
-from server.store import Store
+from server.persistence.db.tables import RubricCriterionRow, RubricEntryRow
+from server.persistence.store import Store
+from server.wall_clock import wall_now
 
 
 def criterion_of(row: RubricCriterionRow) -> Criterion:

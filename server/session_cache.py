@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from server.auth import Identity
-from server.db.tables import SessionRow
+from server.persistence.db.tables import SessionRow
 
 TRUST_SECONDS = 30.0
 """How long a cached session is used before it is read from the database again."""

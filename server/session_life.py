@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.db.tables import SessionRow
+from server.persistence.db.tables import SessionRow
 
 HOUR = 3600.0
 

@@ -98,7 +98,7 @@ class LoggedCommand:
     code: str = ""
     """Why it was refused, for programs (``CommandRefused.code``: ``conflict``, ``not_found`` …);
     empty when accepted. A replay refuses a command with the same code, so the status of a
-    refusal can be told again from the log alone (server.idempotency, after a crash)."""
+    refusal can be told again from the log alone (server.live.idempotency, after a crash)."""
     rule: str = field(default="", compare=False)
     """A refusal's rule and the values its reason is made of (``Outcome.rule``, ``Outcome.values``):
     kept in memory by the competition that applied (or replayed) the command, not in log files."""

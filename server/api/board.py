@@ -19,8 +19,8 @@ from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, member, runtime, watches
 from server.auth import Identity
 from server.errors import ServerError
+from server.live.runtime import Runtime
 from server.report import team_report
-from server.runtime import Runtime
 from server.scores import EXPLAINED
 
 router = APIRouter(prefix="/api/v1", tags=["board"])

@@ -21,7 +21,7 @@ from server.auth import Identity
 from server.debrief import DebriefFold, debrief, team_round
 from server.errors import ServerError
 from server.live import LiveCompetition
-from server.runtime import Runtime
+from server.live.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["board"])
 

@@ -13,14 +13,14 @@ from fastapi import Depends, Request, WebSocket
 
 from server.auth import COOKIE, Identity, token_hash
 from server.client_address import address_of
-from server.clock import wall_now
-from server.db.tables import SessionRow
 from server.errors import ServerError
 from server.known_browser import COOKIE as KNOWN_BROWSER
 from server.known_browser import browser_of
+from server.live.runtime import Runtime
 from server.login_throttle import Client, LoginThrottle, Place
-from server.runtime import Runtime
+from server.persistence.db.tables import SessionRow
 from server.session_life import SessionLife
+from server.wall_clock import wall_now
 
 
 async def runtime(request: Request) -> Runtime:

@@ -14,7 +14,7 @@ from server.auth import Identity
 from server.errors import ServerError
 from server.exporter import FORMATS, TABLES, archive_of, export_file, import_archive
 from server.live import LiveCompetition
-from server.runtime import Runtime
+from server.live.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["exports"])
 

@@ -21,13 +21,13 @@ from server.activity import IDLE_HOURS, tally_view
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.auth import Identity, new_code
-from server.clock import wall_now
-from server.db.tables import CompetitionRow, MemberRow, ParameterChangeRow, TeamRow
 from server.errors import ServerError
 from server.live import Activity, LiveCompetition
-from server.runtime import Runtime
+from server.live.runtime import Runtime
+from server.persistence.db.tables import CompetitionRow, MemberRow, ParameterChangeRow, TeamRow
 from server.text_rules import Name
 from server.views import event_view, select_events
+from server.wall_clock import wall_now
 from simulator.command_log import logged_to_json
 from simulator.competition import is_team_name
 from simulator.instructor import Announce, ApplyShock, ChangeParameters

@@ -16,11 +16,11 @@ from pydantic import BaseModel
 
 from server.api.deps import instructor, runtime
 from server.auth import Identity, new_code
-from server.clock import wall_now
-from server.db.tables import MemberRow, TeamRow
 from server.errors import ServerError
-from server.runtime import Runtime
+from server.live.runtime import Runtime
+from server.persistence.db.tables import MemberRow, TeamRow
 from server.session_life import SessionLife
+from server.wall_clock import wall_now
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
 log = logging.getLogger("salesfloor.members")

@@ -14,11 +14,11 @@ from pydantic import Field
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
 from server.auth import Identity
-from server.clock import wall_now
-from server.db.tables import PeerReviewRow
+from server.live.runtime import Runtime
 from server.peer_review import COMMENT_MAX, check_open, check_ratings, instructor_view, teammates
-from server.runtime import Runtime
+from server.persistence.db.tables import PeerReviewRow
 from server.text_rules import refuse_unstorable
+from server.wall_clock import wall_now
 
 router = APIRouter(tags=["peer review"])
 

@@ -12,7 +12,7 @@ from server.api.deps import instructor, runtime
 from server.api.instructor import parameters_of
 from server.auth import Identity
 from server.errors import ServerError
-from server.runtime import Runtime
+from server.live.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/previews", tags=["instructor"])
 

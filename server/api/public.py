@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from market.parameter_list import parameter_rows
 from market.presets import load_preset, preset_data, preset_names
 from server.api.deps import runtime
-from server.db.engine import health_of
 from server.errors import ServerError
-from server.runtime import Runtime
+from server.live.runtime import Runtime
+from server.persistence.db.engine import health_of
 from teams.bots import BOTS
 
 router = APIRouter(prefix="/api/v1", tags=["public"])

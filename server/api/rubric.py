@@ -19,8 +19,8 @@ from server.api.deps import identity, instructor, judge_of, runtime, watcher
 from server.auth import Identity
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.live.runtime import Runtime
 from server.rubric_book import RubricBook, criterion_view, entry_view
-from server.runtime import Runtime
 from server.text_rules import Name
 
 router = APIRouter(prefix="/api/v1/competitions/{competition_id}/rubric", tags=["rubric"])

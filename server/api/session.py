@@ -19,16 +19,16 @@ from pydantic import BaseModel, Field
 from server.api.bodies import StrictBody
 from server.api.deps import LoginAttempt, identity, login_attempt, runtime, token_of
 from server.auth import COOKIE, Identity, new_token, token_hash
-from server.clock import wall_now
-from server.db.tables import MemberRow, SessionRow
 from server.errors import ServerError
 from server.known_browser import COOKIE as KNOWN_BROWSER
 from server.known_browser import MAX_AGE as KNOWN_BROWSER_AGE
 from server.known_browser import browser_of, new_mark
+from server.live.runtime import Runtime
 from server.password_checks import PasswordChecks
-from server.runtime import Runtime
+from server.persistence.db.tables import MemberRow, SessionRow
 from server.session_life import SessionLife, duration
 from server.text_rules import Name
+from server.wall_clock import wall_now
 from teams.rules import ROLES
 
 router = APIRouter(prefix="/api/v1/session", tags=["session"])

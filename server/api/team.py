@@ -18,9 +18,9 @@ from server.api.deps import member, runtime
 from server.auth import Identity
 from server.endpoints import COMMAND_ENDPOINTS
 from server.errors import ServerError
-from server.idempotency import HEADER, checked_key
 from server.live import LiveCompetition
-from server.runtime import Runtime
+from server.live.idempotency import HEADER, checked_key
+from server.live.runtime import Runtime
 from server.views import HIDDEN_FROM_TEAMS, desk_view, event_view, select_events, team_view
 from teams import commands as c
 

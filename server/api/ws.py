@@ -32,7 +32,7 @@ from server.broadcast import Envelope
 from server.channels import channel_names, team_channel
 from server.errors import ServerError
 from server.live import LiveCompetition
-from server.runtime import Runtime
+from server.live.runtime import Runtime
 from server.ws_limits import ConnectionCap, MessageBudget
 from server.ws_protocol import STALLED
 

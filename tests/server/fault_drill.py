@@ -24,9 +24,9 @@ from typing import Any
 import httpx
 
 from server.client import ApiError, SalesfloorClient
-from server.db.engine import make_engine
+from server.persistence.db.engine import make_engine
+from server.persistence.store import Store
 from server.served_replay import replay_served, replayed_standings
-from server.store import Store
 from teams import commands as c
 
 PASSWORD = "pw"

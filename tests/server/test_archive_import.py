@@ -100,7 +100,7 @@ def _deep_command() -> bytes:
 def test_a_hostile_archive_is_a_422_that_says_where_and_leaves_nothing(
     tmp_path: Path, make: Any, words: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'server.db'}"
+    url = f"sqlite:///{tmp_path / 'server.persistence.db'}"
     with TestClient(make_app(url)) as client:
         ins = login_instructor(client)
         response = _upload(client, ins, make())
@@ -134,7 +134,7 @@ class CountingReads:
 
 
 def test_an_upload_without_the_instructor_s_session_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    counting = CountingReads(make_app(f"sqlite:///{tmp_path / 'server.db'}"))
+    counting = CountingReads(make_app(f"sqlite:///{tmp_path / 'server.persistence.db'}"))
     with TestClient(counting) as client:
         response = _upload(client, {}, b"PK" + b"\0" * (16 * MiB))
         assert response.status_code == 401, response.text
@@ -155,7 +155,7 @@ def small_limit(monkeypatch: pytest.MonkeyPatch) -> int:
 def test_an_upload_past_the_limit_is_a_413_whether_or_not_it_declares_its_length(
     tmp_path: Path, small_limit: int
 ) -> None:
-    with TestClient(make_app(f"sqlite:///{tmp_path / 'server.db'}")) as client:
+    with TestClient(make_app(f"sqlite:///{tmp_path / 'server.persistence.db'}")) as client:
         ins = login_instructor(client)
         declared = _upload(client, ins, b"\0" * (small_limit + 1))
         assert declared.status_code == 413, declared.text

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from server.db.engine import make_engine
-from server.store import Store
+from server.persistence.db.engine import make_engine
+from server.persistence.store import Store
 from tests.server.fault_drill import (
     BoardWatcher,
     MemberPlayer,

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server.db.engine import health_of
-from server.db.health import SETTLE_SECONDS, DatabaseHealth
 from server.errors import ServerError
-from server.store import Store
+from server.persistence.db.engine import health_of
+from server.persistence.db.health import SETTLE_SECONDS, DatabaseHealth
+from server.persistence.store import Store
 from tests.server.helpers import Game, create_competition, join_team, login_instructor, make_app, wait_for
 
 PEOPLE_ONLY = (("Humans", None), ("Others", None))

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server.db.engine import health_of
-from server.store import Store
+from server.persistence.db.engine import health_of
+from server.persistence.store import Store
 from tests.server.helpers import Game, create_competition, join_team, login_instructor, make_app
 
 PEOPLE = (("Ant", None), ("Bee", None))

@@ -21,8 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from server.client import SalesfloorClient
-from server.db.engine import MIGRATIONS, make_engine, migrate
-from server.idempotency import HEADER
+from server.live.idempotency import HEADER
+from server.persistence.db.engine import MIGRATIONS, make_engine, migrate
 from teams import commands as c
 from tests.server.helpers import (
     Game,

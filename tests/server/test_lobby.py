@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from server.clock import wall_now
+from server.wall_clock import wall_now
 from tests.server.helpers import create_competition, join_team, login_instructor, make_app
 
 TEAMS = (("Alpha", None), ("Bravo", None), ("Robots", "balanced"))

@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from market.events import event_to_json
-from server.db.engine import make_engine
-from server.store import Store
+from server.persistence.db.engine import make_engine
+from server.persistence.store import Store
 from simulator.command_log import command_to_json
 from tests.server.helpers import (
     Headers,

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from server import session_cache
 from server.auth import Identity
-from server.db.tables import SessionRow
+from server.persistence.db.tables import SessionRow
+from server.persistence.store import Store
 from server.session_cache import SessionCache
-from server.store import Store
 from tests.server.helpers import Game, create_competition, join_team
 
 TEAM = "/api/v1/team"

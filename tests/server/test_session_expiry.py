@@ -21,9 +21,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from starlette.websockets import WebSocketDisconnect
 
-from server.db.engine import MIGRATIONS
-from server.db.tables import CompetitionRow, SessionRow
-from server.store import Store
+from server.persistence.db.engine import MIGRATIONS
+from server.persistence.db.tables import CompetitionRow, SessionRow
+from server.persistence.store import Store
 from tests.server.helpers import (
     Game,
     Headers,

@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from server import app as app_module
-from server.runtime import Runtime
+from server.live.runtime import Runtime
 from tests.server.helpers import make_app
 
 

@@ -1,4 +1,4 @@
-"""The text rules (server.text_rules) and the repair of stored JSON (server.db.text_repair), as
+"""The text rules (server.text_rules) and the repair of stored JSON (server.persistence.db.text_repair), as
 properties over arbitrary text: what is refused, what a name may hold, and that a repair changes a
 lone surrogate and nothing else, exactly as the writer would have written U+FFFD.
 """
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.db.text_repair import repair_json
+from server.persistence.db.text_repair import repair_json
 from server.text_rules import first_unstorable, name_problem
 
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)  # lone surrogates too

@@ -23,8 +23,8 @@ from alembic.script import Script, ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
-from server.db.engine import MIGRATIONS, normalise_url
-from server.db.text_repair import repair_tables
+from server.persistence.db.engine import MIGRATIONS, normalise_url
+from server.persistence.db.text_repair import repair_tables
 from tests.server.every_view import every_view_works
 from tests.server.helpers import (
     Game,

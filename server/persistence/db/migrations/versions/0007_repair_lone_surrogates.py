@@ -10,7 +10,7 @@ import logging
 
 from alembic import op
 
-from server.db.text_repair import repair_tables
+from server.persistence.db.text_repair import repair_tables
 
 revision = "0007"
 down_revision = "0006"

@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from market.events import Event, event_to_json
-from server.clock import wall_now
-from server.db.tables import (
+from server.persistence.db.tables import (
     BoardChangeRow,
     CommandRow,
     CompetitionRow,
@@ -33,6 +32,7 @@ from server.db.tables import (
     SessionRow,
     TeamRow,
 )
+from server.wall_clock import wall_now
 
 
 class LoggedRow(NamedTuple):

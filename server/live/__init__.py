@@ -29,14 +29,15 @@ from market.parameters import MarketParameters, parameters_from_dict
 from scoring import MedalCounts, Normalisation, Weights
 from server.broadcast import Broadcaster
 from server.channels import CompetitionChannels
-from server.clock import PacedClock, wall_now
-from server.db.tables import BoardChangeRow, CommandRow, CompetitionRow, TeamRow
 from server.errors import ServerError
-from server.idempotency import Replies, reply_to_json
+from server.live.clock import PacedClock
+from server.live.idempotency import Replies, reply_to_json
+from server.persistence.db.tables import BoardChangeRow, CommandRow, CompetitionRow, TeamRow
+from server.persistence.store import Store
 from server.rubric_book import RubricBook
 from server.scores import LiveScores, scoring_from_json, scoring_to_json
-from server.store import Store
 from server.text_rules import refuse_unstorable
+from server.wall_clock import wall_now
 from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
 
@@ -486,7 +487,7 @@ class LiveCompetition:
         run in a task of their own: once a command is committed it is applied, even if its caller
         goes away (a dropped request, a cancelled bot), so memory and log never part. With an
         ``idempotency_key`` a command this member already sent with that key is not applied
-        again: its first outcome is returned (see server.idempotency).
+        again: its first outcome is returned (see server.live.idempotency).
         """
         document = command_to_json(command)
         refuse_unstorable(document)  # never commit a text no answer could show (server.text_rules)

@@ -7,12 +7,9 @@ domain packages.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-
-def wall_now() -> float:
-    return time.time()
+from server.wall_clock import wall_now
 
 
 @dataclass(slots=True)

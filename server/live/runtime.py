@@ -21,11 +21,11 @@ from server.channels import team_channel
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.member_channels import MemberChannels
+from server.persistence.store import Store
 from server.previews import Previews
 from server.rate_limit import RateLimiter
 from server.session_cache import SessionCache
 from server.settings import Settings
-from server.store import Store
 from server.views import HIDDEN_FROM_TEAMS
 from teams.bots import make_bot
 from teams.ledger import Ledger

@@ -5,7 +5,7 @@ to the current schema before the server uses it. Every engine is watched (``heal
 database that cannot be reached or whose disk is full raises a ``ServerError`` (HTTP 503)
 saying so, instead of a driver error, and its outages are logged once, not once per write.
 SQLite reads text that is not UTF-8 (only another program can write it) with replacement
-characters instead of an error (server.db.text_repair).
+characters instead of an error (server.persistence.db.text_repair).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection, ExceptionContext
 
-from server.db.health import DatabaseHealth
-from server.db.text_repair import tolerant_text
+from server.persistence.db.health import DatabaseHealth
+from server.persistence.db.text_repair import tolerant_text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UNAVAILABLE_ERRORS = ("OperationalError", "InterfaceError")

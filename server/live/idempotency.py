@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.errors import ServerError
-from server.store import Store
+from server.persistence.store import Store
 from simulator.competition import LoggedCommand, Outcome
 
 HEADER = "Idempotency-Key"

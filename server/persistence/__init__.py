@@ -1,0 +1,1 @@
+"""Persistence: the database (tables, migrations, engine), the store over it, and archives."""
