@@ -31,7 +31,8 @@ from server.wire.shapes import event_view, select_events
 from simulator.command_log import logged_to_json
 from simulator.competition import is_team_name
 from simulator.instructor import Announce, ApplyShock, ChangeParameters
-from teams.bots import BOTS
+from teams.bots import BOTS, check_bot_name
+from teams.errors import TeamError
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
 
@@ -52,7 +53,10 @@ class CompetitionIn(StrictBody):
 
 class TeamIn(StrictBody):
     name: Name = Field(min_length=1, max_length=40)
-    bot: str | None = Field(None, description="a house bot plays this team: " + ", ".join(sorted(BOTS)))
+    bot: str | None = Field(
+        None,
+        description="a house bot plays this team: " + ", ".join(sorted(BOTS)) + ", or strategy:LEVER=VALUE;…",
+    )
 
 
 class ShockIn(StrictBody):
@@ -164,10 +168,11 @@ def _register(rt: Runtime, live: LiveCompetition, entries: list[TeamIn]) -> list
             )
         if name in existing or names.count(name) > 1:
             raise ServerError("conflict", f"there is already a team called {name!r}")
-        if entry.bot is not None and entry.bot not in BOTS:
-            raise ServerError(
-                "invalid", f"unknown bot {entry.bot!r}; choose one of {', '.join(sorted(BOTS))}"
-            )
+        if entry.bot is not None:
+            try:
+                check_bot_name(entry.bot)
+            except TeamError as exc:
+                raise ServerError("invalid", str(exc)) from None
     if len(existing) + len(names) > MAX_TEAMS:
         raise ServerError("invalid", f"a competition has at most {MAX_TEAMS} teams")
     rows = [
