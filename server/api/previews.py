@@ -9,8 +9,8 @@ from pydantic import Field
 
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
-from server.api.instructor import parameters_of
 from server.errors import ServerError
+from server.live.competition_setup import parameters_of
 from server.live.runtime import Runtime
 from server.security.auth import Identity
 
