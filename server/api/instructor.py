@@ -18,6 +18,22 @@ from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from scoring import ScoringError, Weights
 from server.activity import IDLE_HOURS, tally_view
+from server.api.answers import documented
+from server.api.answers.competitions import (
+    CommandApplied,
+    CompetitionCreated,
+    LoggedCommand,
+    Monitor,
+    ParameterChange,
+    Parameters,
+    ParametersApplied,
+    Rescored,
+    Scoring,
+    ScoringChange,
+    TeamJoinCode,
+)
+from server.api.answers.events import Event
+from server.api.answers.standings import CompetitionStatus, StatusWithStandings
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.auth import Identity, new_code
@@ -115,7 +131,7 @@ def parameters_of(preset: str, overrides: dict[str, Any], mode: str | None) -> M
         raise ServerError("invalid", str(exc), field=exc.field) from None
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=documented(CompetitionCreated, 201))
 def create(
     body: CompetitionIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -136,14 +152,14 @@ def create(
     return _detail(live)
 
 
-@router.get("")
+@router.get("", responses=documented(list[CompetitionStatus]))
 def list_competitions(
     rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
     return [{**live.status(), "teams": len(live.teams)} for live in rt.live.values()]
 
 
-@router.get("/{competition_id}")
+@router.get("/{competition_id}", responses=documented(CompetitionCreated))
 def detail(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -181,14 +197,14 @@ def _register(rt: Runtime, live: LiveCompetition, entries: list[TeamIn]) -> list
     return [{"name": r.name, "join_code": r.join_code, "bot": r.bot} for r in rows]
 
 
-@router.post("/{competition_id}/teams", status_code=201)
+@router.post("/{competition_id}/teams", status_code=201, responses=documented(TeamJoinCode, 201))
 def add_team(
     competition_id: int, body: TeamIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     return _register(rt, rt.get(competition_id), [body])[0]
 
 
-@router.post("/{competition_id}/teams/bulk", status_code=201)
+@router.post("/{competition_id}/teams/bulk", status_code=201, responses=documented(list[TeamJoinCode], 201))
 def add_teams_csv(
     competition_id: int,
     csv_text: str = Body(..., media_type="text/csv", description="one team per line: name[,bot]"),
@@ -233,7 +249,7 @@ def add_teams_csv(
     return _register(rt, rt.get(competition_id), entries)
 
 
-@router.post("/{competition_id}/start")
+@router.post("/{competition_id}/start", responses=documented(CompetitionStatus))
 async def start(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -243,7 +259,7 @@ async def start(
     return live.status()
 
 
-@router.post("/{competition_id}/pause")
+@router.post("/{competition_id}/pause", responses=documented(CompetitionStatus))
 async def pause(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -252,7 +268,7 @@ async def pause(
     return live.status()
 
 
-@router.post("/{competition_id}/resume")
+@router.post("/{competition_id}/resume", responses=documented(CompetitionStatus))
 async def resume(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -261,7 +277,7 @@ async def resume(
     return live.status()
 
 
-@router.post("/{competition_id}/next-round")
+@router.post("/{competition_id}/next-round", responses=documented(CompetitionStatus))
 async def next_round(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -270,7 +286,7 @@ async def next_round(
     return live.status()
 
 
-@router.post("/{competition_id}/end")
+@router.post("/{competition_id}/end", responses=documented(CompetitionStatus))
 async def end(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -310,7 +326,7 @@ def _change_log(changes: tuple[tuple[str, Any], ...], before: list[Any]) -> str:
     return json.dumps([[key, value, old] for (key, value), old in zip(changes, before, strict=True)])
 
 
-@router.post("/{competition_id}/parameters")
+@router.post("/{competition_id}/parameters", responses=documented(ParametersApplied))
 async def change_parameters(
     competition_id: int, body: ParametersIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -349,7 +365,7 @@ async def change_parameters(
     return result
 
 
-@router.get("/{competition_id}/parameters")
+@router.get("/{competition_id}/parameters", responses=documented(Parameters))
 def current_parameters(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -361,7 +377,7 @@ def current_parameters(
     return dict(parameters_to_dict(rt.get(competition_id).params))
 
 
-@router.get("/{competition_id}/parameters/history")
+@router.get("/{competition_id}/parameters/history", responses=documented(list[ParameterChange]))
 def parameter_history(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
@@ -377,7 +393,7 @@ def parameter_history(
     return out
 
 
-@router.post("/{competition_id}/shocks")
+@router.post("/{competition_id}/shocks", responses=documented(CommandApplied))
 async def shock(
     competition_id: int, body: ShockIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -385,7 +401,7 @@ async def shock(
     return await _instructor_command(rt.get(competition_id), command)
 
 
-@router.post("/{competition_id}/announcements")
+@router.post("/{competition_id}/announcements", responses=documented(CommandApplied))
 async def announce(
     competition_id: int,
     body: AnnouncementIn,
@@ -395,7 +411,7 @@ async def announce(
     return await _instructor_command(rt.get(competition_id), Announce(text=body.text))
 
 
-@router.get("/{competition_id}/commands")
+@router.get("/{competition_id}/commands", responses=documented(list[LoggedCommand]))
 def command_log(
     competition_id: int,
     after: int = Query(-1, ge=-1),
@@ -424,7 +440,7 @@ def _scoring_view(live: LiveCompetition) -> dict[str, Any]:
     }
 
 
-@router.get("/{competition_id}/scoring")
+@router.get("/{competition_id}/scoring", responses=documented(Scoring))
 def scoring(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -433,7 +449,7 @@ def scoring(
     return _scoring_view(rt.get(competition_id))
 
 
-@router.put("/{competition_id}/scoring")
+@router.put("/{competition_id}/scoring", responses=documented(Rescored))
 async def rescore(
     competition_id: int, body: ScoringIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -447,7 +463,7 @@ async def rescore(
     return {**_scoring_view(live), "standings": live.standings()}
 
 
-@router.get("/{competition_id}/scoring/history")
+@router.get("/{competition_id}/scoring/history", responses=documented(list[ScoringChange]))
 def scoring_history(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
@@ -455,7 +471,7 @@ def scoring_history(
     return [{**json.loads(r.scoring), "at": r.at} for r in rt.store.scoring_changes(competition_id)]
 
 
-@router.get("/{competition_id}/monitor")
+@router.get("/{competition_id}/monitor", responses=documented(Monitor))
 def monitor(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -489,7 +505,7 @@ def monitor(
     }
 
 
-@router.get("/{competition_id}/standings")
+@router.get("/{competition_id}/standings", responses=documented(StatusWithStandings))
 def live_standings(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -498,7 +514,7 @@ def live_standings(
     return {**live.status(), "standings": live.standings()}
 
 
-@router.get("/{competition_id}/events")
+@router.get("/{competition_id}/events", responses=documented(list[Event]))
 async def events(
     competition_id: int,
     after: int = Query(-1, ge=-1),
