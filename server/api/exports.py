@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -35,7 +36,7 @@ def _download(data: bytes, media_type: str, filename: str) -> Response:
 
 
 FILE = {"type": "string", "contentMediaType": "application/octet-stream"}
-EXPORT_FILES = {
+EXPORT_FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file, as an attachment.",
         "content": {
