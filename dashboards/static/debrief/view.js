@@ -32,6 +32,7 @@ const days = (v) => (v == null || !Number.isFinite(v) ? "—" : fmt.days(v));
 export class DebriefView {
   constructor(root, { id, onStep = () => {} }) {
     Object.assign(this, { root, id, onStep });
+    /** @type {import("../common/api-types.js").Debrief | null} */
     this.report = null;
     this.step = 0;
     this.hidden = false;
