@@ -41,7 +41,14 @@ async function boot() {
 }
 
 document.addEventListener("keydown", (event) => {
-  if (!view || event.ctrlKey || event.metaKey || event.altKey || event.target.closest?.("input, textarea, select, button")) return;
+  if (
+    !view ||
+    event.ctrlKey ||
+    event.metaKey ||
+    event.altKey ||
+    event.target.closest?.("input, textarea, select, button")
+  )
+    return;
   const key = event.key.toLowerCase();
   if (key === "arrowright" || key === " ") view.go(view.step + 1);
   else if (key === "arrowleft") view.go(view.step - 1);

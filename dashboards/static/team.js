@@ -23,7 +23,15 @@ import { drawPeerReview, startPeerReview } from "/static/team/peer.js";
 import { drawQuote, focusQuote, openInquiry } from "/static/team/quote.js";
 import { drawReceivables } from "/static/team/receivables.js";
 import { relabelRoundReport, showRoundReport } from "/static/team/roundreport.js";
-import { changed, loadOverview, refresh, setStatus, store, subscribe, whenSessionLost } from "/static/team/store.js";
+import {
+  changed,
+  loadOverview,
+  refresh,
+  setStatus,
+  store,
+  subscribe,
+  whenSessionLost,
+} from "/static/team/store.js";
 
 addStrings(STRINGS);
 applyStatic();

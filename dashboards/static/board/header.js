@@ -36,7 +36,10 @@ export class BoardHeader {
       this.title.textContent = s.name;
       document.title = `${s.name} · ${t("board.page")} · Salesfloor`;
     }
-    this.round.textContent = s.state === "draft" ? "" : t("board.round", { round: fmt.num(this.shownRound()), rounds: fmt.num(s.rounds) });
+    this.round.textContent =
+      s.state === "draft"
+        ? ""
+        : t("board.round", { round: fmt.num(this.shownRound()), rounds: fmt.num(s.rounds) });
     this.drawBanner();
     this.tick();
   }

@@ -62,13 +62,22 @@ export class Ceremony {
     const frozenBy = new Map(frozen.map((r) => [r.team, r]));
     const finalBy = new Map(final.map((r) => [r.team, r]));
     const revealed = new Set();
-    const shown = (team, i) => ({ ...(revealed.has(team) ? finalBy.get(team) : frozenBy.get(team)), rank: i + 1 });
+    const shown = (team, i) => ({
+      ...(revealed.has(team) ? finalBy.get(team) : frozenBy.get(team)),
+      rank: i + 1,
+    });
 
     this.panel.hidden = false;
     this.panel.dataset.phase = "intro";
-    fill(this.dots, steps.map((s) => h("li", { dataset: { step: s.step } })));
+    fill(
+      this.dots,
+      steps.map((s) => h("li", { dataset: { step: s.step } })),
+    );
     this.table.clearMarks("revealing", "revealed", "pending");
-    this.table.render(frozen.map((r, i) => ({ ...r, rank: i + 1 })), { animate: true, flash: false });
+    this.table.render(
+      frozen.map((r, i) => ({ ...r, rank: i + 1 })),
+      { animate: true, flash: false },
+    );
     for (const r of frozen) this.table.mark(r.team, "pending");
     this.say("board.reveal.intro");
     await this.wait(INTRO_MS, generation);

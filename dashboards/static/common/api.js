@@ -68,7 +68,9 @@ export async function api(path, { method = "GET", body, headers = {}, raw = fals
       why = data.why || null;
       rule = data.rule || null;
       values = data.values || null;
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
     if (response.status === 401 && code === "session_expired") {
       expired = why || "idle";
       dispatchEvent(new CustomEvent(EXPIRED));

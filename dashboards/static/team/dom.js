@@ -37,7 +37,9 @@ export function redraw(el, key, build) {
   let selection = null;
   try {
     if (focusKey && active.selectionStart != null) selection = [active.selectionStart, active.selectionEnd];
-  } catch { /* not a text field */ }
+  } catch {
+    /* not a text field */
+  }
   fill(el, [build()].flat(Infinity));
   if (focusKey) {
     const again = [...el.querySelectorAll("[data-key]")].find((x) => x.dataset.key === focusKey);
@@ -45,7 +47,9 @@ export function redraw(el, key, build) {
       again.focus({ preventScroll: true });
       try {
         if (selection) again.setSelectionRange(...selection);
-      } catch { /* not a text field */ }
+      } catch {
+        /* not a text field */
+      }
     }
   }
   tickCountdowns(el);
@@ -128,7 +132,15 @@ export function table(columns, rows, attrs = {}) {
     h(
       "table",
       attrs,
-      h("thead", {}, h("tr", {}, columns.map(([label, cls]) => h("th", { class: cls || null, scope: "col" }, label)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          columns.map(([label, cls]) => h("th", { class: cls || null, scope: "col" }, label)),
+        ),
+      ),
       h("tbody", {}, rows),
     ),
   );

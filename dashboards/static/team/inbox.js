@@ -3,7 +3,17 @@
 
 import { lang, t } from "/static/common/i18n.js";
 
-import { badge, countdown, digest, empty, h, redraw, segmentName, syncRows, table } from "/static/team/dom.js";
+import {
+  badge,
+  countdown,
+  digest,
+  empty,
+  h,
+  redraw,
+  segmentName,
+  syncRows,
+  table,
+} from "/static/team/dom.js";
 import { store } from "/static/team/store.js";
 
 const box = document.getElementById("inbox");
@@ -23,11 +33,24 @@ function statusBadge(i) {
 function row(i) {
   return h(
     "tr",
-    { tabindex: "-1", dataset: { id: i.inquiry_id, key: `inq:${i.inquiry_id}` }, onclick: () => onOpen(i.inquiry_id, false) },
-    h("td", {}, h("span", { class: "strong" }, i.customer_id), i.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
-      h("div", { class: "sub" }, segmentName(i.segment))),
+    {
+      tabindex: "-1",
+      dataset: { id: i.inquiry_id, key: `inq:${i.inquiry_id}` },
+      onclick: () => onOpen(i.inquiry_id, false),
+    },
+    h(
+      "td",
+      {},
+      h("span", { class: "strong" }, i.customer_id),
+      i.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
+      h("div", { class: "sub" }, segmentName(i.segment)),
+    ),
     h("td", { class: "num" }, String(i.quantity)),
-    h("td", { class: "sub-cell" }, t("team.inq.wants", { terms: i.requested_terms, delivery: Math.round(i.wanted_delivery * 10) / 10 })),
+    h(
+      "td",
+      { class: "sub-cell" },
+      t("team.inq.wants", { terms: i.requested_terms, delivery: Math.round(i.wanted_delivery * 10) / 10 }),
+    ),
     h("td", {}, countdown(i.expires_t, { warnHours: 2 })),
     h("td", {}, statusBadge(i)),
   );
@@ -41,7 +64,13 @@ export function drawInbox() {
   redraw(box, digest(lang, inbox.length > 0, Boolean(store.state)), () => {
     if (!inbox.length) return empty(store.state ? t("team.inboxEmpty") : t("common.loading"));
     return table(
-      [[t("team.col.customer")], [t("team.col.qty"), "num"], [t("team.col.wants")], [t("team.col.sla")], [t("team.col.status")]],
+      [
+        [t("team.col.customer")],
+        [t("team.col.qty"), "num"],
+        [t("team.col.wants")],
+        [t("team.col.sla")],
+        [t("team.col.status")],
+      ],
       [],
       { class: "inbox-table", "aria-label": t("team.inbox") },
     );
@@ -52,7 +81,18 @@ export function drawInbox() {
     tbody,
     inbox,
     (i) => i.inquiry_id,
-    (i) => digest(i.status, i.pending_approval, i.expires_t, i.customer_id, i.segment, i.quantity, i.requested_terms, i.wanted_delivery, i.repeat),
+    (i) =>
+      digest(
+        i.status,
+        i.pending_approval,
+        i.expires_t,
+        i.customer_id,
+        i.segment,
+        i.quantity,
+        i.requested_terms,
+        i.wanted_delivery,
+        i.repeat,
+      ),
     row,
   );
   // selection, focus order and the "new" mark change in place

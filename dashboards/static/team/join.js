@@ -21,7 +21,8 @@ function drawNote() {
   const expired = expiredMessage(); // the member's own session expired: say so above the form
   note.hidden = !shownFor && !expired;
   if (expired) note.textContent = expired;
-  else if (shownFor) note.textContent = t("team.joinOtherSession", { role: t(`team.sessionRole.${shownFor.role}`) });
+  else if (shownFor)
+    note.textContent = t("team.joinOtherSession", { role: t(`team.sessionRole.${shownFor.role}`) });
 }
 
 /** Show the join form; `onJoined()` runs once the server has taken the member in. */
@@ -46,7 +47,10 @@ export function showJoin(session, onJoined) {
     button.disabled = true;
     message(out, t("team.joining"), "");
     try {
-      await api("/api/v1/session/join", { method: "POST", body: { code, name, role: form.elements.role.value } });
+      await api("/api/v1/session/join", {
+        method: "POST",
+        body: { code, name, role: form.elements.role.value },
+      });
       document.getElementById("join-view").hidden = true;
       message(out, "");
       onJoined();

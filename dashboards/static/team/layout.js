@@ -19,7 +19,8 @@ export function showTab(name) {
     tab.setAttribute("aria-selected", on ? "true" : "false");
     tab.tabIndex = on ? 0 : -1;
   }
-  for (const card of document.querySelectorAll("[data-panel]")) card.classList.toggle("shown", card.dataset.panel === name);
+  for (const card of document.querySelectorAll("[data-panel]"))
+    card.classList.toggle("shown", card.dataset.panel === name);
   if (isPhone()) {
     const active = tabs.find((t) => t.dataset.tab === name);
     active?.scrollIntoView({ block: "nearest", inline: "nearest" });
@@ -56,7 +57,8 @@ function trackHeader() {
 export function startLayout(defaultTab) {
   trackHeader();
   // on a phone a tab shows its panel; on a laptop every panel shows and the tab jumps to it
-  for (const tab of tabs) tab.addEventListener("click", () => (isPhone() ? showTab(tab.dataset.tab) : goTo(tab.dataset.tab)));
+  for (const tab of tabs)
+    tab.addEventListener("click", () => (isPhone() ? showTab(tab.dataset.tab) : goTo(tab.dataset.tab)));
   document.getElementById("tabs").addEventListener("keydown", (event) => {
     const i = tabs.findIndex((t) => t.dataset.tab === current);
     let next = null;

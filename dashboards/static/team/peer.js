@@ -64,10 +64,18 @@ function stars(mate) {
 function build() {
   const form = $("peer-form");
   if (!review) return;
-  const status = h("p", { class: `form-message ${message.kind}`, role: "status", id: "peer-message" }, message.key ? t(message.key) : "");
+  const status = h(
+    "p",
+    { class: `form-message ${message.kind}`, role: "status", id: "peer-message" },
+    message.key ? t(message.key) : "",
+  );
   form.replaceChildren(
     ...review.teammates.map(stars),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "peer-send" }, t("team.peer.send"))),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary", id: "peer-send" }, t("team.peer.send")),
+    ),
     status,
   );
 }
