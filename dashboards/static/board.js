@@ -166,7 +166,9 @@ async function playReveal(reveal) {
   lastReveal = reveal;
   const finished = await ceremony.play(reveal);
   if (!finished) return;
-  await new Promise((resolve) => setTimeout(resolve, 1200));
+  await new Promise((resolve) => {
+    setTimeout(resolve, 1200);
+  });
   if (ceremony.running) return;
   showStandings({ animate: true });
   loadHistory();

@@ -349,7 +349,7 @@ function compositeTable(items) {
   };
 }
 
-function experienceTable(items, ctx) {
+function experienceTable(items) {
   const rows = [...items].sort((a, b) => a.experience - b.experience || a.seq - b.seq);
   const low = items.filter((i) => i.experience < 0.58).length;
   const high = items.filter((i) => i.experience >= 0.78).length;

@@ -27,7 +27,9 @@ export class Ceremony {
   }
 
   async wait(ms, generation) {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await new Promise((resolve) => {
+      setTimeout(resolve, ms);
+    });
     if (generation !== this.generation) throw new Cancelled();
   }
 

@@ -3,6 +3,7 @@
 // message comes in the page's language. Letters of any script and emoji are welcome.
 
 const CONTROL =
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 const LINE_BREAKS = "\n\r\u0085\u2028\u2029\u000b\u000c";
 

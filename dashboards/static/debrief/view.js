@@ -263,14 +263,12 @@ export class DebriefView {
       const font = Number.parseFloat(getComputedStyle(this.chartHost).getPropertyValue("--chart-font")) || 16;
       scatter(
         this.chartHost,
-        rows
-          .filter(keep)
-          .map((row) =>
-            point(row, row.terms_days, row.dso_days, {
-              size: font * (0.4 + 4 * Math.min(0.5, row.bad_debt || 0)),
-              label: `${this.label(row.team)} · ${pct(row.bad_debt)}`,
-            }),
-          ),
+        rows.filter(keep).map((row) =>
+          point(row, row.terms_days, row.dso_days, {
+            size: font * (0.4 + 4 * Math.min(0.5, row.bad_debt || 0)),
+            label: `${this.label(row.team)} · ${pct(row.bad_debt)}`,
+          }),
+        ),
         {
           x: { name: t("debrief.axis.terms"), format: days },
           y: { name: t("debrief.axis.dso"), format: days },
@@ -283,13 +281,11 @@ export class DebriefView {
       const keep = (row) => row.complaints > 0 && row.satisfaction != null;
       scatter(
         this.chartHost,
-        rows
-          .filter(keep)
-          .map((row) =>
-            point(row, row.in_time / row.complaints, row.satisfaction, {
-              label: `${this.label(row.team)} · ${fmt.num(row.complaints)}`,
-            }),
-          ),
+        rows.filter(keep).map((row) =>
+          point(row, row.in_time / row.complaints, row.satisfaction, {
+            label: `${this.label(row.team)} · ${fmt.num(row.complaints)}`,
+          }),
+        ),
         {
           x: { name: t("debrief.axis.inTime"), format: pct },
           y: { name: t("debrief.axis.satisfaction"), format: (v) => fmt.num(v, 0) },

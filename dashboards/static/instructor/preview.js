@@ -56,7 +56,9 @@ export function previewCard(getBody) {
       while (view.state === "running") {
         progress.value = view.progress;
         bindText(progressText, () => t("inst.preview.progress", { pct: fmt.pct(view.progress) }));
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await new Promise((resolve) => {
+          setTimeout(resolve, POLL_MS);
+        });
         view = await api(`/api/v1/previews/${view.id}`);
       }
       progress.value = 1;
