@@ -25,6 +25,11 @@ addStrings(STRINGS);
 applyStatic();
 bindLangButton(document.getElementById("lang"));
 
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const id = Number(location.pathname.split("/").filter(Boolean).pop());
 const params = new URLSearchParams(location.search);
@@ -322,7 +327,12 @@ function toggleFullscreen() {
 $("fullscreen").addEventListener("click", toggleFullscreen);
 $("replay").addEventListener("click", replay);
 document.addEventListener("keydown", (event) => {
-  if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest?.("input, textarea, select"))
+  if (
+    event.ctrlKey ||
+    event.metaKey ||
+    event.altKey ||
+    /** @type {HTMLElement} */ (event.target).closest?.("input, textarea, select")
+  )
     return;
   const key = event.key.toLowerCase();
   if (key === "f") toggleFullscreen();

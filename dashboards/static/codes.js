@@ -13,7 +13,7 @@ bindLangButton(document.getElementById("lang"));
 const id = Number(location.pathname.split("/").filter(Boolean)[1]);
 const cards = document.getElementById("cards");
 const message = document.getElementById("message");
-document.getElementById("back").href = `/instructor/${id}#teams`;
+/** @type {HTMLAnchorElement} */ (document.getElementById("back")).href = `/instructor/${id}#teams`;
 document.getElementById("print").addEventListener("click", () => window.print());
 
 let detail = null;

@@ -11,6 +11,11 @@ addStrings(STRINGS);
 applyStatic();
 bindLangButton(document.getElementById("lang"));
 
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const id = Number(location.pathname.split("/").filter(Boolean)[1]);
 let view = null;
@@ -46,7 +51,7 @@ document.addEventListener("keydown", (event) => {
     event.ctrlKey ||
     event.metaKey ||
     event.altKey ||
-    event.target.closest?.("input, textarea, select, button")
+    /** @type {HTMLElement} */ (event.target).closest?.("input, textarea, select, button")
   )
     return;
   const key = event.key.toLowerCase();

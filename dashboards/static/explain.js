@@ -686,9 +686,12 @@ const STYLE = `
 }
 `;
 
-if (!document.adoptedStyleSheets.some((s) => s.explainSheet)) {
+/** The sheet of the explanation view is marked, so that a page adopts it once. */
+const EXPLAIN_SHEETS = new WeakSet();
+
+if (!document.adoptedStyleSheets.some((s) => EXPLAIN_SHEETS.has(s))) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(STYLE);
-  sheet.explainSheet = true;
+  EXPLAIN_SHEETS.add(sheet);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }

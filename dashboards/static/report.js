@@ -261,10 +261,12 @@ function drawCharts() {
   for (const chart of charts) chart.destroy();
   charts = [];
   const enough = (report.series.t || []).length >= 2;
-  for (const [id, make] of [
+  /** @type {[selector: string, make: (el: HTMLElement) => uPlot][]} */
+  const makers = [
     ["#chart-metrics", metricsChart],
     ["#chart-score", scoreChart],
-  ]) {
+  ];
+  for (const [id, make] of makers) {
     const el = $(id);
     el.replaceChildren();
     if (!enough) {

@@ -16,7 +16,10 @@ const FIGURES = {
 
 export class Awards {
   constructor({ dialog, podium, list, close }) {
-    Object.assign(this, { dialog, podium, list, close });
+    this.dialog = dialog;
+    this.podium = podium;
+    this.list = list;
+    this.close = close;
     this.data = null;
     close.addEventListener("click", () => this.hide());
     dialog.addEventListener("click", (event) => {

@@ -6,7 +6,15 @@ import { when } from "/static/board/ticker.js";
 
 export class BoardHeader {
   constructor({ title, round, clock, clockLabel, progress, banner, judge }) {
-    Object.assign(this, { title, round, clock, clockLabel, progress, banner, judge });
+    this.title = title;
+    this.round = round;
+    this.clock = clock;
+    this.clockLabel = clockLabel;
+    this.progress = progress;
+    this.banner = banner;
+    this.judge = judge;
+    /** @type {import("/static/board/lobby.js").Lobby | null} the lobby, once the board has made it */
+    this.lobby = null;
     this.status = null;
     this.receivedAt = 0;
     setInterval(() => this.tick(), 250);

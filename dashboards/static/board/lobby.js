@@ -13,7 +13,12 @@ const POLL_MS = 2000;
 
 export class Lobby {
   constructor({ section, teams, clock, clockLabel, note, id }) {
-    Object.assign(this, { section, teams, clock, clockLabel, note, id });
+    this.section = section;
+    this.teams = teams;
+    this.clock = clock;
+    this.clockLabel = clockLabel;
+    this.note = note;
+    this.id = id;
     this.data = null;
     this.receivedAt = 0;
     this.timer = null;

@@ -15,7 +15,10 @@ const SUSPENSE_MS = 700;
 
 export class Ceremony {
   constructor({ table, panel, text, dots }) {
-    Object.assign(this, { table, panel, text, dots });
+    this.table = table;
+    this.panel = panel;
+    this.text = text;
+    this.dots = dots;
     this.generation = 0;
     this.running = false;
     this.message = null;

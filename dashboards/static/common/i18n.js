@@ -58,13 +58,17 @@ export function onLangChange(listener) {
 /** Fill the static strings of the page: data-i18n (text), -placeholder, -title, -aria-label. */
 export function applyStatic(root = document) {
   document.documentElement.lang = locale();
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll("[data-i18n-placeholder]"))
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-i18n]")))
+    el.textContent = t(el.dataset.i18n);
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
+    root.querySelectorAll("[data-i18n-placeholder]")
+  ))
     el.placeholder = t(el.dataset.i18nPlaceholder);
-  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
-  for (const el of root.querySelectorAll("[data-i18n-aria-label]"))
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-i18n-title]")))
+    el.title = t(el.dataset.i18nTitle);
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-i18n-aria-label]")))
     el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));
-  const title = document.querySelector("title[data-i18n-page]");
+  const title = /** @type {HTMLTitleElement | null} */ (document.querySelector("title[data-i18n-page]"));
   if (title) title.textContent = `${t(title.dataset.i18nPage)} · Salesfloor`;
 }
 

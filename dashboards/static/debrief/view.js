@@ -30,8 +30,14 @@ const pct = (v) => (v == null || !Number.isFinite(v) ? "—" : fmt.pct(v, 0));
 const days = (v) => (v == null || !Number.isFinite(v) ? "—" : fmt.days(v));
 
 export class DebriefView {
+  /**
+   * @param {HTMLElement} root
+   * @param {{ id: number, onStep?: (step: number) => void }} options
+   */
   constructor(root, { id, onStep = () => {} }) {
-    Object.assign(this, { root, id, onStep });
+    this.root = root;
+    this.id = id;
+    this.onStep = onStep;
     this.report = null;
     this.step = 0;
     this.hidden = false;

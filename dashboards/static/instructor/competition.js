@@ -17,6 +17,7 @@ import { mountRubric } from "/static/instructor/rubric.js";
 import { mountTeams } from "/static/instructor/teams.js";
 import { SimClock } from "/static/instructor/time.js";
 
+/** @type {[name: string, label: string, mount: (panel: HTMLElement, ctx: Context) => void][]} */
 const TABS = [
   ["live", "inst.tab.live", mountLive],
   ["teams", "inst.tab.teams", mountTeams],
@@ -37,6 +38,8 @@ class Context {
     this.clock = new SimClock();
     this.clock.update(detail);
     this.listeners = new Map();
+    /** @type {(name: string, push?: boolean) => void} shows a tab (set once the tabs are drawn) */
+    this.select = () => {};
   }
 
   on(type, listener) {

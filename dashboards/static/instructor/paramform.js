@@ -110,6 +110,7 @@ function problem(value, row) {
  */
 export function paramForm(
   rows,
+  /** @type {{ skip?: string[], base?: string, dayKind?: () => string, onChange?: (key: string) => void, open?: string[] }} */
   { skip = [], base = "preset", dayKind = () => "business", onChange = () => {}, open = [] } = {},
 ) {
   const entries = new Map();
@@ -258,6 +259,7 @@ export function paramForm(
   function check(entry) {
     const { row, inputs } = entry;
     if (CHOICES[row.key]) return null;
+    /** @type {{ key: string, vars?: object } | null} */
     let found = null;
     inputs.forEach((input) => {
       const p = problem(numberOf(input), row);

@@ -59,7 +59,9 @@ export function createBoard(table, { onSelect }) {
   }
 
   function draw() {
-    const focused = document.activeElement?.closest?.("tr[data-team]")?.dataset.team;
+    const focused = /** @type {HTMLElement | null | undefined} */ (
+      document.activeElement?.closest?.("tr[data-team]")
+    )?.dataset.team;
     const order = standings.map((row) => row.team);
     const current = [...body.children].map((tr) => tr.dataset.team);
     for (const row of standings) {

@@ -61,6 +61,10 @@ export function inFilter(event, filter) {
 
 /** The events of every team, newest kept, fed by the log and by the live channel. */
 export class TeamEvents {
+  /**
+   * @param {number} competitionId
+   * @param {(team: string | null) => void} [onChange] after each change, with the team it concerns
+   */
   constructor(competitionId, onChange = () => {}) {
     this.id = competitionId;
     this.onChange = onChange;

@@ -196,12 +196,12 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
       grid.replaceChildren();
       return;
     }
-    const active = document.activeElement;
+    const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
     const focus =
       active && grid.contains(active)
         ? {
-            team: active.closest("td,th")?.dataset.team,
-            criterion: active.closest("td")?.dataset.criterion,
+            team: /** @type {HTMLElement | null} */ (active.closest("td,th"))?.dataset.team,
+            criterion: /** @type {HTMLElement | null} */ (active.closest("td"))?.dataset.criterion,
             cls: active.className,
             at: active.selectionStart,
           }

@@ -13,7 +13,14 @@ export function h(tag, attrs = {}, ...children) {
 /** What the member typed into inputs that a redraw rebuilds, by the input's data-key. */
 export const drafts = new Map();
 
-/** An input (or select) whose value survives redraws: `key` names it, `value` is the default. */
+/**
+ * An input (or select) whose value survives redraws: `key` names it, `value` is the default.
+ * @param {string} tag
+ * @param {string} key
+ * @param {Record<string, any>} [attrs]
+ * @param {string | number | boolean} [value] a checkbox's is whether it is ticked
+ * @param {...any} children
+ */
 export function field(tag, key, attrs = {}, value = "", ...children) {
   const el = h(tag, { ...attrs, dataset: { ...(attrs.dataset || {}), key } }, ...children);
   const saved = drafts.has(key) ? drafts.get(key) : value;
@@ -32,7 +39,7 @@ export function field(tag, key, attrs = {}, value = "", ...children) {
 export function redraw(el, key, build) {
   if (el.dataset.drawn === key) return false;
   el.dataset.drawn = key;
-  const active = document.activeElement;
+  const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   const focusKey = active && el.contains(active) ? active.dataset.key : null;
   let selection = null;
   try {
@@ -65,7 +72,10 @@ export function redraw(el, key, build) {
  */
 export function syncRows(tbody, items, keyOf, digestOf, build) {
   const active = document.activeElement;
-  const focusKey = active && tbody.contains(active) ? active.closest("[data-row-key]")?.dataset.rowKey : null;
+  const focusKey =
+    active && tbody.contains(active)
+      ? /** @type {HTMLElement | null} */ (active.closest("[data-row-key]"))?.dataset.rowKey
+      : null;
   const old = new Map([...tbody.children].map((row) => [row.dataset.rowKey, row]));
   const wanted = items.map((item) => {
     const key = keyOf(item);

@@ -17,6 +17,7 @@ import {
 import { store } from "/static/team/store.js";
 
 const box = document.getElementById("inbox");
+/** @type {(inquiryId: string, focus: boolean) => void} */
 let onOpen = () => {};
 let focusedId = null;
 
@@ -98,7 +99,7 @@ export function drawInbox() {
   // selection, focus order and the "new" mark change in place
   const ids = new Set(inbox.map((i) => i.inquiry_id));
   const focusable = [focusedId, store.selected].find((x) => x && ids.has(x)) ?? inbox[0]?.inquiry_id;
-  for (const tr of tbody.children) {
+  for (const tr of /** @type {HTMLCollectionOf<HTMLElement>} */ (tbody.children)) {
     const id = tr.dataset.id;
     tr.tabIndex = id === focusable ? 0 : -1;
     tr.classList.toggle("selected", id === store.selected);
@@ -109,18 +110,24 @@ export function drawInbox() {
 
 /** Focus the inbox: the selected row, else the first; the card when the inbox is empty. */
 export function focusInbox() {
-  const row = box.querySelector("tr[tabindex='0']") || box.querySelector("tbody tr");
+  const row = /** @type {HTMLElement | null} */ (
+    box.querySelector("tr[tabindex='0']") || box.querySelector("tbody tr")
+  );
   if (row) row.focus();
   else document.getElementById("inbox-card").focus();
 }
 
 box.addEventListener("focusin", (event) => {
-  const row = event.target.closest("tr[data-id]");
+  const row = /** @type {HTMLElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest("tr[data-id]")
+  );
   if (row) focusedId = row.dataset.id;
 });
 
 box.addEventListener("keydown", (event) => {
-  const row = event.target.closest("tr[data-id]");
+  const row = /** @type {HTMLElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest("tr[data-id]")
+  );
   if (!row) return;
   let next = null;
   if (event.key === "ArrowDown") next = row.nextElementSibling;
@@ -134,8 +141,9 @@ box.addEventListener("keydown", (event) => {
   }
   if (next) {
     event.preventDefault();
+    const target = /** @type {HTMLElement} */ (next);
     row.tabIndex = -1;
-    next.tabIndex = 0;
-    next.focus();
+    target.tabIndex = 0;
+    target.focus();
   }
 });

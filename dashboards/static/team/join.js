@@ -7,7 +7,10 @@ import { onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
 import { message } from "/static/team/dom.js";
 
-const form = document.getElementById("join-form");
+const form =
+  /** @type {HTMLFormElement & { elements: HTMLFormControlsCollection & { code: HTMLInputElement, name: HTMLInputElement, role: HTMLSelectElement } }} */ (
+    document.getElementById("join-form")
+  );
 const roleHint = document.getElementById("join-role-hint");
 
 function hintRole() {
@@ -43,7 +46,7 @@ export function showJoin(session, onJoined) {
     if (!name) return message(out, t("team.joinNameMissing"), "error");
     const problem = nameProblem(name);
     if (problem) return message(out, t(problem.key, problem.vars), "error");
-    const button = form.querySelector("button[type=submit]");
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
     button.disabled = true;
     message(out, t("team.joining"), "");
     try {

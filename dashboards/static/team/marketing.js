@@ -7,7 +7,12 @@ import { act } from "/static/common/ui.js";
 import { digest, drafts, field, h, message, redraw, segmentName } from "/static/team/dom.js";
 import { can, command, desk, id, store } from "/static/team/store.js";
 
-const $ = (x) => document.getElementById(x);
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
+const $ = (id) => document.getElementById(id);
 const EPS = 1e-9;
 
 function drawCash(state, rules) {

@@ -7,6 +7,11 @@ import { onLangChange, t } from "/static/common/i18n.js";
 import { h } from "/static/team/dom.js";
 import { store } from "/static/team/store.js";
 
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 let review = null; // the last GET/PUT answer
 let loading = false;

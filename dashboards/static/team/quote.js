@@ -10,7 +10,12 @@ import { badge, countdown, digest, h, redraw, segmentName, short } from "/static
 import { goTo, isPhone } from "/static/team/layout.js";
 import { can, command, customer, desk, id, inquiry, store } from "/static/team/store.js";
 
-const $ = (x) => document.getElementById(x);
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
+const $ = (id) => document.getElementById(id);
 const form = $("quote-form");
 const inputs = {
   discount: $("q-discount"),

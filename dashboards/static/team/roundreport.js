@@ -10,6 +10,7 @@ import STRINGS from "/static/strings/debrief.js";
 addStrings(STRINGS);
 
 const pct = (v) => (v == null ? "—" : fmt.pct(v, 0));
+/** @type {[label: string, show: (row: any) => string][]} */
 const ROWS = [
   ["debrief.axis.share", (r) => pct(r.share)],
   ["debrief.axis.winRate", (r) => pct(r.win_rate)],
