@@ -127,7 +127,12 @@ def _first_field(exc: RequestValidationError) -> str | None:
     return ".".join(location) or None
 
 
-def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], Any] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    on_ready: Callable[[FastAPI], Any] | None = None,
+    on_stopping: Callable[[], None] | None = None,
+) -> FastAPI:
+    """The application; ``on_ready`` runs once it serves, ``on_stopping`` when its shutdown begins."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -179,6 +184,8 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         try:
             yield
         finally:
+            if on_stopping is not None:
+                on_stopping()
             gc.callbacks.remove(_freeze_survivors)
             if leadership is not None:
                 await _bounded("giving up the lease", leadership.stop())

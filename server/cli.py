@@ -48,6 +48,14 @@ never meets a connection the server is closing (uvicorn's default is 5 s)."""
 SHUTDOWN_GRACE_SECONDS = 5
 """How long a stop signal waits for requests under way before the server closes them: without a
 bound, one slow client would keep the server from stopping."""
+SHUTDOWN_DEADLINE_SECONDS = 20
+"""How long the shutdown may take once the requests are done: past it the server writes where each
+thread is to standard error and exits (code 1), as after a kill — the next start recovers from the
+command log."""
+
+
+def _stop_by_deadline() -> None:
+    faulthandler.dump_traceback_later(SHUTDOWN_DEADLINE_SECONDS, exit=True)
 
 
 class CliError(Exception):
@@ -315,7 +323,7 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
         async def on_ready(app: Any) -> None:
             await start_demo(app, settings.host, settings.port, seed=args.seed)
 
-    app = create_app(settings, on_ready=on_ready)
+    app = create_app(settings, on_ready=on_ready, on_stopping=_stop_by_deadline)
     # `kill -USR1 PID` writes where every thread is to standard error: what a hung server waits on
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     _allow_open_files(settings.websocket_max_connections + 1000)  # and some for HTTP, the database
