@@ -24,7 +24,10 @@ router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
 
 class TeamIn(StrictBody):
     name: Name = Field(min_length=1, max_length=40)
-    bot: str | None = Field(None, description="a house bot plays this team: " + ", ".join(HOUSE_BOTS))
+    bot: str | None = Field(
+        None,
+        description="a house bot plays this team: " + ", ".join(HOUSE_BOTS) + ", or strategy:LEVER=VALUE;…",
+    )
 
 
 @router.post("/{competition_id}/teams", status_code=201, responses=documented(TeamJoinCode, 201))

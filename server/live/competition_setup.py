@@ -20,7 +20,8 @@ from server.persistence.db.tables import CompetitionRow, TeamRow
 from server.security.auth import new_code
 from server.wall_clock import wall_now
 from simulator.competition import is_team_name
-from teams.bots import BOTS
+from teams.bots import BOTS, check_bot_name
+from teams.errors import TeamError
 
 HOUSE_BOTS = tuple(sorted(BOTS))
 """The bots that can play a team: the names a registration may give."""
@@ -80,8 +81,11 @@ def register_teams(
             )
         if name in existing or names.count(name) > 1:
             raise ServerError("conflict", f"there is already a team called {name!r}")
-        if bot is not None and bot not in BOTS:
-            raise ServerError("invalid", f"unknown bot {bot!r}; choose one of {', '.join(HOUSE_BOTS)}")
+        if bot is not None:
+            try:
+                check_bot_name(bot)
+            except TeamError as exc:
+                raise ServerError("invalid", str(exc)) from None
     if len(existing) + len(names) > MAX_TEAMS:
         raise ServerError("invalid", f"a competition has at most {MAX_TEAMS} teams")
     rows = [

@@ -1807,7 +1807,7 @@
 /**
  * @typedef {Object} TeamIn
  * @property {string} name
- * @property {(string|null)} [bot] - a house bot plays this team: balanced, cod, dumper, eager, forgetful, forgiver, lavish, lax, lender, passive
+ * @property {(string|null)} [bot] - a house bot plays this team: balanced, cod, dumper, eager, forgetful, forgiver, lavish, lax, lender, passive, or strategy:LEVER=VALUE;…
  */
 
 /**
