@@ -13,8 +13,8 @@ from market.parameter_list import parameter_rows
 from market.presets import load_preset, preset_data, preset_names
 from server.api.deps import runtime
 from server.errors import ServerError
+from server.live.health import database_state
 from server.live.runtime import Runtime
-from server.persistence.db.engine import health_of
 from teams.bots import BOTS
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
@@ -27,8 +27,7 @@ def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     damaged = {live.id: live.damaged for live in rt.live.values() if live.damaged}
     leadership = getattr(request.app.state, "leadership", None)
     owner = leadership is None or leadership.leading
-    outage = health_of(rt.store.engine).outage
-    database = "ok" if outage is None else ("full" if outage.problem == "full" else "unavailable")
+    database = database_state(rt)
     return {
         "ok": not damaged and database == "ok",
         "owner": owner,
