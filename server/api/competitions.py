@@ -8,6 +8,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import ConfigDict, Field
 
+from server.api.answers import documented
+from server.api.answers.competitions import CompetitionCreated
+from server.api.answers.standings import CompetitionStatus
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
 from server.input.text_rules import Name
@@ -31,7 +34,7 @@ class CompetitionIn(StrictBody):
     seconds_per_hour: float = Field(15.0, gt=0, le=3600, description="real seconds per business hour")
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=documented(CompetitionCreated, 201))
 def create(
     body: CompetitionIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -47,21 +50,21 @@ def create(
     return detail_view(live)
 
 
-@router.get("")
+@router.get("", responses=documented(list[CompetitionStatus]))
 def list_competitions(
     rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
     return [{**live.status(), "teams": len(live.teams)} for live in rt.live.values()]
 
 
-@router.get("/{competition_id}")
+@router.get("/{competition_id}", responses=documented(CompetitionCreated))
 def detail(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     return detail_view(rt.get(competition_id))
 
 
-@router.post("/{competition_id}/start")
+@router.post("/{competition_id}/start", responses=documented(CompetitionStatus))
 async def start(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -71,7 +74,7 @@ async def start(
     return live.status()
 
 
-@router.post("/{competition_id}/pause")
+@router.post("/{competition_id}/pause", responses=documented(CompetitionStatus))
 async def pause(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -80,7 +83,7 @@ async def pause(
     return live.status()
 
 
-@router.post("/{competition_id}/resume")
+@router.post("/{competition_id}/resume", responses=documented(CompetitionStatus))
 async def resume(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -89,7 +92,7 @@ async def resume(
     return live.status()
 
 
-@router.post("/{competition_id}/next-round")
+@router.post("/{competition_id}/next-round", responses=documented(CompetitionStatus))
 async def next_round(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -98,7 +101,7 @@ async def next_round(
     return live.status()
 
 
-@router.post("/{competition_id}/end")
+@router.post("/{competition_id}/end", responses=documented(CompetitionStatus))
 async def end(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:

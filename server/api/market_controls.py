@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends
 from pydantic import ConfigDict, Field
 
 from market.parameters import parameters_to_dict
+from server.api.answers import documented
+from server.api.answers.competitions import CommandApplied, ParameterChange, Parameters, ParametersApplied
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, runtime
 from server.errors import ServerError
@@ -35,7 +37,7 @@ class AnnouncementIn(StrictBody):
     text: str = Field(min_length=1, max_length=500)
 
 
-@router.post("/{competition_id}/parameters")
+@router.post("/{competition_id}/parameters", responses=documented(ParametersApplied))
 async def change_parameters(
     competition_id: int, body: ParametersIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -43,7 +45,7 @@ async def change_parameters(
     return await market_controls.change_parameters(rt, live, tuple(body.changes.items()))
 
 
-@router.get("/{competition_id}/parameters")
+@router.get("/{competition_id}/parameters", responses=documented(Parameters))
 def current_parameters(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def current_parameters(
     return dict(parameters_to_dict(rt.get(competition_id).params))
 
 
-@router.get("/{competition_id}/parameters/history")
+@router.get("/{competition_id}/parameters/history", responses=documented(list[ParameterChange]))
 def parameter_history(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
@@ -65,14 +67,14 @@ def parameter_history(
     return market_controls.parameter_history(rt, competition_id)
 
 
-@router.post("/{competition_id}/shocks")
+@router.post("/{competition_id}/shocks", responses=documented(CommandApplied))
 async def shock(
     competition_id: int, body: ShockIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     return await market_controls.apply_shock(rt.get(competition_id), body.shock, body.segment, body.magnitude)
 
 
-@router.post("/{competition_id}/announcements")
+@router.post("/{competition_id}/announcements", responses=documented(CommandApplied))
 async def announce(
     competition_id: int,
     body: AnnouncementIn,

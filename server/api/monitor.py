@@ -7,6 +7,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from server.api.answers import documented
+from server.api.answers.competitions import LoggedCommand, Monitor
+from server.api.answers.events import Event
+from server.api.answers.standings import StatusWithStandings
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.live.instructor_views import command_log as committed_commands
 from server.live.instructor_views import monitor_view
@@ -17,7 +21,7 @@ from server.wire.shapes import event_view, select_events
 router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
 
 
-@router.get("/{competition_id}/commands")
+@router.get("/{competition_id}/commands", responses=documented(list[LoggedCommand]))
 def command_log(
     competition_id: int,
     after: int = Query(-1, ge=-1),
@@ -30,7 +34,7 @@ def command_log(
     return committed_commands(rt.get(competition_id), after, limit, source)
 
 
-@router.get("/{competition_id}/monitor")
+@router.get("/{competition_id}/monitor", responses=documented(Monitor))
 def monitor(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -38,7 +42,7 @@ def monitor(
     return monitor_view(rt, rt.get(competition_id))
 
 
-@router.get("/{competition_id}/standings")
+@router.get("/{competition_id}/standings", responses=documented(StatusWithStandings))
 def live_standings(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -47,7 +51,7 @@ def live_standings(
     return {**live.status(), "standings": live.standings()}
 
 
-@router.get("/{competition_id}/events")
+@router.get("/{competition_id}/events", responses=documented(list[Event]))
 async def events(
     competition_id: int,
     after: int = Query(-1, ge=-1),

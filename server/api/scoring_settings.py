@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends
 from pydantic import ConfigDict, Field
 
 from scoring import ScoringError, Weights
+from server.api.answers import documented
+from server.api.answers.competitions import Rescored, Scoring, ScoringChange
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime
 from server.errors import ServerError
@@ -35,7 +37,7 @@ class ScoringIn(StrictBody):
     normalisation: Literal["raw", "rank", "zscore"] = "raw"
 
 
-@router.get("/{competition_id}/scoring")
+@router.get("/{competition_id}/scoring", responses=documented(Scoring))
 def scoring(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -44,7 +46,7 @@ def scoring(
     return scoring_view(rt.get(competition_id))
 
 
-@router.put("/{competition_id}/scoring")
+@router.put("/{competition_id}/scoring", responses=documented(Rescored))
 async def rescore(
     competition_id: int, body: ScoringIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -58,7 +60,7 @@ async def rescore(
     return {**scoring_view(live), "standings": live.standings()}
 
 
-@router.get("/{competition_id}/scoring/history")
+@router.get("/{competition_id}/scoring/history", responses=documented(list[ScoringChange]))
 def scoring_history(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:

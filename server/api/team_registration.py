@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends
 from pydantic import Field, ValidationError
 
+from server.api.answers import documented
+from server.api.answers.competitions import TeamJoinCode
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
 from server.errors import ServerError
@@ -25,14 +27,14 @@ class TeamIn(StrictBody):
     bot: str | None = Field(None, description="a house bot plays this team: " + ", ".join(HOUSE_BOTS))
 
 
-@router.post("/{competition_id}/teams", status_code=201)
+@router.post("/{competition_id}/teams", status_code=201, responses=documented(TeamJoinCode, 201))
 def add_team(
     competition_id: int, body: TeamIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
     return register_teams(rt, rt.get(competition_id), [(body.name, body.bot)])[0]
 
 
-@router.post("/{competition_id}/teams/bulk", status_code=201)
+@router.post("/{competition_id}/teams/bulk", status_code=201, responses=documented(list[TeamJoinCode], 201))
 def add_teams_csv(
     competition_id: int,
     csv_text: str = Body(..., media_type="text/csv", description="one team per line: name[,bot]"),
