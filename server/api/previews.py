@@ -11,8 +11,8 @@ from server.api.answers import documented
 from server.api.answers.public import Preview
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
-from server.api.instructor import parameters_of
 from server.errors import ServerError
+from server.live.competition_setup import parameters_of
 from server.live.runtime import Runtime
 from server.security.auth import Identity
 

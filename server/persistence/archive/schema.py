@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from server.api.instructor import MAX_TEAMS
+from server.input.competition_sizes import MAX_TEAMS
 from server.input.text_rules import Name as TextName
 from server.persistence.archive.contents import FORMAT, VERSION, ArchiveError
 from simulator.competition import is_team_name
