@@ -1949,6 +1949,10 @@
  * @typedef {Object<string, *>} WriteOffBody
  */
 
+/** Any event of the log: its `kind` says which fields it has.
+ * @typedef {(AccountCared|AnnouncementMade|ApologyPolicySet|ApprovalDecided|ApprovalRequested|CampaignLaunched|ComplaintEscalated|ComplaintOpened|ComplaintResolved|ComplaintSlaMissed|CreditChecked|CreditLimitSet|CreditNoteIssued|CustomerChurned|DeliveryHeld|FollowUpMade|InquiryDeclined|InquiryExpired|InquiryLost|InquiryReceived|InvoiceDue|InvoiceHandedOver|InvoiceIssued|InvoiceWrittenOff|NoteAdded|OrderDelivered|OrderVoided|OrderWon|ParametersChanged|PaymentReceived|QuotePolicySet|QuoteSent|RefundPaid|ReminderPolicySet|ReminderSent|RoundEnded|RoundStarted|SatisfactionChanged|ShockApplied|SurveyAnswered|SurveyRequested|TeamJoined)} Event
+ */
+
 /** @typedef {Criterion} AddCriterionAnswer */
 
 /** @typedef {CommandApplied} AddNoteAnswer */
