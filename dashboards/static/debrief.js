@@ -34,6 +34,7 @@ async function boot() {
     return;
   }
   try {
+    /** @type {import("./common/api-types.js").StatusWithStandings} */
     const status = await api(`/api/v1/competitions/${id}/public`);
     $("name").textContent = status.name;
     document.title = `${t("debrief.title")} · ${status.name} · Salesfloor`;

@@ -45,6 +45,7 @@ export class Lobby {
   async refresh() {
     clearTimeout(this.timer);
     try {
+      /** @type {import("../common/api-types.js").Lobby} */
       const data = await api(`/api/v1/competitions/${this.id}/public/lobby`);
       if (!this.active) return;
       this.data = data;

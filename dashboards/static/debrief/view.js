@@ -38,6 +38,7 @@ export class DebriefView {
     this.root = root;
     this.id = id;
     this.onStep = onStep;
+    /** @type {import("../common/api-types.js").Debrief | null} */
     this.report = null;
     this.step = 0;
     this.hidden = false;

@@ -79,6 +79,7 @@ export function mountLive(panel, ctx) {
     );
   }
 
+  /** @type {import("../common/api-types.js").Monitor | null} */
   let monitor = null;
   let loading = false;
   let again = false;
