@@ -44,7 +44,9 @@ EXPLAINED: tuple[str, ...] = ("conversion", "satisfaction", "receivables", "prof
 
 
 def standing_rows(standings: Sequence[Standing]) -> list[dict[str, Any]]:
-    return [s.as_row() for s in standings]
+    """The standings as the API and channels send them: each row with ``left_out``, the weighted
+    metrics left out of that team's composite (rules v2: no value yet; the weights renormalised)."""
+    return [{**s.as_row(), "left_out": list(s.left_out)} for s in standings]
 
 
 def explanation_view(explanation: Explanation, config: ScoringConfig) -> dict[str, Any]:
