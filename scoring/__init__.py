@@ -3,7 +3,8 @@
 The one entry point is the incremental fold ``Scoreboard`` (or ``score_events`` for a whole
 log); everything it returns is a frozen dataclass. Beside it: the judges' rubric
 (``rubric_component``), awards, the reveal after a freeze and the timeline of the standings.
-Scoring reads nothing of the project but the event vocabulary in ``market.events``. The
+Scoring reads nothing of the project but the event vocabulary in ``market.events`` and the
+team's account in ``market.accounts`` (cash and invoice balances, shared with the team console). The
 formulas depend on the competition's rules version (``ScoringConfig.rules``, docs/scoring.md).
 """
 
