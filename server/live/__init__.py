@@ -27,17 +27,17 @@ from typing import Any
 from market.events import Event, event_to_json
 from market.parameters import MarketParameters, parameters_from_dict
 from scoring import MedalCounts, Normalisation, Weights
-from server.broadcast import Broadcaster
-from server.channels import CompetitionChannels
 from server.errors import ServerError
+from server.input.text_rules import refuse_unstorable
 from server.live.clock import PacedClock
 from server.live.idempotency import Replies, reply_to_json
+from server.live.rubric_book import RubricBook
+from server.live.scores import LiveScores, scoring_from_json, scoring_to_json
 from server.persistence.db.tables import BoardChangeRow, CommandRow, CompetitionRow, TeamRow
 from server.persistence.store import Store
-from server.rubric_book import RubricBook
-from server.scores import LiveScores, scoring_from_json, scoring_to_json
-from server.text_rules import refuse_unstorable
 from server.wall_clock import wall_now
+from server.wire.broadcast import Broadcaster
+from server.wire.channels import CompetitionChannels
 from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import AnyCommand, Competition, Outcome, TeamSpec
 
@@ -490,7 +490,7 @@ class LiveCompetition:
         again: its first outcome is returned (see server.live.idempotency).
         """
         document = command_to_json(command)
-        refuse_unstorable(document)  # never commit a text no answer could show (server.text_rules)
+        refuse_unstorable(document)  # never commit a text no answer could show (server.input.text_rules)
         pending = Pending(command, source, member_id, idempotency_key, json.dumps(document))
         self._waiting.append(pending)
         if self._drainer is None or self._drainer.done():
