@@ -1740,6 +1740,7 @@
  * @property {(number|null)} [dso_days] - days sales outstanding; null: nothing paid yet
  * @property {(number|null)} [overdue_share] - share of the open receivables past due
  * @property {(number|null)} [bad_debt_ratio] - written off over invoiced
+ * @property {Array<string>} [left_out] - the weighted metrics left out of this team's composite (rules v2: no value yet; the weights renormalised)
  */
 
 /**
