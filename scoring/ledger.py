@@ -28,11 +28,11 @@ from market.events import (
     TeamJoined,
 )
 from scoring.config import ScoringConfig
-from scoring.expected_loss import ExpectedLoss, expected_loss
+from scoring.expected_loss import ExpectedLoss, expected_loss, window_expected_loss
 from scoring.funnel import ClosedInquiry, Funnel, Outcome
 from scoring.metrics import TeamMetrics
 from scoring.profit_scale import rounds_played
-from scoring.receivables import Invoice, InvoiceBook
+from scoring.receivables import Invoice, InvoiceBook, collection_index
 from scoring.rounds import RoundTally
 from scoring.satisfaction import SatisfactionBook
 
@@ -94,6 +94,21 @@ class TeamLedger:
         """Rules v2: the expected loss on the team's invoices at ``now``."""
         config = self._config
         return expected_loss(self.invoices, now, config.hours_per_day, config.loss_horizon_days)
+
+    def round_receivables(self, tally: RoundTally, now: float) -> float | None:
+        """A round's receivables over the invoices that fell due inside it: v1 collected ÷ due;
+        v2 the expected-loss index of those invoices at ``now`` (the round's end)."""
+        if self._config.rules == 1:
+            return collection_index(tally.collected_due, tally.due_total)
+        config = self._config
+        return window_expected_loss(
+            self.invoices,
+            tally.invoice_ids,
+            tally.due_total,
+            now,
+            config.hours_per_day,
+            config.loss_horizon_days,
+        ).index()
 
     def profit(self, loss: ExpectedLoss | None = None) -> float:
         """What the team earned: cash gained plus what customers still owe on open invoices.

@@ -187,5 +187,6 @@ class InvoiceBook:
         self.collected_due += invoice.collected
         tally.due_total += invoice.amount
         tally.collected_due += invoice.collected
+        tally.invoice_ids.append(invoice.invoice_id)
         if overdue:
             self.overdue += 1

@@ -11,12 +11,21 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from server.api.answers import documented
+from server.api.answers.judging import PeerReviews
+from server.api.answers.team import MyPeerReview
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
 from server.input.text_rules import refuse_unstorable
-from server.live.peer_review import COMMENT_MAX, check_open, check_ratings, instructor_view, teammates
+from server.live.peer_review import (
+    COMMENT_MAX,
+    check_open,
+    check_ratings,
+    instructor_view,
+    review_rows,
+    teammates,
+)
 from server.live.runtime import Runtime
-from server.persistence.db.tables import PeerReviewRow
 from server.security.auth import Identity
 from server.wall_clock import wall_now
 
@@ -58,13 +67,13 @@ def _mine(rt: Runtime, who: Identity) -> dict[str, Any]:
     }
 
 
-@router.get("/api/v1/team/peer-review")
+@router.get("/api/v1/team/peer-review", responses=documented(MyPeerReview))
 def my_peer_review(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
     """Your teammates and the ratings you gave them; ``open`` once the competition has finished."""
     return _mine(rt, who)
 
 
-@router.put("/api/v1/team/peer-review")
+@router.put("/api/v1/team/peer-review", responses=documented(MyPeerReview))
 def rate_teammates(
     body: PeerReviewIn, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
 ) -> dict[str, Any]:
@@ -81,22 +90,12 @@ def rate_teammates(
         teammates(rt.store.competition_members(competition_id), who.team_id or 0, who.member_id or 0), entries
     )
     now = wall_now()
-    rows = [
-        PeerReviewRow(
-            competition_id=competition_id,
-            reviewer_id=who.member_id or 0,
-            reviewee_id=member_id,
-            rating=rating,
-            comment=comment,
-            at=now,
-        )
-        for member_id, rating, comment in entries
-    ]
+    rows = review_rows(competition_id, who.member_id or 0, entries, now)
     rt.store.save_peer_reviews(competition_id, who.member_id or 0, rows)
     return _mine(rt, who)
 
 
-@router.get("/api/v1/competitions/{competition_id}/peer-reviews")
+@router.get("/api/v1/competitions/{competition_id}/peer-reviews", responses=documented(PeerReviews))
 def peer_reviews(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:

@@ -16,7 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.api.http.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
-from server.api.http.request_limits import MAX_JSON_DEPTH, BodyLimits
+from server.api.http.request_limits import BodyLimits
+from server.input.json_input import MAX_JSON_DEPTH
 from teams import commands as c
 from tests.server.helpers import Headers, login_instructor, make_app
 from tests.server.hostile_setup import TwoTeams, refused, two_teams
@@ -368,7 +369,7 @@ def test_a_field_the_body_does_not_have_is_refused_not_ignored(
 
 def test_an_integer_is_still_a_number() -> None:
     """JSON does not tell 1 from 1.0: an integer where a number is asked is taken."""
-    from server.api.instructor import CompetitionIn
+    from server.api.competitions import CompetitionIn
 
     assert CompetitionIn.model_validate({"name": "x", "seconds_per_hour": 2}).seconds_per_hour == 2.0
 
