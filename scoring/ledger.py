@@ -131,8 +131,8 @@ class TeamLedger:
     def apply(self, event: TeamEvent) -> None:
         """Fold one of the team's events in. Raises ScoringError (changing nothing) if malformed."""
         before = self.headline()
-        self.invoices.check(event)
-        self.account.observe(event)
+        self.invoices.check(event)  # the only refusal: the account below trusts what it is given
+        self.account.observe(event)  # cash and invoice balances, as the team console folds them
         self._dispatch(event)
         delta = event.cash_delta
         if isinstance(event, TeamJoined):
