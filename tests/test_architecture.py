@@ -23,7 +23,7 @@ SERVER_CONTRACTS = {
 }
 DOMAIN_CONTRACTS = {
     "Layers point one way: server -> simulator -> teams -> market",
-    "Scoring reads only the event vocabulary of the market",
+    "Scoring reads only the event vocabulary (market and desk events) and the team's account",
     "Nothing imports the server; dashboards hold files only",
     "Only the simulator and the server use scoring",
 }
