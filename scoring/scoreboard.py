@@ -173,7 +173,7 @@ class Scoreboard:
         lowest, highest = min(profits), max(profits)
         scaled = min_max(profits)[[row.team for row in rows].index(team)]
         part = CompositePart(part.metric, part.value, part.normalised, part.weight, part.included, scaled)
-        return explain_profit_v1(team, ledger.cash_gained, ledger.invoices.open_total, part, lowest, highest)
+        return explain_profit_v1(team, ledger.cash_gained, ledger.account.open_total, part, lowest, highest)
 
     def _snapshot(self, event: RoundEnded) -> RoundMetrics:
         rows: list[RoundTeamMetrics] = []

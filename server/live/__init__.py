@@ -32,8 +32,9 @@ from server.input.text_rules import refuse_unstorable
 from server.live.clock import PacedClock
 from server.live.idempotency import Replies, reply_to_json
 from server.live.rubric_book import RubricBook
-from server.live.scores import LiveScores, scoring_from_json, scoring_to_json
+from server.live.scores import LiveScores
 from server.persistence.db.tables import BoardChangeRow, CommandRow, CompetitionRow, TeamRow
+from server.persistence.scoring_json import scoring_from_json, scoring_to_json
 from server.persistence.store import Store
 from server.wall_clock import wall_now
 from server.wire.broadcast import Broadcaster
