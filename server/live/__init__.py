@@ -62,6 +62,9 @@ MAX_BATCH = 500
 ROUND_EPSILON = 1e-6
 """Business hours: a moment this close before a round's end still belongs to that round."""
 
+BOTS_WAIT = "the clock is stopped; house bots act while it runs"
+"""Why a house bot's command is refused while the competition is paused (it is sent again later)."""
+
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}
 
 
@@ -566,6 +569,10 @@ class LiveCompetition:
             raise ServerError(
                 "conflict", f"the competition is {self.state}; commands are taken while it runs"
             )
+        if self.state != "running" and any(p.source == "bot" for p in todo):
+            todo = self._hold_bots(todo)  # paused between a bot's look at the clock and its batch
+            if not todo:
+                return
         t = competition.now
         created = wall_now()
         rows = [
@@ -606,6 +613,14 @@ class LiveCompetition:
                 await asyncio.to_thread(self.store.save_reply, self.id, seq, reply_to_json(outcome))
             except Exception as exc:  # a retry after a restart then gets the reply rebuilt from the log
                 log.error("competition %s: reply of command %s not stored: %s", self.id, seq, exc)
+
+    def _hold_bots(self, todo: list[Pending]) -> list[Pending]:
+        """Refuse house bots' commands while the clock is stopped (they wait for it: server.live.sim_pacing);
+        the others go on."""
+        for pending in todo:
+            if pending.source == "bot":
+                pending.answer.set_exception(ServerError("conflict", BOTS_WAIT))
+        return [p for p in todo if p.source != "bot"]
 
     async def rescore(self, weights: Weights, normalisation: Normalisation) -> None:
         """New weights or normalisation: every standing recomputed from the event log, logged."""

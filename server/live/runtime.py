@@ -2,7 +2,8 @@
 
 One ``Runtime`` per server process owns every live competition (one owner per competition),
 advances the running ones on a short tick, and runs house bots as in-process players that
-go through the same command path as people. The tick loop never stops: a tick that fails
+go through the same command path as people, paced by their competition's clock (they hold
+their commands while it is stopped: server.live.sim_pacing). The tick loop never stops: a tick that fails
 is logged once per minute for the same reason (a database outage logs itself), and the next
 tick tries again.
 """
@@ -16,9 +17,10 @@ import time
 
 from market.events import TeamEvent, event_from_dict
 from server.errors import ServerError
-from server.live import LiveCompetition
+from server.live import BOTS_WAIT, LiveCompetition
 from server.live.bot_driver import BotDriver
 from server.live.preview_pool import Previews
+from server.live.sim_pacing import ClockPacing
 from server.persistence.store import Store
 from server.security.command_rate import RateLimiter
 from server.security.session_cache import SessionCache
@@ -123,11 +125,20 @@ class Runtime:
         ledger = Ledger(team, params.product.unit_cost, params.product.order_cost, params.calendar)
         bot = make_bot(bot_name, team, params)
 
-        async def submit(command: object) -> tuple[bool, str]:
-            outcome = await live.submit(command, "bot")  # type: ignore[arg-type]
-            return outcome.accepted, outcome.reason
+        pacing = ClockPacing(live, self.settings.tick_seconds)  # a paused class is still
 
-        driver = BotDriver(bot, ledger, submit, live.clock.seconds_per_hour)
+        async def submit(command: object) -> tuple[bool, str]:
+            while True:
+                try:
+                    outcome = await live.submit(command, "bot")  # type: ignore[arg-type]
+                except ServerError as exc:
+                    if exc.reason != BOTS_WAIT:
+                        raise
+                    await pacing.until(pacing.due(0.0))  # paused as it went out: it waits for the clock
+                    continue
+                return outcome.accepted, outcome.reason
+
+        driver = BotDriver(bot, ledger, submit, live.clock.seconds_per_hour, pacing)
         self.bots[(live.id, team)] = driver
         channel = team_channel(live.id, team)
         with self.broadcaster.subscribe(channel) as sub:
