@@ -242,10 +242,13 @@ def test_the_reveal_goes_bottom_to_top_and_ends_on_the_live_board(frozen: Frozen
 
 def test_a_freeze_set_for_later_follows_the_game_until_then(client: TestClient, instructor: Headers) -> None:
     game = create_competition(client, instructor, seconds_per_hour=0.05, rounds=4, seed=5)
+    pause(client, game)  # set up while the clock is stopped: 30 h pass in 1.5 s of a busy machine
     response = client.put(game.path("/freeze"), json={"at": 30.0}, headers=instructor)
     assert response.status_code == 200 and response.json()["frozen"] is False
     late = client.put(game.path("/freeze"), json={"at": 10_000.0}, headers=instructor)
     assert late.status_code == 422 and "after the last round" in late.json()["detail"]
+    if not status(client, game)["between_rounds"]:
+        assert client.post(game.path("/resume"), headers=instructor).status_code == 200
     play_until(client, game, lambda: status(client, game)["t_sim"] > 30.0, timeout=20, what="t past 30 h")
     pause(client, game)
     live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]

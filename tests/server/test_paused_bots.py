@@ -45,7 +45,9 @@ def test_house_bots_hold_their_commands_while_paused_and_send_them_after(
 ) -> None:
     game = create_competition(client, instructor, seconds_per_hour=SECONDS_PER_HOUR, rounds=20, seed=77)
     while True:  # pause while a bot has a command planned
-        play_until(client, game, lambda: _planned(client, game) >= 1, timeout=60, what="a bot command planned")
+        play_until(
+            client, game, lambda: _planned(client, game) >= 1, timeout=60, what="a bot command planned"
+        )
         pause(client, game)
         held = _planned(client, game)
         if held:
