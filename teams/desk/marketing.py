@@ -28,6 +28,7 @@ class MarketingDesk:
         self.desk = desk
 
     def handlers(self) -> dict[type[c.Command], Callable[[Any, float], list[EventSpec]]]:
+        """The command kinds of this area, each with the method that decides it."""
         return {
             c.LaunchCampaign: self._campaign,
             c.SetQuotePolicy: self._quote_policy,

@@ -29,6 +29,7 @@ class ReceivablesDesk:
         self.desk = desk
 
     def handlers(self) -> dict[type[c.Command], Callable[[Any, float], list[EventSpec]]]:
+        """The command kinds of this area, each with the method that decides it."""
         return {
             c.SendReminder: self._remind,
             c.HandOverToCollection: self._hand_over,

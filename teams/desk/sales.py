@@ -30,6 +30,7 @@ class SalesDesk:
         self.desk = desk
 
     def handlers(self) -> dict[type[c.Command], Callable[[Any, float], list[EventSpec]]]:
+        """The command kinds of this area, each with the method that decides it."""
         return {
             c.SendQuote: self._quote,
             c.ReviseQuote: self._quote,

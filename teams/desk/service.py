@@ -31,6 +31,7 @@ class ServiceDesk:
         self.desk = desk
 
     def handlers(self) -> dict[type[c.Command], Callable[[Any, float], list[EventSpec]]]:
+        """The command kinds of this area, each with the method that decides it."""
         return {
             c.ResolveComplaint: self._resolve,
             c.RequestSurvey: self._survey,
