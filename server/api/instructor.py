@@ -91,7 +91,6 @@ def _teams_view(live: LiveCompetition) -> list[dict[str, Any]]:
 
 
 def _detail(live: LiveCompetition) -> dict[str, Any]:
-    competition = live.competition
     return {
         **live.status(),
         "seed": live.seed,
@@ -99,9 +98,9 @@ def _detail(live: LiveCompetition) -> dict[str, Any]:
         "teams": _teams_view(live),
         "parameters": parameters_to_dict(live.params),
         "damaged": live.damaged,
-        "events": len(competition.log) if competition else 0,
-        "commands": len(competition.commands) if competition else 0,
-        "digest": competition.digest() if competition else None,
+        "events": live.event_count,
+        "commands": live.command_count,
+        "digest": live.digest(),
     }
 
 
@@ -283,8 +282,7 @@ async def _instructor_command(live: LiveCompetition, command: Any) -> dict[str, 
     outcome = await live.submit(command, "instructor")
     if not outcome.accepted:
         raise ServerError(outcome.code or "invalid", outcome.reason)
-    assert live.competition is not None
-    events = [event_view(live.competition.log[seq]) for seq in outcome.events]
+    events = [event_view(e) for e in live.events_at(outcome.events)]
     return {"accepted": True, "t_sim": outcome.t, "events": events}
 
 
@@ -406,9 +404,7 @@ def command_log(
 ) -> list[dict[str, Any]]:
     """The committed command log: what a replay of this competition applies."""
     live = rt.get(competition_id)
-    if live.competition is None:
-        return []
-    entries = live.competition.commands[after + 1 :]
+    entries = live.commands_since(after + 1)
     if source is not None:
         entries = [entry for entry in entries if entry.source == source]
     return [logged_to_json(entry) for entry in entries[:limit]]
@@ -511,6 +507,4 @@ async def events(
     """The event log (live), oldest first: from ``after`` on, or the newest ``limit`` with ``last``."""
     judge_of(competition_id, who)
     live = rt.get(competition_id)
-    if live.competition is None:
-        return []
-    return [event_view(e) for e in select_events(live.competition.log, after, limit, last, team)]
+    return [event_view(e) for e in select_events(live.event_log, after, limit, last, team)]

@@ -39,7 +39,7 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
         assert all(row["composite"] == row["conversion"] for row in standings)
         live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
         config = dataclasses.replace(live.scoring, weights=Weights(**CONVERSION_ONLY))
-        refold = score_events(live.competition.log, config, live.now)
+        refold = score_events(live.started().log, config, live.now)
         expected = refold.standings(live.now)
         assert [(s.team, s.composite) for s in expected] == [(r["team"], r["composite"]) for r in standings]
         # the history is recomputed too: the series and every round snapshot with the new weights
