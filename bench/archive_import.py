@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from market.events import event_to_json
 from market.parameters import parameters_to_dict
 from market.presets import load_preset
-from server.archive import FORMAT, VERSION, Archive, write_archive
+from server.persistence.archive.contents import FORMAT, VERSION, Archive, write_archive
 from simulator.command_log import command_to_json
 from simulator.season import league, play_season
 from teams.bots import REFERENCE_LEAGUE
@@ -37,8 +37,8 @@ from teams.bots import REFERENCE_LEAGUE
 MiB = 2**20
 CHILD = """
 import io, json, resource, sys, time, tracemalloc
-from server.archive import ArchiveError
-from server.archive_reader import read_archive
+from server.persistence.archive.contents import ArchiveError
+from server.persistence.archive.reader import read_archive
 traced = sys.argv[2] == "traced"
 def rss():
     with open("/proc/self/status") as status:

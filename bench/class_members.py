@@ -28,8 +28,8 @@ import websockets
 
 from market.events import event_from_dict
 from market.parameters import MarketParameters, parameters_from_dict
-from server.bot_driver import BotDriver
-from server.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
+from server.api.http.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
+from server.live.bot_driver import BotDriver
 from teams import commands as c
 from teams.bots import make_bot
 from teams.ledger import Ledger

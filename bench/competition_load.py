@@ -322,8 +322,13 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, default=None, help="py-spy records of the server go here")
     args = parser.parse_args()
     cases = [Case.parse(text) for text in args.cases.split(",") if text]
-    if args.baseline is not None and not (args.baseline / "server" / "cli.py").is_file():
-        raise SystemExit(f"--baseline {args.baseline} is not a Salesfloor checkout (no server/cli.py)")
+    entry_points = ("cli.py", "cli/__main__.py")  # the command line before and after server/ went into rooms
+    if args.baseline is not None and not any(
+        (args.baseline / "server" / name).is_file() for name in entry_points
+    ):
+        raise SystemExit(
+            f"--baseline {args.baseline} is not a Salesfloor checkout (no server/cli/__main__.py)"
+        )
     raise_open_files(65536)
     here = Path(__file__).resolve().parent.parent
     servers = [] if args.no_salesfloor else [("salesfloor", here)]

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from timing import median_time
 
 from market.presets import load_preset
-from server.debrief import DebriefFold, debrief
-from server.highlights import highlights_of
-from server.ticker import recent_ticker
+from server.live.debrief import DebriefFold, debrief
+from server.live.highlights import highlights_of
+from server.live.ticker import recent_ticker
 from simulator.season import league, play_season, scoring_config
 from teams.bots import REFERENCE_LEAGUE
 

@@ -23,10 +23,10 @@ from market.events import event_to_json
 from market.parameters import parameters_to_dict
 from market.presets import load_preset
 from scoring import Scoreboard, Timeline
-from server.archive import FORMAT, VERSION, Archive, write_archive
-from server.archive_reader import read_archive
 from server.exports.tables import events_table
 from server.exports.tabular import to_csv, to_xlsx
+from server.persistence.archive.contents import FORMAT, VERSION, Archive, write_archive
+from server.persistence.archive.reader import read_archive
 from simulator.command_log import command_to_json
 from simulator.season import league, play_season, scoring_config
 from teams.bots import REFERENCE_LEAGUE

@@ -46,12 +46,12 @@ from live_server import (
 )
 from sqlalchemy import insert
 
-from server.broadcast import Broadcaster
 from server.live import LiveCompetition
 from server.persistence.db.engine import make_engine
 from server.persistence.db.tables import CommandRow
 from server.persistence.store import Store
 from server.wall_clock import wall_now
+from server.wire.broadcast import Broadcaster
 from simulator.command_log import command_to_json
 from teams.commands import SetApologyPolicy
 

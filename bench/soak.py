@@ -60,9 +60,9 @@ from live_server import (
     workdir,
 )
 
-from server import remote_bot
-from server.broadcast import SNAPSHOT_TYPES
-from server.served_replay import replay_served, replayed_standings
+from server.client import remote_bot
+from server.live.served_replay import replay_served, replayed_standings
+from server.wire.broadcast import SNAPSHOT_TYPES
 from teams.bots import REFERENCE_LEAGUE
 
 PAGE = 10_000

@@ -2,7 +2,7 @@
 
 Three figures, each the median of ``--repeats``:
 
-- the body check of ``server.limits`` (JSON depth, finite numbers, NUL and lone surrogates in
+- the body check of ``server.api.http.request_limits`` (JSON depth, finite numbers, NUL and lone surrogates in
   every value and key) per request body, next to ``json.loads`` of the same body alone (which
   the check does anyway): a command, a long Chinese note with emoji, and a 60 KiB body;
 - the migration's repair (``server.persistence.db.text_repair.repair_tables``) over an events table of
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text
 
-from server.limits import json_refusal
+from server.api.http.request_limits import json_refusal
 from server.persistence.db.engine import make_engine, migrate, normalise_url
 from server.persistence.db.text_repair import repair_tables, tolerant_text
 

@@ -23,7 +23,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dashboards import STATIC_DIR
-from server import openapi, pages
 from server.api import board as board_api
 from server.api import (
     debrief,
@@ -39,23 +38,24 @@ from server.api import (
     team,
     ws,
 )
-from server.archive import MAX_ARCHIVE_BYTES
-from server.auth import password_hash
-from server.broadcast import Broadcaster
-from server.broadcast_redis import RedisBroadcaster
-from server.client_address import ProxyTrust, WorkerSignature, parse_networks
+from server.api.http import openapi, pages
+from server.api.http.middleware import ForwardToOwner, SecurityHeaders
+from server.api.http.request_limits import BodyLimits
 from server.errors import ServerError
-from server.forwarding import Forwarder
-from server.leadership import Leadership
-from server.limits import BodyLimits
 from server.live.runtime import Runtime
-from server.login_throttle import LoginThrottle
-from server.middleware import ForwardToOwner, SecurityHeaders
-from server.password_checks import PasswordChecks
+from server.persistence.archive.contents import MAX_ARCHIVE_BYTES
 from server.persistence.db.engine import make_engine, migrate
 from server.persistence.store import Store
+from server.security.auth import password_hash
+from server.security.client_address import ProxyTrust, WorkerSignature, parse_networks
+from server.security.login_throttle import LoginThrottle
+from server.security.password_checks import PasswordChecks
 from server.settings import Settings
 from server.wall_clock import wall_now
+from server.wire.broadcast import Broadcaster
+from server.wire.broadcast_redis import RedisBroadcaster
+from server.workers.forwarding import Forwarder
+from server.workers.leadership import Leadership
 
 log = logging.getLogger("salesfloor")
 
@@ -127,7 +127,12 @@ def _first_field(exc: RequestValidationError) -> str | None:
     return ".".join(location) or None
 
 
-def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], Any] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    on_ready: Callable[[FastAPI], Any] | None = None,
+    on_stopping: Callable[[], None] | None = None,
+) -> FastAPI:
+    """The application; ``on_ready`` runs once it serves, ``on_stopping`` when its shutdown begins."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -179,6 +184,8 @@ def create_app(settings: Settings | None = None, on_ready: Callable[[FastAPI], A
         try:
             yield
         finally:
+            if on_stopping is not None:
+                on_stopping()
             gc.callbacks.remove(_freeze_survivors)
             if leadership is not None:
                 await _bounded("giving up the lease", leadership.stop())

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from server.client_address import parse_networks
+from server.security.client_address import parse_networks
 
 
 class Settings(BaseSettings):

@@ -17,12 +17,12 @@ from pydantic import ConfigDict, Field
 from scoring import AWARD_RULES, MedalCounts, ScoringError
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, member, runtime, watches
-from server.auth import Identity
 from server.errors import ServerError
 from server.live import Started
+from server.live.report import team_report
 from server.live.runtime import Runtime
-from server.report import team_report
-from server.scores import EXPLAINED
+from server.live.scores import EXPLAINED
+from server.security.auth import Identity
 
 router = APIRouter(prefix="/api/v1", tags=["board"])
 C = "/competitions/{competition_id}"

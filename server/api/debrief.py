@@ -1,7 +1,7 @@
 """The debrief between rounds (judges and the instructor) and each team's own round report.
 
 ``/competitions/{id}/debrief?round=N``: every team's figures of a completed round, the round's
-notable moments per picture, and cash over time (``server.debrief``); the last completed round
+notable moments per picture, and cash over time (``server.live.debrief``); the last completed round
 when ``round`` is left out. ``/team/round-report?round=N``: the asking team's figures of the
 round and, unless the board is frozen for the public, the class's median of each.
 
@@ -17,11 +17,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from server.api.deps import member, runtime, watcher
-from server.auth import Identity
-from server.debrief import DebriefFold, debrief, team_round
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.live.debrief import DebriefFold, debrief, team_round
 from server.live.runtime import Runtime
+from server.security.auth import Identity
 
 router = APIRouter(prefix="/api/v1", tags=["board"])
 

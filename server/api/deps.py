@@ -2,7 +2,7 @@
 
 The checks are ``async``: FastAPI runs a plain ``def`` dependency in a worker thread, and on a
 busy server each such hop waits for the interpreter's lock. Who asks comes from the session
-cache (``server.session_cache``); only a session not seen for a while is read in a thread.
+cache (``server.security.session_cache``); only a session not seen for a while is read in a thread.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ import asyncio
 
 from fastapi import Depends, Request, WebSocket
 
-from server.auth import COOKIE, Identity, token_hash
-from server.client_address import address_of
 from server.errors import ServerError
-from server.known_browser import COOKIE as KNOWN_BROWSER
-from server.known_browser import browser_of
 from server.live.runtime import Runtime
-from server.login_throttle import Client, LoginThrottle, Place
 from server.persistence.db.tables import SessionRow
-from server.session_life import SessionLife
+from server.security.auth import COOKIE, Identity, token_hash
+from server.security.client_address import address_of
+from server.security.known_browser import COOKIE as KNOWN_BROWSER
+from server.security.known_browser import browser_of
+from server.security.login_throttle import Client, LoginThrottle, Place
+from server.security.session_life import SessionLife
 from server.wall_clock import wall_now
 
 
@@ -124,7 +124,7 @@ def _stale(row: SessionRow, rt: Runtime, now: float) -> bool:
 async def resolve(token: str | None, rt: Runtime) -> Identity | None:
     """The identity behind a token, or None; an expired session raises a 401 ``session_expired``.
 
-    A session used in the last seconds comes from memory (``server.session_cache``): no
+    A session used in the last seconds comes from memory (``server.security.session_cache``): no
     database read, no hop to a worker thread. Its expiry is checked all the same.
     """
     if not token:

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from server.api.deps import instructor, runtime
-from server.archive import MAX_ARCHIVE_BYTES, ArchiveError, write_archive
-from server.auth import Identity
 from server.errors import ServerError
-from server.exporter import FORMATS, TABLES, archive_of, export_file, import_archive
+from server.exports.competition import FORMATS, TABLES, archive_of, export_file, import_archive
 from server.live import LiveCompetition
 from server.live.runtime import Runtime
+from server.persistence.archive.contents import MAX_ARCHIVE_BYTES, ArchiveError, write_archive
+from server.security.auth import Identity
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["exports"])
 

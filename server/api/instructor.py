@@ -17,17 +17,17 @@ from market.overrides import apply_overrides, normalise_key
 from market.parameters import MarketParameters, parameters_to_dict
 from market.presets import load_preset
 from scoring import ScoringError, Weights
-from server.activity import IDLE_HOURS, tally_view
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime
-from server.auth import Identity, new_code
 from server.errors import ServerError
+from server.input.text_rules import Name
 from server.live import Activity, LiveCompetition
+from server.live.activity import IDLE_HOURS, tally_view
 from server.live.runtime import Runtime
 from server.persistence.db.tables import CompetitionRow, MemberRow, ParameterChangeRow, TeamRow
-from server.text_rules import Name
-from server.views import event_view, select_events
+from server.security.auth import Identity, new_code
 from server.wall_clock import wall_now
+from server.wire.shapes import event_view, select_events
 from simulator.command_log import logged_to_json
 from simulator.competition import is_team_name
 from simulator.instructor import Announce, ApplyShock, ChangeParameters

@@ -20,11 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, resolve, runtime, token_of, watcher
-from server.auth import Identity
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.live.runtime import Runtime
-from server.ticker import recent_ticker
+from server.live.ticker import recent_ticker
+from server.security.auth import Identity
 from server.wall_clock import wall_now
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["public"])

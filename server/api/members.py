@@ -15,11 +15,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from server.api.deps import instructor, runtime
-from server.auth import Identity, new_code
 from server.errors import ServerError
 from server.live.runtime import Runtime
 from server.persistence.db.tables import MemberRow, TeamRow
-from server.session_life import SessionLife
+from server.security.auth import Identity, new_code
+from server.security.session_life import SessionLife
 from server.wall_clock import wall_now
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])

@@ -1,6 +1,6 @@
 """Peer review over HTTP: members rate teammates at the end; the instructor reads every rating.
 
-See server/peer_review.py for the rules. A member's ratings are theirs and the instructor's
+See server/live/peer_review.py for the rules. A member's ratings are theirs and the instructor's
 only: no other member, judge or board ever sees them.
 """
 
@@ -13,11 +13,11 @@ from pydantic import Field
 
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
-from server.auth import Identity
+from server.input.text_rules import refuse_unstorable
+from server.live.peer_review import COMMENT_MAX, check_open, check_ratings, instructor_view, teammates
 from server.live.runtime import Runtime
-from server.peer_review import COMMENT_MAX, check_open, check_ratings, instructor_view, teammates
 from server.persistence.db.tables import PeerReviewRow
-from server.text_rules import refuse_unstorable
+from server.security.auth import Identity
 from server.wall_clock import wall_now
 
 router = APIRouter(tags=["peer review"])

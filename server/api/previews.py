@@ -10,9 +10,9 @@ from pydantic import Field
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
 from server.api.instructor import parameters_of
-from server.auth import Identity
 from server.errors import ServerError
 from server.live.runtime import Runtime
+from server.security.auth import Identity
 
 router = APIRouter(prefix="/api/v1/previews", tags=["instructor"])
 

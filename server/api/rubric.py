@@ -16,12 +16,12 @@ from pydantic import ConfigDict, Field
 from scoring import current_scores
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime, watcher
-from server.auth import Identity
 from server.errors import ServerError
+from server.input.text_rules import Name
 from server.live import LiveCompetition
+from server.live.rubric_book import RubricBook, criterion_view, entry_view
 from server.live.runtime import Runtime
-from server.rubric_book import RubricBook, criterion_view, entry_view
-from server.text_rules import Name
+from server.security.auth import Identity
 
 router = APIRouter(prefix="/api/v1/competitions/{competition_id}/rubric", tags=["rubric"])
 

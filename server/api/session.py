@@ -1,11 +1,11 @@
 """Logging in and out: the instructor's password, a judge code, a team join code.
 
-Failed logins are counted per client and per target (server/login_throttle.py). A judge or
+Failed logins are counted per client and per target (server/security/login_throttle.py). A judge or
 join code is looked up first and a right one always passes: codes are 40 random bits, made
 by the server, so no one is refused their own code because someone at the same address
 guessed wrong (docs/security.md, section 4, weighs what that leaves a guesser). The
 instructor's password is chosen by a person: it is checked only with a free place in the
-windows, on the password executor (server/password_checks.py), never on the event loop.
+windows, on the password executor (server/security/password_checks.py), never on the event loop.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from pydantic import BaseModel, Field
 
 from server.api.bodies import StrictBody
 from server.api.deps import LoginAttempt, identity, login_attempt, runtime, token_of
-from server.auth import COOKIE, Identity, new_token, token_hash
 from server.errors import ServerError
-from server.known_browser import COOKIE as KNOWN_BROWSER
-from server.known_browser import MAX_AGE as KNOWN_BROWSER_AGE
-from server.known_browser import browser_of, new_mark
+from server.input.text_rules import Name
 from server.live.runtime import Runtime
-from server.password_checks import PasswordChecks
 from server.persistence.db.tables import MemberRow, SessionRow
-from server.session_life import SessionLife, duration
-from server.text_rules import Name
+from server.security.auth import COOKIE, Identity, new_token, token_hash
+from server.security.known_browser import COOKIE as KNOWN_BROWSER
+from server.security.known_browser import MAX_AGE as KNOWN_BROWSER_AGE
+from server.security.known_browser import browser_of, new_mark
+from server.security.password_checks import PasswordChecks
+from server.security.session_life import SessionLife, duration
 from server.wall_clock import wall_now
 from teams.rules import ROLES
 
@@ -83,7 +83,7 @@ def _new_session(
 
 
 def _mark_browser(request: Request, response: Response, rt: Runtime, key: str) -> None:
-    """Give a browser the instructor has logged in on a mark of its own (server/known_browser.py)."""
+    """Give a browser the instructor has logged in on a mark of its own (server/security/known_browser.py)."""
     if browser_of(key, request.cookies.get(KNOWN_BROWSER)) is None:
         response.set_cookie(
             KNOWN_BROWSER,

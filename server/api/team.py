@@ -15,13 +15,13 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, create_model
 
 from server.api.deps import member, runtime
-from server.auth import Identity
-from server.endpoints import COMMAND_ENDPOINTS
+from server.api.http.endpoints import COMMAND_ENDPOINTS
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.live.idempotency import HEADER, checked_key
 from server.live.runtime import Runtime
-from server.views import HIDDEN_FROM_TEAMS, desk_view, event_view, select_events, team_view
+from server.security.auth import Identity
+from server.wire.shapes import HIDDEN_FROM_TEAMS, desk_view, event_view, select_events, team_view
 from teams import commands as c
 
 router = APIRouter(prefix="/api/v1/team", tags=["team"])

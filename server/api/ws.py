@@ -3,7 +3,7 @@
 On connect the server sends ``hello`` (the channel's current seq, the server epoch, the
 status and standings). A client that reconnects with ``?after=SEQ`` (and the ``epoch`` it
 had) first receives every message it missed, none twice (of the boards and states a newer
-one replaced meanwhile, only the newest: ``server.broadcast``). If the server restarted or the gap
+one replaced meanwhile, only the newest: ``server.wire.broadcast``). If the server restarted or the gap
 is older than the buffer, it receives ``resync`` with a fresh snapshot instead. A client
 that does not keep up is disconnected (close code 1013) and reconnects the same way.
 
@@ -11,7 +11,7 @@ The channels only send: a client that sends more than a few messages a minute is
 with 1008. A refused connection is accepted and then closed with 1008 and the reason (a
 refused handshake would tell a browser nothing), a connection beyond the server's cap with
 1013, and a client that stops reading altogether is cut off by the server
-(``server.ws_protocol``); each such ending is one line in the log, naming the channel.
+(``server.wire.ws_protocol``); each such ending is one line in the log, naming the channel.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from server.api.deps import resolve, watches, websocket_token
-from server.auth import Identity
-from server.broadcast import Envelope
-from server.channels import channel_names, team_channel
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.live.runtime import Runtime
-from server.ws_limits import ConnectionCap, MessageBudget
-from server.ws_protocol import STALLED
+from server.security.auth import Identity
+from server.wire.broadcast import Envelope
+from server.wire.channels import channel_names, team_channel
+from server.wire.socket_limits import ConnectionCap, MessageBudget
+from server.wire.ws_protocol import STALLED
 
 router = APIRouter()
 log = logging.getLogger("salesfloor.ws")

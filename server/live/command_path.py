@@ -16,12 +16,12 @@ import logging
 from dataclasses import dataclass, field
 
 from server.errors import ServerError
+from server.input.text_rules import refuse_unstorable
 from server.live.core import LiveCore
 from server.live.idempotency import reply_to_json
 from server.live.refusals import database_refusal
 from server.live.stage import Started
 from server.persistence.db.tables import CommandRow
-from server.text_rules import refuse_unstorable
 from server.wall_clock import wall_now
 from simulator.command_log import command_to_json
 from simulator.competition import AnyCommand, Outcome
@@ -71,7 +71,7 @@ class CommandPath:
         again: its first outcome is returned (see server.live.idempotency).
         """
         document = command_to_json(command)
-        refuse_unstorable(document)  # never commit a text no answer could show (server.text_rules)
+        refuse_unstorable(document)  # never commit a text no answer could show (server.input.text_rules)
         pending = Pending(command, source, member_id, idempotency_key, json.dumps(document))
         self._waiting.append(pending)
         if self._drainer is None or self._drainer.done():

@@ -23,7 +23,6 @@ from typing import Any
 
 from market.events import Event
 from scoring import MedalCounts, Normalisation, Weights
-from server.broadcast import Broadcaster
 from server.live.board import Board
 from server.live.command_path import CommandPath
 from server.live.core import LiveCore
@@ -31,6 +30,7 @@ from server.live.lifecycle import Lifecycle
 from server.live.recovery import recover
 from server.persistence.db.tables import CompetitionRow, TeamRow
 from server.persistence.store import Store
+from server.wire.broadcast import Broadcaster
 from simulator.competition import AnyCommand, Competition, LoggedCommand, Outcome
 from simulator.event_log import EventLog
 from teams.desk import Desk

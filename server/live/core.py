@@ -21,19 +21,19 @@ from typing import Any
 
 from market.parameters import MarketParameters, parameters_from_dict
 from scoring import MedalCounts
-from server.broadcast import Broadcaster
-from server.channels import CompetitionChannels
 from server.errors import ServerError
 from server.live.clock import PacedClock
 from server.live.idempotency import Replies
 from server.live.publishing import Publisher
+from server.live.rubric_book import RubricBook
+from server.live.scores import LiveScores, scoring_from_json
 from server.live.stage import NotStarted, Stage, Started
 from server.live.tally import Activity
 from server.live.write_behind import WriteBehind
 from server.persistence.db.tables import CompetitionRow, TeamRow
 from server.persistence.store import Store
-from server.rubric_book import RubricBook
-from server.scores import LiveScores, scoring_from_json
+from server.wire.broadcast import Broadcaster
+from server.wire.channels import CompetitionChannels
 from simulator.competition import AnyCommand, Competition, TeamSpec
 
 log = logging.getLogger("salesfloor.live")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from market.events import Event
-from server.channels import CompetitionChannels
-from server.scores import LiveScores
+from server.live.scores import LiveScores
+from server.wire.channels import CompetitionChannels
 
 BOARD_INTERVAL = 0.2
 """Boards (standings) go out at most this often."""

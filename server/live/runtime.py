@@ -15,18 +15,18 @@ import logging
 import time
 
 from market.events import TeamEvent, event_from_dict
-from server.bot_driver import BotDriver
-from server.broadcast import Broadcaster
-from server.channels import team_channel
 from server.errors import ServerError
 from server.live import LiveCompetition
-from server.member_channels import MemberChannels
+from server.live.bot_driver import BotDriver
+from server.live.previews import Previews
 from server.persistence.store import Store
-from server.previews import Previews
-from server.rate_limit import RateLimiter
-from server.session_cache import SessionCache
+from server.security.command_rate import RateLimiter
+from server.security.session_cache import SessionCache
 from server.settings import Settings
-from server.views import HIDDEN_FROM_TEAMS
+from server.wire.broadcast import Broadcaster
+from server.wire.channels import team_channel
+from server.wire.member_channels import MemberChannels
+from server.wire.shapes import HIDDEN_FROM_TEAMS
 from teams.bots import make_bot
 from teams.ledger import Ledger
 

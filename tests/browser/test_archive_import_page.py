@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from server.client import SalesfloorClient
+from server.client.api_client import SalesfloorClient
 from tests.browser.conftest import Opener
 from tests.server.archive_samples import MiB, lines_of, members_of, padded, rezip, sample_archive
 from tests.server.processes import ServerProcess

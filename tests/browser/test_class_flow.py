@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.client import SalesfloorClient
+from server.client.api_client import SalesfloorClient
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_team_console import (
     SEGMENTS,

@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from server.text_rules import name_problem
+from server.input.text_rules import name_problem
 from tests.browser.conftest import PHONE
 
 
@@ -75,7 +75,7 @@ def test_a_name_with_a_control_character_is_refused_in_the_page_s_language(
 
 
 def test_the_pages_name_rule_is_the_server_s(open_context: Any) -> None:
-    """The forms' check (static/common/names.js) refuses exactly what server.text_rules refuses,
+    """The forms' check (static/common/names.js) refuses exactly what server.input.text_rules refuses,
     for every character of the Basic Multilingual Plane, lone surrogates included."""
     page = open_context("en").new_page()
     page.goto("/")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from server.client import ApiError, SalesfloorClient
+from server.client.api_client import ApiError, SalesfloorClient
 from tests.browser.conftest import PHONE
 from tests.server.processes import ServerProcess
 

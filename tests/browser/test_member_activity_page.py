@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from server.client import ApiError, SalesfloorClient
+from server.client.api_client import ApiError, SalesfloorClient
 from tests.browser.conftest import PHONE
 from tests.browser.test_instructor_panel import instructor_api, sign_in
 from tests.browser.test_team_console import join_page

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from server.client import ApiError, SalesfloorClient
+from server.client.api_client import ApiError, SalesfloorClient
 from tests.browser.conftest import Opener
 from tests.browser.test_instructor_panel import sign_in
 from tests.server.processes import ServerProcess

@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from server.client import SalesfloorClient
+from server.client.api_client import SalesfloorClient
 from tests.browser.test_instructor_panel import instructor_api, sign_in
 from tests.browser.test_team_console import join_page
 from tests.server.processes import ServerProcess

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from server.client import SalesfloorClient
+from server.client.api_client import SalesfloorClient
 from simulator.competition import is_team_name
 from tests.browser.test_instructor_panel import instructor_api, sign_in
 from tests.server.processes import ServerProcess

@@ -20,7 +20,7 @@ from typing import Any
 from market.events import event_to_json
 from market.parameters import parameters_to_dict
 from market.presets import load_preset
-from server.archive import FILES, FORMAT, VERSION, Archive, write_archive
+from server.persistence.archive.contents import FILES, FORMAT, VERSION, Archive, write_archive
 from simulator.command_log import command_to_json
 from simulator.competition import Competition, TeamSpec
 from teams import commands as c

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from server.exporter import FORMATS, TABLES
+from server.exports.competition import FORMATS, TABLES
 from tests.server.helpers import Game, Headers, receive_json
 
 EXPORTS = (*(f"{table}.{fmt}" for table in TABLES for fmt in FORMATS), "all.xlsx", "archive.zip")

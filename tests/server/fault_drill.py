@@ -23,10 +23,10 @@ from typing import Any
 
 import httpx
 
-from server.client import ApiError, SalesfloorClient
+from server.client.api_client import ApiError, SalesfloorClient
+from server.live.served_replay import replay_served, replayed_standings
 from server.persistence.db.engine import make_engine
 from server.persistence.store import Store
-from server.served_replay import replay_served, replayed_standings
 from teams import commands as c
 
 PASSWORD = "pw"

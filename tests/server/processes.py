@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from server.client import SalesfloorClient
+from server.client.api_client import SalesfloorClient
 
 ROOT = Path(__file__).resolve().parents[2]
 STOP_SECONDS = 30

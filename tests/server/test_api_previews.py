@@ -17,8 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from market.presets import load_preset
-from server import previews
 from server.errors import ServerError
+from server.live import previews
 from tests.server.helpers import Headers, login_instructor, make_app, wait_for
 
 BIG = {"preset": "classroom", "rounds": 20, "seeds": 10}

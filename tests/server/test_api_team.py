@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server.channels import team_channel
+from server.wire.channels import team_channel
 from tests.server.helpers import (
     Game,
     Headers,

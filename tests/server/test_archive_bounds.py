@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from server.archive import FILES, ArchiveError
-from server.archive_reader import read_archive
-from server.archive_zip import BoundedZip, ZipLimits
+from server.persistence.archive.bounded_zip import BoundedZip, ZipLimits
+from server.persistence.archive.contents import FILES, ArchiveError
+from server.persistence.archive.reader import read_archive
 from tests.server.archive_samples import (
     NOTE,
     MiB,

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server.channels import channel_names
 from server.live import LiveCompetition
+from server.wire.channels import channel_names
 from tests.server.helpers import (
     Game,
     create_competition,

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import server.broadcast
-from server.broadcast import SNAPSHOT_TYPES, Broadcaster
+import server.wire.broadcast
+from server.wire.broadcast import SNAPSHOT_TYPES, Broadcaster
 
 KINDS = st.sampled_from(["event", "ticker", "standings", "state"])
 
@@ -42,7 +42,7 @@ def test_the_buffer_keeps_no_superseded_board_however_long_the_class() -> None:
 
 
 def test_a_gap_older_than_the_buffer_is_incomplete(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server.broadcast, "HISTORY", 5)
+    monkeypatch.setattr(server.wire.broadcast, "HISTORY", 5)
     broadcaster = Broadcaster()
     for i in range(12):
         broadcaster.publish("c", "event" if i % 2 else "standings", float(i), i)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.client_address import PROXY_HEADERS, ProxyTrust, WorkerSignature, parse_networks
+from server.security.client_address import PROXY_HEADERS, ProxyTrust, WorkerSignature, parse_networks
 from tests.server.processes import ServerProcess
 
 PROXIES = parse_networks("10.0.0.0/24, 2001:db8:ffff::/48")

@@ -11,7 +11,7 @@ import pytest
 
 from market.events import OrderWon, QuoteSent, RoundEnded
 from scoring import Scoreboard
-from server.debrief import DebriefFold, debrief, team_round
+from server.live.debrief import DebriefFold, debrief, team_round
 from simulator.competition import Competition, TeamSpec
 from simulator.season import scoring_config
 from tests.simulator.seasons import preset

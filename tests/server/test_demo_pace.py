@@ -10,7 +10,7 @@ from market.events import Event
 from market.events.sales import InquiryReceived, OrderWon
 from market.parameters import MarketParameters
 from market.presets import load_preset
-from server.demo import DEMO_SECONDS_PER_HOUR, DEMO_TEAMS, demo_parameters, human_windows
+from server.live.demo import DEMO_SECONDS_PER_HOUR, DEMO_TEAMS, demo_parameters, human_windows
 from simulator.competition import Competition, TeamSpec
 from teams import commands as c
 

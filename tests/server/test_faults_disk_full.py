@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from server.client import ApiError
+from server.client.api_client import ApiError
 from teams import commands as c
 from tests.server.fault_drill import Ack, MemberPlayer, instructor, new_competition, verify, wait_until
 from tests.server.helpers import in_ci

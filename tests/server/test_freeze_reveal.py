@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from market.events import event_from_dict
 from scoring import score_events
-from server.channels import channel_names, team_channel
+from server.wire.channels import channel_names, team_channel
 from tests.server.helpers import (
     Game,
     Headers,

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.text_rules import NAME_CONTROLS, SURROGATE, unstorable
+from server.input.text_rules import NAME_CONTROLS, SURROGATE, unstorable
 from tests.server.every_view import every_view_works
 from tests.server.helpers import (
     Game,

@@ -16,8 +16,8 @@ from market.events import (
     QuoteSent,
     RoundEnded,
 )
-from server.highlights import HighlightFinder, highlights_of
-from server.ticker import KEEP, recent_ticker, ticker_item
+from server.live.highlights import HighlightFinder, highlights_of
+from server.live.ticker import KEEP, recent_ticker, ticker_item
 from simulator.competition import Competition, TeamSpec
 from tests.simulator.seasons import preset
 
@@ -192,7 +192,7 @@ class Recorder:
 
 
 def test_the_channels_announce_each_highlight_once_and_none_past_a_freeze() -> None:
-    from server.channels import CompetitionChannels
+    from server.wire.channels import CompetitionChannels
 
     log = list(played())
     freeze_t = next(e.t for e in log if isinstance(e, OrderWon)) - 1e-6  # frozen before the first order

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from server.client import SalesfloorClient
+from server.client.api_client import SalesfloorClient
 from server.live.idempotency import HEADER
 from server.persistence.db.engine import MIGRATIONS, make_engine, migrate
 from teams import commands as c

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
-from server.limits import MAX_JSON_DEPTH, BodyLimits
+from server.api.http.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
+from server.api.http.request_limits import MAX_JSON_DEPTH, BodyLimits
 from teams import commands as c
 from tests.server.helpers import Headers, login_instructor, make_app
 from tests.server.hostile_setup import TwoTeams, refused, two_teams

@@ -20,10 +20,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from server.auth import password_hash
-from server.known_browser import COOKIE as KNOWN_BROWSER
-from server.login_throttle import Client
-from server.password_checks import THREAD_NAME, PasswordChecks
+from server.security.auth import password_hash
+from server.security.known_browser import COOKIE as KNOWN_BROWSER
+from server.security.login_throttle import Client
+from server.security.password_checks import THREAD_NAME, PasswordChecks
 from tests.server.helpers import PASSWORD, Game, create_competition, login_instructor, make_app
 from tests.server.hostile_setup import refused
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from server.auth import COOKIE
+from server.security.auth import COOKIE
 from tests.server.helpers import (
     Game,
     Headers,

@@ -1,4 +1,4 @@
-"""JSON from files (server/json_input.py): what is within the limits reads back exactly; what is
+"""JSON from files (server/input/json_input.py): what is within the limits reads back exactly; what is
 not — too deep, not finite, not storable, not JSON — is a JsonInputError that says where, and
 nothing else ever escapes (no RecursionError, whatever the nesting).
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.json_input import MAX_CONTAINERS, MAX_DEPTH, JsonInputError, parse_json, too_deep_at
+from server.input.json_input import MAX_CONTAINERS, MAX_DEPTH, JsonInputError, parse_json, too_deep_at
 
 STORABLE = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=8)
 TRICKY = st.sampled_from(['"', "\\", "[", "]", "{", "}", "\\u2028", "\u2028", "\x85", "a"])

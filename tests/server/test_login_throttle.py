@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.errors import ServerError
-from server.login_throttle import TARGETS, Client, LoginThrottle, address_key
+from server.security.login_throttle import TARGETS, Client, LoginThrottle, address_key
 
 
 @dataclass

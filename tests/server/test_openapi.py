@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from server.openapi import REFUSAL_SCHEMA
+from server.api.http.openapi import REFUSAL_SCHEMA
 from tests.server.helpers import Headers, make_app
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from server.client import ApiError, SalesfloorClient
-from server.served_replay import replay_served
+from server.client.api_client import ApiError, SalesfloorClient
+from server.live.served_replay import replay_served
 from teams import commands as c
 from tests.server.processes import ServerProcess, free_port
 

@@ -17,8 +17,8 @@ from market.errors import ParameterError
 from market.events import event_to_json
 from market.parameters import parameters_from_dict, parameters_to_dict
 from market.presets import load_preset, preset_names
-from server.archive import Archive, ArchiveError, write_archive
-from server.archive_reader import read_archive
+from server.persistence.archive.contents import Archive, ArchiveError, write_archive
+from server.persistence.archive.reader import read_archive
 from simulator.competition import Competition, TeamSpec
 from simulator.instructor import ChangeParameters
 from simulator.season import scoring_config

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from market.presets import load_preset
 from scoring import MedalCounts, score_events
+from server.live.rubric_book import RubricBook
+from server.live.scores import LiveScores
 from server.persistence.db.engine import make_engine, migrate
 from server.persistence.store import Store
-from server.rubric_book import RubricBook
-from server.scores import LiveScores
 from simulator.competition import Competition, TeamSpec
 from simulator.season import scoring_config
 

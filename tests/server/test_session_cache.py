@@ -1,6 +1,6 @@
 """Who asks comes from memory: no database read per request, and nothing kept past a logout or removal.
 
-The cache (``server.session_cache``) must be invisible except in speed: a session used a moment
+The cache (``server.security.session_cache``) must be invisible except in speed: a session used a moment
 ago is not read again, but a logout, a removal and the expiry rules act at once, and an entry
 is read again after ``TRUST_SECONDS`` (another worker or program may have changed the row).
 """
@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server import session_cache
-from server.auth import Identity
 from server.persistence.db.tables import SessionRow
 from server.persistence.store import Store
-from server.session_cache import SessionCache
+from server.security import session_cache
+from server.security.auth import Identity
+from server.security.session_cache import SessionCache
 from tests.server.helpers import Game, create_competition, join_team
 
 TEAM = "/api/v1/team"

@@ -69,7 +69,7 @@ def _age_sessions(client: TestClient, seconds: float) -> None:
 def _forget_cached(client: TestClient) -> None:
     """The rows were changed behind the server's back: drop what it keeps of them in memory.
 
-    (Otherwise the server would see the change within ``server.session_cache.TRUST_SECONDS``.)
+    (Otherwise the server would see the change within ``server.security.session_cache.TRUST_SECONDS``.)
     """
     client.app.state.runtime.sessions.clear()  # type: ignore[attr-defined]
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -16,6 +19,8 @@ from fastapi import FastAPI
 from server import app as app_module
 from server.live.runtime import Runtime
 from tests.server.helpers import make_app
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_step_that_never_finishes_is_left_behind_and_the_rest_still_runs(
@@ -57,3 +62,21 @@ def test_a_prompt_shutdown_logs_nothing(sqlite_url: str, caplog: pytest.LogCaptu
     with caplog.at_level(logging.WARNING, logger="salesfloor"):
         asyncio.run(run())
     assert not [r for r in caplog.records if "shutdown" in r.getMessage()]
+
+
+def test_a_server_whose_shutdown_hangs_past_the_deadline_writes_its_threads_and_exits() -> None:
+    """What `salesfloor serve` arms when its shutdown begins: a thread that never returns cannot
+    keep the process alive past the deadline."""
+    program = (
+        "import threading, time\n"
+        "from server.cli import program as cli\n"
+        "cli.SHUTDOWN_DEADLINE_SECONDS = 0.5\n"
+        "cli._stop_by_deadline()\n"
+        "threading.Thread(target=time.sleep, args=(60,), name='stuck').start()\n"
+        "time.sleep(60)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=50
+    )
+    assert done.returncode == 1
+    assert "Timeout (0:00:00.500000)!" in done.stderr and done.stderr.count("Thread 0x") >= 2

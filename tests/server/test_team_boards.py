@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.broadcast import Broadcaster
-from server.channels import CompetitionChannels, channel_names, team_channel
+from server.wire.broadcast import Broadcaster
+from server.wire.channels import CompetitionChannels, channel_names, team_channel
 
 TEAMS = ("Ant", "Bee", "Cat")
 

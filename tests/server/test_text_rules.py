@@ -1,6 +1,7 @@
-"""The text rules (server.text_rules) and the repair of stored JSON (server.persistence.db.text_repair), as
-properties over arbitrary text: what is refused, what a name may hold, and that a repair changes a
-lone surrogate and nothing else, exactly as the writer would have written U+FFFD.
+"""The text rules (server.input.text_rules) and the repair of stored JSON
+(server.persistence.db.text_repair), as properties over arbitrary text: what is refused, what a name
+may hold, and that a repair changes a lone surrogate and nothing else, exactly as the writer would
+have written U+FFFD.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.input.text_rules import first_unstorable, name_problem
 from server.persistence.db.text_repair import repair_json
-from server.text_rules import first_unstorable, name_problem
 
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)  # lone surrogates too
 DOCUMENTS = st.recursive(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from market.presets import load_preset
-from server.views import record_view, team_view
+from server.wire.shapes import record_view, team_view
 from simulator.competition import Competition, TeamSpec
 
 

@@ -35,8 +35,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from server.api.ws import BUSY, READ_ONLY
-from server.broadcast import SNAPSHOT_TYPES
-from server.client import SalesfloorClient
+from server.client.api_client import SalesfloorClient
+from server.wire.broadcast import SNAPSHOT_TYPES
 from teams import commands as c
 from tests.server.helpers import wait_for
 from tests.server.processes import ServerProcess

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import server.broadcast
-from server.broadcast import SNAPSHOT_TYPES
-from server.channels import team_channel
+import server.wire.broadcast
+from server.wire.broadcast import SNAPSHOT_TYPES
+from server.wire.channels import team_channel
 from tests.server.helpers import (
     Game,
     Headers,
@@ -44,7 +44,7 @@ class Live:
     member: Headers
 
     @property
-    def broadcaster(self) -> server.broadcast.Broadcaster:
+    def broadcaster(self) -> server.wire.broadcast.Broadcaster:
         return self.client.app.state.runtime.broadcaster  # type: ignore[attr-defined,no-any-return]
 
     def last_seq(self, channel: str) -> int:
@@ -195,7 +195,7 @@ def test_reconnecting_at_the_newest_seq_misses_nothing(live: Live) -> None:
 def test_a_gap_older_than_the_buffer_gets_a_resync_first(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(server.broadcast, "HISTORY", 8)  # channels made from now on keep 8 messages
+    monkeypatch.setattr(server.wire.broadcast, "HISTORY", 8)  # channels made from now on keep 8 messages
     with TestClient(make_app(sqlite_url)) as client:
         instructor = login_instructor(client)
         game = create_competition(client, instructor, seconds_per_hour=0.05, seed=5)

@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from server.broadcast import SNAPSHOT_TYPES
-from server.client import ApiError, SalesfloorClient
+from server.client.api_client import ApiError, SalesfloorClient
+from server.wire.broadcast import SNAPSHOT_TYPES
 from teams import commands as c
 from tests.server.processes import ServerProcess
 

@@ -8,7 +8,7 @@ import { colorOf } from "/static/board/colors.js";
 import { HIGHLIGHTS, highlightText } from "/static/board/spotlight.js";
 
 const KEEP = 12;
-const NOTABLE_ORDER = 5000; // as server/ticker.py: orders this large make the ticker
+const NOTABLE_ORDER = 5000; // as server/live/ticker.py: orders this large make the ticker
 const KINDS = new Set(["big_order", "complaint_resolved_in_time", "written_off", "round_started", "round_ended", "announcement"]);
 
 /**
@@ -31,7 +31,7 @@ export function when(tSim, status, closing = false) {
 
 /**
  * The ticker line of a raw event (the judges' channel carries events, not ticker lines), or null.
- * Mirrors server/ticker.py.
+ * Mirrors server/live/ticker.py.
  */
 export function tickerItem(event) {
   switch (event.kind) {

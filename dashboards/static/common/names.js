@@ -1,5 +1,5 @@
 // Names (of members, teams, competitions, judges and rubric criteria) hold no control
-// characters: the server's rule (server/text_rules.py), checked as a form is sent, so that the
+// characters: the server's rule (server/input/text_rules.py), checked as a form is sent, so that the
 // message comes in the page's language. Letters of any script and emoji are welcome.
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;

@@ -1,6 +1,6 @@
 """Repairing stored JSON that holds a lone surrogate: each one becomes U+FFFD, the replacement character.
 
-Before the server refused them (server.text_rules), a text with a lone surrogate could be
+Before the server refused them (server.input.text_rules), a text with a lone surrogate could be
 committed: the command log and the event log store JSON written with Python's default
 ``ensure_ascii``, so the surrogate sits there as a six-character escape (``\\ud800``) that
 both databases take as plain ASCII. Read back, replayed and answered, it broke every view,

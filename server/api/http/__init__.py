@@ -1,0 +1,1 @@
+"""The HTTP machinery around the routes: request limits, middleware, pages, the OpenAPI document."""

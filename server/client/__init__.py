@@ -1,0 +1,1 @@
+"""The API client and the remote bot: Salesfloor from the outside, over HTTP and websockets."""

@@ -1,0 +1,1 @@
+"""The competition archive: one ZIP that rebuilds a competition elsewhere, written and read back."""

@@ -1,0 +1,1 @@
+"""Who may ask: tokens, sessions, trusted browsers and addresses, and throttles on logins and commands."""

@@ -1,0 +1,1 @@
+"""Several workers: which one owns the competitions, and how the others forward to it."""
