@@ -15,7 +15,7 @@ import logging
 import time
 
 from server.errors import ServerError
-from server.persistence.store import Store
+from server.persistence.store.logs import LogStore
 from simulator.event_log import EventLog
 
 log = logging.getLogger("salesfloor.live")
@@ -32,7 +32,7 @@ only commits itself, and the tick writes the events of many commands in one tran
 class WriteBehind:
     """What of one competition's log is stored, what is still to store, and storing it."""
 
-    def __init__(self, competition_id: int, store: Store) -> None:
+    def __init__(self, competition_id: int, store: LogStore) -> None:
         self.competition_id = competition_id
         self.store = store
         self.persisted = 0  # events stored
