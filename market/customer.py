@@ -99,6 +99,8 @@ class Request:
     wanted_delivery: float
     list_price: float
     reserve_price: float
+    going_price: float
+    """The segment's going rate: its typical reserve price (the middle of ``reserve_ratio``)."""
     teams: list[str]
     repeat: bool
     engage_draws: dict[str, float]

@@ -30,7 +30,7 @@ from market.parameters import MarketParameters, SegmentParameters
 from market.payment import risk_grade
 from market.receivables import ReceivableBook
 from market.retention import Retention
-from market.satisfaction import Sentiment
+from market.satisfaction import Sentiment, going_price
 
 Emit = Callable[..., ev.Event]
 Funds = Callable[[str, float], bool]
@@ -261,6 +261,8 @@ class Market:
             reserve_price=customer.reserve_ratio
             * self.params.product.list_price
             * self.reserve_factor[seg.id],
+            going_price=going_price(seg.reserve_ratio, self.params.product.list_price)
+            * self.reserve_factor[seg.id],
             teams=teams,
             repeat=repeat,
             engage_draws={t: rng.random() for t in teams},
@@ -363,7 +365,7 @@ class Market:
                 self.penalise(customer, team, "ignored", self.params.satisfaction.ignored_penalty)
             elif offer.unit_price > reserve + 1e-9 or offer.delivery_days > req.wanted_delivery:
                 self._lose(req, team, "not_acceptable")
-                if offer.unit_price > reserve + 1e-9 and self.params.rules >= 2:
+                if offer.unit_price > max(reserve, req.going_price) + 1e-9 and self.params.rules >= 2:
                     overpriced.append(team)
             elif not req.engaged.get(team, False):
                 self._lose(req, team, "too_slow")
@@ -393,7 +395,8 @@ class Market:
             self._unmet(customer, overpriced)
 
     def _unmet(self, customer: Customer, overpriced: list[str]) -> None:
-        """Rules v2: a customer that bought nothing remembers each quote priced above its budget."""
+        """Rules v2: a customer that bought nothing remembers each quote priced above its budget
+        and above the segment's going rate (a quote at the going rate is fair, whatever the budget)."""
         for team in overpriced:
             self.penalise(customer, team, "overpriced", self.params.satisfaction.overpriced_penalty)
 

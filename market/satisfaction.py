@@ -28,6 +28,14 @@ def price_fairness(price: float, reserve_price: float, list_price: float) -> flo
     return clip01(0.5 + (reserve_price - price) / (0.4 * list_price))
 
 
+def going_price(reserve_ratio: tuple[float, float], list_price: float) -> float:
+    """A segment's going rate: the middle of its reserve prices, the price its customers know the
+    market charges (their reference price). Rules v2 holds a refused quote against a team only
+    above it: a buyer whose budget sits below the going rate does not find that price unfair."""
+    low, high = reserve_ratio
+    return 0.5 * (low + high) * list_price
+
+
 @dataclass(slots=True)
 class Sentiment:
     """What one customer feels about one team."""

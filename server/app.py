@@ -25,17 +25,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dashboards import STATIC_DIR
 from server.api import board as board_api
 from server.api import (
+    competitions,
     debrief,
     exports,
-    instructor,
     lobby,
+    market_controls,
     members,
+    monitor,
     peer_review,
     previews,
     public,
     rubric,
+    scoring_settings,
     session,
     team,
+    team_registration,
     ws,
 )
 from server.api.http import openapi, pages
@@ -259,7 +263,11 @@ def create_app(
     for router in (
         session.router,
         exports.router,
-        instructor.router,
+        competitions.router,
+        team_registration.router,
+        market_controls.router,
+        monitor.router,
+        scoring_settings.router,
         members.router,
         peer_review.router,
         rubric.router,

@@ -25,6 +25,11 @@ addStrings(STRINGS);
 applyStatic();
 bindLangButton(document.getElementById("lang"));
 
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const id = Number(location.pathname.split("/").filter(Boolean).pop());
 const params = new URLSearchParams(location.search);
@@ -32,8 +37,18 @@ const judge = params.get("view") === "judge";
 const topN = Math.min(12, Math.max(1, Number.parseInt(params.get("top"), 10) || 5));
 const base = `/api/v1/competitions/${id}`;
 const paths = judge
-  ? { ws: `/ws/judge/${id}`, history: `${base}/history?points=300`, awards: `${base}/awards`, ticker: `${base}/ticker` }
-  : { ws: `/ws/public/${id}`, history: `${base}/public/history?points=300`, awards: `${base}/public/awards`, ticker: `${base}/public/ticker` };
+  ? {
+      ws: `/ws/judge/${id}`,
+      history: `${base}/history?points=300`,
+      awards: `${base}/awards`,
+      ticker: `${base}/ticker`,
+    }
+  : {
+      ws: `/ws/public/${id}`,
+      history: `${base}/public/history?points=300`,
+      awards: `${base}/public/awards`,
+      ticker: `${base}/public/ticker`,
+    };
 
 document.body.dataset.view = judge ? "judge" : "public";
 $("judge-badge").hidden = !judge;
@@ -51,11 +66,28 @@ const header = new BoardHeader({
   banner: $("banner"),
   judge,
 });
-const ceremony = new Ceremony({ table, panel: $("ceremony"), text: $("ceremony-text"), dots: $("ceremony-dots") });
+const ceremony = new Ceremony({
+  table,
+  panel: $("ceremony"),
+  text: $("ceremony-text"),
+  dots: $("ceremony-dots"),
+});
 const spotlight = new Spotlight($("spotlight"));
-const lobby = new Lobby({ section: $("lobby"), teams: $("lobby-teams"), clock: $("clock"), clockLabel: $("clock-label"), note: $("lobby-note"), id });
+const lobby = new Lobby({
+  section: $("lobby"),
+  teams: $("lobby-teams"),
+  clock: $("clock"),
+  clockLabel: $("clock-label"),
+  note: $("lobby-note"),
+  id,
+});
 header.lobby = lobby;
-const awards = new Awards({ dialog: $("awards"), podium: $("podium"), list: $("metric-awards"), close: $("awards-close") });
+const awards = new Awards({
+  dialog: $("awards"),
+  podium: $("podium"),
+  list: $("metric-awards"),
+  close: $("awards-close"),
+});
 
 let status = null;
 let standings = [];
@@ -139,7 +171,9 @@ async function playReveal(reveal) {
   lastReveal = reveal;
   const finished = await ceremony.play(reveal);
   if (!finished) return;
-  await new Promise((resolve) => setTimeout(resolve, 1200));
+  await new Promise((resolve) => {
+    setTimeout(resolve, 1200);
+  });
   if (ceremony.running) return;
   showStandings({ animate: true });
   loadHistory();
@@ -234,7 +268,8 @@ function start() {
 
 // --- judges: sign in first -------------------------------------------------------------------------------
 
-const watching = (who) => who && (who.role === "instructor" || (who.role === "judge" && who.competition_id === id));
+const watching = (who) =>
+  who && (who.role === "instructor" || (who.role === "judge" && who.competition_id === id));
 
 async function checkStillWatching() {
   try {
@@ -292,7 +327,13 @@ function toggleFullscreen() {
 $("fullscreen").addEventListener("click", toggleFullscreen);
 $("replay").addEventListener("click", replay);
 document.addEventListener("keydown", (event) => {
-  if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest?.("input, textarea, select")) return;
+  if (
+    event.ctrlKey ||
+    event.metaKey ||
+    event.altKey ||
+    /** @type {HTMLElement} */ (event.target).closest?.("input, textarea, select")
+  )
+    return;
   const key = event.key.toLowerCase();
   if (key === "f") toggleFullscreen();
   else if (key === "r" && status?.revealed && !status.frozen) replay();

@@ -13,13 +13,19 @@ bindLangButton(document.getElementById("lang"));
 const id = Number(location.pathname.split("/").filter(Boolean)[1]);
 const cards = document.getElementById("cards");
 const message = document.getElementById("message");
-document.getElementById("back").href = `/instructor/${id}#teams`;
+/** @type {HTMLAnchorElement} */ (document.getElementById("back")).href = `/instructor/${id}#teams`;
 document.getElementById("print").addEventListener("click", () => window.print());
 
 let detail = null;
 
 const qr = (text, label) =>
-  h("img", { class: "qr", src: `/api/v1/qr.svg?text=${encodeURIComponent(text)}`, alt: label, width: 180, height: 180 });
+  h("img", {
+    class: "qr",
+    src: `/api/v1/qr.svg?text=${encodeURIComponent(text)}`,
+    alt: label,
+    width: 180,
+    height: 180,
+  });
 
 function teamCard(team) {
   const url = `${location.origin}/?code=${encodeURIComponent(team.join_code)}`;
@@ -28,16 +34,24 @@ function teamCard(team) {
     { class: "join-card", dataset: { team: team.name } },
     h("p", { class: "card-kind" }, t("codes.team")),
     h("h3", { class: "team-name" }, team.name),
-    h("div", { class: "card-body" },
+    h(
+      "div",
+      { class: "card-body" },
       qr(url, t("codes.qrAlt", { team: team.name })),
-      h("div", { class: "card-text" },
+      h(
+        "div",
+        { class: "card-text" },
         h("p", { class: "label" }, t("codes.code")),
         h("p", { class: "code", translate: "no" }, team.join_code),
         h("p", { class: "label" }, t("codes.address")),
         h("p", { class: "url" }, url),
       ),
     ),
-    h("p", { class: "steps" }, team.bot ? t("codes.botTeam", { bot: t(`bot.${team.bot}`) }) : t("codes.steps")),
+    h(
+      "p",
+      { class: "steps" },
+      team.bot ? t("codes.botTeam", { bot: t(`bot.${team.bot}`) }) : t("codes.steps"),
+    ),
   );
 }
 
@@ -48,9 +62,13 @@ function judgeCard() {
     { class: "join-card judge" },
     h("p", { class: "card-kind" }, t("codes.judges")),
     h("h3", { class: "team-name" }, detail.name),
-    h("div", { class: "card-body" },
+    h(
+      "div",
+      { class: "card-body" },
       qr(url, t("codes.qrJudgeAlt")),
-      h("div", { class: "card-text" },
+      h(
+        "div",
+        { class: "card-text" },
         h("p", { class: "label" }, t("codes.judgeCode")),
         h("p", { class: "code", translate: "no" }, detail.judge_code),
         h("p", { class: "label" }, t("codes.address")),
@@ -78,7 +96,12 @@ async function boot() {
     cards.replaceChildren();
     message.className = "form-message error";
     const expired = expiredMessage(); // the instructor's session expired: say so before the link
-    message.replaceChildren(...(expired ? [expired, " "] : []), t("codes.login"), " ", h("a", { href: `/instructor/${id}` }, t("codes.loginLink")));
+    message.replaceChildren(
+      ...(expired ? [expired, " "] : []),
+      t("codes.login"),
+      " ",
+      h("a", { href: `/instructor/${id}` }, t("codes.loginLink")),
+    );
     return;
   }
   try {

@@ -11,6 +11,11 @@ addStrings(STRINGS);
 applyStatic();
 bindLangButton(document.getElementById("lang"));
 
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const id = Number(location.pathname.split("/").filter(Boolean)[1]);
 let view = null;
@@ -29,6 +34,7 @@ async function boot() {
     return;
   }
   try {
+    /** @type {import("./common/api-types.js").StatusWithStandings} */
     const status = await api(`/api/v1/competitions/${id}/public`);
     $("name").textContent = status.name;
     document.title = `${t("debrief.title")} · ${status.name} · Salesfloor`;
@@ -41,7 +47,14 @@ async function boot() {
 }
 
 document.addEventListener("keydown", (event) => {
-  if (!view || event.ctrlKey || event.metaKey || event.altKey || event.target.closest?.("input, textarea, select, button")) return;
+  if (
+    !view ||
+    event.ctrlKey ||
+    event.metaKey ||
+    event.altKey ||
+    /** @type {HTMLElement} */ (event.target).closest?.("input, textarea, select, button")
+  )
+    return;
   const key = event.key.toLowerCase();
   if (key === "arrowright" || key === " ") view.go(view.step + 1);
   else if (key === "arrowleft") view.go(view.step - 1);

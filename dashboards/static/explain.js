@@ -105,17 +105,37 @@ function weightsLine(explanation) {
   const weights = explanation.weights || {};
   const total = WEIGHTED.reduce((sum, k) => sum + (weights[k] || 0), 0);
   const parts = WEIGHTED.filter((k) => k in weights).map((k) =>
-    h("span", { class: "weight", dataset: { metric: k } },
+    h(
+      "span",
+      { class: "weight", dataset: { metric: k } },
       `${metricName(k)} ${fmt.num(weights[k], 0)}`,
-      total > 0 ? h("span", { class: "muted" }, ` (${fmt.pct(weights[k] / total)})`) : null));
+      total > 0 ? h("span", { class: "muted" }, ` (${fmt.pct(weights[k] / total)})`) : null,
+    ),
+  );
   const norm = explanation.normalisation || "raw";
-  return h("dl", { class: "facts explain-weights" },
-    h("dt", {}, t("explain.weights")), h("dd", {}, parts.flatMap((p, i) => (i ? [" · ", p] : [p]))),
+  return h(
+    "dl",
+    { class: "facts explain-weights" },
+    h("dt", {}, t("explain.weights")),
+    h(
+      "dd",
+      {},
+      parts.flatMap((p, i) => (i ? [" · ", p] : [p])),
+    ),
     h("dt", {}, t("explain.normalisation")),
-    h("dd", { dataset: { normalisation: norm } }, t(`explain.norm.${norm}`),
+    h(
+      "dd",
+      { dataset: { normalisation: norm } },
+      t(`explain.norm.${norm}`),
       (weights.profit || 0) > 0
-        ? h("span", { class: "muted" }, ` ${t(explanation.rules === 1 ? "explain.profitScaled" : "explain.profitFixed")}`)
-        : null));
+        ? h(
+            "span",
+            { class: "muted" },
+            ` ${t(explanation.rules === 1 ? "explain.profitScaled" : "explain.profitFixed")}`,
+          )
+        : null,
+    ),
+  );
 }
 
 // --- the items, by kind ---------------------------------------------------------------------------
@@ -125,16 +145,39 @@ function conversionTable(items, ctx) {
   const counts = { won: 0, lost: 0, declined: 0, expired: 0 };
   for (const item of items) counts[item.outcome] = (counts[item.outcome] || 0) + 1;
   return {
-    summary: t("explain.summary.conversion", Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, fmt.num(v)]))),
-    head: ["explain.col.time", "explain.col.inquiry", "explain.col.customer", "explain.col.outcome", "explain.col.reason", "explain.col.event"],
+    summary: t(
+      "explain.summary.conversion",
+      Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, fmt.num(v)])),
+    ),
+    head: [
+      "explain.col.time",
+      "explain.col.inquiry",
+      "explain.col.customer",
+      "explain.col.outcome",
+      "explain.col.reason",
+      "explain.col.event",
+    ],
     numeric: [5],
-    rows: rows.map((item) => h("tr", { class: `outcome-${item.outcome}`, dataset: { seq: item.seq } },
-      h("td", { class: "when" }, simTime(item.t, ctx.status)),
-      h("td", {}, shortId(item.inquiry_id, ctx.team)),
-      h("td", {}, item.customer_id),
-      h("td", {}, h("span", { class: `badge ${item.outcome === "won" ? "ok" : item.outcome === "lost" ? "" : "warn"}` }, t(`outcome.${item.outcome}`))),
-      h("td", {}, item.outcome === "won" ? "" : reasonText(item.reason || item.outcome)),
-      seqCell(item.seq))),
+    rows: rows.map((item) =>
+      h(
+        "tr",
+        { class: `outcome-${item.outcome}`, dataset: { seq: item.seq } },
+        h("td", { class: "when" }, simTime(item.t, ctx.status)),
+        h("td", {}, shortId(item.inquiry_id, ctx.team)),
+        h("td", {}, item.customer_id),
+        h(
+          "td",
+          {},
+          h(
+            "span",
+            { class: `badge ${item.outcome === "won" ? "ok" : item.outcome === "lost" ? "" : "warn"}` },
+            t(`outcome.${item.outcome}`),
+          ),
+        ),
+        h("td", {}, item.outcome === "won" ? "" : reasonText(item.reason || item.outcome)),
+        seqCell(item.seq),
+      ),
+    ),
   };
 }
 
@@ -143,48 +186,114 @@ function satisfactionTable(items) {
   const low = items.filter((i) => i.satisfaction < 0.5).length;
   const high = items.filter((i) => i.satisfaction >= 0.7).length;
   return {
-    summary: t("explain.summary.satisfaction", { n: fmt.num(items.length), low: fmt.num(low), high: fmt.num(high) }),
-    head: ["explain.col.customer", "explain.col.satisfaction", "explain.col.changes", "explain.col.firstSeen"],
+    summary: t("explain.summary.satisfaction", {
+      n: fmt.num(items.length),
+      low: fmt.num(low),
+      high: fmt.num(high),
+    }),
+    head: [
+      "explain.col.customer",
+      "explain.col.satisfaction",
+      "explain.col.changes",
+      "explain.col.firstSeen",
+    ],
     numeric: [2, 3],
     rows: rows.map((item) => {
       const score = 100 * item.satisfaction;
       const tone = score < 50 ? "bad" : score >= 70 ? "good" : "mid";
-      return h("tr", { dataset: { seq: item.first_seq } },
+      return h(
+        "tr",
+        { dataset: { seq: item.first_seq } },
         h("td", {}, item.customer_id),
-        h("td", { class: "meter-cell" },
-          h("span", { class: `meter ${tone}`, "aria-hidden": "true" }, h("span", { style: `width:${Math.max(0, Math.min(100, score)).toFixed(1)}%` })),
-          h("span", { class: "num" }, fmt.score(score))),
+        h(
+          "td",
+          { class: "meter-cell" },
+          h(
+            "span",
+            { class: `meter ${tone}`, "aria-hidden": "true" },
+            h("span", { style: `width:${Math.max(0, Math.min(100, score)).toFixed(1)}%` }),
+          ),
+          h("span", { class: "num" }, fmt.score(score)),
+        ),
         h("td", { class: "num" }, fmt.num((item.change_seqs || []).length)),
-        seqCell(item.first_seq));
+        seqCell(item.first_seq),
+      );
     }),
   };
 }
 
 function receivablesTable(items, ctx) {
   const rows = [...items].sort((a, b) => (b.due_seq ?? 0) - (a.due_seq ?? 0));
-  const outstanding = (i) => (i.outstanding ?? Math.max(0, i.amount - i.collected - (i.written_off || 0)));
+  const outstanding = (i) => i.outstanding ?? Math.max(0, i.amount - i.collected - (i.written_off || 0));
   const sum = (f) => items.reduce((s, i) => s + (f(i) || 0), 0);
   const open = items.filter((i) => outstanding(i) > 0.005).length;
   const off = items.filter((i) => (i.written_off || 0) > 0).length;
   return {
-    summary: t("explain.summary.receivables", { n: fmt.num(items.length), open: fmt.num(open), off: fmt.num(off) }),
-    head: ["explain.col.invoice", "explain.col.customer", "explain.col.amount", "explain.col.collected", "explain.col.outstanding", "explain.col.writtenOff", "explain.col.fellDue"],
+    summary: t("explain.summary.receivables", {
+      n: fmt.num(items.length),
+      open: fmt.num(open),
+      off: fmt.num(off),
+    }),
+    head: [
+      "explain.col.invoice",
+      "explain.col.customer",
+      "explain.col.amount",
+      "explain.col.collected",
+      "explain.col.outstanding",
+      "explain.col.writtenOff",
+      "explain.col.fellDue",
+    ],
     numeric: [2, 3, 4, 5, 6],
-    rows: rows.map((item) => h("tr", { class: outstanding(item) > 0.005 ? "open" : "paid", dataset: { seq: item.due_seq } },
-      h("td", {}, shortId(item.invoice_id, ctx.team)),
-      h("td", {}, item.customer_id),
-      h("td", { class: "num" }, fmt.money(item.amount, 2)),
-      h("td", { class: "num" }, fmt.money(item.collected, 2)),
-      h("td", { class: `num ${outstanding(item) > 0.005 ? "warn-text" : ""}` }, fmt.money(outstanding(item), 2)),
-      h("td", { class: "num" }, item.written_off ? fmt.money(item.written_off, 2) : "—"),
-      seqCell(item.due_seq))),
-    foot: items.length ? h("tr", {},
-      h("th", { colspan: 2 }, t("explain.total")),
-      h("th", { class: "num" }, fmt.money(sum((i) => i.amount), 2)),
-      h("th", { class: "num" }, fmt.money(sum((i) => i.collected), 2)),
-      h("th", { class: "num" }, fmt.money(sum(outstanding), 2)),
-      h("th", { class: "num" }, fmt.money(sum((i) => i.written_off), 2)),
-      h("th", {})) : null,
+    rows: rows.map((item) =>
+      h(
+        "tr",
+        { class: outstanding(item) > 0.005 ? "open" : "paid", dataset: { seq: item.due_seq } },
+        h("td", {}, shortId(item.invoice_id, ctx.team)),
+        h("td", {}, item.customer_id),
+        h("td", { class: "num" }, fmt.money(item.amount, 2)),
+        h("td", { class: "num" }, fmt.money(item.collected, 2)),
+        h(
+          "td",
+          { class: `num ${outstanding(item) > 0.005 ? "warn-text" : ""}` },
+          fmt.money(outstanding(item), 2),
+        ),
+        h("td", { class: "num" }, item.written_off ? fmt.money(item.written_off, 2) : "—"),
+        seqCell(item.due_seq),
+      ),
+    ),
+    foot: items.length
+      ? h(
+          "tr",
+          {},
+          h("th", { colspan: 2 }, t("explain.total")),
+          h(
+            "th",
+            { class: "num" },
+            fmt.money(
+              sum((i) => i.amount),
+              2,
+            ),
+          ),
+          h(
+            "th",
+            { class: "num" },
+            fmt.money(
+              sum((i) => i.collected),
+              2,
+            ),
+          ),
+          h("th", { class: "num" }, fmt.money(sum(outstanding), 2)),
+          h(
+            "th",
+            { class: "num" },
+            fmt.money(
+              sum((i) => i.written_off),
+              2,
+            ),
+          ),
+          h("th", {}),
+        )
+      : null,
   };
 }
 
@@ -194,70 +303,180 @@ function compositeTable(items) {
   const points = (i) => (i.included && total > 0 ? (i.normalised * i.weight) / total : null);
   return {
     summary: "",
-    head: ["explain.col.metric", "explain.col.own", "explain.col.normalised", "explain.col.weight", "explain.col.share", "explain.col.contribution", "explain.col.counted"],
+    head: [
+      "explain.col.metric",
+      "explain.col.own",
+      "explain.col.normalised",
+      "explain.col.weight",
+      "explain.col.share",
+      "explain.col.contribution",
+      "explain.col.counted",
+    ],
     numeric: [1, 2, 3, 4, 5],
-    rows: items.map((item) => h("tr", { class: item.included ? "" : "excluded", dataset: { metric: item.metric } },
-      h("td", {}, metricName(item.metric)),
-      h("td", { class: "num" }, item.value == null ? t("explain.notYet") : metricValue(item.metric, item.value)),
-      h("td", { class: "num" }, item.included ? fmt.score(item.normalised) : "—"),
-      h("td", { class: "num" }, fmt.num(item.weight, 0)),
-      h("td", { class: "num" }, item.included && total > 0 ? fmt.pct(item.weight / total) : "—"),
-      h("td", { class: "num" }, points(item) == null ? "—" : fmt.num(points(item), 2)),
-      h("td", {}, t(item.included ? "explain.yes" : "explain.no")))),
-    foot: included.length ? h("tr", {},
-      h("th", { colspan: 5 }, t("explain.total")),
-      h("th", { class: "num" }, fmt.num(included.reduce((s, i) => s + points(i), 0), 2)),
-      h("th", {})) : null,
+    rows: items.map((item) =>
+      h(
+        "tr",
+        { class: item.included ? "" : "excluded", dataset: { metric: item.metric } },
+        h("td", {}, metricName(item.metric)),
+        h(
+          "td",
+          { class: "num" },
+          item.value == null ? t("explain.notYet") : metricValue(item.metric, item.value),
+        ),
+        h("td", { class: "num" }, item.included ? fmt.score(item.normalised) : "—"),
+        h("td", { class: "num" }, fmt.num(item.weight, 0)),
+        h("td", { class: "num" }, item.included && total > 0 ? fmt.pct(item.weight / total) : "—"),
+        h("td", { class: "num" }, points(item) == null ? "—" : fmt.num(points(item), 2)),
+        h("td", {}, t(item.included ? "explain.yes" : "explain.no")),
+      ),
+    ),
+    foot: included.length
+      ? h(
+          "tr",
+          {},
+          h("th", { colspan: 5 }, t("explain.total")),
+          h(
+            "th",
+            { class: "num" },
+            fmt.num(
+              included.reduce((s, i) => s + points(i), 0),
+              2,
+            ),
+          ),
+          h("th", {}),
+        )
+      : null,
   };
 }
 
-function experienceTable(items, ctx) {
+function experienceTable(items) {
   const rows = [...items].sort((a, b) => a.experience - b.experience || a.seq - b.seq);
   const low = items.filter((i) => i.experience < 0.58).length;
   const high = items.filter((i) => i.experience >= 0.78).length;
   return {
-    summary: t("explain.summary.experiences", { n: fmt.num(items.length), low: fmt.num(low), high: fmt.num(high) }),
-    head: ["explain.col.customer", "explain.col.cause", "explain.col.before", "explain.col.after", "explain.col.experience", "explain.col.event"],
+    summary: t("explain.summary.experiences", {
+      n: fmt.num(items.length),
+      low: fmt.num(low),
+      high: fmt.num(high),
+    }),
+    head: [
+      "explain.col.customer",
+      "explain.col.cause",
+      "explain.col.before",
+      "explain.col.after",
+      "explain.col.experience",
+      "explain.col.event",
+    ],
     numeric: [2, 3, 4, 5],
     rows: rows.map((item) => {
       const tone = item.experience < 0.58 ? "bad" : item.experience >= 0.78 ? "good" : "mid";
-      return h("tr", { dataset: { seq: item.seq } },
+      return h(
+        "tr",
+        { dataset: { seq: item.seq } },
         h("td", {}, item.customer_id),
         h("td", {}, causeText(item.cause)),
         h("td", { class: "num" }, fmt.score(100 * item.before)),
         h("td", { class: "num" }, fmt.score(100 * item.after)),
-        h("td", { class: "meter-cell num" },
-          h("span", { class: `meter ${tone}`, "aria-hidden": "true" }, h("span", { style: `width:${(100 * item.experience).toFixed(1)}%` })),
-          h("span", { class: "num" }, fmt.num(item.experience, 2))),
-        seqCell(item.seq));
+        h(
+          "td",
+          { class: "meter-cell num" },
+          h(
+            "span",
+            { class: `meter ${tone}`, "aria-hidden": "true" },
+            h("span", { style: `width:${(100 * item.experience).toFixed(1)}%` }),
+          ),
+          h("span", { class: "num" }, fmt.num(item.experience, 2)),
+        ),
+        seqCell(item.seq),
+      );
     }),
   };
 }
 
 function riskTable(items, ctx) {
-  const rows = [...items].sort((a, b) => b.expected_loss - a.expected_loss || b.days_past_due - a.days_past_due);
+  const rows = [...items].sort(
+    (a, b) => b.expected_loss - a.expected_loss || b.days_past_due - a.days_past_due,
+  );
   const sum = (f) => items.reduce((s, i) => s + (f(i) || 0), 0);
-  const overdue = items.filter((i) => i.days_past_due > 0 && i.loss_probability > 0 && i.written_off == null).length;
+  const overdue = items.filter(
+    (i) => i.days_past_due > 0 && i.loss_probability > 0 && i.written_off == null,
+  ).length;
   const off = items.filter((i) => i.written_off != null).length;
   return {
-    summary: t("explain.summary.risk", { n: fmt.num(items.length), overdue: fmt.num(overdue), off: fmt.num(off) }),
-    head: ["explain.col.invoice", "explain.col.customer", "explain.col.invoiced", "explain.col.collected", "explain.col.outstanding", "explain.col.daysPastDue", "explain.col.lossProbability", "explain.col.expectedLoss"],
+    summary: t("explain.summary.risk", {
+      n: fmt.num(items.length),
+      overdue: fmt.num(overdue),
+      off: fmt.num(off),
+    }),
+    head: [
+      "explain.col.invoice",
+      "explain.col.customer",
+      "explain.col.invoiced",
+      "explain.col.collected",
+      "explain.col.outstanding",
+      "explain.col.daysPastDue",
+      "explain.col.lossProbability",
+      "explain.col.expectedLoss",
+    ],
     numeric: [2, 3, 4, 5, 6, 7],
-    rows: rows.map((item) => h("tr", { class: item.expected_loss > 0.005 ? "open" : "paid", dataset: { seq: item.seqs?.[0] ?? "" } },
-      h("td", {}, shortId(item.invoice_id, ctx.team)),
-      h("td", {}, item.customer_id),
-      h("td", { class: "num" }, fmt.money(item.amount, 2)),
-      h("td", { class: "num" }, fmt.money(item.collected, 2)),
-      h("td", { class: "num" }, fmt.money(item.outstanding ?? Math.max(0, item.amount - item.collected), 2)),
-      h("td", { class: "num" }, item.days_past_due > 0 ? fmt.num(item.days_past_due, 1) : t("explain.notDue")),
-      h("td", { class: "num" }, fmt.pct(item.loss_probability, 1)),
-      h("td", { class: `num ${item.expected_loss > 0.005 ? "warn-text" : ""}` }, fmt.money(item.expected_loss, 2)))),
-    foot: items.length ? h("tr", {},
-      h("th", { colspan: 2 }, t("explain.total")),
-      h("th", { class: "num" }, fmt.money(sum((i) => i.amount), 2)),
-      h("th", { class: "num" }, fmt.money(sum((i) => i.collected), 2)),
-      h("th", { colspan: 3 }),
-      h("th", { class: "num" }, fmt.money(sum((i) => i.expected_loss), 2))) : null,
+    rows: rows.map((item) =>
+      h(
+        "tr",
+        { class: item.expected_loss > 0.005 ? "open" : "paid", dataset: { seq: item.seqs?.[0] ?? "" } },
+        h("td", {}, shortId(item.invoice_id, ctx.team)),
+        h("td", {}, item.customer_id),
+        h("td", { class: "num" }, fmt.money(item.amount, 2)),
+        h("td", { class: "num" }, fmt.money(item.collected, 2)),
+        h(
+          "td",
+          { class: "num" },
+          fmt.money(item.outstanding ?? Math.max(0, item.amount - item.collected), 2),
+        ),
+        h(
+          "td",
+          { class: "num" },
+          item.days_past_due > 0 ? fmt.num(item.days_past_due, 1) : t("explain.notDue"),
+        ),
+        h("td", { class: "num" }, fmt.pct(item.loss_probability, 1)),
+        h(
+          "td",
+          { class: `num ${item.expected_loss > 0.005 ? "warn-text" : ""}` },
+          fmt.money(item.expected_loss, 2),
+        ),
+      ),
+    ),
+    foot: items.length
+      ? h(
+          "tr",
+          {},
+          h("th", { colspan: 2 }, t("explain.total")),
+          h(
+            "th",
+            { class: "num" },
+            fmt.money(
+              sum((i) => i.amount),
+              2,
+            ),
+          ),
+          h(
+            "th",
+            { class: "num" },
+            fmt.money(
+              sum((i) => i.collected),
+              2,
+            ),
+          ),
+          h("th", { colspan: 3 }),
+          h(
+            "th",
+            { class: "num" },
+            fmt.money(
+              sum((i) => i.expected_loss),
+              2,
+            ),
+          ),
+        )
+      : null,
   };
 }
 
@@ -268,9 +487,14 @@ function profitTable(items) {
     summary: "",
     head: ["explain.col.part", "explain.col.amount"],
     numeric: [1],
-    rows: items.map((item) => h("tr", { dataset: { part: item.part } },
-      h("td", {}, t(`explain.part.${item.part}`)),
-      h("td", { class: "num" }, `${(sign[item.part] ?? 1) < 0 ? "− " : ""}${fmt.money(item.amount, 2)}`))),
+    rows: items.map((item) =>
+      h(
+        "tr",
+        { dataset: { part: item.part } },
+        h("td", {}, t(`explain.part.${item.part}`)),
+        h("td", { class: "num" }, `${(sign[item.part] ?? 1) < 0 ? "− " : ""}${fmt.money(item.amount, 2)}`),
+      ),
+    ),
     foot: h("tr", {}, h("th", {}, t("explain.total")), h("th", { class: "num" }, fmt.money(total, 2))),
   };
 }
@@ -286,14 +510,33 @@ function rubricTable(items, ctx) {
   const byId = new Map((ctx.criteria || []).map((c) => [c.id, c]));
   return {
     summary: t("explain.summary.rubric", { n: fmt.num(items.length) }),
-    head: ["explain.col.criterion", "explain.col.round", "explain.col.max", "explain.col.mean", "explain.col.judges"],
+    head: [
+      "explain.col.criterion",
+      "explain.col.round",
+      "explain.col.max",
+      "explain.col.mean",
+      "explain.col.judges",
+    ],
     numeric: [2, 3],
-    rows: items.map((item) => h("tr", { dataset: { criterion: item.criterion_id, round: item.round ?? "" } },
-      h("td", {}, criterionName(byId.get(item.criterion_id)) || t("explain.criterion", { id: item.criterion_id })),
-      h("td", {}, item.round == null ? t("explain.once") : fmt.num(item.round)),
-      h("td", { class: "num" }, fmt.num(item.max_points, 1)),
-      h("td", { class: "num" }, fmt.num(item.mean_points, 2)),
-      h("td", {}, (item.judges || []).map(([judge, points]) => `${judge} ${fmt.num(points, 1)}`).join(" · ")))),
+    rows: items.map((item) =>
+      h(
+        "tr",
+        { dataset: { criterion: item.criterion_id, round: item.round ?? "" } },
+        h(
+          "td",
+          {},
+          criterionName(byId.get(item.criterion_id)) || t("explain.criterion", { id: item.criterion_id }),
+        ),
+        h("td", {}, item.round == null ? t("explain.once") : fmt.num(item.round)),
+        h("td", { class: "num" }, fmt.num(item.max_points, 1)),
+        h("td", { class: "num" }, fmt.num(item.mean_points, 2)),
+        h(
+          "td",
+          {},
+          (item.judges || []).map(([judge, points]) => `${judge} ${fmt.num(points, 1)}`).join(" · "),
+        ),
+      ),
+    ),
   };
 }
 
@@ -315,27 +558,57 @@ function itemsBlock(explanation, ctx) {
   if (!build) return [h("p", { class: "muted" }, t("explain.noItems"))];
   const spec = build(items, ctx);
   const limit = ctx.limit ?? LIMIT;
-  const table = h("table", { class: "explain-items", dataset: { kind: items[0].kind } },
-    h("thead", {}, h("tr", {}, spec.head.map((key, i) => h("th", {
-      class: [spec.numeric.includes(i) ? "num" : "", SEQ_COLUMNS.includes(key) ? "seq" : ""].join(" ").trim() || null,
-      scope: "col",
-    }, t(key))))),
+  const table = h(
+    "table",
+    { class: "explain-items", dataset: { kind: items[0].kind } },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        spec.head.map((key, i) =>
+          h(
+            "th",
+            {
+              class:
+                [spec.numeric.includes(i) ? "num" : "", SEQ_COLUMNS.includes(key) ? "seq" : ""]
+                  .join(" ")
+                  .trim() || null,
+              scope: "col",
+            },
+            t(key),
+          ),
+        ),
+      ),
+    ),
     h("tbody", {}, spec.rows),
-    spec.foot ? h("tfoot", {}, spec.foot) : null);
+    spec.foot ? h("tfoot", {}, spec.foot) : null,
+  );
   const out = [];
   if (spec.summary) out.push(h("p", { class: "explain-summary" }, spec.summary));
   out.push(h("div", { class: "table-wrap" }, table));
   if (spec.rows.length > limit) {
     const hidden = spec.rows.slice(limit);
     for (const row of hidden) row.hidden = true;
-    const more = h("p", { class: "explain-more print-only" }, t("explain.more", { n: fmt.num(hidden.length) }));
-    const button = h("button", { type: "button", class: "explain-toggle no-print" }, t("explain.showAll", { n: fmt.num(spec.rows.length) }));
+    const more = h(
+      "p",
+      { class: "explain-more print-only" },
+      t("explain.more", { n: fmt.num(hidden.length) }),
+    );
+    const button = h(
+      "button",
+      { type: "button", class: "explain-toggle no-print" },
+      t("explain.showAll", { n: fmt.num(spec.rows.length) }),
+    );
     button.addEventListener("click", () => {
       const showing = button.dataset.open === "1";
       for (const row of hidden) row.hidden = showing;
       more.hidden = !showing;
       button.dataset.open = showing ? "0" : "1";
-      button.textContent = showing ? t("explain.showAll", { n: fmt.num(spec.rows.length) }) : t("explain.showFewer");
+      button.textContent = showing
+        ? t("explain.showAll", { n: fmt.num(spec.rows.length) })
+        : t("explain.showFewer");
     });
     out.push(button, more);
   }
@@ -350,16 +623,30 @@ function itemsBlock(explanation, ctx) {
 export function renderExplanation(explanation, options = {}) {
   const ctx = { team: explanation.team, ...options };
   const metric = explanation.metric;
-  return h("section", { class: "explain", dataset: { metric } },
-    h("div", { class: "explain-head" },
+  return h(
+    "section",
+    { class: "explain", dataset: { metric } },
+    h(
+      "div",
+      { class: "explain-head" },
       h("span", { class: "explain-metric" }, metricName(metric)),
-      h("strong", { class: "explain-value" }, explanation.value == null ? t("explain.notYet") : metricValue(metric, explanation.value))),
-    h("p", { class: "explain-def" }, t(`${explanation.rules === 1 ? "explain.def" : "explain.def2"}.${metric}`)),
+      h(
+        "strong",
+        { class: "explain-value" },
+        explanation.value == null ? t("explain.notYet") : metricValue(metric, explanation.value),
+      ),
+    ),
+    h(
+      "p",
+      { class: "explain-def" },
+      t(`${explanation.rules === 1 ? "explain.def" : "explain.def2"}.${metric}`),
+    ),
     h("p", { class: "explain-label" }, t("explain.formula")),
     h("pre", { class: "formula", lang: lang === "en" ? "en" : "zh-CN" }, formulaText(explanation.formula)),
     weightsLine(explanation),
     h("h4", { class: "explain-label" }, t("explain.items")),
-    itemsBlock(explanation, ctx));
+    itemsBlock(explanation, ctx),
+  );
 }
 
 // The look of an explanation, shared by the pages that show one (a constructed style sheet, so
@@ -399,9 +686,12 @@ const STYLE = `
 }
 `;
 
-if (!document.adoptedStyleSheets.some((s) => s.explainSheet)) {
+/** The sheet of the explanation view is marked, so that a page adopts it once. */
+const EXPLAIN_SHEETS = new WeakSet();
+
+if (!document.adoptedStyleSheets.some((s) => EXPLAIN_SHEETS.has(s))) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(STYLE);
-  sheet.explainSheet = true;
+  EXPLAIN_SHEETS.add(sheet);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }

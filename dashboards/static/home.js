@@ -12,7 +12,10 @@ applyStatic();
 bindLangButton(document.getElementById("lang"));
 
 const params = new URLSearchParams(location.search);
-const joinForm = document.getElementById("join");
+const joinForm =
+  /** @type {HTMLFormElement & { elements: HTMLFormControlsCollection & { code: HTMLInputElement, name: HTMLInputElement, role: HTMLSelectElement } }} */ (
+    document.getElementById("join")
+  );
 if (params.get("code")) joinForm.elements.code.value = params.get("code");
 
 const FORMS = ["join", "judge", "instructor"].map((id) => document.getElementById(id));
@@ -36,7 +39,7 @@ for (const form of FORMS) form.addEventListener("input", () => message(form, "",
 addEventListener("pageshow", () => {
   for (const form of FORMS) {
     message(form, "", "ok");
-    form.querySelector("button[type=submit]").disabled = false;
+    /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]")).disabled = false;
   }
 });
 onLangChange(() => {
@@ -90,5 +93,5 @@ submitting(instructorForm, async (data) => {
 
 document.getElementById("board").addEventListener("submit", (event) => {
   event.preventDefault();
-  location.href = `/board/${Number(new FormData(event.target).get("id"))}`;
+  location.href = `/board/${Number(new FormData(/** @type {HTMLFormElement} */ (event.target)).get("id"))}`;
 });

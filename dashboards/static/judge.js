@@ -27,12 +27,16 @@ let channel = null;
 let panel = null;
 
 function watches(who) {
-  return Boolean(who) && (who.role === "instructor" || (who.role === "judge" && who.competition_id === competitionId));
+  return (
+    Boolean(who) &&
+    (who.role === "instructor" || (who.role === "judge" && who.competition_id === competitionId))
+  );
 }
 
 function describeSession(who) {
   if (who.role === "member") return `${who.member} (${who.team})`;
-  if (who.role === "judge") return who.member ? t("judge.signedInAs", { name: who.member }) : t("judge.anonymous");
+  if (who.role === "judge")
+    return who.member ? t("judge.signedInAs", { name: who.member }) : t("judge.anonymous");
   return who.role;
 }
 
@@ -124,12 +128,16 @@ function drawStatus() {
   chip.hidden = false;
   chip.dataset.state = status.between_rounds ? "between" : status.state;
   if (status.state === "draft") chip.textContent = t("judge.notStarted");
-  else if (status.between_rounds) chip.textContent = `${t("judge.roundEnded", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t("state.between")}`;
-  else chip.textContent = `${t("judge.roundOf", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t(`state.${status.state}`)}`;
-  $("#board-asof").textContent = status.state === "draft" ? "" : t("judge.asOf", { time: simTime(status.t_sim, status) });
+  else if (status.between_rounds)
+    chip.textContent = `${t("judge.roundEnded", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t("state.between")}`;
+  else
+    chip.textContent = `${t("judge.roundOf", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t(`state.${status.state}`)}`;
+  $("#board-asof").textContent =
+    status.state === "draft" ? "" : t("judge.asOf", { time: simTime(status.t_sim, status) });
   const note = $("#frozen-note");
   if (status.frozen) note.textContent = t("judge.frozen", { time: simTime(status.freeze_t, status) });
-  else if (status.freeze_t != null) note.textContent = t("judge.freezeAhead", { time: simTime(status.freeze_t, status) });
+  else if (status.freeze_t != null)
+    note.textContent = t("judge.freezeAhead", { time: simTime(status.freeze_t, status) });
   note.hidden = status.freeze_t == null;
   note.dataset.frozen = status.frozen ? "true" : "false";
   drawClock();
@@ -268,7 +276,8 @@ async function start() {
   $("#login-view").hidden = true;
   $("#panel").hidden = false;
   $("#logout").hidden = false;
-  $("#who").textContent = session.role === "instructor" ? t("judge.instructorHere") : describeSession(session);
+  $("#who").textContent =
+    session.role === "instructor" ? t("judge.instructorHere") : describeSession(session);
   panel ??= createPanel();
   const badge = connectionBadge($("#link"));
   $("#link").hidden = false;
@@ -289,7 +298,8 @@ async function start() {
 
 onLangChange(() => {
   if (session && $("#who").textContent) {
-    $("#who").textContent = session.role === "instructor" ? t("judge.instructorHere") : describeSession(session);
+    $("#who").textContent =
+      session.role === "instructor" ? t("judge.instructorHere") : describeSession(session);
   }
   panel?.redraw();
 });

@@ -19,7 +19,14 @@ const parts = location.pathname.split("/").filter(Boolean);
 const competitionId = Number(parts[1]);
 const team = parts[2] ? decodeURIComponent(parts[2]) : "";
 
-const COLORS = { conversion: "#2463eb", satisfaction: "#1f7a5a", receivables: "#c27a00", profit: "#6b4fbb", composite: "#1b1f29", rank: "#b3261e" };
+const COLORS = {
+  conversion: "#2463eb",
+  satisfaction: "#1f7a5a",
+  receivables: "#c27a00",
+  profit: "#6b4fbb",
+  composite: "#1b1f29",
+  rank: "#b3261e",
+};
 const PRINT_SIZE = { width: 680, height: 230 };
 const BEST = ["best_climb", "big_order", "complaint_in_time"];
 const WORST = ["worst_fall", "written_off", "order_voided", "complaint_escalated"];
@@ -44,12 +51,14 @@ function refuse(error) {
   const denied = error.status === 401 || error.status === 403;
   $("#refused h2").textContent = t(denied ? "report.refusedTitle" : "report.unavailable");
   // an expired session is said in the reader's language; other refusals are the server's reason
-  $("#refused-reason").textContent = error.code === "session_expired" ? expiredMessage() : error.detail || error.message;
+  $("#refused-reason").textContent =
+    error.code === "session_expired" ? expiredMessage() : error.detail || error.message;
   $("#refused-hint").textContent = denied ? t("report.refusedHint", { team }) : "";
   $("#refused .actions").hidden = !denied;
   $("#judge-link").href = `/judge/${competitionId}`;
   const own = $("#own-link");
-  const member = denied && session?.role === "member" && session.competition_id === competitionId && session.team !== team;
+  const member =
+    denied && session?.role === "member" && session.competition_id === competitionId && session.team !== team;
   own.hidden = !member;
   if (member) {
     own.href = `/report/${competitionId}/${encodeURIComponent(session.team)}`;
@@ -61,7 +70,8 @@ function refuse(error) {
 
 function awardValue(award) {
   const v = award.value;
-  if (["winner", "gold", "silver", "bronze"].includes(award.award)) return t("award.value.score", { v: fmt.score(v) });
+  if (["winner", "gold", "silver", "bronze"].includes(award.award))
+    return t("award.value.score", { v: fmt.score(v) });
   if (award.award === "fastest_reply") return t("award.value.hours", { v: fmt.hours(v) });
   if (award.award === "best_recovery") return t("award.value.share", { v: fmt.pct(v / 100) });
   return t("award.value.index", { v: fmt.score(v) });
@@ -72,7 +82,10 @@ function drawHero() {
   document.title = `${t("report.pageTitle", { team })} · Salesfloor`;
   $("#competition-name").textContent = status?.name || "";
   $("#team-name").textContent = team;
-  $("#as-of").textContent = t("report.asOf", { time: simTime(report.t_sim, status), state: stateLabel(status) });
+  $("#as-of").textContent = t("report.asOf", {
+    time: simTime(report.t_sim, status),
+    state: stateLabel(status),
+  });
   $("#rank").textContent = row.rank ? fmt.num(row.rank) : "—";
   $("#rank-of").textContent = t("report.rankOf", { teams: fmt.num(report.teams) });
   $("#composite").textContent = fmt.score(row.composite);
@@ -87,15 +100,32 @@ function drawHero() {
     ["report.badDebt", fmt.pct(row.bad_debt_ratio, 1), null],
   ];
   if (row.rubric != null) figures.splice(3, 0, ["common.rubric", fmt.score(row.rubric), "rubric"]);
-  fill($("#figures"), figures.map(([key, value, metric]) =>
-    h("div", { class: "figure", dataset: metric ? { metric } : {} },
-      metric ? h("span", { class: "swatch", style: `background:${COLORS[metric] || "var(--dim)"}` }) : null,
-      h("span", { class: "label" }, t(key)), h("span", { class: "value" }, value))));
+  fill(
+    $("#figures"),
+    figures.map(([key, value, metric]) =>
+      h(
+        "div",
+        { class: "figure", dataset: metric ? { metric } : {} },
+        metric ? h("span", { class: "swatch", style: `background:${COLORS[metric] || "var(--dim)"}` }) : null,
+        h("span", { class: "label" }, t(key)),
+        h("span", { class: "value" }, value),
+      ),
+    ),
+  );
   const awards = report.awards || [];
-  fill($("#awards"), awards.length
-    ? awards.map((a) => h("li", { class: `award ${a.award}`, dataset: { award: a.award } },
-      h("strong", {}, t(`award.${a.award}`)), h("span", { class: "muted" }, awardValue(a))))
-    : [h("li", { class: "muted none" }, t("report.noAwards"))]);
+  fill(
+    $("#awards"),
+    awards.length
+      ? awards.map((a) =>
+          h(
+            "li",
+            { class: `award ${a.award}`, dataset: { award: a.award } },
+            h("strong", {}, t(`award.${a.award}`)),
+            h("span", { class: "muted" }, awardValue(a)),
+          ),
+        )
+      : [h("li", { class: "muted none" }, t("report.noAwards"))],
+  );
   const frozen = session?.role === "member" && status?.frozen;
   $("#frozen-note").hidden = !frozen;
   if (frozen) $("#frozen-note").textContent = t("report.frozen", { time: simTime(status.freeze_t, status) });
@@ -149,58 +179,94 @@ function size(el) {
   return { width, height: Math.round(Math.min(300, Math.max(190, width * 0.42))) };
 }
 
-const timeSeries = () => ({ label: t("explain.col.time"), value: (u, v) => (v == null ? "—" : simTime(v, status)) });
+const timeSeries = () => ({
+  label: t("explain.col.time"),
+  value: (u, v) => (v == null ? "—" : simTime(v, status)),
+});
 const scoreValue = (u, v) => (v == null ? "—" : fmt.score(v));
 
 function metricsChart(el) {
   const s = report.series;
-  const line = (metric) => ({ label: metricName(metric), stroke: COLORS[metric], width: 2, value: scoreValue });
-  return new uPlot({
-    ...size(el),
-    scales: { x: { time: false, range: xRange() }, y: { range: [0, 100] } },
-    axes: [xAxis(), { size: 42, values: (u, splits) => splits.map((v) => fmt.num(v)) }],
-    series: [timeSeries(), line("conversion"), line("satisfaction"), line("receivables")],
-    cursor: { drag: { x: false, y: false } },
-    legend: { live: false },
-    hooks: { draw: [roundLines] },
-  }, [s.t, s.conversion, s.satisfaction, s.receivables], el);
+  const line = (metric) => ({
+    label: metricName(metric),
+    stroke: COLORS[metric],
+    width: 2,
+    value: scoreValue,
+  });
+  return new uPlot(
+    {
+      ...size(el),
+      scales: { x: { time: false, range: xRange() }, y: { range: [0, 100] } },
+      axes: [xAxis(), { size: 42, values: (u, splits) => splits.map((v) => fmt.num(v)) }],
+      series: [timeSeries(), line("conversion"), line("satisfaction"), line("receivables")],
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: false },
+      hooks: { draw: [roundLines] },
+    },
+    [s.t, s.conversion, s.satisfaction, s.receivables],
+    el,
+  );
 }
 
 function scoreChart(el) {
   const s = report.series;
   const teams = Math.max(1, report.teams || Math.max(1, ...s.rank.filter((r) => r != null)));
-  return new uPlot({
-    ...size(el),
-    scales: {
-      x: { time: false, range: xRange() },
-      y: { range: [0, 100] },
-      rank: { range: [0.5, teams + 0.5], dir: -1 },
-    },
-    axes: [
-      xAxis(),
-      { size: 42, values: (u, splits) => splits.map((v) => fmt.num(v)) },
-      {
-        scale: "rank", side: 1, size: 40, grid: { show: false }, stroke: COLORS.rank,
-        splits: () => Array.from({ length: teams }, (_, i) => i + 1).filter((r) => teams <= 12 || r === 1 || r % Math.ceil(teams / 8) === 0),
-        values: (u, splits) => splits.map((v) => `#${fmt.num(v)}`),
+  return new uPlot(
+    {
+      ...size(el),
+      scales: {
+        x: { time: false, range: xRange() },
+        y: { range: [0, 100] },
+        rank: { range: [0.5, teams + 0.5], dir: -1 },
       },
-    ],
-    series: [
-      timeSeries(),
-      { label: metricName("composite"), stroke: COLORS.composite, width: 2.5, value: scoreValue },
-      { label: t("report.chartRank"), scale: "rank", stroke: COLORS.rank, width: 1.5, dash: [6, 4], paths: uPlot.paths.stepped({ align: 1 }), value: (u, v) => (v == null ? "—" : `#${fmt.num(v)}`) },
-    ],
-    cursor: { drag: { x: false, y: false } },
-    legend: { live: false },
-    hooks: { draw: [roundLines] },
-  }, [s.t, s.composite, s.rank], el);
+      axes: [
+        xAxis(),
+        { size: 42, values: (u, splits) => splits.map((v) => fmt.num(v)) },
+        {
+          scale: "rank",
+          side: 1,
+          size: 40,
+          grid: { show: false },
+          stroke: COLORS.rank,
+          splits: () =>
+            Array.from({ length: teams }, (_, i) => i + 1).filter(
+              (r) => teams <= 12 || r === 1 || r % Math.ceil(teams / 8) === 0,
+            ),
+          values: (u, splits) => splits.map((v) => `#${fmt.num(v)}`),
+        },
+      ],
+      series: [
+        timeSeries(),
+        { label: metricName("composite"), stroke: COLORS.composite, width: 2.5, value: scoreValue },
+        {
+          label: t("report.chartRank"),
+          scale: "rank",
+          stroke: COLORS.rank,
+          width: 1.5,
+          dash: [6, 4],
+          paths: uPlot.paths.stepped({ align: 1 }),
+          value: (u, v) => (v == null ? "—" : `#${fmt.num(v)}`),
+        },
+      ],
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: false },
+      hooks: { draw: [roundLines] },
+    },
+    [s.t, s.composite, s.rank],
+    el,
+  );
 }
 
 function drawCharts() {
   for (const chart of charts) chart.destroy();
   charts = [];
   const enough = (report.series.t || []).length >= 2;
-  for (const [id, make] of [["#chart-metrics", metricsChart], ["#chart-score", scoreChart]]) {
+  /** @type {[selector: string, make: (el: HTMLElement) => uPlot][]} */
+  const makers = [
+    ["#chart-metrics", metricsChart],
+    ["#chart-score", scoreChart],
+  ];
+  for (const [id, make] of makers) {
     const el = $(id);
     el.replaceChildren();
     if (!enough) {
@@ -233,27 +299,64 @@ function drawRounds() {
     $("#rounds").replaceChildren();
     return;
   }
-  const head = (key, sub) => h("th", { scope: "col", class: key === "round" ? null : "num" }, t(`report.col.${key}`),
-    sub ? h("span", { class: "sub" }, t(`report.col.${sub}`)) : null);
-  const cell = (value, sub, cls = "") => h("td", { class: `num ${cls}` }, value, sub ? h("span", { class: "sub" }, sub) : null);
-  fill($("#rounds"),
-    h("thead", {}, h("tr", {}, head("round"), head("rank"), head("composite"), head("conversion", "won"),
-      head("satisfaction"), head("receivables", "collectedDue"))),
-    h("tbody", {}, rounds.map((r) => h("tr", { dataset: { round: r.round } },
-      h("th", { scope: "row" }, t("report.roundN", { round: fmt.num(r.round) })),
-      cell(r.rank ? `#${fmt.num(r.rank)}` : "—"),
-      cell(fmt.score(r.composite), null, "strong"),
-      cell(fmt.score(r.conversion), r.closed ? `${fmt.num(r.won)} / ${fmt.num(r.closed)}` : null),
-      cell(fmt.score(r.satisfaction)),
-      cell(fmt.score(r.receivables), r.due_total ? `${fmt.money(r.collected_due)} / ${fmt.money(r.due_total)}` : null)))));
+  const head = (key, sub) =>
+    h(
+      "th",
+      { scope: "col", class: key === "round" ? null : "num" },
+      t(`report.col.${key}`),
+      sub ? h("span", { class: "sub" }, t(`report.col.${sub}`)) : null,
+    );
+  const cell = (value, sub, cls = "") =>
+    h("td", { class: `num ${cls}` }, value, sub ? h("span", { class: "sub" }, sub) : null);
+  fill(
+    $("#rounds"),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        head("round"),
+        head("rank"),
+        head("composite"),
+        head("conversion", "won"),
+        head("satisfaction"),
+        head("receivables", "collectedDue"),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      rounds.map((r) =>
+        h(
+          "tr",
+          { dataset: { round: r.round } },
+          h("th", { scope: "row" }, t("report.roundN", { round: fmt.num(r.round) })),
+          cell(r.rank ? `#${fmt.num(r.rank)}` : "—"),
+          cell(fmt.score(r.composite), null, "strong"),
+          cell(fmt.score(r.conversion), r.closed ? `${fmt.num(r.won)} / ${fmt.num(r.closed)}` : null),
+          cell(fmt.score(r.satisfaction)),
+          cell(
+            fmt.score(r.receivables),
+            r.due_total ? `${fmt.money(r.collected_due)} / ${fmt.money(r.due_total)}` : null,
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function momentText(m) {
   return t(`report.moment.${m.kind}`, {
-    value: fmt.money(m.value), amount: fmt.money(m.amount), customer: m.customer ?? "",
-    segment: m.segment ? t(`segment.${m.segment}`) : "", invoice: shortId(m.invoice, team),
-    order: shortId(m.order, team), complaint: shortId(m.complaint, team),
-    from: fmt.num(m.from_rank), to: fmt.num(m.to_rank),
+    value: fmt.money(m.value),
+    amount: fmt.money(m.amount),
+    customer: m.customer ?? "",
+    segment: m.segment ? t(`segment.${m.segment}`) : "",
+    invoice: shortId(m.invoice, team),
+    order: shortId(m.order, team),
+    complaint: shortId(m.complaint, team),
+    from: fmt.num(m.from_rank),
+    to: fmt.num(m.to_rank),
   });
 }
 
@@ -263,10 +366,19 @@ function drawMoments(el, kinds) {
     const of = (report.moments || []).filter((m) => m.kind === kind);
     if (kind === "big_order") of.sort((a, b) => b.value - a.value);
     for (const m of of.slice(0, PER_KIND)) {
-      items.push(h("li", { class: `moment ${m.kind}`, dataset: { kind: m.kind } },
-        h("span", { class: "when" }, simTime(m.t, status)), h("span", { class: "what" }, momentText(m))));
+      items.push(
+        h(
+          "li",
+          { class: `moment ${m.kind}`, dataset: { kind: m.kind } },
+          h("span", { class: "when" }, simTime(m.t, status)),
+          h("span", { class: "what" }, momentText(m)),
+        ),
+      );
     }
-    if (of.length > PER_KIND) items.push(h("li", { class: "more muted" }, t("report.moreMoments", { n: fmt.num(of.length - PER_KIND) })));
+    if (of.length > PER_KIND)
+      items.push(
+        h("li", { class: "more muted" }, t("report.moreMoments", { n: fmt.num(of.length - PER_KIND) })),
+      );
   }
   fill(el, items.length ? items : [h("li", { class: "muted none" }, t("report.noMoments"))]);
 }
@@ -285,37 +397,84 @@ function drawNotWon() {
     return;
   }
   const most = counts[0][1];
-  fill($("#not-won"),
-    h("p", {}, t("report.notWonSummary", { won: fmt.num(won), closed: fmt.num(items.length), lost: fmt.num(lost) })),
-    h("ul", { class: "bars" }, counts.map(([reason, n]) => h("li", { dataset: { reason } },
-      h("span", { class: "bar-label" }, reasonText(reason)),
-      h("span", { class: "bar-track" }, h("span", { style: `width:${((100 * n) / most).toFixed(1)}%` })),
-      h("span", { class: "bar-value" }, `${fmt.num(n)} · ${fmt.pct(n / lost)}`)))));
+  fill(
+    $("#not-won"),
+    h(
+      "p",
+      {},
+      t("report.notWonSummary", { won: fmt.num(won), closed: fmt.num(items.length), lost: fmt.num(lost) }),
+    ),
+    h(
+      "ul",
+      { class: "bars" },
+      counts.map(([reason, n]) =>
+        h(
+          "li",
+          { dataset: { reason } },
+          h("span", { class: "bar-label" }, reasonText(reason)),
+          h("span", { class: "bar-track" }, h("span", { style: `width:${((100 * n) / most).toFixed(1)}%` })),
+          h("span", { class: "bar-value" }, `${fmt.num(n)} · ${fmt.pct(n / lost)}`),
+        ),
+      ),
+    ),
+  );
 }
 
 function drawComplaints() {
   const counts = report.counts?.complaints || {};
   const kinds = ["resolved_in_time", "resolved_late", "escalated"];
   const any = kinds.some((k) => counts[k]);
-  fill($("#complaints"),
-    h("div", { class: "tiles" }, kinds.map((k) => h("div", { class: `tile ${k}`, dataset: { kind: k } },
-      h("span", { class: "value" }, fmt.num(counts[k] || 0)), h("span", { class: "label" }, t(`report.complaint.${k}`))))),
-    any ? null : h("p", { class: "muted" }, t("report.complaintsNone")));
+  fill(
+    $("#complaints"),
+    h(
+      "div",
+      { class: "tiles" },
+      kinds.map((k) =>
+        h(
+          "div",
+          { class: `tile ${k}`, dataset: { kind: k } },
+          h("span", { class: "value" }, fmt.num(counts[k] || 0)),
+          h("span", { class: "label" }, t(`report.complaint.${k}`)),
+        ),
+      ),
+    ),
+    any ? null : h("p", { class: "muted" }, t("report.complaintsNone")),
+  );
 }
 
 function drawExplanations() {
   const explanations = report.explanations || {};
   const options = { status, limit: 25 };
-  fill($("#explain-composite"), explanations.composite ? renderExplanation(explanations.composite, options) : null);
-  fill($("#explain-metrics"), ["conversion", "satisfaction", "receivables", "profit"].filter((m) => explanations[m]).map((m) => {
-    const e = explanations[m];
-    return h("details", { class: "metric-detail", dataset: { metric: m } },
-      h("summary", {},
-        h("span", { class: "swatch", style: `background:${COLORS[m]}` }),
-        h("strong", {}, metricName(m)), " ", h("span", { class: "value" }, e.value == null ? "—" : m === "profit" ? fmt.money(e.value) : fmt.score(e.value)),
-        h("code", { class: "summary-formula" }, e.formula)),
-      renderExplanation(e, options));
-  }));
+  fill(
+    $("#explain-composite"),
+    explanations.composite ? renderExplanation(explanations.composite, options) : null,
+  );
+  fill(
+    $("#explain-metrics"),
+    ["conversion", "satisfaction", "receivables", "profit"]
+      .filter((m) => explanations[m])
+      .map((m) => {
+        const e = explanations[m];
+        return h(
+          "details",
+          { class: "metric-detail", dataset: { metric: m } },
+          h(
+            "summary",
+            {},
+            h("span", { class: "swatch", style: `background:${COLORS[m]}` }),
+            h("strong", {}, metricName(m)),
+            " ",
+            h(
+              "span",
+              { class: "value" },
+              e.value == null ? "—" : m === "profit" ? fmt.money(e.value) : fmt.score(e.value),
+            ),
+            h("code", { class: "summary-formula" }, e.formula),
+          ),
+          renderExplanation(e, options),
+        );
+      }),
+  );
 }
 
 function draw() {

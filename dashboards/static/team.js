@@ -23,12 +23,25 @@ import { drawPeerReview, startPeerReview } from "/static/team/peer.js";
 import { drawQuote, focusQuote, openInquiry } from "/static/team/quote.js";
 import { drawReceivables } from "/static/team/receivables.js";
 import { relabelRoundReport, showRoundReport } from "/static/team/roundreport.js";
-import { changed, loadOverview, refresh, setStatus, store, subscribe, whenSessionLost } from "/static/team/store.js";
+import {
+  changed,
+  loadOverview,
+  refresh,
+  setStatus,
+  store,
+  subscribe,
+  whenSessionLost,
+} from "/static/team/store.js";
 
 addStrings(STRINGS);
 applyStatic();
 bindLangButton(document.getElementById("lang"));
 
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 const DEFAULT_TAB = { manager: "inbox", sales: "inbox", service: "service", finance: "money" };
 let started = false;
@@ -154,7 +167,9 @@ $("logout").addEventListener("click", async () => {
 });
 
 document.addEventListener("click", (event) => {
-  const link = event.target.closest?.("[data-customer]");
+  const link = /** @type {HTMLElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest?.("[data-customer]")
+  );
   if (!link) return;
   store.customer = link.dataset.customer;
   changed();
@@ -182,7 +197,7 @@ bindShortcuts({
     if (help.open) help.querySelector("summary").focus();
   },
   Escape: (event) => {
-    if (event.target.closest?.("#quote-card, #customer-card")) {
+    if (/** @type {HTMLElement} */ (event.target).closest?.("#quote-card, #customer-card")) {
       goTo("inbox");
       focusInbox();
     }

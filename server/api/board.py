@@ -15,6 +15,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import ConfigDict, Field
 
 from scoring import AWARD_RULES, MedalCounts, ScoringError
+from server.api.answers import documented
+from server.api.answers.board import Awards, BoardChange, Explanation, History, MedalsSet, Reveal, TeamReport
+from server.api.answers.standings import CompetitionStatus
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, member, runtime, watches
 from server.errors import ServerError
@@ -49,7 +52,7 @@ def _actor(who: Identity) -> str:
 # --- freeze and reveal -----------------------------------------------------------------------------
 
 
-@router.put(C + "/freeze")
+@router.put(C + "/freeze", responses=documented(CompetitionStatus))
 async def freeze(
     competition_id: int, body: FreezeIn, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -59,7 +62,7 @@ async def freeze(
     return live.status()
 
 
-@router.post(C + "/unfreeze")
+@router.post(C + "/unfreeze", responses=documented(CompetitionStatus))
 async def unfreeze(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -69,7 +72,7 @@ async def unfreeze(
     return live.status()
 
 
-@router.post(C + "/reveal")
+@router.post(C + "/reveal", responses=documented(Reveal))
 async def reveal(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -81,7 +84,7 @@ async def reveal(
     return result
 
 
-@router.get(C + "/board-log")
+@router.get(C + "/board-log", responses=documented(list[BoardChange]))
 def board_log(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
@@ -93,7 +96,7 @@ def board_log(
     ]
 
 
-@router.get(C + "/public/reveal")
+@router.get(C + "/public/reveal", responses=documented(Reveal))
 async def public_reveal(competition_id: int, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """The last reveal ceremony, for a page that opens after it began."""
     live = rt.get(competition_id)
@@ -105,7 +108,7 @@ async def public_reveal(competition_id: int, rt: Runtime = Depends(runtime)) -> 
 # --- awards --------------------------------------------------------------------------------------------
 
 
-@router.put(C + "/awards/medals")
+@router.put(C + "/awards/medals", responses=documented(MedalsSet))
 async def set_medals(
     competition_id: int, body: MedalsIn, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -137,7 +140,7 @@ def _awards(rt: Runtime, competition_id: int, public: bool) -> dict[str, Any]:
     }
 
 
-@router.get(C + "/awards")
+@router.get(C + "/awards", responses=documented(Awards))
 async def awards(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -146,7 +149,7 @@ async def awards(
     return _awards(rt, competition_id, public=False)
 
 
-@router.get(C + "/public/awards")
+@router.get(C + "/public/awards", responses=documented(Awards))
 async def public_awards(competition_id: int, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """The awards, once the competition has finished and the board is not frozen."""
     live = rt.get(competition_id)
@@ -171,7 +174,7 @@ METRIC = Path(
 )  # documented; the server's own check refuses another with a 422 listing these
 
 
-@router.get(C + "/explain/{team}/{metric}")
+@router.get(C + "/explain/{team}/{metric}", responses=documented(Explanation))
 async def explain(
     competition_id: int,
     team: str,
@@ -186,7 +189,7 @@ async def explain(
     return result
 
 
-@router.get("/team/explain/{metric}", tags=["team"])
+@router.get("/team/explain/{metric}", tags=["team"], responses=documented(Explanation))
 async def explain_own(
     metric: str = METRIC, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
 ) -> dict[str, Any]:
@@ -197,7 +200,7 @@ async def explain_own(
     return result
 
 
-@router.get(C + "/history")
+@router.get(C + "/history", responses=documented(History))
 async def history(
     competition_id: int,
     points: int = Query(200, ge=2, le=2000, description="at most this many samples per team"),
@@ -211,7 +214,7 @@ async def history(
     return result
 
 
-@router.get(C + "/report/{team}")
+@router.get(C + "/report/{team}", responses=documented(TeamReport))
 async def report(
     competition_id: int,
     team: str,
@@ -235,7 +238,7 @@ async def report(
     return {**result, "status": live.status()}
 
 
-@router.get(C + "/public/history")
+@router.get(C + "/public/history", responses=documented(History))
 async def public_history(
     competition_id: int,
     points: int = Query(200, ge=2, le=2000, description="at most this many samples per team"),

@@ -16,6 +16,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
+from server.api.answers import documented
+from server.api.answers.gathering import Debrief, RoundReport
 from server.api.deps import member, runtime, watcher
 from server.errors import ServerError
 from server.live import LiveCompetition
@@ -55,7 +57,7 @@ def _report(live: LiveCompetition, round_number: int | None) -> dict[str, Any]:
         raise ServerError("conflict", str(exc)) from None
 
 
-@router.get("/competitions/{competition_id}/debrief")
+@router.get("/competitions/{competition_id}/debrief", responses=documented(Debrief))
 async def class_debrief(
     competition_id: int,
     round: int | None = Query(None, ge=1, le=100, description="a completed round; default: the last one"),
@@ -66,7 +68,7 @@ async def class_debrief(
     return _report(rt.get(competition_id), round)
 
 
-@router.get("/team/round-report", tags=["team"])
+@router.get("/team/round-report", tags=["team"], responses=documented(RoundReport))
 async def round_report(
     round: int | None = Query(None, ge=1, le=100, description="a completed round; default: the last one"),
     rt: Runtime = Depends(runtime),

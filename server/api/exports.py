@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from server.api.answers import documented
+from server.api.answers.competitions import CompetitionImported
 from server.api.deps import instructor, runtime
 from server.errors import ServerError
 from server.exports.competition import FORMATS, TABLES, archive_of, export_file, import_archive
@@ -31,7 +34,20 @@ def _download(data: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-@router.get("/{competition_id}/exports/{filename}")
+FILE = {"type": "string", "contentMediaType": "application/octet-stream"}
+EXPORT_FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file, as an attachment.",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            FORMATS["xlsx"]: {"schema": FILE},
+            "application/zip": {"schema": FILE},
+        },
+    }
+}
+
+
+@router.get("/{competition_id}/exports/{filename}", response_class=Response, responses=EXPORT_FILES)
 async def export(
     competition_id: int, filename: str, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> Response:
@@ -75,7 +91,12 @@ ARCHIVE_BODY = {
 }
 
 
-@router.post("/import", status_code=201, openapi_extra={"requestBody": ARCHIVE_BODY})
+@router.post(
+    "/import",
+    status_code=201,
+    openapi_extra={"requestBody": ARCHIVE_BODY},
+    responses=documented(CompetitionImported, 201),
+)
 async def import_competition(
     request: Request, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, object]:

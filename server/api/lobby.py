@@ -18,6 +18,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
+from server.api.answers import documented
+from server.api.answers.gathering import Lobby, TickerLine
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, resolve, runtime, token_of, watcher
 from server.errors import ServerError
@@ -66,7 +68,7 @@ def _lobby(rt: Runtime, live: LiveCompetition, with_codes: bool) -> dict[str, An
     }
 
 
-@router.get("/{competition_id}/public/lobby")
+@router.get("/{competition_id}/public/lobby", responses=documented(Lobby))
 async def lobby(competition_id: int, request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """Who has joined which team so far (until the start), and the planned start (``starts_at``,
     wall seconds, with the server's ``server_now`` to count from). Join codes only for the
@@ -80,7 +82,7 @@ async def lobby(competition_id: int, request: Request, rt: Runtime = Depends(run
     return await run_in_threadpool(_lobby, rt, live, who is not None and who.role == "instructor")
 
 
-@router.put("/{competition_id}/starts-at", tags=["instructor"])
+@router.put("/{competition_id}/starts-at", tags=["instructor"], responses=documented(Lobby))
 def plan_start(
     competition_id: int, body: StartsIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -96,14 +98,14 @@ def plan_start(
     return _lobby(rt, live, with_codes=True)
 
 
-@router.get("/{competition_id}/public/ticker")
+@router.get("/{competition_id}/public/ticker", responses=documented(list[TickerLine]))
 async def public_ticker(competition_id: int, rt: Runtime = Depends(runtime)) -> list[dict[str, Any]]:
     """The newest ticker lines and highlights (oldest first), none of what a freeze holds back."""
     live = rt.get(competition_id)
     return recent_ticker(live.event_log, live.channels.found, live.scores.hides)
 
 
-@router.get("/{competition_id}/ticker", tags=["board"])
+@router.get("/{competition_id}/ticker", tags=["board"], responses=documented(list[TickerLine]))
 async def live_ticker(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(watcher)
 ) -> list[dict[str, Any]]:

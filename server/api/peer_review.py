@@ -11,6 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from server.api.answers import documented
+from server.api.answers.judging import PeerReviews
+from server.api.answers.team import MyPeerReview
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
 from server.input.text_rules import refuse_unstorable
@@ -58,13 +61,13 @@ def _mine(rt: Runtime, who: Identity) -> dict[str, Any]:
     }
 
 
-@router.get("/api/v1/team/peer-review")
+@router.get("/api/v1/team/peer-review", responses=documented(MyPeerReview))
 def my_peer_review(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
     """Your teammates and the ratings you gave them; ``open`` once the competition has finished."""
     return _mine(rt, who)
 
 
-@router.put("/api/v1/team/peer-review")
+@router.put("/api/v1/team/peer-review", responses=documented(MyPeerReview))
 def rate_teammates(
     body: PeerReviewIn, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
 ) -> dict[str, Any]:
@@ -96,7 +99,7 @@ def rate_teammates(
     return _mine(rt, who)
 
 
-@router.get("/api/v1/competitions/{competition_id}/peer-reviews")
+@router.get("/api/v1/competitions/{competition_id}/peer-reviews", responses=documented(PeerReviews))
 def peer_reviews(
     competition_id: int, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:

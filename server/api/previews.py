@@ -7,10 +7,12 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from server.api.answers import documented
+from server.api.answers.public import Preview
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, runtime
-from server.api.instructor import parameters_of
 from server.errors import ServerError
+from server.live.competition_setup import parameters_of
 from server.live.runtime import Runtime
 from server.security.auth import Identity
 
@@ -26,7 +28,7 @@ class PreviewIn(StrictBody):
     seed: int = Field(1, ge=0, le=2**31, description="the first seed")
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=202, responses=documented(Preview, 202))
 async def start_preview(
     body: PreviewIn, rt: Runtime = Depends(runtime), who: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -42,7 +44,7 @@ async def start_preview(
     return preview.view()
 
 
-@router.get("/{preview_id}")
+@router.get("/{preview_id}", responses=documented(Preview))
 async def preview(
     preview_id: str, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:

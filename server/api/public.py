@@ -11,6 +11,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from market.parameter_list import parameter_rows
 from market.presets import load_preset, preset_data, preset_names
+from server.api.answers import documented
+from server.api.answers.public import Health, Named, PresetParameter
+from server.api.answers.standings import StatusWithStandings
 from server.api.deps import runtime
 from server.errors import ServerError
 from server.live.runtime import Runtime
@@ -20,7 +23,7 @@ from teams.bots import BOTS
 router = APIRouter(prefix="/api/v1", tags=["public"])
 
 
-@router.get("/health")
+@router.get("/health", responses=documented(Health))
 def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """Whether the server is well, whether its database takes writes, and whether this worker owns
     the competitions. ``database`` is ``ok``, ``unavailable`` or ``full`` (as the last writes found)."""
@@ -38,12 +41,12 @@ def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     }
 
 
-@router.get("/presets")
+@router.get("/presets", responses=documented(list[Named]))
 def presets() -> list[dict[str, str]]:
     return [{"name": n, "description": str(preset_data(n).get("description", ""))} for n in preset_names()]
 
 
-@router.get("/bots")
+@router.get("/bots", responses=documented(list[Named]))
 def bots() -> list[dict[str, str]]:
     """The house bots a team can be played by, with what each one does."""
     return [
@@ -52,7 +55,7 @@ def bots() -> list[dict[str, str]]:
     ]
 
 
-@router.get("/presets/{name}/parameters")
+@router.get("/presets/{name}/parameters", responses=documented(list[PresetParameter]))
 def preset_parameters(name: str) -> list[dict[str, Any]]:
     """Every parameter of a preset: key (as overrides name it), value, allowed range, unit, meaning."""
     if name not in preset_names():
@@ -70,7 +73,7 @@ def qr_code(text: str = Query(..., min_length=1, max_length=300)) -> Response:
     return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
-@router.get("/competitions/{competition_id}/public")
+@router.get("/competitions/{competition_id}/public", responses=documented(StatusWithStandings))
 async def public_board(competition_id: int, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """The public leaderboard: what a projector or a phone shows."""
     live = rt.get(competition_id)

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Depends
 from pydantic import ConfigDict, Field
 
 from scoring import current_scores
+from server.api.answers import documented
+from server.api.answers.judging import Criterion, Rubric, RubricEntry, Scored
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, runtime, watcher
 from server.errors import ServerError
@@ -78,7 +80,7 @@ def _rubric_view(live: LiveCompetition) -> dict[str, Any]:
     }
 
 
-@router.get("")
+@router.get("", responses=documented(Rubric))
 async def rubric(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> dict[str, Any]:
@@ -87,7 +89,7 @@ async def rubric(
     return _rubric_view(rt.get(competition_id))
 
 
-@router.post("/criteria", status_code=201)
+@router.post("/criteria", status_code=201, responses=documented(Criterion, 201))
 async def add_criterion(
     competition_id: int, body: CriterionIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
@@ -102,7 +104,7 @@ async def add_criterion(
     return result
 
 
-@router.put("/criteria/{criterion_id}")
+@router.put("/criteria/{criterion_id}", responses=documented(Criterion))
 async def change_criterion(
     competition_id: int,
     criterion_id: int,
@@ -128,7 +130,7 @@ async def delete_criterion(
     await live.rubric_changed(lambda book: book.delete_criterion(criterion_id))
 
 
-@router.put("/scores")
+@router.put("/scores", responses=documented(Scored))
 async def score(
     competition_id: int, body: ScoreIn, rt: Runtime = Depends(runtime), who: Identity = Depends(watcher)
 ) -> dict[str, Any]:
@@ -170,7 +172,7 @@ async def score(
     return {"entry": entry, "component": live.rubric.extra().get("rubric", {}).get(body.team)}
 
 
-@router.get("/log")
+@router.get("/log", responses=documented(list[RubricEntry]))
 async def rubric_log(
     competition_id: int, rt: Runtime = Depends(runtime), who: Identity = Depends(identity)
 ) -> list[dict[str, Any]]:

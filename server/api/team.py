@@ -14,6 +14,10 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, create_model
 
+from server.api.answers import documented
+from server.api.answers.competitions import CommandApplied
+from server.api.answers.events import Event
+from server.api.answers.team import TeamOverview, TeamState
 from server.api.deps import member, runtime
 from server.api.http.endpoints import COMMAND_ENDPOINTS
 from server.errors import ServerError
@@ -114,12 +118,13 @@ for _command, (_method, _path, _field) in COMMAND_ENDPOINTS.items():
         _endpoint(_command, _field),
         methods=[_method],
         response_model=CommandResult,
+        responses=documented(CommandApplied),
         name=_command.kind,
         summary=_command.kind.replace("_", " "),
     )
 
 
-@router.get("")
+@router.get("", responses=documented(TeamOverview))
 async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
     """The team, its members, its cash and its place on the board."""
     live = _live_team(rt, who)
@@ -136,7 +141,7 @@ async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(membe
     }
 
 
-@router.get("/state")
+@router.get("/state", responses=documented(TeamState))
 async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
     """Inbox with SLA timers, approvals, orders, invoices with aging, complaints, customers, policies.
 
@@ -153,7 +158,7 @@ async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member))
     }
 
 
-@router.get("/events")
+@router.get("/events", responses=documented(list[Event]))
 async def team_events(
     after: int = Query(-1, ge=-1),
     limit: int = Query(500, ge=1, le=5000),

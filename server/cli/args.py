@@ -1,9 +1,14 @@
-"""Argument types the command line's parsers share: a bad value is one readable line and exit 2."""
+"""What the command line's parsers share: argument types, and the error that is one readable line
+and exit code 2."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+
+
+class CliError(Exception):
+    """A problem to report in one line with exit code 2."""
 
 
 def whole_number(low: int, high: int) -> Callable[[str], int]:

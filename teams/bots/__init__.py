@@ -13,7 +13,7 @@ from teams.bots.balanced import BalancedBot
 from teams.bots.base import Bot, PassiveBot, Reaction
 from teams.bots.degenerate import CashOnDeliveryBot, ForgetfulBot, ForgiverBot, LenderBot
 from teams.bots.family import StrategyBot
-from teams.bots.strategy import Strategy, is_spec
+from teams.bots.strategy import Strategy, from_spec, is_spec
 from teams.bots.variants import DumperBot, EagerBot, LavishBot, LaxBot
 from teams.errors import TeamError
 
@@ -40,16 +40,24 @@ DEGENERATE = ("eager", "dumper", "cod", "lender", "forgetful", "forgiver", "lax"
 """Bots that game one lever (or several, or play nothing): a sensible team must outrank each."""
 
 
+def check_bot_name(name: str) -> None:
+    """TeamError (saying what is wrong) unless ``name`` is a reference bot or a valid
+    ``strategy:LEVER=VALUE;…`` point of the strategy family: the one check wherever a team may
+    be played by a house bot (the desk's API, an archive's teams)."""
+    if is_spec(name):
+        from_spec(name)
+    elif name not in BOTS:
+        raise TeamError(
+            f"unknown bot {name!r}; choose one of {', '.join(sorted(BOTS))}, or strategy:LEVER=VALUE;…"
+        )
+
+
 def make_bot(name: str, team: str, params: MarketParameters) -> Bot:
     """A bot of kind ``name`` playing ``team``; TeamError if there is no such bot."""
     if is_spec(name):
         return StrategyBot.from_name(name, team, params)
-    cls = BOTS.get(name)
-    if cls is None:
-        raise TeamError(
-            f"unknown bot {name!r}; choose one of {', '.join(sorted(BOTS))}, or strategy:LEVER=VALUE;…"
-        )
-    return cls(team, params)
+    check_bot_name(name)
+    return BOTS[name](team, params)
 
 
 __all__ = [
@@ -70,5 +78,6 @@ __all__ = [
     "Reaction",
     "Strategy",
     "StrategyBot",
+    "check_bot_name",
     "make_bot",
 ]

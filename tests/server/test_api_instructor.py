@@ -197,9 +197,15 @@ def test_add_team(module_client: TestClient, module_instructor: Headers) -> None
         game.path("/teams"), json={"name": "House", "bot": "balanced"}, headers=module_instructor
     )
     assert response.status_code == 201 and response.json()["bot"] == "balanced"
+    spec = "strategy:discount.smb=0.08;followup=0.25"
+    searched = module_client.post(
+        game.path("/teams"), json={"name": "Found", "bot": spec}, headers=module_instructor
+    )
+    assert searched.status_code == 201 and searched.json()["bot"] == spec, searched.text
     teams = status(module_client, game)["teams"]
-    assert [t["name"] for t in teams] == ["House", "Red Team"]
-    assert {t["join_code"] for t in teams} == {team["join_code"], response.json()["join_code"]}
+    assert [t["name"] for t in teams] == ["Found", "House", "Red Team"]
+    codes = {team["join_code"], response.json()["join_code"], searched.json()["join_code"]}
+    assert {t["join_code"] for t in teams} == codes
 
 
 def test_add_team_refusals(module_client: TestClient, module_instructor: Headers) -> None:
@@ -214,6 +220,7 @@ def test_add_team_refusals(module_client: TestClient, module_instructor: Headers
     refused(add({"name": ""}), 422, "name")
     refused(add({}), 422, "name")
     refused(add({"name": "Green", "bot": "genius"}), 422, "genius", "balanced")
+    refused(add({"name": "Green", "bot": "strategy:reply=-1"}), 422, "strategy lever reply")
     assert team_names(module_client, game) == ["Red"]
 
 

@@ -320,6 +320,12 @@ def _document(name: str, change: Callable[[Any], None]) -> bytes:
         ("teams.json", lambda t: t.append({"name": "T01"}), "two teams called 'T01'"),
         ("teams.json", lambda t: t.append({"name": "<b>"}), "teams.json: [3].name: a team name has"),
         ("teams.json", lambda t: t.extend({"name": f"X{i}"} for i in range(300)), "at most 200 items"),
+        ("teams.json", lambda t: t[1].update(bot="genius"), "teams.json: [1].bot: unknown bot 'genius'"),
+        (
+            "teams.json",
+            lambda t: t[1].update(bot="strategy:discount.smb=2"),
+            "teams.json: [1].bot: strategy lever discount.smb='2'",
+        ),
         ("members.json", lambda m: m[0].update(role="god"), "members.json: [0].role: unknown role 'god'"),
         ("members.json", lambda m: m[0].update(team="T09"), "members.json: [0].team: 'T09' is not a team"),
         ("members.json", lambda m: m[0].update(joined_at=None), "members.json: [0].joined_at:"),
@@ -348,6 +354,14 @@ def test_a_record_the_server_could_not_run_is_refused_naming_its_field(
 ) -> None:
     message, _peak = refusal(_document(name, change))
     assert words in message, message
+
+
+def test_a_team_played_by_a_point_of_the_strategy_family_is_read_like_one_played_by_a_reference_bot() -> None:
+    """Any name a season can be played by (``salesfloor simulate --bots 'strategy:…'``) is a bot
+    an archive may name."""
+    name = "strategy:discount.smb=0.08;followup=0.25"
+    archive = read_archive(io.BytesIO(_document("teams.json", lambda t: t[1].update(bot=name))))
+    assert [t.bot for t in archive.documents.teams] == ["balanced", name, "balanced"]
 
 
 def test_the_running_count_stops_a_member_at_the_chunk_that_passes_a_limit() -> None:

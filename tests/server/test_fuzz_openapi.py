@@ -239,3 +239,8 @@ def test_the_arena_is_as_set_up(arena: Arena) -> None:
     """Whenever it runs, the main competition is paused at its round's end, as it was set up."""
     state = status(arena.client, arena.main)
     assert state["state"] == "paused" and state["between_rounds"], state
+
+
+def test_the_answers_are_checked_against_their_schemas() -> None:
+    """Every response the fuzzer gets is validated against its operation's documented schema."""
+    assert "response_schema_conformance" in {check.__name__ for check in ALL_CHECKS}

@@ -368,7 +368,7 @@ def test_a_field_the_body_does_not_have_is_refused_not_ignored(
 
 def test_an_integer_is_still_a_number() -> None:
     """JSON does not tell 1 from 1.0: an integer where a number is asked is taken."""
-    from server.api.instructor import CompetitionIn
+    from server.api.competitions import CompetitionIn
 
     assert CompetitionIn.model_validate({"name": "x", "seconds_per_hour": 2}).seconds_per_hour == 2.0
 

@@ -69,7 +69,7 @@ def test_a_server_whose_shutdown_hangs_past_the_deadline_writes_its_threads_and_
     keep the process alive past the deadline."""
     program = (
         "import threading, time\n"
-        "from server.cli import program as cli\n"
+        "from server.cli import serve as cli\n"
         "cli.SHUTDOWN_DEADLINE_SECONDS = 0.5\n"
         "cli._stop_by_deadline()\n"
         "threading.Thread(target=time.sleep, args=(60,), name='stuck').start()\n"

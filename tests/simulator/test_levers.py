@@ -16,6 +16,7 @@ import pytest
 
 from market import events as ev
 from market.choice import quote_utility
+from market.satisfaction import going_price
 from scoring import TeamMetrics
 from simulator.competition import TeamSpec
 from simulator.season import play_season
@@ -127,7 +128,9 @@ def test_list_price_only_pays_for_the_customers_it_prices_away() -> None:
     cannot lift its satisfaction by pricing away the customers it would not please."""
     overpriced, refused, m = overpriced_and_refused(2)
     by_team = {t: sum(e.team == t for e in overpriced) for t in ("balanced", "eager")}
-    assert by_team["eager"] > by_team["balanced"] > 0, by_team
+    # eager quotes price shoppers the full list, above their going rate; balanced never quotes
+    # above a segment's going rate, so the budgets it misses are not held against it
+    assert by_team["eager"] > 0 and by_team["balanced"] == 0, by_team
     assert all((e.t, e.team, e.customer_id) in refused for e in overpriced)
     assert m["eager"].satisfaction is not None and m["balanced"].satisfaction is not None
     assert m["eager"].satisfaction < m["balanced"].satisfaction
@@ -148,6 +151,32 @@ def test_an_overpriced_quote_is_remembered_only_when_the_customer_bought_nothing
     }
     assert overpriced and refused_and_bought
     assert not any((e.t, e.customer_id) in won for e in overpriced)
+
+
+def test_a_quote_at_the_going_rate_is_not_held_against_the_team_by_a_customer_with_a_lower_budget() -> None:
+    """A buyer whose budget is below what its segment usually pays does not find the market's
+    price unfair (reference prices; Bolton, Warlop & Alba 2003). Before this rule, balanced,
+    which prices below every going rate, collected about as many "overpriced" experiences in a
+    shared classroom as deliveries, and a team quoting at cost out-scored it on satisfaction."""
+    competition, board = play_season(preset("classroom", mode="shared"), 7, reference_teams())
+    params = competition.params
+    going = {s.id: going_price(s.reserve_ratio, params.product.list_price) for s in params.segments}
+    quoted = {(e.team, e.inquiry_id): e.unit_price for e in competition.log if isinstance(e, ev.QuoteSent)}
+    refused = [
+        e
+        for e in competition.log
+        if isinstance(e, ev.InquiryLost) and e.reason == "not_acceptable" and e.team == "balanced"
+    ]
+    overpriced = [
+        e for e in competition.log if isinstance(e, ev.SatisfactionChanged) and e.cause == "overpriced"
+    ]
+    assert refused, "balanced had no quote refused: the season does not test the rule"
+    segment = {e.inquiry_id: e.segment for e in competition.log if isinstance(e, ev.InquiryReceived)}
+    assert all(quoted[("balanced", e.inquiry_id)] <= going[segment[e.inquiry_id]] for e in refused)
+    assert not [e for e in overpriced if e.team == "balanced"]
+    assert [e for e in overpriced if e.team == "eager"]
+    m = board.metrics(competition.end_t)
+    assert (m["balanced"].satisfaction or 0.0) > 70.0
 
 
 def test_rules_v1_leaves_an_overpriced_quote_unscored() -> None:

@@ -16,7 +16,10 @@ const FIGURES = {
 
 export class Awards {
   constructor({ dialog, podium, list, close }) {
-    Object.assign(this, { dialog, podium, list, close });
+    this.dialog = dialog;
+    this.podium = podium;
+    this.list = list;
+    this.close = close;
     this.data = null;
     close.addEventListener("click", () => this.hide());
     dialog.addEventListener("click", (event) => {
@@ -57,7 +60,11 @@ export class Awards {
         return h(
           "div",
           { class: `step ${medal}`, dataset: { medal } },
-          h("span", { class: "medal", "aria-hidden": "true" }, medal === "gold" ? "1" : medal === "silver" ? "2" : "3"),
+          h(
+            "span",
+            { class: "medal", "aria-hidden": "true" },
+            medal === "gold" ? "1" : medal === "silver" ? "2" : "3",
+          ),
           h("span", { class: "medal-name" }, t(`board.awards.${medal}`)),
           winners.map((a) =>
             h(
@@ -74,7 +81,12 @@ export class Awards {
     const winner = awards.find((a) => a.award === "winner");
     if (winner) {
       this.podium.prepend(
-        h("p", { class: "winner" }, h("span", {}, t("board.awards.winner")), h("strong", { style: `--team: ${colorOf(winner.team)}` }, winner.team)),
+        h(
+          "p",
+          { class: "winner" },
+          h("span", {}, t("board.awards.winner")),
+          h("strong", { style: `--team: ${colorOf(winner.team)}` }, winner.team),
+        ),
       );
     }
     fill(
@@ -87,7 +99,11 @@ export class Awards {
             { dataset: { award: a.award } },
             h("span", { class: "award-name" }, t(`board.awards.${a.award}`)),
             h("strong", { style: `--team: ${colorOf(a.team)}` }, a.team),
-            h("span", { class: "award-value" }, t(`board.awards.value.${a.award}`, { value: FIGURES[a.award](a.value) })),
+            h(
+              "span",
+              { class: "award-value" },
+              t(`board.awards.value.${a.award}`, { value: FIGURES[a.award](a.value) }),
+            ),
           ),
         ),
     );

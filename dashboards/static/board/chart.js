@@ -57,7 +57,10 @@ export class TopChart {
   draw() {
     const { series, standings } = this;
     if (!series || !standings) return;
-    const leaders = standings.filter((r) => r.composite != null).slice(0, this.n).map((r) => r.team);
+    const leaders = standings
+      .filter((r) => r.composite != null)
+      .slice(0, this.n)
+      .map((r) => r.team);
     // a copy: the series grows in place, and the chart must show only what it was given
     const data = [series.t.slice(), ...leaders.map((team) => series.of(team).slice())];
     if (!this.plot || leaders.join("\n") !== this.teams.join("\n")) {
@@ -81,7 +84,10 @@ export class TopChart {
       legend: { show: false },
       cursor: { show: false },
       select: { show: false },
-      scales: { x: { time: false, range: (u, lo, hi) => [0, Math.max(hi ?? 1, this.freezeT ?? 0, 1)] }, y: { range: (u, lo, hi) => yRange(lo, hi) } },
+      scales: {
+        x: { time: false, range: (u, lo, hi) => [0, Math.max(hi ?? 1, this.freezeT ?? 0, 1)] },
+        y: { range: (u, lo, hi) => yRange(lo, hi) },
+      },
       series: [
         {},
         ...this.teams.map((team, i) => ({
@@ -183,7 +189,10 @@ export class TopChart {
         h(
           "li",
           { dataset: { team } },
-          h("span", { class: dashed.has(team) ? "legend-swatch dashed" : "legend-swatch", style: `--team: ${colorOf(team)}` }),
+          h("span", {
+            class: dashed.has(team) ? "legend-swatch dashed" : "legend-swatch",
+            style: `--team: ${colorOf(team)}`,
+          }),
           h("span", { class: "legend-name" }, team),
           h("span", { class: "legend-value" }, fmt.score(byTeam.get(team)?.composite)),
         ),

@@ -4,8 +4,18 @@
 // stands out on the dark projector theme; past twelve teams the colours repeat.
 
 const PALETTE = [
-  "#56b4e9", "#e69f00", "#ddddbb", "#ff2255", "#9966ff", "#55ff77",
-  "#ee33aa", "#bbeeff", "#559966", "#ddaabb", "#dd6622", "#eedd00",
+  "#56b4e9",
+  "#e69f00",
+  "#ddddbb",
+  "#ff2255",
+  "#9966ff",
+  "#55ff77",
+  "#ee33aa",
+  "#bbeeff",
+  "#559966",
+  "#ddaabb",
+  "#dd6622",
+  "#eedd00",
 ];
 
 const assigned = new Map();

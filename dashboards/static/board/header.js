@@ -6,7 +6,15 @@ import { when } from "/static/board/ticker.js";
 
 export class BoardHeader {
   constructor({ title, round, clock, clockLabel, progress, banner, judge }) {
-    Object.assign(this, { title, round, clock, clockLabel, progress, banner, judge });
+    this.title = title;
+    this.round = round;
+    this.clock = clock;
+    this.clockLabel = clockLabel;
+    this.progress = progress;
+    this.banner = banner;
+    this.judge = judge;
+    /** @type {import("/static/board/lobby.js").Lobby | null} the lobby, once the board has made it */
+    this.lobby = null;
     this.status = null;
     this.receivedAt = 0;
     setInterval(() => this.tick(), 250);
@@ -36,7 +44,10 @@ export class BoardHeader {
       this.title.textContent = s.name;
       document.title = `${s.name} · ${t("board.page")} · Salesfloor`;
     }
-    this.round.textContent = s.state === "draft" ? "" : t("board.round", { round: fmt.num(this.shownRound()), rounds: fmt.num(s.rounds) });
+    this.round.textContent =
+      s.state === "draft"
+        ? ""
+        : t("board.round", { round: fmt.num(this.shownRound()), rounds: fmt.num(s.rounds) });
     this.drawBanner();
     this.tick();
   }

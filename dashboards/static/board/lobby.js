@@ -13,7 +13,12 @@ const POLL_MS = 2000;
 
 export class Lobby {
   constructor({ section, teams, clock, clockLabel, note, id }) {
-    Object.assign(this, { section, teams, clock, clockLabel, note, id });
+    this.section = section;
+    this.teams = teams;
+    this.clock = clock;
+    this.clockLabel = clockLabel;
+    this.note = note;
+    this.id = id;
     this.data = null;
     this.receivedAt = 0;
     this.timer = null;
@@ -40,6 +45,7 @@ export class Lobby {
   async refresh() {
     clearTimeout(this.timer);
     try {
+      /** @type {import("../common/api-types.js").Lobby} */
       const data = await api(`/api/v1/competitions/${this.id}/public/lobby`);
       if (!this.active) return;
       this.data = data;
@@ -78,12 +84,18 @@ export class Lobby {
   card(team) {
     const people = team.members.length
       ? team.members.map((m) =>
-          h("li", { class: "lobby-member" },
+          h(
+            "li",
+            { class: "lobby-member" },
             h("span", { class: "lobby-person" }, m.name),
-            h("span", { class: "lobby-roles" }, m.roles.map((r) => t(`role.${r}`)).join(" · "))))
+            h("span", { class: "lobby-roles" }, m.roles.map((r) => t(`role.${r}`)).join(" · ")),
+          ),
+        )
       : [h("li", { class: "lobby-none" }, team.bot ? t("board.lobby.bot") : t("board.lobby.noneYet"))];
     const code = team.join_code
-      ? h("div", { class: "lobby-join" },
+      ? h(
+          "div",
+          { class: "lobby-join" },
           h("img", {
             class: "lobby-qr",
             src: `/api/v1/qr.svg?text=${encodeURIComponent(`${location.origin}/?code=${team.join_code}`)}`,
@@ -91,12 +103,16 @@ export class Lobby {
             width: 132,
             height: 132,
           }),
-          h("p", { class: "lobby-code", translate: "no" }, team.join_code))
+          h("p", { class: "lobby-code", translate: "no" }, team.join_code),
+        )
       : null;
-    const card = h("article", { class: "lobby-team", dataset: { team: team.name, members: String(team.members.length) } },
+    const card = h(
+      "article",
+      { class: "lobby-team", dataset: { team: team.name, members: String(team.members.length) } },
       h("h3", { class: "lobby-name" }, h("span", { class: "swatch", "aria-hidden": "true" }), team.name),
       code,
-      h("ul", { class: "lobby-members" }, people));
+      h("ul", { class: "lobby-members" }, people),
+    );
     card.style.setProperty("--team", colorOf(team.name));
     return card;
   }
@@ -108,9 +124,16 @@ export class Lobby {
     const withCodes = d.teams.some((team) => team.join_code);
     this.section.classList.toggle("with-codes", withCodes);
     this.note.textContent = d.teams.length
-      ? t(withCodes ? "board.lobby.noteCodes" : "board.lobby.note", { people: fmt.num(people), teams: fmt.num(d.teams.length), address: location.host })
+      ? t(withCodes ? "board.lobby.noteCodes" : "board.lobby.note", {
+          people: fmt.num(people),
+          teams: fmt.num(d.teams.length),
+          address: location.host,
+        })
       : t("board.lobby.noTeams");
-    fill(this.teams, d.teams.map((team) => this.card(team)));
+    fill(
+      this.teams,
+      d.teams.map((team) => this.card(team)),
+    );
     this.tick();
   }
 

@@ -15,7 +15,10 @@ const SUSPENSE_MS = 700;
 
 export class Ceremony {
   constructor({ table, panel, text, dots }) {
-    Object.assign(this, { table, panel, text, dots });
+    this.table = table;
+    this.panel = panel;
+    this.text = text;
+    this.dots = dots;
     this.generation = 0;
     this.running = false;
     this.message = null;
@@ -27,7 +30,9 @@ export class Ceremony {
   }
 
   async wait(ms, generation) {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await new Promise((resolve) => {
+      setTimeout(resolve, ms);
+    });
     if (generation !== this.generation) throw new Cancelled();
   }
 
@@ -62,13 +67,22 @@ export class Ceremony {
     const frozenBy = new Map(frozen.map((r) => [r.team, r]));
     const finalBy = new Map(final.map((r) => [r.team, r]));
     const revealed = new Set();
-    const shown = (team, i) => ({ ...(revealed.has(team) ? finalBy.get(team) : frozenBy.get(team)), rank: i + 1 });
+    const shown = (team, i) => ({
+      ...(revealed.has(team) ? finalBy.get(team) : frozenBy.get(team)),
+      rank: i + 1,
+    });
 
     this.panel.hidden = false;
     this.panel.dataset.phase = "intro";
-    fill(this.dots, steps.map((s) => h("li", { dataset: { step: s.step } })));
+    fill(
+      this.dots,
+      steps.map((s) => h("li", { dataset: { step: s.step } })),
+    );
     this.table.clearMarks("revealing", "revealed", "pending");
-    this.table.render(frozen.map((r, i) => ({ ...r, rank: i + 1 })), { animate: true, flash: false });
+    this.table.render(
+      frozen.map((r, i) => ({ ...r, rank: i + 1 })),
+      { animate: true, flash: false },
+    );
     for (const r of frozen) this.table.mark(r.team, "pending");
     this.say("board.reveal.intro");
     await this.wait(INTRO_MS, generation);

@@ -44,7 +44,11 @@ export class ScoreSeries {
     const last = this.t.length ? this.t[this.t.length - 1] : -Infinity;
     if (t < last) return;
     for (const row of rows) {
-      if (!this.values.has(row.team)) this.values.set(row.team, this.t.map(() => null));
+      if (!this.values.has(row.team))
+        this.values.set(
+          row.team,
+          this.t.map(() => null),
+        );
     }
     const byTeam = new Map(rows.map((r) => [r.team, r.composite ?? null]));
     if (t === last) {
@@ -52,7 +56,8 @@ export class ScoreSeries {
       return;
     }
     this.t.push(t);
-    for (const [team, list] of this.values) list.push(byTeam.has(team) ? byTeam.get(team) : list.at(-1) ?? null);
+    for (const [team, list] of this.values)
+      list.push(byTeam.has(team) ? byTeam.get(team) : (list.at(-1) ?? null));
     if (this.t.length > LIMIT) this.thin();
   }
 

@@ -14,7 +14,12 @@ function svg(tag, attrs = {}) {
 
 /** A new, empty sparkline element in the team's colour. */
 export function sparkline(color) {
-  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", class: "spark", "aria-hidden": "true" });
+  const root = svg("svg", {
+    viewBox: `0 0 ${W} ${H}`,
+    preserveAspectRatio: "none",
+    class: "spark",
+    "aria-hidden": "true",
+  });
   root.style.setProperty("--team", color);
   const area = svg("path", { class: "spark-area" });
   const line = svg("path", { class: "spark-line", "vector-effect": "non-scaling-stroke" });

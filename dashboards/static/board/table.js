@@ -60,7 +60,12 @@ export class StandingsTable {
       "tr",
       { dataset: { team } },
       h("td", { class: "c-rank" }, cells.rank, cells.move),
-      h("td", { class: "c-team" }, h("span", { class: "swatch", "aria-hidden": "true" }), h("span", { class: "name", title: team }, team)),
+      h(
+        "td",
+        { class: "c-team" },
+        h("span", { class: "swatch", "aria-hidden": "true" }),
+        h("span", { class: "name", title: team }, team),
+      ),
       cells.composite,
       METRICS.map((m) => cells[m]),
       h("td", { class: "c-spark" }, spark),
@@ -106,7 +111,10 @@ export class StandingsTable {
         for (const a of row.tr.getAnimations()) if (a.id === "move") a.cancel();
         const dy = old - row.tr.getBoundingClientRect().top;
         if (Math.abs(dy) > 1) {
-          const move = row.tr.animate([{ transform: `translateY(${dy}px)` }, { transform: "translateY(0)" }], { duration: MOVE_MS, easing: EASE });
+          const move = row.tr.animate(
+            [{ transform: `translateY(${dy}px)` }, { transform: "translateY(0)" }],
+            { duration: MOVE_MS, easing: EASE },
+          );
           move.id = "move";
         }
       }

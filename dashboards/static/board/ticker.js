@@ -9,7 +9,14 @@ import { HIGHLIGHTS, highlightText } from "/static/board/spotlight.js";
 
 const KEEP = 12;
 const NOTABLE_ORDER = 5000; // as server/live/ticker.py: orders this large make the ticker
-const KINDS = new Set(["big_order", "complaint_resolved_in_time", "written_off", "round_started", "round_ended", "announcement"]);
+const KINDS = new Set([
+  "big_order",
+  "complaint_resolved_in_time",
+  "written_off",
+  "round_started",
+  "round_ended",
+  "announcement",
+]);
 
 /**
  * Round, day and clock of a simulated time, from the competition's calendar. With `closing`, a
@@ -24,7 +31,7 @@ export function when(tSim, status, closing = false) {
   }
   const round = Math.floor(tSim / perRound + 1e-9) + 1;
   const day = Math.floor((tSim % perRound) / perDay + 1e-9) + 1;
-  const minutes = Math.round(((tSim % perDay) + perDay) % perDay * 60);
+  const minutes = Math.round((((tSim % perDay) + perDay) % perDay) * 60);
   const clock = `${String(9 + Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
   return { round: Math.max(1, round), day: Math.max(1, day), clock };
 }
@@ -37,7 +44,9 @@ export function tickerItem(event) {
   switch (event.kind) {
     case "order_won": {
       const value = (event.quantity || 0) * (event.unit_price || 0);
-      return value >= NOTABLE_ORDER ? { kind: "big_order", team: event.team, value: Math.round(value) } : null;
+      return value >= NOTABLE_ORDER
+        ? { kind: "big_order", team: event.team, value: Math.round(value) }
+        : null;
     }
     case "complaint_resolved":
       return event.within_sla ? { kind: "complaint_resolved_in_time", team: event.team } : null;
@@ -62,7 +71,10 @@ export class Ticker {
 
   /** Start from the recent lines (oldest first, as /ticker answers), replacing what is shown. */
   load(items, status) {
-    this.items = items.slice(-KEEP).reverse().map(({ t_sim: tSim, data }) => ({ tSim, data, status }));
+    this.items = items
+      .slice(-KEEP)
+      .reverse()
+      .map(({ t_sim: tSim, data }) => ({ tSim, data, status }));
     this.relabel();
   }
 
@@ -86,7 +98,10 @@ export class Ticker {
     const stamp = t("board.when", when(item.tSim, item.status, closing));
     const li = h(
       "li",
-      { class: [fresh ? "fresh" : "", HIGHLIGHTS.has(kind) ? "highlight" : ""].join(" ").trim() || null, dataset: { kind } },
+      {
+        class: [fresh ? "fresh" : "", HIGHLIGHTS.has(kind) ? "highlight" : ""].join(" ").trim() || null,
+        dataset: { kind },
+      },
       h("span", { class: "tick-icon", "aria-hidden": "true" }),
       h("span", { class: "tick-text" }, this.text(item.data)),
       h("span", { class: "tick-when" }, stamp),
@@ -96,7 +111,10 @@ export class Ticker {
   }
 
   relabel() {
-    fill(this.list, this.items.map((item) => this.line(item)));
+    fill(
+      this.list,
+      this.items.map((item) => this.line(item)),
+    );
     this.empty.hidden = this.items.length > 0;
   }
 }

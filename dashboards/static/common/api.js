@@ -36,8 +36,14 @@ export function onSessionExpired(handler) {
   addEventListener(EXPIRED, () => handler());
 }
 
-/** Call the API: `api("/api/v1/team")`, `api(path, {method: "POST", body: {...}})`. */
+/**
+ * Call the API: `api("/api/v1/team")`, `api(path, {method: "POST", body: {...}})`.
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, headers?: Record<string, string>, raw?: boolean }} [options]
+ * @returns {Promise<any>} the answer's JSON (null for 204), or the Response itself when `raw`
+ */
 export async function api(path, { method = "GET", body, headers = {}, raw = false } = {}) {
+  /** @type {RequestInit & { headers: Record<string, string> }} */
   const options = { method, headers: { ...headers }, credentials: "same-origin" };
   if (body !== undefined) {
     if (body instanceof Blob || body instanceof ArrayBuffer) {
@@ -68,7 +74,9 @@ export async function api(path, { method = "GET", body, headers = {}, raw = fals
       why = data.why || null;
       rule = data.rule || null;
       values = data.values || null;
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
     if (response.status === 401 && code === "session_expired") {
       expired = why || "idle";
       dispatchEvent(new CustomEvent(EXPIRED));

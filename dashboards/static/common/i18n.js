@@ -20,7 +20,9 @@ function detect() {
   if (LANGS.includes(saved)) return saved;
   const asked = new URLSearchParams(location.search).get("lang");
   if (LANGS.includes(asked)) return asked;
-  return (navigator.languages || [navigator.language || "en"]).some((l) => l.toLowerCase().startsWith("zh")) ? "zh" : "en";
+  return (navigator.languages || [navigator.language || "en"]).some((l) => l.toLowerCase().startsWith("zh"))
+    ? "zh"
+    : "en";
 }
 
 export let lang = detect();
@@ -28,7 +30,7 @@ export let lang = detect();
 /** The text of `key` in the current language, with {name} placeholders filled from `vars`. */
 export function t(key, vars = {}) {
   const text = tables[lang][key] ?? tables.en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? ""));
+  return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? "");
 }
 
 /** Whether a key exists (used to translate server codes such as event kinds when we can). */
@@ -56,17 +58,25 @@ export function onLangChange(listener) {
 /** Fill the static strings of the page: data-i18n (text), -placeholder, -title, -aria-label. */
 export function applyStatic(root = document) {
   document.documentElement.lang = locale();
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
-  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
-  for (const el of root.querySelectorAll("[data-i18n-aria-label]")) el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));
-  const title = document.querySelector("title[data-i18n-page]");
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-i18n]")))
+    el.textContent = t(el.dataset.i18n);
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
+    root.querySelectorAll("[data-i18n-placeholder]")
+  ))
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-i18n-title]")))
+    el.title = t(el.dataset.i18nTitle);
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-i18n-aria-label]")))
+    el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));
+  const title = /** @type {HTMLTitleElement | null} */ (document.querySelector("title[data-i18n-page]"));
   if (title) title.textContent = `${t(title.dataset.i18nPage)} · Salesfloor`;
 }
 
 /** A button that switches between the two languages (its label names the other one). */
 export function bindLangButton(button) {
-  const label = () => { button.textContent = lang === "zh" ? "English" : "中文"; };
+  const label = () => {
+    button.textContent = lang === "zh" ? "English" : "中文";
+  };
   label();
   button.addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh"));
   onLangChange(label);
@@ -84,7 +94,9 @@ function numberFormat(options) {
 export const fmt = {
   /** A number with `digits` decimals (— when missing). */
   num(x, digits = 0) {
-    return x == null || Number.isNaN(x) ? "—" : numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+    return x == null || Number.isNaN(x)
+      ? "—"
+      : numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
   },
   /** A 0–100 score or index with one decimal. */
   score(x) {
@@ -92,7 +104,13 @@ export const fmt = {
   },
   /** A fraction 0–1 as a percentage. */
   pct(x, digits = 0) {
-    return x == null ? "—" : numberFormat({ style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+    return x == null
+      ? "—"
+      : numberFormat({
+          style: "percent",
+          minimumFractionDigits: digits,
+          maximumFractionDigits: digits,
+        }).format(x);
   },
   /**
    * Money of the game (fictional: the sign follows the language), the one way every page writes
@@ -103,14 +121,22 @@ export const fmt = {
   money(x, digits = 0) {
     if (x == null || Number.isNaN(x)) return "—";
     const currency = lang === "zh" ? "CNY" : "USD";
-    return numberFormat({ style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+    return numberFormat({
+      style: "currency",
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(x);
   },
   /** Simulated business hours as hours and minutes ("2 h 05 min" / "2 小时 05 分"). */
   hours(h) {
     if (h == null) return "—";
     const negative = h < 0;
     const minutes = Math.round(Math.abs(h) * 60);
-    const text = t("fmt.hoursMinutes", { h: Math.floor(minutes / 60), m: String(minutes % 60).padStart(2, "0") });
+    const text = t("fmt.hoursMinutes", {
+      h: Math.floor(minutes / 60),
+      m: String(minutes % 60).padStart(2, "0"),
+    });
     return negative ? `−${text}` : text;
   },
   /** Days (business days) with one decimal. */
@@ -120,7 +146,9 @@ export const fmt = {
   /** A wall-clock date and time (seconds since the epoch) in the language's style. */
   date(seconds) {
     if (seconds == null) return "—";
-    return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(seconds * 1000));
+    return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(
+      new Date(seconds * 1000),
+    );
   },
   /**
    * Simulated time t (business hours since the start) as round, day and clock time, by the

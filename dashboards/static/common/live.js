@@ -5,6 +5,8 @@
  * Follow a channel, e.g. follow("/ws/public/3", {onMessage, onState}).
  * onMessage(message) gets every envelope {seq, type, t_sim, data} (hello and resync included);
  * onState("connecting" | "live" | "down") tracks the connection. Returns {close()}.
+ * @param {string} path
+ * @param {{ onMessage: (message: any) => void, onState?: (state: "connecting" | "live" | "down") => void }} handlers
  */
 export function follow(path, { onMessage, onState = () => {} }) {
   let lastSeq = null;

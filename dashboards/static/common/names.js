@@ -2,7 +2,9 @@
 // characters: the server's rule (server/input/text_rules.py), checked as a form is sent, so that the
 // message comes in the page's language. Letters of any script and emoji are welcome.
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+const CONTROL =
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 const LINE_BREAKS = "\n\r\u0085\u2028\u2029\u000b\u000c";
 
 function kind(char) {

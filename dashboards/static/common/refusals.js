@@ -39,7 +39,8 @@ export function refusalText(error) {
     for (const [name, value] of Object.entries(values)) {
       if (name === "field") continue;
       // bounds and the value sent are in the units of the field they belong to
-      vars[name] = ["value", "low", "high"].includes(name) && field ? inUnits(field, value) : inUnits(name, value);
+      vars[name] =
+        ["value", "low", "high"].includes(name) && field ? inUnits(field, value) : inUnits(name, value);
     }
     return t(`refusal.${rule}`, vars);
   }

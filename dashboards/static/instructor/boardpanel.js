@@ -4,13 +4,29 @@
 import { api } from "/static/common/api.js";
 import { fmt, onLangChange, t } from "/static/common/i18n.js";
 import { act, confirmAction, h, showError } from "/static/common/ui.js";
-import { bindText, button, field, messageOf, num, numberOf, setError, table, td, tx } from "/static/instructor/dom.js";
+import {
+  bindText,
+  button,
+  field,
+  messageOf,
+  num,
+  numberOf,
+  setError,
+  table,
+  td,
+  tx,
+} from "/static/instructor/dom.js";
 import { medalCard, scoringCard } from "/static/instructor/scoring.js";
 import { realDuration } from "/static/instructor/time.js";
 
 export function mountBoard(panel, ctx) {
   panel.append(
-    h("div", { class: "board-grid" }, freezeCard(ctx), h("div", { class: "stack" }, scoringCard(ctx), medalCard(ctx))),
+    h(
+      "div",
+      { class: "board-grid" },
+      freezeCard(ctx),
+      h("div", { class: "stack" }, scoringCard(ctx), medalCard(ctx)),
+    ),
   );
 }
 
@@ -30,7 +46,14 @@ function freezeCard(ctx) {
     bindText(h("option", { value: "before" }), () => t("inst.freeze.beforeEnd")),
   );
   const round = h("select", { name: "round" });
-  const hours = h("input", { name: "hours", type: "number", min: 0, step: "any", value: 8, inputmode: "decimal" });
+  const hours = h("input", {
+    name: "hours",
+    type: "number",
+    min: 0,
+    step: "any",
+    value: 8,
+    inputmode: "decimal",
+  });
   const later = tx("button", "inst.freeze.plan", null, { type: "submit" });
   const laterHint = h("p", { class: "hint", "aria-live": "polite" });
   const roundField = field("inst.freeze.round", round);
@@ -46,7 +69,11 @@ function freezeCard(ctx) {
   );
   const ceremony = h("div", { class: "ceremony", id: "ceremony" });
   const log = h("div", { class: "board-log" });
-  const boardLink = h("a", { href: `/board/${ctx.id}`, class: "button", target: "_blank", rel: "noopener" }, tx("span", "inst.links.board"));
+  const boardLink = h(
+    "a",
+    { href: `/board/${ctx.id}`, class: "button", target: "_blank", rel: "noopener" },
+    tx("span", "inst.links.board"),
+  );
   const card = h(
     "section",
     { class: "card", id: "freeze" },
@@ -78,7 +105,9 @@ function freezeCard(ctx) {
     for (let r = 1; r <= s.rounds; r += 1) {
       if ((r - 1) * s.round_hours >= current - 1e-9) options.push(r);
     }
-    round.replaceChildren(...options.map((r) => h("option", { value: r }, t("inst.freeze.roundN", { round: r }))));
+    round.replaceChildren(
+      ...options.map((r) => h("option", { value: r }, t("inst.freeze.roundN", { round: r }))),
+    );
     if (options.includes(Number(chosen))) round.value = chosen;
     else if (options.length) round.value = options[options.length - 1];
     hours.max = endT(s);
@@ -105,20 +134,28 @@ function freezeCard(ctx) {
     now.disabled = s.freeze_t != null;
     later.disabled = s.freeze_t != null || s.state === "finished";
     unfreeze.disabled = s.freeze_t == null;
-    bindText(unfreeze, () => t(s.freeze_t != null && !s.frozen ? "inst.freeze.cancel" : "inst.freeze.unfreeze"));
+    bindText(unfreeze, () =>
+      t(s.freeze_t != null && !s.frozen ? "inst.freeze.cancel" : "inst.freeze.unfreeze"),
+    );
     reveal.disabled = !s.frozen || !started;
     drawLater();
   }
 
   now.addEventListener("click", async () => {
-    const done = await act(() => api(`/api/v1/competitions/${ctx.id}/freeze`, { method: "PUT", body: {} }), t("inst.freeze.frozenNow"));
+    const done = await act(
+      () => api(`/api/v1/competitions/${ctx.id}/freeze`, { method: "PUT", body: {} }),
+      t("inst.freeze.frozenNow"),
+    );
     if (done) {
       ctx.setStatus(done);
       loadLog();
     }
   });
   unfreeze.addEventListener("click", async () => {
-    const done = await act(() => api(`/api/v1/competitions/${ctx.id}/unfreeze`, { method: "POST" }), t("inst.freeze.unfrozen"));
+    const done = await act(
+      () => api(`/api/v1/competitions/${ctx.id}/unfreeze`, { method: "POST" }),
+      t("inst.freeze.unfrozen"),
+    );
     if (done) {
       ctx.setStatus(done);
       loadLog();
@@ -126,7 +163,10 @@ function freezeCard(ctx) {
   });
   reveal.addEventListener("click", async () => {
     if (!confirmAction(t("inst.freeze.revealConfirm"))) return;
-    const result = await act(() => api(`/api/v1/competitions/${ctx.id}/reveal`, { method: "POST" }), t("inst.freeze.revealed"));
+    const result = await act(
+      () => api(`/api/v1/competitions/${ctx.id}/reveal`, { method: "POST" }),
+      t("inst.freeze.revealed"),
+    );
     if (result) {
       drawCeremony(result);
       ctx.refreshDetail().catch(() => {});
@@ -135,7 +175,10 @@ function freezeCard(ctx) {
   });
   when.addEventListener("change", drawLater);
   round.addEventListener("change", drawLater);
-  hours.addEventListener("input", () => { setError(hours, null); drawLater(); });
+  hours.addEventListener("input", () => {
+    setError(hours, null);
+    drawLater();
+  });
   laterForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     message.clear();
@@ -144,7 +187,14 @@ function freezeCard(ctx) {
     if (when.value === "before") {
       const n = numberOf(hours);
       const max = Math.max(0, endT(s) - ctx.clock.now());
-      const bad = n === null ? "perr.required" : Number.isNaN(n) ? "perr.number" : n < 0 || n > max ? "perr.range" : null;
+      const bad =
+        n === null
+          ? "perr.required"
+          : Number.isNaN(n)
+            ? "perr.number"
+            : n < 0 || n > max
+              ? "perr.range"
+              : null;
       if (bad) {
         setError(hours, bad, { low: num(0), high: num(Math.floor(max * 100) / 100) });
         message.key(bad, { low: num(0), high: num(Math.floor(max * 100) / 100) });
@@ -180,7 +230,15 @@ function freezeCard(ctx) {
     ceremony.replaceChildren(
       tx("h3", "inst.freeze.ceremony"),
       tx("p", "inst.freeze.ceremonyLead", null, { class: "hint" }),
-      table([["inst.freeze.step", "num"], "common.team", ["inst.freeze.rank", "num"], ["common.composite", "num"]], rows),
+      table(
+        [
+          ["inst.freeze.step", "num"],
+          "common.team",
+          ["inst.freeze.rank", "num"],
+          ["common.composite", "num"],
+        ],
+        rows,
+      ),
     );
   }
 
@@ -206,9 +264,20 @@ function freezeCard(ctx) {
               ? fmt.simTime(e.freeze_t, s)
               : "";
         const by = e.by === "instructor" ? t("inst.boardlog.instructor") : e.by;
-        return h("tr", {}, td(fmt.date(e.at)), td(tx("span", `inst.boardlog.${e.action}`)), td(detail), td(by));
+        return h(
+          "tr",
+          {},
+          td(fmt.date(e.at)),
+          td(tx("span", `inst.boardlog.${e.action}`)),
+          td(detail),
+          td(by),
+        );
       });
-    log.replaceChildren(table(["inst.market.when", "inst.boardlog.action", "inst.boardlog.detail", "inst.boardlog.by"], rows, { empty: "inst.boardlog.empty" }));
+    log.replaceChildren(
+      table(["inst.market.when", "inst.boardlog.action", "inst.boardlog.detail", "inst.boardlog.by"], rows, {
+        empty: "inst.boardlog.empty",
+      }),
+    );
   }
 
   ctx.on("status", draw);
@@ -216,11 +285,16 @@ function freezeCard(ctx) {
     drawCeremony(data);
     loadLog();
   });
-  onLangChange(() => { draw(); drawLog(); });
+  onLangChange(() => {
+    draw();
+    drawLog();
+  });
   draw();
   loadLog();
   if (ctx.status.revealed) {
-    api(`/api/v1/competitions/${ctx.id}/public/reveal`).then(drawCeremony).catch(() => {});
+    api(`/api/v1/competitions/${ctx.id}/public/reveal`)
+      .then(drawCeremony)
+      .catch(() => {});
   }
   return card;
 }

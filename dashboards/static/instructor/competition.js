@@ -17,6 +17,7 @@ import { mountRubric } from "/static/instructor/rubric.js";
 import { mountTeams } from "/static/instructor/teams.js";
 import { SimClock } from "/static/instructor/time.js";
 
+/** @type {[name: string, label: string, mount: (panel: HTMLElement, ctx: Context) => void][]} */
 const TABS = [
   ["live", "inst.tab.live", mountLive],
   ["teams", "inst.tab.teams", mountTeams],
@@ -37,6 +38,8 @@ class Context {
     this.clock = new SimClock();
     this.clock.update(detail);
     this.listeners = new Map();
+    /** @type {(name: string, push?: boolean) => void} shows a tab (set once the tabs are drawn) */
+    this.select = () => {};
   }
 
   on(type, listener) {
@@ -99,9 +102,15 @@ export async function mountCompetition(main, id) {
   if (flashed) toast(t(flashed.key, flashed.vars));
   const crumbs = document.getElementById("crumbs");
   const badgeHolder = h("span", { class: "crumb-state" }, stateBadge(ctx.status));
-  crumbs.replaceChildren(h("span", { class: "crumb-sep", "aria-hidden": "true" }, "›"), h("strong", { class: "crumb-name" }, detail.name), badgeHolder);
+  crumbs.replaceChildren(
+    h("span", { class: "crumb-sep", "aria-hidden": "true" }, "›"),
+    h("strong", { class: "crumb-name" }, detail.name),
+    badgeHolder,
+  );
   document.title = `${detail.name} · ${t("inst.title")} · Salesfloor`;
-  onLangChange(() => { document.title = `${detail.name} · ${t("inst.title")} · Salesfloor`; });
+  onLangChange(() => {
+    document.title = `${detail.name} · ${t("inst.title")} · Salesfloor`;
+  });
   ctx.on("status", (status) => badgeHolder.replaceChildren(stateBadge(status)));
 
   const controls = h("div", { class: "controls-area" });
@@ -123,7 +132,14 @@ export async function mountCompetition(main, id) {
       tabindex: "-1",
       dataset: { tab: name },
     });
-    const panel = h("div", { class: "panel", role: "tabpanel", id: `panel-${name}`, "aria-labelledby": `tab-${name}`, hidden: true, tabindex: "-1" });
+    const panel = h("div", {
+      class: "panel",
+      role: "tabpanel",
+      id: `panel-${name}`,
+      "aria-labelledby": `tab-${name}`,
+      hidden: true,
+      tabindex: "-1",
+    });
     tabList.append(tab);
     panels.append(panel);
     buttons.push(tab);
@@ -131,7 +147,9 @@ export async function mountCompetition(main, id) {
     tab.addEventListener("click", () => select(name));
     tab.addEventListener("keydown", (event) => {
       const index = buttons.indexOf(tab);
-      const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
+      const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1 }[
+        event.key
+      ];
       if (next == null) return;
       event.preventDefault();
       const target = buttons[(next + buttons.length) % buttons.length];
@@ -153,7 +171,10 @@ export async function mountCompetition(main, id) {
   }
   ctx.select = select;
   const fromHash = location.hash.slice(1);
-  select(TABS.some(([name]) => name === fromHash) ? fromHash : detail.state === "draft" ? "teams" : "live", false);
+  select(
+    TABS.some(([name]) => name === fromHash) ? fromHash : detail.state === "draft" ? "teams" : "live",
+    false,
+  );
   window.addEventListener("hashchange", () => {
     const name = location.hash.slice(1);
     if (TABS.some(([n]) => n === name)) select(name, false);

@@ -16,7 +16,8 @@ export function mountControls(root, ctx) {
   const next = h("p", { class: "hint next-step", id: "next-step" });
 
   const path = (action) => `/api/v1/competitions/${ctx.id}/${action}`;
-  const run = (action, okKey) => act(async () => ctx.setStatus(await api(path(action), { method: "POST" })), t(okKey));
+  const run = (action, okKey) =>
+    act(async () => ctx.setStatus(await api(path(action), { method: "POST" })), t(okKey));
   const start = button("inst.ctl.start", { class: "primary", id: "start" });
   const pause = button("inst.ctl.pause", { id: "pause" });
   const resume = button("inst.ctl.resume", { class: "primary", id: "resume" });
@@ -54,14 +55,16 @@ export function mountControls(root, ctx) {
     resume.hidden = phase !== "paused";
     nextRound.hidden = phase !== "between";
     end.hidden = !["running", "paused", "between"].includes(phase);
-    if (phase === "between") bindText(nextRound, () => t("inst.ctl.nextN", { round: s.next_round ?? s.round + 1 }));
+    if (phase === "between")
+      bindText(nextRound, () => t("inst.ctl.nextN", { round: s.next_round ?? s.round + 1 }));
     frozen.hidden = !s.frozen;
     const teams = ctx.detail.teams?.length || 0;
     bindText(next, () => {
       if (phase === "draft") return teams ? t("inst.ctl.hintDraft", { n: teams }) : t("inst.ctl.hintNoTeams");
       if (phase === "running") return t("inst.ctl.hintRunning");
       if (phase === "paused") return t("inst.ctl.hintPaused");
-      if (phase === "between") return t("inst.ctl.hintBetween", { done: s.round, round: s.next_round ?? s.round + 1 });
+      if (phase === "between")
+        return t("inst.ctl.hintBetween", { done: s.round, round: s.next_round ?? s.round + 1 });
       return s.revealed || !s.freeze_t ? t("inst.ctl.hintFinished") : t("inst.ctl.hintReveal");
     });
     tick();
@@ -85,8 +88,11 @@ export function mountControls(root, ctx) {
       const perDay = s.hours_per_day || 8;
       const perRound = s.round_hours || 40;
       const round = Math.max(1, s.round || 1); // the server's round; the clock stops at its end
-      const day = Math.min(Math.floor((now - (round - 1) * perRound) / perDay + 1e-9) + 1, Math.round(perRound / perDay));
-      const minutes = Math.floor(((now % perDay) + perDay) % perDay * 60);
+      const day = Math.min(
+        Math.floor((now - (round - 1) * perRound) / perDay + 1e-9) + 1,
+        Math.round(perRound / perDay),
+      );
+      const minutes = Math.floor((((now % perDay) + perDay) % perDay) * 60);
       const clockTime = `${String(9 + Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
       text = t("inst.ctl.clock", { round, rounds: s.rounds, day: fmt.num(day), time: clockTime });
     }
@@ -95,7 +101,9 @@ export function mountControls(root, ctx) {
     bar.hidden = !running;
     bar.value = running ? ctx.clock.roundProgress() : 0;
     left.textContent = running
-      ? t(phase === "running" ? "inst.ctl.left" : "inst.ctl.leftPaused", { time: fmt.clock(ctx.clock.secondsLeft()) })
+      ? t(phase === "running" ? "inst.ctl.left" : "inst.ctl.leftPaused", {
+          time: fmt.clock(ctx.clock.secondsLeft()),
+        })
       : "";
   }
 

@@ -6,7 +6,17 @@ import { api } from "/static/common/api.js";
 import { has, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
 import { h, showError, toast } from "/static/common/ui.js";
-import { bindText, button, field, flash, messageOf, num, numberOf, setError, tx } from "/static/instructor/dom.js";
+import {
+  bindText,
+  button,
+  field,
+  flash,
+  messageOf,
+  num,
+  numberOf,
+  setError,
+  tx,
+} from "/static/instructor/dom.js";
 import { fieldOf, paramForm } from "/static/instructor/paramform.js";
 import { previewCard } from "/static/instructor/preview.js";
 import { realDuration, roundHours } from "/static/instructor/time.js";
@@ -39,7 +49,9 @@ export async function mountCreate(root) {
   const preset = h(
     "select",
     { name: "preset" },
-    presets.map((p) => bindText(h("option", { value: p.name, selected: p.name === initial }), () => presetName(p.name))),
+    presets.map((p) =>
+      bindText(h("option", { value: p.name, selected: p.name === initial }), () => presetName(p.name)),
+    ),
   );
   const presetText = h("p", { class: "hint preset-description" });
   const mode = h(
@@ -47,9 +59,26 @@ export async function mountCreate(root) {
     { name: "mode" },
     ["shared", "mirrored"].map((m) => bindText(h("option", { value: m }), () => t(`choice.mode.${m}`))),
   );
-  const rounds = h("input", { name: "rounds", type: "number", min: 1, max: 100, step: 1, required: true, inputmode: "numeric" });
+  const rounds = h("input", {
+    name: "rounds",
+    type: "number",
+    min: 1,
+    max: 100,
+    step: 1,
+    required: true,
+    inputmode: "numeric",
+  });
   const seed = h("input", { name: "seed", type: "number", min: 0, step: 1, inputmode: "numeric" });
-  const pacing = h("input", { name: "seconds_per_hour", type: "number", min: 0.01, max: 3600, step: "any", value: 15, required: true, inputmode: "decimal" });
+  const pacing = h("input", {
+    name: "seconds_per_hour",
+    type: "number",
+    min: 0.01,
+    max: 3600,
+    step: "any",
+    value: 15,
+    required: true,
+    inputmode: "decimal",
+  });
   const pacingHint = h("p", { class: "hint pacing-hint", id: "pacing-hint", "aria-live": "polite" });
   const modeHint = tx("p", "param.mode.help", null, { class: "hint" });
 
@@ -85,7 +114,13 @@ export async function mountCreate(root) {
 
   const summary = h("p", { class: "hint change-summary", "aria-live": "polite" });
   const submit = tx("button", "inst.create.submit", null, { type: "submit", class: "primary big" });
-  const submitCard = h("section", { class: "card submit-card" }, summary, submit, h("p", { class: "form-message", role: "alert" }));
+  const submitCard = h(
+    "section",
+    { class: "card submit-card" },
+    summary,
+    submit,
+    h("p", { class: "form-message", role: "alert" }),
+  );
 
   let form = null;
   let rows = [];
@@ -126,7 +161,11 @@ export async function mountCreate(root) {
 
   function drawSummary() {
     const n = form ? Object.keys(form.changes()).length : 0;
-    bindText(summary, () => (n ? t("inst.create.changes", { n, preset: presetName(preset.value) }) : t("inst.create.noChanges", { preset: presetName(preset.value) })));
+    bindText(summary, () =>
+      n
+        ? t("inst.create.changes", { n, preset: presetName(preset.value) })
+        : t("inst.create.noChanges", { preset: presetName(preset.value) }),
+    );
   }
 
   async function loadPreset() {
@@ -165,12 +204,26 @@ export async function mountCreate(root) {
     await loadPreset();
     if (had) toast(t("inst.create.presetReset", { preset: presetName(preset.value) }));
   });
-  pacing.addEventListener("input", () => { checkBasics([pacing]); drawPacing(); });
-  rounds.addEventListener("input", () => { checkBasics([rounds]); drawPacing(); });
+  pacing.addEventListener("input", () => {
+    checkBasics([pacing]);
+    drawPacing();
+  });
+  rounds.addEventListener("input", () => {
+    checkBasics([rounds]);
+    drawPacing();
+  });
   seed.addEventListener("input", () => checkBasics([seed]));
   name.addEventListener("input", () => checkBasics([name]));
-  openAll.addEventListener("click", () => paramsArea.querySelectorAll("details").forEach((d) => { d.open = true; }));
-  closeAll.addEventListener("click", () => paramsArea.querySelectorAll("details").forEach((d) => { d.open = false; }));
+  openAll.addEventListener("click", () =>
+    paramsArea.querySelectorAll("details").forEach((d) => {
+      d.open = true;
+    }),
+  );
+  closeAll.addEventListener("click", () =>
+    paramsArea.querySelectorAll("details").forEach((d) => {
+      d.open = false;
+    }),
+  );
   resetAll.addEventListener("click", () => {
     form?.reset();
     mode.value = defaults.mode;
@@ -187,19 +240,48 @@ export async function mountCreate(root) {
     };
     if (only.includes(name)) {
       const problem = nameProblem(name.value.trim());
-      mark(name, !name.value.trim() ? "inst.create.nameMissing" : problem?.key ?? null, problem?.vars);
+      mark(name, !name.value.trim() ? "inst.create.nameMissing" : (problem?.key ?? null), problem?.vars);
     }
     if (only.includes(rounds)) {
       const n = numberOf(rounds);
-      mark(rounds, n === null ? "perr.required" : !Number.isInteger(n) ? "perr.integer" : n < 1 || n > 100 ? "perr.range" : null, { low: num(1), high: num(100) });
+      mark(
+        rounds,
+        n === null
+          ? "perr.required"
+          : !Number.isInteger(n)
+            ? "perr.integer"
+            : n < 1 || n > 100
+              ? "perr.range"
+              : null,
+        { low: num(1), high: num(100) },
+      );
     }
     if (only.includes(seed)) {
       const n = numberOf(seed);
-      mark(seed, n === null ? null : !Number.isInteger(n) ? "perr.integer" : n < 0 || n > MAX_SEED ? "perr.range" : null, { low: num(0), high: "2^62" });
+      mark(
+        seed,
+        n === null
+          ? null
+          : !Number.isInteger(n)
+            ? "perr.integer"
+            : n < 0 || n > MAX_SEED
+              ? "perr.range"
+              : null,
+        { low: num(0), high: "2^62" },
+      );
     }
     if (only.includes(pacing)) {
       const n = numberOf(pacing);
-      mark(pacing, n === null ? "perr.required" : Number.isNaN(n) ? "perr.number" : n <= 0 || n > 3600 ? "inst.create.pacingRange" : null);
+      mark(
+        pacing,
+        n === null
+          ? "perr.required"
+          : Number.isNaN(n)
+            ? "perr.number"
+            : n <= 0 || n > 3600
+              ? "inst.create.pacingRange"
+              : null,
+      );
     }
     return bad;
   }

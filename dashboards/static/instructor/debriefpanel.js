@@ -10,9 +10,17 @@ addStrings(STRINGS);
 
 export function mountDebrief(panel, ctx) {
   const lead = h("p", { class: "hint" });
-  const open = h("a", { class: "button primary", href: `/debrief/${ctx.id}`, target: "_blank", rel: "noopener", id: "open-debrief" });
+  const open = h("a", {
+    class: "button primary",
+    href: `/debrief/${ctx.id}`,
+    target: "_blank",
+    rel: "noopener",
+    id: "open-debrief",
+  });
   const host = h("div", { class: "debrief" });
-  panel.append(h("section", { class: "card debrief-card" }, h("div", { class: "debrief-head" }, lead, open), host));
+  panel.append(
+    h("section", { class: "card debrief-card" }, h("div", { class: "debrief-head" }, lead, open), host),
+  );
   const view = new DebriefView(host, { id: ctx.id });
   const label = () => {
     lead.textContent = t("debrief.panelLead");

@@ -122,7 +122,13 @@ export function table(headers, rows, { caption = null, empty = "common.none", cl
   return h(
     "div",
     { class: "table-wrap" },
-    h("table", { class: cls }, caption ? tx("caption", caption) : null, h("thead", {}, head), h("tbody", {}, body)),
+    h(
+      "table",
+      { class: cls },
+      caption ? tx("caption", caption) : null,
+      h("thead", {}, head),
+      h("tbody", {}, body),
+    ),
   );
 }
 

@@ -11,7 +11,14 @@ const TABLES = ["standings", "rounds", "grades", "rubric", "events", "scoring"];
 
 /** The import form: an archive.zip from any Salesfloor server becomes a new competition. */
 export function importForm(onImported) {
-  const file = h("input", { name: "archive", type: "file", accept: ".zip,application/zip", required: true, class: "file-input", id: uid("file") });
+  const file = h("input", {
+    name: "archive",
+    type: "file",
+    accept: ".zip,application/zip",
+    required: true,
+    class: "file-input",
+    id: uid("file"),
+  });
   const chosenName = tx("span", "inst.import.none", null, { class: "file-name" });
   const picker = h(
     "div",
@@ -25,7 +32,13 @@ export function importForm(onImported) {
     "form",
     { class: "stack import-form", novalidate: true },
     tx("p", "inst.import.lead", null, { class: "hint" }),
-    h("div", { class: "field" }, tx("span", "inst.import.file", null, { class: "field-label", id: `${file.id}-label` }), picker, file.errorEl = h("span", { class: "field-error", "aria-live": "polite" })),
+    h(
+      "div",
+      { class: "field" },
+      tx("span", "inst.import.file", null, { class: "field-label", id: `${file.id}-label` }),
+      picker,
+      (file.errorEl = h("span", { class: "field-error", "aria-live": "polite" })),
+    ),
     h("div", { class: "actions" }, submit),
     h("p", { class: "form-message", role: "alert" }),
   );
@@ -74,20 +87,43 @@ export function mountExports(panel, ctx) {
     h(
       "div",
       { class: "export-row", dataset: { table: name } },
-      h("div", {}, tx("strong", `inst.exports.${name}`), h("br"), tx("span", `inst.exports.${name}.what`, null, { class: "hint" })),
-      h("div", { class: "actions" }, exportButton(`${name}.csv`, "CSV"), exportButton(`${name}.xlsx`, "XLSX")),
+      h(
+        "div",
+        {},
+        tx("strong", `inst.exports.${name}`),
+        h("br"),
+        tx("span", `inst.exports.${name}.what`, null, { class: "hint" }),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        exportButton(`${name}.csv`, "CSV"),
+        exportButton(`${name}.xlsx`, "XLSX"),
+      ),
     ),
   );
   const all = h(
     "div",
     { class: "export-row all" },
-    h("div", {}, tx("strong", "inst.exports.all"), h("br"), tx("span", "inst.exports.all.what", null, { class: "hint" })),
+    h(
+      "div",
+      {},
+      tx("strong", "inst.exports.all"),
+      h("br"),
+      tx("span", "inst.exports.all.what", null, { class: "hint" }),
+    ),
     h("div", { class: "actions" }, exportButton("all.xlsx", "XLSX", "primary")),
   );
   const archive = h(
     "div",
     { class: "export-row all" },
-    h("div", {}, tx("strong", "inst.exports.archive"), h("br"), tx("span", "inst.exports.archive.what", null, { class: "hint" })),
+    h(
+      "div",
+      {},
+      tx("strong", "inst.exports.archive"),
+      h("br"),
+      tx("span", "inst.exports.archive.what", null, { class: "hint" }),
+    ),
     h("div", { class: "actions" }, exportButton("archive.zip", "ZIP")),
   );
 
@@ -98,22 +134,45 @@ export function mountExports(panel, ctx) {
     exportButtons.push(describe);
     b.addEventListener("click", async () => {
       b.disabled = true;
-      await act(async () => {
-        const name = await download(`/api/v1/competitions/${ctx.id}/exports/${file}`);
-        return name;
-      }, t("inst.exports.saved", { file }));
+      await act(
+        async () => {
+          const name = await download(`/api/v1/competitions/${ctx.id}/exports/${file}`);
+          return name;
+        },
+        t("inst.exports.saved", { file }),
+      );
       b.disabled = false;
     });
     return b;
   }
 
-  const exportsCard = h("section", { class: "card", id: "exports" }, tx("h2", "inst.exports.title"), note, ...rows, all, archive);
-  const importCard = h("section", { class: "card", id: "import" }, tx("h2", "inst.import.title"), importForm((result) => {
-    location.href = `/instructor/${result.id}`;
-  }));
+  const exportsCard = h(
+    "section",
+    { class: "card", id: "exports" },
+    tx("h2", "inst.exports.title"),
+    note,
+    ...rows,
+    all,
+    archive,
+  );
+  const importCard = h(
+    "section",
+    { class: "card", id: "import" },
+    tx("h2", "inst.import.title"),
+    importForm((result) => {
+      location.href = `/instructor/${result.id}`;
+    }),
+  );
   const linksArea = h("div", { class: "links" });
   const linksCard = h("section", { class: "card", id: "links" }, tx("h2", "inst.links.title"), linksArea);
-  panel.append(h("div", { class: "exports-grid" }, h("div", { class: "stack" }, exportsCard, peerCard(ctx)), h("div", { class: "stack" }, linksCard, importCard)));
+  panel.append(
+    h(
+      "div",
+      { class: "exports-grid" },
+      h("div", { class: "stack" }, exportsCard, peerCard(ctx)),
+      h("div", { class: "stack" }, linksCard, importCard),
+    ),
+  );
 
   function link(href, key, hintKey) {
     return h(
@@ -138,13 +197,33 @@ export function mountExports(panel, ctx) {
         link(`/judge/${ctx.id}`, "inst.links.judge", "inst.links.judgeHint"),
         link(`/instructor/${ctx.id}/codes`, "inst.teams.codes", null),
       ),
-      h("p", { class: "judge-code" }, tx("span", "inst.links.judgeCode"), " ", h("code", { class: "big-code", id: "judge-code" }, d.judge_code || "—")),
+      h(
+        "p",
+        { class: "judge-code" },
+        tx("span", "inst.links.judgeCode"),
+        " ",
+        h("code", { class: "big-code", id: "judge-code" }, d.judge_code || "—"),
+      ),
       tx("h3", "inst.links.reports"),
       (d.teams || []).length
         ? h(
             "ul",
             { class: "report-links" },
-            d.teams.map((team) => h("li", {}, h("a", { href: `/report/${ctx.id}/${encodeURIComponent(team.name)}`, target: "_blank", rel: "noopener" }, team.name))),
+            d.teams.map((team) =>
+              h(
+                "li",
+                {},
+                h(
+                  "a",
+                  {
+                    href: `/report/${ctx.id}/${encodeURIComponent(team.name)}`,
+                    target: "_blank",
+                    rel: "noopener",
+                  },
+                  team.name,
+                ),
+              ),
+            ),
           )
         : tx("p", "inst.teams.empty", null, { class: "muted" }),
     );

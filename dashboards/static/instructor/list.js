@@ -17,9 +17,13 @@ export async function mountList(main) {
     tx("p", "inst.list.lead", null, { class: "hint" }),
     listBody,
   );
-  const importCard = card("inst.import.title", { id: "import", class: "card" }, importForm((result) => {
-    location.href = `/instructor/${result.id}`;
-  }));
+  const importCard = card(
+    "inst.import.title",
+    { id: "import", class: "card" },
+    importForm((result) => {
+      location.href = `/instructor/${result.id}`;
+    }),
+  );
   const create = h("div", { id: "create-area" });
   main.replaceChildren(h("div", { class: "list-top" }, listCard, importCard), create);
   await Promise.all([drawList(listBody), mountCreate(create)]);
@@ -48,7 +52,11 @@ async function drawList(body) {
       td(fmt.num(c.id), "num"),
       td(link),
       td(stateBadge(c)),
-      td(c.state === "draft" ? tx("span", "inst.list.rounds", { rounds: c.rounds }) : tx("span", "inst.roundOf", { round: Math.min(c.round, c.rounds), rounds: c.rounds })),
+      td(
+        c.state === "draft"
+          ? tx("span", "inst.list.rounds", { rounds: c.rounds })
+          : tx("span", "inst.roundOf", { round: Math.min(c.round, c.rounds), rounds: c.rounds }),
+      ),
       td(teams == null ? "—" : fmt.num(teams), "num"),
       td(tx("span", `inst.mode.${c.mode}`)),
       td(bindText(h("span"), () => presetName(c.preset))),
@@ -57,7 +65,16 @@ async function drawList(body) {
   });
   body.replaceChildren(
     table(
-      [["inst.list.id", "num"], "inst.list.name", "inst.list.state", "common.round", ["inst.list.teams", "num"], "param.mode.label", "inst.list.preset", "inst.list.links"],
+      [
+        ["inst.list.id", "num"],
+        "inst.list.name",
+        "inst.list.state",
+        "common.round",
+        ["inst.list.teams", "num"],
+        "param.mode.label",
+        "inst.list.preset",
+        "inst.list.links",
+      ],
       rows,
       { empty: "inst.list.empty", cls: "competitions" },
     ),

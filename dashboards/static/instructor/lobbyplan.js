@@ -9,21 +9,42 @@ import { h } from "/static/common/ui.js";
 import { ariaLabel, bindText, button, field, messageOf, setError, tx } from "/static/instructor/dom.js";
 
 export function mountLobbyPlan(root, ctx) {
-  const minutes = h("input", { type: "number", name: "starts_in", min: 0, max: 1440, step: 1, value: 10, inputmode: "numeric", id: "starts-in" });
+  const minutes = h("input", {
+    type: "number",
+    name: "starts_in",
+    min: 0,
+    max: 1440,
+    step: 1,
+    value: 10,
+    inputmode: "numeric",
+    id: "starts-in",
+  });
   const plan = button("inst.lobby.plan", { class: "primary", id: "plan-start", type: "submit" });
   const clear = button("inst.lobby.clear", { id: "clear-start" });
   const planned = h("p", { class: "hint", id: "planned-start", "aria-live": "polite" });
-  const open = h("a", { class: "button", href: `/board/${ctx.id}`, target: "_blank", rel: "noopener", id: "open-lobby" });
+  const open = h("a", {
+    class: "button",
+    href: `/board/${ctx.id}`,
+    target: "_blank",
+    rel: "noopener",
+    id: "open-lobby",
+  });
   bindText(open, () => t("inst.lobby.open"));
-  const form = h("form", { class: "lobby-plan", novalidate: true },
+  const form = h(
+    "form",
+    { class: "lobby-plan", novalidate: true },
     field("inst.lobby.minutes", minutes, { extra: h("div", { class: "actions" }, plan, clear) }),
     planned,
-    h("p", { class: "form-message", role: "alert" }));
+    h("p", { class: "form-message", role: "alert" }),
+  );
   const message = messageOf(form);
-  const card = h("section", { class: "card lobby-card", ...ariaLabel("inst.lobby.title") },
+  const card = h(
+    "section",
+    { class: "card lobby-card", ...ariaLabel("inst.lobby.title") },
     h("div", { class: "lobby-card-head" }, tx("h2", "inst.lobby.title"), open),
     tx("p", "inst.lobby.lead", null, { class: "hint" }),
-    form);
+    form,
+  );
   root.replaceChildren(card);
 
   let startsAt = null;
@@ -48,7 +69,9 @@ export function mountLobbyPlan(root, ctx) {
     message.clear();
     setError(minutes, null);
     try {
-      take(await api(`/api/v1/competitions/${ctx.id}/starts-at`, { method: "PUT", body: { minutes: value } }));
+      take(
+        await api(`/api/v1/competitions/${ctx.id}/starts-at`, { method: "PUT", body: { minutes: value } }),
+      );
     } catch (error) {
       if (error.status === 422) setError(minutes, "inst.lobby.bad");
       else message.raw(error.detail || error.message);
@@ -71,7 +94,9 @@ export function mountLobbyPlan(root, ctx) {
   }
   ctx.on("status", draw);
   draw();
-  api(`/api/v1/competitions/${ctx.id}/public/lobby`).then(take).catch(() => {});
+  api(`/api/v1/competitions/${ctx.id}/public/lobby`)
+    .then(take)
+    .catch(() => {});
   setInterval(() => {
     if (!root.hidden && startsAt != null) drawPlanned();
   }, 1000);

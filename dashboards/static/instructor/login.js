@@ -6,7 +6,12 @@ import { h } from "/static/common/ui.js";
 import { field, messageOf, tx } from "/static/instructor/dom.js";
 
 export function mountLogin(main, onDone) {
-  const password = h("input", { name: "password", type: "password", required: true, autocomplete: "current-password" });
+  const password = h("input", {
+    name: "password",
+    type: "password",
+    required: true,
+    autocomplete: "current-password",
+  });
   const submit = tx("button", "inst.login.button", null, { type: "submit", class: "primary" });
   const form = h(
     "form",
@@ -18,7 +23,8 @@ export function mountLogin(main, onDone) {
     h("p", { class: "form-message", role: "alert" }),
   );
   const message = messageOf(form);
-  if (sessionExpired()) message.key(`session.expired.${sessionExpired() === "finished" ? "finished" : "idle"}`);
+  if (sessionExpired())
+    message.key(`session.expired.${sessionExpired() === "finished" ? "finished" : "idle"}`);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!password.value) {

@@ -33,8 +33,19 @@ export function mountMarket(panel, ctx) {
       h(
         "div",
         { class: "stack" },
-        h("section", { class: "card", id: "parameter-history" }, tx("h2", "inst.market.history"), historyArea),
-        h("section", { class: "card" }, tx("h2", "inst.market.fixed"), tx("p", "inst.market.fixedLead", null, { class: "hint" }), fixedArea),
+        h(
+          "section",
+          { class: "card", id: "parameter-history" },
+          tx("h2", "inst.market.history"),
+          historyArea,
+        ),
+        h(
+          "section",
+          { class: "card" },
+          tx("h2", "inst.market.fixed"),
+          tx("p", "inst.market.fixedLead", null, { class: "hint" }),
+          fixedArea,
+        ),
       ),
     ),
   );
@@ -46,7 +57,9 @@ export function mountMarket(panel, ctx) {
     try {
       const [current, meta] = await Promise.all([
         api(`/api/v1/competitions/${ctx.id}/parameters`),
-        api(`/api/v1/presets/${encodeURIComponent(ctx.status.preset)}/parameters`).catch(() => api("/api/v1/presets/classroom/parameters")),
+        api(`/api/v1/presets/${encodeURIComponent(ctx.status.preset)}/parameters`).catch(() =>
+          api("/api/v1/presets/classroom/parameters"),
+        ),
       ]);
       params = current;
       const rows = rowsFor(current, meta);
@@ -72,7 +85,9 @@ export function mountMarket(panel, ctx) {
       if (key === "mode" || key === "day_kind") return t(`choice.${key}.${value}`);
       return typeof value === "number" ? num(value) : String(value);
     };
-    const rows = ["mode", "day_kind", "days_per_round"].map((key) => h("tr", {}, td(labelOf(key)), td(shown(key))));
+    const rows = ["mode", "day_kind", "days_per_round"].map((key) =>
+      h("tr", {}, td(labelOf(key)), td(shown(key))),
+    );
     rows.push(h("tr", {}, td(labelOf("rounds")), td(fmt.num(ctx.status.rounds))));
     fixedArea.replaceChildren(table(["inst.market.parameter", "inst.market.value"], rows));
   }
@@ -87,17 +102,29 @@ export function mountMarket(panel, ctx) {
 
   function drawState() {
     const state = ctx.status.state;
-    const key = state === "draft"
-      ? "inst.market.draft"
-      : state === "paused" ? (ctx.status.between_rounds ? "inst.market.between" : "inst.market.paused") : `inst.market.closed.${state}`;
-    bindText(note, () => t(key, { round: ctx.status.round, next: ctx.status.next_round ?? ctx.status.round + 1 }));
+    const key =
+      state === "draft"
+        ? "inst.market.draft"
+        : state === "paused"
+          ? ctx.status.between_rounds
+            ? "inst.market.between"
+            : "inst.market.paused"
+          : `inst.market.closed.${state}`;
+    bindText(note, () =>
+      t(key, { round: ctx.status.round, next: ctx.status.next_round ?? ctx.status.round + 1 }),
+    );
     note.className = changeable() ? "banner ok-banner" : "banner";
     editor?.setDisabled(!changeable());
     save.disabled = !changeable();
     resetAll.disabled = !changeable();
   }
 
-  const shownValue = (value) => (Array.isArray(value) ? `${num(value[0])} – ${num(value[1])}` : typeof value === "number" ? num(value) : String(value));
+  const shownValue = (value) =>
+    Array.isArray(value)
+      ? `${num(value[0])} – ${num(value[1])}`
+      : typeof value === "number"
+        ? num(value)
+        : String(value);
 
   async function loadHistory() {
     try {
@@ -109,22 +136,50 @@ export function mountMarket(panel, ctx) {
           h(
             "tr",
             {},
-            td(h("span", {}, fmt.simTime(entry.effective_t, ctx.status), h("br"), h("span", { class: "hint" }, fmt.date(entry.at)))),
-            td(h("ul", { class: "changes" }, entry.changes.map(([key, value]) => {
-              const before = entry.before && key in entry.before ? entry.before[key] : undefined;
-              return h("li", { dataset: { key } }, h("span", {}, labelOf(key)), " ", h("code", {}, key), ": ",
-                before === undefined ? null : [h("span", { class: "old-value" }, shownValue(before)), " → "],
-                h("strong", { class: "new-value" }, shownValue(value)));
-            }))),
+            td(
+              h(
+                "span",
+                {},
+                fmt.simTime(entry.effective_t, ctx.status),
+                h("br"),
+                h("span", { class: "hint" }, fmt.date(entry.at)),
+              ),
+            ),
+            td(
+              h(
+                "ul",
+                { class: "changes" },
+                entry.changes.map(([key, value]) => {
+                  const before = entry.before && key in entry.before ? entry.before[key] : undefined;
+                  return h(
+                    "li",
+                    { dataset: { key } },
+                    h("span", {}, labelOf(key)),
+                    " ",
+                    h("code", {}, key),
+                    ": ",
+                    before === undefined
+                      ? null
+                      : [h("span", { class: "old-value" }, shownValue(before)), " → "],
+                    h("strong", { class: "new-value" }, shownValue(value)),
+                  );
+                }),
+              ),
+            ),
           ),
         );
-      historyArea.replaceChildren(table(["inst.market.when", "inst.market.what"], rows, { empty: "inst.market.noHistory" }));
+      historyArea.replaceChildren(
+        table(["inst.market.when", "inst.market.what"], rows, { empty: "inst.market.noHistory" }),
+      );
     } catch (error) {
       showError(error);
     }
   }
 
-  resetAll.addEventListener("click", () => { editor?.reset(); drawSummary(); });
+  resetAll.addEventListener("click", () => {
+    editor?.reset();
+    drawSummary();
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     message.clear();
@@ -161,7 +216,10 @@ export function mountMarket(panel, ctx) {
   ctx.on("event", (event) => {
     if (event.kind === "parameters_changed") loadHistory();
   });
-  onLangChange(() => { drawFixed(); loadHistory(); });
+  onLangChange(() => {
+    drawFixed();
+    loadHistory();
+  });
   load();
   loadHistory();
 }

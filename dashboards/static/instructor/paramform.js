@@ -87,7 +87,8 @@ function same(a, b) {
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
   }
-  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+  if (typeof a === "number" && typeof b === "number")
+    return Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
   return a === b;
 }
 
@@ -95,7 +96,8 @@ function same(a, b) {
 function problem(value, row) {
   if (value === null) return { key: "perr.required" };
   if (Number.isNaN(value)) return { key: "perr.number" };
-  if (value < row.low || value > row.high) return { key: "perr.range", vars: { low: num(row.low), high: num(row.high) } };
+  if (value < row.low || value > row.high)
+    return { key: "perr.range", vars: { low: num(row.low), high: num(row.high) } };
   if (row.integer && !Number.isInteger(value)) return { key: "perr.integer" };
   return null;
 }
@@ -106,7 +108,11 @@ function problem(value, row) {
  * Returns {element, changes(), values(), validate(), showServerError(field, detail), reset(),
  * setDisabled(flag), inputs}.
  */
-export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "business", onChange = () => {}, open = [] } = {}) {
+export function paramForm(
+  rows,
+  /** @type {{ skip?: string[], base?: string, dayKind?: () => string, onChange?: (key: string) => void, open?: string[] }} */
+  { skip = [], base = "preset", dayKind = () => "business", onChange = () => {}, open = [] } = {},
+) {
   const entries = new Map();
   const groups = new Map();
   for (const row of rows) {
@@ -123,7 +129,13 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
     const details = h(
       "details",
       { class: "param-group", dataset: { group }, open: open.includes(group) },
-      h("summary", {}, bindText(h("span", { class: "group-title" }), () => groupTitle(group)), " ", count),
+      h(
+        "summary",
+        {},
+        bindText(h("span", { class: "group-title" }), () => groupTitle(group)),
+        " ",
+        count,
+      ),
       grid,
     );
     details.countEl = count;
@@ -142,7 +154,9 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
         "select",
         { id, name: row.key, "aria-describedby": `${helpId} ${error.id}` },
         CHOICES[row.key].map((choice) =>
-          bindText(h("option", { value: choice, selected: choice === row.value }), () => t(`choice.${row.key}.${choice}`)),
+          bindText(h("option", { value: choice, selected: choice === row.value }), () =>
+            t(`choice.${row.key}.${choice}`),
+          ),
         ),
       );
       inputs = [select];
@@ -174,20 +188,34 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
     }
     for (const input of inputs) input.errorEl = error;
     const reset = h("button", { type: "button", class: "reset", hidden: true }, "↺");
-    const resetLabel = () => reset.setAttribute("aria-label", t("pform.reset", { label: labelOf(row.key), value: shown(row.value, row.key) }));
+    const resetLabel = () =>
+      reset.setAttribute(
+        "aria-label",
+        t("pform.reset", { label: labelOf(row.key), value: shown(row.value, row.key) }),
+      );
     resetLabel();
     const unit = row.unit ? bindText(h("span", { class: "unit" }), () => unitOf(row.unit, dayKind())) : null;
     const control = row.pair
       ? h("div", { class: "pair" }, inputs[0], h("span", { "aria-hidden": "true" }, "–"), inputs[1])
       : inputs[0];
     const parts = [
-      h("div", { class: "param-head" }, bindText(h("label", { for: id }), () => labelOf(row.key)), unit),
+      h(
+        "div",
+        { class: "param-head" },
+        bindText(h("label", { for: id }), () => labelOf(row.key)),
+        unit,
+      ),
       h("div", { class: "param-inputs" }, control, reset),
       bindText(h("span", { class: "hint help", id: helpId }), () => helpOf(row.key)),
       row.low == null
         ? null
         : bindText(h("span", { class: "hint range", id: `${id}-range` }), () =>
-            t("pform.range", { low: num(row.low), high: num(row.high), base: t(`pform.${base}`), value: shown(row.value) }),
+            t("pform.range", {
+              low: num(row.low),
+              high: num(row.high),
+              base: t(`pform.${base}`),
+              value: shown(row.value),
+            }),
           ),
       error,
     ];
@@ -207,7 +235,9 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
     }
     reset.addEventListener("click", () => {
       const values = row.pair ? row.value : [row.value];
-      inputs.forEach((input, i) => { input.value = values[i]; });
+      inputs.forEach((input, i) => {
+        input.value = values[i];
+      });
       edited(entry);
       inputs[0].focus();
     });
@@ -229,6 +259,7 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
   function check(entry) {
     const { row, inputs } = entry;
     if (CHOICES[row.key]) return null;
+    /** @type {{ key: string, vars?: object } | null} */
     let found = null;
     inputs.forEach((input) => {
       const p = problem(numberOf(input), row);
@@ -244,7 +275,8 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
         found = { key: "perr.order" };
       }
     }
-    if (found) setError(inputs.find((i) => i.getAttribute("aria-invalid")) || inputs[0], found.key, found.vars || {});
+    if (found)
+      setError(inputs.find((i) => i.getAttribute("aria-invalid")) || inputs[0], found.key, found.vars || {});
     else inputs.forEach((input) => setError(input, null));
     return found;
   }
@@ -260,8 +292,12 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
 
   function counts() {
     for (const details of sections) {
-      const n = [...entries.values()].filter((e) => e.details === details && e.wrapper.classList.contains("changed")).length;
-      const bad = [...entries.values()].some((e) => e.details === details && e.inputs.some((i) => i.getAttribute("aria-invalid")));
+      const n = [...entries.values()].filter(
+        (e) => e.details === details && e.wrapper.classList.contains("changed"),
+      ).length;
+      const bad = [...entries.values()].some(
+        (e) => e.details === details && e.inputs.some((i) => i.getAttribute("aria-invalid")),
+      );
       details.classList.toggle("has-error", bad);
       details.countEl.hidden = n === 0;
       bindText(details.countEl, () => t("pform.changed", { n }));
@@ -354,7 +390,9 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
   function reset() {
     for (const entry of entries.values()) {
       const values = entry.row.pair ? entry.row.value : [entry.row.value];
-      entry.inputs.forEach((input, i) => { input.value = values[i]; });
+      entry.inputs.forEach((input, i) => {
+        input.value = values[i];
+      });
       edited(entry);
     }
   }
@@ -370,7 +408,19 @@ export function paramForm(rows, { skip = [], base = "preset", dayKind = () => "b
 
   onLangChange(relabel);
   const element = h("div", { class: "param-form" }, sections);
-  return { element, changes, values, validate, showServerError, focusFirst, setDisabled, reset, relabel, entries, labelOf };
+  return {
+    element,
+    changes,
+    values,
+    validate,
+    showServerError,
+    focusFirst,
+    setDisabled,
+    reset,
+    relabel,
+    entries,
+    labelOf,
+  };
 }
 
 /** The field a refusal names: "segments.smb.share: …" → "segments.smb.share". */

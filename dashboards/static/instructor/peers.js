@@ -12,12 +12,20 @@ const REFRESH_MS = 10_000;
 export function peerCard(ctx) {
   const area = h("div", { class: "peer-area" });
   const note = h("p", { class: "hint", id: "peer-note" });
-  const section = h("section", { class: "card", id: "peer-reviews" }, tx("h2", "inst.peer.title"), note, area);
+  const section = h(
+    "section",
+    { class: "card", id: "peer-reviews" },
+    tx("h2", "inst.peer.title"),
+    note,
+    area,
+  );
   let data = null;
 
   function draw() {
     if (!data) return;
-    bindText(note, () => (data.open ? t("inst.peer.open", { n: fmt.num(data.reviews) }) : t("inst.peer.closed")));
+    bindText(note, () =>
+      data.open ? t("inst.peer.open", { n: fmt.num(data.reviews) }) : t("inst.peer.closed"),
+    );
     const rows = data.members.map((m) =>
       h(
         "tr",
@@ -29,14 +37,36 @@ export function peerCard(ctx) {
         td(fmt.num(m.given), "num"),
         td(
           m.ratings.length
-            ? h("ul", { class: "people" }, m.ratings.map((r) => h("li", {}, t("inst.peer.by", { name: r.by, rating: fmt.num(r.rating) }), r.comment ? [" — ", h("q", {}, r.comment)] : null)))
+            ? h(
+                "ul",
+                { class: "people" },
+                m.ratings.map((r) =>
+                  h(
+                    "li",
+                    {},
+                    t("inst.peer.by", { name: r.by, rating: fmt.num(r.rating) }),
+                    r.comment ? [" — ", h("q", {}, r.comment)] : null,
+                  ),
+                ),
+              )
             : "—",
           "comment",
         ),
       ),
     );
     area.replaceChildren(
-      table(["common.team", "inst.peer.student", ["inst.peer.mean", "num"], ["inst.peer.received", "num"], ["inst.peer.given", "num"], "inst.peer.ratings"], rows, { empty: "inst.peer.nobody", cls: "peer-table" }),
+      table(
+        [
+          "common.team",
+          "inst.peer.student",
+          ["inst.peer.mean", "num"],
+          ["inst.peer.received", "num"],
+          ["inst.peer.given", "num"],
+          "inst.peer.ratings",
+        ],
+        rows,
+        { empty: "inst.peer.nobody", cls: "peer-table" },
+      ),
     );
   }
 

@@ -6,7 +6,18 @@ import { fmt, onLangChange, t } from "/static/common/i18n.js";
 import { h, showError } from "/static/common/ui.js";
 import { bindText, button, messageOf, table, td, tx } from "/static/instructor/dom.js";
 
-export const BOTS = ["balanced", "eager", "dumper", "lax", "lavish", "cod", "lender", "forgetful", "forgiver", "passive"];
+export const BOTS = [
+  "balanced",
+  "eager",
+  "dumper",
+  "lax",
+  "lavish",
+  "cod",
+  "lender",
+  "forgetful",
+  "forgiver",
+  "passive",
+];
 const CARELESS = ["passive", "dumper", "lax", "lavish"];
 const POLL_MS = 300;
 
@@ -45,7 +56,9 @@ export function previewCard(getBody) {
       while (view.state === "running") {
         progress.value = view.progress;
         bindText(progressText, () => t("inst.preview.progress", { pct: fmt.pct(view.progress) }));
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        await new Promise((resolve) => {
+          setTimeout(resolve, POLL_MS);
+        });
         view = await api(`/api/v1/previews/${view.id}`);
       }
       progress.value = 1;
@@ -67,23 +80,37 @@ export function previewCard(getBody) {
     } finally {
       running = false;
       run.disabled = false;
-      setTimeout(() => { progress.hidden = true; }, 600);
+      setTimeout(() => {
+        progress.hidden = true;
+      }, 600);
     }
   });
 
   let shown = null;
-  onLangChange(() => { if (shown) draw(shown); });
+  onLangChange(() => {
+    if (shown) draw(shown);
+  });
 
   function draw(view) {
     shown = view;
     const data = view.result;
     const balanced = data.bots.find((b) => b.bot === "balanced");
-    const beaten = data.bots.filter((b) => CARELESS.includes(b.bot) && balanced && b.rank <= balanced.rank).map((b) => b.bot);
+    const beaten = data.bots
+      .filter((b) => CARELESS.includes(b.bot) && balanced && b.rank <= balanced.rank)
+      .map((b) => b.bot);
     const rows = data.bots.map((b) =>
       h(
         "tr",
         { dataset: { bot: b.bot }, class: b.bot === "balanced" ? "selected" : "" },
-        td(h("span", {}, tx("strong", `bot.${b.bot}`), h("br"), tx("span", `bot.${b.bot}.what`, null, { class: "hint" }))),
+        td(
+          h(
+            "span",
+            {},
+            tx("strong", `bot.${b.bot}`),
+            h("br"),
+            tx("span", `bot.${b.bot}.what`, null, { class: "hint" }),
+          ),
+        ),
         td(fmt.score(b.composite), "num"),
         td(b.conversion == null ? "—" : fmt.pct(b.conversion / 100), "num"),
         td(fmt.score(b.satisfaction), "num"),
@@ -96,19 +123,37 @@ export function previewCard(getBody) {
       ? null
       : beaten.length === 0
         ? tx("p", "inst.preview.good", null, { class: "verdict ok" })
-        : tx("p", "inst.preview.bad", () => ({ bots: beaten.map((b) => t(`bot.${b}`)).join(t("inst.listSep")) }), { class: "verdict warn" });
+        : tx(
+            "p",
+            "inst.preview.bad",
+            () => ({ bots: beaten.map((b) => t(`bot.${b}`)).join(t("inst.listSep")) }),
+            { class: "verdict warn" },
+          );
     result.replaceChildren(
       verdict || "",
       table(
-        ["inst.preview.bot", ["common.composite", "num"], ["common.conversion", "num"], ["common.satisfaction", "num"], ["common.receivables", "num"], ["common.profit", "num"], ["inst.preview.rank", "num"]],
+        [
+          "inst.preview.bot",
+          ["common.composite", "num"],
+          ["common.conversion", "num"],
+          ["common.satisfaction", "num"],
+          ["common.receivables", "num"],
+          ["common.profit", "num"],
+          ["inst.preview.rank", "num"],
+        ],
         rows,
         { cls: "preview-table" },
       ),
-      tx("p", "inst.preview.facts", () => ({
-        seasons: fmt.num(data.seasons),
-        rounds: fmt.num(view.rounds),
-        inquiries: fmt.num(data.inquiries_per_team, 1),
-      }), { class: "hint preview-facts" }),
+      tx(
+        "p",
+        "inst.preview.facts",
+        () => ({
+          seasons: fmt.num(data.seasons),
+          rounds: fmt.num(view.rounds),
+          inquiries: fmt.num(data.inquiries_per_team, 1),
+        }),
+        { class: "hint preview-facts" },
+      ),
     );
   }
 

@@ -5,13 +5,38 @@ import { api } from "/static/common/api.js";
 import { fmt, lang, onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
 import { act, confirmAction, h, showError } from "/static/common/ui.js";
-import { ariaLabel, field, messageOf, num, numberOf, setError, table, td, tx } from "/static/instructor/dom.js";
+import {
+  ariaLabel,
+  field,
+  messageOf,
+  num,
+  numberOf,
+  setError,
+  table,
+  td,
+  tx,
+} from "/static/instructor/dom.js";
 
 function criterionInputs(values = {}) {
   return {
     name_en: h("input", { name: "name_en", required: true, maxlength: 80, value: values.name_en ?? "" }),
-    name_zh: h("input", { name: "name_zh", required: true, maxlength: 80, value: values.name_zh ?? "", lang: "zh-CN" }),
-    max_points: h("input", { name: "max_points", type: "number", min: 0.5, max: 1000, step: "any", required: true, value: values.max_points ?? 10, inputmode: "decimal" }),
+    name_zh: h("input", {
+      name: "name_zh",
+      required: true,
+      maxlength: 80,
+      value: values.name_zh ?? "",
+      lang: "zh-CN",
+    }),
+    max_points: h("input", {
+      name: "max_points",
+      type: "number",
+      min: 0.5,
+      max: 1000,
+      step: "any",
+      required: true,
+      value: values.max_points ?? 10,
+      inputmode: "decimal",
+    }),
     per_round: h("input", { name: "per_round", type: "checkbox", checked: Boolean(values.per_round) }),
   };
 }
@@ -21,12 +46,19 @@ function criterionBody(inputs, message) {
   const problems = [];
   for (const name of ["name_en", "name_zh"]) {
     const problem = nameProblem(inputs[name].value.trim());
-    const key = !inputs[name].value.trim() ? "inst.rubric.nameMissing" : problem?.key ?? null;
+    const key = !inputs[name].value.trim() ? "inst.rubric.nameMissing" : (problem?.key ?? null);
     setError(inputs[name], key, problem?.vars);
     if (key) problems.push([inputs[name], key, problem?.vars]);
   }
   const points = numberOf(inputs.max_points);
-  const bad = points === null ? "perr.required" : Number.isNaN(points) ? "perr.number" : points <= 0 || points > 1000 ? "inst.rubric.pointsRange" : null;
+  const bad =
+    points === null
+      ? "perr.required"
+      : Number.isNaN(points)
+        ? "perr.number"
+        : points <= 0 || points > 1000
+          ? "inst.rubric.pointsRange"
+          : null;
   setError(inputs.max_points, bad);
   if (bad) problems.push([inputs.max_points, bad]);
   if (problems.length) {
@@ -50,7 +82,12 @@ export function mountRubric(panel, ctx) {
     { class: "card stack", id: "add-criterion", novalidate: true },
     tx("h2", "inst.rubric.addTitle"),
     tx("p", "inst.rubric.lead", null, { class: "hint" }),
-    h("div", { class: "row2" }, field("inst.rubric.nameEn", inputs.name_en), field("inst.rubric.nameZh", inputs.name_zh)),
+    h(
+      "div",
+      { class: "row2" },
+      field("inst.rubric.nameEn", inputs.name_en),
+      field("inst.rubric.nameZh", inputs.name_zh),
+    ),
     field("inst.rubric.max", inputs.max_points),
     h("label", { class: "inline" }, inputs.per_round, tx("span", "inst.rubric.perRound")),
     h("div", { class: "actions" }, add),
@@ -66,7 +103,14 @@ export function mountRubric(panel, ctx) {
       { class: "rubric-grid" },
       h("section", { class: "card", id: "criteria" }, tx("h2", "inst.rubric.criteria"), criteriaArea),
       addForm,
-      h("section", { class: "card", id: "components" }, tx("h2", "inst.rubric.components"), weightNote, h("div", { class: "actions" }, judgeLink), componentArea),
+      h(
+        "section",
+        { class: "card", id: "components" },
+        tx("h2", "inst.rubric.components"),
+        weightNote,
+        h("div", { class: "actions" }, judgeLink),
+        componentArea,
+      ),
     ),
   );
   const message = messageOf(addForm);
@@ -87,22 +131,35 @@ export function mountRubric(panel, ctx) {
     const rows = rubric.criteria.map((c) => {
       const edit = criterionInputs(c);
       for (const [name, input] of Object.entries(edit)) {
-        const key = { name_en: "inst.rubric.nameEn", name_zh: "inst.rubric.nameZh", max_points: "inst.rubric.max", per_round: "inst.rubric.perRound" }[name];
+        const key = {
+          name_en: "inst.rubric.nameEn",
+          name_zh: "inst.rubric.nameZh",
+          max_points: "inst.rubric.max",
+          per_round: "inst.rubric.perRound",
+        }[name];
         Object.assign(input, { id: `crit-${c.id}-${name}` });
         input.setAttribute("aria-label", `${t(key)} (#${c.id})`);
       }
       const rowMessage = h("p", { class: "form-message", role: "alert" });
       const holder = h("div", {}, rowMessage);
-      const save = tx("button", "common.save", null, { type: "button", class: "save", ...ariaLabel("common.save") });
+      const save = tx("button", "common.save", null, {
+        type: "button",
+        class: "save",
+        ...ariaLabel("common.save"),
+      });
       const remove = tx("button", "inst.rubric.delete", null, { type: "button", class: "danger" });
       save.addEventListener("click", async () => {
         const body = criterionBody(edit, messageOf(holder));
         if (!body) return;
-        const done = await act(() => api(`/api/v1/competitions/${ctx.id}/rubric/criteria/${c.id}`, { method: "PUT", body }), t("inst.rubric.saved", { name: body[lang === "zh" ? "name_zh" : "name_en"] }));
+        const done = await act(
+          () => api(`/api/v1/competitions/${ctx.id}/rubric/criteria/${c.id}`, { method: "PUT", body }),
+          t("inst.rubric.saved", { name: body[lang === "zh" ? "name_zh" : "name_en"] }),
+        );
         if (done) load();
       });
       remove.addEventListener("click", async () => {
-        if (!confirmAction(t("inst.rubric.deleteConfirm", { name: lang === "zh" ? c.name_zh : c.name_en }))) return;
+        if (!confirmAction(t("inst.rubric.deleteConfirm", { name: lang === "zh" ? c.name_zh : c.name_en })))
+          return;
         const done = await act(async () => {
           await api(`/api/v1/competitions/${ctx.id}/rubric/criteria/${c.id}`, { method: "DELETE" });
           return true;
@@ -121,14 +178,37 @@ export function mountRubric(panel, ctx) {
       );
     });
     criteriaArea.replaceChildren(
-      table(["inst.rubric.nameEn", "inst.rubric.nameZh", ["inst.rubric.max", "num"], "inst.rubric.perRoundShort", "inst.rubric.status", "inst.rubric.actions"], rows, { empty: "inst.rubric.none", cls: "criteria-table" }),
+      table(
+        [
+          "inst.rubric.nameEn",
+          "inst.rubric.nameZh",
+          ["inst.rubric.max", "num"],
+          "inst.rubric.perRoundShort",
+          "inst.rubric.status",
+          "inst.rubric.actions",
+        ],
+        rows,
+        { empty: "inst.rubric.none", cls: "criteria-table" },
+      ),
     );
     const components = Object.entries(rubric.component).map(([team, value]) =>
-      h("tr", { dataset: { team } }, td(h("strong", {}, team)), td(value == null ? "—" : fmt.score(value), "num"), td(fmt.num(rubric.scores.filter((s) => s.team === team).length), "num")),
+      h(
+        "tr",
+        { dataset: { team } },
+        td(h("strong", {}, team)),
+        td(value == null ? "—" : fmt.score(value), "num"),
+        td(fmt.num(rubric.scores.filter((s) => s.team === team).length), "num"),
+      ),
     );
-    componentArea.replaceChildren(table(["common.team", ["inst.rubric.component", "num"], ["inst.rubric.scores", "num"]], components, { empty: "inst.teams.empty" }));
+    componentArea.replaceChildren(
+      table(["common.team", ["inst.rubric.component", "num"], ["inst.rubric.scores", "num"]], components, {
+        empty: "inst.teams.empty",
+      }),
+    );
     weightNote.replaceChildren(
-      tx("span", rubric.weight > 0 ? "inst.rubric.weight" : "inst.rubric.noWeight", { weight: num(rubric.weight) }),
+      tx("span", rubric.weight > 0 ? "inst.rubric.weight" : "inst.rubric.noWeight", {
+        weight: num(rubric.weight),
+      }),
     );
   }
 
@@ -139,7 +219,10 @@ export function mountRubric(panel, ctx) {
     const body = criterionBody(inputs, message);
     if (!body) return;
     add.disabled = true;
-    const done = await act(() => api(`/api/v1/competitions/${ctx.id}/rubric/criteria`, { method: "POST", body }), t("inst.rubric.added", { name: body[lang === "zh" ? "name_zh" : "name_en"] }));
+    const done = await act(
+      () => api(`/api/v1/competitions/${ctx.id}/rubric/criteria`, { method: "POST", body }),
+      t("inst.rubric.added", { name: body[lang === "zh" ? "name_zh" : "name_en"] }),
+    );
     add.disabled = false;
     if (done) {
       message.key("inst.rubric.added", { name: body[lang === "zh" ? "name_zh" : "name_en"] }, "ok");
@@ -149,7 +232,9 @@ export function mountRubric(panel, ctx) {
     }
   });
 
-  ctx.on("tab", (name) => { if (name === "rubric") load(); });
+  ctx.on("tab", (name) => {
+    if (name === "rubric") load();
+  });
   ctx.on("detail", load);
   onLangChange(draw);
   load();

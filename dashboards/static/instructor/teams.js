@@ -29,7 +29,12 @@ export function mountTeams(panel, ctx) {
     h("div", { class: "actions" }, addButton),
     h("p", { class: "form-message", role: "alert" }),
   );
-  const csv = h("textarea", { name: "csv", rows: 6, spellcheck: "false", placeholder: "Red Team\nBlue Team,balanced\nHouse,passive" });
+  const csv = h("textarea", {
+    name: "csv",
+    rows: 6,
+    spellcheck: "false",
+    placeholder: "Red Team\nBlue Team,balanced\nHouse,passive",
+  });
   const csvButton = tx("button", "inst.teams.addCsv", null, { type: "submit" });
   const csvForm = h(
     "form",
@@ -42,7 +47,11 @@ export function mountTeams(panel, ctx) {
   const divider = h("hr");
   const listArea = h("div", { class: "team-list" });
   const count = h("span", { class: "count" });
-  const codesLink = h("a", { class: "button primary", href: `/instructor/${ctx.id}/codes`, id: "codes-link" }, tx("span", "inst.teams.codes"));
+  const codesLink = h(
+    "a",
+    { class: "button primary", href: `/instructor/${ctx.id}/codes`, id: "codes-link" },
+    tx("span", "inst.teams.codes"),
+  );
 
   panel.append(
     h(
@@ -71,7 +80,8 @@ export function mountTeams(panel, ctx) {
     const problem = nameProblem(name.value.trim());
     if (problem) return fail(name, addMessage, problem.key, problem.vars);
     if (!TEAM_NAME.test(value)) return fail(name, addMessage, "inst.teams.nameBad");
-    if ((ctx.detail.teams || []).some((tm) => tm.name === value)) return fail(name, addMessage, "inst.teams.nameTaken", { name: value });
+    if ((ctx.detail.teams || []).some((tm) => tm.name === value))
+      return fail(name, addMessage, "inst.teams.nameTaken", { name: value });
     addButton.disabled = true;
     try {
       const added = await api(`/api/v1/competitions/${ctx.id}/teams`, {
@@ -97,16 +107,31 @@ export function mountTeams(panel, ctx) {
   csvForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     csvMessage.clear();
-    const lines = csv.value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const lines = csv.value
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (!lines.length) return fail(csv, csvMessage, "inst.teams.csvEmpty");
     for (const [index, line] of lines.entries()) {
       const [teamName, teamBot, ...rest] = line.split(",").map((c) => c.trim());
       if (index === 0 && teamName.toLowerCase() === "name") continue;
       if (rest.length) return fail(csv, csvMessage, "inst.teams.csvColumns", { line: index + 1 });
       const problem = nameProblem(teamName);
-      if (problem) return fail(csv, csvMessage, "inst.teams.csvLine", { line: index + 1, get problem() { return t(problem.key, problem.vars); } });
-      if (!TEAM_NAME.test(teamName.replace(/\s+/g, " "))) return fail(csv, csvMessage, "inst.teams.csvName", { line: index + 1, name: teamName });
-      if (teamBot && !BOTS.includes(teamBot)) return fail(csv, csvMessage, "inst.teams.csvBot", { line: index + 1, bot: teamBot, bots: BOTS.join(", ") });
+      if (problem)
+        return fail(csv, csvMessage, "inst.teams.csvLine", {
+          line: index + 1,
+          get problem() {
+            return t(problem.key, problem.vars);
+          },
+        });
+      if (!TEAM_NAME.test(teamName.replace(/\s+/g, " ")))
+        return fail(csv, csvMessage, "inst.teams.csvName", { line: index + 1, name: teamName });
+      if (teamBot && !BOTS.includes(teamBot))
+        return fail(csv, csvMessage, "inst.teams.csvBot", {
+          line: index + 1,
+          bot: teamBot,
+          bots: BOTS.join(", "),
+        });
     }
     csvButton.disabled = true;
     try {
@@ -164,7 +189,9 @@ export function mountTeams(panel, ctx) {
   async function newCode(team) {
     if (!confirmAction(t("inst.members.newCodeConfirm", { team }))) return;
     try {
-      const after = await api(`/api/v1/competitions/${ctx.id}/teams/${encodeURIComponent(team)}/join-code`, { method: "POST" });
+      const after = await api(`/api/v1/competitions/${ctx.id}/teams/${encodeURIComponent(team)}/join-code`, {
+        method: "POST",
+      });
       roster.set(team, after);
       toast(t("inst.members.newCodeDone", { team, code: after.join_code }));
       await ctx.refreshDetail();
@@ -216,19 +243,37 @@ export function mountTeams(panel, ctx) {
         "tr",
         { dataset: { team: team.name } },
         td(h("strong", {}, team.name)),
-        td(team.bot ? tx("span", `bot.${team.bot}`, null, { class: "badge" }) : tx("span", "inst.teams.people", null, { class: "muted" })),
+        td(
+          team.bot
+            ? tx("span", `bot.${team.bot}`, null, { class: "badge" })
+            : tx("span", "inst.teams.people", null, { class: "muted" }),
+        ),
         td([
           h("code", { class: "join-code" }, team.join_code),
           team.bot
             ? null
-            : h("button", { type: "button", class: "small new-code", onclick: () => newCode(team.name) }, t("inst.members.newCode")),
+            : h(
+                "button",
+                { type: "button", class: "small new-code", onclick: () => newCode(team.name) },
+                t("inst.members.newCode"),
+              ),
         ]),
         membersCell(team),
-        td(h("a", { href: `/report/${ctx.id}/${encodeURIComponent(team.name)}` }, tx("span", "inst.teams.report"))),
+        td(
+          h(
+            "a",
+            { href: `/report/${ctx.id}/${encodeURIComponent(team.name)}` },
+            tx("span", "inst.teams.report"),
+          ),
+        ),
       ),
     );
     listArea.replaceChildren(
-      table(["common.team", "inst.teams.player", "inst.teams.code", "inst.members.title", "inst.teams.reportCol"], rows, { empty: "inst.teams.empty" }),
+      table(
+        ["common.team", "inst.teams.player", "inst.teams.code", "inst.members.title", "inst.teams.reportCol"],
+        rows,
+        { empty: "inst.teams.empty" },
+      ),
     );
   }
 
@@ -239,7 +284,11 @@ export function mountTeams(panel, ctx) {
   });
   ctx.on("event", () => {
     // a join sends no event of its own: look again now and then while the game goes on
-    if (!reloading) reloading = setTimeout(() => { reloading = null; loadMembers(); }, 5000);
+    if (!reloading)
+      reloading = setTimeout(() => {
+        reloading = null;
+        loadMembers();
+      }, 5000);
   });
   ctx.on("status", () => {
     const draft = ctx.status.state === "draft";

@@ -17,8 +17,14 @@ export function createBoard(table, { onSelect }) {
     const move = moves.get(row.team);
     const moving = move && move.until > Date.now() ? move.delta : 0;
     const arrow = moving
-      ? h("span", { class: `move ${moving > 0 ? "up" : "down"}`, title: t(moving > 0 ? "judge.up" : "judge.down", { n: Math.abs(moving) }) },
-        moving > 0 ? `▲${moving}` : `▼${-moving}`)
+      ? h(
+          "span",
+          {
+            class: `move ${moving > 0 ? "up" : "down"}`,
+            title: t(moving > 0 ? "judge.up" : "judge.down", { n: Math.abs(moving) }),
+          },
+          moving > 0 ? `▲${moving}` : `▼${-moving}`,
+        )
       : null;
     return [
       h("td", { class: "num rank" }, fmt.num(row.rank)),
@@ -53,7 +59,9 @@ export function createBoard(table, { onSelect }) {
   }
 
   function draw() {
-    const focused = document.activeElement?.closest?.("tr[data-team]")?.dataset.team;
+    const focused = /** @type {HTMLElement | null | undefined} */ (
+      document.activeElement?.closest?.("tr[data-team]")
+    )?.dataset.team;
     const order = standings.map((row) => row.team);
     const current = [...body.children].map((tr) => tr.dataset.team);
     for (const row of standings) {
@@ -73,7 +81,8 @@ export function createBoard(table, { onSelect }) {
       const before = new Map(standings.map((row) => [row.team, row.rank]));
       for (const row of next) {
         const was = before.get(row.team);
-        if (was != null && was !== row.rank) moves.set(row.team, { delta: was - row.rank, until: Date.now() + MOVE_MS });
+        if (was != null && was !== row.rank)
+          moves.set(row.team, { delta: was - row.rank, until: Date.now() + MOVE_MS });
       }
       standings = next;
       draw();

@@ -9,14 +9,48 @@ const PAGE = 5000;
 export const KEEP = 300; // events kept per team (the newest)
 
 const GROUPS = {
-  sales: ["inquiry_received", "approval_requested", "approval_decided", "quote_sent", "follow_up_made",
-    "inquiry_declined", "inquiry_expired", "inquiry_lost", "order_won", "order_delivered", "delivery_held",
-    "order_voided", "quote_policy_set", "campaign_launched"],
-  money: ["invoice_issued", "invoice_due", "reminder_sent", "payment_received", "credit_note_issued", "refund_paid",
-    "invoice_handed_over", "invoice_written_off", "credit_checked", "credit_limit_set", "reminder_policy_set"],
-  service: ["complaint_opened", "complaint_resolved", "complaint_sla_missed", "complaint_escalated",
-    "satisfaction_changed", "survey_requested", "survey_answered", "customer_churned", "account_cared",
-    "note_added", "apology_policy_set"],
+  sales: [
+    "inquiry_received",
+    "approval_requested",
+    "approval_decided",
+    "quote_sent",
+    "follow_up_made",
+    "inquiry_declined",
+    "inquiry_expired",
+    "inquiry_lost",
+    "order_won",
+    "order_delivered",
+    "delivery_held",
+    "order_voided",
+    "quote_policy_set",
+    "campaign_launched",
+  ],
+  money: [
+    "invoice_issued",
+    "invoice_due",
+    "reminder_sent",
+    "payment_received",
+    "credit_note_issued",
+    "refund_paid",
+    "invoice_handed_over",
+    "invoice_written_off",
+    "credit_checked",
+    "credit_limit_set",
+    "reminder_policy_set",
+  ],
+  service: [
+    "complaint_opened",
+    "complaint_resolved",
+    "complaint_sla_missed",
+    "complaint_escalated",
+    "satisfaction_changed",
+    "survey_requested",
+    "survey_answered",
+    "customer_churned",
+    "account_cared",
+    "note_added",
+    "apology_policy_set",
+  ],
 };
 export const FILTERS = ["all", ...Object.keys(GROUPS)];
 
@@ -27,6 +61,10 @@ export function inFilter(event, filter) {
 
 /** The events of every team, newest kept, fed by the log and by the live channel. */
 export class TeamEvents {
+  /**
+   * @param {number} competitionId
+   * @param {(team: string | null) => void} [onChange] after each change, with the team it concerns
+   */
   constructor(competitionId, onChange = () => {}) {
     this.id = competitionId;
     this.onChange = onChange;
@@ -79,8 +117,16 @@ function word(prefix, value) {
 }
 
 const GOOD = new Set(["order_won", "payment_received", "approval_decided", "survey_answered"]);
-const BAD = new Set(["inquiry_lost", "inquiry_expired", "order_voided", "invoice_written_off", "complaint_escalated",
-  "complaint_sla_missed", "customer_churned", "delivery_held"]);
+const BAD = new Set([
+  "inquiry_lost",
+  "inquiry_expired",
+  "order_voided",
+  "invoice_written_off",
+  "complaint_escalated",
+  "complaint_sla_missed",
+  "customer_churned",
+  "delivery_held",
+]);
 
 /** An event in words: {text, tone: good | bad | plain}. */
 export function describe(event, status) {
@@ -88,58 +134,113 @@ export function describe(event, status) {
   const id = (x) => shortId(x, team);
   const money = (x) => fmt.money(x, Math.abs(x - Math.round(x)) > 0.004 ? 2 : 0);
   const v = {
-    inquiry: id(event.inquiry_id), order: id(event.order_id), invoice: id(event.invoice_id),
-    complaint: id(event.complaint_id), customer: event.customer_id ?? "",
+    inquiry: id(event.inquiry_id),
+    order: id(event.order_id),
+    invoice: id(event.invoice_id),
+    complaint: id(event.complaint_id),
+    customer: event.customer_id ?? "",
     segment: event.segment ? t(`segment.${event.segment}`) : "",
   };
   let key = `ev.${event.kind}`;
   let tone = GOOD.has(event.kind) ? "good" : BAD.has(event.kind) ? "bad" : "plain";
   switch (event.kind) {
-    case "team_joined": v.cash = money(event.starting_cash); break;
+    case "team_joined":
+      v.cash = money(event.starting_cash);
+      break;
     case "inquiry_received":
       Object.assign(v, { quantity: fmt.num(event.quantity), wanted: fmt.num(event.wanted_delivery, 0) });
       if (event.repeat) key += ".repeat";
       break;
-    case "approval_requested": v.discount = pct(event.discount); break;
+    case "approval_requested":
+      v.discount = pct(event.discount);
+      break;
     case "approval_decided":
       key += event.approved ? ".yes" : ".no";
       tone = event.approved ? "good" : "bad";
       break;
     case "quote_sent":
-      Object.assign(v, { price: money(event.unit_price), discount: pct(event.discount), terms: fmt.num(event.terms_days, 0), delivery: fmt.num(event.delivery_days, 0) });
+      Object.assign(v, {
+        price: money(event.unit_price),
+        discount: pct(event.discount),
+        terms: fmt.num(event.terms_days, 0),
+        delivery: fmt.num(event.delivery_days, 0),
+      });
       if (event.revision > 0) key = "ev.quote_revised";
       break;
     case "inquiry_declined":
-    case "inquiry_lost": v.reason = reasonText(event.reason); break;
+    case "inquiry_lost":
+      v.reason = reasonText(event.reason);
+      break;
     case "order_won":
-      Object.assign(v, { quantity: fmt.num(event.quantity), price: money(event.unit_price), value: money(event.quantity * event.unit_price) });
+      Object.assign(v, {
+        quantity: fmt.num(event.quantity),
+        price: money(event.unit_price),
+        value: money(event.quantity * event.unit_price),
+      });
       break;
     case "order_delivered":
-      if (event.defect) { key += ".defect"; tone = "bad"; } else if (event.late_days > 0) { key += ".late"; tone = "bad"; }
+      if (event.defect) {
+        key += ".defect";
+        tone = "bad";
+      } else if (event.late_days > 0) {
+        key += ".late";
+        tone = "bad";
+      }
       v.late = fmt.num(event.late_days, 1);
       break;
-    case "delivery_held": v.needed = money(event.needed); break;
-    case "order_voided": v.late = fmt.num(event.late_days, 1); break;
-    case "invoice_issued": Object.assign(v, { amount: money(event.amount), due: simTime(event.due_t, status) }); break;
+    case "delivery_held":
+      v.needed = money(event.needed);
+      break;
+    case "order_voided":
+      v.late = fmt.num(event.late_days, 1);
+      break;
+    case "invoice_issued":
+      Object.assign(v, { amount: money(event.amount), due: simTime(event.due_t, status) });
+      break;
     case "invoice_due":
       v.outstanding = money(event.outstanding);
-      if (event.outstanding <= 0.005) { key += ".paid"; tone = "good"; } else tone = "bad";
+      if (event.outstanding <= 0.005) {
+        key += ".paid";
+        tone = "good";
+      } else tone = "bad";
       break;
     case "reminder_sent":
-      if (event.early) { key += ".early"; tone = "bad"; } else if (event.repeated) { key += ".repeated"; }
+      if (event.early) {
+        key += ".early";
+        tone = "bad";
+      } else if (event.repeated) {
+        key += ".repeated";
+      }
       break;
     case "payment_received":
       v.amount = money(event.amount);
       if (event.via === "collector") key += ".collector";
       break;
-    case "credit_note_issued": Object.assign(v, { amount: money(event.amount), reason: event.reason }); break;
-    case "refund_paid": v.amount = money(event.amount); break;
-    case "invoice_handed_over": v.outstanding = money(event.outstanding); tone = "bad"; break;
-    case "invoice_written_off": v.amount = money(event.amount); break;
-    case "credit_checked": v.grade = event.grade; break;
-    case "credit_limit_set": v.limit = money(event.limit); break;
+    case "credit_note_issued":
+      Object.assign(v, { amount: money(event.amount), reason: event.reason });
+      break;
+    case "refund_paid":
+      v.amount = money(event.amount);
+      break;
+    case "invoice_handed_over":
+      v.outstanding = money(event.outstanding);
+      tone = "bad";
+      break;
+    case "invoice_written_off":
+      v.amount = money(event.amount);
+      break;
+    case "credit_checked":
+      v.grade = event.grade;
+      break;
+    case "credit_limit_set":
+      v.limit = money(event.limit);
+      break;
     case "complaint_opened":
-      Object.assign(v, { severity: word("severity", event.severity), cause: word("cause", event.cause), due: simTime(event.sla_due_t, status) });
+      Object.assign(v, {
+        severity: word("severity", event.severity),
+        cause: word("cause", event.cause),
+        due: simTime(event.sla_due_t, status),
+      });
       tone = "bad";
       break;
     case "complaint_resolved":
@@ -152,11 +253,20 @@ export function describe(event, status) {
       v.s = fmt.score(100 * event.satisfaction);
       v.cause = word("sat", event.cause);
       break;
-    case "campaign_launched": v.budget = money(event.budget); break;
-    case "account_cared": v.cost = money(event.cost); break;
-    case "note_added": v.text = event.text; break;
+    case "campaign_launched":
+      v.budget = money(event.budget);
+      break;
+    case "account_cared":
+      v.cost = money(event.cost);
+      break;
+    case "note_added":
+      v.text = event.text;
+      break;
     default:
-      if (t(key) === key) { key = "ev.other"; v.kind = event.kind.replaceAll("_", " "); }
+      if (t(key) === key) {
+        key = "ev.other";
+        v.kind = event.kind.replaceAll("_", " ");
+      }
   }
   return { text: t(key, v), tone };
 }

@@ -19,18 +19,30 @@ export function createRecord(root, { competitionId, status, criteria, events, st
   let shown = SHOWN;
 
   function drawTabs() {
-    fill($("#explain-tabs"), METRICS.map((m) => {
-      const button = h("button", { type: "button", role: "tab", "aria-selected": m === metric ? "true" : "false", dataset: { metric: m } }, metricName(m));
-      button.addEventListener("click", () => open(m));
-      button.addEventListener("keydown", (event) => {
-        if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
-        const i = METRICS.indexOf(m) + (event.key === "ArrowRight" ? 1 : -1);
-        const next = METRICS[(i + METRICS.length) % METRICS.length];
-        open(next);
-        $(`#explain-tabs [data-metric="${next}"]`)?.focus();
-      });
-      return button;
-    }));
+    fill(
+      $("#explain-tabs"),
+      METRICS.map((m) => {
+        const button = h(
+          "button",
+          {
+            type: "button",
+            role: "tab",
+            "aria-selected": m === metric ? "true" : "false",
+            dataset: { metric: m },
+          },
+          metricName(m),
+        );
+        button.addEventListener("click", () => open(m));
+        button.addEventListener("keydown", (event) => {
+          if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+          const i = METRICS.indexOf(m) + (event.key === "ArrowRight" ? 1 : -1);
+          const next = METRICS[(i + METRICS.length) % METRICS.length];
+          open(next);
+          $(`#explain-tabs [data-metric="${next}"]`)?.focus();
+        });
+        return button;
+      }),
+    );
   }
 
   function drawFacts() {
@@ -52,19 +64,28 @@ export function createRecord(root, { competitionId, status, criteria, events, st
     if (box.dataset.labels !== labels) {
       // built once per language; afterwards only the values change (focus stays where it is)
       box.dataset.labels = labels;
-      fill(box, facts.map(([key, , m]) => {
-        const tile = h(m ? "button" : "div", { class: "fact", type: m ? "button" : null, dataset: m ? { metric: m } : {} },
-          h("span", { class: "fact-label" }, t(key)), h("span", { class: "fact-value" }));
-        if (m) tile.addEventListener("click", () => open(m));
-        return tile;
-      }));
+      fill(
+        box,
+        facts.map(([key, , m]) => {
+          const tile = h(
+            m ? "button" : "div",
+            { class: "fact", type: m ? "button" : null, dataset: m ? { metric: m } : {} },
+            h("span", { class: "fact-label" }, t(key)),
+            h("span", { class: "fact-value" }),
+          );
+          if (m) tile.addEventListener("click", () => open(m));
+          return tile;
+        }),
+      );
     }
     facts.forEach(([, value, m], i) => {
       const tile = box.children[i];
       tile.querySelector(".fact-value").textContent = value;
       tile.classList.toggle("current", m === metric);
     });
-    $("#record-rank").textContent = row.rank ? t("judge.rankOf", { rank: fmt.num(row.rank), teams: fmt.num(teamCount()) }) : "";
+    $("#record-rank").textContent = row.rank
+      ? t("judge.rankOf", { rank: fmt.num(row.rank), teams: fmt.num(teamCount()) })
+      : "";
   }
 
   function drawExplanation() {
@@ -75,28 +96,37 @@ export function createRecord(root, { competitionId, status, criteria, events, st
     }
     const row = standing(team) || {};
     const live = metric === "composite" ? row.composite : row[metric];
-    const stale = explanation.data.value != null && live != null && Math.abs(live - explanation.data.value) > 1e-9;
+    const stale =
+      explanation.data.value != null && live != null && Math.abs(live - explanation.data.value) > 1e-9;
     const refresh = h("button", { type: "button", class: "refresh" }, t("judge.refresh"));
     refresh.addEventListener("click", () => open(metric, true));
-    fill(panel,
-      h("div", { class: "explain-bar" },
+    fill(
+      panel,
+      h(
+        "div",
+        { class: "explain-bar" },
         h("span", { class: "hint" }, t("judge.explainAsOf", { time: simTime(explanation.t, status()) })),
         stale ? h("span", { class: "badge warn stale" }, t("judge.stale")) : null,
-        refresh),
-      renderExplanation(explanation.data, { status: status(), criteria: criteria() }));
+        refresh,
+      ),
+      renderExplanation(explanation.data, { status: status(), criteria: criteria() }),
+    );
   }
 
   async function open(m, force = false) {
     metric = m;
     drawTabs();
     drawFacts();
-    if (!force && explanation && explanation.team === team && explanation.metric === m) return drawExplanation();
+    if (!force && explanation && explanation.team === team && explanation.metric === m)
+      return drawExplanation();
     const ask = ++loading;
     const asked = team;
     drawExplanation();
     try {
       const at = status()?.t_sim;
-      const data = await api(`/api/v1/competitions/${competitionId}/explain/${encodeURIComponent(asked)}/${m}`);
+      const data = await api(
+        `/api/v1/competitions/${competitionId}/explain/${encodeURIComponent(asked)}/${m}`,
+      );
       if (ask !== loading) return;
       explanation = { team: asked, metric: m, data, t: at };
       drawExplanation();
@@ -116,20 +146,33 @@ export function createRecord(root, { competitionId, status, criteria, events, st
     }
     const all = events.newest(team, filter);
     const capped = (events.byTeam.get(team) || []).length >= KEEP;
-    $("#events-count").textContent = !all.length ? "" : capped ? t("judge.eventsLatest", { n: fmt.num(all.length) }) : fmt.num(all.length);
+    $("#events-count").textContent = !all.length
+      ? ""
+      : capped
+        ? t("judge.eventsLatest", { n: fmt.num(all.length) })
+        : fmt.num(all.length);
     if (!all.length) fill(list, h("li", { class: "muted" }, t("judge.eventsNone")));
     else {
-      fill(list, all.slice(0, shown).map((event) => {
-        const { text, tone } = describe(event, status());
-        return h("li", { class: `event ${tone}`, dataset: { kind: event.kind, seq: event.seq } },
-          h("span", { class: "when" }, simTime(event.t, status())), h("span", { class: "what" }, text));
-      }));
+      fill(
+        list,
+        all.slice(0, shown).map((event) => {
+          const { text, tone } = describe(event, status());
+          return h(
+            "li",
+            { class: `event ${tone}`, dataset: { kind: event.kind, seq: event.seq } },
+            h("span", { class: "when" }, simTime(event.t, status())),
+            h("span", { class: "what" }, text),
+          );
+        }),
+      );
     }
     $("#events-more").hidden = all.length <= shown;
   }
 
   function drawFilter() {
-    const options = FILTERS.map((f) => h("option", { value: f, selected: f === filter }, t(`judge.filter.${f}`)));
+    const options = FILTERS.map((f) =>
+      h("option", { value: f, selected: f === filter }, t(`judge.filter.${f}`)),
+    );
     $("#events-filter").replaceChildren(...options);
   }
   drawFilter();
@@ -167,7 +210,8 @@ export function createRecord(root, { competitionId, status, criteria, events, st
         const badge = $("#explain-panel .stale");
         const row = standing(team) || {};
         const live = metric === "composite" ? row.composite : row[metric];
-        const stale = explanation.data.value != null && live != null && Math.abs(live - explanation.data.value) > 1e-9;
+        const stale =
+          explanation.data.value != null && live != null && Math.abs(live - explanation.data.value) > 1e-9;
         if (stale !== Boolean(badge)) drawExplanation();
       }
     },

@@ -12,13 +12,20 @@ const key = (criterionId, team, round) => `${criterionId}|${team}|${round ?? ""}
 
 /** The points typed in a box: {empty} | {points} | {problem}. */
 export function parsePoints(text, criterion) {
-  const raw = String(text ?? "").trim().replace(",", ".");
+  const raw = String(text ?? "")
+    .trim()
+    .replace(",", ".");
   const name = criterionName(criterion);
   if (!raw) return { empty: true };
   if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(raw)) return { problem: t("judge.badNumber", { criterion: name }) };
   const points = Number(raw);
   if (!Number.isFinite(points) || points < 0 || points > criterion.max_points) {
-    return { problem: t("judge.outOfRange", { criterion: name, max: fmt.num(criterion.max_points, criterion.max_points % 1 ? 1 : 0) }) };
+    return {
+      problem: t("judge.outOfRange", {
+        criterion: name,
+        max: fmt.num(criterion.max_points, criterion.max_points % 1 ? 1 : 0),
+      }),
+    };
   }
   return { points };
 }
@@ -26,7 +33,7 @@ export function parsePoints(text, criterion) {
 /** The round a judge scores by default: the one running, or the one that just ended. */
 export function defaultRound(status) {
   if (!status || !status.round) return 1;
-  return Math.max(1, Math.min(status.rounds, status.round));  // the server's: running or just ended
+  return Math.max(1, Math.min(status.rounds, status.round)); // the server's: running or just ended
 }
 
 export function createRubric(root, { competitionId, status, session, onPickTeam, onRelogin }) {
@@ -47,9 +54,17 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
 
   function own(criterion, team) {
     const r = roundOf(criterion);
-    const score = (data?.scores || []).find((s) => s.criterion_id === criterion.id && s.team === team && s.judge === me() && (s.round ?? null) === r);
+    const score = (data?.scores || []).find(
+      (s) =>
+        s.criterion_id === criterion.id && s.team === team && s.judge === me() && (s.round ?? null) === r,
+    );
     if (!score) return null;
-    const line = [...log].reverse().find((e) => e.criterion_id === criterion.id && e.team === team && e.judge === me() && (e.round ?? null) === r);
+    const line = [...log]
+      .reverse()
+      .find(
+        (e) =>
+          e.criterion_id === criterion.id && e.team === team && e.judge === me() && (e.round ?? null) === r,
+      );
     return { points: score.points, note: line?.note || "" };
   }
 
@@ -67,13 +82,16 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     const note = td.querySelector("input.note").value.trim();
     let problem = result.problem;
     let hint = "";
-    if (!problem && result.empty && note && !stored) problem = t("judge.needPoints", { criterion: criterionName(criterion) });
-    if (!problem && result.empty && stored) hint = t("judge.emptyKeeps", { criterion: criterionName(criterion) });
+    if (!problem && result.empty && note && !stored)
+      problem = t("judge.needPoints", { criterion: criterionName(criterion) });
+    if (!problem && result.empty && stored)
+      hint = t("judge.emptyKeeps", { criterion: criterionName(criterion) });
     input.setAttribute("aria-invalid", problem ? "true" : "false");
     const msg = td.querySelector(".cell-message");
     msg.textContent = problem || hint;
     msg.className = `form-message cell-message ${problem ? "error" : "warn"}`;
-    const changed = !problem && !result.empty && (!stored || stored.points !== result.points || stored.note !== note);
+    const changed =
+      !problem && !result.empty && (!stored || stored.points !== result.points || stored.note !== note);
     return { criterion, problem, changed, points: result.points, note };
   }
 
@@ -84,28 +102,64 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     const max = fmt.num(criterion.max_points, criterion.max_points % 1 ? 1 : 0);
     const name = criterionName(criterion);
     const points = h("input", {
-      class: "points", inputmode: "decimal", autocomplete: "off", size: "4",
+      class: "points",
+      inputmode: "decimal",
+      autocomplete: "off",
+      size: "4",
       "aria-label": t("judge.pointsFor", { criterion: name, team, max }),
       value: draft ? draft.points : stored ? String(stored.points) : "",
     });
     const note = h("input", {
-      class: "note", maxlength: "500", autocomplete: "off", placeholder: t("judge.notePlaceholder"),
+      class: "note",
+      maxlength: "500",
+      autocomplete: "off",
+      placeholder: t("judge.notePlaceholder"),
       "aria-label": t("judge.noteFor", { criterion: name, team }),
       value: draft ? draft.note : stored ? stored.note : "",
     });
-    const withdraw = h("button", { type: "button", class: "withdraw", title: t("judge.withdrawTitle"), hidden: !stored }, t("judge.withdraw"));
+    const withdraw = h(
+      "button",
+      { type: "button", class: "withdraw", title: t("judge.withdrawTitle"), hidden: !stored },
+      t("judge.withdraw"),
+    );
     const label = `${name} · ${t(criterion.per_round ? "judge.perRound" : "judge.once", { max })}`;
     const others = criterion.per_round
-      ? (data.scores || []).filter((s) => s.criterion_id === criterion.id && s.team === team && s.judge === me() && s.round !== round)
-        .sort((a, b) => a.round - b.round)
+      ? (data.scores || [])
+          .filter(
+            (s) =>
+              s.criterion_id === criterion.id && s.team === team && s.judge === me() && s.round !== round,
+          )
+          .sort((a, b) => a.round - b.round)
       : [];
-    const td = h("td", { class: "score", dataset: { criterion: criterion.id, team, label } },
-      h("div", { class: "score-line" }, points, h("span", { class: "max" }, t("judge.outOf", { max })), withdraw),
+    const td = h(
+      "td",
+      { class: "score", dataset: { criterion: criterion.id, team, label } },
+      h(
+        "div",
+        { class: "score-line" },
+        points,
+        h("span", { class: "max" }, t("judge.outOf", { max })),
+        withdraw,
+      ),
       note,
-      others.length ? h("p", { class: "hint other-rounds" }, t("judge.otherRounds", {
-        list: others.map((s) => t("judge.roundScore", { round: fmt.num(s.round), points: fmt.num(s.points, s.points % 1 ? 1 : 0) })).join(" · "),
-      })) : null,
-      h("p", { class: "form-message cell-message", role: "alert" }));
+      others.length
+        ? h(
+            "p",
+            { class: "hint other-rounds" },
+            t("judge.otherRounds", {
+              list: others
+                .map((s) =>
+                  t("judge.roundScore", {
+                    round: fmt.num(s.round),
+                    points: fmt.num(s.points, s.points % 1 ? 1 : 0),
+                  }),
+                )
+                .join(" · "),
+            }),
+          )
+        : null,
+      h("p", { class: "form-message cell-message", role: "alert" }),
+    );
     const typed = () => {
       drafts.set(k, { points: points.value, note: note.value });
       checkCell(td);
@@ -133,34 +187,63 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     $("#rubric-needs-name").hidden = !needsName;
     $("#as-judge-wrap").hidden = !isInstructor();
     $("#rubric-round-wrap").hidden = !criteria.some((c) => c.per_round);
-    $("#rubric-weight").textContent = !data ? "" : data.weight > 0
-      ? t("judge.weight", { weight: fmt.num(data.weight, data.weight % 1 ? 1 : 0) })
-      : t("judge.weightZero");
+    $("#rubric-weight").textContent = !data
+      ? ""
+      : data.weight > 0
+        ? t("judge.weight", { weight: fmt.num(data.weight, data.weight % 1 ? 1 : 0) })
+        : t("judge.weightZero");
     if (!data || !criteria.length || needsName) {
       grid.replaceChildren();
       return;
     }
-    const active = document.activeElement;
-    const focus = active && grid.contains(active)
-      ? { team: active.closest("td,th")?.dataset.team, criterion: active.closest("td")?.dataset.criterion, cls: active.className, at: active.selectionStart }
-      : null;
-    const head = h("tr", {},
+    const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
+    const focus =
+      active && grid.contains(active)
+        ? {
+            team: /** @type {HTMLElement | null} */ (active.closest("td,th"))?.dataset.team,
+            criterion: /** @type {HTMLElement | null} */ (active.closest("td"))?.dataset.criterion,
+            cls: active.className,
+            at: active.selectionStart,
+          }
+        : null;
+    const head = h(
+      "tr",
+      {},
       h("th", { scope: "col" }, t("common.team")),
-      criteria.map((c) => h("th", { scope: "col", dataset: { criterion: c.id } },
-        h("span", { class: "criterion" }, criterionName(c)),
-        h("span", { class: "hint" }, t(c.per_round ? "judge.perRound" : "judge.once", { max: fmt.num(c.max_points, c.max_points % 1 ? 1 : 0) })))),
+      criteria.map((c) =>
+        h(
+          "th",
+          { scope: "col", dataset: { criterion: c.id } },
+          h("span", { class: "criterion" }, criterionName(c)),
+          h(
+            "span",
+            { class: "hint" },
+            t(c.per_round ? "judge.perRound" : "judge.once", {
+              max: fmt.num(c.max_points, c.max_points % 1 ? 1 : 0),
+            }),
+          ),
+        ),
+      ),
       h("th", { scope: "col", class: "num" }, t("judge.component")),
-      h("th", { scope: "col" }));
+      h("th", { scope: "col" }),
+    );
     const body = teams().map((team) => {
       const pick = h("button", { type: "button", class: "team-pick" }, team);
       pick.addEventListener("click", () => onPickTeam(team));
       const save = h("button", { type: "button", class: "primary save" }, t("judge.save"));
       save.addEventListener("click", () => saveRow(team));
-      return h("tr", { dataset: { team }, class: team === selected ? "selected" : null },
+      return h(
+        "tr",
+        { dataset: { team }, class: team === selected ? "selected" : null },
         h("th", { scope: "row", dataset: { team } }, pick),
         criteria.map((c) => cell(c, team)),
-        h("td", { class: "num component", dataset: { label: t("judge.component") } }, fmt.score(data.component[team])),
-        h("td", { class: "row-actions" }, save));
+        h(
+          "td",
+          { class: "num component", dataset: { label: t("judge.component") } },
+          fmt.score(data.component[team]),
+        ),
+        h("td", { class: "row-actions" }, save),
+      );
     });
     fill(grid, h("thead", {}, head), h("tbody", {}, body));
     if (focus?.team) {
@@ -180,8 +263,15 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     const s = status();
     const last = Math.max(1, defaultRound(s));
     const max = s?.state === "finished" ? s.rounds : Math.max(last, round);
-    select.replaceChildren(...Array.from({ length: max }, (_, i) =>
-      h("option", { value: String(i + 1), selected: i + 1 === round }, t("judge.roundN", { round: fmt.num(i + 1) }))));
+    select.replaceChildren(
+      ...Array.from({ length: max }, (_, i) =>
+        h(
+          "option",
+          { value: String(i + 1), selected: i + 1 === round },
+          t("judge.roundN", { round: fmt.num(i + 1) }),
+        ),
+      ),
+    );
   }
 
   function drawLog() {
@@ -208,19 +298,65 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
       earlier.add(k);
     }
     const label = (c) => t(`judge.log.${c}`);
-    const rows = [...lines].sort((a, b) => b.seq - a.seq).map((line) => h("tr", { dataset: { seq: line.seq } },
-      h("td", { class: "when", dataset: { label: label("when") } }, h("span", {}, fmt.date(line.at)), h("span", { class: "hint" }, simTime(line.t_sim, status()))),
-      h("td", { dataset: { label: label("criterion") } }, criterionName(names.get(line.criterion_id)) || `#${line.criterion_id}`),
-      h("td", { dataset: { label: label("round") } }, line.round == null ? t("judge.log.once") : fmt.num(line.round)),
-      h("td", { dataset: { label: label("judge") } }, line.judge),
-      h("td", { class: "num points", dataset: { label: label("points") } }, line.points == null ? h("span", { class: "badge warn" }, t("judge.log.withdrawn")) : fmt.num(line.points, line.points % 1 ? 1 : 0)),
-      h("td", { class: "note", dataset: { label: label("note") } }, line.note || "—"),
-      h("td", { dataset: { label: label("by") } }, line.by === "instructor" ? t("judge.instructorHere") : line.by,
-        " ", h("span", { class: `badge ${marks.get(line.seq) ? "warn correction" : "first"}` }, t(marks.get(line.seq) ? "judge.log.correction" : "judge.log.first")))));
-    fill(table,
-      h("thead", {}, h("tr", {}, ["when", "criterion", "round", "judge", "points", "note", "by"].map((c) =>
-        h("th", { scope: "col", class: c === "points" ? "num" : null }, t(`judge.log.${c}`))))),
-      h("tbody", {}, rows));
+    const rows = [...lines]
+      .sort((a, b) => b.seq - a.seq)
+      .map((line) =>
+        h(
+          "tr",
+          { dataset: { seq: line.seq } },
+          h(
+            "td",
+            { class: "when", dataset: { label: label("when") } },
+            h("span", {}, fmt.date(line.at)),
+            h("span", { class: "hint" }, simTime(line.t_sim, status())),
+          ),
+          h(
+            "td",
+            { dataset: { label: label("criterion") } },
+            criterionName(names.get(line.criterion_id)) || `#${line.criterion_id}`,
+          ),
+          h(
+            "td",
+            { dataset: { label: label("round") } },
+            line.round == null ? t("judge.log.once") : fmt.num(line.round),
+          ),
+          h("td", { dataset: { label: label("judge") } }, line.judge),
+          h(
+            "td",
+            { class: "num points", dataset: { label: label("points") } },
+            line.points == null
+              ? h("span", { class: "badge warn" }, t("judge.log.withdrawn"))
+              : fmt.num(line.points, line.points % 1 ? 1 : 0),
+          ),
+          h("td", { class: "note", dataset: { label: label("note") } }, line.note || "—"),
+          h(
+            "td",
+            { dataset: { label: label("by") } },
+            line.by === "instructor" ? t("judge.instructorHere") : line.by,
+            " ",
+            h(
+              "span",
+              { class: `badge ${marks.get(line.seq) ? "warn correction" : "first"}` },
+              t(marks.get(line.seq) ? "judge.log.correction" : "judge.log.first"),
+            ),
+          ),
+        ),
+      );
+    fill(
+      table,
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["when", "criterion", "round", "judge", "points", "note", "by"].map((c) =>
+            h("th", { scope: "col", class: c === "points" ? "num" : null }, t(`judge.log.${c}`)),
+          ),
+        ),
+      ),
+      h("tbody", {}, rows),
+    );
   }
 
   async function load() {
@@ -265,14 +401,26 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     for (const change of changes) {
       const r = roundOf(change.criterion);
       try {
-        await send({ criterion_id: change.criterion.id, team, round: r, points: change.points, note: change.note });
+        await send({
+          criterion_id: change.criterion.id,
+          team,
+          round: r,
+          points: change.points,
+          note: change.note,
+        });
       } catch (error) {
         message(error.detail || error.message);
         showError(error);
         break;
       }
       drafts.delete(key(change.criterion.id, team, r));
-      toast(t("judge.saved", { team, criterion: criterionName(change.criterion), points: fmt.num(change.points, change.points % 1 ? 1 : 0) }));
+      toast(
+        t("judge.saved", {
+          team,
+          criterion: criterionName(change.criterion),
+          points: fmt.num(change.points, change.points % 1 ? 1 : 0),
+        }),
+      );
     }
     await load();
   }
@@ -311,7 +459,8 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
     },
     select(team) {
       selected = team;
-      for (const tr of root.querySelectorAll("#rubric-grid tbody tr")) tr.classList.toggle("selected", tr.dataset.team === team);
+      for (const tr of root.querySelectorAll("#rubric-grid tbody tr"))
+        tr.classList.toggle("selected", tr.dataset.team === team);
       drawLog();
     },
     status() {

@@ -4,17 +4,20 @@ export default {
     "board.page": "Leaderboard",
     "board.title": "Leaderboard",
     "board.judgeView": "Judge view · live",
-    "board.judgeNote": "The public board is frozen since round {round}, day {day}; you see the live standings.",
+    "board.judgeNote":
+      "The public board is frozen since round {round}, day {day}; you see the live standings.",
     "board.round": "Round {round} / {rounds}",
     "board.leftInRound": "left in round {round}",
     "board.final": "final",
-    "board.missing": "There is no competition {id} on this server. Check the board's address (its number comes from the instructor).",
+    "board.missing":
+      "There is no competition {id} on this server. Check the board's address (its number comes from the instructor).",
     "board.missingTitle": "No such competition",
     "board.lobby.waiting": "Starting soon",
     "board.lobby.startsIn": "to the start",
     "board.lobby.any": "Any moment now",
     "board.lobby.note": "{people} joined so far in {teams} teams. Join at {address} with your team's code.",
-    "board.lobby.noteCodes": "{people} joined so far in {teams} teams. Scan your team's code, or open {address} and type it.",
+    "board.lobby.noteCodes":
+      "{people} joined so far in {teams} teams. Scan your team's code, or open {address} and type it.",
     "board.lobby.noTeams": "No teams yet: the instructor adds them.",
     "board.lobby.noneYet": "Waiting for the first member…",
     "board.lobby.bot": "Played by a house bot",
@@ -35,7 +38,8 @@ export default {
     "board.axisRound": "R{round}",
     "board.axisDay": "R{round} · D{day}",
     "board.when": "R{round} · D{day} · {clock}",
-    "board.frozen": "The board is frozen since round {round}, day {day}: the final standings will be revealed at the end",
+    "board.frozen":
+      "The board is frozen since round {round}, day {day}: the final standings will be revealed at the end",
     "board.freezesAt": "The board freezes at round {round}, day {day}",
     "board.frozenShort": "Frozen",
     "board.tick.big_order": "{team} won an order of {value}",
@@ -92,7 +96,8 @@ export default {
     "board.lobby.startsIn": "后开始",
     "board.lobby.any": "马上开始",
     "board.lobby.note": "已有 {people} 人加入 {teams} 支队伍。打开 {address}，输入你们队的加入码。",
-    "board.lobby.noteCodes": "已有 {people} 人加入 {teams} 支队伍。扫描你们队的二维码，或打开 {address} 输入加入码。",
+    "board.lobby.noteCodes":
+      "已有 {people} 人加入 {teams} 支队伍。扫描你们队的二维码，或打开 {address} 输入加入码。",
     "board.lobby.noTeams": "还没有队伍：由讲师添加。",
     "board.lobby.noneYet": "等待第一位队员…",
     "board.lobby.bot": "由内置机器人操作",

@@ -9,9 +9,11 @@ export default {
     "error.status": "The server answered {status}.",
     "error.unknown": "Something went wrong.",
     "refusal.out_of_range": "{field} {value} is out of range: allowed {low} to {high}.",
-    "refusal.below_cost": "The unit price {price} is below the unit cost {cost}: the largest discount that covers cost here is {most}.",
+    "refusal.below_cost":
+      "The unit price {price} is below the unit cost {cost}: the largest discount that covers cost here is {most}.",
     "refusal.above_max_discount": "A discount of {discount} is above the largest anyone may grant ({max}).",
-    "refusal.credit_limit": "Customer {customer} has a credit limit of {limit}; the open balance {balance} plus this quote {value} exceeds it: quote with 0 days' terms (payment on delivery) or raise the limit.",
+    "refusal.credit_limit":
+      "Customer {customer} has a credit limit of {limit}; the open balance {balance} plus this quote {value} exceeds it: quote with 0 days' terms (payment on delivery) or raise the limit.",
     "refusal.insufficient_cash": "This costs {cost} but the team has only {cash} in cash.",
     "refusal.field.discount": "Discount",
     "refusal.field.terms_days": "Credit terms",
@@ -23,7 +25,8 @@ export default {
     "refusal.field.delay_hours": "Reply delay",
     "refusal.field.days_after_due": "Days after due",
     "session.expired.idle": "Your session expired: it was not used for a long while. Log in again.",
-    "session.expired.finished": "Your session ended: the competition finished a while ago. The instructor has the results.",
+    "session.expired.finished":
+      "Your session ended: the competition finished a while ago. The instructor has the results.",
     "fmt.hoursMinutes": "{h} h {m} min",
     "fmt.days": "{d} days",
     "fmt.simTime": "Round {round} · day {day} · {clock}",
@@ -58,11 +61,16 @@ export default {
     "segment.smb": "Small businesses",
     "segment.price_shoppers": "Price shoppers",
     "segment.*": "All segments",
-    "name.lineBreak": "Character {position} of the name is a line break ({char}); a name is one line. Remove it.",
-    "name.tab": "Character {position} of the name is a tab ({char}); names cannot hold control characters. Remove it.",
-    "name.direction": "Character {position} of the name is a text-direction control ({char}), which reorders what follows it on screen; names cannot hold it. Remove it.",
-    "name.broken": "Character {position} of the name is half of a character ({char}); type or paste the name again.",
-    "name.control": "Character {position} of the name is a control character ({char}); names cannot hold control characters. Remove it.",
+    "name.lineBreak":
+      "Character {position} of the name is a line break ({char}); a name is one line. Remove it.",
+    "name.tab":
+      "Character {position} of the name is a tab ({char}); names cannot hold control characters. Remove it.",
+    "name.direction":
+      "Character {position} of the name is a text-direction control ({char}), which reorders what follows it on screen; names cannot hold it. Remove it.",
+    "name.broken":
+      "Character {position} of the name is half of a character ({char}); type or paste the name again.",
+    "name.control":
+      "Character {position} of the name is a control character ({char}); names cannot hold control characters. Remove it.",
   },
   zh: {
     "app.name": "Salesfloor 销售场",
@@ -75,7 +83,8 @@ export default {
     "refusal.out_of_range": "{field} {value} 超出范围：允许 {low} 至 {high}。",
     "refusal.below_cost": "单价 {price} 低于单位成本 {cost}：此处能覆盖成本的最大折扣为 {most}。",
     "refusal.above_max_discount": "折扣 {discount} 超过了任何人可批准的上限（{max}）。",
-    "refusal.credit_limit": "客户 {customer} 的信用额度为 {limit}；未结余额 {balance} 加上本次报价 {value} 超出额度：请改为 0 天账期（货到付款）或提高额度。",
+    "refusal.credit_limit":
+      "客户 {customer} 的信用额度为 {limit}；未结余额 {balance} 加上本次报价 {value} 超出额度：请改为 0 天账期（货到付款）或提高额度。",
     "refusal.insufficient_cash": "此项需要 {cost}，但团队现金只有 {cash}。",
     "refusal.field.discount": "折扣",
     "refusal.field.terms_days": "账期",
@@ -124,7 +133,8 @@ export default {
     "segment.*": "全部细分市场",
     "name.lineBreak": "名称的第 {position} 个字符是换行符（{char}）；名称只能有一行，请删除。",
     "name.tab": "名称的第 {position} 个字符是制表符（{char}）；名称不能包含控制字符，请删除。",
-    "name.direction": "名称的第 {position} 个字符是文字方向控制符（{char}），会打乱其后文字的显示顺序；名称不能包含它，请删除。",
+    "name.direction":
+      "名称的第 {position} 个字符是文字方向控制符（{char}），会打乱其后文字的显示顺序；名称不能包含它，请删除。",
     "name.broken": "名称的第 {position} 个字符不完整（{char}）；请重新输入或粘贴名称。",
     "name.control": "名称的第 {position} 个字符是控制字符（{char}）；名称不能包含控制字符，请删除。",
   },

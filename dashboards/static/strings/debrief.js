@@ -23,17 +23,28 @@ export default {
     "debrief.chart.terms": "Round {round}: payment terms against days to get paid (dot size: bad debt)",
     "debrief.chart.complaints": "Round {round}: complaints resolved in time against satisfaction",
     "debrief.chart.cash": "Cash over time, to the end of round {round}",
-    "debrief.lesson.share": "Market share follows the wins, not the number of quotes: answer well and the orders come.",
-    "debrief.lesson.discount": "A deeper discount buys a few wins and gives away margin: look at who wins without the deepest cuts.",
-    "debrief.lesson.response": "Customers wait only so long: do the teams that reply first turn more inquiries into orders?",
-    "debrief.lesson.terms": "Long terms win orders but make you wait for the cash — and the slowest payers become bad debt.",
-    "debrief.lesson.complaints": "A complaint resolved in time keeps the customer; one left waiting costs satisfaction and repeat orders.",
-    "debrief.lesson.cash": "Profit is not cash: goods are paid on delivery, customers pay later. Watch the lowest point.",
-    "debrief.how.share": "Share: the team's order value over the class's in the round. Win rate: orders over inquiries quoted.",
-    "debrief.how.discount": "Each dot is a team: its mean discount on the quotes of the round, and its win rate.",
-    "debrief.how.response": "Each dot is a team: its mean time from an inquiry to the first quote, and its conversion.",
-    "debrief.how.terms": "Each dot is a team: the mean terms of its orders, and the mean days invoices took to be paid in full.",
-    "debrief.how.complaints": "Each dot is a team (beside its name, the complaints of the round): share resolved within the SLA, and satisfaction.",
+    "debrief.lesson.share":
+      "Market share follows the wins, not the number of quotes: answer well and the orders come.",
+    "debrief.lesson.discount":
+      "A deeper discount buys a few wins and gives away margin: look at who wins without the deepest cuts.",
+    "debrief.lesson.response":
+      "Customers wait only so long: do the teams that reply first turn more inquiries into orders?",
+    "debrief.lesson.terms":
+      "Long terms win orders but make you wait for the cash — and the slowest payers become bad debt.",
+    "debrief.lesson.complaints":
+      "A complaint resolved in time keeps the customer; one left waiting costs satisfaction and repeat orders.",
+    "debrief.lesson.cash":
+      "Profit is not cash: goods are paid on delivery, customers pay later. Watch the lowest point.",
+    "debrief.how.share":
+      "Share: the team's order value over the class's in the round. Win rate: orders over inquiries quoted.",
+    "debrief.how.discount":
+      "Each dot is a team: its mean discount on the quotes of the round, and its win rate.",
+    "debrief.how.response":
+      "Each dot is a team: its mean time from an inquiry to the first quote, and its conversion.",
+    "debrief.how.terms":
+      "Each dot is a team: the mean terms of its orders, and the mean days invoices took to be paid in full.",
+    "debrief.how.complaints":
+      "Each dot is a team (beside its name, the complaints of the round): share resolved within the SLA, and satisfaction.",
     "debrief.how.cash": "Each line is a team's cash at the end of every business day.",
     "debrief.left.discount": "Not shown (no quote in the round): {teams}.",
     "debrief.left.response": "Not shown (no inquiry answered in the round): {teams}.",
@@ -66,10 +77,12 @@ export default {
     "debrief.moment.most_cash": "{team} ended the round with the most cash: {value}",
     "debrief.tab": "Debrief",
     "debrief.open": "Open on the projector",
-    "debrief.panelLead": "Between rounds, step through what the round showed. Open it on the projector for the class; hide the team names if the class should not see who is who.",
+    "debrief.panelLead":
+      "Between rounds, step through what the round showed. Open it on the projector for the class; hide the team names if the class should not see who is who.",
     "debrief.team.title": "Round {round} is over: your round",
     "debrief.team.lead": "Your figures in round {round}, beside the class's median.",
-    "debrief.team.frozenLead": "Your figures in round {round} (the class's figures stay hidden while the board is frozen).",
+    "debrief.team.frozenLead":
+      "Your figures in round {round} (the class's figures stay hidden while the board is frozen).",
     "debrief.team.figure": "Figure",
     "debrief.team.yours": "Your team",
     "debrief.team.median": "Class median",
@@ -145,7 +158,8 @@ export default {
     "debrief.moment.most_cash": "{team} 本轮结束时现金最多：{value}",
     "debrief.tab": "复盘",
     "debrief.open": "在投影上打开",
-    "debrief.panelLead": "轮间休息时，逐页讲解本轮的情况。在投影上打开给全班看；如不想让全班知道是哪支队伍，可隐藏队名。",
+    "debrief.panelLead":
+      "轮间休息时，逐页讲解本轮的情况。在投影上打开给全班看；如不想让全班知道是哪支队伍，可隐藏队名。",
     "debrief.team.title": "第 {round} 轮结束：你们的本轮成绩",
     "debrief.team.lead": "你们在第 {round} 轮的数据，与全班中位数对比。",
     "debrief.team.frozenLead": "你们在第 {round} 轮的数据（排行榜冻结期间不显示全班数据）。",

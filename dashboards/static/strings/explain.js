@@ -27,12 +27,18 @@ export default {
     "explain.notYet": "no value yet",
     "explain.seq": "event #{seq}",
     "explain.total": "Total",
-    "explain.def.composite": "The score is the weighted mean of the metrics below, each normalised across the teams. A metric that no team has a value for yet is left out and the weights are renormalised; a team without a value that others have gets 0 for it.",
-    "explain.def.conversion": "Conversion = won ÷ closed inquiries. Closed means won, lost (the customer chose another team or walked away), declined by the team, or expired unanswered. An order the customer later cancels counts as lost.",
-    "explain.def.satisfaction": "Satisfaction = the mean satisfaction (0–100) of every customer who ever sent the team an inquiry, including the ones it ignored. Each delivery, reply, reminder and complaint moves it.",
-    "explain.def.receivables": "Receivables = cash collected ÷ amount due, over the invoices whose due date has passed. Written-off invoices stay in, with what was collected on them.",
-    "explain.def.rubric": "Rubric = 100 × the sum of the judges' mean points ÷ the sum of the maximum points, over the items (criterion and round) at least one judge has scored.",
-    "explain.def.profit": "Profit = cash gained plus what customers still owe on open invoices, scaled across the teams (best 100, worst 0).",
+    "explain.def.composite":
+      "The score is the weighted mean of the metrics below, each normalised across the teams. A metric that no team has a value for yet is left out and the weights are renormalised; a team without a value that others have gets 0 for it.",
+    "explain.def.conversion":
+      "Conversion = won ÷ closed inquiries. Closed means won, lost (the customer chose another team or walked away), declined by the team, or expired unanswered. An order the customer later cancels counts as lost.",
+    "explain.def.satisfaction":
+      "Satisfaction = the mean satisfaction (0–100) of every customer who ever sent the team an inquiry, including the ones it ignored. Each delivery, reply, reminder and complaint moves it.",
+    "explain.def.receivables":
+      "Receivables = cash collected ÷ amount due, over the invoices whose due date has passed. Written-off invoices stay in, with what was collected on them.",
+    "explain.def.rubric":
+      "Rubric = 100 × the sum of the judges' mean points ÷ the sum of the maximum points, over the items (criterion and round) at least one judge has scored.",
+    "explain.def.profit":
+      "Profit = cash gained plus what customers still owe on open invoices, scaled across the teams (best 100, worst 0).",
     "explain.norm.raw": "raw values (0–100)",
     "explain.norm.rank": "by rank: best team 100, worst 0",
     "explain.norm.zscore": "z-score: 50 + 10 × standard deviations from the mean",
@@ -72,12 +78,18 @@ export default {
     "explain.no": "no",
     "explain.once": "once",
     "explain.criterion": "criterion {id}",
-    "explain.def2.composite": "The score is the weighted mean of the metrics below, each on its own fixed scale (then normalised across the teams as set). A metric this team has no value for yet is left out of its score and its other weights are renormalised — nothing to measure never counts as 0.",
-    "explain.def2.conversion": "Conversion = won ÷ closed inquiries. Closed means won, lost (the customer chose another team or walked away), declined by the team, or expired unanswered. An order the customer later cancels counts as lost.",
-    "explain.def2.satisfaction": "Satisfaction = how the customers rated the experiences the team gave them: each delivery, complaint recovery, ignored inquiry, overpriced quote (rules v2), reminder, collection and care visit is read back as an experience x from 0 to 1 (how far it fell short of or beat the customer's expectation); the mean x̄ is put on a fixed scale, 0.58 → 0 and 0.78 → 100. Customers who only asked do not count.",
-    "explain.def2.receivables": "Receivables = how much of what the team invoiced it can expect to lose: written-off amounts in full, and every open invoice — due or not — with a loss probability of 3 % until its due date, rising to 100 % by the write-off age. 0 % expected loss scores 100, 5 % scores 50, 10 % or more 0.",
-    "explain.def2.rubric": "Rubric = 100 × the sum of the judges' mean points ÷ the sum of the maximum points, over the items (criterion and round) at least one judge has scored.",
-    "explain.def2.profit": "Profit = cash gained plus what customers still owe on open invoices, less the expected loss on them. It scores on a fixed scale of return on the starting capital per round played: losing 5 % a round 0, break-even 50, gaining 5 % a round 100 — the other teams' results do not move it.",
+    "explain.def2.composite":
+      "The score is the weighted mean of the metrics below, each on its own fixed scale (then normalised across the teams as set). A metric this team has no value for yet is left out of its score and its other weights are renormalised — nothing to measure never counts as 0.",
+    "explain.def2.conversion":
+      "Conversion = won ÷ closed inquiries. Closed means won, lost (the customer chose another team or walked away), declined by the team, or expired unanswered. An order the customer later cancels counts as lost.",
+    "explain.def2.satisfaction":
+      "Satisfaction = how the customers rated the experiences the team gave them: each delivery, complaint recovery, ignored inquiry, overpriced quote (rules v2), reminder, collection and care visit is read back as an experience x from 0 to 1 (how far it fell short of or beat the customer's expectation); the mean x̄ is put on a fixed scale, 0.58 → 0 and 0.78 → 100. Customers who only asked do not count.",
+    "explain.def2.receivables":
+      "Receivables = how much of what the team invoiced it can expect to lose: written-off amounts in full, and every open invoice — due or not — with a loss probability of 3 % until its due date, rising to 100 % by the write-off age. 0 % expected loss scores 100, 5 % scores 50, 10 % or more 0.",
+    "explain.def2.rubric":
+      "Rubric = 100 × the sum of the judges' mean points ÷ the sum of the maximum points, over the items (criterion and round) at least one judge has scored.",
+    "explain.def2.profit":
+      "Profit = cash gained plus what customers still owe on open invoices, less the expected loss on them. It scores on a fixed scale of return on the starting capital per round played: losing 5 % a round 0, break-even 50, gaining 5 % a round 100 — the other teams' results do not move it.",
     "explain.profitFixed": "Profit scores on a fixed scale of return on starting capital per round.",
     "explain.summary.experiences": "{n} experiences · {low} below 0.58 · {high} at 0.78 or above",
     "explain.summary.risk": "{n} invoices · {overdue} past due and open · {off} written off",
@@ -143,12 +155,18 @@ export default {
     "explain.notYet": "暂无数值",
     "explain.seq": "事件 #{seq}",
     "explain.total": "合计",
-    "explain.def.composite": "总分是下列各项指标在各团队间标准化后的加权平均。所有团队都还没有数值的指标不计入，其余权重重新归一；其他团队有而本队没有的指标按 0 分计。",
-    "explain.def.conversion": "转化率 = 赢单数 ÷ 已关闭的询价数。已关闭包括：赢单、丢单（客户选择了其他团队或放弃购买）、团队拒绝，以及未回复而过期。客户事后取消的订单算作丢单。",
-    "explain.def.satisfaction": "满意度 = 所有曾向本队询价的客户（包括被忽略的客户）满意度的平均值（0–100）。每次交付、回复、催款和投诉都会影响它。",
-    "explain.def.receivables": "回款率 = 已收回金额 ÷ 应收金额，只计已过到期日的发票。已核销的发票仍然计入，按其已收回的部分计算。",
-    "explain.def.rubric": "评委分 = 100 × 各评分项评委平均分之和 ÷ 各项满分之和，只计至少有一位评委打过分的评分项（评分标准与轮次）。",
-    "explain.def.profit": "利润 = 已获得的现金加上客户在未结发票上仍欠的金额，并在各团队之间缩放（最高 100，最低 0）。",
+    "explain.def.composite":
+      "总分是下列各项指标在各团队间标准化后的加权平均。所有团队都还没有数值的指标不计入，其余权重重新归一；其他团队有而本队没有的指标按 0 分计。",
+    "explain.def.conversion":
+      "转化率 = 赢单数 ÷ 已关闭的询价数。已关闭包括：赢单、丢单（客户选择了其他团队或放弃购买）、团队拒绝，以及未回复而过期。客户事后取消的订单算作丢单。",
+    "explain.def.satisfaction":
+      "满意度 = 所有曾向本队询价的客户（包括被忽略的客户）满意度的平均值（0–100）。每次交付、回复、催款和投诉都会影响它。",
+    "explain.def.receivables":
+      "回款率 = 已收回金额 ÷ 应收金额，只计已过到期日的发票。已核销的发票仍然计入，按其已收回的部分计算。",
+    "explain.def.rubric":
+      "评委分 = 100 × 各评分项评委平均分之和 ÷ 各项满分之和，只计至少有一位评委打过分的评分项（评分标准与轮次）。",
+    "explain.def.profit":
+      "利润 = 已获得的现金加上客户在未结发票上仍欠的金额，并在各团队之间缩放（最高 100，最低 0）。",
     "explain.norm.raw": "原始数值（0–100）",
     "explain.norm.rank": "按名次：最好的团队 100 分，最差 0 分",
     "explain.norm.zscore": "Z 分数：50 + 10 × 偏离平均值的标准差数",
@@ -188,12 +206,18 @@ export default {
     "explain.no": "否",
     "explain.once": "一次性",
     "explain.criterion": "评分标准 {id}",
-    "explain.def2.composite": "总分是下列各项指标的加权平均，每项先换算到各自固定的量表上（再按设置在各团队间标准化）。本队尚无数值的指标不计入本队总分，其余权重重新归一——没有可衡量的内容绝不按 0 分计。",
-    "explain.def2.conversion": "转化率 = 赢单数 ÷ 已关闭的询价数。已关闭包括：赢单、丢单（客户选择了其他团队或放弃购买）、团队拒绝，以及未回复而过期。客户事后取消的订单算作丢单。",
-    "explain.def2.satisfaction": "满意度 = 客户对本队所给体验的评价：每次交付、投诉补救、被忽略的询价、过高的报价（规则 v2）、催款、移交催收和客户关怀，都按其低于或超出客户期望的程度折算为 0 到 1 的体验值 x；平均值 x̄ 换算到固定量表上，0.58 → 0，0.78 → 100。只询过价的客户不计入。",
-    "explain.def2.receivables": "回款 = 本队开出的发票中预计会损失多少：已核销的全额计入；每张未结发票（无论是否到期）在到期前按 3% 的损失概率计，逾期后线性上升，到核销期限时为 100%。预计损失 0% 得 100 分，5% 得 50 分，10% 及以上得 0 分。",
-    "explain.def2.rubric": "评委分 = 100 × 各评分项评委平均分之和 ÷ 各项满分之和，只计至少有一位评委打过分的评分项（评分标准与轮次）。",
-    "explain.def2.profit": "利润 = 已获得的现金加上客户在未结发票上仍欠的金额，再减去其中的预计损失。按每轮相对于初始资金的回报率在固定量表上计分：每轮亏损 5% 得 0 分，盈亏平衡 50 分，每轮盈利 5% 得 100 分——其他团队的成绩不影响它。",
+    "explain.def2.composite":
+      "总分是下列各项指标的加权平均，每项先换算到各自固定的量表上（再按设置在各团队间标准化）。本队尚无数值的指标不计入本队总分，其余权重重新归一——没有可衡量的内容绝不按 0 分计。",
+    "explain.def2.conversion":
+      "转化率 = 赢单数 ÷ 已关闭的询价数。已关闭包括：赢单、丢单（客户选择了其他团队或放弃购买）、团队拒绝，以及未回复而过期。客户事后取消的订单算作丢单。",
+    "explain.def2.satisfaction":
+      "满意度 = 客户对本队所给体验的评价：每次交付、投诉补救、被忽略的询价、过高的报价（规则 v2）、催款、移交催收和客户关怀，都按其低于或超出客户期望的程度折算为 0 到 1 的体验值 x；平均值 x̄ 换算到固定量表上，0.58 → 0，0.78 → 100。只询过价的客户不计入。",
+    "explain.def2.receivables":
+      "回款 = 本队开出的发票中预计会损失多少：已核销的全额计入；每张未结发票（无论是否到期）在到期前按 3% 的损失概率计，逾期后线性上升，到核销期限时为 100%。预计损失 0% 得 100 分，5% 得 50 分，10% 及以上得 0 分。",
+    "explain.def2.rubric":
+      "评委分 = 100 × 各评分项评委平均分之和 ÷ 各项满分之和，只计至少有一位评委打过分的评分项（评分标准与轮次）。",
+    "explain.def2.profit":
+      "利润 = 已获得的现金加上客户在未结发票上仍欠的金额，再减去其中的预计损失。按每轮相对于初始资金的回报率在固定量表上计分：每轮亏损 5% 得 0 分，盈亏平衡 50 分，每轮盈利 5% 得 100 分——其他团队的成绩不影响它。",
     "explain.profitFixed": "利润按每轮相对于初始资金的回报率在固定量表上计分。",
     "explain.summary.experiences": "体验 {n} 次 · 低于 0.58 的 {low} 次 · 0.78 及以上的 {high} 次",
     "explain.summary.risk": "发票 {n} 张 · 逾期未结 {overdue} 张 · 已核销 {off} 张",

@@ -2,13 +2,15 @@
 export default {
   en: {
     "home.title": "Welcome",
-    "home.lead": "A live competition for learning customer relationship management: work simulated customers from inquiry to payment, against the clock and the other teams.",
+    "home.lead":
+      "A live competition for learning customer relationship management: work simulated customers from inquiry to payment, against the clock and the other teams.",
     "home.join": "Join your team",
     "home.code": "Team code",
     "home.codeHint": "e.g. K7P2QX9M",
     "home.name": "Your name",
     "home.role": "Your role",
-    "home.roleHint": "One manager per team approves discounts; sales quote, service answers complaints, finance collects.",
+    "home.roleHint":
+      "One manager per team approves discounts; sales quote, service answers complaints, finance collects.",
     "home.joinButton": "Join",
     "home.nameMissing": "Write your name.",
     "home.judge": "Judges",

@@ -14,7 +14,8 @@ export default {
     "inst.dur.h": "{n} h",
 
     "inst.login.title": "Instructor sign-in",
-    "inst.login.lead": "The password is set when the server starts (INSTRUCTOR_PASSWORD) or printed once on its first start.",
+    "inst.login.lead":
+      "The password is set when the server starts (INSTRUCTOR_PASSWORD) or printed once on its first start.",
     "inst.login.password": "Password",
     "inst.login.button": "Sign in",
     "inst.login.missing": "Enter the instructor password.",
@@ -33,17 +34,21 @@ export default {
     "inst.list.rounds": "{rounds} rounds",
 
     "inst.create.title": "New competition",
-    "inst.create.lead": "Start from a market preset, then adjust whatever you like. Nothing is fixed until you press Create.",
+    "inst.create.lead":
+      "Start from a market preset, then adjust whatever you like. Nothing is fixed until you press Create.",
     "inst.create.name": "Name",
     "inst.create.nameHint": "Shown on the boards and in the exports.",
     "inst.create.namePlaceholder": "e.g. CRM class, group A",
     "inst.create.nameMissing": "Give the competition a name.",
     "inst.create.preset": "Market preset",
     "inst.create.seed": "Seed (optional)",
-    "inst.create.seedHint": "Empty for a random market. The same seed and parameters give the same customers.",
+    "inst.create.seedHint":
+      "Empty for a random market. The same seed and parameters give the same customers.",
     "inst.create.pacing": "Pacing: real seconds per business hour",
-    "inst.create.pacingHelp": "How many real seconds one simulated business hour takes (15 = a business day in 2 minutes).",
-    "inst.create.pacingHint": "A round ({hours} business hours) lasts {round} at this pace; {rounds} rounds take about {total} of class time.",
+    "inst.create.pacingHelp":
+      "How many real seconds one simulated business hour takes (15 = a business day in 2 minutes).",
+    "inst.create.pacingHint":
+      "A round ({hours} business hours) lasts {round} at this pace; {rounds} rounds take about {total} of class time.",
     "inst.create.pacingRange": "Enter more than 0 and at most 3600 seconds.",
     "inst.create.submit": "Create the competition",
     "inst.create.changes": "{n} change(s) from the “{preset}” preset will be sent.",
@@ -54,7 +59,8 @@ export default {
     "inst.create.done": "Competition “{name}” created. Now add the teams.",
 
     "inst.params.title": "Market parameters",
-    "inst.params.lead": "Open a group to see and change its parameters; each shows its meaning, unit and allowed range. Only the values you change are sent.",
+    "inst.params.lead":
+      "Open a group to see and change its parameters; each shows its meaning, unit and allowed range. Only the values you change are sent.",
     "inst.params.openAll": "Open all groups",
     "inst.params.closeAll": "Close all groups",
     "inst.params.resetAll": "Undo all changes",
@@ -77,16 +83,21 @@ export default {
     "perr.demandBounds": "The range must contain 1 (the base level).",
 
     "inst.preview.title": "Preview",
-    "inst.preview.lead": "Six programmed reference teams play a few short seasons under these parameters, so you see how the market treats good and careless play before your class does.",
+    "inst.preview.lead":
+      "Six programmed reference teams play a few short seasons under these parameters, so you see how the market treats good and careless play before your class does.",
     "inst.preview.run": "Run the preview",
     "inst.preview.progress": "Playing… {pct}",
     "inst.preview.done": "Done.",
-    "inst.preview.busy": "Enough previews are already waiting or playing; run this one again when one of them is done (in a few seconds).",
+    "inst.preview.busy":
+      "Enough previews are already waiting or playing; run this one again when one of them is done (in a few seconds).",
     "inst.preview.bot": "Reference team",
     "inst.preview.rank": "Mean rank",
-    "inst.preview.good": "✓ A sensible market: the balanced team beats the passive, price-dumping, lax-collecting and over-compensating ones.",
-    "inst.preview.bad": "⚠ Careless play pays in this market: {bots} rank(s) as well as or better than the balanced team. Consider changing the parameters.",
-    "inst.preview.facts": "Means over {seasons} seasons of {rounds} rounds; each team received {inquiries} inquiries on average.",
+    "inst.preview.good":
+      "✓ A sensible market: the balanced team beats the passive, price-dumping, lax-collecting and over-compensating ones.",
+    "inst.preview.bad":
+      "⚠ Careless play pays in this market: {bots} rank(s) as well as or better than the balanced team. Consider changing the parameters.",
+    "inst.preview.facts":
+      "Means over {seasons} seasons of {rounds} rounds; each team received {inquiries} inquiries on average.",
 
     "bot.balanced": "Balanced",
     "bot.balanced.what": "a sensible, complete routine",
@@ -131,13 +142,15 @@ export default {
     "inst.ctl.progress": "Progress of the round",
     "inst.ctl.start": "Start round 1",
     "inst.lobby.title": "Lobby",
-    "inst.lobby.lead": "Until the start, the board is the lobby: every team with the members who have joined. Open it on the projector signed in as yourself, and it also shows each team's join code and QR code.",
+    "inst.lobby.lead":
+      "Until the start, the board is the lobby: every team with the members who have joined. Open it on the projector signed in as yourself, and it also shows each team's join code and QR code.",
     "inst.lobby.open": "Open the lobby on the projector",
     "inst.lobby.minutes": "Planned start, in minutes from now",
     "inst.lobby.plan": "Show the countdown",
     "inst.lobby.clear": "No planned start",
     "inst.lobby.none": "No planned start: the lobby says the class starts soon.",
-    "inst.lobby.in": "The lobby counts down: the start is planned in {time}. You still start round 1 yourself.",
+    "inst.lobby.in":
+      "The lobby counts down: the start is planned in {time}. You still start round 1 yourself.",
     "inst.lobby.due": "The planned start has come: start round 1 when the class is ready.",
     "inst.lobby.bad": "Give a whole number of minutes from 0 to 1440.",
     "inst.ctl.pause": "Pause",
@@ -145,7 +158,8 @@ export default {
     "inst.ctl.next": "Start the next round",
     "inst.ctl.nextN": "Start round {round}",
     "inst.ctl.end": "End the competition",
-    "inst.ctl.endConfirm": "End the competition now? The remaining rounds will not be played, and this cannot be undone.",
+    "inst.ctl.endConfirm":
+      "End the competition now? The remaining rounds will not be played, and this cannot be undone.",
     "inst.ctl.started": "The competition has started.",
     "inst.ctl.paused": "Paused: the clock has stopped.",
     "inst.ctl.resumed": "Resumed: the clock runs again.",
@@ -162,14 +176,17 @@ export default {
     "inst.ctl.hintDraft": "{n} team(s) registered. When the students have joined, start round 1.",
     "inst.ctl.hintRunning": "The market runs. Watch the monitor; pause to change parameters.",
     "inst.ctl.hintPaused": "Paused. Change parameters in Market, then resume.",
-    "inst.ctl.hintBetween": "Round {done} is over. Discuss it, change parameters if you like, then start round {round}.",
-    "inst.ctl.hintReveal": "The competition is over and the board is frozen: reveal it (Board & scoring), then export the grades.",
+    "inst.ctl.hintBetween":
+      "Round {done} is over. Discuss it, change parameters if you like, then start round {round}.",
+    "inst.ctl.hintReveal":
+      "The competition is over and the board is frozen: reveal it (Board & scoring), then export the grades.",
     "inst.ctl.hintFinished": "The competition is over. Export the results and open the team reports.",
 
     "inst.live.standings": "Live standings",
     "inst.live.noStandings": "Standings appear once the competition runs.",
     "inst.live.monitor": "Team activity",
-    "inst.live.monitorLead": "Commands each team and each member sent, how many were refused, and how long ago the last one came (simulated time). “Quiet” marks a team and “idle” a member without a command for 4 business hours.",
+    "inst.live.monitorLead":
+      "Commands each team and each member sent, how many were refused, and how long ago the last one came (simulated time). “Quiet” marks a team and “idle” a member without a command for 4 business hours.",
     "inst.mon.members": "Members",
     "inst.mon.commands": "Commands",
     "inst.mon.refused": "Refused",
@@ -183,8 +200,10 @@ export default {
     "inst.mon.active": "active",
     "inst.mon.idle": "idle",
     "inst.peer.title": "Peer review",
-    "inst.peer.closed": "Members rate their teammates' contribution (1–5, with an optional comment) once the competition has finished. Only you see the ratings; the grade sheet carries them.",
-    "inst.peer.open": "{n} ratings so far. Members may still change theirs. Only you see them; the grade sheet carries them.",
+    "inst.peer.closed":
+      "Members rate their teammates' contribution (1–5, with an optional comment) once the competition has finished. Only you see the ratings; the grade sheet carries them.",
+    "inst.peer.open":
+      "{n} ratings so far. Members may still change theirs. Only you see them; the grade sheet carries them.",
     "inst.peer.student": "Student",
     "inst.peer.mean": "Mean rating",
     "inst.peer.received": "Rated by",
@@ -212,9 +231,12 @@ export default {
     "inst.shock.demand": "Demand step",
     "inst.shock.price_war": "Price war",
     "inst.shock.recall": "Product recall",
-    "inst.shock.demand.help": "Multiplies the segment's demand from now on: 1.5 = 50 % more inquiries, 0.5 = half (allowed {low} to {high}).",
-    "inst.shock.price_war.help": "Scales what new customers will pay: 0.85 = reserve prices 15 % lower (allowed {low} to {high}).",
-    "inst.shock.recall.help": "Share of the segment's current customers who complain about a defect: 0.2 = one in five (allowed {low} to {high}).",
+    "inst.shock.demand.help":
+      "Multiplies the segment's demand from now on: 1.5 = 50 % more inquiries, 0.5 = half (allowed {low} to {high}).",
+    "inst.shock.price_war.help":
+      "Scales what new customers will pay: 0.85 = reserve prices 15 % lower (allowed {low} to {high}).",
+    "inst.shock.recall.help":
+      "Share of the segment's current customers who complain about a defect: 0.2 = one in five (allowed {low} to {high}).",
     "inst.shock.describe": "{shock} ({magnitude}) · {segment}",
     "inst.shock.confirm": "Apply {what} now? It changes the market from this moment and cannot be undone.",
     "inst.shock.applied": "Shock applied: {what}.",
@@ -234,19 +256,23 @@ export default {
     "inst.teams.name": "Team name",
     "inst.teams.nameHint": "1–40 letters (A–Z), digits, spaces, _ or -.",
     "inst.teams.nameMissing": "Write the team's name.",
-    "inst.teams.nameBad": "Use 1–40 letters (any language: Red, 红队), digits, spaces, _ or - and start with a letter or digit.",
+    "inst.teams.nameBad":
+      "Use 1–40 letters (any language: Red, 红队), digits, spaces, _ or - and start with a letter or digit.",
     "inst.teams.nameTaken": "There is already a team called “{name}”.",
     "inst.teams.bot": "Played by",
-    "inst.teams.botHint": "A house bot plays the team by itself, e.g. to fill a class or as a sparring partner.",
+    "inst.teams.botHint":
+      "A house bot plays the team by itself, e.g. to fill a class or as a sparring partner.",
     "inst.teams.noBot": "Students (no bot)",
     "inst.teams.add": "Add the team",
     "inst.teams.added": "Team “{name}” added; its join code is {code}.",
     "inst.teams.csv": "Or paste several, one per line: name[,bot]",
-    "inst.teams.csvHint": "A header line “name,bot” is skipped. Bots: balanced, eager, dumper, lax, lavish, cod, lender, forgetful, forgiver, passive. All lines are added, or none.",
+    "inst.teams.csvHint":
+      "A header line “name,bot” is skipped. Bots: balanced, eager, dumper, lax, lavish, cod, lender, forgetful, forgiver, passive. All lines are added, or none.",
     "inst.teams.addCsv": "Add these teams",
     "inst.teams.csvEmpty": "Paste at least one line: a team name, optionally a comma and a bot.",
     "inst.teams.csvColumns": "Line {line}: write name or name,bot.",
-    "inst.teams.csvName": "Line {line}: “{name}” is not a team name (1–40 letters of any language, digits, spaces, _ or -).",
+    "inst.teams.csvName":
+      "Line {line}: “{name}” is not a team name (1–40 letters of any language, digits, spaces, _ or -).",
     "inst.teams.csvLine": "Line {line}: {problem}",
     "inst.teams.csvBot": "Line {line}: there is no bot “{bot}”; choose {bots}.",
     "inst.teams.addedMany": "{n} team(s) added.",
@@ -261,18 +287,23 @@ export default {
     "inst.members.title": "Members",
     "inst.members.none": "nobody yet",
     "inst.members.remove": "Remove {name} from the team",
-    "inst.members.removeConfirm": "Remove {name} from {team}? Their sessions end at once. If they know the code they can join again: give the team a new code too.",
+    "inst.members.removeConfirm":
+      "Remove {name} from {team}? Their sessions end at once. If they know the code they can join again: give the team a new code too.",
     "inst.members.removed": "{name} is no longer in {team}.",
     "inst.members.newCode": "New code",
-    "inst.members.newCodeConfirm": "Give {team} a new join code? The old code stops working at once; members already in stay in. Print or read out the new one to the team.",
+    "inst.members.newCodeConfirm":
+      "Give {team} a new join code? The old code stops working at once; members already in stay in. Print or read out the new one to the team.",
     "inst.members.newCodeDone": "{team}'s new join code is {code}; the old one no longer works.",
 
     "inst.market.title": "Change the market",
-    "inst.market.lead": "Changes apply from the moment you save them, are logged, and the teams see an event. Best made between rounds.",
+    "inst.market.lead":
+      "Changes apply from the moment you save them, are logged, and the teams see an event. Best made between rounds.",
     "inst.market.paused": "Paused: you can change the parameters now.",
     "inst.market.between": "Between rounds: changes apply from the start of round {next}.",
-    "inst.market.closed.draft": "The competition has not started. Parameters change while it is paused; before the start, create a new competition to use other values.",
-    "inst.market.closed.running": "The competition is running: pause it (or wait for the round's end) to change parameters.",
+    "inst.market.closed.draft":
+      "The competition has not started. Parameters change while it is paused; before the start, create a new competition to use other values.",
+    "inst.market.closed.running":
+      "The competition is running: pause it (or wait for the round's end) to change parameters.",
     "inst.market.closed.finished": "The competition is over: its parameters can no longer change.",
     "inst.market.closed.paused": "Paused: you can change the parameters now.",
     "inst.market.draft": "Not started yet: the competition starts with the values you save here.",
@@ -290,7 +321,8 @@ export default {
     "inst.market.value": "Value",
 
     "inst.freeze.title": "Freeze and reveal",
-    "inst.freeze.lead": "A frozen board shows the public and the teams the standings as of the freeze; you and the judges keep seeing them live. The reveal replays the frozen period bottom to top on the projector board.",
+    "inst.freeze.lead":
+      "A frozen board shows the public and the teams the standings as of the freeze; you and the judges keep seeing them live. The reveal replays the frozen period bottom to top on the projector board.",
     "inst.freeze.live": "The board is live for everyone.",
     "inst.freeze.frozen": "Frozen at {time}: the public and the teams see the standings as of then.",
     "inst.freeze.planned": "A freeze is planned at {time}.",
@@ -298,7 +330,8 @@ export default {
     "inst.freeze.unfreeze": "Unfreeze (no ceremony)",
     "inst.freeze.cancel": "Cancel the planned freeze",
     "inst.freeze.reveal": "Reveal with the ceremony",
-    "inst.freeze.revealConfirm": "Reveal the board now? The projector board plays the ceremony from the bottom of the frozen table to the top.",
+    "inst.freeze.revealConfirm":
+      "Reveal the board now? The projector board plays the ceremony from the bottom of the frozen table to the top.",
     "inst.freeze.frozenNow": "The board is frozen.",
     "inst.freeze.unfrozen": "The board is live again.",
     "inst.freeze.revealed": "Revealed: the projector board plays the ceremony.",
@@ -329,16 +362,20 @@ export default {
     "inst.boardlog.instructor": "instructor",
 
     "inst.score.title": "Scoring weights",
-    "inst.score.lead": "The composite score is the weighted mean of the metrics. Saving recomputes every standing from the event log.",
+    "inst.score.lead":
+      "The composite score is the weighted mean of the metrics. Saving recomputes every standing from the event log.",
     "inst.score.share": "Shares: {parts}",
     "inst.score.zero": "At least one weight must be above 0.",
     "inst.score.normalisation": "Normalisation",
     "inst.score.norm.raw": "Raw values (0–100)",
     "inst.score.norm.rank": "Ranks",
     "inst.score.norm.zscore": "z-scores",
-    "inst.score.norm.raw.help": "Each metric counts as it is, on its own 0–100 scale (rules 2: profit on a fixed scale of return on capital per round; rules 1: profit min–max scaled across the teams).",
-    "inst.score.norm.rank.help": "Each metric is replaced by the team's rank in it: only the order counts, not the distances.",
-    "inst.score.norm.zscore.help": "Each metric is measured in standard deviations from the class mean: distances count, on a common scale.",
+    "inst.score.norm.raw.help":
+      "Each metric counts as it is, on its own 0–100 scale (rules 2: profit on a fixed scale of return on capital per round; rules 1: profit min–max scaled across the teams).",
+    "inst.score.norm.rank.help":
+      "Each metric is replaced by the team's rank in it: only the order counts, not the distances.",
+    "inst.score.norm.zscore.help":
+      "Each metric is measured in standard deviations from the class mean: distances count, on a common scale.",
     "inst.score.save": "Save and recompute",
     "inst.score.saved": "Weights saved; the standings were recomputed.",
     "inst.score.history": "Change log",
@@ -346,7 +383,8 @@ export default {
     "inst.score.weights": "Weights",
 
     "inst.medals.title": "Medals",
-    "inst.medals.lead": "How many gold, silver and bronze places there are (e.g. 1 · 2 · 3 for a large class).",
+    "inst.medals.lead":
+      "How many gold, silver and bronze places there are (e.g. 1 · 2 · 3 for a large class).",
     "inst.medals.gold": "Gold",
     "inst.medals.silver": "Silver",
     "inst.medals.bronze": "Bronze",
@@ -356,7 +394,8 @@ export default {
 
     "inst.rubric.criteria": "Rubric criteria",
     "inst.rubric.addTitle": "Add a criterion",
-    "inst.rubric.lead": "Judges score each team on these, e.g. the quality of complaint replies. Give the name in both languages.",
+    "inst.rubric.lead":
+      "Judges score each team on these, e.g. the quality of complaint replies. Give the name in both languages.",
     "inst.rubric.nameEn": "Name (English)",
     "inst.rubric.nameZh": "Name (Chinese)",
     "inst.rubric.nameMissing": "Write the criterion's name in English and in Chinese.",
@@ -378,7 +417,8 @@ export default {
     "inst.rubric.component": "Rubric (0–100)",
     "inst.rubric.scores": "Scores given",
     "inst.rubric.weight": "The rubric counts with weight {weight} in the composite.",
-    "inst.rubric.noWeight": "The rubric's weight is 0: set one in Board & scoring for it to count in the composite.",
+    "inst.rubric.noWeight":
+      "The rubric's weight is 0: set one in Board & scoring for it to count in the composite.",
 
     "inst.exports.title": "Exports",
     "inst.exports.notYet": "Exports are ready once the competition has started.",
@@ -387,7 +427,8 @@ export default {
     "inst.exports.rounds": "Rounds",
     "inst.exports.rounds.what": "Each round's results per team.",
     "inst.exports.grades": "Grades",
-    "inst.exports.grades.what": "One row per student, for the grade book: the team's score, the student's own commands and refusals, and the peer ratings.",
+    "inst.exports.grades.what":
+      "One row per student, for the grade book: the team's score, the student's own commands and refusals, and the peer ratings.",
     "inst.exports.rubric": "Rubric",
     "inst.exports.rubric.what": "Every judge's scores and notes.",
     "inst.exports.events": "Events",
@@ -402,7 +443,8 @@ export default {
     "inst.exports.saved": "Downloaded {file}.",
 
     "inst.import.title": "Import an archive",
-    "inst.import.lead": "An archive.zip from any Salesfloor server becomes a competition here; it is replayed and checked first.",
+    "inst.import.lead":
+      "An archive.zip from any Salesfloor server becomes a competition here; it is replayed and checked first.",
     "inst.import.file": "Archive file (.zip)",
     "inst.import.button": "Import",
     "inst.import.choose": "Choose a file…",
@@ -423,12 +465,14 @@ export default {
 
     "codes.title": "Join cards",
     "codes.heading": "Join cards · {name}",
-    "codes.lead": "One card per team: cut them apart and hand each team its own. Students scan the QR code or open the address and type the code.",
+    "codes.lead":
+      "One card per team: cut them apart and hand each team its own. Students scan the QR code or open the address and type the code.",
     "codes.back": "Back to the competition",
     "codes.team": "Team",
     "codes.code": "Join code",
     "codes.address": "Address",
-    "codes.steps": "Scan or open the address, enter your name, choose your role (one manager per team) and join.",
+    "codes.steps":
+      "Scan or open the address, enter your name, choose your role (one manager per team) and join.",
     "codes.botTeam": "A house bot plays this team ({bot}); students may join to watch it work.",
     "codes.judges": "Judges",
     "codes.judgeCode": "Judge code",
@@ -482,7 +526,8 @@ export default {
     "inst.create.seedHint": "留空则随机生成市场。相同的种子和参数会产生相同的客户。",
     "inst.create.pacing": "节奏：每个工作小时对应的现实秒数",
     "inst.create.pacingHelp": "一个模拟工作小时对应多少现实秒数（15 = 一个工作日 2 分钟）。",
-    "inst.create.pacingHint": "按此节奏，一轮（{hours} 个工作小时）持续 {round}；{rounds} 轮约占课堂时间 {total}。",
+    "inst.create.pacingHint":
+      "按此节奏，一轮（{hours} 个工作小时）持续 {round}；{rounds} 轮约占课堂时间 {total}。",
     "inst.create.pacingRange": "请输入大于 0 且不超过 3600 的秒数。",
     "inst.create.submit": "创建比赛",
     "inst.create.changes": "将提交相对“{preset}”预设的 {n} 处修改。",
@@ -493,7 +538,8 @@ export default {
     "inst.create.done": "比赛“{name}”已创建。下一步：添加团队。",
 
     "inst.params.title": "市场参数",
-    "inst.params.lead": "展开分组即可查看和修改参数；每个参数都附有含义、单位和允许范围。只提交你修改过的数值。",
+    "inst.params.lead":
+      "展开分组即可查看和修改参数；每个参数都附有含义、单位和允许范围。只提交你修改过的数值。",
     "inst.params.openAll": "展开全部分组",
     "inst.params.closeAll": "收起全部分组",
     "inst.params.resetAll": "撤销全部修改",
@@ -516,7 +562,8 @@ export default {
     "perr.demandBounds": "范围必须包含 1（基准水平）。",
 
     "inst.preview.title": "预览",
-    "inst.preview.lead": "六支程序化的参考团队在这些参数下进行几个简短赛季，让你在学生开赛前看清这个市场如何对待认真与草率的经营。",
+    "inst.preview.lead":
+      "六支程序化的参考团队在这些参数下进行几个简短赛季，让你在学生开赛前看清这个市场如何对待认真与草率的经营。",
     "inst.preview.run": "运行预览",
     "inst.preview.progress": "模拟中… {pct}",
     "inst.preview.done": "完成。",
@@ -570,7 +617,8 @@ export default {
     "inst.ctl.progress": "本轮进度",
     "inst.ctl.start": "开始第 1 轮",
     "inst.lobby.title": "候场",
-    "inst.lobby.lead": "开始之前，排行榜显示候场页面：每支队伍以及已加入的队员。用你的讲师账号在投影上打开，还会显示各队的加入码和二维码。",
+    "inst.lobby.lead":
+      "开始之前，排行榜显示候场页面：每支队伍以及已加入的队员。用你的讲师账号在投影上打开，还会显示各队的加入码和二维码。",
     "inst.lobby.open": "在投影上打开候场页面",
     "inst.lobby.minutes": "计划开始时间（从现在起的分钟数）",
     "inst.lobby.plan": "显示倒计时",
@@ -608,7 +656,8 @@ export default {
     "inst.live.standings": "实时排名",
     "inst.live.noStandings": "比赛开始后显示排名。",
     "inst.live.monitor": "团队动态",
-    "inst.live.monitorLead": "各团队及每位成员发出的指令数、被拒绝的次数，以及距最近一条指令的时间（模拟时间）。“沉寂”表示该团队、“闲置”表示该成员已有 4 个工作小时没有任何指令。",
+    "inst.live.monitorLead":
+      "各团队及每位成员发出的指令数、被拒绝的次数，以及距最近一条指令的时间（模拟时间）。“沉寂”表示该团队、“闲置”表示该成员已有 4 个工作小时没有任何指令。",
     "inst.mon.members": "成员",
     "inst.mon.commands": "指令",
     "inst.mon.refused": "被拒绝",
@@ -622,7 +671,8 @@ export default {
     "inst.mon.active": "活跃",
     "inst.mon.idle": "闲置",
     "inst.peer.title": "组员互评",
-    "inst.peer.closed": "比赛结束后，成员为队友的贡献打分（1–5 分，可附评语）。评分仅您可见，并随成绩表导出。",
+    "inst.peer.closed":
+      "比赛结束后，成员为队友的贡献打分（1–5 分，可附评语）。评分仅您可见，并随成绩表导出。",
     "inst.peer.open": "目前共 {n} 条评分，成员仍可修改。评分仅您可见，并随成绩表导出。",
     "inst.peer.student": "学生",
     "inst.peer.mean": "平均分",
@@ -651,9 +701,12 @@ export default {
     "inst.shock.demand": "需求突变",
     "inst.shock.price_war": "价格战",
     "inst.shock.recall": "产品召回",
-    "inst.shock.demand.help": "从现在起将该细分市场的需求乘以此数：1.5 = 询价增加 50%，0.5 = 减半（允许 {low} 至 {high}）。",
-    "inst.shock.price_war.help": "调整新客户愿意支付的价格：0.85 = 保留价格降低 15%（允许 {low} 至 {high}）。",
-    "inst.shock.recall.help": "该细分市场现有客户中因缺陷而投诉的比例：0.2 = 五分之一（允许 {low} 至 {high}）。",
+    "inst.shock.demand.help":
+      "从现在起将该细分市场的需求乘以此数：1.5 = 询价增加 50%，0.5 = 减半（允许 {low} 至 {high}）。",
+    "inst.shock.price_war.help":
+      "调整新客户愿意支付的价格：0.85 = 保留价格降低 15%（允许 {low} 至 {high}）。",
+    "inst.shock.recall.help":
+      "该细分市场现有客户中因缺陷而投诉的比例：0.2 = 五分之一（允许 {low} 至 {high}）。",
     "inst.shock.describe": "{shock}（{magnitude}）· {segment}",
     "inst.shock.confirm": "现在施加“{what}”吗？它将从此刻起改变市场，且无法撤销。",
     "inst.shock.applied": "已施加冲击：{what}。",
@@ -673,7 +726,8 @@ export default {
     "inst.teams.name": "团队名称",
     "inst.teams.nameHint": "1–40 个英文字母、数字、空格、_ 或 -。",
     "inst.teams.nameMissing": "请填写团队名称。",
-    "inst.teams.nameBad": "请使用 1–40 个任意语言的文字（如 红队、Red）、数字、空格、_ 或 -，并以文字或数字开头。",
+    "inst.teams.nameBad":
+      "请使用 1–40 个任意语言的文字（如 红队、Red）、数字、空格、_ 或 -，并以文字或数字开头。",
     "inst.teams.nameTaken": "已有名为“{name}”的团队。",
     "inst.teams.bot": "由谁操作",
     "inst.teams.botHint": "机器人团队会自动经营，例如用来补足班级人数或作为陪练对手。",
@@ -681,11 +735,13 @@ export default {
     "inst.teams.add": "添加团队",
     "inst.teams.added": "已添加团队“{name}”，加入码为 {code}。",
     "inst.teams.csv": "或一次粘贴多个团队，每行一个：名称[,机器人]",
-    "inst.teams.csvHint": "表头行“name,bot”会被跳过。机器人：balanced、eager、dumper、lax、lavish、cod、lender、forgetful、forgiver、passive。所有行要么全部添加，要么都不添加。",
+    "inst.teams.csvHint":
+      "表头行“name,bot”会被跳过。机器人：balanced、eager、dumper、lax、lavish、cod、lender、forgetful、forgiver、passive。所有行要么全部添加，要么都不添加。",
     "inst.teams.addCsv": "添加这些团队",
     "inst.teams.csvEmpty": "请至少粘贴一行：团队名称，可选加逗号和机器人。",
     "inst.teams.csvColumns": "第 {line} 行：请写成“名称”或“名称,机器人”。",
-    "inst.teams.csvName": "第 {line} 行：“{name}”不是有效的团队名称（1–40 个任意语言的文字、数字、空格、_ 或 -）。",
+    "inst.teams.csvName":
+      "第 {line} 行：“{name}”不是有效的团队名称（1–40 个任意语言的文字、数字、空格、_ 或 -）。",
     "inst.teams.csvLine": "第 {line} 行：{problem}",
     "inst.teams.csvBot": "第 {line} 行：没有名为“{bot}”的机器人；可选 {bots}。",
     "inst.teams.addedMany": "已添加 {n} 支团队。",
@@ -700,10 +756,12 @@ export default {
     "inst.members.title": "成员",
     "inst.members.none": "还没有人加入",
     "inst.members.remove": "将 {name} 移出团队",
-    "inst.members.removeConfirm": "将 {name} 移出 {team}？其登录会立即失效。若此人知道加入码仍可再次加入：请同时为团队更换加入码。",
+    "inst.members.removeConfirm":
+      "将 {name} 移出 {team}？其登录会立即失效。若此人知道加入码仍可再次加入：请同时为团队更换加入码。",
     "inst.members.removed": "{name} 已不在 {team} 中。",
     "inst.members.newCode": "更换加入码",
-    "inst.members.newCodeConfirm": "为 {team} 更换加入码？旧加入码立即失效，已加入的成员不受影响。请把新加入码打印或告知该团队。",
+    "inst.members.newCodeConfirm":
+      "为 {team} 更换加入码？旧加入码立即失效，已加入的成员不受影响。请把新加入码打印或告知该团队。",
     "inst.members.newCodeDone": "{team} 的新加入码是 {code}，旧加入码已失效。",
 
     "inst.market.title": "调整市场",
@@ -729,7 +787,8 @@ export default {
     "inst.market.value": "数值",
 
     "inst.freeze.title": "冻结与揭晓",
-    "inst.freeze.lead": "冻结后，公众和各团队看到的是冻结时刻的排名；你和评委仍能看到实时排名。揭晓时，投影排行榜会从冻结榜的末位到首位依次重放。",
+    "inst.freeze.lead":
+      "冻结后，公众和各团队看到的是冻结时刻的排名；你和评委仍能看到实时排名。揭晓时，投影排行榜会从冻结榜的末位到首位依次重放。",
     "inst.freeze.live": "排行榜对所有人实时显示。",
     "inst.freeze.frozen": "已于 {time} 冻结：公众和各团队看到的是那一刻的排名。",
     "inst.freeze.planned": "已计划在 {time} 冻结。",
@@ -775,7 +834,8 @@ export default {
     "inst.score.norm.raw": "原始值（0–100）",
     "inst.score.norm.rank": "名次",
     "inst.score.norm.zscore": "标准分（z 分数）",
-    "inst.score.norm.raw.help": "各项指标按原样计入，采用各自的 0–100 分制（规则第 2 版：利润按每轮资金回报率的固定量表计分；规则第 1 版：利润在各团队之间做最小–最大缩放）。",
+    "inst.score.norm.raw.help":
+      "各项指标按原样计入，采用各自的 0–100 分制（规则第 2 版：利润按每轮资金回报率的固定量表计分；规则第 1 版：利润在各团队之间做最小–最大缩放）。",
     "inst.score.norm.rank.help": "各项指标以团队在该项上的名次代替：只看先后顺序，不看差距大小。",
     "inst.score.norm.zscore.help": "各项指标以偏离全班平均值的标准差个数衡量：差距大小在统一尺度上计入。",
     "inst.score.save": "保存并重新计算",
@@ -826,7 +886,8 @@ export default {
     "inst.exports.rounds": "各轮结果",
     "inst.exports.rounds.what": "每轮各团队的成绩。",
     "inst.exports.grades": "成绩",
-    "inst.exports.grades.what": "每名学生一行，可直接录入成绩册：团队得分、本人的指令与被拒次数，以及组员互评。",
+    "inst.exports.grades.what":
+      "每名学生一行，可直接录入成绩册：团队得分、本人的指令与被拒次数，以及组员互评。",
     "inst.exports.rubric": "评委评分",
     "inst.exports.rubric.what": "每位评委的打分和备注。",
     "inst.exports.events": "事件",
@@ -841,7 +902,8 @@ export default {
     "inst.exports.saved": "已下载 {file}。",
 
     "inst.import.title": "导入存档",
-    "inst.import.lead": "任何 Salesfloor 服务器导出的 archive.zip 都可以导入为这里的一场比赛；导入前会先重放并校验。",
+    "inst.import.lead":
+      "任何 Salesfloor 服务器导出的 archive.zip 都可以导入为这里的一场比赛；导入前会先重放并校验。",
     "inst.import.file": "存档文件（.zip）",
     "inst.import.button": "导入",
     "inst.import.choose": "选择文件…",

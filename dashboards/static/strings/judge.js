@@ -3,13 +3,15 @@ export default {
   en: {
     "judge.title": "Judge panel",
     "judge.loginTitle": "Sign in as a judge",
-    "judge.loginHint": "Use the judge code from the instructor. Your name goes with every rubric score you give.",
+    "judge.loginHint":
+      "Use the judge code from the instructor. Your name goes with every rubric score you give.",
     "judge.code": "Judge code",
     "judge.name": "Your name",
     "judge.loginButton": "Open the judge panel",
     "judge.codeMissing": "Write the judge code.",
     "judge.nameMissing": "Write your name: rubric scores are kept per judge.",
-    "judge.otherSession": "You are signed in as {who}. Sign in with this competition's judge code to judge it.",
+    "judge.otherSession":
+      "You are signed in as {who}. Sign in with this competition's judge code to judge it.",
     "judge.sessionGone": "Your session has ended. Sign in again.",
     "judge.signedInAs": "Judge: {name}",
     "judge.instructorHere": "Instructor",
@@ -21,14 +23,16 @@ export default {
     "judge.roundEnded": "Round {round} of {rounds} ended",
     "judge.notStarted": "Not started yet",
     "judge.clock": "{clock} left in the round",
-    "judge.frozen": "The public board is frozen at {time}. You see the live standings; the teams and the projector do not.",
+    "judge.frozen":
+      "The public board is frozen at {time}. You see the live standings; the teams and the projector do not.",
     "judge.freezeAhead": "The public board will freeze at {time}.",
     "judge.board": "Live board",
     "judge.boardHint": "Click a team, or move with the arrow keys and press Enter, to open its record.",
     "judge.asOf": "as of {time}",
     "judge.up": "up {n}",
     "judge.down": "down {n}",
-    "judge.pickTeam": "Choose a team on the board to see its record: how its figures come about, its latest events and its report.",
+    "judge.pickTeam":
+      "Choose a team on the board to see its record: how its figures come about, its latest events and its report.",
     "judge.rankOf": "Rank {rank} of {teams}",
     "judge.openReport": "Open the team's report",
     "judge.facts.dso": "Days to collect (DSO)",
@@ -51,11 +55,15 @@ export default {
     "judge.filter.money": "Invoices and payments",
     "judge.filter.service": "Service and satisfaction",
     "judge.rubric": "Rubric",
-    "judge.rubricHint": "Type points for each team (0 to the criterion's maximum) and an optional note, then Save the row (or press Enter). A new score for the same team, criterion and round replaces your earlier one; both stay in the log.",
+    "judge.rubricHint":
+      "Type points for each team (0 to the criterion's maximum) and an optional note, then Save the row (or press Enter). A new score for the same team, criterion and round replaces your earlier one; both stay in the log.",
     "judge.rubricNone": "The instructor has not defined any rubric criteria yet.",
-    "judge.weight": "The rubric counts in the score with weight {weight} (see the weights under Score in a team's record).",
-    "judge.weightZero": "The rubric has no weight in the score yet: your scores are recorded and shown, but do not move the standings until the instructor gives it a weight.",
-    "judge.rubricNeedsName": "You are signed in without a name, so you can watch but not score. Sign in again with your name to give rubric scores.",
+    "judge.weight":
+      "The rubric counts in the score with weight {weight} (see the weights under Score in a team's record).",
+    "judge.weightZero":
+      "The rubric has no weight in the score yet: your scores are recorded and shown, but do not move the standings until the instructor gives it a weight.",
+    "judge.rubricNeedsName":
+      "You are signed in without a name, so you can watch but not score. Sign in again with your name to give rubric scores.",
     "judge.signInAgain": "Sign in again",
     "judge.asJudge": "Score as judge",
     "judge.asJudgeHint": "The instructor gives or corrects a score under a judge's name.",
@@ -98,13 +106,16 @@ export default {
     "judge.log.first": "first score",
     "judge.log.once": "once",
     "ev.team_joined": "Joined with {cash} starting cash",
-    "ev.inquiry_received": "Inquiry {inquiry} from {customer} ({segment}): {quantity} units, delivery wanted within {wanted} days",
+    "ev.inquiry_received":
+      "Inquiry {inquiry} from {customer} ({segment}): {quantity} units, delivery wanted within {wanted} days",
     "ev.inquiry_received.repeat": "Repeat inquiry {inquiry} from {customer} ({segment}): {quantity} units",
     "ev.approval_requested": "Asked the manager to approve {discount} off on {inquiry}",
     "ev.approval_decided.yes": "The manager approved the discount on {inquiry}",
     "ev.approval_decided.no": "The manager rejected the discount on {inquiry}",
-    "ev.quote_sent": "Quoted {inquiry}: {price} a unit ({discount} off), {terms} days' credit, delivery in {delivery} days",
-    "ev.quote_revised": "Revised the quote on {inquiry}: {price} a unit ({discount} off), {terms} days' credit",
+    "ev.quote_sent":
+      "Quoted {inquiry}: {price} a unit ({discount} off), {terms} days' credit, delivery in {delivery} days",
+    "ev.quote_revised":
+      "Revised the quote on {inquiry}: {price} a unit ({discount} off), {terms} days' credit",
     "ev.follow_up_made": "Followed up on {inquiry}",
     "ev.inquiry_declined": "Declined {inquiry}: {reason}",
     "ev.inquiry_expired": "Inquiry {inquiry} from {customer} expired unanswered",
@@ -217,10 +228,12 @@ export default {
     "judge.filter.money": "发票与回款",
     "judge.filter.service": "服务与满意度",
     "judge.rubric": "评委评分",
-    "judge.rubricHint": "为每个团队填写分数（0 到该评分标准的满分）和可选的备注，然后点击该行的“保存”（或按回车）。同一团队、同一标准和同一轮次的新评分会取代你之前的评分，两条记录都会保留在日志中。",
+    "judge.rubricHint":
+      "为每个团队填写分数（0 到该评分标准的满分）和可选的备注，然后点击该行的“保存”（或按回车）。同一团队、同一标准和同一轮次的新评分会取代你之前的评分，两条记录都会保留在日志中。",
     "judge.rubricNone": "教师尚未设置评分标准。",
     "judge.weight": "评委分以权重 {weight} 计入总分（各项权重见团队记录中“总分”的说明）。",
-    "judge.weightZero": "评委分目前在总分中的权重为 0：你的评分会被记录和显示，但在教师设置权重之前不会影响排名。",
+    "judge.weightZero":
+      "评委分目前在总分中的权重为 0：你的评分会被记录和显示，但在教师设置权重之前不会影响排名。",
     "judge.rubricNeedsName": "你登录时没有填写名字，因此只能观看，不能评分。请填写名字重新登录后再评分。",
     "judge.signInAgain": "重新登录",
     "judge.asJudge": "以评委身份评分",
@@ -264,12 +277,14 @@ export default {
     "judge.log.first": "首次评分",
     "judge.log.once": "一次性",
     "ev.team_joined": "以 {cash} 的启动资金加入比赛",
-    "ev.inquiry_received": "收到 {customer}（{segment}）的询价 {inquiry}：{quantity} 件，要求 {wanted} 天内交货",
+    "ev.inquiry_received":
+      "收到 {customer}（{segment}）的询价 {inquiry}：{quantity} 件，要求 {wanted} 天内交货",
     "ev.inquiry_received.repeat": "{customer}（{segment}）再次询价 {inquiry}：{quantity} 件",
     "ev.approval_requested": "就询价 {inquiry} 的 {discount} 折扣申请经理审批",
     "ev.approval_decided.yes": "经理批准了询价 {inquiry} 的折扣",
     "ev.approval_decided.no": "经理拒绝了询价 {inquiry} 的折扣",
-    "ev.quote_sent": "对询价 {inquiry} 报价：单价 {price}（优惠 {discount}），账期 {terms} 天，{delivery} 天交货",
+    "ev.quote_sent":
+      "对询价 {inquiry} 报价：单价 {price}（优惠 {discount}），账期 {terms} 天，{delivery} 天交货",
     "ev.quote_revised": "修改了询价 {inquiry} 的报价：单价 {price}（优惠 {discount}），账期 {terms} 天",
     "ev.follow_up_made": "跟进了询价 {inquiry}",
     "ev.inquiry_declined": "拒绝了询价 {inquiry}：{reason}",

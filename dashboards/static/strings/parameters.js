@@ -31,39 +31,50 @@ const en = {
   "param.description.label": "Description",
   "param.description.help": "What the preset is meant for.",
   "param.day_kind.label": "Kind of days",
-  "param.day_kind.help": "Whether day figures (rounds, credit terms, delivery) count business days or calendar days as on real invoices.",
+  "param.day_kind.help":
+    "Whether day figures (rounds, credit terms, delivery) count business days or calendar days as on real invoices.",
   "param.mode.label": "Market mode",
-  "param.mode.help": "Shared: one market, teams compete for the same customers. Mirrored: every team faces its own copy of the same seeded market, so skill is compared on identical demand.",
+  "param.mode.help":
+    "Shared: one market, teams compete for the same customers. Mirrored: every team faces its own copy of the same seeded market, so skill is compared on identical demand.",
   "param.days_per_round.label": "Round length",
   "param.days_per_round.help": "Simulated days in one round (5 business days = one week).",
   "param.rounds.label": "Rounds",
   "param.rounds.help": "How many rounds the competition has.",
   "param.shortlist_size.label": "Teams asked per customer",
-  "param.shortlist_size.help": "How many teams a new customer asks for a quote (never more than there are teams). More means more competition for each customer.",
+  "param.shortlist_size.help":
+    "How many teams a new customer asks for a quote (never more than there are teams). More means more competition for each customer.",
   "param.inquiries_per_team_per_day.label": "Inquiries per team per day",
-  "param.inquiries_per_team_per_day.help": "New inquiries each team receives per day on average: the main dial for how busy the students are.",
+  "param.inquiries_per_team_per_day.help":
+    "New inquiries each team receives per day on average: the main dial for how busy the students are.",
   "param.demand_walk_step.label": "Demand drift",
   "param.demand_walk_step.help": "Daily step of the random walk of the demand trend; 0 keeps demand steady.",
   "param.demand_trend_bound.label": "Trend bound",
-  "param.demand_trend_bound.help": "The demand trend stays between b and 1/b (0.95 keeps it within about ±5 %).",
+  "param.demand_trend_bound.help":
+    "The demand trend stays between b and 1/b (0.95 keeps it within about ±5 %).",
   "param.demand_bounds.label": "Demand range",
-  "param.demand_bounds.help": "The demand level, after trend, shocks and campaigns, stays within this range of the base level; it must contain 1.",
+  "param.demand_bounds.help":
+    "The demand level, after trend, shocks and campaigns, stays within this range of the base level; it must contain 1.",
   "param.reply_tau_hours.label": "Reply time constant τ",
-  "param.reply_tau_hours.help": "How fast a waiting customer loses interest: after τ hours without a reply about 37 % of it is left. Smaller punishes slow replies harder.",
+  "param.reply_tau_hours.help":
+    "How fast a waiting customer loses interest: after τ hours without a reply about 37 % of it is left. Smaller punishes slow replies harder.",
   "param.engagement_floor.label": "Interest after a very late reply",
   "param.engagement_floor.help": "e_min: the chance a customer still considers a reply that comes very late.",
   "param.consideration_hours.label": "Decision time",
   "param.consideration_hours.help": "How long a customer takes to decide once all its quotes are in.",
   "param.followup_factor.label": "Effect of a follow-up",
-  "param.followup_factor.help": "How much a follow-up revives a customer's interest compared with a first reply (1 = as much).",
+  "param.followup_factor.help":
+    "How much a follow-up revives a customer's interest compared with a first reply (1 = as much).",
   "param.switching_cost.label": "Switching cost",
-  "param.switching_cost.help": "Utility a customer gives up when it leaves the team it bought from before; higher keeps customers loyal.",
+  "param.switching_cost.help":
+    "Utility a customer gives up when it leaves the team it bought from before; higher keeps customers loyal.",
   "param.reputation_weight.label": "Weight of reputation",
-  "param.reputation_weight.help": "How strongly a team's reputation (its customers' satisfaction, its campaigns) decides which teams new customers ask.",
+  "param.reputation_weight.help":
+    "How strongly a team's reputation (its customers' satisfaction, its campaigns) decides which teams new customers ask.",
   "param.campaign_lift.label": "Largest campaign lift",
   "param.campaign_lift.help": "The most extra demand a campaign can buy, as a multiple of the base level.",
   "param.campaign_scale.label": "Campaign budget scale",
-  "param.campaign_scale.help": "The budget that buys 63 % of the largest lift; more money brings less and less.",
+  "param.campaign_scale.help":
+    "The budget that buys 63 % of the largest lift; more money brings less and less.",
   "param.campaign_days.label": "Campaign length",
   "param.campaign_days.help": "How long a campaign keeps lifting demand.",
   "param.starting_cash.label": "Starting cash",
@@ -73,11 +84,13 @@ const en = {
   "param.product.list_price.label": "List price",
   "param.product.list_price.help": "Price of one unit on the price list; quotes give discounts from it.",
   "param.product.unit_cost.label": "Unit cost",
-  "param.product.unit_cost.help": "Cost of goods per unit, paid on delivery. A quote below cost is refused; it cannot be above the list price.",
+  "param.product.unit_cost.help":
+    "Cost of goods per unit, paid on delivery. A quote below cost is refused; it cannot be above the list price.",
   "param.product.order_cost.label": "Handling cost per order",
   "param.product.order_cost.help": "Fixed cost of each delivered order.",
   "param.product.volume_threshold.label": "Volume discount from",
-  "param.product.volume_threshold.help": "Order quantity from which the price list's volume discount applies.",
+  "param.product.volume_threshold.help":
+    "Order quantity from which the price list's volume discount applies.",
   "param.product.volume_discount.label": "Volume discount",
   "param.product.volume_discount.help": "Price-list discount for large orders (0.03 = 3 %).",
   "param.product.lead_time_days.label": "Lead time",
@@ -85,19 +98,22 @@ const en = {
   "param.product.loyalty_discount.label": "Loyalty discount",
   "param.product.loyalty_discount.help": "Price-list discount for returning customers (0.02 = 2 %).",
   "param.product.late_penalty_per_day.label": "Late-delivery penalty",
-  "param.product.late_penalty_per_day.help": "Share of the invoice credited to the customer for each day a delivery is late.",
+  "param.product.late_penalty_per_day.help":
+    "Share of the invoice credited to the customer for each day a delivery is late.",
   "param.product.void_after_late_days.label": "Order voided after",
   "param.product.void_after_late_days.help": "An order this many days late is cancelled.",
 
   // --- service ---
   "param.service.complaint_delay_days.label": "Time until a complaint",
-  "param.service.complaint_delay_days.help": "Mean delay from a failure (late or defective delivery, wrong dunning) to the customer's complaint.",
+  "param.service.complaint_delay_days.help":
+    "Mean delay from a failure (late or defective delivery, wrong dunning) to the customer's complaint.",
   "param.service.sla_minor_hours.label": "SLA for minor complaints",
   "param.service.sla_minor_hours.help": "Time a team has to resolve a minor complaint.",
   "param.service.sla_major_hours.label": "SLA for major complaints",
   "param.service.sla_major_hours.help": "Time a team has to resolve a major complaint.",
   "param.service.escalate_after_hours.label": "Escalation after",
-  "param.service.escalate_after_hours.help": "An unresolved major complaint escalates this long after its SLA has passed.",
+  "param.service.escalate_after_hours.help":
+    "An unresolved major complaint escalates this long after its SLA has passed.",
   "param.service.survey_cost.label": "Cost of a survey",
   "param.service.survey_cost.help": "What one satisfaction survey costs the team.",
   "param.service.survey_hours.label": "Survey time",
@@ -109,21 +125,25 @@ const en = {
   "param.service.care_days.label": "Account care lasts",
   "param.service.care_days.help": "How long one account-care visit protects a customer against churning.",
   "param.service.care_churn_factor.label": "Churn under account care",
-  "param.service.care_churn_factor.help": "Churn is multiplied by this while account care lasts (0.1 = ten times less).",
+  "param.service.care_churn_factor.help":
+    "Churn is multiplied by this while account care lasts (0.1 = ten times less).",
   "param.service.collection_recovery.label": "Collection recovery",
   "param.service.collection_recovery.help": "Share of the open amount a collection agency recovers.",
   "param.service.collection_days.label": "Collection time",
   "param.service.collection_days.help": "How long a collection agency needs.",
   "param.service.writeoff_after_days.label": "Write-off after",
-  "param.service.writeoff_after_days.help": "Unpaid invoices are written off as bad debt this long after their due date.",
+  "param.service.writeoff_after_days.help":
+    "Unpaid invoices are written off as bad debt this long after their due date.",
   "param.service.reminder_gap_days.label": "Gap between reminders",
-  "param.service.reminder_gap_days.help": "A reminder sent sooner than this after the previous one counts as repeated and annoys the customer.",
+  "param.service.reminder_gap_days.help":
+    "A reminder sent sooner than this after the previous one counts as repeated and annoys the customer.",
 
   // --- satisfaction ---
   "param.satisfaction.initial.label": "Starting satisfaction S0",
   "param.satisfaction.initial.help": "A customer's satisfaction (0–1) before any experience with a team.",
   "param.satisfaction.expectation.label": "Starting expectation E0",
-  "param.satisfaction.expectation.help": "What a customer expects (0–1) before any experience; performance below it disappoints.",
+  "param.satisfaction.expectation.help":
+    "What a customer expects (0–1) before any experience; performance below it disappoints.",
   "param.satisfaction.smoothing.label": "Weight of a new experience",
   "param.satisfaction.smoothing.help": "How much one new experience moves satisfaction: S ← (1 − w)·S + w·s.",
   "param.satisfaction.learning.label": "Expectation learning",
@@ -131,39 +151,50 @@ const en = {
   "param.satisfaction.ignored_penalty.label": "Penalty for an ignored inquiry",
   "param.satisfaction.ignored_penalty.help": "Satisfaction lost when an inquiry expires unanswered.",
   "param.satisfaction.overpriced_penalty.label": "Penalty for an overpriced quote",
-  "param.satisfaction.overpriced_penalty.help": "Rules v2: satisfaction lost when a quote is priced above what the customer will pay and the customer buys nothing at all.",
+  "param.satisfaction.overpriced_penalty.help":
+    "Rules v2: satisfaction lost when a quote is priced above what the customer will pay and the customer buys nothing at all.",
   "param.satisfaction.sla_penalty.label": "Penalty for a missed SLA",
   "param.satisfaction.sla_penalty.help": "Satisfaction lost when a complaint is not resolved within its SLA.",
   "param.satisfaction.dunning_penalty.label": "Penalty for bad dunning",
-  "param.satisfaction.dunning_penalty.help": "Satisfaction lost for a reminder sent before the due date or repeated too soon.",
+  "param.satisfaction.dunning_penalty.help":
+    "Satisfaction lost for a reminder sent before the due date or repeated too soon.",
   "param.satisfaction.collection_penalty.label": "Penalty for collection",
-  "param.satisfaction.collection_penalty.help": "Satisfaction lost when an invoice is handed to a collection agency.",
+  "param.satisfaction.collection_penalty.help":
+    "Satisfaction lost when an invoice is handed to a collection agency.",
   "param.satisfaction.care_lift.label": "Lift from account care",
   "param.satisfaction.care_lift.help": "Satisfaction gained from one account-care visit.",
 
   // --- segments ---
   "param.segments.*.share.label": "Share of inquiries",
-  "param.segments.*.share.help": "Share of new inquiries that come from this segment; the shares of all segments must add up to 1 (100 %).",
+  "param.segments.*.share.help":
+    "Share of new inquiries that come from this segment; the shares of all segments must add up to 1 (100 %).",
   "param.segments.*.quantity.label": "Order size",
   "param.segments.*.quantity.help": "Units per order, from – to.",
   "param.segments.*.reserve_ratio.label": "Reserve price",
-  "param.segments.*.reserve_ratio.help": "The most a customer will pay, as a multiple of the list price (from – to); a dearer quote is turned down.",
+  "param.segments.*.reserve_ratio.help":
+    "The most a customer will pay, as a multiple of the list price (from – to); a dearer quote is turned down.",
   "param.segments.*.requested_terms.label": "Requested credit terms",
-  "param.segments.*.requested_terms.help": "Payment terms the customer asks for, from – to (0 = pays on delivery).",
+  "param.segments.*.requested_terms.help":
+    "Payment terms the customer asks for, from – to (0 = pays on delivery).",
   "param.segments.*.delivery_wanted.label": "Wanted delivery",
   "param.segments.*.delivery_wanted.help": "The latest delivery promise the customer accepts, from – to.",
   "param.segments.*.patience_hours.label": "Patience",
-  "param.segments.*.patience_hours.help": "How long a customer waits for quotes; an unanswered inquiry then expires and hurts satisfaction.",
+  "param.segments.*.patience_hours.help":
+    "How long a customer waits for quotes; an unanswered inquiry then expires and hurts satisfaction.",
   "param.segments.*.rationality.label": "Rationality r",
-  "param.segments.*.rationality.help": "How reliably customers choose the best quote (λ = 50^r − 1): 1 = always the best, 0 = at random.",
+  "param.segments.*.rationality.help":
+    "How reliably customers choose the best quote (λ = 50^r − 1): 1 = always the best, 0 = at random.",
   "param.segments.*.inertia.label": "Inertia",
-  "param.segments.*.inertia.help": "Probability that a repeat order goes only to the team the customer bought from.",
+  "param.segments.*.inertia.help":
+    "Probability that a repeat order goes only to the team the customer bought from.",
   "param.segments.*.repeat_per_30_days.label": "Repeat orders",
   "param.segments.*.repeat_per_30_days.help": "Mean repeat orders per won customer in 30 days.",
   "param.segments.*.churn.label": "Churn",
-  "param.segments.*.churn.help": "Probability a customer drops out at each repeat, at satisfaction 0.6 (lower satisfaction raises it).",
+  "param.segments.*.churn.help":
+    "Probability a customer drops out at each repeat, at satisfaction 0.6 (lower satisfaction raises it).",
   "param.segments.*.late_base.label": "Late payment",
-  "param.segments.*.late_base.help": "Base probability an invoice is paid late; longer terms and low satisfaction raise it.",
+  "param.segments.*.late_base.help":
+    "Base probability an invoice is paid late; longer terms and low satisfaction raise it.",
   "param.segments.*.late_mean_delay.label": "Mean payment delay",
   "param.segments.*.late_mean_delay.help": "How late a late payment comes, on average.",
   "param.segments.*.default_probability.label": "Default",
@@ -175,15 +206,20 @@ const en = {
   "param.segments.*.complaint_probability.label": "Complaints",
   "param.segments.*.complaint_probability.help": "Probability that a failure turns into a complaint.",
   "param.segments.*.major_share.label": "Share of major complaints",
-  "param.segments.*.major_share.help": "Share of complaints that are major (longer SLA; they escalate when left unresolved).",
+  "param.segments.*.major_share.help":
+    "Share of complaints that are major (longer SLA; they escalate when left unresolved).",
   "param.segments.*.risk_spread.label": "Spread of payment risk",
-  "param.segments.*.risk_spread.help": "How much customers differ in payment risk (0 = all alike); a credit check reveals it.",
+  "param.segments.*.risk_spread.help":
+    "How much customers differ in payment risk (0 = all alike); a credit check reveals it.",
   "param.segments.*.list_discount.label": "Segment discount",
-  "param.segments.*.list_discount.help": "Price-list discount for this segment, e.g. for key accounts (0.02 = 2 %).",
+  "param.segments.*.list_discount.help":
+    "Price-list discount for this segment, e.g. for key accounts (0.02 = 2 %).",
   "param.rules.label": "Rules version",
-  "param.rules.help": "The market and scoring rules this competition is played by: 2 (current) or 1 (the first release's formulas). Fixed once the competition runs.",
+  "param.rules.help":
+    "The market and scoring rules this competition is played by: 2 (current) or 1 (the first release's formulas). Fixed once the competition runs.",
   "param.segments.*.terms_expectation.label": "Need for credit terms",
-  "param.segments.*.terms_expectation.help": "Rules 2: how much a customer of this segment values getting the credit terms it asked for; granted none, its quote loses this much utility (0.4 ≈ a 40 % higher price), part of them pro rata. 0 = does not care.",
+  "param.segments.*.terms_expectation.help":
+    "Rules 2: how much a customer of this segment values getting the credit terms it asked for; granted none, its quote loses this much utility (0.4 ≈ a 40 % higher price), part of them pro rata. 0 = does not care.",
 };
 
 const zh = {
@@ -216,7 +252,8 @@ const zh = {
   "param.day_kind.label": "天数口径",
   "param.day_kind.help": "轮次、账期、交货期等以天计的数值按工作日计算，还是像真实发票那样按自然日计算。",
   "param.mode.label": "市场模式",
-  "param.mode.help": "共享：一个市场，各队争夺同一批客户。镜像：每队各自面对一份相同种子的市场副本，在完全相同的需求下比拼水平。",
+  "param.mode.help":
+    "共享：一个市场，各队争夺同一批客户。镜像：每队各自面对一份相同种子的市场副本，在完全相同的需求下比拼水平。",
   "param.days_per_round.label": "每轮天数",
   "param.days_per_round.help": "一轮包含的模拟天数（5 个工作日 = 一周）。",
   "param.rounds.label": "轮数",
@@ -230,9 +267,11 @@ const zh = {
   "param.demand_trend_bound.label": "趋势边界",
   "param.demand_trend_bound.help": "需求趋势保持在 b 与 1/b 之间（0.95 约为 ±5% 以内）。",
   "param.demand_bounds.label": "需求范围",
-  "param.demand_bounds.help": "叠加趋势、冲击和营销活动后，需求水平保持在基准水平的这个倍数范围内；范围必须包含 1。",
+  "param.demand_bounds.help":
+    "叠加趋势、冲击和营销活动后，需求水平保持在基准水平的这个倍数范围内；范围必须包含 1。",
   "param.reply_tau_hours.label": "回复时间常数 τ",
-  "param.reply_tau_hours.help": "客户等待回复时兴趣衰减的速度：τ 小时未回复后约剩 37%。数值越小，对回复慢的惩罚越重。",
+  "param.reply_tau_hours.help":
+    "客户等待回复时兴趣衰减的速度：τ 小时未回复后约剩 37%。数值越小，对回复慢的惩罚越重。",
   "param.engagement_floor.label": "极晚回复后的兴趣",
   "param.engagement_floor.help": "e_min：回复非常晚时，客户仍会考虑这份报价的概率。",
   "param.consideration_hours.label": "决策时间",
@@ -255,7 +294,8 @@ const zh = {
   "param.product.list_price.label": "目录价",
   "param.product.list_price.help": "价目表上的单价；报价在此基础上打折。",
   "param.product.unit_cost.label": "单位成本",
-  "param.product.unit_cost.help": "每件商品的货物成本，在交货时支付。低于成本的报价会被拒绝；成本不能高于目录价。",
+  "param.product.unit_cost.help":
+    "每件商品的货物成本，在交货时支付。低于成本的报价会被拒绝；成本不能高于目录价。",
   "param.product.order_cost.label": "每单处理成本",
   "param.product.order_cost.help": "每笔已交付订单的固定成本。",
   "param.product.volume_threshold.label": "批量折扣起点",
@@ -311,7 +351,8 @@ const zh = {
   "param.satisfaction.ignored_penalty.label": "忽略询价的扣分",
   "param.satisfaction.ignored_penalty.help": "询价无人回复而过期时损失的满意度。",
   "param.satisfaction.overpriced_penalty.label": "报价过高的扣分",
-  "param.satisfaction.overpriced_penalty.help": "规则 v2：报价高于客户愿付的价格、且客户最终什么也没买时损失的满意度。",
+  "param.satisfaction.overpriced_penalty.help":
+    "规则 v2：报价高于客户愿付的价格、且客户最终什么也没买时损失的满意度。",
   "param.satisfaction.sla_penalty.label": "超出时限的扣分",
   "param.satisfaction.sla_penalty.help": "投诉未在时限内解决时损失的满意度。",
   "param.satisfaction.dunning_penalty.label": "不当催款的扣分",
@@ -326,7 +367,8 @@ const zh = {
   "param.segments.*.quantity.label": "订单数量",
   "param.segments.*.quantity.help": "每笔订单的件数，从 – 到。",
   "param.segments.*.reserve_ratio.label": "保留价格",
-  "param.segments.*.reserve_ratio.help": "客户愿意支付的最高价格，以目录价的倍数表示（从 – 到）；高于此价的报价会被拒绝。",
+  "param.segments.*.reserve_ratio.help":
+    "客户愿意支付的最高价格，以目录价的倍数表示（从 – 到）；高于此价的报价会被拒绝。",
   "param.segments.*.requested_terms.label": "要求的账期",
   "param.segments.*.requested_terms.help": "客户要求的付款期限，从 – 到（0 = 货到付款）。",
   "param.segments.*.delivery_wanted.label": "期望交货期",
@@ -334,7 +376,8 @@ const zh = {
   "param.segments.*.patience_hours.label": "耐心",
   "param.segments.*.patience_hours.help": "客户等待报价的时间；无人回复的询价随后过期，并降低满意度。",
   "param.segments.*.rationality.label": "理性程度 r",
-  "param.segments.*.rationality.help": "客户选择最优报价的可靠程度（λ = 50^r − 1）：1 = 总选最优，0 = 随机选择。",
+  "param.segments.*.rationality.help":
+    "客户选择最优报价的可靠程度（λ = 50^r − 1）：1 = 总选最优，0 = 随机选择。",
   "param.segments.*.inertia.label": "惯性",
   "param.segments.*.inertia.help": "回头订单只向原供应团队询价的概率。",
   "param.segments.*.repeat_per_30_days.label": "复购次数",
@@ -360,9 +403,11 @@ const zh = {
   "param.segments.*.list_discount.label": "细分市场折扣",
   "param.segments.*.list_discount.help": "该细分市场的价目表折扣，例如大客户折扣（0.02 = 2%）。",
   "param.rules.label": "规则版本",
-  "param.rules.help": "本场比赛所用的市场与计分规则：2（当前版本）或 1（首个版本的公式）。比赛开始后不可更改。",
+  "param.rules.help":
+    "本场比赛所用的市场与计分规则：2（当前版本）或 1（首个版本的公式）。比赛开始后不可更改。",
   "param.segments.*.terms_expectation.label": "对账期的需要",
-  "param.segments.*.terms_expectation.help": "规则第 2 版：该细分市场的客户对获得所要求账期的重视程度；完全不给账期时，报价效用减少此值（0.4 ≈ 价格高出 40%），只给一部分则按比例减少。0 = 不在乎。",
+  "param.segments.*.terms_expectation.help":
+    "规则第 2 版：该细分市场的客户对获得所要求账期的重视程度；完全不给账期时，报价效用减少此值（0.4 ≈ 价格高出 40%），只给一部分则按比例减少。0 = 不在乎。",
 };
 
 export default { en, zh };

@@ -7,13 +7,15 @@ export default {
     "report.refreshed": "The report is up to date.",
     "report.refusedTitle": "This report is not open to you",
     "report.unavailable": "This report cannot be shown",
-    "report.refusedHint": "A team's report is for the judges, the instructor and the members of {team}. Sign in as one of them, then open this page again.",
+    "report.refusedHint":
+      "A team's report is for the judges, the instructor and the members of {team}. Sign in as one of them, then open this page again.",
     "report.signIn": "Sign in or join a team",
     "report.judgeSignIn": "Judges: open the judge panel",
     "report.ownReport": "Open your team's report ({team})",
     "report.missing": "This page needs a competition number and a team name: /report/3/Team%20name.",
     "report.asOf": "As of {time} · {state}",
-    "report.frozen": "The board is frozen: this report shows your team as of {time}. The rest is revealed at the end.",
+    "report.frozen":
+      "The board is frozen: this report shows your team as of {time}. The rest is revealed at the end.",
     "report.rank": "Rank",
     "report.rankOf": "of {teams} teams",
     "report.awards": "Awards",
@@ -28,7 +30,8 @@ export default {
     "report.chartRank": "Rank",
     "report.roundTick": "R{round}",
     "report.rounds": "Round by round",
-    "report.roundsHint": "Conversion counts the inquiries closed in the round; receivables the invoices that fell due in it; satisfaction, score and rank are as of the round's end.",
+    "report.roundsHint":
+      "Conversion counts the inquiries closed in the round; receivables the invoices that fell due in it; satisfaction, score and rank are as of the round's end.",
     "report.roundsNone": "No round has ended yet.",
     "report.roundN": "Round {round}",
     "report.col.round": "Round",
@@ -101,7 +104,8 @@ export default {
     "report.chartRank": "名次",
     "report.roundTick": "第{round}轮",
     "report.rounds": "各轮表现",
-    "report.roundsHint": "转化率按本轮内关闭的询价计算；回款率按本轮内到期的发票计算；满意度、总分和名次为本轮结束时的数值。",
+    "report.roundsHint":
+      "转化率按本轮内关闭的询价计算；回款率按本轮内到期的发票计算；满意度、总分和名次为本轮结束时的数值。",
     "report.roundsNone": "还没有结束的轮次。",
     "report.roundN": "第 {round} 轮",
     "report.col.round": "轮次",

@@ -11,12 +11,14 @@ export default {
     "team.freeCash": "Free cash",
     "team.rank": "Rank",
     "team.rankOf": "{rank} of {teams}",
-    "team.frozenBanner": "The board is frozen: standings show the moment of the freeze. Keep working — everything still counts.",
+    "team.frozenBanner":
+      "The board is frozen: standings show the moment of the freeze. Keep working — everything still counts.",
     "team.finishedBanner": "The competition has finished. Thank you for playing!",
     "team.report": "Open your team's report",
     "team.q.fixFirst": "The desk would refuse this quote: change what the check marks in red first.",
     "team.peer.title": "Peer review",
-    "team.peer.lead": "Rate how much each teammate contributed, from 1 (little) to 5 (a great deal). Only the instructor sees your ratings and comments; you may change them by saving again.",
+    "team.peer.lead":
+      "Rate how much each teammate contributed, from 1 (little) to 5 (a great deal). Only the instructor sees your ratings and comments; you may change them by saving again.",
     "team.peer.r1": "little",
     "team.peer.r2": "some",
     "team.peer.r3": "a fair share",
@@ -55,20 +57,27 @@ export default {
     "team.joining": "Joining…",
     "team.joinCodeMissing": "Enter your team code.",
     "team.joinNameMissing": "Write your name.",
-    "team.joinOtherSession": "This browser is signed in as {role}. Joining a team replaces that session here.",
+    "team.joinOtherSession":
+      "This browser is signed in as {role}. Joining a team replaces that session here.",
     "team.sessionRole.instructor": "the instructor",
     "team.sessionRole.judge": "a judge",
     "team.sessionRole.member": "a team member",
-    "team.roleHint.manager": "The manager may do everything, approves discounts above a seller's authority (one manager per team) and sets the policies.",
-    "team.roleHint.sales": "Sales answers inquiries with quotes (up to 10 % discount on your own), follows up and launches campaigns.",
-    "team.roleHint.service": "Service resolves complaints within their SLA, runs satisfaction surveys and cares for key accounts.",
-    "team.roleHint.finance": "Finance collects: reminders, credit checks and limits, hand-over to collection, write-offs.",
+    "team.roleHint.manager":
+      "The manager may do everything, approves discounts above a seller's authority (one manager per team) and sets the policies.",
+    "team.roleHint.sales":
+      "Sales answers inquiries with quotes (up to 10 % discount on your own), follows up and launches campaigns.",
+    "team.roleHint.service":
+      "Service resolves complaints within their SLA, runs satisfaction surveys and cares for key accounts.",
+    "team.roleHint.finance":
+      "Finance collects: reminders, credit checks and limits, hand-over to collection, write-offs.",
     "team.waitTitle": "Waiting for the start",
-    "team.waitLead": "You are in. The console opens by itself as soon as the instructor starts the competition.",
+    "team.waitLead":
+      "You are in. The console opens by itself as soon as the instructor starts the competition.",
     "team.members": "Team members so far",
 
     "team.inbox": "Inbox",
-    "team.inboxHint": "Open inquiries, soonest to expire first. Time left is simulated business time (real time in brackets).",
+    "team.inboxHint":
+      "Open inquiries, soonest to expire first. Time left is simulated business time (real time in brackets).",
     "team.inboxEmpty": "No open inquiries. New ones appear here by themselves.",
     "team.col.customer": "Customer",
     "team.col.qty": "Qty",
@@ -107,10 +116,13 @@ export default {
     "team.q.asks": "Asks for {terms} days' credit and delivery within {delivery} days.",
     "team.q.expires": "Expires in",
     "team.q.pending": "A discount on this inquiry awaits the manager's approval.",
-    "team.q.current": "Current quote: {price} per unit, {discount} off, {terms} days' credit, delivery in {delivery} days (version {revision}).",
+    "team.q.current":
+      "Current quote: {price} per unit, {discount} off, {terms} days' credit, delivery in {delivery} days (version {revision}).",
     "team.q.followedUp": "followed up",
-    "team.q.pendingCheck": "Nothing can be sent while the approval is pending: the manager decides it in the approval queue.",
-    "team.q.closed": "Inquiry {id} is no longer open (won, lost, declined or expired). Choose another in the inbox.",
+    "team.q.pendingCheck":
+      "Nothing can be sent while the approval is pending: the manager decides it in the approval queue.",
+    "team.q.closed":
+      "Inquiry {id} is no longer open (won, lost, declined or expired). Choose another in the inbox.",
     "team.q.authority": "Your authority: up to {mine}. Up to {max} with the {approver}'s approval.",
     "team.q.authorityManager": "Your authority: up to {max}.",
     "team.q.termsHint": "The customer asked for {days} days (at most {max}).",
@@ -119,15 +131,22 @@ export default {
     "team.q.badTerms": "Credit terms must be from 0 to {max} days.",
     "team.q.badDelivery": "The delivery promise must be from 0 to {max} days.",
     "team.q.badInstallments": "Installments must be a whole number from 1 to {max}.",
-    "team.q.belowCost": "Unit price {price} is below the unit cost {cost}: the desk refuses it. At most {most} discount covers the cost here.",
+    "team.q.belowCost":
+      "Unit price {price} is below the unit cost {cost}: the desk refuses it. At most {most} discount covers the cost here.",
     "team.q.routeSend": "Within your authority ({mine}): the quote is sent at once.",
-    "team.q.routeApproval": "Above your authority ({mine}) but within the {approver}'s ({max}): the quote needs approval and goes to the approval queue.",
+    "team.q.routeApproval":
+      "Above your authority ({mine}) but within the {approver}'s ({max}): the quote needs approval and goes to the approval queue.",
     "team.q.routeRefuse": "Above the largest discount anyone may grant ({max}): the desk refuses it.",
-    "team.q.tooLate": "The customer wants delivery within {days} days; a later promise will not win the order.",
-    "team.q.rushed": "Promises shorter than {days} days are less often on time (late deliveries bring complaints).",
-    "team.q.longTerms": "More credit than the {days} days asked for: payment comes later and more often late.",
-    "team.q.creditLimit": "Over the customer's credit limit {limit} (open {balance} + this quote {total}): quote 0 days' credit or raise the limit.",
-    "team.q.cash": "If won, the goods cost {goods} on delivery but free cash is {free}: the delivery would wait for cash.",
+    "team.q.tooLate":
+      "The customer wants delivery within {days} days; a later promise will not win the order.",
+    "team.q.rushed":
+      "Promises shorter than {days} days are less often on time (late deliveries bring complaints).",
+    "team.q.longTerms":
+      "More credit than the {days} days asked for: payment comes later and more often late.",
+    "team.q.creditLimit":
+      "Over the customer's credit limit {limit} (open {balance} + this quote {total}): quote 0 days' credit or raise the limit.",
+    "team.q.cash":
+      "If won, the goods cost {goods} on delivery but free cash is {free}: the delivery would wait for cash.",
     "team.q.noRole": "Your role cannot quote: sales and the manager can.",
     "team.q.unitPrice": "Unit price",
     "team.q.priceFrom": "(list {list} − price list {listDiscount} − your {discount})",
@@ -147,10 +166,12 @@ export default {
 
     "team.approvals": "Approval queue",
     "team.ap.none": "No quotes wait for approval.",
-    "team.ap.hintManager": "Discounts above a seller's authority ({mine}) wait here for you, up to {max}. Approve to send the quote; reject with a reason.",
+    "team.ap.hintManager":
+      "Discounts above a seller's authority ({mine}) wait here for you, up to {max}. Approve to send the quote; reject with a reason.",
     "team.ap.hintOthers": "Quotes above a seller's authority wait here for the {approver}'s decision.",
     "team.ap.discount": "{discount} off",
-    "team.ap.terms": "{price} per unit (total {total}) · {terms} days' credit · delivery in {delivery} days · {installments} installment(s)",
+    "team.ap.terms":
+      "{price} per unit (total {total}) · {terms} days' credit · delivery in {delivery} days · {installments} installment(s)",
     "team.ap.by": "Asked by {role} at {when}",
     "team.ap.approve": "Approve",
     "team.ap.reject": "Reject",
@@ -236,10 +257,14 @@ export default {
     "team.inv.collection": "To collection",
     "team.inv.writeOff": "Write off",
     "team.inv.notDue": "Only overdue invoices can be handed over or written off.",
-    "team.inv.earlyConfirm": "Invoice {id} is not due yet. An early reminder annoys the customer. Send it anyway?",
-    "team.inv.repeatConfirm": "Invoice {id} was reminded less than {days} days ago. A repeated reminder annoys the customer. Send it anyway?",
-    "team.inv.collectionConfirm": "Hand invoice {id} ({amount} open) over to a collector? A collector recovers about {share} and the customer will be unhappy. This cannot be undone.",
-    "team.inv.writeOffConfirm": "Write off invoice {id}? The {amount} still open is lost for good. This cannot be undone.",
+    "team.inv.earlyConfirm":
+      "Invoice {id} is not due yet. An early reminder annoys the customer. Send it anyway?",
+    "team.inv.repeatConfirm":
+      "Invoice {id} was reminded less than {days} days ago. A repeated reminder annoys the customer. Send it anyway?",
+    "team.inv.collectionConfirm":
+      "Hand invoice {id} ({amount} open) over to a collector? A collector recovers about {share} and the customer will be unhappy. This cannot be undone.",
+    "team.inv.writeOffConfirm":
+      "Write off invoice {id}? The {amount} still open is lost for good. This cannot be undone.",
     "team.inv.reminded": "Reminder sent for {id}.",
     "team.inv.handedOver": "Invoice {id} handed over to collection.",
     "team.inv.writtenOff": "Invoice {id} written off.",
@@ -249,7 +274,8 @@ export default {
     "team.inv.planLeft": "{left} still to collect",
 
     "team.complaints": "Complaints",
-    "team.cmp.hint": "Resolve within the SLA: {minor} for a minor complaint, {major} for a major one. Match the remedy to the severity.",
+    "team.cmp.hint":
+      "Resolve within the SLA: {minor} for a minor complaint, {major} for a major one. Match the remedy to the severity.",
     "team.cmp.autoApology": "Auto-apology is on for minor complaints.",
     "team.cmp.none": "No open complaints.",
     "team.cmp.escalated": "escalated",
@@ -292,14 +318,16 @@ export default {
     "team.segment": "Segment",
     "team.budget": "Budget",
     "team.launch": "Launch campaign",
-    "team.cp.hint": "A campaign brings the segment more inquiries for {days} days, with diminishing returns: {scale} buys about 63 % of the largest lift (+{lift}).",
+    "team.cp.hint":
+      "A campaign brings the segment more inquiries for {days} days, with diminishing returns: {scale} buys about 63 % of the largest lift (+{lift}).",
     "team.cp.badBudget": "The budget must be at least {min}.",
     "team.cp.noCash": "More than the team's cash ({cash}): the desk refuses it.",
     "team.cp.freeCash": "More than the free cash ({free}): deliveries may have to wait for cash.",
     "team.cp.noRole": "Sales and the manager launch campaigns.",
     "team.cp.launched": "Campaign for {segment} launched: {budget} for {days} days.",
     "team.pol.title": "Automation policies",
-    "team.pol.hint": "Routine work done by itself: a standing quote per segment, reminders and apologies. People handle the exceptions.",
+    "team.pol.hint":
+      "Routine work done by itself: a standing quote per segment, reminders and apologies. People handle the exceptions.",
     "team.pol.readOnly": "Only the manager changes the policies; you see what is set.",
     "team.pol.active": "answers by itself",
     "team.pol.inactive": "off — quoted by hand",
@@ -399,7 +427,8 @@ export default {
     "team.report": "查看本队报告",
     "team.q.fixFirst": "系统会拒绝这个报价：请先修改检查中标红的内容。",
     "team.peer.title": "组员互评",
-    "team.peer.lead": "请为每位队友的贡献打分：1（很少）到 5（很大）。评分和评语只有教师能看到；再次保存即可修改。",
+    "team.peer.lead":
+      "请为每位队友的贡献打分：1（很少）到 5（很大）。评分和评语只有教师能看到；再次保存即可修改。",
     "team.peer.r1": "很少",
     "team.peer.r2": "较少",
     "team.peer.r3": "一般",
@@ -490,7 +519,8 @@ export default {
     "team.q.asks": "客户要求 {terms} 天账期，{delivery} 天内交货。",
     "team.q.expires": "剩余",
     "team.q.pending": "该询价的折扣正在等待经理审批。",
-    "team.q.current": "当前报价：单价 {price}，折扣 {discount}，账期 {terms} 天，{delivery} 天交货（第 {revision} 版）。",
+    "team.q.current":
+      "当前报价：单价 {price}，折扣 {discount}，账期 {terms} 天，{delivery} 天交货（第 {revision} 版）。",
     "team.q.followedUp": "已跟进",
     "team.q.pendingCheck": "审批结果出来之前不能发送：由经理在审批队列中决定。",
     "team.q.closed": "询价 {id} 已关闭（成交、丢单、已拒绝或已过期）。请在询价箱中另选一条。",
@@ -504,12 +534,14 @@ export default {
     "team.q.badInstallments": "分期数须为 1 到 {max} 之间的整数。",
     "team.q.belowCost": "单价 {price} 低于单位成本 {cost}，系统会拒绝。此询价最多只能给 {most} 折扣。",
     "team.q.routeSend": "在你的权限内（{mine}）：报价立即发出。",
-    "team.q.routeApproval": "超出你的权限（{mine}），但在{approver}权限内（{max}）：需要审批，报价将进入审批队列。",
+    "team.q.routeApproval":
+      "超出你的权限（{mine}），但在{approver}权限内（{max}）：需要审批，报价将进入审批队列。",
     "team.q.routeRefuse": "超过任何人可给的最大折扣（{max}）：系统会拒绝。",
     "team.q.tooLate": "客户希望 {days} 天内交货；更晚的承诺拿不到订单。",
     "team.q.rushed": "承诺少于 {days} 天更容易延误（延误会招来投诉）。",
     "team.q.longTerms": "账期长于客户要求的 {days} 天：回款更晚，也更容易逾期。",
-    "team.q.creditLimit": "超出客户信用额度 {limit}（未结 {balance} + 本次报价 {total}）：请报 0 天账期（货到付款）或提高额度。",
+    "team.q.creditLimit":
+      "超出客户信用额度 {limit}（未结 {balance} + 本次报价 {total}）：请报 0 天账期（货到付款）或提高额度。",
     "team.q.cash": "若成交，交货时需支付货物成本 {goods}，但可用现金只有 {free}：交货将等待现金。",
     "team.q.noRole": "你的角色不能报价：销售和经理可以。",
     "team.q.unitPrice": "单价",
@@ -530,10 +562,12 @@ export default {
 
     "team.approvals": "审批队列",
     "team.ap.none": "没有等待审批的报价。",
-    "team.ap.hintManager": "超出销售权限（{mine}）、不超过 {max} 的折扣在这里等你审批。批准后报价发出；驳回请写明原因。",
+    "team.ap.hintManager":
+      "超出销售权限（{mine}）、不超过 {max} 的折扣在这里等你审批。批准后报价发出；驳回请写明原因。",
     "team.ap.hintOthers": "超出销售权限的报价在这里等待{approver}审批。",
     "team.ap.discount": "折扣 {discount}",
-    "team.ap.terms": "单价 {price}（总额 {total}）· 账期 {terms} 天 · {delivery} 天交货 · 分 {installments} 期",
+    "team.ap.terms":
+      "单价 {price}（总额 {total}）· 账期 {terms} 天 · {delivery} 天交货 · 分 {installments} 期",
     "team.ap.by": "{role}于 {when} 提交",
     "team.ap.approve": "批准",
     "team.ap.reject": "驳回",
@@ -621,7 +655,8 @@ export default {
     "team.inv.notDue": "只有逾期发票才能移交催收或核销。",
     "team.inv.earlyConfirm": "发票 {id} 尚未到期。提前催款会让客户不满。仍要发送吗？",
     "team.inv.repeatConfirm": "发票 {id} 在 {days} 天内已催过款。重复催款会让客户不满。仍要发送吗？",
-    "team.inv.collectionConfirm": "将发票 {id}（未收 {amount}）移交催收公司？催收大约能收回 {share}，客户会不满意。此操作无法撤销。",
+    "team.inv.collectionConfirm":
+      "将发票 {id}（未收 {amount}）移交催收公司？催收大约能收回 {share}，客户会不满意。此操作无法撤销。",
     "team.inv.writeOffConfirm": "核销发票 {id}？尚未收回的 {amount} 将永久损失。此操作无法撤销。",
     "team.inv.reminded": "已向 {id} 发送催款提醒。",
     "team.inv.handedOver": "发票 {id} 已移交催收。",
@@ -675,7 +710,8 @@ export default {
     "team.segment": "细分市场",
     "team.budget": "预算",
     "team.launch": "发起活动",
-    "team.cp.hint": "营销活动在 {days} 天内为该细分市场带来更多询价，边际效果递减：{scale} 约可获得最大增幅（+{lift}）的 63%。",
+    "team.cp.hint":
+      "营销活动在 {days} 天内为该细分市场带来更多询价，边际效果递减：{scale} 约可获得最大增幅（+{lift}）的 63%。",
     "team.cp.badBudget": "预算至少为 {min}。",
     "team.cp.noCash": "超过团队现金（{cash}）：系统会拒绝。",
     "team.cp.freeCash": "超过可用现金（{free}）：交货可能要等待现金。",

@@ -16,7 +16,17 @@ function vars(data) {
   for (const name of ["inquiry_id", "order_id", "invoice_id", "complaint_id", "approval_id"]) {
     if (data[name]) out[name] = short(data[name]);
   }
-  for (const name of ["amount", "value", "budget", "outstanding", "cost", "needed", "cogs", "limit", "starting_cash"]) {
+  for (const name of [
+    "amount",
+    "value",
+    "budget",
+    "outstanding",
+    "cost",
+    "needed",
+    "cogs",
+    "limit",
+    "starting_cash",
+  ]) {
     if (typeof data[name] === "number") out[name] = fmt.money(data[name]);
   }
   if (typeof data.unit_price === "number") out.unit_price = fmt.money(data.unit_price, 2);
@@ -42,9 +52,20 @@ export function describe(event) {
 }
 
 const TONE = {
-  order_won: "ok", payment_received: "ok", complaint_resolved: "ok", approval_decided: "", inquiry_lost: "bad",
-  inquiry_expired: "bad", order_voided: "bad", complaint_opened: "bad", complaint_sla_missed: "bad",
-  complaint_escalated: "bad", invoice_written_off: "bad", customer_churned: "bad", delivery_held: "warn", invoice_due: "warn",
+  order_won: "ok",
+  payment_received: "ok",
+  complaint_resolved: "ok",
+  approval_decided: "",
+  inquiry_lost: "bad",
+  inquiry_expired: "bad",
+  order_voided: "bad",
+  complaint_opened: "bad",
+  complaint_sla_missed: "bad",
+  complaint_escalated: "bad",
+  invoice_written_off: "bad",
+  customer_churned: "bad",
+  delivery_held: "warn",
+  invoice_due: "warn",
 };
 
 /** Put an event into the feed once (by its seq), newest first. */
@@ -74,7 +95,10 @@ export function addEvent(event) {
   } else if (event.kind === "approval_decided") {
     toast(describe(event), event.approved ? "ok" : "error");
   } else if (event.kind === "approval_requested" && me === "manager") {
-    toast(t("team.ap.newRequest", { id: short(event.inquiry_id), discount: fmt.pct(event.discount, 1) }), "ok");
+    toast(
+      t("team.ap.newRequest", { id: short(event.inquiry_id), discount: fmt.pct(event.discount, 1) }),
+      "ok",
+    );
   } else if (event.kind === "complaint_opened" && (me === "service" || me === "manager")) {
     // a wave of complaints (a recall) makes one toast, not dozens: the tab counts them
     const now = Date.now();
@@ -94,9 +118,23 @@ export function drawActivity() {
   // the next round's start is logged when the last one ends; it is news once that round runs
   const current = store.status?.round ?? Infinity;
   const items = store.activity.filter((e) => !(e.kind === "round_started" && e.round > current)).slice(0, 40);
-  redraw(list, digest(lang, items.map((e) => e.seq)), () =>
-    items.length
-      ? items.map((e) => h("li", { class: TONE[e.kind] || (e.kind === "approval_decided" && !e.approved ? "bad" : "") },
-        h("span", { class: "when" }, fmt.simTime(e.t, store.status)), " ", h("span", { class: "what" }, describe(e))))
-      : h("li", { class: "muted" }, t("team.activityEmpty")));
+  redraw(
+    list,
+    digest(
+      lang,
+      items.map((e) => e.seq),
+    ),
+    () =>
+      items.length
+        ? items.map((e) =>
+            h(
+              "li",
+              { class: TONE[e.kind] || (e.kind === "approval_decided" && !e.approved ? "bad" : "") },
+              h("span", { class: "when" }, fmt.simTime(e.t, store.status)),
+              " ",
+              h("span", { class: "what" }, describe(e)),
+            ),
+          )
+        : h("li", { class: "muted" }, t("team.activityEmpty")),
+  );
 }

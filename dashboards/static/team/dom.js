@@ -13,7 +13,14 @@ export function h(tag, attrs = {}, ...children) {
 /** What the member typed into inputs that a redraw rebuilds, by the input's data-key. */
 export const drafts = new Map();
 
-/** An input (or select) whose value survives redraws: `key` names it, `value` is the default. */
+/**
+ * An input (or select) whose value survives redraws: `key` names it, `value` is the default.
+ * @param {string} tag
+ * @param {string} key
+ * @param {Record<string, any>} [attrs]
+ * @param {string | number | boolean} [value] a checkbox's is whether it is ticked
+ * @param {...any} children
+ */
 export function field(tag, key, attrs = {}, value = "", ...children) {
   const el = h(tag, { ...attrs, dataset: { ...(attrs.dataset || {}), key } }, ...children);
   const saved = drafts.has(key) ? drafts.get(key) : value;
@@ -32,12 +39,14 @@ export function field(tag, key, attrs = {}, value = "", ...children) {
 export function redraw(el, key, build) {
   if (el.dataset.drawn === key) return false;
   el.dataset.drawn = key;
-  const active = document.activeElement;
+  const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   const focusKey = active && el.contains(active) ? active.dataset.key : null;
   let selection = null;
   try {
     if (focusKey && active.selectionStart != null) selection = [active.selectionStart, active.selectionEnd];
-  } catch { /* not a text field */ }
+  } catch {
+    /* not a text field */
+  }
   fill(el, [build()].flat(Infinity));
   if (focusKey) {
     const again = [...el.querySelectorAll("[data-key]")].find((x) => x.dataset.key === focusKey);
@@ -45,7 +54,9 @@ export function redraw(el, key, build) {
       again.focus({ preventScroll: true });
       try {
         if (selection) again.setSelectionRange(...selection);
-      } catch { /* not a text field */ }
+      } catch {
+        /* not a text field */
+      }
     }
   }
   tickCountdowns(el);
@@ -61,7 +72,10 @@ export function redraw(el, key, build) {
  */
 export function syncRows(tbody, items, keyOf, digestOf, build) {
   const active = document.activeElement;
-  const focusKey = active && tbody.contains(active) ? active.closest("[data-row-key]")?.dataset.rowKey : null;
+  const focusKey =
+    active && tbody.contains(active)
+      ? /** @type {HTMLElement | null} */ (active.closest("[data-row-key]"))?.dataset.rowKey
+      : null;
   const old = new Map([...tbody.children].map((row) => [row.dataset.rowKey, row]));
   const wanted = items.map((item) => {
     const key = keyOf(item);
@@ -128,7 +142,15 @@ export function table(columns, rows, attrs = {}) {
     h(
       "table",
       attrs,
-      h("thead", {}, h("tr", {}, columns.map(([label, cls]) => h("th", { class: cls || null, scope: "col" }, label)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          columns.map(([label, cls]) => h("th", { class: cls || null, scope: "col" }, label)),
+        ),
+      ),
       h("tbody", {}, rows),
     ),
   );

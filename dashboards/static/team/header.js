@@ -26,7 +26,10 @@ export function drawHeader() {
   $("clockbox").hidden = !s;
   $("kpis").hidden = !o;
   if (s) {
-    $("round").textContent = s.round > 0 ? t("team.roundOf", { round: s.round, rounds: s.rounds }) : t("team.roundNone", { rounds: s.rounds });
+    $("round").textContent =
+      s.round > 0
+        ? t("team.roundOf", { round: s.round, rounds: s.rounds })
+        : t("team.roundNone", { rounds: s.rounds });
     const state = $("state");
     state.textContent = stateLabel(s);
     state.className = `badge ${s.between_rounds ? "warn" : STATE_KIND[s.state] || ""}`;
@@ -38,12 +41,15 @@ export function drawHeader() {
   $("kpi-free").textContent = fmt.money(store.state?.free_cash ?? cash);
   const standing = myStanding();
   const teams = store.status?.teams ?? store.standings.length; // the channel sends only our own row
-  $("kpi-rank").textContent = standing?.rank != null ? t("team.rankOf", { rank: standing.rank, teams: Math.max(teams, 1) }) : "—";
+  $("kpi-rank").textContent =
+    standing?.rank != null ? t("team.rankOf", { rank: standing.rank, teams: Math.max(teams, 1) }) : "—";
   $("kpi-rank").dataset.band = rankBand(standing?.rank, teams);
   $("kpi-composite").textContent = fmt.score(standing?.composite);
-  $("kpi-conversion").textContent = standing?.conversion == null ? "—" : fmt.pct(standing.conversion / 100, 1);
+  $("kpi-conversion").textContent =
+    standing?.conversion == null ? "—" : fmt.pct(standing.conversion / 100, 1);
   $("kpi-satisfaction").textContent = fmt.score(standing?.satisfaction);
-  $("kpi-receivables").textContent = standing?.receivables == null ? "—" : fmt.pct(standing.receivables / 100, 1);
+  $("kpi-receivables").textContent =
+    standing?.receivables == null ? "—" : fmt.pct(standing.receivables / 100, 1);
   drawBanners();
 }
 
@@ -65,15 +71,38 @@ export function drawClock() {
 function drawBanners() {
   const s = store.status;
   const items = [];
-  if (s?.frozen && s.state !== "finished") items.push(h("div", { class: "banner frozen", role: "status", id: "frozen-banner" }, t("team.frozenBanner")));
+  if (s?.frozen && s.state !== "finished")
+    items.push(
+      h("div", { class: "banner frozen", role: "status", id: "frozen-banner" }, t("team.frozenBanner")),
+    );
   if (s?.state === "finished") {
     const link = store.overview ? `/report/${s.id}/${encodeURIComponent(store.overview.team)}` : null;
-    items.push(h("div", { class: "banner done", role: "status" }, t("team.finishedBanner"), " ", link ? h("a", { href: link }, t("team.report")) : null));
+    items.push(
+      h(
+        "div",
+        { class: "banner done", role: "status" },
+        t("team.finishedBanner"),
+        " ",
+        link ? h("a", { href: link }, t("team.report")) : null,
+      ),
+    );
   } else if (s?.state === "paused") {
-    items.push(h("div", { class: "banner paused", role: "status" }, s.between_rounds ? t("team.betweenBanner", { round: s.round }) : t("team.pausedBanner")));
+    items.push(
+      h(
+        "div",
+        { class: "banner paused", role: "status" },
+        s.between_rounds ? t("team.betweenBanner", { round: s.round }) : t("team.pausedBanner"),
+      ),
+    );
   }
   if (store.announcement) {
-    items.push(h("div", { class: "banner announce", role: "status" }, t("team.announcement", { text: store.announcement })));
+    items.push(
+      h(
+        "div",
+        { class: "banner announce", role: "status" },
+        t("team.announcement", { text: store.announcement }),
+      ),
+    );
   }
   const key = JSON.stringify([items.map((i) => i.textContent)]);
   const box = $("banners");

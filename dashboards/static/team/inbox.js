@@ -3,10 +3,21 @@
 
 import { lang, t } from "/static/common/i18n.js";
 
-import { badge, countdown, digest, empty, h, redraw, segmentName, syncRows, table } from "/static/team/dom.js";
+import {
+  badge,
+  countdown,
+  digest,
+  empty,
+  h,
+  redraw,
+  segmentName,
+  syncRows,
+  table,
+} from "/static/team/dom.js";
 import { store } from "/static/team/store.js";
 
 const box = document.getElementById("inbox");
+/** @type {(inquiryId: string, focus: boolean) => void} */
 let onOpen = () => {};
 let focusedId = null;
 
@@ -23,11 +34,24 @@ function statusBadge(i) {
 function row(i) {
   return h(
     "tr",
-    { tabindex: "-1", dataset: { id: i.inquiry_id, key: `inq:${i.inquiry_id}` }, onclick: () => onOpen(i.inquiry_id, false) },
-    h("td", {}, h("span", { class: "strong" }, i.customer_id), i.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
-      h("div", { class: "sub" }, segmentName(i.segment))),
+    {
+      tabindex: "-1",
+      dataset: { id: i.inquiry_id, key: `inq:${i.inquiry_id}` },
+      onclick: () => onOpen(i.inquiry_id, false),
+    },
+    h(
+      "td",
+      {},
+      h("span", { class: "strong" }, i.customer_id),
+      i.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
+      h("div", { class: "sub" }, segmentName(i.segment)),
+    ),
     h("td", { class: "num" }, String(i.quantity)),
-    h("td", { class: "sub-cell" }, t("team.inq.wants", { terms: i.requested_terms, delivery: Math.round(i.wanted_delivery * 10) / 10 })),
+    h(
+      "td",
+      { class: "sub-cell" },
+      t("team.inq.wants", { terms: i.requested_terms, delivery: Math.round(i.wanted_delivery * 10) / 10 }),
+    ),
     h("td", {}, countdown(i.expires_t, { warnHours: 2 })),
     h("td", {}, statusBadge(i)),
   );
@@ -41,7 +65,13 @@ export function drawInbox() {
   redraw(box, digest(lang, inbox.length > 0, Boolean(store.state)), () => {
     if (!inbox.length) return empty(store.state ? t("team.inboxEmpty") : t("common.loading"));
     return table(
-      [[t("team.col.customer")], [t("team.col.qty"), "num"], [t("team.col.wants")], [t("team.col.sla")], [t("team.col.status")]],
+      [
+        [t("team.col.customer")],
+        [t("team.col.qty"), "num"],
+        [t("team.col.wants")],
+        [t("team.col.sla")],
+        [t("team.col.status")],
+      ],
       [],
       { class: "inbox-table", "aria-label": t("team.inbox") },
     );
@@ -52,13 +82,24 @@ export function drawInbox() {
     tbody,
     inbox,
     (i) => i.inquiry_id,
-    (i) => digest(i.status, i.pending_approval, i.expires_t, i.customer_id, i.segment, i.quantity, i.requested_terms, i.wanted_delivery, i.repeat),
+    (i) =>
+      digest(
+        i.status,
+        i.pending_approval,
+        i.expires_t,
+        i.customer_id,
+        i.segment,
+        i.quantity,
+        i.requested_terms,
+        i.wanted_delivery,
+        i.repeat,
+      ),
     row,
   );
   // selection, focus order and the "new" mark change in place
   const ids = new Set(inbox.map((i) => i.inquiry_id));
   const focusable = [focusedId, store.selected].find((x) => x && ids.has(x)) ?? inbox[0]?.inquiry_id;
-  for (const tr of tbody.children) {
+  for (const tr of /** @type {HTMLCollectionOf<HTMLElement>} */ (tbody.children)) {
     const id = tr.dataset.id;
     tr.tabIndex = id === focusable ? 0 : -1;
     tr.classList.toggle("selected", id === store.selected);
@@ -69,18 +110,24 @@ export function drawInbox() {
 
 /** Focus the inbox: the selected row, else the first; the card when the inbox is empty. */
 export function focusInbox() {
-  const row = box.querySelector("tr[tabindex='0']") || box.querySelector("tbody tr");
+  const row = /** @type {HTMLElement | null} */ (
+    box.querySelector("tr[tabindex='0']") || box.querySelector("tbody tr")
+  );
   if (row) row.focus();
   else document.getElementById("inbox-card").focus();
 }
 
 box.addEventListener("focusin", (event) => {
-  const row = event.target.closest("tr[data-id]");
+  const row = /** @type {HTMLElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest("tr[data-id]")
+  );
   if (row) focusedId = row.dataset.id;
 });
 
 box.addEventListener("keydown", (event) => {
-  const row = event.target.closest("tr[data-id]");
+  const row = /** @type {HTMLElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest("tr[data-id]")
+  );
   if (!row) return;
   let next = null;
   if (event.key === "ArrowDown") next = row.nextElementSibling;
@@ -94,8 +141,9 @@ box.addEventListener("keydown", (event) => {
   }
   if (next) {
     event.preventDefault();
+    const target = /** @type {HTMLElement} */ (next);
     row.tabIndex = -1;
-    next.tabIndex = 0;
-    next.focus();
+    target.tabIndex = 0;
+    target.focus();
   }
 });

@@ -7,7 +7,10 @@ import { onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
 import { message } from "/static/team/dom.js";
 
-const form = document.getElementById("join-form");
+const form =
+  /** @type {HTMLFormElement & { elements: HTMLFormControlsCollection & { code: HTMLInputElement, name: HTMLInputElement, role: HTMLSelectElement } }} */ (
+    document.getElementById("join-form")
+  );
 const roleHint = document.getElementById("join-role-hint");
 
 function hintRole() {
@@ -21,7 +24,8 @@ function drawNote() {
   const expired = expiredMessage(); // the member's own session expired: say so above the form
   note.hidden = !shownFor && !expired;
   if (expired) note.textContent = expired;
-  else if (shownFor) note.textContent = t("team.joinOtherSession", { role: t(`team.sessionRole.${shownFor.role}`) });
+  else if (shownFor)
+    note.textContent = t("team.joinOtherSession", { role: t(`team.sessionRole.${shownFor.role}`) });
 }
 
 /** Show the join form; `onJoined()` runs once the server has taken the member in. */
@@ -42,11 +46,14 @@ export function showJoin(session, onJoined) {
     if (!name) return message(out, t("team.joinNameMissing"), "error");
     const problem = nameProblem(name);
     if (problem) return message(out, t(problem.key, problem.vars), "error");
-    const button = form.querySelector("button[type=submit]");
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector("button[type=submit]"));
     button.disabled = true;
     message(out, t("team.joining"), "");
     try {
-      await api("/api/v1/session/join", { method: "POST", body: { code, name, role: form.elements.role.value } });
+      await api("/api/v1/session/join", {
+        method: "POST",
+        body: { code, name, role: form.elements.role.value },
+      });
       document.getElementById("join-view").hidden = true;
       message(out, "");
       onJoined();

@@ -4,7 +4,7 @@
 // Shortcut keys move between the panels (documented on the page).
 
 const PHONE = window.matchMedia("(max-width: 900px)");
-const tabs = [...document.querySelectorAll("#tabs [data-tab]")];
+const tabs = [.../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("#tabs [data-tab]"))];
 let current = "inbox";
 
 export function isPhone() {
@@ -19,7 +19,8 @@ export function showTab(name) {
     tab.setAttribute("aria-selected", on ? "true" : "false");
     tab.tabIndex = on ? 0 : -1;
   }
-  for (const card of document.querySelectorAll("[data-panel]")) card.classList.toggle("shown", card.dataset.panel === name);
+  for (const card of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-panel]")))
+    card.classList.toggle("shown", card.dataset.panel === name);
   if (isPhone()) {
     const active = tabs.find((t) => t.dataset.tab === name);
     active?.scrollIntoView({ block: "nearest", inline: "nearest" });
@@ -29,7 +30,7 @@ export function showTab(name) {
 /** Bring panel `name` into view and focus `target` (an element, or the panel's card). */
 export function goTo(name, target) {
   showTab(name);
-  const card = document.querySelector(`[data-panel="${name}"]`);
+  const card = /** @type {HTMLElement | null} */ (document.querySelector(`[data-panel="${name}"]`));
   const el = target || card;
   if (!el) return;
   if (!isPhone()) el.scrollIntoView({ block: "nearest", behavior: "smooth" });
@@ -38,7 +39,7 @@ export function goTo(name, target) {
 
 /** Counts on the tabs: {inbox: 3, approvals: 1, …}. */
 export function setCounts(counts) {
-  for (const el of document.querySelectorAll("#tabs [data-count]")) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("#tabs [data-count]"))) {
     const n = counts[el.dataset.count] || 0;
     el.textContent = n ? String(n) : "";
     el.hidden = !n;
@@ -56,7 +57,8 @@ function trackHeader() {
 export function startLayout(defaultTab) {
   trackHeader();
   // on a phone a tab shows its panel; on a laptop every panel shows and the tab jumps to it
-  for (const tab of tabs) tab.addEventListener("click", () => (isPhone() ? showTab(tab.dataset.tab) : goTo(tab.dataset.tab)));
+  for (const tab of tabs)
+    tab.addEventListener("click", () => (isPhone() ? showTab(tab.dataset.tab) : goTo(tab.dataset.tab)));
   document.getElementById("tabs").addEventListener("keydown", (event) => {
     const i = tabs.findIndex((t) => t.dataset.tab === current);
     let next = null;
@@ -75,7 +77,7 @@ export function startLayout(defaultTab) {
 export function bindShortcuts(keys) {
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target;
+    const target = /** @type {HTMLElement} */ (event.target);
     const typing = target.closest?.("input, textarea, select, [contenteditable]");
     if (event.key === "Escape" && keys.Escape) {
       keys.Escape(event);

@@ -7,6 +7,11 @@ import { onLangChange, t } from "/static/common/i18n.js";
 import { h } from "/static/team/dom.js";
 import { store } from "/static/team/store.js";
 
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
 const $ = (id) => document.getElementById(id);
 let review = null; // the last GET/PUT answer
 let loading = false;
@@ -64,10 +69,18 @@ function stars(mate) {
 function build() {
   const form = $("peer-form");
   if (!review) return;
-  const status = h("p", { class: `form-message ${message.kind}`, role: "status", id: "peer-message" }, message.key ? t(message.key) : "");
+  const status = h(
+    "p",
+    { class: `form-message ${message.kind}`, role: "status", id: "peer-message" },
+    message.key ? t(message.key) : "",
+  );
   form.replaceChildren(
     ...review.teammates.map(stars),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "peer-send" }, t("team.peer.send"))),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary", id: "peer-send" }, t("team.peer.send")),
+    ),
     status,
   );
 }

@@ -10,9 +10,19 @@ import { badge, countdown, digest, h, redraw, segmentName, short } from "/static
 import { goTo, isPhone } from "/static/team/layout.js";
 import { can, command, customer, desk, id, inquiry, store } from "/static/team/store.js";
 
-const $ = (x) => document.getElementById(x);
+/**
+ * The page's element with this id, of the kind the page's HTML gives it (an input, a form …).
+ * @param {string} id
+ * @returns {any}
+ */
+const $ = (id) => document.getElementById(id);
 const form = $("quote-form");
-const inputs = { discount: $("q-discount"), terms: $("q-terms"), delivery: $("q-delivery"), installments: $("q-installments") };
+const inputs = {
+  discount: $("q-discount"),
+  terms: $("q-terms"),
+  delivery: $("q-delivery"),
+  installments: $("q-installments"),
+};
 const EPS = 1e-9;
 
 const round2 = (x) => Math.round(x * 100) / 100;
@@ -53,20 +63,41 @@ export function checkQuote(inq, rules, values, cust, freeCash) {
     bad("discount", t("team.q.badDiscount"));
     discount = NaN;
   }
-  if (!Number.isFinite(terms) || terms < 0 || terms > rules.max_terms_days) bad("terms", t("team.q.badTerms", { max: rules.max_terms_days }));
-  if (!Number.isFinite(delivery) || delivery < 0 || delivery > rules.max_delivery_days) bad("delivery", t("team.q.badDelivery", { max: rules.max_delivery_days }));
-  if (!Number.isInteger(installments) || installments < 1 || installments > rules.max_installments) bad("installments", t("team.q.badInstallments", { max: rules.max_installments }));
+  if (!Number.isFinite(terms) || terms < 0 || terms > rules.max_terms_days)
+    bad("terms", t("team.q.badTerms", { max: rules.max_terms_days }));
+  if (!Number.isFinite(delivery) || delivery < 0 || delivery > rules.max_delivery_days)
+    bad("delivery", t("team.q.badDelivery", { max: rules.max_delivery_days }));
+  if (!Number.isInteger(installments) || installments < 1 || installments > rules.max_installments)
+    bad("installments", t("team.q.badInstallments", { max: rules.max_installments }));
   const out = { lines, discount, price: null, total: null, route: null };
   if (Number.isFinite(discount)) {
     out.price = round2(inq.list_price * (1 - inq.list_discount - discount));
     out.total = round2(out.price * inq.quantity);
     out.route = route(discount, rules);
     if (out.price < rules.unit_cost) {
-      bad("discount", t("team.q.belowCost", { price: fmt.money(out.price, 2), cost: fmt.money(rules.unit_cost, 2), most: fmt.pct(floorDiscount(inq, rules), 1) }));
+      bad(
+        "discount",
+        t("team.q.belowCost", {
+          price: fmt.money(out.price, 2),
+          cost: fmt.money(rules.unit_cost, 2),
+          most: fmt.pct(floorDiscount(inq, rules), 1),
+        }),
+      );
     }
-    const limits = { mine: fmt.pct(rules.my_authority), max: fmt.pct(rules.max_discount), approver: t(`role.${rules.approver}`) };
-    if (out.route === "send") lines.push({ kind: "ok", field: "discount", text: t("team.q.routeSend", limits) });
-    else if (out.route === "approval") lines.push({ kind: "warn", field: "discount", text: t("team.q.routeApproval", limits), route: "approval" });
+    const limits = {
+      mine: fmt.pct(rules.my_authority),
+      max: fmt.pct(rules.max_discount),
+      approver: t(`role.${rules.approver}`),
+    };
+    if (out.route === "send")
+      lines.push({ kind: "ok", field: "discount", text: t("team.q.routeSend", limits) });
+    else if (out.route === "approval")
+      lines.push({
+        kind: "warn",
+        field: "discount",
+        text: t("team.q.routeApproval", limits),
+        route: "approval",
+      });
     else bad("discount", t("team.q.routeRefuse", limits));
   }
   if (Number.isFinite(delivery) && delivery > inq.wanted_delivery + EPS) {
@@ -74,12 +105,27 @@ export function checkQuote(inq, rules, values, cust, freeCash) {
   } else if (Number.isFinite(delivery) && delivery < rules.lead_time_days - EPS) {
     warn("delivery", t("team.q.rushed", { days: fmt.num(rules.lead_time_days, 0) }));
   }
-  if (Number.isFinite(terms) && terms > inq.requested_terms + EPS) warn("terms", t("team.q.longTerms", { days: fmt.num(inq.requested_terms, 0) }));
-  if (cust && cust.credit_limit != null && terms > 0 && out.total != null && cust.open_balance + out.total > cust.credit_limit + EPS) {
-    bad("terms", t("team.q.creditLimit", { limit: fmt.money(cust.credit_limit), balance: fmt.money(cust.open_balance), total: fmt.money(out.total) }));
+  if (Number.isFinite(terms) && terms > inq.requested_terms + EPS)
+    warn("terms", t("team.q.longTerms", { days: fmt.num(inq.requested_terms, 0) }));
+  if (
+    cust &&
+    cust.credit_limit != null &&
+    terms > 0 &&
+    out.total != null &&
+    cust.open_balance + out.total > cust.credit_limit + EPS
+  ) {
+    bad(
+      "terms",
+      t("team.q.creditLimit", {
+        limit: fmt.money(cust.credit_limit),
+        balance: fmt.money(cust.open_balance),
+        total: fmt.money(out.total),
+      }),
+    );
   }
   const goods = inq.quantity * rules.unit_cost + rules.order_cost;
-  if (freeCash != null && goods > freeCash + EPS) warn(null, t("team.q.cash", { goods: fmt.money(goods), free: fmt.money(freeCash) }));
+  if (freeCash != null && goods > freeCash + EPS)
+    warn(null, t("team.q.cash", { goods: fmt.money(goods), free: fmt.money(freeCash) }));
   return out;
 }
 
@@ -88,7 +134,12 @@ export function checkQuote(inq, rules, values, cust, freeCash) {
 let openId = null;
 
 function values() {
-  return { discount: inputs.discount.value, terms: inputs.terms.value, delivery: inputs.delivery.value, installments: inputs.installments.value };
+  return {
+    discount: inputs.discount.value,
+    terms: inputs.terms.value,
+    delivery: inputs.delivery.value,
+    installments: inputs.installments.value,
+  };
 }
 
 /** Put inquiry `inquiryId` into the form (its current quote, else the customer's wishes). */
@@ -102,7 +153,9 @@ export function openInquiry(inquiryId) {
   const quoted = inq.status === "quoted" && inq.discount != null;
   inputs.discount.value = quoted ? String(round2(inq.discount * 100)) : "0";
   inputs.terms.value = String(quoted ? inq.terms_days : inq.requested_terms);
-  inputs.delivery.value = String(quoted ? inq.delivery_days : Math.min(floorHalf(inq.wanted_delivery), rules.lead_time_days));
+  inputs.delivery.value = String(
+    quoted ? inq.delivery_days : Math.min(floorHalf(inq.wanted_delivery), rules.lead_time_days),
+  );
   drawInstallments(rules);
   inputs.installments.value = "1";
   $("q-reason").value = "";
@@ -113,27 +166,61 @@ function drawInstallments(rules) {
   const n = rules.max_installments;
   if (inputs.installments.options.length === n) return;
   const chosen = inputs.installments.value || "1";
-  inputs.installments.replaceChildren(...Array.from({ length: n }, (_, i) => h("option", { value: String(i + 1) }, String(i + 1))));
+  inputs.installments.replaceChildren(
+    ...Array.from({ length: n }, (_, i) => h("option", { value: String(i + 1) }, String(i + 1))),
+  );
   inputs.installments.value = chosen;
 }
 
 function summary(inq) {
   const parts = [
-    h("div", { class: "quote-head" },
-      h("strong", {}, short(inq.inquiry_id)), " · ",
-      h("button", { type: "button", class: "linkish", dataset: { customer: inq.customer_id } }, inq.customer_id), " · ",
-      segmentName(inq.segment), " · ", t("team.q.units", { n: inq.quantity }),
-      inq.repeat ? [" ", badge(t("team.repeat"), "ok")] : null),
-    h("div", { class: "quote-meta" },
-      h("span", {}, t("team.q.asks", { terms: fmt.num(inq.requested_terms, 0), delivery: fmt.num(inq.wanted_delivery, 1) })),
-      h("span", {}, t("team.q.expires"), " ", countdown(inq.expires_t, { warnHours: 2 }))),
+    h(
+      "div",
+      { class: "quote-head" },
+      h("strong", {}, short(inq.inquiry_id)),
+      " · ",
+      h(
+        "button",
+        { type: "button", class: "linkish", dataset: { customer: inq.customer_id } },
+        inq.customer_id,
+      ),
+      " · ",
+      segmentName(inq.segment),
+      " · ",
+      t("team.q.units", { n: inq.quantity }),
+      inq.repeat ? [" ", badge(t("team.repeat"), "ok")] : null,
+    ),
+    h(
+      "div",
+      { class: "quote-meta" },
+      h(
+        "span",
+        {},
+        t("team.q.asks", {
+          terms: fmt.num(inq.requested_terms, 0),
+          delivery: fmt.num(inq.wanted_delivery, 1),
+        }),
+      ),
+      h("span", {}, t("team.q.expires"), " ", countdown(inq.expires_t, { warnHours: 2 })),
+    ),
   ];
-  if (inq.pending_approval) parts.push(h("p", { class: "banner inline warn", id: "q-pending" }, t("team.q.pending")));
+  if (inq.pending_approval)
+    parts.push(h("p", { class: "banner inline warn", id: "q-pending" }, t("team.q.pending")));
   else if (inq.status === "quoted") {
-    parts.push(h("p", { class: "current" }, t("team.q.current", {
-      price: fmt.money(inq.unit_price, 2), discount: fmt.pct(inq.discount, 1), terms: fmt.num(inq.terms_days, 0),
-      delivery: fmt.num(inq.delivery_days, 1), revision: inq.revision + 1,
-    }), inq.followed_up ? [" ", badge(t("team.q.followedUp"))] : null));
+    parts.push(
+      h(
+        "p",
+        { class: "current" },
+        t("team.q.current", {
+          price: fmt.money(inq.unit_price, 2),
+          discount: fmt.pct(inq.discount, 1),
+          terms: fmt.num(inq.terms_days, 0),
+          delivery: fmt.num(inq.delivery_days, 1),
+          revision: inq.revision + 1,
+        }),
+        inq.followed_up ? [" ", badge(t("team.q.followedUp"))] : null,
+      ),
+    );
   }
   return parts;
 }
@@ -148,19 +235,33 @@ function meter(inq, rules, discount) {
     el.style.width = at(width);
     return el;
   };
-  const bar = h("div", { class: "meter" },
-    h("div", { class: "zones" }, zone("send", rules.my_authority), zone("approval", rules.max_discount - rules.my_authority), zone("refuse", scale - rules.max_discount)),
+  const bar = h(
+    "div",
+    { class: "meter" },
+    h(
+      "div",
+      { class: "zones" },
+      zone("send", rules.my_authority),
+      zone("approval", rules.max_discount - rules.my_authority),
+      zone("refuse", scale - rules.max_discount),
+    ),
     floor < scale ? h("span", { class: "floor", title: t("team.q.floorMark") }) : null,
-    Number.isFinite(discount) ? h("span", { class: "mark" }) : null);
+    Number.isFinite(discount) ? h("span", { class: "mark" }) : null,
+  );
   const floorEl = bar.querySelector(".floor");
   if (floorEl) floorEl.style.left = at(floor);
   const mark = bar.querySelector(".mark");
   if (mark) mark.style.left = at(Math.max(0, Math.min(discount, scale)));
-  const legend = h("div", { class: "meter-legend" },
+  const legend = h(
+    "div",
+    { class: "meter-legend" },
     h("span", { class: "key send" }, t("team.q.zoneSend", { upto: fmt.pct(rules.my_authority) })),
-    rules.max_discount > rules.my_authority + EPS ? h("span", { class: "key approval" }, t("team.q.zoneApproval", { upto: fmt.pct(rules.max_discount) })) : null,
+    rules.max_discount > rules.my_authority + EPS
+      ? h("span", { class: "key approval" }, t("team.q.zoneApproval", { upto: fmt.pct(rules.max_discount) }))
+      : null,
     h("span", { class: "key refuse" }, t("team.q.zoneRefuse")),
-    h("span", { class: "key floor" }, t("team.q.zoneFloor", { at: fmt.pct(floor, 1) })));
+    h("span", { class: "key floor" }, t("team.q.zoneFloor", { at: fmt.pct(floor, 1) })),
+  );
   return [bar, legend];
 }
 
@@ -168,17 +269,36 @@ function priceLine(inq, rules, check) {
   if (check.price == null) return [];
   const margin = check.price - rules.unit_cost;
   return [
-    h("div", { class: "price-main" },
-      h("span", { class: "label" }, t("team.q.unitPrice")), " ",
+    h(
+      "div",
+      { class: "price-main" },
+      h("span", { class: "label" }, t("team.q.unitPrice")),
+      " ",
       h("strong", { id: "q-unit-price", dataset: { value: String(check.price) } }, fmt.money(check.price, 2)),
-      h("span", { class: "muted" }, " ", t("team.q.priceFrom", {
-        list: fmt.money(inq.list_price, 2), listDiscount: fmt.pct(inq.list_discount, 1), discount: fmt.pct(check.discount, 1),
-      }))),
-    h("div", { class: "price-sub" },
+      h(
+        "span",
+        { class: "muted" },
+        " ",
+        t("team.q.priceFrom", {
+          list: fmt.money(inq.list_price, 2),
+          listDiscount: fmt.pct(inq.list_discount, 1),
+          discount: fmt.pct(check.discount, 1),
+        }),
+      ),
+    ),
+    h(
+      "div",
+      { class: "price-sub" },
       h("span", {}, t("team.q.total", { total: fmt.money(check.total, 2) })),
-      h("span", { class: margin < 0 ? "bad" : "" }, t("team.q.margin", {
-        margin: fmt.money(margin, 2), share: check.price > 0 ? fmt.pct(margin / check.price, 1) : "—",
-      }))),
+      h(
+        "span",
+        { class: margin < 0 ? "bad" : "" },
+        t("team.q.margin", {
+          margin: fmt.money(margin, 2),
+          share: check.price > 0 ? fmt.pct(margin / check.price, 1) : "—",
+        }),
+      ),
+    ),
   ];
 }
 
@@ -190,19 +310,32 @@ export function drawQuote(fresh = false) {
   if (!inq || !rules) {
     form.hidden = true;
     emptyNote.hidden = false;
-    emptyNote.textContent = openId && rules ? t("team.q.closed", { id: short(openId) }) : t("team.quoteEmpty");
+    emptyNote.textContent =
+      openId && rules ? t("team.q.closed", { id: short(openId) }) : t("team.quoteEmpty");
     return;
   }
   form.hidden = false;
   emptyNote.hidden = true;
   drawInstallments(rules);
   redraw($("quote-summary"), digest(lang, inq), () => summary(inq));
-  const mine = rules.my_authority, max = rules.max_discount;
-  $("q-discount-hint").textContent = mine + EPS >= max
-    ? t("team.q.authorityManager", { max: fmt.pct(max) })
-    : t("team.q.authority", { mine: fmt.pct(mine), max: fmt.pct(max), approver: t(`role.${rules.approver}`) });
-  $("q-terms-hint").textContent = t("team.q.termsHint", { days: fmt.num(inq.requested_terms, 0), max: rules.max_terms_days });
-  $("q-delivery-hint").textContent = t("team.q.deliveryHint", { days: fmt.num(inq.wanted_delivery, 1), lead: fmt.num(rules.lead_time_days, 0) });
+  const mine = rules.my_authority,
+    max = rules.max_discount;
+  $("q-discount-hint").textContent =
+    mine + EPS >= max
+      ? t("team.q.authorityManager", { max: fmt.pct(max) })
+      : t("team.q.authority", {
+          mine: fmt.pct(mine),
+          max: fmt.pct(max),
+          approver: t(`role.${rules.approver}`),
+        });
+  $("q-terms-hint").textContent = t("team.q.termsHint", {
+    days: fmt.num(inq.requested_terms, 0),
+    max: rules.max_terms_days,
+  });
+  $("q-delivery-hint").textContent = t("team.q.deliveryHint", {
+    days: fmt.num(inq.wanted_delivery, 1),
+    lead: fmt.num(rules.lead_time_days, 0),
+  });
   const result = check(inq, rules);
   sendable(inq, result);
   $("q-follow").disabled = !(inq.status === "quoted" && !inq.followed_up && can("follow_up"));
@@ -227,15 +360,23 @@ function sendable(inq, result) {
 
 function check(inq, rules) {
   const result = checkQuote(inq, rules, values(), customer(inq.customer_id), store.state?.free_cash);
-  if (inq.pending_approval) result.lines.unshift({ kind: "warn", field: null, text: t("team.q.pendingCheck") });
+  if (inq.pending_approval)
+    result.lines.unshift({ kind: "warn", field: null, text: t("team.q.pendingCheck") });
   if (!can("send_quote")) result.lines.unshift({ kind: "error", field: null, text: t("team.q.noRole") });
   const out = $("q-check");
-  const worst = result.lines.some((l) => l.kind === "error") ? "error" : result.lines.some((l) => l.kind === "warn") ? "warn" : "ok";
+  const worst = result.lines.some((l) => l.kind === "error")
+    ? "error"
+    : result.lines.some((l) => l.kind === "warn")
+      ? "warn"
+      : "ok";
   out.className = `form-message check ${worst}`;
   out.dataset.route = result.route || "";
   out.replaceChildren(...result.lines.map((l) => h("span", { class: `line ${l.kind}` }, l.text)));
   for (const [name, el] of Object.entries(inputs)) {
-    el.setAttribute("aria-invalid", result.lines.some((l) => l.kind === "error" && l.field === name) ? "true" : "false");
+    el.setAttribute(
+      "aria-invalid",
+      result.lines.some((l) => l.kind === "error" && l.field === name) ? "true" : "false",
+    );
   }
   $("q-meter").replaceChildren(...meter(inq, rules, result.discount));
   $("q-price").replaceChildren(...priceLine(inq, rules, result));
@@ -264,7 +405,13 @@ async function quote(kind) {
       toast(t("team.q.queued", { id: short(inq.inquiry_id), approver: t(`role.${desk().approver}`) }), "ok");
     } else {
       const sent = result.events.find((e) => e.kind === "quote_sent");
-      toast(t(kind === "revise" ? "team.q.revised" : "team.q.sent", { id: short(inq.inquiry_id), price: fmt.money(sent?.unit_price, 2) }), "ok");
+      toast(
+        t(kind === "revise" ? "team.q.revised" : "team.q.sent", {
+          id: short(inq.inquiry_id),
+          price: fmt.money(sent?.unit_price, 2),
+        }),
+        "ok",
+      );
     }
     if (isPhone()) goTo("inbox"); // on a phone, back to the list for the next inquiry
   } catch (error) {
@@ -317,4 +464,3 @@ export function focusQuote() {
     $("quote-card").focus();
   }
 }
-

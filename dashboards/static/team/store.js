@@ -9,7 +9,8 @@ export const store = {
   status: null, // the competition's status (hello, state messages, the overview)
   statusAt: 0,
   standings: [],
-  state: null, // GET /api/v1/team/state
+  /** @type {import("../common/api-types.js").TeamState | null} GET /api/v1/team/state */
+  state: null,
   stateAt: 0,
   waiting: false, // the competition has not started yet
   selected: null, // the inquiry open in the quote form
@@ -97,6 +98,7 @@ async function load() {
   inFlight = true;
   lastAt = performance.now();
   try {
+    /** @type {import("../common/api-types.js").TeamState} */
     const state = await api("/api/v1/team/state");
     store.state = state;
     store.stateAt = performance.now();

@@ -19,6 +19,10 @@ is documented by the same rules:
 
 Every refusal has one shape, ``Refusal``: ``detail`` for people and ``code`` for programs,
 ``field`` when a request's field is wrong and ``why`` for an expired session.
+
+A route that declares its answer's model with ``server.api.answers.documented`` (the route
+itself returns a plain dict) has that model as its success schema, and only that: FastAPI
+would merge it into the schema of the route's return annotation (``dict[str, Any]``).
 """
 
 from __future__ import annotations
@@ -140,6 +144,24 @@ def _response(status: int) -> dict[str, Any]:
     return response
 
 
+def _declared(schema: dict[str, Any]) -> dict[str, Any]:
+    """The declared model's schema out of FastAPI's merge with the return annotation's."""
+    if "$ref" in schema:
+        return {"$ref": schema["$ref"]}
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        return {"type": "array", "items": _declared(schema["items"])}
+    return schema
+
+
+def _keep_declared(route: APIRoute, responses: dict[str, Any]) -> None:
+    for status, declared in route.responses.items():
+        if "model" not in declared or str(status) not in responses:
+            continue
+        content = responses[str(status)].get("content", {}).get("application/json")
+        if content is not None:
+            content["schema"] = _declared(content["schema"])
+
+
 def document(app: FastAPI) -> None:
     """Make ``app.openapi()`` document every refusal (see the module's docstring)."""
     default_openapi = app.openapi
@@ -164,6 +186,7 @@ def document(app: FastAPI) -> None:
                 if operation is None:
                     continue
                 responses = operation.setdefault("responses", {})
+                _keep_declared(route, responses)
                 for status in sorted(refusals(route, operation)):
                     responses[str(status)] = _response(status)
                 operation["responses"] = dict(sorted(responses.items()))

@@ -16,11 +16,12 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from server.api.instructor import MAX_TEAMS
+from server.input.competition_sizes import MAX_TEAMS
 from server.input.text_rules import Name as TextName
 from server.persistence.archive.contents import FORMAT, VERSION, ArchiveError
 from simulator.competition import is_team_name
-from teams.bots import BOTS
+from teams.bots import check_bot_name
+from teams.errors import TeamError
 from teams.rules import ROLES
 
 MAX_MEMBERS = 5_000
@@ -67,8 +68,11 @@ class Team(_Record):
     @field_validator("bot")
     @classmethod
     def _known_bot(cls, bot: str | None) -> str | None:
-        if bot is not None and bot not in BOTS:
-            raise ValueError(f"unknown bot {bot!r}; the bots are {', '.join(sorted(BOTS))}")
+        if bot is not None:
+            try:
+                check_bot_name(bot)
+            except TeamError as exc:
+                raise ValueError(str(exc)) from None
         return bot
 
 

@@ -1,0 +1,66 @@
+"""What the public routes and the previews answer (server/api/public.py, server/api/previews.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Health(BaseModel):
+    ok: bool
+    owner: bool = Field(description="whether this worker owns the competitions")
+    database: str = Field(description="ok, unavailable or full")
+    competitions: int
+    damaged: dict[str, str] = Field(description="per competition id: why its replay failed")
+
+
+class Named(BaseModel):
+    """A preset or a house bot."""
+
+    name: str
+    description: str
+
+
+class PresetParameter(BaseModel):
+    """One parameter of a preset, with its bounds and unit."""
+
+    key: str
+    value: Any
+    low: float | None
+    high: float | None
+    unit: str
+    help: str
+    integer: bool
+    pair: bool = Field(description="a [low, high] pair")
+    group: str
+
+
+class BotMeans(BaseModel):
+    """A reference bot's mean figures over the seasons played."""
+
+    bot: str
+    composite: float | None = None
+    conversion: float | None = None
+    satisfaction: float | None = None
+    receivables: float | None = None
+    profit: float | None = None
+    rank: float | None = None
+
+
+class PreviewResult(BaseModel):
+    bots: list[BotMeans]
+    inquiries_per_team: float | None
+    seasons: int
+
+
+class Preview(BaseModel):
+    """A preview's progress, then its result."""
+
+    id: str
+    state: str
+    progress: float = Field(description="0–1")
+    seeds: list[int]
+    rounds: int
+    result: PreviewResult | None
+    error: str | None
