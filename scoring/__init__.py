@@ -3,10 +3,12 @@
 The one entry point is the incremental fold ``Scoreboard`` (or ``score_events`` for a whole
 log); everything it returns is a frozen dataclass. Beside it: the judges' rubric
 (``rubric_component``), awards, the reveal after a freeze and the timeline of the standings.
-Scoring reads nothing of the project but the event vocabulary in ``market.events``. The
+Scoring reads nothing of the project but the event vocabulary in ``market.events`` and the
+team's account in ``market.accounts`` (cash and invoice balances, shared with the team console). The
 formulas depend on the competition's rules version (``ScoringConfig.rules``, docs/scoring.md).
 """
 
+from market.accounts import AGING_BUCKETS, MONEY_EPSILON, Aging
 from scoring.awards import AWARD_RULES, Award, MedalCounts, awards
 from scoring.config import (
     BUSINESS_DAY_HOURS,
@@ -34,7 +36,6 @@ from scoring.explain import (
 from scoring.funnel import ClosedInquiry, Outcome
 from scoring.metrics import TeamMetrics
 from scoring.normalise import min_max, normalise, rank_scale, zscore_scale
-from scoring.receivables import AGING_BUCKETS, MONEY_EPSILON, Aging
 from scoring.reveal import RevealStep, reveal_sequence
 from scoring.rounds import RoundMetrics, RoundTeamMetrics
 from scoring.rubric import (

@@ -15,15 +15,19 @@ with days past due), with the matrix's steps made continuous. Expected loss EL =
     receivables = clip(100 − RECEIVABLES_POINTS_PER_PERCENT · 100 · EL ÷ invoiced, 0, 100)
 
 so invoices due after the season's end count with their p0 and nothing escapes the index.
+A round's snapshot scores the invoices that fell due inside the round the same way, at the
+round's end (``window_expected_loss``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from scoring.receivables import MONEY_EPSILON, InvoiceBook
+from market.accounts import MONEY_EPSILON, days_past_due
+from scoring.receivables import InvoiceBook
 
 CURRENT_LOSS_RATE: Final[float] = 0.03
 """p0: expected loss rate of an invoice not yet due (B2B bad-debt write-offs run at 2–5 % of
@@ -73,17 +77,38 @@ def default_probability(days_past_due: float, horizon_days: float) -> float:
     return CURRENT_LOSS_RATE + (1.0 - CURRENT_LOSS_RATE) * min(1.0, days_past_due / horizon_days)
 
 
-def days_past_due(now: float, payable_t: float, hours_per_day: float) -> float:
-    """Days from the invoice's due date to ``now`` (negative while not yet due)."""
-    return (now - payable_t) / hours_per_day
-
-
 def expected_loss(book: InvoiceBook, now: float, hours_per_day: float, horizon_days: float) -> ExpectedLoss:
     """The book's expected loss at ``now`` (O(open invoices); ``math.fsum``, so in any order)."""
-    owed = [invoice.outstanding for invoice in book.open.values()]
+    open_invoices = book.account.open.values()
+    owed = [invoice.outstanding for invoice in open_invoices]
     losses = [
         invoice.outstanding
-        * default_probability(days_past_due(now, invoice.payable_t, hours_per_day), horizon_days)
-        for invoice in book.open.values()
+        * default_probability(days_past_due(now, invoice.due_t, hours_per_day), horizon_days)
+        for invoice in open_invoices
     ]
     return ExpectedLoss(book.invoiced_total, book.written_off_total, math.fsum(owed), math.fsum(losses))
+
+
+def window_expected_loss(
+    book: InvoiceBook,
+    invoice_ids: Iterable[str],
+    net_amount: float,
+    now: float,
+    hours_per_day: float,
+    horizon_days: float,
+) -> ExpectedLoss:
+    """The expected loss at ``now`` on some of the book's invoices (a round's: those that fell due
+    inside it, whose net amount is ``net_amount``), by the same PD as the whole book's."""
+    invoices = [book.account.invoices[i] for i in invoice_ids]
+    open_ones = [invoice for invoice in invoices if invoice.is_open]
+    losses = [
+        invoice.outstanding
+        * default_probability(days_past_due(now, invoice.due_t, hours_per_day), horizon_days)
+        for invoice in open_ones
+    ]
+    return ExpectedLoss(
+        net_amount,
+        math.fsum(invoice.written_off or 0.0 for invoice in invoices),
+        math.fsum(invoice.outstanding for invoice in open_ones),
+        math.fsum(losses),
+    )

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from market.accounts import days_past_due
 from scoring.config import ScoringConfig
 from scoring.expected_loss import (
     CURRENT_LOSS_RATE,
     RECEIVABLES_POINTS_PER_PERCENT,
     ExpectedLoss,
-    days_past_due,
     default_probability,
 )
 from scoring.funnel import ClosedInquiry, Funnel
@@ -178,8 +178,8 @@ def invoice_risks(
 ) -> tuple[InvoiceRisk, ...]:
     """Every invoice of the book with its expected loss at ``now``, in the order issued."""
     out = []
-    for invoice in book.invoices.values():
-        d = days_past_due(now, invoice.payable_t, hours_per_day)
+    for invoice in book.account.invoices.values():
+        d = days_past_due(now, invoice.due_t, hours_per_day)
         if invoice.written_off is not None:
             pd, loss = 1.0, invoice.written_off
         elif invoice.is_open:
@@ -194,7 +194,7 @@ def invoice_risks(
                 invoice.amount,
                 invoice.collected,
                 invoice.written_off,
-                invoice.payable_t,
+                invoice.due_t,
                 d,
                 pd,
                 loss,

@@ -1,7 +1,12 @@
-"""The ledger of one team: its whole fold state, updated in O(1) by each of its events."""
+"""The ledger of one team: its whole fold state, updated in O(1) by each of its events.
+
+Cash and the invoices' balances are the team's account (:mod:`market.accounts`), the same fold
+the team's console reads; the rest is scoring's own.
+"""
 
 from __future__ import annotations
 
+from market.accounts import Account, Aging
 from market.events import (
     ComplaintOpened,
     ComplaintResolved,
@@ -23,11 +28,11 @@ from market.events import (
     TeamJoined,
 )
 from scoring.config import ScoringConfig
-from scoring.expected_loss import ExpectedLoss, expected_loss
+from scoring.expected_loss import ExpectedLoss, expected_loss, window_expected_loss
 from scoring.funnel import ClosedInquiry, Funnel, Outcome
 from scoring.metrics import TeamMetrics
 from scoring.profit_scale import rounds_played
-from scoring.receivables import Aging, InvoiceBook
+from scoring.receivables import Invoice, InvoiceBook, collection_index
 from scoring.rounds import RoundTally
 from scoring.satisfaction import SatisfactionBook
 
@@ -41,8 +46,8 @@ class TeamLedger:
 
     __slots__ = (
         "_config",
+        "account",
         "capital",
-        "cash",
         "cash_gained",
         "collected",
         "complaints_opened",
@@ -61,9 +66,9 @@ class TeamLedger:
         self.team = team
         self.funnel = Funnel()
         self.moods = SatisfactionBook(config.initial_satisfaction, config.satisfaction_smoothing)
-        self.invoices = InvoiceBook()
+        self.account: Account[Invoice] = Account(Invoice)
+        self.invoices = InvoiceBook(self.account)
         self.rounds: dict[int, RoundTally] = {}
-        self.cash = 0.0
         self.capital = 0.0
         self.cash_gained = 0.0
         self.collected = 0.0
@@ -81,7 +86,7 @@ class TeamLedger:
             self.funnel.conversion(),
             self.moods.experience_index(),
             book.invoiced_total,
-            book.open_total,
+            self.account.open_total,
             book.written_off_total,
         )
 
@@ -90,6 +95,21 @@ class TeamLedger:
         config = self._config
         return expected_loss(self.invoices, now, config.hours_per_day, config.loss_horizon_days)
 
+    def round_receivables(self, tally: RoundTally, now: float) -> float | None:
+        """A round's receivables over the invoices that fell due inside it: v1 collected ÷ due;
+        v2 the expected-loss index of those invoices at ``now`` (the round's end)."""
+        if self._config.rules == 1:
+            return collection_index(tally.collected_due, tally.due_total)
+        config = self._config
+        return window_expected_loss(
+            self.invoices,
+            tally.invoice_ids,
+            tally.due_total,
+            now,
+            config.hours_per_day,
+            config.loss_horizon_days,
+        ).index()
+
     def profit(self, loss: ExpectedLoss | None = None) -> float:
         """What the team earned: cash gained plus what customers still owe on open invoices.
 
@@ -97,7 +117,7 @@ class TeamLedger:
         less its expected loss, so long terms and slow collection cost profit as they cost risk.
         """
         if loss is None:
-            return self.cash_gained + self.invoices.open_total
+            return self.cash_gained + self.account.open_total
         return self.cash_gained + loss.open_amount - loss.open_loss
 
     def tally(self, t: float) -> RoundTally:
@@ -111,9 +131,10 @@ class TeamLedger:
     def apply(self, event: TeamEvent) -> None:
         """Fold one of the team's events in. Raises ScoringError (changing nothing) if malformed."""
         before = self.headline()
+        self.invoices.check(event)  # the only refusal: the account below trusts what it is given
+        self.account.observe(event)  # cash and invoice balances, as the team console folds them
         self._dispatch(event)
         delta = event.cash_delta
-        self.cash += delta
         if isinstance(event, TeamJoined):
             self.capital += delta
         else:
@@ -187,12 +208,12 @@ class TeamLedger:
             satisfaction=satisfaction,
             receivables=receivables,
             profit=self.profit(loss),
-            cash=self.cash,
+            cash=self.account.cash,
             collected=self.collected,
             dso_days=None if dso_hours is None else dso_hours / hours_per_day,
             overdue_share=book.overdue_share(),
             bad_debt_ratio=book.bad_debt_ratio(),
-            aging=book.aging(now, hours_per_day) if with_aging else Aging(),
+            aging=self.account.aging(now, hours_per_day) if with_aging else Aging(),
             due_total=book.due_total,
             collected_due=book.collected_due,
             written_off=book.written_off_total,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.receivables import Aging
+from market.accounts import Aging
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from scoring.receivables import MONEY_EPSILON
+from market.accounts import MONEY_EPSILON
 
 PROFIT_POINTS_PER_PERCENT: Final[float] = 10.0
 """Score points per 1 % return on starting capital per round."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
@@ -11,12 +11,14 @@ class RoundTally:
 
     Closings count when they happen inside the window; invoices count when they fall due inside
     it, and later payments, credit notes and refunds on them keep updating the tally.
+    ``invoice_ids`` are those invoices (rules v2 scores their expected loss at the round's end).
     """
 
     won: int = 0
     closed: int = 0
     due_total: float = 0.0
     collected_due: float = 0.0
+    invoice_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,6 @@ from scoring.explain import (
 from scoring.ledger import TeamLedger
 from scoring.metrics import TeamMetrics
 from scoring.normalise import min_max
-from scoring.receivables import collection_index
 from scoring.rounds import RoundMetrics, RoundTally, RoundTeamMetrics
 from scoring.standings import CompositePart, Extra, Standing, composite_parts, rank_teams
 
@@ -174,7 +173,7 @@ class Scoreboard:
         lowest, highest = min(profits), max(profits)
         scaled = min_max(profits)[[row.team for row in rows].index(team)]
         part = CompositePart(part.metric, part.value, part.normalised, part.weight, part.included, scaled)
-        return explain_profit_v1(team, ledger.cash_gained, ledger.invoices.open_total, part, lowest, highest)
+        return explain_profit_v1(team, ledger.cash_gained, ledger.account.open_total, part, lowest, highest)
 
     def _snapshot(self, event: RoundEnded) -> RoundMetrics:
         rows: list[RoundTeamMetrics] = []
@@ -189,7 +188,7 @@ class Scoreboard:
                     conversion=None if tally.closed == 0 else 100.0 * tally.won / tally.closed,
                     won=tally.won,
                     closed=tally.closed,
-                    receivables=collection_index(tally.collected_due, tally.due_total),
+                    receivables=ledger.round_receivables(tally, event.t),
                     due_total=tally.due_total,
                     collected_due=tally.collected_due,
                     satisfaction=standing.satisfaction,

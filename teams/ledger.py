@@ -1,10 +1,11 @@
 """The desk's ledger: its records folded from events, and the cash they commit.
 
-``Ledger.observe`` is the only place where records change. Cash is the fold of every
-event's ``cash_delta``. Goods are paid for on delivery, so orders not yet delivered commit
-their cost: ``free_cash`` is what is left to spend once they are paid, the figure a team
-plans with. Spending commands are refused beyond the cash the team has, and a delivery the
-team cannot pay for waits, so cash never goes negative.
+``Ledger.observe`` is the only place where records change. Cash and the aging of what
+customers owe come from the team's account (:mod:`market.accounts`), the same fold the board
+reads; cash is the fold of every event's ``cash_delta``. Goods are paid for on delivery, so
+orders not yet delivered commit their cost: ``free_cash`` is what is left to spend once they
+are paid, the figure a team plans with. Spending commands are refused beyond the cash the team
+has, and a delivery the team cannot pay for waits, so cash never goes negative.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from market import events as ev
+from market.accounts import Account, InvoiceBalance
 from market.calendar import Calendar
 from teams.records import (
-    AGING_BUCKETS,
     ApprovalRecord,
     ComplaintRecord,
     CustomerRecord,
@@ -36,7 +37,8 @@ class Ledger:
         self.unit_cost = unit_cost
         self.order_cost = order_cost
         self.calendar = calendar
-        self.cash = 0.0
+        self.account: Account[InvoiceBalance] = Account(InvoiceBalance)
+        """Cash and invoice balances: the fold the console and the board share."""
         self.committed: dict[str, float] = {}
         self.committed_total = 0.0
         self.inquiries: dict[str, InquiryRecord] = {}
@@ -87,6 +89,11 @@ class Ledger:
     # --- derived figures ----------------------------------------------------------------------
 
     @property
+    def cash(self) -> float:
+        """The team's cash: the fold of every event's ``cash_delta``."""
+        return self.account.cash
+
+    @property
     def free_cash(self) -> float:
         """Cash not committed to goods already promised."""
         return self.cash - self.committed_total
@@ -106,13 +113,9 @@ class Ledger:
         return total
 
     def aging(self, now: float) -> dict[str, float]:
-        """Open receivables by days past due."""
-        buckets = dict.fromkeys(AGING_BUCKETS, 0.0)
-        per_day = self.calendar.hours(1.0)
-        for inv in self.invoices.values():
-            if inv.open:
-                buckets[inv.aging_bucket(now, per_day)] += inv.outstanding
-        return {k: round(v, 2) for k, v in buckets.items()}
+        """Open receivables by days past due, to the cent (the account's aging)."""
+        aging = self.account.aging(now, self.calendar.hours(1.0))
+        return {bucket: round(amount, 2) for bucket, amount in aging.as_dict().items()}
 
     def abc(self) -> dict[str, str]:
         return abc_classes({cid: c.revenue for cid, c in self.customers.items()})
@@ -120,7 +123,7 @@ class Ledger:
     # --- the fold ----------------------------------------------------------------------------------
 
     def observe(self, event: ev.Event) -> None:
-        self.cash += event.cash_delta
+        self.account.observe(event)
         fold = self._folds.get(type(event))
         if fold is not None:
             fold(event)

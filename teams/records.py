@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+from market.accounts import aging_bucket
 
 
 @dataclass(slots=True)
@@ -105,16 +105,8 @@ class InvoiceRecord:
         return max(0.0, (now - self.due_t) / hours_per_day)
 
     def aging_bucket(self, now: float, hours_per_day: float) -> str:
-        if now < self.due_t:
-            return "current"
-        days = self.days_overdue(now, hours_per_day)
-        if days <= 30:
-            return "1-30"
-        if days <= 60:
-            return "31-60"
-        if days <= 90:
-            return "61-90"
-        return "90+"
+        """The aging bucket the invoice's due date puts it in at ``now`` (the account's rule)."""
+        return aging_bucket(now, self.due_t, hours_per_day)
 
 
 @dataclass(slots=True)

@@ -1,5 +1,11 @@
 """The event vocabulary: every fact that can happen in a competition.
 
+Two kinds of fact, in separate homes: what customers, the market and the competition do
+(``competition``, ``sales``, ``receivables``, ``service``), and the decisions of a team's desk
+(:mod:`market.events.desk`, listed in ``DESK_EVENTS``). One vocabulary all the same: one
+registry of kinds (``EVENT_TYPES``, the wire format of the log, the archives and the exports)
+and one codec, read alike by teams, scoring and the server.
+
 An event is a frozen dataclass with a sequence number ``seq`` and a simulated time ``t``
 (business hours since the start). Events are appended once to the competition's log and
 never changed; standings, consoles, exports and replays are all views of that log. Events
@@ -22,49 +28,45 @@ from market.events.competition import (
     ShockApplied,
     TeamJoined,
 )
-from market.events.marketing import (
+from market.events.desk import (
+    DESK_EVENTS,
     AccountCared,
     ApologyPolicySet,
+    ApprovalDecided,
+    ApprovalRequested,
     CampaignLaunched,
-    NoteAdded,
-    QuotePolicySet,
-    ReminderPolicySet,
-)
-from market.events.receivables import (
+    ComplaintResolved,
     CreditChecked,
     CreditLimitSet,
     CreditNoteIssued,
-    InvoiceDue,
-    InvoiceHandedOver,
-    InvoiceIssued,
-    InvoiceWrittenOff,
-    PaymentReceived,
-    RefundPaid,
-    ReminderSent,
-)
-from market.events.sales import (
-    ApprovalDecided,
-    ApprovalRequested,
-    DeliveryHeld,
     FollowUpMade,
     InquiryDeclined,
+    InvoiceHandedOver,
+    NoteAdded,
+    QuotePolicySet,
+    QuoteSent,
+    RefundPaid,
+    ReminderPolicySet,
+    ReminderSent,
+    SurveyRequested,
+)
+from market.events.receivables import InvoiceDue, InvoiceIssued, InvoiceWrittenOff, PaymentReceived
+from market.events.sales import (
+    DeliveryHeld,
     InquiryExpired,
     InquiryLost,
     InquiryReceived,
     OrderDelivered,
     OrderVoided,
     OrderWon,
-    QuoteSent,
 )
 from market.events.service import (
     ComplaintEscalated,
     ComplaintOpened,
-    ComplaintResolved,
     ComplaintSlaMissed,
     CustomerChurned,
     SatisfactionChanged,
     SurveyAnswered,
-    SurveyRequested,
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -144,6 +146,7 @@ def event_to_json(event: Event) -> str:
 
 
 __all__ = [
+    "DESK_EVENTS",
     "EVENT_TYPES",
     "AccountCared",
     "AnnouncementMade",

@@ -1,11 +1,14 @@
-"""Events of receivables: invoices, due dates, reminders, payments, credit and write-offs."""
+"""What customers and the market do with invoices: issue, due dates, payments, write-offs.
+
+An invoice is written off by the market (``by`` auto or collector) or by the team's desk
+(``by`` the member or role): one kind for both, since the account treats them alike."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from market.events.base import Spending, TeamEvent
+from market.events.base import TeamEvent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,16 +34,6 @@ class InvoiceDue(TeamEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReminderSent(TeamEvent):
-    kind: ClassVar[str] = "reminder_sent"
-    invoice_id: str
-    customer_id: str
-    early: bool
-    repeated: bool
-    by: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PaymentReceived(TeamEvent):
     kind: ClassVar[str] = "payment_received"
     invoice_id: str
@@ -54,52 +47,9 @@ class PaymentReceived(TeamEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CreditNoteIssued(TeamEvent):
-    """Part of an invoice is forgiven (late-delivery penalty or complaint remedy)."""
-
-    kind: ClassVar[str] = "credit_note_issued"
-    invoice_id: str
-    amount: float
-    reason: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefundPaid(TeamEvent):
-    kind: ClassVar[str] = "refund_paid"
-    invoice_id: str
-    amount: float
-
-    @property
-    def cash_delta(self) -> float:
-        return -self.amount
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InvoiceHandedOver(TeamEvent):
-    kind: ClassVar[str] = "invoice_handed_over"
-    invoice_id: str
-    customer_id: str
-    outstanding: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class InvoiceWrittenOff(TeamEvent):
     kind: ClassVar[str] = "invoice_written_off"
     invoice_id: str
     customer_id: str
     amount: float
     by: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreditChecked(Spending):
-    kind: ClassVar[str] = "credit_checked"
-    customer_id: str
-    grade: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CreditLimitSet(TeamEvent):
-    kind: ClassVar[str] = "credit_limit_set"
-    customer_id: str
-    limit: float

@@ -1,11 +1,11 @@
-"""Events of service: complaints, SLAs, satisfaction, surveys and churn."""
+"""What customers and the market do in service: complaints, SLAs, satisfaction, surveys, churn."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from market.events.base import Spending, TeamEvent
+from market.events.base import TeamEvent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -17,20 +17,6 @@ class ComplaintOpened(TeamEvent):
     cause: str
     severity: str
     sla_due_t: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ComplaintResolved(Spending):
-    """A remedy was given. ``cost`` is the cash it took (a replacement's goods)."""
-
-    kind: ClassVar[str] = "complaint_resolved"
-    complaint_id: str
-    customer_id: str
-    remedy: str
-    credit_percent: float
-    within_sla: bool
-    adequate: bool
-    by: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,12 +42,6 @@ class SatisfactionChanged(TeamEvent):
     segment: str
     satisfaction: float
     cause: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SurveyRequested(Spending):
-    kind: ClassVar[str] = "survey_requested"
-    customer_id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

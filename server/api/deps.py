@@ -13,13 +13,12 @@ from fastapi import Depends, Request, WebSocket
 
 from server.errors import ServerError
 from server.live.runtime import Runtime
-from server.persistence.db.tables import SessionRow
+from server.live.session_records import check_ending, is_stale, read_session
 from server.security.auth import COOKIE, Identity, token_hash
 from server.security.client_address import address_of
 from server.security.known_browser import COOKIE as KNOWN_BROWSER
 from server.security.known_browser import browser_of
 from server.security.login_throttle import Client, LoginThrottle, Place
-from server.security.session_life import SessionLife
 from server.wall_clock import wall_now
 
 
@@ -83,44 +82,6 @@ def websocket_token(ws: WebSocket) -> str | None:
     return ws.cookies.get(COOKIE) or ws.query_params.get("token") or None
 
 
-def _finished_at(rt: Runtime, competition_id: int) -> float | None:
-    live = rt.live.get(competition_id)
-    if live is not None and live.state != "finished":
-        return None  # running here: no need to ask the database
-    return rt.store.finished_at(competition_id)
-
-
-def _read(key: str, rt: Runtime) -> tuple[SessionRow, Identity] | None:
-    """The session row with this token hash and who it stands for, from the database; None if gone."""
-    store = rt.store
-    row = store.session_row(key)
-    if row is None:
-        return None
-    if row.role != "member" or row.member_id is None:
-        return row, Identity(row.role, row.competition_id, member=row.name)
-    member = store.member(row.member_id)
-    team = store.team(member.team_id) if member else None
-    if member is None or team is None:
-        return None
-    who = Identity("member", team.competition_id, member.id, team.id, team.name, member.name, member.role)
-    return row, who
-
-
-def _ending(row: SessionRow, rt: Runtime, now: float) -> None:
-    """Raise the 401 ``session_expired`` if the session has ended (idle, or after its competition)."""
-    settings = rt.settings
-    life = SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours)
-    finished_at = _finished_at(rt, row.competition_id) if row.competition_id is not None else None
-    ending = life.ended(row, finished_at, now)
-    if ending is not None:
-        raise ServerError("session_expired", ending.reason, why=ending.why)
-
-
-def _stale(row: SessionRow, rt: Runtime, now: float) -> bool:
-    settings = rt.settings
-    return SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours).stale(row, now)
-
-
 async def resolve(token: str | None, rt: Runtime) -> Identity | None:
     """The identity behind a token, or None; an expired session raises a 401 ``session_expired``.
 
@@ -132,7 +93,7 @@ async def resolve(token: str | None, rt: Runtime) -> Identity | None:
     key = token_hash(token, rt.settings.secret or "")
     known = rt.sessions.get(key)
     if known is None:
-        found = await asyncio.to_thread(_read, key, rt)
+        found = await asyncio.to_thread(read_session, key, rt)
         if found is None:
             return None
         rt.sessions.put(*found)
@@ -142,10 +103,10 @@ async def resolve(token: str | None, rt: Runtime) -> Identity | None:
     now = wall_now()
     live = rt.live.get(row.competition_id) if row.competition_id is not None else None
     if row.competition_id is None or (live is not None and live.state != "finished"):
-        _ending(row, rt, now)
+        check_ending(row, rt, now)
     else:  # when did its competition finish: a database read
-        await asyncio.to_thread(_ending, row, rt, now)
-    if _stale(row, rt, now):
+        await asyncio.to_thread(check_ending, row, rt, now)
+    if is_stale(row, rt, now):
         await asyncio.to_thread(rt.store.touch_session, key, now)
         rt.sessions.touched(key, now)
         row.last_seen_at = now

@@ -2,10 +2,11 @@
 
 ``python -m server.api.jsdoc > dashboards/static/common/api-types.js`` writes one ``@typedef``
 per schema of /openapi.json (the answers of server/api/answers/, the request bodies, the
-refusal) and one ``…Answer`` per operation that answers JSON, named after its route
-function. A page annotates what it fetches with them, e.g.
-``/** @type {import("/static/common/api-types.js").TeamState} */``, and the type checker holds
-the page to the server's answers; tests/server/test_api_types.py keeps the file fresh.
+refusal), ``Event`` (any event of the log, as the answers and the channels carry it) and one
+``…Answer`` per operation that answers JSON, named after its route function. A page annotates
+what it fetches with them, e.g. ``/** @type {import("../common/api-types.js").TeamState} */``,
+and the type checker holds the page to the server's answers; tests/server/test_api_types.py
+keeps the file fresh.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+
+from server.api.answers.events import EVENT_MODELS
 
 HEADER = """// The API's shapes for the pages' type checks: generated from /openapi.json by
 // `python -m server.api.jsdoc > dashboards/static/common/api-types.js` — do not edit by hand.
@@ -103,6 +106,13 @@ def typedefs(app: FastAPI) -> str:
     lines = [HEADER]
     for name, schema in sorted(document["components"]["schemas"].items()):
         lines += [*_typedef(name, schema), ""]
+    kinds = "|".join(model.__name__ for model in EVENT_MODELS)
+    lines += [
+        "/** Any event of the log: its `kind` says which fields it has.",
+        f" * @typedef {{({kinds})}} Event",
+        " */",
+        "",
+    ]
     for name, schema in sorted(answers(app, document).items()):
         lines += [f"/** @typedef {{{js_type(schema)}}} {name} */", ""]
     lines.append("export {};")

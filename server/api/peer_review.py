@@ -17,9 +17,15 @@ from server.api.answers.team import MyPeerReview
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
 from server.input.text_rules import refuse_unstorable
-from server.live.peer_review import COMMENT_MAX, check_open, check_ratings, instructor_view, teammates
+from server.live.peer_review import (
+    COMMENT_MAX,
+    check_open,
+    check_ratings,
+    instructor_view,
+    review_rows,
+    teammates,
+)
 from server.live.runtime import Runtime
-from server.persistence.db.tables import PeerReviewRow
 from server.security.auth import Identity
 from server.wall_clock import wall_now
 
@@ -84,17 +90,7 @@ def rate_teammates(
         teammates(rt.store.competition_members(competition_id), who.team_id or 0, who.member_id or 0), entries
     )
     now = wall_now()
-    rows = [
-        PeerReviewRow(
-            competition_id=competition_id,
-            reviewer_id=who.member_id or 0,
-            reviewee_id=member_id,
-            rating=rating,
-            comment=comment,
-            at=now,
-        )
-        for member_id, rating, comment in entries
-    ]
+    rows = review_rows(competition_id, who.member_id or 0, entries, now)
     rt.store.save_peer_reviews(competition_id, who.member_id or 0, rows)
     return _mine(rt, who)
 

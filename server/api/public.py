@@ -16,8 +16,8 @@ from server.api.answers.public import Health, Named, PresetParameter
 from server.api.answers.standings import StatusWithStandings
 from server.api.deps import runtime
 from server.errors import ServerError
+from server.live.health import database_state
 from server.live.runtime import Runtime
-from server.persistence.db.engine import health_of
 from teams.bots import BOTS
 
 router = APIRouter(prefix="/api/v1", tags=["public"])
@@ -30,8 +30,7 @@ def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     damaged = {live.id: live.damaged for live in rt.live.values() if live.damaged}
     leadership = getattr(request.app.state, "leadership", None)
     owner = leadership is None or leadership.leading
-    outage = health_of(rt.store.engine).outage
-    database = "ok" if outage is None else ("full" if outage.problem == "full" else "unavailable")
+    database = database_state(rt)
     return {
         "ok": not damaged and database == "ok",
         "owner": owner,

@@ -21,7 +21,7 @@ from server.api.deps import LoginAttempt, identity, login_attempt, runtime, toke
 from server.errors import ServerError
 from server.input.text_rules import Name
 from server.live.runtime import Runtime
-from server.persistence.db.tables import MemberRow, SessionRow
+from server.live.session_records import join_team, new_session
 from server.security.auth import COOKIE, Identity, new_token, token_hash
 from server.security.known_browser import COOKIE as KNOWN_BROWSER
 from server.security.known_browser import MAX_AGE as KNOWN_BROWSER_AGE
@@ -68,20 +68,6 @@ def _issue(response: Response, rt: Runtime, token: str) -> None:
     )
 
 
-def _new_session(
-    rt: Runtime, token: str, role: str, competition_id: int | None = None, name: str | None = None
-) -> SessionRow:
-    now = wall_now()
-    return SessionRow(
-        token_hash=token_hash(token, rt.settings.secret or ""),
-        role=role,
-        competition_id=competition_id,
-        name=name,
-        created_at=now,
-        last_seen_at=now,
-    )
-
-
 def _mark_browser(request: Request, response: Response, rt: Runtime, key: str) -> None:
     """Give a browser the instructor has logged in on a mark of its own (server/security/known_browser.py)."""
     if browser_of(key, request.cookies.get(KNOWN_BROWSER)) is None:
@@ -119,7 +105,7 @@ async def login_instructor(
         raise ServerError("unauthorized", "wrong instructor password")
     place.give_back()
     token = new_token()
-    await asyncio.to_thread(rt.store.add_session, _new_session(rt, token, "instructor"))
+    await asyncio.to_thread(rt.store.add_session, new_session(rt, token, "instructor"))
     _issue(response, rt, token)
     _mark_browser(request, response, rt, request.app.state.known_browser_key)
     return SessionOut(token=token, role="instructor")
@@ -145,7 +131,7 @@ def login_judge(
             "have ended; the instructor has the results",
         )
     token = new_token()
-    row = _new_session(
+    row = new_session(
         rt, token, "judge", competition_id=live.id, name=" ".join(body.name.split()) if body.name else None
     )
     rt.store.add_session(row)
@@ -175,9 +161,8 @@ def join(
         )
     assert body.role in ROLES
     token = new_token()
-    row = _new_session(rt, token, "member", competition_id=team.competition_id)
-    member = MemberRow(team_id=team.id, name=name, role=body.role, joined_at=wall_now())
-    member = rt.store.add_member(member, row)
+    row = new_session(rt, token, "member", competition_id=team.competition_id)
+    join_team(rt, team, name, body.role, row)
     live.activity[team.name].members.add(name)
     _issue(response, rt, token)
     return SessionOut(

@@ -22,7 +22,6 @@ from server.live import LiveCompetition
 from server.live.peer_review import received
 from server.live.rubric_book import criterion_view, entry_view
 from server.live.runtime import Runtime
-from server.live.scores import scoring_to_json
 from server.persistence.archive.contents import (
     FORMAT,
     VERSION,
@@ -40,6 +39,7 @@ from server.persistence.db.tables import (
     RubricEntryRow,
     TeamRow,
 )
+from server.persistence.scoring_json import scoring_to_json
 from server.persistence.store import Store
 from server.security.auth import new_code
 from server.wall_clock import wall_now

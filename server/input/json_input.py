@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from server.api.http.request_limits import MAX_JSON_DEPTH
-
+MAX_JSON_DEPTH = 32
+"""Deeper than any body the API takes (the deepest, a parameter override, is a handful of levels)."""
 MAX_DEPTH = MAX_JSON_DEPTH
 """Levels of nesting a document may have: the same as a request body (the deepest archive
 document, the scoring settings in the manifest, has four)."""

@@ -16,9 +16,9 @@ from typing import Any
 from scoring import MedalCounts, Normalisation, Weights
 from server.errors import ServerError
 from server.live.core import LiveCore
-from server.live.scores import scoring_to_json
 from server.live.stage import Started
 from server.persistence.db.tables import BoardChangeRow
+from server.persistence.scoring_json import scoring_to_json
 from server.wall_clock import wall_now
 
 UNFROZEN: dict[str, Any] = {"freeze_t": None, "freeze_seq": None, "freeze_rubric": None}

@@ -26,11 +26,12 @@ from server.live.clock import PacedClock
 from server.live.idempotency import Replies
 from server.live.publishing import Publisher
 from server.live.rubric_book import RubricBook
-from server.live.scores import LiveScores, scoring_from_json
+from server.live.scores import LiveScores
 from server.live.stage import NotStarted, Stage, Started
 from server.live.tally import Activity
 from server.live.write_behind import WriteBehind
 from server.persistence.db.tables import CompetitionRow, TeamRow
+from server.persistence.scoring_json import scoring_from_json
 from server.persistence.store import Store
 from server.wire.broadcast import Broadcaster
 from server.wire.channels import CompetitionChannels

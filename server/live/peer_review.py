@@ -113,3 +113,20 @@ def instructor_view(
             for team, m in roster
         ],
     }
+
+
+def review_rows(
+    competition_id: int, reviewer_id: int, entries: Sequence[tuple[int, int, str]], at: float
+) -> list[PeerReviewRow]:
+    """One reviewer's ratings ``(reviewee, rating, comment)`` as the store keeps them."""
+    return [
+        PeerReviewRow(
+            competition_id=competition_id,
+            reviewer_id=reviewer_id,
+            reviewee_id=member_id,
+            rating=rating,
+            comment=comment,
+            at=at,
+        )
+        for member_id, rating, comment in entries
+    ]

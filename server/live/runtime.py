@@ -18,7 +18,7 @@ from market.events import TeamEvent, event_from_dict
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.live.bot_driver import BotDriver
-from server.live.previews import Previews
+from server.live.preview_pool import Previews
 from server.persistence.store import Store
 from server.security.command_rate import RateLimiter
 from server.security.session_cache import SessionCache

@@ -14,13 +14,11 @@ either audience. Everything here is a view of the event log and the rubric log.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from market.events import Event
-from market.parameters import MarketParameters
 from scoring import (
     Award,
     ExplainedMetric,
@@ -31,7 +29,6 @@ from scoring import (
     ScoringError,
     Standing,
     Timeline,
-    Weights,
     awards,
     explain_rubric,
     reveal_sequence,
@@ -39,7 +36,6 @@ from scoring import (
 from server.errors import ServerError
 from server.live.rubric_book import RubricBook
 from simulator.event_log import EventLog
-from simulator.season import scoring_config
 
 SAMPLES_PER_ROUND = 40
 """Resolution of the score-over-time series: this many samples in every round."""
@@ -47,23 +43,10 @@ SAMPLES_PER_ROUND = 40
 EXPLAINED: tuple[str, ...] = ("conversion", "satisfaction", "receivables", "profit", "composite", "rubric")
 
 
-def scoring_from_json(params: MarketParameters, text: str | None) -> ScoringConfig:
-    """The competition's scoring: its market's calendar, with the weights the instructor set."""
-    config = scoring_config(params)
-    if not text:
-        return config
-    data = json.loads(text)
-    return dataclasses.replace(
-        config, weights=Weights(**data["weights"]), normalisation=data["normalisation"]
-    )
-
-
-def scoring_to_json(config: ScoringConfig) -> str:
-    return json.dumps({"weights": dataclasses.asdict(config.weights), "normalisation": config.normalisation})
-
-
 def standing_rows(standings: Sequence[Standing]) -> list[dict[str, Any]]:
-    return [s.as_row() for s in standings]
+    """The standings as the API and channels send them: each row with ``left_out``, the weighted
+    metrics left out of that team's composite (rules v2: no value yet; the weights renormalised)."""
+    return [{**s.as_row(), "left_out": list(s.left_out)} for s in standings]
 
 
 def explanation_view(explanation: Explanation, config: ScoringConfig) -> dict[str, Any]:

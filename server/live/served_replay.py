@@ -13,7 +13,8 @@ from typing import Any
 
 from market.parameters import parameters_from_dict
 from scoring import score_events
-from server.live.scores import scoring_from_json, standing_rows
+from server.live.scores import standing_rows
+from server.persistence.scoring_json import scoring_from_json
 from simulator.command_log import logged_from_json
 from simulator.competition import Competition, TeamSpec
 from simulator.replay import replay

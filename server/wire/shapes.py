@@ -1,15 +1,14 @@
-"""JSON views of the domain for the API and the websockets: standings, events, team records."""
+"""JSON shapes of the domain for the API and the websockets: standings, events, team records."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, fields
-from typing import Any
+from typing import Any, Protocol
 
 from market.events import Event, event_to_dict
 from market.remedies import REMEDIES
 from scoring import Standing
-from simulator.event_log import EventLog
 from teams.desk import Desk
 from teams.ledger import Ledger
 from teams.records import ComplaintRecord
@@ -24,12 +23,23 @@ def standing_view(s: Standing) -> dict[str, Any]:
     return s.as_row()
 
 
+class EventSource(Protocol):
+    """A log that hands out the events from a seq on without copying the rest (the simulator's
+    ``EventLog``): the wire reads it without importing the simulator."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> Event: ...
+
+    def since(self, seq: int) -> list[Event]: ...
+
+
 def event_view(event: Event) -> dict[str, Any]:
     return event_to_dict(event)
 
 
 def select_events(
-    log: Sequence[Event] | EventLog,
+    log: Sequence[Event] | EventSource,
     after: int,
     limit: int,
     last: bool = False,
@@ -45,7 +55,7 @@ def select_events(
 
     if not last:
         out = []
-        for event in log.since(after + 1) if isinstance(log, EventLog) else log[after + 1 :]:
+        for event in log[after + 1 :] if isinstance(log, Sequence) else log.since(after + 1):
             if wanted(event):
                 out.append(event)
                 if len(out) >= limit:

@@ -108,6 +108,7 @@ class Bill:
     payable_t: float = 0.0  # the due date it was issued with
     collected: float = 0.0
     written_off: bool = False
+    lost: float = 0.0  # the amount written off
     due_window: int | None = None  # the round window in which it entered the due set
 
 
@@ -239,6 +240,7 @@ def fold_kind(books: Books, e: Row, window: int, flaws: frozenset[str]) -> None:
     elif kind == "invoice_written_off":
         bill = books.bills[e["invoice_id"]]
         bill.written_off = True
+        bill.lost = float(e["amount"])
         books.written_off += float(e["amount"])
         if bill.due_window is None:
             enter_due(books, bill, window, bill.net - bill.collected > EPS)
@@ -277,6 +279,21 @@ def loss_probability(days_past_due: float, horizon: float, flaws: frozenset[str]
     if days_past_due <= 0.0:
         return 0.0 if "not_due_escapes" in flaws else P0
     return P0 + (1.0 - P0) * min(1.0, days_past_due / horizon)
+
+
+def window_receivables_v2(
+    books: Books, window: int, now: float, hours_per_day: float, horizon: float
+) -> float | None:
+    """Rules v2, a round's snapshot: the expected loss at ``now`` on the invoices that fell due in the
+    window (written off + open × PD) ÷ their net amount, on the v2 scale."""
+    net = books.window(window).due_total
+    if net <= EPS:
+        return None
+    bills = [b for b in books.bills.values() if b.due_window == window]
+    loss = math.fsum(b.lost for b in bills) + math.fsum(
+        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon) for b in bills
+    )
+    return clip(100.0 - RECEIVABLES_POINTS * 100.0 * clip(loss / net, 1.0))
 
 
 def team_values_v2(
@@ -505,7 +522,13 @@ def recompute(
                         "conversion": None if tally.closed == 0 else 100.0 * tally.won / tally.closed,
                         "won": tally.won,
                         "closed": tally.closed,
-                        "receivables": index_of(tally.collected_due, tally.due_total),
+                        "receivables": (
+                            window_receivables_v2(
+                                teams[v["team"]], int(e["event_round"]), t, hours_per_day, horizon
+                            )
+                            if rules == 2
+                            else index_of(tally.collected_due, tally.due_total)
+                        ),
                         "due_total": tally.due_total,
                         "collected_due": tally.collected_due,
                         "satisfaction": v["satisfaction"],

@@ -157,12 +157,12 @@ def _receivables(evs: Sequence[TeamEvent], config: ScoringConfig, now: float) ->
                 before_amount, before_collected = _invoice_state(history[: history.index(entry)])
                 overdue += before_amount - before_collected > EPS
         if not offs and amount - collected > EPS:
-            if entry is None:
-                aging["current"] += amount - collected
+            days = (now - inv.due_t) / config.hours_per_day
+            if now < inv.due_t:
+                label = "current"
             else:
-                days = (now - entry.t) / config.hours_per_day
                 label = "1-30" if days <= 30 else "31-60" if days <= 60 else "61-90" if days <= 90 else "90+"
-                aging[label] += amount - collected
+            aging[label] += amount - collected
     return {
         "invoices_due": due,
         "due_total": due_total,

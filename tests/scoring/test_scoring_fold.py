@@ -68,11 +68,12 @@ def test_events_scoring_does_not_use_only_move_the_clock() -> None:
 
 def test_clock_and_now() -> None:
     g = base()
-    g.due("A", "v1", 8.0)
+    g.due("A", "v1", 41.0)  # issued at 1 with 40 hours to pay
     board = score_events(g.events, now=8.0 + 8 * 40)
     assert board.now == 328.0
     assert board.metrics()["A"].aging.days_31_60 == 100.0
-    assert board.metrics(now=16.0)["A"].aging.days_1_30 == 100.0
+    assert board.metrics(now=16.0)["A"].aging.current == 100.0
+    assert board.metrics(now=49.0)["A"].aging.days_1_30 == 100.0
     with pytest.raises(ScoringError):
         board.advance_to(300.0)
     with pytest.raises(ScoringError):

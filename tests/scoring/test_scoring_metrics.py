@@ -310,13 +310,15 @@ def test_dso_is_amount_weighted_days_from_issue_to_payment(
 
 
 def test_aging_buckets_open_amounts_by_days_past_due_at_now() -> None:
+    """Days past due count from the due date each invoice was issued with."""
+
     def build(g: Log) -> None:
-        g.invoice("A", "cur", 10.0)  # never due → current
-        g.invoice("A", "d1", 20.0)
-        g.invoice("A", "d2", 40.0)
-        g.invoice("A", "d3", 80.0)
-        g.invoice("A", "d4", 160.0)
-        g.invoice("A", "paid", 1000.0)
+        g.invoice("A", "cur", 10.0, due_in=2000.0)  # not yet due → current
+        g.invoice("A", "d1", 20.0, due_in=800.0)
+        g.invoice("A", "d2", 40.0, due_in=400.0)
+        g.invoice("A", "d3", 80.0, due_in=240.0)
+        g.invoice("A", "d4", 160.0, due_in=0.0)
+        g.invoice("A", "paid", 1000.0, due_in=800.0)
         g.invoice("A", "gone", 2000.0)
         g.pay("A", "d4", 60.0)  # open part only
         g.due("A", "d4", t=0.0)  # 100 days past due at now=800
@@ -332,6 +334,15 @@ def test_aging_buckets_open_amounts_by_days_past_due_at_now() -> None:
     assert aging.total == 250.0
     later = metrics_of(build, now=1040.0).aging  # 30 more days
     assert later.as_dict() == {"current": 10.0, "1-30": 20.0, "31-60": 0.0, "61-90": 40.0, "90+": 180.0}
+
+
+def test_aging_counts_from_the_due_date_whether_or_not_the_due_event_has_come() -> None:
+    def build(g: Log) -> None:
+        g.invoice("A", "v1", 100.0, due_in=80.0)
+
+    assert metrics_of(build, now=79.0).aging.current == 100.0
+    assert metrics_of(build, now=80.0).aging.days_1_30 == 100.0  # 0 days past due
+    assert metrics_of(build, now=80.0 + 31 * 8).aging.days_31_60 == 100.0
 
 
 # --- money, counts, reply time and last change ----------------------------------------------------

@@ -103,6 +103,31 @@ def test_written_off_is_lost_in_full_and_paid_is_not_lost() -> None:
     assert m.receivables == 0.0  # 50 % lost is far beyond the 10 % that scores 0
 
 
+def test_a_rounds_receivables_are_the_expected_loss_on_what_fell_due_in_it_at_the_rounds_end() -> None:
+    """Not v1's collected ÷ due: the invoices that fell due inside round 1, scored by PD at its end."""
+    log = two_teams()
+    log.invoice("A", "v1", 1000.0, t=0.0, due_in=8.0)
+    log.invoice("A", "v2", 20.0, t=0.0, due_in=16.0)
+    log.invoice("A", "v3", 1000.0, t=0.0, due_in=100.0)  # falls due in round 3: not in round 1
+    log.pay("A", "v1", 950.0, t=4.0)
+    log.due("A", "v1", t=8.0)
+    log.due("A", "v2", t=16.0)
+    log.write_off("A", "v2", t=24.0)
+    log.round_end(1, t=40.0)
+    (r1,) = board_of(log).round_metrics()
+    a = r1.by_team()["A"]
+    loss = 50.0 * default_probability((40.0 - 8.0) / 8.0, 15.0) + 20.0  # 4 days past due; written off
+    assert (a.due_total, a.collected_due) == (1020.0, 950.0)
+    assert a.receivables == pytest.approx(100.0 - 10.0 * 100.0 * loss / 1020.0)  # about 66, v1 said 93
+    only_paid = two_teams()
+    only_paid.invoice("A", "v1", 1000.0, t=0.0, due_in=8.0)
+    only_paid.pay("A", "v1", 1000.0, t=4.0)
+    only_paid.due("A", "v1", t=8.0)
+    only_paid.round_end(1, t=40.0)
+    (r1,) = board_of(only_paid).round_metrics()
+    assert r1.by_team()["A"].receivables == 100.0 and r1.by_team()["B"].receivables is None
+
+
 def test_credit_notes_and_refunds_lower_what_was_invoiced() -> None:
     log = two_teams()
     log.invoice("A", "v1", 1000.0, t=0.0, due_in=80.0)

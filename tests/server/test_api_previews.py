@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from market.presets import load_preset
 from server.errors import ServerError
-from server.live import previews
+from server.live import preview_pool
 from tests.server.helpers import Headers, login_instructor, make_app, wait_for
 
 BIG = {"preset": "classroom", "rounds": 20, "seeds": 10}
@@ -99,7 +99,7 @@ def test_a_preview_plays_in_a_worker_process_not_in_the_server_s(
     def in_the_server(*_args: Any, **_kwargs: Any) -> None:
         raise AssertionError("a preview played in the server's process")
 
-    monkeypatch.setattr(previews, "play_season", in_the_server)
+    monkeypatch.setattr(preview_pool, "play_season", in_the_server)
     started = client.post("/api/v1/previews", json={"rounds": 1, "seeds": 2}, headers=instructor)
     assert started.status_code == 202, started.text
     view = _finished(client, instructor, started.json()["id"])
@@ -115,7 +115,7 @@ def test_an_instructor_s_previews_beyond_the_bound_are_a_429_with_retry_after(tm
         other_session = login_instructor(client)  # the same instructor in another browser
         refused = client.post("/api/v1/previews", json=BIG, headers=other_session)
         assert refused.status_code == 429, refused.text
-        assert refused.headers["Retry-After"] == str(previews.RETRY_AFTER_SECONDS)
+        assert refused.headers["Retry-After"] == str(preview_pool.RETRY_AFTER_SECONDS)
         body = refused.json()
         assert body["code"] == "rate_limited" and "PREVIEWS_PER_INSTRUCTOR=2" in body["detail"]
         assert "2 previews waiting or playing" in body["detail"]
@@ -142,7 +142,7 @@ def test_all_instructors_together_are_bounded_too() -> None:
     params = load_preset("classroom")
 
     async def scenario() -> tuple[list[str], list[str]]:
-        pool = previews.Previews(workers=1, per_instructor=2, in_all=3)
+        pool = preview_pool.Previews(workers=1, per_instructor=2, in_all=3)
         outcomes: list[str] = []
         try:
             for owner in ("ana", "ana", "ana", "ben", "cai"):
@@ -169,18 +169,18 @@ def die(*_args: Any) -> list[dict[str, Any]]:
 def test_a_worker_that_dies_fails_its_preview_and_the_next_one_gets_a_new_worker() -> None:
     params = load_preset("classroom")
 
-    async def finished(pool: previews.Previews, preview_id: str) -> previews.Preview:
+    async def finished(pool: preview_pool.Previews, preview_id: str) -> preview_pool.Preview:
         while (found := pool.get(preview_id)) is not None and found.state == "running":
             await asyncio.sleep(0.05)
         assert found is not None
         return found
 
-    async def scenario() -> tuple[previews.Preview, previews.Preview]:
-        pool = previews.Previews(workers=1, per_instructor=1, in_all=1, player=die)
+    async def scenario() -> tuple[preview_pool.Preview, preview_pool.Preview]:
+        pool = preview_pool.Previews(workers=1, per_instructor=1, in_all=1, player=die)
         try:
             first = pool.start("ana", params, (1,), 1)
             first = await asyncio.wait_for(finished(pool, first.id), 60)
-            pool.player = previews.play
+            pool.player = preview_pool.play
             second = pool.start("ana", params, (1,), 1)  # its slot was given back
             second = await asyncio.wait_for(finished(pool, second.id), 60)
         finally:

@@ -31,6 +31,14 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
 
         wait_for(scored, timeout=20, what="both teams closing inquiries")
         client.post(game.path("/pause"), headers=ins)
+        # each row says which weighted metrics its composite left out (rules v2: no value yet)
+        early = client.get(game.path("/standings"), headers=ins).json()["standings"]
+        live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
+        refold = score_events(live.started().log, live.scoring, live.now)
+        assert [(r["team"], r["left_out"]) for r in early] == [
+            (s.team, list(s.left_out)) for s in refold.standings(live.now)
+        ]
+        assert any("receivables" in r["left_out"] for r in early), early
         response = client.put(
             game.path("/scoring"), json={"weights": CONVERSION_ONLY, "normalisation": "raw"}, headers=ins
         )

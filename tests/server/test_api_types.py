@@ -24,6 +24,7 @@ def test_the_pages_main_answers_are_typed() -> None:
     for typedef in ("TeamState", "CompetitionStatus", "Lobby", "Debrief", "Monitor"):
         assert f"}} {typedef}\n" in text, typedef
     assert "/** @typedef {TeamState} StateAnswer */\n" in text
+    assert " * @typedef {(AccountCared|AnnouncementMade|" in text  # Event: any kind of event
     assert " * @property {Array<Inquiry>} inbox - open inquiries, the first to expire first\n" in text
     assert " * @property {(number|null)} [rubric]" in text  # optional: not before the start
 

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from market.events import event_from_dict
 from scoring import score_events
+from server.live.scores import standing_rows
 from server.wire.channels import channel_names, team_channel
 from tests.server.helpers import (
     Game,
@@ -153,7 +154,7 @@ def test_the_public_board_is_the_log_cut_at_the_freeze(frozen: Frozen) -> None:
     assert len(events) == len(live.started().log)
     assert events[-1].t > frozen.freeze_t, "the game went on after the freeze"
     cut = score_events([e for e in events if e.t <= frozen.freeze_t], live.scoring, frozen.freeze_t)
-    expected = [s.as_row() for s in cut.standings(frozen.freeze_t)]
+    expected = standing_rows(cut.standings(frozen.freeze_t))
     assert frozen.public["standings"] == expected
     assert _get(client, game.path("/public"))["standings"] == expected
 
@@ -250,7 +251,7 @@ def test_a_freeze_set_for_later_follows_the_game_until_then(client: TestClient, 
     live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
     freeze_t = status(client, game)["freeze_t"]
     cut = score_events([e for e in live.started().log if e.t <= freeze_t], live.scoring, freeze_t)
-    rows = [s.as_row() for s in cut.standings(freeze_t)]
+    rows = standing_rows(cut.standings(freeze_t))
     assert _get(client, game.path("/public"))["standings"] == rows
     unfreeze = client.post(game.path("/unfreeze"), headers=instructor)
     assert unfreeze.status_code == 200 and unfreeze.json()["frozen"] is False

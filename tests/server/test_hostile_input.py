@@ -16,7 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.api.http.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
-from server.api.http.request_limits import MAX_JSON_DEPTH, BodyLimits
+from server.api.http.request_limits import BodyLimits
+from server.input.json_input import MAX_JSON_DEPTH
 from teams import commands as c
 from tests.server.helpers import Headers, login_instructor, make_app
 from tests.server.hostile_setup import TwoTeams, refused, two_teams

@@ -1740,6 +1740,7 @@
  * @property {(number|null)} [dso_days] - days sales outstanding; null: nothing paid yet
  * @property {(number|null)} [overdue_share] - share of the open receivables past due
  * @property {(number|null)} [bad_debt_ratio] - written off over invoiced
+ * @property {Array<string>} [left_out] - the weighted metrics left out of this team's composite (rules v2: no value yet; the weights renormalised)
  */
 
 /**
@@ -1947,6 +1948,10 @@
 
 /**
  * @typedef {Object<string, *>} WriteOffBody
+ */
+
+/** Any event of the log: its `kind` says which fields it has.
+ * @typedef {(AccountCared|AnnouncementMade|ApologyPolicySet|ApprovalDecided|ApprovalRequested|CampaignLaunched|ComplaintEscalated|ComplaintOpened|ComplaintResolved|ComplaintSlaMissed|CreditChecked|CreditLimitSet|CreditNoteIssued|CustomerChurned|DeliveryHeld|FollowUpMade|InquiryDeclined|InquiryExpired|InquiryLost|InquiryReceived|InvoiceDue|InvoiceHandedOver|InvoiceIssued|InvoiceWrittenOff|NoteAdded|OrderDelivered|OrderVoided|OrderWon|ParametersChanged|PaymentReceived|QuotePolicySet|QuoteSent|RefundPaid|ReminderPolicySet|ReminderSent|RoundEnded|RoundStarted|SatisfactionChanged|ShockApplied|SurveyAnswered|SurveyRequested|TeamJoined)} Event
  */
 
 /** @typedef {Criterion} AddCriterionAnswer */

@@ -13,7 +13,7 @@ from scoring.explain import ExplanationItem
 from scoring.reveal import RevealStep
 from scoring.rounds import RoundTeamMetrics
 from server.api.answers.competitions import Weights
-from server.api.answers.records import model_of
+from server.api.answers.from_dataclasses import model_of
 from server.api.answers.standings import CompetitionStatus, StandingRow
 
 OWED = {"outstanding": (float, Field(description="what is still owed on it"))}

@@ -15,7 +15,7 @@ from market.parameters import (
     ServiceParameters,
 )
 from server.api.answers.events import Event
-from server.api.answers.records import model_of
+from server.api.answers.from_dataclasses import model_of
 from server.api.answers.standings import CompetitionStatus, StandingRow
 
 Segment = model_of(SegmentParameters, "SegmentParameters", omitted=("id",))

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Union
 from pydantic import Field
 
 from market.events import EVENT_TYPES
-from server.api.answers.records import model_of
+from server.api.answers.from_dataclasses import model_of
 
 EVENT_MODELS = tuple(model_of(cls, tag=("kind", kind)) for kind, cls in sorted(EVENT_TYPES.items()))
 """One model per event kind, in the order of the kinds' names."""

@@ -21,6 +21,11 @@ class StandingRow(BaseModel):
     dso_days: float | None = Field(None, description="days sales outstanding; null: nothing paid yet")
     overdue_share: float | None = Field(None, description="share of the open receivables past due")
     bad_debt_ratio: float | None = Field(None, description="written off over invoiced")
+    left_out: list[str] = Field(
+        default_factory=list,
+        description="the weighted metrics left out of this team's composite (rules v2: no value yet; "
+        "the weights renormalised)",
+    )
 
 
 class CompetitionStatus(BaseModel):

@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
+from market.accounts import AGING_BUCKETS
 from market.remedies import REMEDIES
-from server.api.answers.records import model_of
+from server.api.answers.from_dataclasses import model_of
 from server.api.answers.standings import CompetitionStatus, StandingRow
 from teams.records import (
-    AGING_BUCKETS,
     ApprovalRecord,
     ComplaintRecord,
     CustomerRecord,

@@ -30,10 +30,9 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.input.json_input import MAX_JSON_DEPTH
 from server.input.text_rules import UNSTORABLE, printable_path, unstorable
 
-MAX_JSON_DEPTH = 32
-"""Deeper than any body the API takes (the deepest, a parameter override, is a handful of levels)."""
 LARGE_JSON = 64 * 1024
 """Bodies larger than this are checked in a worker thread."""
 TOO_DEEP = f"the JSON body is nested too deeply; at most {MAX_JSON_DEPTH} levels"

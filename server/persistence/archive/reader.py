@@ -26,7 +26,6 @@ from market.events import Event, event_to_json
 from market.parameters import MarketParameters, parameters_from_dict
 from scoring import MedalCounts, ScoringError
 from server.input.json_input import JsonInputError, parse_json
-from server.live.scores import scoring_from_json
 from server.persistence.archive.bounded_zip import BoundedZip, ZipLimits
 from server.persistence.archive.contents import FILES, ArchiveError
 from server.persistence.archive.schema import (
@@ -44,6 +43,7 @@ from server.persistence.archive.schema import (
     manifest_of,
     validated,
 )
+from server.persistence.scoring_json import scoring_from_json
 from simulator.command_log import command_from_json, command_to_json
 from simulator.competition import Competition, Outcome, TeamSpec
 

@@ -1,0 +1,1 @@
+"""The database: its engine and health, the tables, and the Alembic migrations."""

@@ -1,4 +1,5 @@
-"""Events of marketing and automation: campaigns, account care, notes and policies."""
+"""Decisions of a team's desk in marketing and automation: campaigns, account care, notes
+and the policies the team's automation follows."""
 
 from __future__ import annotations
 

@@ -1,0 +1,72 @@
+"""Sessions as the store keeps them: a new session, a member joining a team with one, and who is
+behind a stored session, with whether it has ended or needs its last use written."""
+
+from __future__ import annotations
+
+from server.errors import ServerError
+from server.live.runtime import Runtime
+from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
+from server.security.auth import Identity, token_hash
+from server.security.session_life import SessionLife
+from server.wall_clock import wall_now
+
+
+def new_session(
+    rt: Runtime, token: str, role: str, competition_id: int | None = None, name: str | None = None
+) -> SessionRow:
+    """A session for this token (stored by its hash), used now."""
+    now = wall_now()
+    return SessionRow(
+        token_hash=token_hash(token, rt.settings.secret or ""),
+        role=role,
+        competition_id=competition_id,
+        name=name,
+        created_at=now,
+        last_seen_at=now,
+    )
+
+
+def join_team(rt: Runtime, team: TeamRow, name: str, role: str, session: SessionRow) -> MemberRow:
+    """A member joins ``team`` under ``name`` in ``role``, stored with the session they join with."""
+    assert team.id is not None
+    member = MemberRow(team_id=team.id, name=name, role=role, joined_at=wall_now())
+    return rt.store.add_member(member, session)
+
+
+def _finished_at(rt: Runtime, competition_id: int) -> float | None:
+    live = rt.live.get(competition_id)
+    if live is not None and live.state != "finished":
+        return None  # running here: no need to ask the database
+    return rt.store.finished_at(competition_id)
+
+
+def read_session(key: str, rt: Runtime) -> tuple[SessionRow, Identity] | None:
+    """The session row with this token hash and who it stands for, from the database; None if gone."""
+    store = rt.store
+    row = store.session_row(key)
+    if row is None:
+        return None
+    if row.role != "member" or row.member_id is None:
+        return row, Identity(row.role, row.competition_id, member=row.name)
+    member = store.member(row.member_id)
+    team = store.team(member.team_id) if member else None
+    if member is None or team is None:
+        return None
+    who = Identity("member", team.competition_id, member.id, team.id, team.name, member.name, member.role)
+    return row, who
+
+
+def check_ending(row: SessionRow, rt: Runtime, now: float) -> None:
+    """Raise the 401 ``session_expired`` if the session has ended (idle, or after its competition)."""
+    settings = rt.settings
+    life = SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours)
+    finished_at = _finished_at(rt, row.competition_id) if row.competition_id is not None else None
+    ending = life.ended(row, finished_at, now)
+    if ending is not None:
+        raise ServerError("session_expired", ending.reason, why=ending.why)
+
+
+def is_stale(row: SessionRow, rt: Runtime, now: float) -> bool:
+    """Whether the session's last use is old enough to be written again."""
+    settings = rt.settings
+    return SessionLife.of_hours(settings.session_idle_hours, settings.session_grace_hours).stale(row, now)
