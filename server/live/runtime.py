@@ -131,9 +131,8 @@ class Runtime:
         self.bots[(live.id, team)] = driver
         channel = team_channel(live.id, team)
         with self.broadcaster.subscribe(channel) as sub:
-            assert live.competition is not None
             # catch up from the log itself (the channel buffer may not reach back after a restart)
-            for event in list(live.competition.log):
+            for event in list(live.started().log):
                 if not isinstance(event, TeamEvent) or (
                     event.team == team and event.kind not in HIDDEN_FROM_TEAMS
                 ):
