@@ -166,11 +166,10 @@ def main() -> None:
         written = time.perf_counter() - started
         started = time.perf_counter()
         _, live, _ = recover(store, competition_id)
-        assert live.competition is not None
-        unsaved = live.competition.log.since(live.persisted)
+        unsaved = live.events_since(live.writer.persisted)
         for start in range(0, len(unsaved), CHUNK):
             store.write_behind(competition_id, unsaved[start : start + CHUNK], ())
-        events = len(live.competition.log)
+        events = live.event_count
         prepared = time.perf_counter() - started
         print(
             f"  prepared in {written + prepared:.1f} s: {store.command_count(competition_id):,} commands, "

@@ -62,4 +62,5 @@ class Retention:
             m.emit(ev.CustomerChurned, team=team, customer_id=customer.id)
             return
         loyal = loyal_draw < customer.segment.inertia or len(m.teams) == 1
-        m.open_request(customer, [team] if loyal else m.shortlist(customer, team), repeat=True)
+        teams = [team] if loyal else m.inquiries.shortlist(customer, team)
+        m.inquiries.open_request(customer, teams, repeat=True)

@@ -21,6 +21,7 @@ from server.api.answers.standings import CompetitionStatus
 from server.api.bodies import StrictBody
 from server.api.deps import identity, instructor, judge_of, member, runtime, watches
 from server.errors import ServerError
+from server.live import Started
 from server.live.report import team_report
 from server.live.runtime import Runtime
 from server.live.scores import EXPLAINED
@@ -118,13 +119,15 @@ async def set_medals(
     except ScoringError as exc:
         raise ServerError("invalid", str(exc)) from None
     await live.set_medals(medals, _actor(who))
-    return {**body.model_dump(), "awards": live.scores.awards(live.now) if live.competition else []}
+    return {
+        **body.model_dump(),
+        "awards": live.scores.awards(live.now) if isinstance(live.stage, Started) else [],
+    }
 
 
 def _awards(rt: Runtime, competition_id: int, public: bool) -> dict[str, Any]:
     live = rt.get(competition_id)
-    if live.competition is None:
-        raise ServerError("conflict", "the competition has not started; there are no awards yet")
+    live.started("there are no awards yet")
     return {
         "final": live.state == "finished",
         "medals": {
@@ -162,8 +165,7 @@ async def public_awards(competition_id: int, rt: Runtime = Depends(runtime)) -> 
 
 def _started(rt: Runtime, competition_id: int) -> Any:
     live = rt.get(competition_id)
-    if live.competition is None:
-        raise ServerError("conflict", "the competition has not started; there is nothing to explain yet")
+    live.started("there is nothing to explain yet")
     return live
 
 
@@ -232,8 +234,7 @@ async def report(
         )
     live = _started(rt, competition_id)
     live.team(team)  # a 404 if there is none
-    assert live.competition is not None
-    result = team_report(live.scores, list(live.competition.log), team, live.now, public=own, points=points)
+    result = team_report(live.scores, live.events_since(0), team, live.now, public=own, points=points)
     return {**result, "status": live.status()}
 
 

@@ -32,11 +32,7 @@ _folds: weakref.WeakKeyDictionary[LiveCompetition, tuple[int, DebriefFold]] = we
 
 def _fold(live: LiveCompetition) -> DebriefFold:
     """The competition's debrief fold, brought up to the end of its log."""
-    if live.competition is None:
-        raise ServerError(
-            "conflict", "the competition has not started; the debrief of a round comes after its end"
-        )
-    log = live.competition.log
+    log = live.started("the debrief of a round comes after its end").log
     seen, fold = _folds.get(live, (0, None))
     if fold is None:
         calendar = live.params.calendar

@@ -24,8 +24,7 @@ router = APIRouter(prefix="/api/v1/competitions", tags=["exports"])
 
 def _started(rt: Runtime, competition_id: int) -> LiveCompetition:
     live = rt.get(competition_id)
-    if live.competition is None:
-        raise ServerError("conflict", "the competition has not started; there is nothing to export yet")
+    live.started("there is nothing to export yet")
     return live
 
 
@@ -118,12 +117,11 @@ async def import_competition(
         except ArchiveError as exc:
             raise ServerError("invalid", f"archive refused: {exc}") from None
     await asyncio.sleep(0)
-    competition = live.competition
     return {
         **live.status(),
         "judge_code": live.judge_code,
         "teams": [{"name": t.name, "join_code": t.join_code, "bot": t.bot} for t in live.teams],
-        "digest": competition.digest() if competition else None,
-        "events": len(competition.log) if competition else 0,
+        "digest": live.digest(),
+        "events": live.event_count,
         "damaged": live.damaged,
     }

@@ -102,9 +102,7 @@ def plan_start(
 async def public_ticker(competition_id: int, rt: Runtime = Depends(runtime)) -> list[dict[str, Any]]:
     """The newest ticker lines and highlights (oldest first), none of what a freeze holds back."""
     live = rt.get(competition_id)
-    return recent_ticker(
-        live.competition.log if live.competition else [], live.channels.found, live.scores.hides
-    )
+    return recent_ticker(live.event_log, live.channels.found, live.scores.hides)
 
 
 @router.get("/{competition_id}/ticker", tags=["board"], responses=documented(list[TickerLine]))
@@ -113,4 +111,4 @@ async def live_ticker(
 ) -> list[dict[str, Any]]:
     """The judges' ticker: the newest lines and highlights, live through a freeze."""
     live = rt.get(competition_id)
-    return recent_ticker(live.competition.log if live.competition else [], live.channels.found, None)
+    return recent_ticker(live.event_log, live.channels.found, None)

@@ -64,6 +64,4 @@ async def events(
     """The event log (live), oldest first: from ``after`` on, or the newest ``limit`` with ``last``."""
     judge_of(competition_id, who)
     live = rt.get(competition_id)
-    if live.competition is None:
-        return []
-    return [event_view(e) for e in select_events(live.competition.log, after, limit, last, team)]
+    return [event_view(e) for e in select_events(live.event_log, after, limit, last, team)]

@@ -85,11 +85,10 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
                     outcome.code or "invalid", outcome.reason, rule=outcome.rule, values=dict(outcome.values)
                 )
             raise ServerError(outcome.code or "invalid", outcome.reason)
-        assert live.competition is not None
         return CommandResult(
             accepted=True,
             t_sim=outcome.t,
-            events=[event_view(live.competition.log[s]) for s in outcome.events],
+            events=[event_view(e) for e in live.events_at(outcome.events)],
         )
 
     # the generated model validates and documents the body; a command with required fields
@@ -130,6 +129,7 @@ async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(membe
     """The team, its members, its cash and its place on the board."""
     live = _live_team(rt, who)
     standing = next((s for s in live.standings(public=True) if s["team"] == who.team), None)
+    cash = live.team_cash(who.team or "")
     return {
         "team": who.team,
         "member": who.member,
@@ -137,7 +137,7 @@ async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(membe
         "competition": live.status(),
         "members": sorted(live.activity[who.team or ""].members),
         "standing": standing,
-        "cash": round(live.competition.desks[who.team or ""].ledger.cash, 2) if live.competition else None,
+        "cash": None if cash is None else round(cash, 2),
     }
 
 
@@ -150,9 +150,7 @@ async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member))
     a console can check its forms as they are typed.
     """
     live = _live_team(rt, who)
-    if live.competition is None:
-        raise ServerError("conflict", "the competition has not started yet")
-    desk = live.competition.desks[who.team or ""]
+    desk = live.team_state(who.team or "")
     return {
         "t_sim": live.now,
         **team_view(desk.ledger, live.now),
@@ -170,7 +168,5 @@ async def team_events(
 ) -> list[dict[str, Any]]:
     """The team's own events (and the competition's), oldest first."""
     live = _live_team(rt, who)
-    if live.competition is None:
-        return []
-    chosen = select_events(live.competition.log, after, limit, last, who.team or "", HIDDEN_FROM_TEAMS)
+    chosen = select_events(live.event_log, after, limit, last, who.team or "", HIDDEN_FROM_TEAMS)
     return [event_view(event) for event in chosen]

@@ -104,12 +104,11 @@ def grades_table(live: LiveCompetition) -> Table:
     """One row per student: the team's result, the student's own activity and what teammates said.
 
     Figures are rounded to two decimals; the standings table keeps every digit."""
-    assert live.competition is not None
     standings = {row["team"]: row for row in live.standings()}
     rows = live.store.commands(live.id)
     counts: dict[int, Counter[str]] = {}
     last: dict[int, float] = {}
-    for row, entry in zip(rows, live.competition.commands, strict=False):
+    for row, entry in zip(rows, live.commands_since(0), strict=False):
         if row.member_id is None:
             continue
         tally = counts.setdefault(row.member_id, Counter())
@@ -167,15 +166,13 @@ def grades_table(live: LiveCompetition) -> Table:
 
 def table(live: LiveCompetition, name: str) -> Table:
     """One export table of a started competition, as the live board shows it."""
-    competition = live.competition
-    assert competition is not None
     config = live.scoring
     if name == "standings":
         return standings_table(live.standings())
     if name == "rounds":
         return rounds_table(live.scores.board.round_metrics())
     if name == "events":
-        return events_table(list(competition.log), config.round_hours, config.hours_per_day)
+        return events_table(live.events_since(0), config.round_hours, config.hours_per_day)
     if name == "rubric":
         return rubric_table(live)
     if name == "grades":
@@ -200,8 +197,7 @@ def export_file(live: LiveCompetition, name: str, fmt: str) -> bytes:
 
 def archive_of(live: LiveCompetition) -> Archive:
     """Everything of a started competition that another server needs to rebuild it."""
-    competition = live.competition
-    assert competition is not None
+    competition = live.started("there is nothing to archive yet")
     store = live.store
     members, index = member_entries([(team.name, m) for team, m in store.competition_members(live.id)])
     commands = command_entries(store.commands(live.id), competition, index)

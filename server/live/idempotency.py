@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.errors import ServerError
-from server.persistence.store import Store
+from server.persistence.store.logs import LogStore
 from simulator.competition import LoggedCommand, Outcome
 
 HEADER = "Idempotency-Key"
@@ -73,7 +73,7 @@ class Keyed:
 class Replies:
     """The keyed commands of one competition, by (member id, key)."""
 
-    def __init__(self, competition_id: int, store: Store) -> None:
+    def __init__(self, competition_id: int, store: LogStore) -> None:
         self.competition_id = competition_id
         self.store = store
         self.loaded = False

@@ -17,7 +17,6 @@ from simulator.command_log import logged_to_json
 
 def detail_view(live: LiveCompetition) -> dict[str, Any]:
     """The competition as its instructor sees it: status, codes, teams, parameters, log sizes."""
-    competition = live.competition
     return {
         **live.status(),
         "seed": live.seed,
@@ -25,9 +24,9 @@ def detail_view(live: LiveCompetition) -> dict[str, Any]:
         "teams": [{"name": t.name, "join_code": t.join_code, "bot": t.bot} for t in live.teams],
         "parameters": parameters_to_dict(live.params),
         "damaged": live.damaged,
-        "events": len(competition.log) if competition else 0,
-        "commands": len(competition.commands) if competition else 0,
-        "digest": competition.digest() if competition else None,
+        "events": live.event_count,
+        "commands": live.command_count,
+        "digest": live.digest(),
     }
 
 
@@ -35,9 +34,7 @@ def command_log(
     live: LiveCompetition, after: int, limit: int, source: Literal["human", "bot", "instructor"] | None
 ) -> list[dict[str, Any]]:
     """The committed command log (what a replay applies) after ``after``, of one source if given."""
-    if live.competition is None:
-        return []
-    entries = live.competition.commands[after + 1 :]
+    entries = live.commands_since(after + 1)
     if source is not None:
         entries = [entry for entry in entries if entry.source == source]
     return [logged_to_json(entry) for entry in entries[:limit]]

@@ -24,8 +24,7 @@ async def instructor_command(live: LiveCompetition, command: Any) -> dict[str, A
     outcome = await live.submit(command, "instructor")
     if not outcome.accepted:
         raise ServerError(outcome.code or "invalid", outcome.reason)
-    assert live.competition is not None
-    events = [event_view(live.competition.log[seq]) for seq in outcome.events]
+    events = [event_view(e) for e in live.events_at(outcome.events)]
     return {"accepted": True, "t_sim": outcome.t, "events": events}
 
 

@@ -17,8 +17,9 @@ import time
 
 from market.events import TeamEvent, event_from_dict
 from server.errors import ServerError
-from server.live import BOTS_WAIT, LiveCompetition
+from server.live import LiveCompetition
 from server.live.bot_driver import BotDriver
+from server.live.command_path import BOTS_WAIT
 from server.live.preview_pool import Previews
 from server.live.sim_pacing import ClockPacing
 from server.persistence.store import Store
@@ -142,9 +143,8 @@ class Runtime:
         self.bots[(live.id, team)] = driver
         channel = team_channel(live.id, team)
         with self.broadcaster.subscribe(channel) as sub:
-            assert live.competition is not None
             # catch up from the log itself (the channel buffer may not reach back after a restart)
-            for event in list(live.competition.log):
+            for event in list(live.started().log):
                 if not isinstance(event, TeamEvent) or (
                     event.team == team and event.kind not in HIDDEN_FROM_TEAMS
                 ):

@@ -50,7 +50,7 @@ def _live(client: TestClient, game: Game) -> Any:
 def test_awards_follow_the_standings_and_the_medal_counts(module_client: TestClient, game: Game) -> None:
     client = module_client
     live = _live(client, game)
-    board = score_events(live.competition.log, live.scoring, live.now)
+    board = score_events(live.started().log, live.scoring, live.now)
     expected = awards(board.standings(live.now), board.metrics(live.now), MedalCounts())
     got = _get(client, game.path("/awards"), game.instructor)
     assert [(a["award"], a["team"]) for a in got["awards"]] == [(a.award, a.team) for a in expected]
@@ -84,7 +84,7 @@ def test_every_figure_opens_to_the_events_behind_it(module_client: TestClient, g
     client = module_client
     judge = login_judge(client, game.judge_code)
     live = _live(client, game)
-    log = live.competition.log
+    log = live.started().log
     conversion = _get(client, game.path("/explain/Beta/conversion"), judge)
     assert (
         conversion["value"]
@@ -176,7 +176,7 @@ def test_a_team_report_has_its_figures_over_time_moments_and_explanations(
     assert series["conversion"][-1] == standings["Alpha"]["conversion"] == report["standing"]["conversion"]
     assert [r["round"] for r in report["rounds"]] == [1, 2, 3]
     big = [m for m in report["moments"] if m["kind"] == "big_order"]
-    log = _live(client, game).competition.log
+    log = _live(client, game).started().log
     won = sorted((e.value for e in log if e.kind == "order_won" and e.team == "Alpha"), reverse=True)
     assert [m["value"] for m in sorted(big, key=lambda m: -m["value"])] == won[:3]
     assert report["explanations"]["composite"]["formula"].startswith("composite =")

@@ -34,7 +34,7 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
         # each row says which weighted metrics its composite left out (rules v2: no value yet)
         early = client.get(game.path("/standings"), headers=ins).json()["standings"]
         live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
-        refold = score_events(live.competition.log, live.scoring, live.now)
+        refold = score_events(live.started().log, live.scoring, live.now)
         assert [(r["team"], r["left_out"]) for r in early] == [
             (s.team, list(s.left_out)) for s in refold.standings(live.now)
         ]
@@ -47,7 +47,7 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
         assert all(row["composite"] == row["conversion"] for row in standings)
         live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
         config = dataclasses.replace(live.scoring, weights=Weights(**CONVERSION_ONLY))
-        refold = score_events(live.competition.log, config, live.now)
+        refold = score_events(live.started().log, config, live.now)
         expected = refold.standings(live.now)
         assert [(s.team, s.composite) for s in expected] == [(r["team"], r["composite"]) for r in standings]
         # the history is recomputed too: the series and every round snapshot with the new weights

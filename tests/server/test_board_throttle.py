@@ -57,18 +57,18 @@ def test_a_burst_of_changes_is_one_board_after_the_first(
     before = in_loop(client, lambda: _seq(client, game))
 
     def burst() -> tuple[int, int, bool]:
-        live._board_sent_at = float("-inf")  # a quiet spell (the pause sent a board just now)
-        live._publish_standings()  # the first change: at once
+        live.publisher.board_sent_at = float("-inf")  # a quiet spell (the pause sent a board just now)
+        live.publisher.standings()  # the first change: at once
         first = _seq(client, game)
         for _ in range(50):  # the burst within the interval: nothing now, one board when it is over
-            live._publish_standings()
-        return first, _seq(client, game), live._board_due is not None
+            live.publisher.standings()
+        return first, _seq(client, game), live.publisher.board_due is not None
 
     first, after_burst, due = in_loop(client, burst)
     assert first == before + 1, "an isolated change is not held back"
     assert after_burst == first and due, "the burst waits for the interval"
     wait_for(lambda: _seq(client, game) == first + 1, what="the one board of the burst")
-    assert in_loop(client, lambda: live._board_due) is None
+    assert in_loop(client, lambda: live.publisher.board_due) is None
     assert _seq(client, game) == first + 1
 
 
@@ -78,12 +78,12 @@ def test_a_board_action_sends_at_once_and_leaves_nothing_due(
     client, game, live = paused
 
     def action() -> tuple[int, int, bool]:
-        live._publish_standings()
-        live._publish_standings()  # due later
-        due = live._board_due is not None
+        live.publisher.standings()
+        live.publisher.standings()  # due later
+        due = live.publisher.board_due is not None
         start = _seq(client, game)
-        live._publish_standings(at_once=True)  # e.g. a freeze: its board now, none later
-        return start, _seq(client, game), due and live._board_due is None
+        live.publisher.standings(at_once=True)  # e.g. a freeze: its board now, none later
+        return start, _seq(client, game), due and live.publisher.board_due is None
 
     start, now, cancelled = in_loop(client, action)
     assert now == start + 1 and cancelled
@@ -100,7 +100,7 @@ def test_while_the_clock_stands_still_every_board_goes_out_at_once(
     for enabled in (True, False, True):  # commands while paused: each board at once
         response = client.put("/api/v1/team/policies/apology", json={"enabled": enabled}, headers=member)
         assert response.status_code == 200, response.text
-        assert in_loop(client, lambda: live._board_due) is None
+        assert in_loop(client, lambda: live.publisher.board_due) is None
     boards = [m for m in _boards(client, game) if m["seq"] > start]
     assert boards and boards[-1]["data"] == in_loop(client, live.standings)
-    assert in_loop(client, lambda: live._board_due) is None
+    assert in_loop(client, lambda: live.publisher.board_due) is None

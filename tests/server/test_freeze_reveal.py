@@ -151,7 +151,7 @@ def test_the_public_board_is_the_log_cut_at_the_freeze(frozen: Frozen) -> None:
     client, game = frozen.client, frozen.game
     live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
     events = [event_from_dict(e) for e in _get_list(client, game.path("/events?limit=5000"), frozen.judge)]
-    assert len(events) == len(live.competition.log)
+    assert len(events) == len(live.started().log)
     assert events[-1].t > frozen.freeze_t, "the game went on after the freeze"
     cut = score_events([e for e in events if e.t <= frozen.freeze_t], live.scoring, frozen.freeze_t)
     expected = standing_rows(cut.standings(frozen.freeze_t))
@@ -253,7 +253,7 @@ def test_a_freeze_set_for_later_follows_the_game_until_then(client: TestClient, 
     pause(client, game)
     live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
     freeze_t = status(client, game)["freeze_t"]
-    cut = score_events([e for e in live.competition.log if e.t <= freeze_t], live.scoring, freeze_t)
+    cut = score_events([e for e in live.started().log if e.t <= freeze_t], live.scoring, freeze_t)
     rows = standing_rows(cut.standings(freeze_t))
     assert _get(client, game.path("/public"))["standings"] == rows
     unfreeze = client.post(game.path("/unfreeze"), headers=instructor)

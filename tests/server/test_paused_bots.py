@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.errors import ServerError
-from server.live import BOTS_WAIT
+from server.live.command_path import BOTS_WAIT
 from teams import commands as c
 from tests.server.helpers import (
     Game,
@@ -31,7 +31,7 @@ STILL_SECONDS = 2.0
 
 def _bot_commands(client: TestClient, game: Game) -> int:
     live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
-    return int(in_loop(client, lambda: sum(1 for e in live.competition.commands if e.source == "bot")))
+    return int(in_loop(client, lambda: sum(1 for e in live.started().commands if e.source == "bot")))
 
 
 def _planned(client: TestClient, game: Game) -> int:
@@ -86,4 +86,4 @@ def test_a_bot_command_that_meets_a_stopped_clock_is_refused_but_a_persons_is_ta
 
 def _log(client: TestClient, game: Game) -> list[object]:
     live = client.app.state.runtime.live[game.id]  # type: ignore[attr-defined]
-    return list(in_loop(client, lambda: list(live.competition.log)))
+    return list(in_loop(client, lambda: list(live.started().log)))

@@ -150,8 +150,8 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
         )
         go_on()
 
-        events_before_pause = len(live.competition.log)
-        play_until(client, game, lambda: len(live.competition.log) > events_before_pause + 100, what="play")
+        events_before_pause = len(live.started().log)
+        play_until(client, game, lambda: len(live.started().log) > events_before_pause + 100, what="play")
         pause(client, game)
         change = {"changes": {"segments.smb.patience_hours": 10, "reply_tau_hours": 3.5}}
         assert (
@@ -180,9 +180,9 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
         )
         go_on()
 
-        events_after_resume = len(live.competition.log)
+        events_after_resume = len(live.started().log)
         play_until(
-            client, game, lambda: len(live.competition.log) > events_after_resume + 100, what="more play"
+            client, game, lambda: len(live.started().log) > events_after_resume + 100, what="more play"
         )
         inquiry = paused_with_open_inquiry("another inquiry")
         decline = {"reason": "out of stock"}
@@ -204,8 +204,8 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
         assert status(client, game)["state"] == "running"
     # the app has shut down mid-round; what it had in memory is what it had played
     assert live.state == "running"
-    before_log = [event_to_json(e) for e in live.competition.log]
-    before_commands = list(live.competition.commands)
+    before_log = [event_to_json(e) for e in live.started().log]
+    before_commands = list(live.started().commands)
     before_activity = {
         name: (a.commands, a.refused, a.last_t, sorted(a.members)) for name, a in live.activity.items()
     }
@@ -257,7 +257,7 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
         health = client.get("/api/v1/health").json()
         assert health["ok"] is True and health["damaged"] == {}
 
-        recovered = [event_to_json(e) for e in relive.competition.log]
+        recovered = [event_to_json(e) for e in relive.started().log]
         # every stored event is the replayed one, byte for byte
         assert recovered[: len(stored)] == stored
         # ... and so is everything the app had played, as far as the replay reached
@@ -266,14 +266,14 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
         assert prefix_digest(recovered[:common]) == prefix_digest(before_log[:common])
         last_command_t = max(r.t for r in rows)
         assert relive.now >= last_command_t
-        assert relive.competition.commands[-1].seq == len(rows) - 1
+        assert relive.started().commands[-1].seq == len(rows) - 1
         assert relive.next_seq == len(rows)
 
         # the sessions made before the restart still work
         detail = client.get(game.path(), headers=instructor)
         assert detail.status_code == 200
         assert detail.json()["state"] == "paused" and detail.json()["damaged"] is None
-        assert detail.json()["digest"] == relive.competition.digest()
+        assert detail.json()["digest"] == relive.started().digest()
         assert client.get(game.path("/standings"), headers=judge).status_code == 200
         overview = client.get("/api/v1/team", headers=manager)
         assert overview.status_code == 200 and overview.json()["member"] == "Pat"
@@ -305,7 +305,7 @@ def test_a_played_competition_survives_a_restart(db_url: str) -> None:
             ]
             assert row.seq >= len(rows)
         wait_for(
-            lambda: any(c.source == "bot" and c.seq >= len(rows) for c in relive.competition.commands),
+            lambda: any(c.source == "bot" and c.seq >= len(rows) for c in relive.started().commands),
             what="a house bot's command after the restart",
         )
         assert client.post(game.path("/pause"), headers=instructor).status_code in (200, 409)
@@ -317,7 +317,7 @@ def test_a_replay_that_differs_from_the_stored_events_is_reported(sqlite_url: st
         instructor = login_instructor(client)
         game = create_competition(client, instructor, teams=(("Alpha", "balanced"),), seconds_per_hour=0.05)
         live = app.state.runtime.live[game.id]
-        wait_for(lambda: live.persisted > 20, what="some stored events")
+        wait_for(lambda: live.writer.persisted > 20, what="some stored events")
     with database(sqlite_url) as store, store.engine.begin() as connection:
         (payload,) = connection.execute(
             text("SELECT payload FROM events WHERE competition_id = :c AND seq = 7"), {"c": game.id}

@@ -1,0 +1,58 @@
+"""The board: freeze, reveal and medal columns with their change log, scoring changes, round snapshots."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import col, select
+
+from server.persistence.db.tables import BoardChangeRow, CompetitionRow, RoundSnapshotRow, ScoringChangeRow
+from server.persistence.store.base import StoreBase
+
+
+class BoardStore(StoreBase):
+    """What the instructor sets on the board, and the log of it."""
+
+    def save_board(self, competition_id: int, change: BoardChangeRow | None, **columns: Any) -> None:
+        """Set the competition's board columns (freeze, reveal, medals) and log why, in one transaction."""
+        with self.session() as s:
+            row = s.get(CompetitionRow, competition_id)
+            if row is None:
+                return
+            for name, value in columns.items():
+                setattr(row, name, value)
+            s.add(row)
+            if change is not None:
+                s.add(change)
+            s.commit()
+
+    def board_changes(self, competition_id: int) -> list[BoardChangeRow]:
+        with self.session() as s:
+            query = select(BoardChangeRow).where(BoardChangeRow.competition_id == competition_id)
+            return list(s.exec(query.order_by(col(BoardChangeRow.id))))
+
+    def save_scoring(self, competition_id: int, scoring: str, at: float) -> None:
+        """The competition's scoring settings, and a line in their change log, in one transaction."""
+        with self.session() as s:
+            row = s.get(CompetitionRow, competition_id)
+            if row is None:
+                return
+            row.scoring = scoring
+            s.add(row)
+            s.add(ScoringChangeRow(competition_id=competition_id, scoring=scoring, at=at))
+            s.commit()
+
+    def scoring_changes(self, competition_id: int) -> list[ScoringChangeRow]:
+        with self.session() as s:
+            query = select(ScoringChangeRow).where(ScoringChangeRow.competition_id == competition_id)
+            return list(s.exec(query.order_by(col(ScoringChangeRow.id))))
+
+    def add_round_snapshot(self, competition_id: int, round_number: int, t: float, standings: Any) -> None:
+        with self.session() as s:
+            s.merge(
+                RoundSnapshotRow(
+                    competition_id=competition_id, round=round_number, t=t, standings=json.dumps(standings)
+                )
+            )
+            s.commit()
