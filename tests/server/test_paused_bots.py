@@ -80,8 +80,10 @@ def test_a_bot_command_that_meets_a_stopped_clock_is_refused_but_a_persons_is_ta
             return exc.reason
         return "accepted" if outcome.accepted else outcome.reason
 
-    assert in_loop(client, lambda: send("bot")) == BOTS_WAIT
-    assert in_loop(client, lambda: send("member")) == "accepted"
+    portal = client.portal
+    assert portal is not None
+    assert portal.call(send, "bot") == BOTS_WAIT
+    assert portal.call(send, "member") == "accepted"
 
 
 def _log(client: TestClient, game: Game) -> list[object]:
