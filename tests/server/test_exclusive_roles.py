@@ -11,10 +11,15 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from alembic import command
+from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from server.persistence.db.engine import make_engine
+from server.persistence.db.engine import MIGRATIONS, make_engine, migrate
 from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store import Store
 from server.persistence.store.teams import Joining
@@ -97,3 +102,38 @@ def test_removing_the_manager_frees_the_role(client: TestClient) -> None:
     removed = client.delete(game.path("/teams/Humans/members/Ann"), headers=game.instructor)
     assert removed.status_code == 200, removed.text
     assert client.post(JOIN, json={"code": code, "name": "Bob", "role": "manager"}).status_code == 200
+
+
+def test_migration_0010_gives_the_claim_to_each_team_s_earliest_present_manager(db_url: str) -> None:
+    engine = make_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0009")
+    member = (
+        "INSERT INTO members (id, team_id, name, role, joined_at, removed_at) "
+        "VALUES (:id, 1, :name, :role, 0, :gone)"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO competitions (id, name, preset, parameters, seed, rounds, seconds_per_hour, "
+                "state, sim_t, judge_code, created_at) VALUES (1, 'old', 'classroom', '{}', 1, 1, 1, "
+                "'draft', 0, 'J', 0)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO teams (id, competition_id, name, join_code) VALUES (1, 1, 'T', 'C')")
+        )
+        rows = [(1, "Ann", "manager", 5.0), (2, "Bob", "manager", None), (3, "Bob", "manager", None)]
+        rows += [(4, "Cat", "manager", None), (5, "Dan", "sales", None)]  # Cat: the race's second manager
+        for id_, name, role, gone in rows:
+            connection.execute(text(member), {"id": id_, "name": name, "role": role, "gone": gone})
+    migrate(engine)
+    with engine.begin() as connection:
+        claims = connection.execute(text("SELECT id, role_claim FROM members ORDER BY id")).all()
+    assert claims == [(1, None), (2, "manager"), (3, None), (4, None), (5, None)]
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("UPDATE members SET role_claim = 'manager' WHERE id = 4"))
+    engine.dispose()
