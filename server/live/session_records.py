@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from server.errors import ServerError
 from server.live.runtime import Runtime
-from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
+from server.persistence.db.tables import EXCLUSIVE_ROLES, MemberRow, SessionRow, TeamRow
 from server.security.auth import Identity, token_hash
 from server.security.session_life import SessionLife
 from server.wall_clock import wall_now
@@ -24,10 +24,6 @@ def new_session(
         created_at=now,
         last_seen_at=now,
     )
-
-
-EXCLUSIVE_ROLES = frozenset({"manager"})
-"""Roles one name at most holds in a team (the database keeps it so: members.role_claim)."""
 
 
 def join_team(rt: Runtime, code: str, name: str, role: str, token: str) -> tuple[TeamRow, MemberRow] | None:

@@ -67,6 +67,10 @@ class TeamRow(SQLModel, table=True):
     bot: str | None = None
 
 
+EXCLUSIVE_ROLES = frozenset({"manager"})
+"""Roles one name at most holds in a team: the sign-in holding one carries ``role_claim``."""
+
+
 class MemberRow(SQLModel, table=True):
     """One sign-in of a member. ``role_claim`` is set on the sign-in that holds an exclusive role
     (manager) of its team: the unique index on (team, claim) lets one name hold it, whatever
