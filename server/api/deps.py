@@ -53,7 +53,7 @@ class LoginAttempt:
         return ServerError("unauthorized", reason)
 
 
-def login_attempt(request: Request) -> LoginAttempt:
+async def login_attempt(request: Request) -> LoginAttempt:
     state = request.app.state
     throttle: LoginThrottle = state.login_throttle
     key: str | None = getattr(state, "known_browser_key", None)

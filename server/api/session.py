@@ -33,8 +33,6 @@ from teams.rules import ROLES
 
 router = APIRouter(prefix="/api/v1/session", tags=["session"])
 
-EXCLUSIVE_ROLES = ("manager",)
-
 
 class InstructorLogin(StrictBody):
     password: str = Field(min_length=1, max_length=200)
@@ -89,7 +87,7 @@ async def login_instructor(
     response: Response,
     rt: Runtime = Depends(runtime),
 ) -> SessionOut:
-    attempt = login_attempt(request)
+    attempt = await login_attempt(request)
     place = attempt.take("instructor")  # before the check: a full window checks nothing
     try:
         salt, expected = await asyncio.to_thread(
@@ -146,24 +144,15 @@ def join(
     rt: Runtime = Depends(runtime),
     attempt: LoginAttempt = Depends(login_attempt),
 ) -> SessionOut:
-    team = rt.store.team_by_code(body.code.strip().upper())
-    if team is None or team.id is None:
-        raise attempt.wrong("join", "no team has this join code; check it with the instructor")
-    live = rt.get(team.competition_id)
-    if live.state == "finished":
-        raise ServerError("conflict", "this competition has finished; teams can no longer join")
+    """One worker thread (a plain ``def``; its dependencies are ``async``) and one transaction."""
     name = " ".join(body.name.split())
-    members = rt.store.members(team.id)
-    taken = next((m for m in members if m.role == body.role and body.role in EXCLUSIVE_ROLES), None)
-    if taken is not None and taken.name != name:
-        raise ServerError(
-            "conflict", f"{taken.name} is already the {body.role} of {team.name}; choose another role"
-        )
     assert body.role in ROLES
     token = new_token()
-    row = new_session(rt, token, "member", competition_id=team.competition_id)
-    join_team(rt, team, name, body.role, row)
-    live.activity[team.name].members.add(name)
+    joined = join_team(rt, body.code.strip().upper(), name, body.role, token)
+    if joined is None:
+        raise attempt.wrong("join", "no team has this join code; check it with the instructor")
+    team, _member = joined
+    rt.get(team.competition_id).activity[team.name].members.add(name)
     _issue(response, rt, token)
     return SessionOut(
         token=token,

@@ -32,6 +32,7 @@ from server.persistence.archive.contents import (
 )
 from server.persistence.archive.reader import ReplayedArchive, read_archive
 from server.persistence.db.tables import (
+    EXCLUSIVE_ROLES,
     CommandRow,
     CompetitionRow,
     MemberRow,
@@ -260,13 +261,15 @@ def _rows_of(replayed: ReplayedArchive) -> dict[str, Any]:
         medals=json.dumps(board.medals) if board.medals else None,
     )
     teams = [TeamRow(competition_id=0, name=t.name, join_code=new_code(), bot=t.bot) for t in documents.teams]
-    members = [
-        (
-            m.team,
-            MemberRow(team_id=0, name=m.name, role=m.role, joined_at=m.joined_at, removed_at=m.removed_at),
-        )
-        for m in documents.members
-    ]
+    claimed: set[tuple[str, str]] = set()  # (team, role): the first present sign-in holds it
+    members: list[tuple[str, MemberRow]] = []
+    for m in documents.members:
+        holds = m.role in EXCLUSIVE_ROLES and m.removed_at is None and (m.team, m.role) not in claimed
+        if holds:
+            claimed.add((m.team, m.role))
+        row = MemberRow(team_id=0, name=m.name, role=m.role, joined_at=m.joined_at, removed_at=m.removed_at)
+        row.role_claim = m.role if holds else None
+        members.append((m.team, row))
     commands = [
         (
             CommandRow(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from server.errors import ServerError
 from server.live.runtime import Runtime
-from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
+from server.persistence.db.tables import EXCLUSIVE_ROLES, MemberRow, SessionRow, TeamRow
 from server.security.auth import Identity, token_hash
 from server.security.session_life import SessionLife
 from server.wall_clock import wall_now
@@ -26,11 +26,33 @@ def new_session(
     )
 
 
-def join_team(rt: Runtime, team: TeamRow, name: str, role: str, session: SessionRow) -> MemberRow:
-    """A member joins ``team`` under ``name`` in ``role``, stored with the session they join with."""
-    assert team.id is not None
-    member = MemberRow(team_id=team.id, name=name, role=role, joined_at=wall_now())
-    return rt.store.add_member(member, session)
+def join_team(rt: Runtime, code: str, name: str, role: str, token: str) -> tuple[TeamRow, MemberRow] | None:
+    """A member joins the team with join ``code`` under ``name`` in ``role``, with a session for
+    ``token``: one transaction on one connection (call it in one worker thread), and the session
+    cache primed so the member's first request reads nothing. None if no team has the code; a
+    409 if the competition has finished or another name holds the exclusive role."""
+
+    def admit(team: TeamRow) -> None:
+        if rt.get(team.competition_id).state == "finished":
+            raise ServerError("conflict", "this competition has finished; teams can no longer join")
+
+    session = new_session(rt, token, "member")
+    member = MemberRow(team_id=0, name=name, role=role, joined_at=wall_now())
+    joining = rt.store.join(code, member, session, role in EXCLUSIVE_ROLES, admit)
+    if joining.team is None:
+        return None
+    team = joining.team
+    if joining.member is None:
+        raise ServerError(
+            "conflict",
+            f"{joining.holder} is already the {role} of {team.name}; choose another role",
+            rule="role_taken",
+            values={"name": joining.holder, "role": role, "team": team.name},
+        )
+    joined = joining.member
+    who = Identity("member", team.competition_id, joined.id, team.id, team.name, joined.name, joined.role)
+    rt.sessions.put(session, who)
+    return team, joined
 
 
 def _finished_at(rt: Runtime, competition_id: int) -> float | None:

@@ -95,6 +95,10 @@ def test_an_archive_imported_on_a_fresh_database_replays_to_the_same_digest(
         assert client.get(path + "/public", headers=ins).json()["frozen"] is True
         grades = client.get(path + "/exports/grades.csv", headers=ins).content.decode("utf-8-sig")
         assert "Lin" in grades  # members came along
+        codes = {t["team"]: t["join_code"] for t in client.get(path + "/members", headers=ins).json()}
+        second = {"code": codes["Humans"], "name": "Kim", "role": "manager"}
+        taken = client.post("/api/v1/session/join", json=second)  # Lin is still the manager
+        assert taken.status_code == 409 and taken.json()["values"]["name"] == "Lin"
         # and it goes on: the imported competition plays like any other
         assert client.post(path + "/next-round", headers=ins).status_code in (200, 409)
     # a restart of the importing server recovers it like its own

@@ -78,10 +78,22 @@ def test_a_session_used_a_moment_ago_is_not_read_from_the_database_again(
     client: TestClient, game: Game, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     member = join_team(client, game.codes["Humans"], "Ann")
-    reads = _counting_reads(client.app.state.runtime.store, monkeypatch)  # type: ignore[attr-defined]
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.sessions.clear()  # as on a worker that did not take the join
+    reads = _counting_reads(runtime.store, monkeypatch)
     for _ in range(5):
         assert client.get(TEAM, headers=member).status_code == 200
     assert len(reads) == 1
+
+
+def test_a_member_s_first_request_after_joining_reads_no_session(
+    client: TestClient, game: Game, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member = join_team(client, game.codes["Humans"], "Ann")
+    reads = _counting_reads(client.app.state.runtime.store, monkeypatch)  # type: ignore[attr-defined]
+    state = client.get(TEAM, headers=member)
+    assert state.status_code == 200 and state.json()["member"] == "Ann"
+    assert reads == []
 
 
 def test_a_logout_ends_a_cached_session_at_once(client: TestClient, game: Game) -> None:

@@ -57,6 +57,7 @@ export default {
     "team.joining": "Joining…",
     "team.joinCodeMissing": "Enter your team code.",
     "team.joinNameMissing": "Write your name.",
+    "team.joinRoleTaken": "{name} is already the {role} of {team}; choose another role.",
     "team.joinOtherSession":
       "This browser is signed in as {role}. Joining a team replaces that session here.",
     "team.sessionRole.instructor": "the instructor",
@@ -467,6 +468,7 @@ export default {
     "team.joining": "正在加入…",
     "team.joinCodeMissing": "请输入团队码。",
     "team.joinNameMissing": "请填写你的名字。",
+    "team.joinRoleTaken": "{name}已是{team}的{role}，请选择其他角色。",
     "team.joinOtherSession": "此浏览器当前以{role}身份登录。加入团队会替换该登录。",
     "team.sessionRole.instructor": "教师",
     "team.sessionRole.judge": "评委",

@@ -1,6 +1,6 @@
 // Joining a team from the console itself: the code from ?code=, a name and a role; the
-// server's refusal (wrong code, manager taken, competition finished) is shown as it is, and a
-// session that expired is said above the form.
+// server's refusal (wrong code, competition finished) is shown as it is, a manager taken in the
+// page's language, and a session that expired is said above the form.
 
 import { api, expiredMessage } from "/static/common/api.js";
 import { onLangChange, t } from "/static/common/i18n.js";
@@ -15,6 +15,15 @@ const roleHint = document.getElementById("join-role-hint");
 
 function hintRole() {
   roleHint.textContent = t(`team.roleHint.${form.elements.role.value}`);
+}
+
+/** The server's refusal in the page's language where it has words for it (a role taken). */
+function refusal(error) {
+  if (error.rule === "role_taken" && error.values) {
+    const { name, role, team } = error.values;
+    return t("team.joinRoleTaken", { name, team, role: t(`role.${role}`) });
+  }
+  return error.detail || error.message;
 }
 
 let shownFor = null; // the session the form was shown for, to say the note again in another language
@@ -58,7 +67,7 @@ export function showJoin(session, onJoined) {
       message(out, "");
       onJoined();
     } catch (error) {
-      message(out, error.detail || error.message, "error");
+      message(out, refusal(error), "error");
     } finally {
       button.disabled = false;
     }

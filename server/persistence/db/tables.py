@@ -6,7 +6,7 @@ event log is stored too, to check a replay against and to serve history without 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -67,8 +67,17 @@ class TeamRow(SQLModel, table=True):
     bot: str | None = None
 
 
+EXCLUSIVE_ROLES = frozenset({"manager"})
+"""Roles one name at most holds in a team: the sign-in holding one carries ``role_claim``."""
+
+
 class MemberRow(SQLModel, table=True):
+    """One sign-in of a member. ``role_claim`` is set on the sign-in that holds an exclusive role
+    (manager) of its team: the unique index on (team, claim) lets one name hold it, whatever
+    joins at the same instant (NULLs never collide); removal clears it."""
+
     __tablename__ = "members"
+    __table_args__ = (Index("ux_members_role_claim", "team_id", "role_claim", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="teams.id", index=True)
@@ -76,6 +85,7 @@ class MemberRow(SQLModel, table=True):
     role: str
     joined_at: float
     removed_at: float | None = None  # the instructor removed the member: its sessions are gone
+    role_claim: str | None = None  # the exclusive role this sign-in holds for its team, if any
 
 
 class SessionRow(SQLModel, table=True):

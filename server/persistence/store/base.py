@@ -6,6 +6,8 @@ commits before it returns, so whatever the server acknowledges is on disk.
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, func
@@ -17,6 +19,13 @@ class StoreBase:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._sqlite_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    def writing(self) -> AbstractContextManager[object]:
+        """Held around a burst-prone write (joins): on SQLite the writers of this process queue
+        on a lock, handed straight on, instead of polling SQLite's busy handler (which sleeps
+        up to 100 ms a try); PostgreSQL takes concurrent writers itself."""
+        return self._sqlite_writer if self._sqlite_writer is not None else nullcontext()
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
