@@ -5,6 +5,7 @@ and ``bot`` (a reference bot that plays one team of a running server).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import faulthandler
 import signal
 import sys
@@ -27,6 +28,35 @@ command log."""
 
 def _stop_by_deadline() -> None:
     faulthandler.dump_traceback_later(SHUTDOWN_DEADLINE_SECONDS, exit=True)
+
+
+LISTEN_WAIT_SECONDS = 60.0
+_announcing: set[asyncio.Task[None]] = set()
+
+
+def _once_listening(host: str, port: int) -> Any:
+    """``print``, but once the server accepts connections: the demo is set up while the server
+    starts, before it listens, and an address printed earlier would refuse the first click."""
+    target = "127.0.0.1" if host in ("", "0.0.0.0") else "::1" if host == "::" else host
+
+    async def wait_then_print(text: str) -> None:
+        deadline = asyncio.get_running_loop().time() + LISTEN_WAIT_SECONDS
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                _reader, writer = await asyncio.open_connection(target, port)
+            except OSError:
+                await asyncio.sleep(0.05)
+                continue
+            writer.close()
+            break
+        print(text, flush=True)
+
+    def announce(text: str) -> None:
+        task = asyncio.get_running_loop().create_task(wait_then_print(text))
+        _announcing.add(task)
+        task.add_done_callback(_announcing.discard)
+
+    return announce
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -77,7 +107,8 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
         from server.live.demo import start_demo
 
         async def on_ready(app: Any) -> None:
-            await start_demo(app, settings.host, settings.port, seed=args.seed)
+            announce = _once_listening(settings.host, settings.port)
+            await start_demo(app, settings.host, settings.port, announce=announce, seed=args.seed)
 
     app = create_app(settings, on_ready=on_ready, on_stopping=_stop_by_deadline)
     # `kill -USR1 PID` writes where every thread is to standard error: what a hung server waits on

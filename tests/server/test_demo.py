@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
@@ -11,7 +12,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
+from server.cli import serve
 from tests.server.processes import STOP_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +70,27 @@ def test_the_demo_board_moves_within_a_minute(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=STOP_SECONDS)
+
+
+def test_the_demo_prints_its_addresses_once_the_server_listens(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The demo is set up while the server starts, before it listens: an address printed then
+    would refuse the first click (it did, under load)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    async def scenario() -> str:
+        serve._once_listening("127.0.0.1", port)("public board here")
+        await asyncio.sleep(0.3)
+        before = capsys.readouterr().out
+        listener = await asyncio.start_server(lambda _r, w: w.close(), "127.0.0.1", port)
+        async with listener:
+            while serve._announcing:
+                await asyncio.sleep(0.02)
+        return before
+
+    before = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert before == ""
+    assert capsys.readouterr().out == "public board here\n"
