@@ -78,6 +78,10 @@ export function drawInbox() {
   });
   const tbody = box.querySelector("tbody");
   if (!tbody) return;
+  // a row whose inquiry changed is replaced: a keyboard user on it must not lose their place
+  const focused = /** @type {HTMLElement | null} */ (
+    box.contains(document.activeElement) ? document.activeElement?.closest("tr[data-id]") : null
+  );
   syncRows(
     tbody,
     inbox,
@@ -105,6 +109,12 @@ export function drawInbox() {
     tr.classList.toggle("selected", id === store.selected);
     tr.classList.toggle("new", store.newInquiries.has(id));
     tr.setAttribute("aria-selected", id === store.selected ? "true" : "false");
+  }
+  if (focused && !focused.isConnected) {
+    const again = [...tbody.children].find(
+      (tr) => /** @type {HTMLElement} */ (tr).dataset.id === focused.dataset.id,
+    );
+    /** @type {HTMLElement | null} */ (again ?? tbody.querySelector("tr[tabindex='0']"))?.focus();
   }
 }
 
