@@ -12,14 +12,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from server.persistence.db.engine import MIGRATIONS, make_engine, migrate
+from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store import Store
 from server.persistence.store.teams import Joining
@@ -106,11 +104,7 @@ def test_removing_the_manager_frees_the_role(client: TestClient) -> None:
 
 def test_migration_0010_gives_the_claim_to_each_team_s_earliest_present_manager(db_url: str) -> None:
     engine = make_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0009")
+    migrate(engine, "0009")
     member = (
         "INSERT INTO members (id, team_id, name, role, joined_at, removed_at) "
         "VALUES (:id, 1, :name, :role, 0, :gone)"

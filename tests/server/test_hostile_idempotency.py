@@ -14,15 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from server.client.api_client import SalesfloorClient
 from server.live.idempotency import HEADER
-from server.persistence.db.engine import MIGRATIONS, make_engine, migrate
+from server.persistence.db.engine import make_engine, migrate
 from teams import commands as c
 from tests.server.helpers import (
     Game,
@@ -217,11 +215,7 @@ def test_a_refusal_whose_reply_was_lost_in_a_crash_is_told_again_with_its_status
 
 def test_migration_0004_keeps_old_commands_and_makes_keys_unique_per_member(db_url: str) -> None:
     engine = make_engine(db_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
+    migrate(engine, "0003")
     insert = (
         "INSERT INTO commands (competition_id, seq, t, source, member_id, payload, reason, created_at{key}) "
         "VALUES (1, :seq, 0, 'human', 7, '{{}}', '', 0{value})"

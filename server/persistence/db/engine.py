@@ -115,10 +115,10 @@ def _make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=connect_args)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema."""
+def migrate(engine: Engine, to: str = "head") -> None:
+    """Bring the database to the newest schema (or to the revision ``to``, as tests of a migration do)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, to)
