@@ -349,8 +349,7 @@ async def import_archive(rt: Runtime, source: IO[bytes]) -> LiveCompetition:
     for team in live.teams:
         live.activity[team.name].members.update(m.name for m in rt.store.members(team.id or 0))
     await asyncio.to_thread(live.recover)
-    rt.live[live.id] = live
-    if live.state == "paused":
+    if await rt.place(live) and live.state == "paused":
         rt.start_bots(live)
     return live
 

@@ -1,0 +1,173 @@
+"""Ownership: each worker runs exactly the competitions whose lease it holds (with BROADCAST_URL).
+
+Every second a worker renews its heartbeat and all its leases at once, then looks for listed
+competitions nobody holds: it takes those it is the preferred owner of (rendezvous hashing
+over the live workers, ``server.workers.leases``), and any that stayed unowned for a few
+rounds whatever the preference (the preferred worker may be dying). A taken competition is
+recovered from the database, as after a restart, by one adopter task while the renewals go
+on, and is served only once recovered (``owned``).
+
+A worker that cannot renew a lease it holds (Redis unreachable, or the key gone or someone
+else's) stops the whole process at once (exit code 3) rather than risk a second writer of
+that competition's command log: its competitions are then taken over, each on its own, by
+the other workers, and a supervisor restarts it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Awaitable, Callable
+
+from server.workers.leases import LeaseBook, preferred_owner
+
+log = logging.getLogger("salesfloor.ownership")
+
+SETTLE_ROUNDS = 2
+"""Rounds a starting worker only announces itself, so that workers started together see each other."""
+
+PATIENCE_ROUNDS = 3
+"""Rounds a competition may stay unowned before any worker takes it, preferred or not."""
+
+PLACE_WAIT_SECONDS = 10.0
+"""How long a new competition waits for its preferred owner before its creator takes it."""
+
+
+def _halt() -> None:
+    os._exit(3)
+
+
+class Ownership:
+    def __init__(
+        self,
+        book: LeaseBook,
+        adopt: Callable[[int], Awaitable[None]],
+        halt: Callable[[], None] = _halt,
+    ) -> None:
+        self.book = book
+        self.address = book.address
+        self.adopt = adopt
+        self.halt = halt
+        self.held: set[int] = set()  # this worker holds their leases
+        self.owned: set[int] = set()  # ... and has recovered them: it runs them
+        self.unowned_rounds: dict[int, int] = {}
+        self.rounds = 0
+        self.adoptions: asyncio.Queue[int] = asyncio.Queue()
+        self.tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def period(self) -> float:
+        return self.book.lease_ms / 5000
+
+    def start(self, known: list[int]) -> None:
+        """Start announcing, renewing and taking; ``known`` are the competitions in the database."""
+        self.tasks = [
+            asyncio.create_task(self._run(known)),
+            asyncio.create_task(self._adopt_forever()),
+        ]
+
+    async def _run(self, known: list[int]) -> None:
+        listed = False
+        while True:
+            try:
+                if not listed:
+                    await self.book.list_competitions(known)
+                    listed = True
+                await self.step()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if self.held:
+                    log.critical("cannot reach Redis to renew the leases (%s); stopping", exc)
+                    self.halt()
+                    return
+                log.warning("cannot reach Redis (%s); retrying", exc)
+            await asyncio.sleep(self.period)
+
+    async def step(self) -> None:
+        """One round: heartbeat, renew every held lease, take the unowned competitions due to this worker."""
+        await self.book.heartbeat()
+        lost = await self.book.renew(sorted(self.held))
+        if lost:
+            log.critical(
+                "lost the lease on competitions %s; stopping so that only one worker writes each",
+                ", ".join(map(str, lost)),
+            )
+            self.halt()
+            return
+        self.rounds += 1
+        if self.rounds <= SETTLE_ROUNDS:
+            return
+        listed = [cid for cid in await self.book.competitions() if cid not in self.held]
+        owners = await self.book.owners(listed)
+        workers = await self.book.workers()
+        for cid, owner in owners.items():
+            if owner is not None:
+                self.unowned_rounds.pop(cid, None)
+                continue
+            waited = self.unowned_rounds[cid] = self.unowned_rounds.get(cid, 0) + 1
+            if preferred_owner(cid, workers) != self.address and waited < PATIENCE_ROUNDS:
+                continue
+            if await self.book.claim(cid):
+                self.unowned_rounds.pop(cid, None)
+                self.held.add(cid)
+                log.warning("this worker (%s) takes over competition %s", self.address, cid)
+                self.adoptions.put_nowait(cid)
+
+    async def _adopt_forever(self) -> None:
+        """Recover the taken competitions one at a time (recovery may outlast a lease: renewals go on)."""
+        while True:
+            cid = await self.adoptions.get()
+            try:
+                await self.adopt(cid)
+            except Exception:
+                log.critical(
+                    "taking over competition %s failed; stopping so that another worker can",
+                    cid,
+                    exc_info=True,
+                )
+                self.halt()
+                return
+            self.owned.add(cid)
+            log.warning("this worker (%s) now runs competition %s", self.address, cid)
+
+    async def place(self, competition_id: int, run_here: Callable[[], None]) -> bool:
+        """A competition this worker has just stored: run it here (``run_here``) if this worker
+        takes it, else wait until another worker does. True if it runs here."""
+        await self.book.list_competitions([competition_id])
+        workers = await self.book.workers()
+        if preferred_owner(competition_id, workers) in (self.address, None) and await self._take(
+            competition_id, run_here
+        ):
+            return True
+        waited = 0.0
+        while waited < PLACE_WAIT_SECONDS:
+            if await self.book.owner(competition_id) is not None:
+                return False  # its owner recovers it from the database (perhaps this worker's adopter)
+            await asyncio.sleep(0.1)
+            waited += 0.1
+        return await self._take(competition_id, run_here)
+
+    async def _take(self, competition_id: int, run_here: Callable[[], None]) -> bool:
+        if not await self.book.claim(competition_id):
+            return False
+        self.held.add(competition_id)
+        run_here()
+        self.owned.add(competition_id)
+        log.warning("this worker (%s) runs the new competition %s", self.address, competition_id)
+        return True
+
+    def runs(self, competition_id: int) -> bool:
+        return competition_id in self.owned
+
+    async def stop(self) -> None:
+        """Stop renewing and give every lease back (the other workers take the competitions over)."""
+        for task in self.tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for cid in sorted(self.held):
+            await self.book.release(cid)
+        await self.book.leave()
