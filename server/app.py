@@ -64,6 +64,7 @@ from server.workers.leadership import Leadership
 from server.workers.leases import LeaseBook
 from server.workers.ownership import Ownership
 from server.workers.routing import CompetitionFinder
+from server.workers.session_news import SessionNews
 
 log = logging.getLogger("salesfloor")
 
@@ -168,6 +169,7 @@ def create_app(
         app.state.forwarder = None
         app.state.ownership = None
         front: Leadership | None = None
+        news: SessionNews | None = None
         ownership: Ownership | None = None
         if settings.broadcast_url:
             address = settings.advertise_url or f"http://{settings.host}:{settings.port}"
@@ -191,6 +193,8 @@ def create_app(
             ownership = Ownership(book, adopt)
             front = Leadership(redis_broadcaster.redis, settings.broadcast_prefix, address)
             runtime.placement = _placement(ownership, runtime, redis_broadcaster)
+            news = SessionNews(redis_broadcaster.redis, settings.broadcast_prefix, address, runtime)
+            runtime.tell_workers = news.tell
             app.state.forwarder = Forwarder(
                 front, ownership, CompetitionFinder(runtime), app.state.worker_signature
             )
@@ -207,6 +211,8 @@ def create_app(
                 await on_ready(app)
         else:
             runtime.start_ticking()
+            if news is not None:
+                await news.start()
             front.start()
             ownership.start([row.id for row in store.competitions() if row.id is not None])
         gc.freeze()  # what start-up built lives as long as the server: keep it out of every collection
@@ -223,6 +229,8 @@ def create_app(
             await _bounded("stopping the competitions", runtime.stop())
             if ownership is not None:  # the leases last until this worker has stopped writing
                 await _bounded("giving up the competitions' leases", ownership.stop())
+            if news is not None:
+                await _bounded("stopping the session news", news.stop())
             await _bounded("stopping the broadcaster", broadcaster.stop())
             app.state.password_checks.close()
             engine.dispose()

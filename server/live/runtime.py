@@ -60,6 +60,8 @@ class Runtime:
         self._tick_failures: dict[int, tuple[str, float]] = {}
         # with several workers: runs a new competition here (True) or leaves it to the worker taking it
         self.placement: Callable[[LiveCompetition], Awaitable[bool]] | None = None
+        # with several workers: tells the others of sessions ended here (a token hash, member ids)
+        self.tell_workers: Callable[[str | None, list[int]], None] | None = None
 
     async def start(self) -> None:
         """One process: recover every competition and tick them."""
@@ -85,6 +87,15 @@ class Runtime:
         self.live[live.id] = live  # visible only once recovered
         if row.state in ("running", "paused"):
             self.start_bots(live)
+
+    def sessions_ended(self, token_hash: str | None = None, member_ids: list[int] | None = None) -> None:
+        """Sessions ended here (a logout, removed members): forgotten here and by the other workers."""
+        if token_hash is not None:
+            self.sessions.forget(token_hash)
+        if member_ids:
+            self.sessions.forget_members(member_ids)
+        if self.tell_workers is not None:
+            self.tell_workers(token_hash, member_ids or [])
 
     async def place(self, live: LiveCompetition) -> bool:
         """A competition just stored by this process: run it here (True), or, with several workers,

@@ -56,6 +56,7 @@ class Ownership:
         self.rounds = 0
         self.adoptions: asyncio.Queue[int] = asyncio.Queue()
         self.tasks: list[asyncio.Task[None]] = []
+        self.known: list[int] | None = None  # to list in Redis at the first round
 
     @property
     def period(self) -> float:
@@ -63,28 +64,30 @@ class Ownership:
 
     def start(self, known: list[int]) -> None:
         """Start announcing, renewing and taking; ``known`` are the competitions in the database."""
+        self.known = known
         self.tasks = [
-            asyncio.create_task(self._run(known)),
+            asyncio.create_task(self._run()),
             asyncio.create_task(self._adopt_forever()),
         ]
 
-    async def _run(self, known: list[int]) -> None:
-        listed = False
+    async def _run(self) -> None:
         while True:
-            try:
-                if not listed:
-                    await self.book.list_competitions(known)
-                    listed = True
-                await self.step()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if self.held:
-                    log.critical("cannot reach Redis to renew the leases (%s); stopping", exc)
-                    self.halt()
-                    return
-                log.warning("cannot reach Redis (%s); retrying", exc)
+            await self.round()
             await asyncio.sleep(self.period)
+
+    async def round(self) -> None:
+        """One round (``step``); a worker holding leases that cannot reach Redis stops."""
+        try:
+            if self.known is not None:
+                await self.book.list_competitions(self.known)
+                self.known = None
+            await self.step()
+        except Exception as exc:
+            if self.held:
+                log.critical("cannot reach Redis to renew the leases (%s); stopping", exc)
+                self.halt()
+                return
+            log.warning("cannot reach Redis (%s); retrying", exc)
 
     async def step(self) -> None:
         """One round: heartbeat, renew every held lease, take the unowned competitions due to this worker."""
@@ -118,20 +121,24 @@ class Ownership:
 
     async def _adopt_forever(self) -> None:
         """Recover the taken competitions one at a time (recovery may outlast a lease: renewals go on)."""
-        while True:
-            cid = await self.adoptions.get()
-            try:
-                await self.adopt(cid)
-            except Exception:
-                log.critical(
-                    "taking over competition %s failed; stopping so that another worker can",
-                    cid,
-                    exc_info=True,
-                )
-                self.halt()
-                return
-            self.owned.add(cid)
-            log.warning("this worker (%s) now runs competition %s", self.address, cid)
+        while await self.adopt_one(await self.adoptions.get()):
+            pass
+
+    async def adopt_one(self, competition_id: int) -> bool:
+        """Recover one taken competition and run it; False if that failed (the process stops)."""
+        try:
+            await self.adopt(competition_id)
+        except Exception:
+            log.critical(
+                "taking over competition %s failed; stopping so that another worker can",
+                competition_id,
+                exc_info=True,
+            )
+            self.halt()
+            return False
+        self.owned.add(competition_id)
+        log.warning("this worker (%s) now runs competition %s", self.address, competition_id)
+        return True
 
     async def place(self, competition_id: int, run_here: Callable[[], None]) -> bool:
         """A competition this worker has just stored: run it here (``run_here``) if this worker
