@@ -79,7 +79,7 @@ class Cluster:
             assert self.redis.peek(f"t:owner:{cid}") == worker.address
             turns = self.writers.setdefault(cid, [])
             if not turns or turns[-1] != worker.address:
-                assert worker.address not in turns, f"competition {cid} written by {turns + [worker.address]}"
+                assert worker.address not in turns, f"competition {cid} written by {[*turns, worker.address]}"
                 turns.append(worker.address)
         assert self.held_before[worker.address] <= worker.ownership.held  # it never loses one
         self.held_before[worker.address] = set(worker.ownership.held)
