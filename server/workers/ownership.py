@@ -28,8 +28,9 @@ log = logging.getLogger("salesfloor.ownership")
 SETTLE_ROUNDS = 2
 """Rounds a starting worker only announces itself, so that workers started together see each other."""
 
-PATIENCE_ROUNDS = 3
-"""Rounds a competition may stay unowned before any worker takes it, preferred or not."""
+PATIENCE_ROUNDS = 10
+"""Rounds a competition may stay unowned before any worker takes it, preferred or not (its preferred
+owner may be stuck; a dead one drops out of the live workers when its heartbeat runs out)."""
 
 PLACE_WAIT_SECONDS = 10.0
 """How long a new competition waits for its preferred owner before its creator takes it."""
