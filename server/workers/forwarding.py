@@ -32,6 +32,8 @@ from server.workers.routing import CODE_PATHS, CompetitionFinder
 log = logging.getLogger("salesfloor.forwarding")
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+RECOVERY_WAIT_SECONDS = 5.0
+"""How long a request waits for a competition this worker is recovering before its 503."""
 OWN_ONLY = "x-salesfloor-own-only"
 """A worker asks another for the competitions it runs (signed like ``X-Salesfloor-Client``)."""
 
@@ -91,8 +93,10 @@ class Forwarder:
         if self.ownership.runs(competition_id):
             return Destination(here=True, competition_id=competition_id)
         owner = await self.ownership.book.owner(competition_id)
-        if owner == self.address:
-            owner = None  # this worker is still recovering it
+        if owner == self.address:  # this worker is recovering it: a new one is ready at once
+            if await self.ownership.until_running(competition_id, RECOVERY_WAIT_SECONDS):
+                return Destination(here=True, competition_id=competition_id)
+            owner = None
         return Destination(here=False, address=owner, competition_id=competition_id)
 
     async def forward(self, request: Request, where: Destination) -> Response:

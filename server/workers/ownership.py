@@ -53,6 +53,7 @@ class Ownership:
         self.halt = halt
         self.held: set[int] = set()  # this worker holds their leases
         self.owned: set[int] = set()  # ... and has recovered them: it runs them
+        self.recovered: dict[int, asyncio.Event] = {}  # set once a held competition runs here
         self.unowned_rounds: dict[int, int] = {}
         self.rounds = 0
         self.adoptions: asyncio.Queue[int] = asyncio.Queue()
@@ -118,6 +119,7 @@ class Ownership:
                 self.unowned_rounds.pop(cid, None)
                 self.held.add(cid)
                 log.warning("this worker (%s) takes over competition %s", self.address, cid)
+                self.recovered[cid] = asyncio.Event()
                 self.adoptions.put_nowait(cid)
 
     async def _adopt_forever(self) -> None:
@@ -138,6 +140,7 @@ class Ownership:
             self.halt()
             return False
         self.owned.add(competition_id)
+        self.recovered.pop(competition_id).set()
         log.warning("this worker (%s) now runs competition %s", self.address, competition_id)
         return True
 
@@ -169,6 +172,14 @@ class Ownership:
 
     def runs(self, competition_id: int) -> bool:
         return competition_id in self.owned
+
+    async def until_running(self, competition_id: int, seconds: float) -> bool:
+        """Whether the competition runs here, waiting up to ``seconds`` if it is being recovered here."""
+        event = self.recovered.get(competition_id)
+        if event is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), seconds)
+        return self.runs(competition_id)
 
     async def stop(self) -> None:
         """Stop renewing and give every lease back (the other workers take the competitions over)."""

@@ -201,6 +201,17 @@ def test_the_owner_counts_failed_logins_by_the_address_the_follower_saw(shared: 
         owner.stop()
 
 
+def _two_workers(shared: dict[str, str]) -> tuple[ServerProcess, ServerProcess]:
+    """The front, then a second worker, once its heartbeat is in Redis (the placement counts it)."""
+    first = ServerProcess(shared)
+    _wait(lambda: first.health()["owner"], 15, "the first worker becoming the front")
+    second = ServerProcess(shared)
+    beats = redis.Redis.from_url(REDIS)
+    heartbeat = f"{shared['BROADCAST_PREFIX']}:worker:{second.url}"
+    _wait(lambda: beats.exists(heartbeat), 15, "the second worker's heartbeat")
+    return first, second
+
+
 def _spread_ids(urls: list[str], at_least: int) -> int:
     """How many competitions (ids 1, 2, …) to create so that each worker is preferred for one."""
     count = at_least
@@ -210,16 +221,8 @@ def _spread_ids(urls: list[str], at_least: int) -> int:
 
 
 def test_each_competition_has_its_own_owner_and_moves_alone(shared: dict[str, str]) -> None:
-    first = ServerProcess(shared)
-    _wait(lambda: first.health()["owner"], 15, "the first worker becoming the front")
-    second = ServerProcess(shared)
+    first, second = _two_workers(shared)
     workers = [first, second]
-    beats = redis.Redis.from_url(REDIS)
-    _wait(
-        lambda: beats.exists(f"{shared['BROADCAST_PREFIX']}:worker:{second.url}"),
-        15,
-        "the second's heartbeat",
-    )
     try:
         admins = [SalesfloorClient(w.url) for w in workers]
         admins[0].login_instructor("pw")
@@ -286,24 +289,20 @@ def test_each_competition_has_its_own_owner_and_moves_alone(shared: dict[str, st
 
 
 def test_a_logout_ends_the_session_on_every_worker(shared: dict[str, str]) -> None:
-    first = ServerProcess(shared)
-    _wait(lambda: first.health()["owner"], 15, "the first worker becoming the front")
-    second = ServerProcess(shared)
+    first, second = _two_workers(shared)
     try:
         admin = SalesfloorClient(first.url)
         admin.login_instructor("pw")
-        cid = admin.request("POST", "/api/v1/competitions", json={"name": "Bye", "seconds_per_hour": 30.0})[
-            "id"
-        ]
-        owner = _runner([first, second], cid)
-        assert owner is not None
-        on_owner = _as(admin, owner.url)
+        body = {"name": "Bye", "seconds_per_hour": 30.0}
+        cid: int | None = None
+        while cid is None or preferred_owner(cid, [first.url, second.url]) != second.url:  # run by the other
+            cid = admin.request("POST", "/api/v1/competitions", json=body)["id"]
+        on_owner = _as(admin, second.url)
         assert on_owner.request("GET", f"/api/v1/competitions/{cid}")["id"] == cid  # cached by its owner
-        admin.request("POST", "/api/v1/session/logout")  # served by the front
-        refused = _wait(
-            lambda: _refusal(on_owner, f"/api/v1/competitions/{cid}"), 10, "the logout reaching the owner"
-        )
-        assert refused == 401
+        assert cid in second.health()["runs"]
+        admin.request("POST", "/api/v1/session/logout")  # served by the front, the first worker
+        path = f"/api/v1/competitions/{cid}"
+        assert _wait(lambda: _refusal(on_owner, path), 10, "the logout reaching the owner") == 401
     finally:
         first.stop()
         second.stop()
