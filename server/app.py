@@ -223,6 +223,8 @@ def create_app(
             if on_stopping is not None:
                 on_stopping()
             gc.callbacks.remove(_freeze_survivors)
+            if ownership is not None:
+                ownership.stop_taking()
             if front is not None:
                 await _bounded("giving up the front's lease", front.stop())
                 await _bounded("closing the forwarder", app.state.forwarder.close())

@@ -59,6 +59,7 @@ class Ownership:
         self.adoptions: asyncio.Queue[int] = asyncio.Queue()
         self.tasks: list[asyncio.Task[None]] = []
         self.known: list[int] | None = None  # to list in Redis at the first round
+        self.taking = True  # takes unowned competitions (not once its shutdown has begun)
 
     @property
     def period(self) -> float:
@@ -103,7 +104,7 @@ class Ownership:
             self.halt()
             return
         self.rounds += 1
-        if self.rounds <= SETTLE_ROUNDS:
+        if self.rounds <= SETTLE_ROUNDS or not self.taking:
             return
         listed = [cid for cid in await self.book.competitions() if cid not in self.held]
         owners = await self.book.owners(listed)
@@ -180,6 +181,10 @@ class Ownership:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), seconds)
         return self.runs(competition_id)
+
+    def stop_taking(self) -> None:
+        """The shutdown has begun: keep renewing, take nothing more."""
+        self.taking = False
 
     async def stop(self) -> None:
         """Stop renewing and give every lease back (the other workers take the competitions over)."""
