@@ -180,7 +180,7 @@ def create_app(
                 settings.broadcast_url,
                 settings.broadcast_prefix,
                 settings.websocket_queue,
-                runs=lambda competition_id: ownership is not None and ownership.runs(competition_id),
+                runs=lambda competition_id: ownership is not None and ownership.holds(competition_id),
             )
             broadcaster: Broadcaster = redis_broadcaster
             runtime = Runtime(settings, store, broadcaster)

@@ -36,7 +36,7 @@ class RedisBroadcaster(Broadcaster):
         super().__init__(queue_size)
         self.redis: Redis = Redis.from_url(url, decode_responses=True)
         self.prefix = prefix
-        self.runs = runs  # whether this worker runs (owns) the competition with this id
+        self.runs = runs  # whether this worker owns the competition with this id (holds its lease)
         self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
         self.readers: dict[str, asyncio.Task[None]] = {}
         self.loaded: dict[str, asyncio.Event] = {}

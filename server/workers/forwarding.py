@@ -85,6 +85,12 @@ class Forwarder:
     async def destination(self, request: Request, body: bytes | None) -> Destination:
         path = request.url.path
         competition_id = await self.finder.competition_of(path, _token_of(request), body)
+        if (
+            competition_id is not None
+            and not self.ownership.runs(competition_id)
+            and not await self.ownership.book.is_listed(competition_id)
+        ):
+            competition_id = None  # no such competition: the front says so (a 404)
         if competition_id is None:
             if self.front.leading:
                 return Destination(here=True)

@@ -82,6 +82,9 @@ class LeaseBook:
         members: Any = await self.redis.smembers(self._listed)
         return sorted(int(member) for member in members)
 
+    async def is_listed(self, competition_id: int) -> bool:
+        return bool(await self.redis.sismember(self._listed, str(competition_id)))
+
     async def owner(self, competition_id: int) -> str | None:
         value = await self.redis.get(self.lease_key(competition_id))
         return str(value) if value else None

@@ -174,6 +174,10 @@ class Ownership:
     def runs(self, competition_id: int) -> bool:
         return competition_id in self.owned
 
+    def holds(self, competition_id: int) -> bool:
+        """Whether this worker holds the competition's lease (it may still be recovering it)."""
+        return competition_id in self.held
+
     async def until_running(self, competition_id: int, seconds: float) -> bool:
         """Whether the competition runs here, waiting up to ``seconds`` if it is being recovered here."""
         event = self.recovered.get(competition_id)

@@ -75,6 +75,10 @@ class FakeRedis:
         self._check()
         return set(self.sets.get(key, set()))
 
+    async def sismember(self, key: str, member: str) -> bool:
+        self._check()
+        return member in self.sets.get(key, set())
+
     async def scan_iter(self, match: str, count: int = 10) -> AsyncIterator[str]:
         self._check()
         for key in sorted(self.values):

@@ -208,7 +208,7 @@ def _request(path: str) -> Request:
     return Request(scope)
 
 
-def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_owns() -> None:
+def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs() -> None:
     async def play() -> None:
         redis = FakeRedis()
         here, there = "http://here", "http://there"
@@ -219,6 +219,7 @@ def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_owns() -> N
         try:
             await redis.set("t:leader", there)
             await redis.set("t:owner:7", there, px=LEASE_MS)
+            await redis.sadd("t:competitions", "7", "8")
             to_owner = await forwarder.destination(_request("/api/v1/competitions/7/standings"), None)
             assert (to_owner.here, to_owner.address) == (False, there)
             to_front = await forwarder.destination(_request("/api/v1/competitions"), None)
@@ -228,6 +229,8 @@ def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_owns() -> N
             answer = await forwarder.forward(_request("/api/v1/competitions/8/public"), nobody)
             assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
             assert b"competition 8" in answer.body
+            unknown = await forwarder.destination(_request("/api/v1/competitions/9"), None)
+            assert (unknown.here, unknown.address) == (False, there)  # the front answers its 404
         finally:
             await forwarder.close()
 

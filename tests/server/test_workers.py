@@ -259,6 +259,10 @@ def test_each_competition_has_its_own_owner_and_moves_alone(shared: dict[str, st
         for admin in admins:
             listed = admin.request("GET", "/api/v1/competitions")
             assert [(s["id"], s["state"]) for s in listed] == [(cid, "running") for cid in sorted(games)]
+        for admin in admins:  # a competition that does not exist is a 404, through either worker
+            with pytest.raises(ApiError) as missing:
+                admin.request("GET", "/api/v1/competitions/999")
+            assert missing.value.status == 404
         # the first worker (the front, too) dies: only its competitions move
         moved, kept = expected[first.url], expected[second.url]
         first.kill()
