@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 
 from redis.asyncio import Redis
 
-from server.workers.leases import RELEASE
+from server.workers.leases import RELEASE, address_in
 
 log = logging.getLogger("salesfloor.leadership")
 
@@ -32,13 +33,14 @@ class Leadership:
         self.redis = redis
         self.key = f"{prefix}:leader"
         self.address = address
+        self.holder = f"{address} {secrets.token_hex(8)}"  # as a competition's lease: address and token
         self.lease_ms = lease_ms
         self.leading = False  # this worker holds the front's lease
         self.task: asyncio.Task[None] | None = None
 
     async def leader(self) -> str | None:
-        value = await self.redis.get(self.key)
-        return str(value) if value else None
+        """The front's address, or None."""
+        return address_in(await self.redis.get(self.key))
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._campaign())
@@ -47,10 +49,10 @@ class Leadership:
         while True:
             try:
                 if self.leading:
-                    if not await self.redis.eval(RENEW, 1, self.key, self.address, str(self.lease_ms)):
+                    if not await self.redis.eval(RENEW, 1, self.key, self.holder, str(self.lease_ms)):
                         log.critical("lost the front's lease; stopping so that only one worker is the front")
                         os._exit(3)
-                elif await self.redis.set(self.key, self.address, nx=True, px=self.lease_ms):
+                elif await self.redis.set(self.key, self.holder, nx=True, px=self.lease_ms):
                     self.leading = True
                     log.warning(
                         "this worker (%s) is the front: it takes the requests naming no competition",
@@ -69,4 +71,4 @@ class Leadership:
         if self.task:
             self.task.cancel()
         if self.leading:
-            await self.redis.eval(RELEASE, 1, self.key, self.address)
+            await self.redis.eval(RELEASE, 1, self.key, self.holder)

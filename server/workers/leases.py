@@ -1,8 +1,9 @@
 """Leases in Redis: one per competition, the live workers' heartbeats, and who should own what.
 
-A competition's lease is the key ``{prefix}:owner:{id}`` holding its owner's address, taken
-with ``SET NX PX`` (only when nobody holds it) and renewed only by the worker whose address
-it holds (a compare-and-renew script): two workers can never hold it at once. Every worker
+A competition's lease is the key ``{prefix}:owner:{id}`` holding its owner's address and a
+token of that process, taken with ``SET NX PX`` (only when nobody holds it) and renewed only
+by the process whose value it holds (a compare-and-renew script): two workers can never hold
+it at once. Every worker
 announces itself with a heartbeat key ``{prefix}:worker:{address}`` of the same lifetime. The
 competitions to own are listed in the set ``{prefix}:competitions``.
 
@@ -15,6 +16,7 @@ of only its share of them.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -31,6 +33,11 @@ RENEW_ALL = (
 """Renew every lease still held by ARGV[1]; answer the keys it no longer holds."""
 
 RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+def address_in(holder: Any) -> str | None:
+    """The address in a lease's value (``address token``), or None for no lease."""
+    return str(holder).split(" ", 1)[0] if holder else None
 
 
 def weight(competition_id: int, worker: str) -> bytes:
@@ -51,6 +58,9 @@ class LeaseBook:
         self.prefix = prefix
         self.address = address
         self.lease_ms = lease_ms
+        # what this process writes in its leases: its address and a token of its own, so that a
+        # process started again at the same address never takes its predecessor's leases for its own
+        self.holder = f"{address} {secrets.token_hex(8)}"
 
     def lease_key(self, competition_id: int) -> str:
         return f"{self.prefix}:owner:{competition_id}"
@@ -86,18 +96,18 @@ class LeaseBook:
         return bool(await self.redis.sismember(self._listed, str(competition_id)))
 
     async def owner(self, competition_id: int) -> str | None:
-        value = await self.redis.get(self.lease_key(competition_id))
-        return str(value) if value else None
+        """The address of the worker holding the competition's lease, or None."""
+        return address_in(await self.redis.get(self.lease_key(competition_id)))
 
     async def owners(self, ids: Sequence[int]) -> dict[int, str | None]:
         if not ids:
             return {}
         values: list[Any] = await self.redis.mget([self.lease_key(i) for i in ids])
-        return {i: (str(v) if v else None) for i, v in zip(ids, values, strict=True)}
+        return {i: address_in(v) for i, v in zip(ids, values, strict=True)}
 
     async def claim(self, competition_id: int) -> bool:
         """Take the competition's lease if nobody holds it."""
-        taken = await self.redis.set(self.lease_key(competition_id), self.address, nx=True, px=self.lease_ms)
+        taken = await self.redis.set(self.lease_key(competition_id), self.holder, nx=True, px=self.lease_ms)
         return bool(taken)
 
     async def renew(self, ids: Sequence[int]) -> list[int]:
@@ -105,9 +115,9 @@ class LeaseBook:
         if not ids:
             return []
         keys = [self.lease_key(i) for i in ids]
-        lost: Any = await self.redis.eval(RENEW_ALL, len(keys), *keys, self.address, str(self.lease_ms))
+        lost: Any = await self.redis.eval(RENEW_ALL, len(keys), *keys, self.holder, str(self.lease_ms))
         by_key = dict(zip(keys, ids, strict=True))
         return [by_key[str(key)] for key in lost or []]
 
     async def release(self, competition_id: int) -> None:
-        await self.redis.eval(RELEASE, 1, self.lease_key(competition_id), self.address)
+        await self.redis.eval(RELEASE, 1, self.lease_key(competition_id), self.holder)

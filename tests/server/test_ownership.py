@@ -76,7 +76,7 @@ class Cluster:
         if not worker.alive:
             return
         for cid in sorted(worker.ownership.owned):  # it runs these now: it writes for them
-            assert self.redis.peek(f"t:owner:{cid}") == worker.address
+            assert self.redis.peek(f"t:owner:{cid}") == worker.ownership.book.holder
             turns = self.writers.setdefault(cid, [])
             if not turns or turns[-1] != worker.address:
                 assert worker.address not in turns, f"competition {cid} written by {[*turns, worker.address]}"
@@ -183,6 +183,9 @@ def test_a_new_competition_runs_on_its_preferred_worker_at_once() -> None:
         assert await ownership.place(42, lambda: placed.append(42))
         assert placed == [42] and ownership.runs(42)
         assert await book.owner(42) == "http://only"
+        again = LeaseBook(cast(Any, redis), "t", "http://only", LEASE_MS)  # a new process, same address
+        assert await again.renew([42]) == [42]  # the lease is not its own
+        assert not await again.claim(42)
         assert await book.competitions() == [42]
 
     asyncio.run(play())
