@@ -83,27 +83,22 @@ class Forwarder:
         return request.url.path in CODE_PATHS
 
     async def destination(self, request: Request, body: bytes | None) -> Destination:
-        path = request.url.path
-        competition_id = await self.finder.competition_of(path, _token_of(request), body)
-        if (
-            competition_id is not None
-            and not self.ownership.runs(competition_id)
-            and not await self.ownership.book.is_listed(competition_id)
-        ):
-            competition_id = None  # no such competition: the front says so (a 404)
-        if competition_id is None:
-            if self.front.leading:
-                return Destination(here=True)
-            front = await self.front.leader()
-            return Destination(here=False, address=None if front == self.address else front)
-        if self.ownership.runs(competition_id):
-            return Destination(here=True, competition_id=competition_id)
-        owner = await self.ownership.book.owner(competition_id)
-        if owner == self.address:  # this worker is recovering it: a new one is ready at once
-            if await self.ownership.until_running(competition_id, RECOVERY_WAIT_SECONDS):
+        competition_id = await self.finder.competition_of(request.url.path, _token_of(request), body)
+        if competition_id is not None:
+            if self.ownership.runs(competition_id):
                 return Destination(here=True, competition_id=competition_id)
-            owner = None
-        return Destination(here=False, address=owner, competition_id=competition_id)
+            owner = await self.ownership.book.owner(competition_id)
+            if owner == self.address:  # this worker is recovering it: a new one is ready at once
+                if await self.ownership.until_running(competition_id, RECOVERY_WAIT_SECONDS):
+                    return Destination(here=True, competition_id=competition_id)
+                owner = None
+            if owner is not None or await self.ownership.book.is_listed(competition_id):
+                return Destination(here=False, address=owner, competition_id=competition_id)
+            # no such competition: the front says so (a 404)
+        if self.front.leading:
+            return Destination(here=True)
+        front = await self.front.leader()
+        return Destination(here=False, address=None if front == self.address else front)
 
     async def forward(self, request: Request, where: Destination) -> Response:
         if where.address is None:
