@@ -11,6 +11,7 @@ competitions is taken over on its own by the survivor, recovered from the comman
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import time
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import redis
+import websockets
 
 from server.client.api_client import ApiError, SalesfloorClient
 from server.wire.broadcast import SNAPSHOT_TYPES
@@ -297,10 +299,7 @@ def test_a_logout_ends_the_session_on_every_worker(shared: dict[str, str]) -> No
     try:
         admin = SalesfloorClient(first.url)
         admin.login_instructor("pw")
-        body = {"name": "Bye", "seconds_per_hour": 30.0}
-        cid: int | None = None
-        while cid is None or preferred_owner(cid, [first.url, second.url]) != second.url:  # run by the other
-            cid = admin.request("POST", "/api/v1/competitions", json=body)["id"]
+        cid = _run_by(admin, second.url, [first.url, second.url])  # run by the other worker
         on_owner = _as(admin, second.url)
         assert on_owner.request("GET", f"/api/v1/competitions/{cid}")["id"] == cid  # cached by its owner
         assert cid in second.health()["runs"]
@@ -318,3 +317,47 @@ def _refusal(client: SalesfloorClient, path: str) -> int | None:
     except ApiError as exc:
         return exc.status
     return None
+
+
+def test_removing_a_member_closes_their_websocket_on_every_worker(shared: dict[str, str]) -> None:
+    first, second = _two_workers(shared)
+    try:
+        admin = SalesfloorClient(first.url)
+        admin.login_instructor("pw")
+        cid = _run_by(admin, second.url, [first.url, second.url])
+        code = admin.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": "People"})[
+            "join_code"
+        ]
+        member = SalesfloorClient(first.url)
+        member.join(code, "Lin", "manager")
+
+        async def watch() -> int:
+            # the member's channel on the worker that does not run the competition (read from Redis)
+            url = first.url.replace("http", "ws", 1) + "/ws/team"
+            headers = {"Authorization": f"Bearer {member.token}"}
+            async with websockets.connect(url, additional_headers=headers) as ws:
+                assert json.loads(await ws.recv())["type"] == "hello"
+                path = f"/api/v1/competitions/{cid}/teams/People/members/Lin"
+                await asyncio.to_thread(admin.request, "DELETE", path)  # served by the other worker
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    while True:
+                        await ws.recv()
+                assert closed.value.rcvd is not None
+                return closed.value.rcvd.code
+
+        assert asyncio.run(asyncio.wait_for(watch(), 20)) == 1008
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _run_by(admin: SalesfloorClient, url: str, urls: list[str]) -> int:
+    """A new competition, created until one lands on the worker at ``url``."""
+    while True:
+        cid = int(
+            admin.request("POST", "/api/v1/competitions", json={"name": "One", "seconds_per_hour": 30.0})[
+                "id"
+            ]
+        )
+        if preferred_owner(cid, urls) == url:
+            return cid
