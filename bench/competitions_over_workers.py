@@ -9,7 +9,8 @@ in turn, as a load balancer would (half of them reach the worker that does not r
 competition and are forwarded). Then, for ``--seconds``, commands go out at the fixed total
 ``--rate`` (open loop: each at its time, whether or not the earlier ones were answered), the
 members of every competition in turn, each ``PUT /api/v1/team/policies/apology`` (a desk
-command that needs no customer).
+command that needs no customer). ``--direct`` sends each member's commands straight to its
+competition's owner instead (a balancer that routes by competition): no forwarding hop.
 
 Prints per case: command round-trip p50/p99 and max, the rate achieved (answers per second
 until the last answer: below the asked rate, the workers fell behind), refusals, which
@@ -131,6 +132,14 @@ def run_case(workers_count: int, args: argparse.Namespace) -> Figures:
         workers = _start_workers(workers_count, url, directory, f"sfbench{secrets.token_hex(4)}")
         try:
             members = _set_up(workers, args.competitions, args.teams)
+            if args.direct:  # each member straight to its competition's owner: no forwarding
+                runner = {
+                    cid: worker.url
+                    for worker in workers
+                    for cid in httpx.get(worker.url + "/api/v1/health", timeout=10).json()["runs"]
+                }
+                for member in members:
+                    member.url = runner[member.competition_id]
             cpu_before = [cpu_seconds(w.pid) for w in workers]
             figures.load = os.getloadavg()[0]
             asyncio.run(_drive(members, args.rate, args.seconds, figures))
@@ -164,12 +173,18 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=150.0, help="commands per second in all")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", default="1,2", help="the cases: worker counts")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="send each member's commands to its competition's owner (a balancer routing by competition)",
+    )
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/")
     args = parser.parse_args()
     print(machine())
     print(
         f"{args.competitions} competitions x {args.teams} teams, {args.rate:g} commands/s for "
-        f"{args.seconds:g} s, PostgreSQL + Redis"
+        f"{args.seconds:g} s, PostgreSQL + Redis, "
+        + ("straight to each competition's owner" if args.direct else "members dealt over the workers")
     )
     for count in (int(c) for c in args.workers.split(",")):
         print(report(run_case(count, args), args.rate), flush=True)
