@@ -110,10 +110,13 @@ async def _drive(members: list[Member], rate: float, seconds: float, figures: Fi
         await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
         sent = time.perf_counter()
         body = b'{"enabled": true}' if i % 2 == 0 else b'{"enabled": false}'
-        status, _answer = await clients[member.url].send("PUT", APOLOGY, body, member.token)
+        try:
+            status, _answer = await clients[member.url].send("PUT", APOLOGY, body, member.token)
+        except (OSError, asyncio.IncompleteReadError):
+            status = 0  # the connection closed under the request: counted with the refusals
         now = time.perf_counter()
         last_answer = max(last_answer, now)
-        if status >= 400:
+        if not 200 <= status < 400:
             figures.refused += 1
         else:
             figures.latencies.append(now - sent)
@@ -161,7 +164,7 @@ def report(figures: Figures, rate: float) -> str:
     return (
         f"{figures.workers} worker(s): p50 {percentile(lat, 50) * 1000:.1f} ms, p99 "
         f"{percentile(lat, 99) * 1000:.1f} ms, max {lat[-1] * 1000 if lat else float('nan'):.1f} ms; "
-        f"{achieved:.1f}/s of {rate:g}/s asked, {figures.refused} refused; load average "
+        f"{achieved:.1f}/s of {rate:g}/s asked, {figures.refused} refused or cut off; load average "
         f"{figures.load:.2f}; per worker: {runs}"
     )
 
