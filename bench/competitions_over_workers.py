@@ -146,6 +146,9 @@ def run_case(workers_count: int, args: argparse.Namespace) -> Figures:
             cpu_before = [cpu_seconds(w.pid) for w in workers]
             figures.load = os.getloadavg()[0]
             asyncio.run(_drive(members, args.rate, args.seconds, figures))
+            for worker in workers:
+                if worker.proc is not None and worker.proc.poll() is not None:
+                    raise SystemExit(f"a worker exited with {worker.proc.returncode}:\n{worker.log_tail()}")
             figures.cpu = [cpu_seconds(w.pid) - before for w, before in zip(workers, cpu_before, strict=True)]
             for worker in workers:
                 figures.runs[worker.url] = httpx.get(worker.url + "/api/v1/health", timeout=10).json()["runs"]
