@@ -34,6 +34,7 @@ PEER_REVIEWS = "peer_reviews.jsonl"
 
 
 def _storable(text: str) -> str:
+    """As the API keeps a comment: storable text, without its surrounding spaces."""
     problem = unstorable(text)
     if problem is not None:
         raise ValueError(problem)
