@@ -234,3 +234,15 @@ def test_more_ratings_from_one_member_than_the_api_takes_is_refused(sqlite_url: 
         assert response.status_code == 422, response.text
         assert f"{REVIEWS} line 51: reviewer: member 0 gives more than 50" in response.json()["detail"]
         assert client.get("/api/v1/competitions", headers=ins).json() == []
+
+
+def test_more_reviews_than_an_archive_holds_is_refused_at_the_first_line_past_the_limit(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("server.persistence.archive.peer_reviews.MAX_PEER_REVIEWS", 2)
+    with TestClient(make_app(sqlite_url)) as client:
+        ins = login_instructor(client)
+        response = _upload(client, ins, _finished(json_lines(GOOD)))
+        assert response.status_code == 422, response.text
+        assert f"{REVIEWS} line 3: an archive holds at most 2 peer reviews" in response.json()["detail"]
+        assert client.get("/api/v1/competitions", headers=ins).json() == []

@@ -11,15 +11,17 @@ An import reads it line by line like the command log (``BoundedZip.lines`` and
 it to the live API's rules (``server/api/peer_review.py``): ratings are integers from 1 to 5, a
 comment is at most 500 characters with surrounding spaces dropped, reviewer and reviewee are
 two members of one team, each pair once, at most 50 ratings from one member, and only in a
-competition that has finished (ratings open at the end). A removed member keeps the ratings
-given and received before the removal, as on the server that exported them. An archive
-written before peer reviews were archived has no such member and imports with none.
+competition that has finished (ratings open at the end); at most ``MAX_PEER_REVIEWS`` in all.
+A removed member keeps the ratings given and received before the removal, as on the server
+that exported them. An archive written before peer reviews were archived has no such member
+and imports with none.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, TypeAdapter
@@ -31,6 +33,9 @@ from server.persistence.archive.schema import Member, Record, Time, validated
 from server.persistence.db.tables import PeerReviewRow
 
 PEER_REVIEWS = "peer_reviews.jsonl"
+MAX_PEER_REVIEWS = 50_000
+"""The most reviews an archive holds (they are held until written): a 200-team class of six
+gives 6,000; like the rubric's entries, many times a large class."""
 
 
 def _storable(text: str) -> str:
@@ -54,6 +59,17 @@ class PeerReview(Record):
 PEER_REVIEW = TypeAdapter(PeerReview)
 
 
+@dataclass(frozen=True, slots=True)
+class ArchivedReview:
+    """A checked review as the import holds it until it is written (a fifth of a model's memory)."""
+
+    reviewer: int
+    reviewee: int
+    rating: int
+    comment: str
+    at: float
+
+
 def peer_review_entries(
     reviews: Sequence[PeerReviewRow], member_index: dict[int, int]
 ) -> list[dict[str, Any]]:
@@ -72,13 +88,15 @@ def peer_review_entries(
 
 def check_peer_reviews(
     lines: Iterator[tuple[int, Any]], members: Sequence[Member], finished: bool
-) -> list[PeerReview]:
+) -> list[ArchivedReview]:
     """Every review of ``lines`` (number, parsed JSON), checked against members.json and each other."""
-    reviews: list[PeerReview] = []
+    reviews: list[ArchivedReview] = []
     pairs: set[tuple[int, int]] = set()
     given: Counter[int] = Counter()
     for number, document in lines:
         where = f"{PEER_REVIEWS} line {number}"
+        if len(reviews) >= MAX_PEER_REVIEWS:
+            raise ArchiveError(f"{where}: an archive holds at most {MAX_PEER_REVIEWS:,} peer reviews")
         if not finished:
             raise ArchiveError(
                 f"{where}: peer review opens when the competition has finished;"
@@ -113,7 +131,7 @@ def check_peer_reviews(
                 f"{where}: reviewer: member {review.reviewer} gives more than {MAX_RATINGS} ratings,"
                 f" the most one member may give"
             )
-        reviews.append(review)
+        reviews.append(ArchivedReview(pair[0], pair[1], review.rating, review.comment, review.at))
     return reviews
 
 
@@ -122,7 +140,7 @@ def read_peer_reviews(
     parse: Callable[[bytes, str], Any],
     members: Sequence[Member],
     finished: bool,
-) -> list[PeerReview]:
+) -> list[ArchivedReview]:
     """The archive's peer reviews (``lines`` of peer_reviews.jsonl, None if it has none), checked."""
     if lines is None:
         return []
@@ -130,7 +148,7 @@ def read_peer_reviews(
     return check_peer_reviews(parsed, members, finished)
 
 
-def peer_review_rows(reviews: Sequence[PeerReview]) -> list[tuple[PeerReviewRow, int, int]]:
+def peer_review_rows(reviews: Sequence[ArchivedReview]) -> list[tuple[PeerReviewRow, int, int]]:
     """The rows an import writes, each with its reviewer's and reviewee's index in members.json."""
     return [
         (

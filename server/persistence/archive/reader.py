@@ -29,7 +29,7 @@ from scoring import MedalCounts, ScoringError
 from server.input.json_input import JsonInputError, parse_json
 from server.persistence.archive.bounded_zip import BoundedZip, ZipLimits
 from server.persistence.archive.contents import FILES, ArchiveError
-from server.persistence.archive.peer_reviews import PEER_REVIEWS, PeerReview, read_peer_reviews
+from server.persistence.archive.peer_reviews import PEER_REVIEWS, ArchivedReview, read_peer_reviews
 from server.persistence.archive.schema import (
     BOARD,
     COMMAND,
@@ -74,7 +74,7 @@ class Documents:
     members: list[Member]
     rubric: Rubric
     board: Board
-    peer_reviews: list[PeerReview]
+    peer_reviews: list[ArchivedReview]
 
     @property
     def end_t(self) -> float:
