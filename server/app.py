@@ -2,7 +2,9 @@
 
 The lifespan opens the database (running migrations), makes sure there is an instructor
 password (from settings, or generated and printed once), recovers every unfinished
-competition from its command log and starts the tick loop.
+competition from its command log and starts the tick loop. With several workers
+(``BROADCAST_URL``) a worker instead recovers and runs the competitions whose lease it takes
+(``server.workers``), and forwards the other requests.
 """
 
 from __future__ import annotations
@@ -167,7 +169,6 @@ def create_app(
         app.state.password_checks = PasswordChecks()  # the instructor's password, off the event loop
         app.state.known_browser_key = store.ensure_secret("known_browser_key", secrets.token_hex(32))
         app.state.forwarder = None
-        app.state.ownership = None
         front: Leadership | None = None
         news: SessionNews | None = None
         ownership: Ownership | None = None
@@ -203,7 +204,6 @@ def create_app(
             runtime = Runtime(settings, store, broadcaster)
         app.state.runtime = runtime
         app.state.leadership = front
-        app.state.ownership = ownership
         await broadcaster.start()
         if ownership is None or front is None:
             await runtime.start()

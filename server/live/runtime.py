@@ -1,6 +1,7 @@
 """The server's running state: live competitions, the tick loop and the house bots.
 
-One ``Runtime`` per server process owns every live competition (one owner per competition),
+One ``Runtime`` per server process owns every live competition (one owner per competition;
+with several workers, the competitions whose lease this worker holds: ``adopt``, ``place``),
 advances the running ones on a short tick, and runs house bots as in-process players that
 go through the same command path as people, paced by their competition's clock (they hold
 their commands while it is stopped: server.live.sim_pacing). The tick loop never stops: a tick that fails
