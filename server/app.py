@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -65,6 +66,7 @@ from server.workers.forwarding import Forwarder
 from server.workers.leadership import Leadership
 from server.workers.leases import LeaseBook
 from server.workers.ownership import Ownership
+from server.workers.renewer import Renewer, book_maker
 from server.workers.routing import CompetitionFinder
 from server.workers.session_news import SessionNews
 
@@ -131,6 +133,11 @@ async def _bounded(step: str, work: Awaitable[Any]) -> None:
         log.warning("shutdown: %s took longer than %s s; going on without it", step, SHUTDOWN_STEP_SECONDS)
 
 
+def _halt() -> None:
+    """Stop the process at once (a worker that may have lost a lease must not write again)."""
+    os._exit(3)
+
+
 def _placement(
     ownership: Ownership, runtime: Runtime, broadcaster: RedisBroadcaster
 ) -> Callable[[LiveCompetition], Awaitable[bool]]:
@@ -171,6 +178,7 @@ def create_app(
         app.state.forwarder = None
         front: Leadership | None = None
         news: SessionNews | None = None
+        renewer: Renewer | None = None
         ownership: Ownership | None = None
         if settings.broadcast_url:
             address = settings.advertise_url or f"http://{settings.host}:{settings.port}"
@@ -192,7 +200,11 @@ def create_app(
 
             book = LeaseBook(redis_broadcaster.redis, settings.broadcast_prefix, address)
             ownership = Ownership(book, adopt)
-            front = Leadership(redis_broadcaster.redis, settings.broadcast_prefix, address)
+            prefix = settings.broadcast_prefix
+            front = Leadership(redis_broadcaster.redis, prefix, address, holder=book.holder)
+            make_book = book_maker(settings.broadcast_url, prefix, address, book.holder)
+            renewer = Renewer(make_book, ownership.held_now, front.held_key, halt=_halt)
+            ownership.on_round = renewer.loop_ran
             runtime.placement = _placement(ownership, runtime, redis_broadcaster)
             news = SessionNews(redis_broadcaster.redis, settings.broadcast_prefix, address, runtime)
             runtime.tell_workers = news.tell
@@ -214,6 +226,8 @@ def create_app(
             if news is not None:
                 await news.start()
             front.start()
+            if renewer is not None:
+                renewer.start()
             ownership.start([row.id for row in store.competitions() if row.id is not None])
         gc.freeze()  # what start-up built lives as long as the server: keep it out of every collection
         gc.callbacks.append(_freeze_survivors)
@@ -223,6 +237,9 @@ def create_app(
             if on_stopping is not None:
                 on_stopping()
             gc.callbacks.remove(_freeze_survivors)
+            if renewer is not None:  # from here the event loop alone renews, until it gives the leases back
+                renewer.stop()
+                await _bounded("stopping the lease renewer", asyncio.to_thread(renewer.thread.join, 3.0))
             if ownership is not None:
                 ownership.stop_taking()
             if front is not None:

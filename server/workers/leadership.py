@@ -29,11 +29,14 @@ RENEW = (
 
 
 class Leadership:
-    def __init__(self, redis: Redis, prefix: str, address: str, lease_ms: int = 5000) -> None:
+    def __init__(
+        self, redis: Redis, prefix: str, address: str, lease_ms: int = 5000, holder: str | None = None
+    ) -> None:
         self.redis = redis
         self.key = f"{prefix}:leader"
         self.address = address
-        self.holder = f"{address} {secrets.token_hex(8)}"  # as a competition's lease: address and token
+        # as a competition's lease: the address and a token of this process
+        self.holder = holder or f"{address} {secrets.token_hex(8)}"
         self.lease_ms = lease_ms
         self.leading = False  # this worker holds the front's lease
         self.task: asyncio.Task[None] | None = None
@@ -67,8 +70,13 @@ class Leadership:
                 log.warning("cannot reach Redis (%s); retrying", exc)
             await asyncio.sleep(self.lease_ms / 5000)
 
+    def held_key(self) -> str | None:
+        """The front's lease key while this worker holds it (for the renewer)."""
+        return self.key if self.leading else None
+
     async def stop(self) -> None:
         if self.task:
             self.task.cancel()
         if self.leading:
+            self.leading = False
             await self.redis.eval(RELEASE, 1, self.key, self.holder)

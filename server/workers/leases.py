@@ -119,5 +119,10 @@ class LeaseBook:
         by_key = dict(zip(keys, ids, strict=True))
         return [by_key[str(key)] for key in lost or []]
 
+    async def renew_key(self, key: str) -> list[str]:
+        """Renew one lease by its key (the front's); answer ``[key]`` if this worker no longer holds it."""
+        lost: Any = await self.redis.eval(RENEW_ALL, 1, key, self.holder, str(self.lease_ms))
+        return [str(k) for k in lost or []]
+
     async def release(self, competition_id: int) -> None:
         await self.redis.eval(RELEASE, 1, self.lease_key(competition_id), self.holder)

@@ -60,6 +60,7 @@ class Ownership:
         self.tasks: list[asyncio.Task[None]] = []
         self.known: list[int] | None = None  # to list in Redis at the first round
         self.taking = True  # takes unowned competitions (not once its shutdown has begun)
+        self.on_round: Callable[[], None] = lambda: None  # the event loop runs (for the renewer)
 
     @property
     def period(self) -> float:
@@ -80,6 +81,7 @@ class Ownership:
 
     async def round(self) -> None:
         """One round (``step``); a worker holding leases that cannot reach Redis stops."""
+        self.on_round()
         try:
             if self.known is not None:
                 await self.book.list_competitions(self.known)
@@ -173,6 +175,10 @@ class Ownership:
 
     def runs(self, competition_id: int) -> bool:
         return competition_id in self.owned
+
+    def held_now(self) -> list[int]:
+        """The competitions whose leases this worker holds (a copy, safe from another thread)."""
+        return sorted(frozenset(self.held))
 
     def holds(self, competition_id: int) -> bool:
         """Whether this worker holds the competition's lease (it may still be recovering it)."""

@@ -6,8 +6,8 @@ two workers in turn (A, then B, then A again: a stalled owner resuming), a worke
 writes for a competition holds its lease at that moment, a worker that keeps going never
 loses a competition, and once the survivors take their rounds every competition is run by
 exactly one of them. Then the rendezvous placement (even, and moving only the new worker's
-share when one joins), a new competition placed on the worker that stored it, and the 503
-while nobody owns a competition.
+share when one joins), a new competition placed on the worker that stored it, the 503
+while nobody owns a competition, and the renewer thread's rules.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from server.workers.forwarding import Forwarder
 from server.workers.leadership import Leadership
 from server.workers.leases import LeaseBook, preferred_owner
 from server.workers.ownership import PATIENCE_ROUNDS, SETTLE_ROUNDS, Ownership
+from server.workers.renewer import LOOP_STALL_SECONDS, Renewer
 from server.workers.routing import CompetitionFinder
 from tests.server.fake_redis import FakeRedis
 
@@ -236,5 +237,30 @@ def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs
             assert (unknown.here, unknown.address) == (False, there)  # the front answers its 404
         finally:
             await forwarder.close()
+
+    asyncio.run(play())
+
+
+def test_the_renewer_keeps_the_leases_of_a_busy_loop_and_stops_a_stuck_or_robbed_worker() -> None:
+    async def play() -> None:
+        redis = FakeRedis()
+        book = LeaseBook(cast(Any, redis), "t", "http://here", LEASE_MS)
+        halts: list[str] = []
+        held = [1]
+        renewer = Renewer(lambda: book, lambda: list(held), lambda: "t:leader", lambda: halts.append("halt"))
+        assert await book.claim(1)
+        await redis.set("t:leader", book.holder, px=LEASE_MS)
+        for _ in range(10):  # the event loop is busy for 10 s; the thread renews every second
+            redis.advance(PERIOD_MS)
+            await renewer.renew_once(book)
+        assert halts == [] and await book.owner(1) == "http://here"
+        assert redis.peek("t:leader") == book.holder
+        await redis.set("t:owner:1", "http://other token", px=LEASE_MS)  # robbed: it stops
+        await renewer.renew_once(book)
+        assert halts == ["halt"]
+        held.clear()
+        renewer.loop_seen -= LOOP_STALL_SECONDS + 1  # the loop is stuck: it stops
+        await renewer.renew_once(book)
+        assert halts == ["halt", "halt"]
 
     asyncio.run(play())
