@@ -7,10 +7,11 @@ rounds whatever the preference (the preferred worker may be dying). A taken comp
 recovered from the database, as after a restart, by one adopter task while the renewals go
 on, and is served only once recovered (``owned``).
 
-A worker that cannot renew a lease it holds (Redis unreachable, or the key gone or someone
-else's) stops the whole process at once (exit code 3) rather than risk a second writer of
-that competition's command log: its competitions are then taken over, each on its own, by
-the other workers, and a supervisor restarts it.
+A thread renews the same leases too (``server.workers.renewer``), so that a loop busy with
+requests does not lose them. A worker that cannot renew a lease it holds (Redis unreachable,
+or the key gone or someone else's) stops the whole process at once (exit code 3) rather
+than risk a second writer of that competition's command log: its competitions are then
+taken over, each on its own, by the other workers, and a supervisor restarts it.
 """
 
 from __future__ import annotations
