@@ -144,9 +144,13 @@ def main() -> None:
     parser.add_argument("--best", default=None, help="the search's best strategy of the cell (its spec)")
     parser.add_argument("--team", action="append", help="teams to detail (default: every team)")
     parser.add_argument("--set", action="append", default=[], help="override KEY=VALUE")
+    parser.add_argument(
+        "--add", action="append", default=[], help="one more team NAME=BOT (e.g. long=strategy:floor=15)"
+    )
     args = parser.parse_args()
     params = cell_parameters(args.preset, args.mode, [parse_override(t) for t in args.set])
     teams = league(from_spec(args.best) if args.best else None)
+    teams += [TeamSpec(*text.split("=", 1)) for text in args.add]
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     seasons = [season_figures(params, seed, teams) for seed in seeds]
     names = [t.name for t in teams]
