@@ -97,8 +97,9 @@ class Case:
         """Every viewer connected, every marker reached every viewer, board p99 within the limit."""
         return self.connected == self.viewers and self.marker_missing == 0 and self.board_p99_ms() <= LIMIT_MS
 
-    def count(self, words: str) -> int:
-        return sum(n for kind, n in self.errors.items() if words in kind)
+    def count(self, *words: str) -> int:
+        """How many errors of the kinds that name any of ``words``."""
+        return sum(n for kind, n in self.errors.items() if any(w in kind for w in words))
 
 
 # --- one case ----------------------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ def table_row(c: Case) -> str:
     return (
         f"| {c.workers} | {c.connected:,} / {c.viewers:,} | {ms(c.board, 50)} / {ms(c.board, 99)} "
         f"| {by_worker([ms(b, 99) for b in c.board_by_worker])} | {ms(c.rtts, 50)} / {ms(c.rtts, 99)} "
-        f"| {c.answered:,} / {c.sent:,} | {c.count('seq gap')} / {c.count('disconnected')} / "
+        f"| {c.answered:,} / {c.sent:,} | {c.count('seq gap')} / {c.count('disconnected', 'closed by')} / "
         f"{c.marker_missing:,} | {by_worker([f'{x:.2f}' for x in c.worker_cores])} | {c.client_cores:.2f} "
         f"| {c.other_cores:.2f} | {c.load[0]:.1f} → {c.load[1]:.1f} |"
     )
@@ -330,7 +331,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--marker-spacing", type=float, default=1.0, help="seconds between markers (1)")
     parser.add_argument("--processes", type=int, default=3, help="viewer client processes (3)")
     parser.add_argument("--member-processes", type=int, default=2, help="member client processes (2)")
-    parser.add_argument("--customer-timeout", type=float, default=180.0, help="seconds to wait for customers")
+    parser.add_argument("--customer-timeout", type=float, default=300.0, help="seconds to wait for customers")
     parser.add_argument("--connect-timeout", type=float, default=300.0, help="seconds for clients to connect")
     parser.add_argument(
         "--database-url",
