@@ -30,6 +30,7 @@ from tests.server.helpers import (
     pause,
     status,
     team_state,
+    wait_for,
 )
 
 SEGMENTS = ("key_accounts", "smb", "price_shoppers")
@@ -76,11 +77,27 @@ class Desk:
     rival: Headers  # the manager of another human team in the same competition
     state: dict[str, Any]
     fresh: list[str] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)
 
     def take_inquiry(self) -> str:
-        """An open, unquoted inquiry no other test uses."""
-        assert self.fresh, "the played desk has no more fresh inquiries"
-        return self.fresh.pop(0)
+        """An open, unquoted inquiry no other test uses.
+
+        The played desk holds a few; a test process that runs more of the tests than that waits
+        for the market to send another (the clock runs until one arrives, then stops again).
+        """
+        if not self.fresh:
+            self.fresh = wait_for(self._new_open_inquiries, timeout=60, what="a new open inquiry")
+        inquiry = self.fresh.pop(0)
+        self.taken.add(inquiry)
+        return inquiry
+
+    def _new_open_inquiries(self) -> list[str]:
+        keep_running(self.client, self.game)
+        self.client.post(self.game.path("/resume"), headers=self.game.instructor)
+        time.sleep(0.05)
+        pause(self.client, self.game)
+        inbox = team_state(self.client, self.manager)["inbox"]
+        return [i["inquiry_id"] for i in inbox if i["status"] == "open" and i["inquiry_id"] not in self.taken]
 
     def events(self, who: Headers | None = None) -> list[dict[str, Any]]:
         response = self.client.get("/api/v1/team/events", params={"limit": 5000}, headers=who or self.manager)
