@@ -7,6 +7,7 @@ workers on them, each on its own port of 127.0.0.1 with ``BROADCAST_URL`` set; a
 others reach it (docs/operations.md, "Several workers"). The first worker is started alone
 and given time to take the lease, so that the competitions have an owner before the others
 come up; the rest are started after it. All are stopped (SIGTERM) when the block ends.
+``service_pids`` and ``cpu_of`` find what Redis and PostgreSQL, shared by the workers, cost.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from live_server import ServerProcess, database
+from live_server import ServerProcess, cpu_seconds, database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/"
@@ -37,6 +38,30 @@ def owner_flags(workers: Sequence[ServerProcess]) -> list[bool | None]:
             owner = None
         flags.append(owner if isinstance(owner, bool) else None)
     return flags
+
+
+SERVICES = ("redis-server", "postgres")
+"""The process names of the services the workers share (their CPU is measured beside the workers')."""
+
+
+def service_pids() -> list[int]:
+    """The processes of Redis and PostgreSQL on this machine (from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() in SERVICES:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def cpu_of(pids: Sequence[int]) -> dict[int, float]:
+    """CPU seconds of each of ``pids`` that still runs (from /proc)."""
+    seconds = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            seconds[pid] = cpu_seconds(pid)
+    return seconds
 
 
 def _wait_for_owner(worker: ServerProcess) -> None:

@@ -20,9 +20,10 @@ the first worker. Measured per case: board latency (marker POST → each viewer 
 ticker line, over every (viewer, marker) pair, as ``bench/class_load.py``), overall and by
 the worker the viewer is on; command round-trip p50/p99 (and by worker); viewers connected
 against asked; seq gaps, disconnects (a browser would reconnect) and markers not received;
-each worker's CPU and the clients' CPU (cores, from /proc, over the sending window) and what
-other processes of the machine used. Prints a line per case, a markdown table and, per worker
-count, the most viewers held with board p99 ≤ 200 ms. Asserts nothing.
+each worker's CPU and the clients' CPU (cores, from /proc, over the sending window), what
+Redis and PostgreSQL used and what the machine's other processes used. Prints a line per case,
+a markdown table and, per worker count, the most viewers held with board p99 ≤ 200 ms.
+Asserts nothing.
 ``python bench/worker_scale.py [--workers 1,2 --viewers 500,1000,2000,3000 --seconds 30]``.
 """
 
@@ -48,7 +49,7 @@ from competition_setup import deal_plans, find_customers, join_all
 from live_server import OtherLoad, ServerProcess, Setup, cpu_seconds, machine, percentile, raise_open_files
 from live_server import workdir as temporary_workdir
 from worker_clients import Clients, start_clients
-from worker_pool import POSTGRES_URL, REDIS_URL, owner_flags, worker_pool
+from worker_pool import POSTGRES_URL, REDIS_URL, cpu_of, owner_flags, service_pids, worker_pool
 
 LIMIT_MS = 200.0
 """The board p99 a case must stay under to count as held."""
@@ -75,6 +76,7 @@ class Case:
     worker_cores: list[float]
     client_cores: float
     other_cores: float
+    service_cores: float
     load: tuple[float, float]
     joins_per_second: float
     seconds: float
@@ -114,6 +116,7 @@ class Window:
     worker_cores: list[float]
     client_cores: float
     other_cores: float
+    service_cores: float  # Redis and PostgreSQL (part of other_cores)
     load: tuple[float, float]  # the 1-minute load average at the start and the end
     seconds: float
 
@@ -185,6 +188,7 @@ def _window(
     client_pids = clients.pids()
     load_start = os.getloadavg()[0]
     other = OtherLoad(worker_pids[0], worker_pids[1:] + client_pids)
+    services = cpu_of(service_pids())
     with other:
         workers_before = [cpu_seconds(pid) for pid in worker_pids]
         clients_before = sum(map(cpu_seconds, client_pids)) + cpu_seconds()
@@ -198,9 +202,11 @@ def _window(
             (cpu_seconds(pid) - b) / wall for pid, b in zip(worker_pids, workers_before, strict=True)
         ]
         client_cores = (sum(map(cpu_seconds, client_pids)) + cpu_seconds() - clients_before) / wall
+        services_after = cpu_of(list(services))
+        service_cores = sum(services_after[pid] - services[pid] for pid in services_after) / wall
     time.sleep(2.0)  # the last markers on their way
     load = (load_start, os.getloadavg()[0])
-    return Window(markers, failures, worker_cores, client_cores, other.cores, load, wall)
+    return Window(markers, failures, worker_cores, client_cores, other.cores, service_cores, load, wall)
 
 
 def _combine(
@@ -249,6 +255,7 @@ def _combine(
         worker_cores=window.worker_cores,
         client_cores=window.client_cores,
         other_cores=window.other_cores,
+        service_cores=window.service_cores,
         load=window.load,
         joins_per_second=joins,
         seconds=window.seconds,
@@ -279,7 +286,8 @@ def case_line(c: Case) -> str:
         f"commands {c.answered}/{c.sent} ({c.late_sends} sent late) rtt p50 {ms(c.rtts, 50)} "
         f"p99 {ms(c.rtts, 99)} ms (by worker p99 {by_worker([ms(r, 99) for r in c.rtts_by_worker])}); "
         f"cores: workers {by_worker([f'{x:.2f}' for x in c.worker_cores])}, clients {c.client_cores:.2f}, "
-        f"other {c.other_cores:.2f}; load {c.load[0]:.1f} → {c.load[1]:.1f}; "
+        f"other {c.other_cores:.2f} (Redis + PostgreSQL {c.service_cores:.2f}); "
+        f"load {c.load[0]:.1f} → {c.load[1]:.1f}; "
         f"joins {c.joins_per_second:.0f}/s, customers after {c.customer_wait:.0f} s, clients connected in "
         f"{c.connect_wait:.0f} s; errors: {errors}"
     )
@@ -288,7 +296,7 @@ def case_line(c: Case) -> str:
 TABLE_HEAD = (
     "| workers | viewers connected / asked | board p50 / p99 (ms) | board p99 by worker (ms) "
     "| command p50 / p99 (ms) | commands answered / sent | seq gaps / disconnects / markers missed "
-    "| worker cores | client cores | other cores | load average |"
+    "| worker cores | client cores | Redis + PostgreSQL cores | other cores | load average |"
 )
 
 
@@ -298,7 +306,8 @@ def table_row(c: Case) -> str:
         f"| {by_worker([ms(b, 99) for b in c.board_by_worker])} | {ms(c.rtts, 50)} / {ms(c.rtts, 99)} "
         f"| {c.answered:,} / {c.sent:,} | {c.count('seq gap')} / {c.count('disconnected', 'closed by')} / "
         f"{c.marker_missing:,} | {by_worker([f'{x:.2f}' for x in c.worker_cores])} | {c.client_cores:.2f} "
-        f"| {c.other_cores:.2f} | {c.load[0]:.1f} → {c.load[1]:.1f} |"
+        f"| {c.service_cores:.2f} | {c.other_cores - c.service_cores:.2f} "
+        f"| {c.load[0]:.1f} → {c.load[1]:.1f} |"
     )
 
 
