@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +47,8 @@ class Clients:
     def pids(self) -> list[int]:
         return [p.pid for p in self.processes()]
 
-    def wait_ready(self, timeout: float) -> None:
-        """Until every member's websockets and every viewer are connected (or gave up)."""
+    def wait_ready(self, timeout: float, check: Callable[[], None]) -> None:
+        """Until every member's and viewer's websockets are open; ``check`` raises if a server died."""
         deadline = time.monotonic() + timeout
         pending = [pipe for _, pipe, _ in self.members]
         while pending or not all(ready.is_set() for _, ready in self.viewers):
@@ -55,6 +56,7 @@ class Clients:
             ended = [p.exitcode for p in self.processes() if not p.is_alive()]
             if ended:
                 raise RuntimeError(f"client processes ended while connecting (exit codes {ended})")
+            check()
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the clients had not connected after {timeout:g} s")
         for _, pipe, _ in self.members:

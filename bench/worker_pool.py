@@ -64,6 +64,18 @@ def cpu_of(pids: Sequence[int]) -> dict[int, float]:
     return seconds
 
 
+def check_alive(workers: Sequence[ServerProcess]) -> None:
+    """Raise RuntimeError naming the first worker that has exited, with the end of its log.
+
+    (A worker that cannot renew its lease in time — its event loop starved on a loaded machine —
+    stops on purpose: docs/operations.md, "Several workers".)
+    """
+    for n, worker in enumerate(workers):
+        if worker.proc is not None and worker.proc.poll() is not None:
+            tail = worker.log_tail(3).replace("\n", " | ")
+            raise RuntimeError(f"worker {n + 1} exited with {worker.proc.returncode}: {tail}")
+
+
 def _wait_for_owner(worker: ServerProcess) -> None:
     deadline = time.monotonic() + OWNER_WAIT_SECONDS
     while time.monotonic() < deadline:

@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import collections
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -49,7 +50,15 @@ from competition_setup import deal_plans, find_customers, join_all
 from live_server import OtherLoad, ServerProcess, Setup, cpu_seconds, machine, percentile, raise_open_files
 from live_server import workdir as temporary_workdir
 from worker_clients import Clients, start_clients
-from worker_pool import POSTGRES_URL, REDIS_URL, cpu_of, owner_flags, service_pids, worker_pool
+from worker_pool import (
+    POSTGRES_URL,
+    REDIS_URL,
+    check_alive,
+    cpu_of,
+    owner_flags,
+    service_pids,
+    worker_pool,
+)
 
 LIMIT_MS = 200.0
 """The board p99 a case must stay under to count as held."""
@@ -138,10 +147,11 @@ def run_case(args: argparse.Namespace, workers_wanted: int, viewers: int, run_di
             members = args.teams * MEMBERS_PER_TEAM
             clients = start_clients(args, workers, competition_id, plans, viewers, members)
             try:
-                clients.wait_ready(args.connect_timeout)
+                clients.wait_ready(args.connect_timeout, lambda: check_alive(workers))
                 waits.append(time.perf_counter() - started - waits[0])
                 owners = owner_flags(workers)
                 window = _window(args, workers, setup, competition_id, clients)
+                check_alive(workers)
                 played, seen = clients.collect()
             finally:
                 clients.finish()
@@ -362,6 +372,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still drop the database and keys
     raise_open_files(max(args.viewer_counts) + args.teams * MEMBERS_PER_TEAM * 4 + 1000)
     print(
         f"worker scale: {args.teams} teams × {MEMBERS_PER_TEAM} members at "
@@ -371,6 +382,7 @@ def main() -> None:
         flush=True,
     )
     cases: list[Case] = []
+    failed: list[tuple[int, int]] = []
     with temporary_workdir() as wd:
         for viewers in args.viewer_counts:
             for workers in args.worker_counts:
@@ -378,8 +390,10 @@ def main() -> None:
                 run_dir.mkdir()
                 try:
                     case = run_case(args, workers, viewers, run_dir)
-                except (RuntimeError, httpx.HTTPError) as exc:
-                    raise SystemExit(f"{workers} workers, {viewers} viewers: {exc}") from None
+                except (RuntimeError, httpx.HTTPError) as exc:  # the next case may still run
+                    print(f"{workers} worker(s), {viewers:,} viewers: FAILED: {exc}", flush=True)
+                    failed.append((workers, viewers))
+                    continue
                 print(case_line(case), flush=True)
                 cases.append(case)
     print()
@@ -387,6 +401,8 @@ def main() -> None:
     print("|" + "---|" * (TABLE_HEAD.count("|") - 1))
     for case in sorted(cases, key=lambda c: (c.workers, c.viewers)):
         print(table_row(case))
+    for workers, viewers in failed:
+        print(f"| {workers} | failed / {viewers:,} | | | | | | | | | | |")
     print()
     for workers in args.worker_counts:
         print(held_line(cases, workers))
