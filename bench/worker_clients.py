@@ -1,7 +1,8 @@
 """The client processes of ``bench/worker_scale.py``: members and board viewers spread over workers.
 
 ``start_clients`` forks the member processes — process ``p`` plays its share of the teams
-(``competition_setup.deal_plans``) against worker ``p`` mod the count, over HTTP and the team
+(``competition_setup.deal_plans``) against worker ``p`` mod the count (or the first worker,
+``--members-on-first``), over HTTP and the team
 websockets, with ``competition_clients.run_members`` (commands at a fixed total rate) — and
 the viewer processes, ``class_viewers.run_viewers`` with the board's address on every worker
 (viewer ``i`` of a process on worker ``i`` mod the count). ``Clients`` waits until all have
@@ -99,11 +100,12 @@ def start_clients(
     context = multiprocessing.get_context("fork")
     clients = Clients([], [], context.Event(), context.Event(), context.Queue())
     for p, plan in enumerate(plans):
-        worker = workers[p % len(workers)]
+        index = 0 if args.members_on_first else p % len(workers)
+        worker = workers[index]
         parent, child = context.Pipe()
         target_args = (worker.url, worker.ws_url, plan, total_members, args.rate, args.seconds, child)
         process = context.Process(target=_play_members, args=target_args, daemon=True)
-        clients.members.append((process, parent, p % len(workers)))
+        clients.members.append((process, parent, index))
     urls = tuple(f"{w.ws_url}/ws/public/{competition_id}" for w in workers)
     processes = max(1, min(args.processes, viewers))
     for p in range(processes if viewers else 0):

@@ -9,9 +9,10 @@ workers), the competition starts, and once every team has a customer the client 
 connect:
 
 * member processes (``--member-processes``; process ``p`` talks to worker ``p`` mod the
-  count, HTTP and team websockets): for ``--seconds`` the members of the whole competition in
-  turn send ``POST /api/v1/team/customers/{id}/notes`` (the cheapest desk command) at a fixed
-  total rate ``--rate`` (``bench/competition_clients.py``, as ``bench/competition_load.py``);
+  count, HTTP and team websockets, or all to the first with ``--members-on-first``): for
+  ``--seconds`` the members of the whole competition in turn send
+  ``POST /api/v1/team/customers/{id}/notes`` (the cheapest desk command) at a fixed total
+  rate ``--rate`` (``bench/competition_clients.py``, as ``bench/competition_load.py``);
 * viewer processes (``--processes``): the ``/ws/public/{id}`` websockets, viewer ``i`` of a
   process on worker ``i`` mod the count (``bench/class_viewers.py``).
 
@@ -253,6 +254,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--marker-spacing", type=float, default=1.0, help="seconds between markers (1)")
     parser.add_argument("--processes", type=int, default=3, help="viewer client processes (3)")
     parser.add_argument("--member-processes", type=int, default=2, help="member client processes (2)")
+    parser.add_argument(
+        "--members-on-first",
+        action="store_true",
+        help="the members talk to the first worker only (HTTP and team websockets); the viewers stay spread",
+    )
     parser.add_argument("--customer-timeout", type=float, default=300.0, help="seconds to wait for customers")
     parser.add_argument("--connect-timeout", type=float, default=300.0, help="seconds for clients to connect")
     parser.add_argument(
