@@ -37,13 +37,16 @@ class Http:
         self.opened: list[asyncio.StreamWriter] = []
 
     async def post(self, path: str, body: bytes, token: str) -> tuple[int, bytes]:
+        return await self.send("POST", path, body, token)
+
+    async def send(self, method: str, path: str, body: bytes, token: str) -> tuple[int, bytes]:
         if self.idle:
             reader, writer = self.idle.pop()
         else:
             reader, writer = await asyncio.open_connection(self.host, self.port)
             self.opened.append(writer)
         head = (
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {token}\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         writer.write(head.encode() + body)

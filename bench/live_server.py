@@ -217,10 +217,12 @@ class ServerProcess:
         tick_seconds: float = 0.1,
         extra_env: dict[str, str] | None = None,
         profile: Path | None = None,
-        root: Path = ROOT,
+        root: Path | None = None,
     ) -> None:
         self.database_url = database_url
-        self.root = root  # the checkout whose server runs (another one: a baseline beside this one)
+        # the checkout whose server runs (another one: a baseline beside this one); ROOT is read
+        # here, not when the module is imported, so that a bench's --root reaches every server
+        self.root = root or ROOT
         self.workdir = workdir
         self.tick_seconds = tick_seconds
         self.extra_env = extra_env or {}

@@ -2,7 +2,9 @@
 
 The lifespan opens the database (running migrations), makes sure there is an instructor
 password (from settings, or generated and printed once), recovers every unfinished
-competition from its command log and starts the tick loop.
+competition from its command log and starts the tick loop. With several workers
+(``BROADCAST_URL``) a worker instead recovers and runs the competitions whose lease it takes
+(``server.workers``), and forwards the other requests.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -46,6 +49,7 @@ from server.api.http import openapi, pages
 from server.api.http.middleware import ForwardToOwner, SecurityHeaders
 from server.api.http.request_limits import BodyLimits
 from server.errors import ServerError
+from server.live import LiveCompetition
 from server.live.runtime import Runtime
 from server.persistence.archive.contents import MAX_ARCHIVE_BYTES
 from server.persistence.db.engine import make_engine, migrate
@@ -60,6 +64,11 @@ from server.wire.broadcast import Broadcaster
 from server.wire.broadcast_redis import RedisBroadcaster
 from server.workers.forwarding import Forwarder
 from server.workers.leadership import Leadership
+from server.workers.leases import LeaseBook
+from server.workers.ownership import Ownership
+from server.workers.renewer import Renewer, book_maker
+from server.workers.routing import CompetitionFinder
+from server.workers.session_news import SessionNews
 
 log = logging.getLogger("salesfloor")
 
@@ -124,6 +133,24 @@ async def _bounded(step: str, work: Awaitable[Any]) -> None:
         log.warning("shutdown: %s took longer than %s s; going on without it", step, SHUTDOWN_STEP_SECONDS)
 
 
+def _halt() -> None:
+    """Stop the process at once (a worker that may have lost a lease must not write again)."""
+    os._exit(3)
+
+
+def _placement(
+    ownership: Ownership, runtime: Runtime, broadcaster: RedisBroadcaster
+) -> Callable[[LiveCompetition], Awaitable[bool]]:
+    """How a worker places a competition it has just stored: here if it takes the lease, else where
+    the lease goes (``Ownership.place``)."""
+
+    async def place(live: LiveCompetition) -> bool:
+        await broadcaster.take_over(live.id)  # an imported one may have channels already
+        return await ownership.place(live.id, lambda: runtime.live.__setitem__(live.id, live))
+
+    return place
+
+
 def _first_field(exc: RequestValidationError) -> str | None:
     """The field the first error is about (``weights.profit``, ``limit``), as the refusal's ``field``."""
     errors = exc.errors()
@@ -149,40 +176,59 @@ def create_app(
         app.state.password_checks = PasswordChecks()  # the instructor's password, off the event loop
         app.state.known_browser_key = store.ensure_secret("known_browser_key", secrets.token_hex(32))
         app.state.forwarder = None
+        front: Leadership | None = None
+        news: SessionNews | None = None
+        renewer: Renewer | None = None
+        ownership: Ownership | None = None
         if settings.broadcast_url:
             address = settings.advertise_url or f"http://{settings.host}:{settings.port}"
             # the workers sign the client addresses they forward with a key shared in the database
             worker_key = store.ensure_secret("worker_key", secrets.token_hex(32))
             app.state.worker_signature = WorkerSignature(worker_key)
-            leadership: Leadership | None = None
-            broadcaster: Broadcaster = RedisBroadcaster(
+            redis_broadcaster = RedisBroadcaster(
                 settings.broadcast_url,
                 settings.broadcast_prefix,
                 settings.websocket_queue,
-                is_leader=lambda: leadership is not None and leadership.leading,
+                runs=lambda competition_id: ownership is not None and ownership.holds(competition_id),
             )
-            assert isinstance(broadcaster, RedisBroadcaster)
-            leadership = Leadership(broadcaster.redis, settings.broadcast_prefix, address)
-            app.state.forwarder = Forwarder(leadership, app.state.worker_signature)
+            broadcaster: Broadcaster = redis_broadcaster
+            runtime = Runtime(settings, store, broadcaster)
+
+            async def adopt(competition_id: int) -> None:
+                await redis_broadcaster.take_over(competition_id)
+                await runtime.adopt(competition_id)
+
+            book = LeaseBook(redis_broadcaster.redis, settings.broadcast_prefix, address)
+            ownership = Ownership(book, adopt)
+            prefix = settings.broadcast_prefix
+            front = Leadership(redis_broadcaster.redis, prefix, address, holder=book.holder)
+            make_book = book_maker(settings.broadcast_url, prefix, address, book.holder)
+            renewer = Renewer(make_book, ownership.held_now, front.held_key, halt=_halt)
+            ownership.on_round = renewer.loop_ran
+            runtime.placement = _placement(ownership, runtime, redis_broadcaster)
+            news = SessionNews(redis_broadcaster.redis, settings.broadcast_prefix, address, runtime)
+            runtime.tell_workers = news.tell
+            app.state.forwarder = Forwarder(
+                front, ownership, CompetitionFinder(runtime), app.state.worker_signature
+            )
         else:
-            broadcaster, leadership = Broadcaster(settings.websocket_queue), None
-        runtime = Runtime(settings, store, broadcaster)
+            broadcaster = Broadcaster(settings.websocket_queue)
+            runtime = Runtime(settings, store, broadcaster)
         app.state.runtime = runtime
-        app.state.leadership = leadership
+        app.state.leadership = front
         await broadcaster.start()
-        if leadership is None:
+        if ownership is None or front is None:
             await runtime.start()
             if on_ready is not None:
                 await on_ready(app)
         else:
-            redis_broadcaster = broadcaster
-
-            async def elected() -> None:
-                assert isinstance(redis_broadcaster, RedisBroadcaster)
-                await redis_broadcaster.take_over()
-                await runtime.start()
-
-            leadership.start(elected)
+            runtime.start_ticking()
+            if news is not None:
+                await news.start()
+            front.start()
+            if renewer is not None:
+                renewer.start()
+            ownership.start([row.id for row in store.competitions() if row.id is not None])
         gc.freeze()  # what start-up built lives as long as the server: keep it out of every collection
         gc.callbacks.append(_freeze_survivors)
         try:
@@ -191,10 +237,19 @@ def create_app(
             if on_stopping is not None:
                 on_stopping()
             gc.callbacks.remove(_freeze_survivors)
-            if leadership is not None:
-                await _bounded("giving up the lease", leadership.stop())
+            if renewer is not None:  # from here the event loop alone renews, until it gives the leases back
+                renewer.stop()
+                await _bounded("stopping the lease renewer", asyncio.to_thread(renewer.thread.join, 3.0))
+            if ownership is not None:
+                ownership.stop_taking()
+            if front is not None:
+                await _bounded("giving up the front's lease", front.stop())
                 await _bounded("closing the forwarder", app.state.forwarder.close())
             await _bounded("stopping the competitions", runtime.stop())
+            if ownership is not None:  # the leases last until this worker has stopped writing
+                await _bounded("giving up the competitions' leases", ownership.stop())
+            if news is not None:
+                await _bounded("stopping the session news", news.stop())
             await _bounded("stopping the broadcaster", broadcaster.stop())
             app.state.password_checks.close()
             engine.dispose()

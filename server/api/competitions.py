@@ -3,9 +3,10 @@ resume, next round, end)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import ConfigDict, Field
 
 from server.api.answers import documented
@@ -18,6 +19,7 @@ from server.live.competition_setup import create_competition, parameters_of
 from server.live.instructor_views import detail_view
 from server.live.runtime import Runtime
 from server.security.auth import Identity
+from server.workers.forwarding import Forwarder
 
 router = APIRouter(prefix="/api/v1/competitions", tags=["instructor"])
 
@@ -35,10 +37,11 @@ class CompetitionIn(StrictBody):
 
 
 @router.post("", status_code=201, responses=documented(CompetitionCreated, 201))
-def create(
+async def create(
     body: CompetitionIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
-    live = create_competition(
+    live = await asyncio.to_thread(
+        create_competition,
         rt,
         name=body.name,
         preset=body.preset,
@@ -47,14 +50,20 @@ def create(
         rounds=body.rounds,
         seconds_per_hour=body.seconds_per_hour,
     )
+    await rt.place(live)  # with several workers perhaps on another: the view is the same, a new draft
     return detail_view(live)
 
 
 @router.get("", responses=documented(list[CompetitionStatus]))
-def list_competitions(
-    rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
+async def list_competitions(
+    request: Request, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> list[dict[str, Any]]:
-    return [{**live.status(), "teams": len(live.teams)} for live in rt.live.values()]
+    """Every competition; with several workers, each worker's own, gathered by the front."""
+    found = [{**live.status(), "teams": len(live.teams)} for live in list(rt.live.values())]
+    forwarder: Forwarder | None = getattr(request.app.state, "forwarder", None)
+    if forwarder is not None and not forwarder.asks_own_only(request):
+        found += await forwarder.gather_lists(request)
+    return sorted(found, key=lambda status: int(status["id"]))
 
 
 @router.get("/{competition_id}", responses=documented(CompetitionCreated))

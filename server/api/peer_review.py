@@ -16,9 +16,9 @@ from server.api.answers.judging import PeerReviews
 from server.api.answers.team import MyPeerReview
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
+from server.input.peer_review_sizes import COMMENT_MAX, MAX_RATINGS, RATING_MAX, RATING_MIN
 from server.input.text_rules import refuse_unstorable
 from server.live.peer_review import (
-    COMMENT_MAX,
     check_open,
     check_ratings,
     instructor_view,
@@ -34,13 +34,17 @@ router = APIRouter(tags=["peer review"])
 
 class RatingIn(StrictBody):
     member_id: int = Field(description="a teammate's id, as GET /api/v1/team/peer-review lists it")
-    rating: int = Field(ge=1, le=5, description="the teammate's contribution: 1 (little) to 5 (a great deal)")
+    rating: int = Field(
+        ge=RATING_MIN,
+        le=RATING_MAX,
+        description="the teammate's contribution: 1 (little) to 5 (a great deal)",
+    )
     comment: str = Field("", max_length=COMMENT_MAX, description="optional, for the instructor only")
 
 
 class PeerReviewIn(StrictBody):
     ratings: list[RatingIn] = Field(
-        max_length=50, description="one per teammate; replaces what you sent before"
+        max_length=MAX_RATINGS, description="one per teammate; replaces what you sent before"
     )
 
 

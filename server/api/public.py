@@ -25,8 +25,10 @@ router = APIRouter(prefix="/api/v1", tags=["public"])
 
 @router.get("/health", responses=documented(Health))
 def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
-    """Whether the server is well, whether its database takes writes, and whether this worker owns
-    the competitions. ``database`` is ``ok``, ``unavailable`` or ``full`` (as the last writes found)."""
+    """Whether the server is well, whether its database takes writes, and, with several workers,
+    which competitions this worker runs and whether it is the front (the worker that takes the
+    requests naming no competition). ``database`` is ``ok``, ``unavailable`` or ``full`` (as the
+    last writes found)."""
     damaged = {live.id: live.damaged for live in rt.live.values() if live.damaged}
     leadership = getattr(request.app.state, "leadership", None)
     owner = leadership is None or leadership.leading
@@ -36,6 +38,7 @@ def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
         "owner": owner,
         "database": database,
         "competitions": len(rt.live),
+        "runs": sorted(rt.live),
         "damaged": damaged,
     }
 

@@ -182,7 +182,7 @@ async def logout(request: Request, response: Response, rt: Runtime = Depends(run
     if token:
         key = token_hash(token, rt.settings.secret or "")
         await asyncio.to_thread(rt.store.drop_session, key)
-        rt.sessions.forget(key)
+        rt.sessions_ended(token_hash=key)
     response.delete_cookie(COOKIE)
     response.status_code = 204
     return response

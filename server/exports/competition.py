@@ -30,6 +30,7 @@ from server.persistence.archive.contents import (
     command_entries,
     member_entries,
 )
+from server.persistence.archive.peer_reviews import peer_review_entries, peer_review_rows
 from server.persistence.archive.reader import ReplayedArchive, read_archive
 from server.persistence.db.tables import (
     EXCLUSIVE_ROLES,
@@ -237,6 +238,7 @@ def archive_of(live: LiveCompetition) -> Archive:
             "reveal": live.last_reveal,
             "medals": dataclasses.asdict(live.scores.medals),
         },
+        peer_reviews=peer_review_entries(store.peer_reviews(live.id), index),
     )
 
 
@@ -339,6 +341,7 @@ def store_archive(store: Store, source: IO[bytes]) -> CompetitionRow:
         list(replayed.competition.log),
         rows["criteria"],
         rows["entries"],
+        peer_review_rows(replayed.documents.peer_reviews),
     )
 
 
@@ -349,8 +352,7 @@ async def import_archive(rt: Runtime, source: IO[bytes]) -> LiveCompetition:
     for team in live.teams:
         live.activity[team.name].members.update(m.name for m in rt.store.members(team.id or 0))
     await asyncio.to_thread(live.recover)
-    rt.live[live.id] = live
-    if live.state == "paused":
+    if await rt.place(live) and live.state == "paused":
         rt.start_bots(live)
     return live
 

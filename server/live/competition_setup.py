@@ -47,7 +47,7 @@ def create_competition(
     rounds: int | None,
     seconds_per_hour: float,
 ) -> LiveCompetition:
-    """A new competition in draft, stored and served (a random seed when none is given)."""
+    """A new competition in draft, stored (a random seed when none is given); ``Runtime.place`` serves it."""
     row = CompetitionRow(
         name=name.strip(),
         preset=preset,
@@ -59,9 +59,7 @@ def create_competition(
         created_at=wall_now(),
     )
     row = rt.store.add_competition(row)
-    live = LiveCompetition(row, [], rt.store, rt.broadcaster)
-    rt.live[live.id] = live
-    return live
+    return LiveCompetition(row, [], rt.store, rt.broadcaster)
 
 
 def register_teams(

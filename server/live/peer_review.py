@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.errors import ServerError
+from server.input.peer_review_sizes import RATING_MAX, RATING_MIN
 from server.persistence.db.tables import MemberRow, PeerReviewRow, TeamRow
 
-RATINGS = range(1, 6)
-COMMENT_MAX = 500
+RATINGS = range(RATING_MIN, RATING_MAX + 1)
 
 
 @dataclass(slots=True)

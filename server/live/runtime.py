@@ -1,6 +1,7 @@
 """The server's running state: live competitions, the tick loop and the house bots.
 
-One ``Runtime`` per server process owns every live competition (one owner per competition),
+One ``Runtime`` per server process owns every live competition (one owner per competition;
+with several workers, the competitions whose lease this worker holds: ``adopt``, ``place``),
 advances the running ones on a short tick, and runs house bots as in-process players that
 go through the same command path as people, paced by their competition's clock (they hold
 their commands while it is stopped: server.live.sim_pacing). The tick loop never stops: a tick that fails
@@ -14,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from market.events import TeamEvent, event_from_dict
 from server.errors import ServerError
@@ -22,6 +24,7 @@ from server.live.bot_driver import BotDriver
 from server.live.command_path import BOTS_WAIT
 from server.live.preview_pool import Previews
 from server.live.sim_pacing import ClockPacing
+from server.persistence.db.tables import CompetitionRow
 from server.persistence.store import Store
 from server.security.command_rate import RateLimiter
 from server.security.session_cache import SessionCache
@@ -56,18 +59,52 @@ class Runtime:
         # who is behind a token, without a database read
         self.sessions = SessionCache(settings.session_cache_seconds)
         self._tick_failures: dict[int, tuple[str, float]] = {}
+        # with several workers: runs a new competition here (True) or leaves it to the worker taking it
+        self.placement: Callable[[LiveCompetition], Awaitable[bool]] | None = None
+        # with several workers: tells the others of sessions ended here (a token hash, member ids)
+        self.tell_workers: Callable[[str | None, list[int]], None] | None = None
 
     async def start(self) -> None:
+        """One process: recover every competition and tick them."""
         for row in self.store.competitions():
-            live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
-            for team in live.teams:  # who had joined before the restart
-                live.activity[team.name].members.update(m.name for m in self.store.members(team.id or 0))
-            if row.state in ("running", "paused", "finished"):
-                await asyncio.to_thread(live.recover)
-            self.live[live.id] = live  # visible only once recovered
-            if row.state in ("running", "paused"):
-                self.start_bots(live)
+            await self._load(row)
+        self.start_ticking()
+
+    def start_ticking(self) -> None:
         self._ticker = asyncio.create_task(self._tick_forever())
+
+    async def adopt(self, competition_id: int) -> None:
+        """Run a competition this worker has just taken the lease of, recovered from the database."""
+        row = await asyncio.to_thread(self.store.competition, competition_id)
+        if row is not None:
+            await self._load(row)
+
+    async def _load(self, row: CompetitionRow) -> None:
+        live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
+        for team in live.teams:  # who had joined before the restart
+            live.activity[team.name].members.update(m.name for m in self.store.members(team.id or 0))
+        if row.state in ("running", "paused", "finished"):
+            await asyncio.to_thread(live.recover)
+        self.live[live.id] = live  # visible only once recovered
+        if row.state in ("running", "paused"):
+            self.start_bots(live)
+
+    def sessions_ended(self, token_hash: str | None = None, member_ids: list[int] | None = None) -> None:
+        """Sessions ended here (a logout, removed members): forgotten here and by the other workers."""
+        if token_hash is not None:
+            self.sessions.forget(token_hash)
+        if member_ids:
+            self.sessions.forget_members(member_ids)
+        if self.tell_workers is not None:
+            self.tell_workers(token_hash, member_ids or [])
+
+    async def place(self, live: LiveCompetition) -> bool:
+        """A competition just stored by this process: run it here (True), or, with several workers,
+        leave it to the worker that takes its lease (False: that worker recovers it from the database)."""
+        if self.placement is None:
+            self.live[live.id] = live
+            return True
+        return await self.placement(live)
 
     async def stop(self) -> None:
         if self._ticker:

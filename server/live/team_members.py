@@ -69,7 +69,7 @@ def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str) -> t
         raise ServerError("not_found", f"team {team} has no member called {name!r}")
     ids = [m.id for m in rows if m.id is not None]
     rt.store.remove_members(ids, wall_now())
-    rt.sessions.forget_members(ids)
+    rt.sessions_ended(member_ids=ids)
     live.activity[team].members.discard(name)
     closed = rt.member_channels.close(set(ids))
     return len(ids), closed

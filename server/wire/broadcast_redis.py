@@ -1,12 +1,12 @@
 """Live messages across several workers, through Redis streams.
 
-The leader (the worker that owns the competitions, see ``server.workers.leadership``) publishes:
-each message goes to its own websocket clients at once and to a Redis stream per channel,
-whose entry id is the message's seq. Every other worker reads the streams of the channels
-its clients follow and hands the messages on, so a client sees the same ``seq`` whichever
-worker it is connected to, and can reconnect to any worker with ``?after=SEQ``. A new
-leader continues every channel from the last seq in Redis; the epoch is shared, so a
-takeover is not a restart for the clients.
+A competition's owner (the worker holding its lease, see ``server.workers.ownership``) publishes
+its channels: each message goes to its own websocket clients at once and to a Redis stream
+per channel, whose entry id is the message's seq. Every other worker reads the streams of
+the channels its clients follow and hands the messages on, so a client sees the same
+``seq`` whichever worker it is connected to, and can reconnect to any worker with
+``?after=SEQ``. A worker taking a competition over continues each of its channels from the
+last seq in Redis; the epoch is shared, so a takeover is not a restart for the clients.
 """
 
 from __future__ import annotations
@@ -26,12 +26,17 @@ from server.wire.broadcast import HISTORY, Broadcaster, Subscriber
 log = logging.getLogger("salesfloor.broadcast")
 
 
+def competition_of(channel: str) -> int:
+    """The competition a channel belongs to (``public:7``, ``team:7:Alpha``: 7)."""
+    return int(channel.split(":")[1])
+
+
 class RedisBroadcaster(Broadcaster):
-    def __init__(self, url: str, prefix: str, queue_size: int, is_leader: Callable[[], bool]) -> None:
+    def __init__(self, url: str, prefix: str, queue_size: int, runs: Callable[[int], bool]) -> None:
         super().__init__(queue_size)
         self.redis: Redis = Redis.from_url(url, decode_responses=True)
         self.prefix = prefix
-        self.is_leader = is_leader
+        self.runs = runs  # whether this worker owns the competition with this id (holds its lease)
         self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
         self.readers: dict[str, asyncio.Task[None]] = {}
         self.loaded: dict[str, asyncio.Event] = {}
@@ -52,18 +57,20 @@ class RedisBroadcaster(Broadcaster):
                 await task
         await self.redis.aclose()
 
-    async def take_over(self) -> None:
-        """This worker leads now: stop reading, continue every channel from its last seq."""
-        for task in self.readers.values():
-            task.cancel()
-        self.readers.clear()
-        async for key in self.redis.scan_iter(match=self._key("*")):
+    async def take_over(self, competition_id: int) -> None:
+        """This worker owns the competition now: stop reading its channels, continue each from
+        its last seq."""
+        for name in [n for n in self.readers if competition_of(n) == competition_id]:
+            self.readers.pop(name).cancel()
+        keys = [self._key(f"{kind}:{competition_id}") for kind in ("public", "judge", "instructor")]
+        keys += [key async for key in self.redis.scan_iter(match=self._key(f"team:{competition_id}:*"))]
+        for key in keys:
             last: Any = await self.redis.xrevrange(key, count=1)
             if last:
                 channel = self._channel(key.removeprefix(self._key("")))
                 channel.seq = max(channel.seq, int(last[0][0].split("-")[0]))
 
-    # --- the leader writes ---------------------------------------------------------------------
+    # --- the owner writes ---------------------------------------------------------------------
 
     def publish(
         self, name: str, kind: str, t_sim: float, data: Any, encoded: str | None = None
@@ -95,7 +102,7 @@ class RedisBroadcaster(Broadcaster):
 
     @contextmanager
     def subscribe(self, name: str) -> Iterator[Subscriber]:
-        if not self.is_leader() and name not in self.readers:
+        if not self.runs(competition_of(name)) and name not in self.readers:
             self.loaded[name] = asyncio.Event()
             self.readers[name] = asyncio.create_task(self._read_forever(name))
         with super().subscribe(name) as sub:

@@ -1,1 +1,1 @@
-"""Several workers: which one owns the competitions, and how the others forward to it."""
+"""Several workers: a lease per competition, the front, routing and forwarding, ended sessions shared."""

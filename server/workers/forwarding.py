@@ -1,67 +1,158 @@
-"""Forwarding: a worker that does not own the competitions passes API requests to the one that does.
+"""Forwarding: a request about a competition goes to the worker that owns it; one about none, to the front.
+
+Which competition a request is about comes from ``server.workers.routing``; who owns it, from
+its lease (``server.workers.ownership``); the requests about no competition go to the front
+worker (``server.workers.leadership``). While nobody owns it (a takeover under way) the
+answer is a 503 with ``Retry-After``.
 
 The owner counts failed logins by the client's address, so each forwarded request names it
 in ``X-Salesfloor-Client``, signed with the workers' shared key (server/security/client_address.py);
-whatever the client itself sent under that name is replaced.
+whatever the client itself sent under that name is replaced. The instructor's list of
+competitions is gathered from every worker (``gather_lists``), each asked for its own with a
+signed ``X-Salesfloor-Own-Only``.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
+from server.security.auth import COOKIE
 from server.security.client_address import FORWARDED_BY_WORKER, WorkerSignature, address_of
 from server.workers.leadership import Leadership
+from server.workers.ownership import Ownership
+from server.workers.routing import CODE_PATHS, CompetitionFinder
+
+log = logging.getLogger("salesfloor.forwarding")
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+RECOVERY_WAIT_SECONDS = 5.0
+"""How long a request waits for a competition this worker is recovering before its 503."""
+OWN_ONLY = "x-salesfloor-own-only"
+"""A worker asks another for the competitions it runs (signed like ``X-Salesfloor-Client``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where a request goes: here, to ``address``, or nowhere yet (``address`` None: a 503)."""
+
+    here: bool
+    address: str | None = None
+    competition_id: int | None = None
+
+
+def _unavailable(detail: str) -> JSONResponse:
+    return JSONResponse(
+        {"detail": detail, "code": "unavailable"}, status_code=503, headers={"Retry-After": "2"}
+    )
 
 
 class Forwarder:
-    def __init__(self, leadership: Leadership, signature: WorkerSignature) -> None:
-        self.leadership = leadership
+    def __init__(
+        self,
+        front: Leadership,
+        ownership: Ownership,
+        finder: CompetitionFinder,
+        signature: WorkerSignature,
+    ) -> None:
+        self.front = front
+        self.ownership = ownership
+        self.finder = finder
         self.signature = signature
+        self.address = front.address
         self.client = httpx.AsyncClient(timeout=30.0)
 
     def wants(self, request: Request) -> bool:
+        """Whether the request may have to go elsewhere (an API request; not health, not a gathering)."""
         path = request.url.path
-        return not self.leadership.leading and path.startswith("/api/v1/") and path != "/api/v1/health"
+        return path.startswith("/api/v1/") and path != "/api/v1/health" and not self.asks_own_only(request)
 
-    async def forward(self, request: Request) -> Response:
-        leader = await self.leadership.leader()
-        if leader is None or leader == self.leadership.address:  # nobody, or this worker still taking over
-            return JSONResponse(
-                {
-                    "detail": "no worker owns the competitions right now; try again in a few seconds",
-                    "code": "unavailable",
-                },
-                status_code=503,
-                headers={"Retry-After": "2"},
+    def asks_own_only(self, request: Request) -> bool:
+        value = request.headers.get(OWN_ONLY)
+        return value is not None and self.signature.verify(value) is not None
+
+    @staticmethod
+    def reads_body(request: Request) -> bool:
+        """The joins and the judges' login are routed by the code in their (small) body."""
+        return request.url.path in CODE_PATHS
+
+    async def destination(self, request: Request, body: bytes | None) -> Destination:
+        competition_id = await self.finder.competition_of(request.url.path, _token_of(request), body)
+        if competition_id is not None:
+            if self.ownership.runs(competition_id):
+                return Destination(here=True, competition_id=competition_id)
+            owner = await self.ownership.book.owner(competition_id)
+            if owner == self.address:  # this worker is recovering it: a new one is ready at once
+                if await self.ownership.until_running(competition_id, RECOVERY_WAIT_SECONDS):
+                    return Destination(here=True, competition_id=competition_id)
+                owner = None
+            if owner is not None or await self.ownership.book.is_listed(competition_id):
+                return Destination(here=False, address=owner, competition_id=competition_id)
+            # no such competition: the front says so (a 404)
+        if self.front.leading:
+            return Destination(here=True)
+        front = await self.front.leader()
+        return Destination(here=False, address=None if front == self.address else front)
+
+    async def forward(self, request: Request, where: Destination) -> Response:
+        if where.address is None:
+            if where.competition_id is None:
+                return _unavailable("no worker takes these requests right now; try again in a few seconds")
+            return _unavailable(
+                f"no worker runs competition {where.competition_id} right now (it is being taken "
+                "over); try again in a few seconds"
             )
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         headers[FORWARDED_BY_WORKER] = self.signature.sign(address_of(request))
         try:
             upstream = await self.client.request(
                 request.method,
-                leader + request.url.path,
+                where.address + request.url.path,
                 params=request.query_params,
                 headers=headers,
-                content=request.stream(),  # streamed: a follower holds no upload
+                content=request.stream(),  # streamed: a worker holds no upload it does not serve
             )
         except httpx.HTTPError:
-            return JSONResponse(
-                {
-                    "detail": "the worker that owns the competitions did not answer; try again",
-                    "code": "unavailable",
-                },
-                status_code=503,
-                headers={"Retry-After": "2"},
-            )
+            return _unavailable("the worker that serves this request did not answer; try again")
         response = Response(upstream.content, status_code=upstream.status_code)
         for key, value in upstream.headers.multi_items():
             if key.lower() not in HOP_BY_HOP:
                 response.headers.append(key, value)
         return response
 
+    async def gather_lists(self, request: Request) -> list[dict[str, Any]]:
+        """The instructor's list of competitions from every other live worker (each its own)."""
+        others = [w for w in await self.ownership.book.workers() if w != self.address]
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers[FORWARDED_BY_WORKER] = self.signature.sign(address_of(request))
+        headers[OWN_ONLY] = self.signature.sign(self.address)
+        lists = await asyncio.gather(*(self._list_of(worker, headers) for worker in others))
+        return [item for found in lists for item in found]
+
+    async def _list_of(self, worker: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+        try:
+            answer = await self.client.get(worker + "/api/v1/competitions", headers=headers)
+        except httpx.HTTPError as exc:
+            log.warning("the list of competitions of %s is missing: %s", worker, exc)
+            return []
+        if answer.status_code != 200:
+            log.warning("the list of competitions of %s is missing: %s", worker, answer.status_code)
+            return []
+        found: list[dict[str, Any]] = answer.json()
+        return found
+
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def _token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(COOKIE) or None

@@ -1,11 +1,12 @@
-"""Leadership: exactly one worker at a time owns the competitions (with BROADCAST_URL).
+"""The front worker: exactly one worker at a time takes the requests that name no competition.
 
-Workers race for a lease in Redis (``SET NX PX``); the winner recovers every competition
-from the database and runs them, renewing its lease every second. The others forward every
-API request to it and serve websockets from the Redis streams. When the leader dies its
-lease runs out and another worker takes over, recovering from the committed command log —
-the same path as a restart. A leader that cannot renew its lease stops at once rather than
-risk two owners.
+With BROADCAST_URL, each competition has its own owner (``server.workers.ownership``); the
+requests about none (the instructor's login and list, creating and importing competitions,
+previews, a wrong join or judge code) go to one worker, the front, so that failed logins are
+counted in one place and a preview is polled where it runs, as with one process. Workers
+race for its lease in Redis (``SET NX PX``) and the holder renews it every second; when the
+front dies its lease runs out and another worker becomes the front. A front that cannot
+renew its lease stops at once rather than risk two fronts.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable
+import secrets
 
 from redis.asyncio import Redis
+
+from server.workers.leases import RELEASE, address_in
 
 log = logging.getLogger("salesfloor.leadership")
 
@@ -23,63 +26,57 @@ RENEW = (
     "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) "
     "else return 0 end"
 )
-RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
 class Leadership:
-    def __init__(self, redis: Redis, prefix: str, address: str, lease_ms: int = 5000) -> None:
+    def __init__(
+        self, redis: Redis, prefix: str, address: str, lease_ms: int = 5000, holder: str | None = None
+    ) -> None:
         self.redis = redis
         self.key = f"{prefix}:leader"
         self.address = address
+        # as a competition's lease: the address and a token of this process
+        self.holder = holder or f"{address} {secrets.token_hex(8)}"
         self.lease_ms = lease_ms
-        self.holding = False  # this worker holds the lease
-        self.leading = False  # ... and has finished taking over: it serves the competitions
+        self.leading = False  # this worker holds the front's lease
         self.task: asyncio.Task[None] | None = None
-        self.takeover: asyncio.Task[None] | None = None
 
     async def leader(self) -> str | None:
-        value = await self.redis.get(self.key)
-        return str(value) if value else None
+        """The front's address, or None."""
+        return address_in(await self.redis.get(self.key))
 
-    def start(self, on_elected: Callable[[], Awaitable[None]]) -> None:
-        self.task = asyncio.create_task(self._campaign(on_elected))
+    def start(self) -> None:
+        self.task = asyncio.create_task(self._campaign())
 
-    async def _campaign(self, on_elected: Callable[[], Awaitable[None]]) -> None:
+    async def _campaign(self) -> None:
         while True:
             try:
-                if self.holding:
-                    if not await self.redis.eval(RENEW, 1, self.key, self.address, str(self.lease_ms)):
-                        log.critical(
-                            "lost the lease on the competitions; stopping so that only one worker owns them"
-                        )
+                if self.leading:
+                    if not await self.redis.eval(RENEW, 1, self.key, self.holder, str(self.lease_ms)):
+                        log.critical("lost the front's lease; stopping so that only one worker is the front")
                         os._exit(3)
-                elif await self.redis.set(self.key, self.address, nx=True, px=self.lease_ms):
-                    log.warning("this worker (%s) takes over the competitions", self.address)
-                    self.holding = True
-                    # taking over (recovery) may outlast the lease: it runs beside the renewals
-                    self.takeover = asyncio.create_task(self._take_over(on_elected))
+                elif await self.redis.set(self.key, self.holder, nx=True, px=self.lease_ms):
+                    self.leading = True
+                    log.warning(
+                        "this worker (%s) is the front: it takes the requests naming no competition",
+                        self.address,
+                    )
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                if self.holding:
-                    log.critical("cannot reach Redis to renew the lease (%s); stopping", exc)
+                if self.leading:
+                    log.critical("cannot reach Redis to renew the front's lease (%s); stopping", exc)
                     os._exit(3)
                 log.warning("cannot reach Redis (%s); retrying", exc)
             await asyncio.sleep(self.lease_ms / 5000)
 
-    async def _take_over(self, on_elected: Callable[[], Awaitable[None]]) -> None:
-        try:
-            await on_elected()
-        except Exception:
-            log.critical(
-                "taking over the competitions failed; stopping so that another worker can", exc_info=True
-            )
-            os._exit(3)
-        self.leading = True
-        log.warning("this worker (%s) now owns the competitions", self.address)
+    def held_key(self) -> str | None:
+        """The front's lease key while this worker holds it (for the renewer)."""
+        return self.key if self.leading else None
 
     async def stop(self) -> None:
         if self.task:
             self.task.cancel()
-        if self.holding:
-            await self.redis.eval(RELEASE, 1, self.key, self.address)
+        if self.leading:
+            self.leading = False
+            await self.redis.eval(RELEASE, 1, self.key, self.holder)

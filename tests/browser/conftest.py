@@ -4,6 +4,10 @@ downloaded browser) against a real ``salesfloor serve`` on a free port.
 Every page a test opens is watched: a request to any host but the app's own, a JavaScript
 error or an error in the console fails the test. ``CI`` set and no chromium: the tests fail
 (CI installs it); otherwise they skip with the reason.
+
+A test that fails prints what its pages showed (each page's address, the start of its text,
+its last console lines) and the server's last log lines, so that a failure seen once in CI
+names its cause (``failure_report``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,20 @@ CHROMIUM = "/usr/bin/chromium"
 LOCALES = {"en": "en-US", "zh": "zh-CN"}
 DESKTOP = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
+RECENT_LINES = 12  # console lines per context, and server log lines, in a failure's report
+PAGE_TEXT = 600  # characters of each page's text in a failure's report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember on the test whether its call failed (the fixtures' teardown reads it)."""
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+FAILED = pytest.StashKey[bool]()
 
 
 @dataclass
@@ -32,6 +50,7 @@ class Watch:
     origin: str
     foreign: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    recent: list[str] = field(default_factory=list)  # the last console lines of its pages
 
     def request(self, request: Any) -> None:
         url = urlparse(request.url)
@@ -42,6 +61,7 @@ class Watch:
             self.foreign.append(request.url)
 
     def console(self, message: Any) -> None:
+        self.recent = [*self.recent[-(RECENT_LINES - 1) :], f"{message.type}: {message.text}"]
         # a refused request (4xx) is logged by the browser; the page shows the reason itself
         expected = "responded with a status of 4" in message.text
         if message.type == "error" and not expected:
@@ -106,8 +126,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 Opener = Callable[..., Any]
 
 
+def failure_report(contexts: list[tuple[Any, Watch]], server: ServerProcess) -> str:
+    """What the pages showed and the server logged when a test failed."""
+    lines = ["--- what the pages showed when the test failed ---"]
+    for number, (context, watch) in enumerate(contexts, 1):
+        for page in context.pages:
+            try:
+                text = " ".join(str(page.evaluate("() => document.body.innerText")).split())
+            except Exception as exc:  # a closed or crashed page says so instead
+                text = f"(no text: {type(exc).__name__})"
+            lines.append(f"context {number}: {page.url}\n  text: {text[:PAGE_TEXT]}")
+        lines += [f"  console {line}" for line in watch.recent]
+    lines.append("--- the server's last log lines ---")
+    lines += server.output[-RECENT_LINES:]
+    return "\n".join(lines)
+
+
 @pytest.fixture
-def open_context(browser: Any, server: ServerProcess) -> Iterator[Opener]:
+def open_context(browser: Any, server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[Opener]:
     """open_context(lang="en", viewport=DESKTOP) → a new browser context (own cookies), watched."""
     made: list[tuple[Any, Watch]] = []
 
@@ -132,6 +168,8 @@ def open_context(browser: Any, server: ServerProcess) -> Iterator[Opener]:
         return context
 
     yield open_
+    if request.node.stash.get(FAILED, False):
+        print(failure_report(made, server))
     for context, _watch in made:
         context.close()
     for _context, watch in made:

@@ -55,6 +55,16 @@ def test_every_preset_loads_and_is_consistent(name: str) -> None:
     assert [s.id for s in params.segments] == ["key_accounts", "smb", "price_shoppers"]
 
 
+def test_calm_gives_a_team_the_classroom_s_working_capital_per_inquiry() -> None:
+    """Half the demand, half the starting cash: cash binds a team that sells at a loss in calm as it
+    does in the classroom (docs/market.md, "Starting cash")."""
+    calm, classroom = load_preset("calm"), load_preset("classroom")
+    assert calm.inquiries_per_team_per_day == classroom.inquiries_per_team_per_day / 2
+    assert calm.starting_cash / calm.inquiries_per_team_per_day == pytest.approx(
+        classroom.starting_cash / classroom.inquiries_per_team_per_day
+    )
+
+
 def test_classroom_matches_the_design_table() -> None:
     """DESIGN §4: the classroom segments' shares, rationality, inertia and payment figures.
 

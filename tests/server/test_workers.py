@@ -1,14 +1,17 @@
-"""Several workers (BROADCAST_URL): one owner at a time, forwarding, shared channels, takeover.
+"""Several workers (BROADCAST_URL): a lease per competition, forwarding, shared channels, takeover.
 
-Two server processes share a PostgreSQL database and a Redis. The first to take the lease
-owns the competitions; the other forwards every API request to it and serves websockets
-from the Redis streams with the same seqs. When the owner is killed, the other takes the
-lease over, recovers the competitions from the command log (paused) and serves everything.
+Two server processes share a PostgreSQL database and a Redis. Each competition is run by
+the worker holding its lease (the one rendezvous hashing prefers); the other forwards its
+requests there, and serves websockets from the Redis streams with the same seqs. The
+requests naming no competition go to the front worker. When a worker is killed, each of its
+competitions is taken over on its own by the survivor, recovered from the command log
+(paused), while the survivor's own competitions run on untouched.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import time
@@ -17,9 +20,12 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
+import websockets
 
 from server.client.api_client import ApiError, SalesfloorClient
 from server.wire.broadcast import SNAPSHOT_TYPES
+from server.workers.leases import preferred_owner
 from teams import commands as c
 from tests.server.processes import ServerProcess
 
@@ -81,13 +87,24 @@ async def _read(
     return messages
 
 
-def test_one_owner_forwarding_shared_channels_and_takeover(shared: dict[str, str]) -> None:
+def _runner(processes: list[ServerProcess], cid: int) -> ServerProcess | None:
+    return next((p for p in processes if cid in p.health()["runs"]), None)
+
+
+def _as(client: SalesfloorClient, url: str) -> SalesfloorClient:
+    """The same session, through another worker."""
+    other = SalesfloorClient(url)
+    other.token = client.token
+    return other
+
+
+def test_forwarding_shared_channels_and_takeover(shared: dict[str, str]) -> None:
     first = ServerProcess(shared)
-    _wait(lambda: first.health()["owner"], 15, "the first worker taking the lease")
+    _wait(lambda: first.health()["owner"], 15, "the first worker becoming the front")
     second = ServerProcess(shared)
     try:
         assert second.health()["owner"] is False
-        # everything through the worker that does not own the competitions
+        # everything through the worker that is not the front
         admin = SalesfloorClient(second.url)
         admin.login_instructor("pw")
         # one long round (about five minutes): the websocket reads below wait for live messages,
@@ -118,9 +135,14 @@ def test_one_owner_forwarding_shared_channels_and_takeover(shared: dict[str, str
         same_seq = {m["seq"]: m for m in from_second[1:]}
         assert all(same_seq.get(m["seq"], m) == m for m in replayed)
         assert from_second[1]["type"] in SNAPSHOT_TYPES or replayed[0] == from_second[1]
-        # the owner dies; the other worker takes over and recovers
-        first.kill()
-        _wait(lambda: second.health()["owner"], 30, "the takeover")
+        # the competition's owner dies; the other worker takes it over and recovers it
+        owner = _runner([first, second], cid)
+        assert owner is not None
+        survivor = second if owner is first else first
+        owner.kill()
+        admin, member = _as(admin, survivor.url), _as(member, survivor.url)
+        _wait(lambda: cid in survivor.health()["runs"], 30, "the takeover")
+        _wait(lambda: survivor.health()["owner"], 30, "the survivor becoming the front")
         detail = _wait(lambda: _detail(admin, cid), 15, "the recovered competition answering")
         assert detail["state"] == "paused" and detail["damaged"] is None
         stored = admin.request(
@@ -179,3 +201,163 @@ def test_the_owner_counts_failed_logins_by_the_address_the_follower_saw(shared: 
     finally:
         follower.stop()
         owner.stop()
+
+
+def _two_workers(shared: dict[str, str]) -> tuple[ServerProcess, ServerProcess]:
+    """The front, then a second worker, once its heartbeat is in Redis (the placement counts it)."""
+    first = ServerProcess(shared)
+    _wait(lambda: first.health()["owner"], 15, "the first worker becoming the front")
+    second = ServerProcess(shared)
+    beats = redis.Redis.from_url(REDIS)
+    heartbeat = f"{shared['BROADCAST_PREFIX']}:worker:{second.url}"
+    _wait(lambda: beats.exists(heartbeat), 15, "the second worker's heartbeat")
+    return first, second
+
+
+def _spread_ids(urls: list[str], at_least: int) -> int:
+    """How many competitions (ids 1, 2, …) to create so that each worker is preferred for one."""
+    count = at_least
+    while len({preferred_owner(cid, urls) for cid in range(1, count + 1)}) < len(urls):
+        count += 1
+    return count
+
+
+def test_each_competition_has_its_own_owner_and_moves_alone(shared: dict[str, str]) -> None:
+    first, second = _two_workers(shared)
+    workers = [first, second]
+    try:
+        admins = [SalesfloorClient(w.url) for w in workers]
+        admins[0].login_instructor("pw")
+        admins[1] = _as(admins[0], second.url)
+        count = _spread_ids([first.url, second.url], at_least=4)
+        games: dict[int, dict[str, Any]] = {}
+        for n in range(count):  # created, set up and played through either worker, in turn
+            via, other = admins[n % 2], admins[(n + 1) % 2]
+            body = {"name": f"Class {n}", "seed": n, "seconds_per_hour": 30.0}
+            cid = via.request("POST", "/api/v1/competitions", json=body)["id"]
+            code = other.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": "People"})[
+                "join_code"
+            ]
+            assert via.request("POST", f"/api/v1/competitions/{cid}/start")["state"] == "running"
+            member = SalesfloorClient(workers[n % 2].url)
+            member.join(code, f"Lin {n}", "manager")
+            member = _as(member, workers[(n + 1) % 2].url)
+            events = member.command(c.SetApologyPolicy(team="", enabled=True))["events"]
+            games[cid] = {"member": member, "events": events}
+        # each competition runs on the worker rendezvous hashing prefers: both run some
+        urls = [first.url, second.url]
+        expected = {
+            w.url: sorted(cid for cid in games if preferred_owner(cid, urls) == w.url) for w in workers
+        }
+        assert {w.url: w.health()["runs"] for w in workers} == expected
+        assert all(expected.values())
+        for cid in games:  # each command applied once, by the owner, whichever worker it came through
+            for admin in admins:
+                sent = admin.request(
+                    "GET", f"/api/v1/competitions/{cid}/commands", params={"source": "human"}
+                )
+                assert [entry["command"]["kind"] for entry in sent] == ["set_apology_policy"]
+        # the instructor's list, through either worker, has every competition, live
+        for admin in admins:
+            listed = admin.request("GET", "/api/v1/competitions")
+            assert [(s["id"], s["state"]) for s in listed] == [(cid, "running") for cid in sorted(games)]
+        for admin in admins:  # a competition that does not exist is a 404, through either worker
+            with pytest.raises(ApiError) as missing:
+                admin.request("GET", "/api/v1/competitions/999")
+            assert missing.value.status == 404
+        # the first worker (the front, too) dies: only its competitions move
+        moved, kept = expected[first.url], expected[second.url]
+        first.kill()
+        survivor = admins[1]
+        _wait(
+            lambda: second.health()["runs"] == sorted(games), 30, "the takeover of the first's competitions"
+        )
+        for cid in kept:  # never recovered: still running, as before
+            assert survivor.request("GET", f"/api/v1/competitions/{cid}")["state"] == "running"
+        for cid in moved:  # recovered from the command log, equal to its replay
+            detail = _wait(lambda cid=cid: _detail(survivor, cid), 15, "the recovered competition answering")
+            assert detail["state"] == "paused" and detail["damaged"] is None
+            acknowledged = games[cid]["events"]
+            stored = survivor.request(
+                "GET",
+                f"/api/v1/competitions/{cid}/events",
+                params={"after": acknowledged[0]["seq"] - 1, "limit": len(acknowledged)},
+            )
+            assert stored == acknowledged
+        for game in games.values():  # every member's session goes on through the survivor
+            member = _as(game["member"], second.url)
+            assert member.request("GET", "/api/v1/team")["team"] == "People"
+        takeovers = [line for line in second.output if "takes over competition" in line]
+        assert sorted(int(line.rsplit(" ", 1)[1]) for line in takeovers) == sorted(kept + moved)
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_a_logout_ends_the_session_on_every_worker(shared: dict[str, str]) -> None:
+    first, second = _two_workers(shared)
+    try:
+        admin = SalesfloorClient(first.url)
+        admin.login_instructor("pw")
+        cid = _run_by(admin, second.url, [first.url, second.url])  # run by the other worker
+        on_owner = _as(admin, second.url)
+        assert on_owner.request("GET", f"/api/v1/competitions/{cid}")["id"] == cid  # cached by its owner
+        assert cid in second.health()["runs"]
+        admin.request("POST", "/api/v1/session/logout")  # served by the front, the first worker
+        path = f"/api/v1/competitions/{cid}"
+        assert _wait(lambda: _refusal(on_owner, path), 10, "the logout reaching the owner") == 401
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _refusal(client: SalesfloorClient, path: str) -> int | None:
+    try:
+        client.request("GET", path)
+    except ApiError as exc:
+        return exc.status
+    return None
+
+
+def test_removing_a_member_closes_their_websocket_on_every_worker(shared: dict[str, str]) -> None:
+    first, second = _two_workers(shared)
+    try:
+        admin = SalesfloorClient(first.url)
+        admin.login_instructor("pw")
+        cid = _run_by(admin, second.url, [first.url, second.url])
+        code = admin.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": "People"})[
+            "join_code"
+        ]
+        member = SalesfloorClient(first.url)
+        member.join(code, "Lin", "manager")
+
+        async def watch() -> int:
+            # the member's channel on the worker that does not run the competition (read from Redis)
+            url = first.url.replace("http", "ws", 1) + "/ws/team"
+            headers = {"Authorization": f"Bearer {member.token}"}
+            async with websockets.connect(url, additional_headers=headers) as ws:
+                assert json.loads(await ws.recv())["type"] == "hello"
+                path = f"/api/v1/competitions/{cid}/teams/People/members/Lin"
+                await asyncio.to_thread(admin.request, "DELETE", path)  # served by the other worker
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    while True:
+                        await ws.recv()
+                assert closed.value.rcvd is not None
+                return closed.value.rcvd.code
+
+        assert asyncio.run(asyncio.wait_for(watch(), 20)) == 1008
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _run_by(admin: SalesfloorClient, url: str, urls: list[str]) -> int:
+    """A new competition, created until one lands on the worker at ``url``."""
+    while True:
+        cid = int(
+            admin.request("POST", "/api/v1/competitions", json={"name": "One", "seconds_per_hour": 30.0})[
+                "id"
+            ]
+        )
+        if preferred_owner(cid, urls) == url:
+            return cid

@@ -1,6 +1,6 @@
 """The balance matrix: its statistics on known samples, a small cell end to end, the cell that
 must hold — mirrored classroom, where every team meets the same customers — and, in the shared
-classroom, the price cutter that used to out-score balanced."""
+classroom and the shared calm market, the price cutter that used to out-score balanced."""
 
 from __future__ import annotations
 
@@ -41,10 +41,19 @@ def test_one_season_agrees_with_the_means_as_often_as_it_orders_the_pair_alike()
 
 
 @cache
-def cell(seeds: int, rounds: int | None = None, best: bool = False, mode: str = "mirrored") -> Cell:
-    overrides = [("rounds", rounds)] if rounds else []
-    params = cell_parameters("classroom", mode, overrides)
-    return measure_cell("classroom", mode, params, range(seeds), BALANCED if best else None, workers=1)
+def cell(
+    seeds: int,
+    rounds: int | None = None,
+    best: bool = False,
+    mode: str = "mirrored",
+    preset: str = "classroom",
+    starting_cash: float | None = None,
+) -> Cell:
+    overrides: list[tuple[str, object]] = [("rounds", rounds)] if rounds else []
+    if starting_cash is not None:
+        overrides.append(("starting_cash", starting_cash))
+    params = cell_parameters(preset, mode, overrides)
+    return measure_cell(preset, mode, params, range(seeds), BALANCED if best else None, workers=1)
 
 
 def test_a_cell_reports_every_team_against_balanced() -> None:
@@ -72,3 +81,16 @@ def test_in_shared_classroom_quoting_at_cost_ranks_below_balanced_beyond_the_noi
     quote at the going rate stopped costing satisfaction it out-scored balanced (+4.4 ± 3.4)."""
     row = cell(8, mode="shared").row("dumper")
     assert row.margin.mean < -2 * row.margin.se, f"dumper {row.margin.mean:+.1f} ± {row.margin.se:.1f}"
+
+
+def test_in_shared_calm_working_capital_is_what_prices_quoting_at_cost() -> None:
+    """Calm has half the classroom's demand. With the classroom's 40,000 of starting cash a team
+    never ran short, so winning every price-sensitive order at cost paid by conversion and the
+    dumper out-scored balanced; with half the cash — the classroom's working capital per inquiry —
+    every sale at a loss draws on cash the team needs, and the dumper ranks below balanced."""
+    calm = cell(20, mode="shared", preset="calm").row("dumper")
+    assert calm.margin.mean < -2 * calm.margin.se, f"dumper {calm.margin.mean:+.1f} ± {calm.margin.se:.1f}"
+    flush = cell(20, mode="shared", preset="calm", starting_cash=40_000).row("dumper")
+    assert flush.margin.mean > calm.margin.mean + 2 * calm.margin.se, (
+        f"with 40,000: dumper {flush.margin.mean:+.1f} ± {flush.margin.se:.1f}"
+    )

@@ -665,9 +665,10 @@
 /**
  * @typedef {Object} Health
  * @property {boolean} ok
- * @property {boolean} owner - whether this worker owns the competitions
+ * @property {boolean} owner - whether this worker is the front, which takes the requests naming no competition (always with one process)
  * @property {string} database - ok, unavailable or full
- * @property {number} competitions
+ * @property {number} competitions - how many competitions this worker runs
+ * @property {Array<number>} runs - the ids of the competitions this worker runs
  * @property {Object<string, string>} damaged - per competition id: why its replay failed
  */
 

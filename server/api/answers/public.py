@@ -9,9 +9,13 @@ from pydantic import BaseModel, Field
 
 class Health(BaseModel):
     ok: bool
-    owner: bool = Field(description="whether this worker owns the competitions")
+    owner: bool = Field(
+        description="whether this worker is the front, which takes the requests naming no competition "
+        "(always with one process)"
+    )
     database: str = Field(description="ok, unavailable or full")
-    competitions: int
+    competitions: int = Field(description="how many competitions this worker runs")
+    runs: list[int] = Field(description="the ids of the competitions this worker runs")
     damaged: dict[str, str] = Field(description="per competition id: why its replay failed")
 
 

@@ -50,7 +50,8 @@ class SecurityHeaders:
 
 
 class ForwardToOwner:
-    """With several workers, an API request this worker does not own goes to the one that does."""
+    """With several workers, an API request about a competition another worker owns goes there
+    (and one about no competition to the front worker, when that is another)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -61,7 +62,24 @@ class ForwardToOwner:
             if forwarder is not None:
                 request = Request(scope, receive)
                 if forwarder.wants(request):
-                    response = await forwarder.forward(request)
-                    await response(scope, receive, send)
-                    return
+                    body = await request.body() if forwarder.reads_body(request) else None
+                    where = await forwarder.destination(request, body)
+                    if not where.here:
+                        response = await forwarder.forward(request, where)
+                        await response(scope, receive, send)
+                        return
+                    if body is not None:
+                        receive = _replaying(body, receive)
         await self.app(scope, receive, send)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """The request's body again (read to route it), then whatever the client sends next."""
+    pending = [body]
+
+    async def replay() -> Message:
+        if pending:
+            return {"type": "http.request", "body": pending.pop(), "more_body": False}
+        return await receive()
+
+    return replay

@@ -1,7 +1,8 @@
 """The competition archive: one ZIP with everything needed to rebuild a competition elsewhere.
 
 An archive holds the parameters, seed, teams, members, the timed command log, the event log,
-the rubric, the scoring settings and the board (freeze, reveal, medals). This module writes
+the rubric, the scoring settings, the board (freeze, reveal, medals) and the members' peer
+reviews (``peer_reviews.py`` beside this; an archive written before them has none). This module writes
 it; ``server/persistence/archive/reader.py`` reads one back from outside, within the limits of
 ``server/persistence/archive/bounded_zip.py``, and replays it against its events and digest before anything is
 written (in one transaction, so a refused import leaves the database as it was).
@@ -12,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from server.persistence.db.tables import CommandRow, MemberRow
@@ -31,6 +32,7 @@ FILES = (
     "events.jsonl",
     "rubric.json",
     "board.json",
+    "peer_reviews.jsonl",
 )
 
 
@@ -50,6 +52,7 @@ class Archive:
     events: list[str]
     rubric: dict[str, Any]
     board: dict[str, Any]
+    peer_reviews: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _lines(items: list[Any]) -> str:
@@ -67,6 +70,7 @@ def write_archive(archive: Archive) -> bytes:
         "events.jsonl": "".join(line + "\n" for line in archive.events),
         "rubric.json": json.dumps(archive.rubric, ensure_ascii=False, indent=2),
         "board.json": json.dumps(archive.board, ensure_ascii=False, indent=2),
+        "peer_reviews.jsonl": _lines(archive.peer_reviews),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:

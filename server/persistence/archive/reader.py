@@ -3,7 +3,8 @@
 The cheap checks come first: the ZIP's structure and sizes (``bounded_zip.py``), the manifest,
 then every other document, each read whole up to ``DOCUMENT_BYTES`` and parsed
 within the limits of ``server/input/json_input.py``, its records checked (``schema.py``)
-and built as the live server will build them (parameters, scoring, medals). Then the replay:
+and built as the live server will build them (parameters, scoring, medals); the peer reviews
+are read line by line and checked against members.json (``peer_reviews.py``). Then the replay:
 ``commands.jsonl`` is read line by line and each command submitted; every event the replay
 makes is compared, as it is made, with the next line of ``events.jsonl``. The replay stops at
 the first seq where the two part, or at the first event the archive does not have, so an
@@ -28,6 +29,7 @@ from scoring import MedalCounts, ScoringError
 from server.input.json_input import JsonInputError, parse_json
 from server.persistence.archive.bounded_zip import BoundedZip, ZipLimits
 from server.persistence.archive.contents import FILES, ArchiveError
+from server.persistence.archive.peer_reviews import PEER_REVIEWS, ArchivedReview, read_peer_reviews
 from server.persistence.archive.schema import (
     BOARD,
     COMMAND,
@@ -72,6 +74,7 @@ class Documents:
     members: list[Member]
     rubric: Rubric
     board: Board
+    peer_reviews: list[ArchivedReview]
 
     @property
     def end_t(self) -> float:
@@ -118,7 +121,8 @@ def _document(archive: BoundedZip, name: str) -> Any:
 
 
 def read_documents(archive: BoundedZip) -> Documents:
-    """Every JSON document of the archive, checked and cross-checked; the logs are not read yet."""
+    """Every JSON document of the archive and its peer reviews, checked and cross-checked; the
+    command and event logs are not read yet."""
     manifest = manifest_of(_document(archive, "manifest.json"))
     parameters = _document(archive, "parameters.json")
     if not isinstance(parameters, dict):
@@ -127,14 +131,22 @@ def read_documents(archive: BoundedZip) -> Documents:
         params = parameters_from_dict(parameters)
     except (MarketError, TypeError, KeyError, ValueError) as exc:
         raise ArchiveError(f"parameters.json: {exc}") from None
+    teams = validated(TEAMS, _document(archive, "teams.json"), "teams.json")
+    members = validated(MEMBERS, _document(archive, "members.json"), "members.json")
     documents = Documents(
         manifest=manifest,
         parameters=parameters,
         params=params,
-        teams=validated(TEAMS, _document(archive, "teams.json"), "teams.json"),
-        members=validated(MEMBERS, _document(archive, "members.json"), "members.json"),
+        teams=teams,
+        members=members,
         rubric=validated(RUBRIC, _document(archive, "rubric.json"), "rubric.json"),
         board=validated(BOARD, _document(archive, "board.json"), "board.json"),
+        peer_reviews=read_peer_reviews(
+            archive.lines(PEER_REVIEWS) if archive.has(PEER_REVIEWS) else None,
+            lambda raw, where: _json(_text(raw, where), where),
+            members,
+            finished=manifest.state == "finished",
+        ),
     )
     check_references(documents.teams, documents.members, documents.rubric)
     _check_as_the_server_runs_it(documents)

@@ -34,13 +34,13 @@ Name = Annotated[TextName, Field(min_length=1, max_length=40)]
 LongName = Annotated[TextName, Field(min_length=1, max_length=80)]
 
 
-class _Record(BaseModel):
+class Record(BaseModel):
     """Strict types (no "1" for 1, no true for 1), unknown fields ignored (a newer export may add some)."""
 
     model_config = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False, frozen=True)
 
 
-class Manifest(_Record):
+class Manifest(Record):
     format: Literal["salesfloor-archive"]
     version: int
     name: LongName
@@ -54,7 +54,7 @@ class Manifest(_Record):
     scoring: dict[str, Any] | None = None
 
 
-class Team(_Record):
+class Team(Record):
     name: TextName
     bot: str | None = None
 
@@ -76,7 +76,7 @@ class Team(_Record):
         return bot
 
 
-class Member(_Record):
+class Member(Record):
     team: str
     name: Name
     role: str
@@ -91,7 +91,7 @@ class Member(_Record):
         return role
 
 
-class Command(_Record):
+class Command(Record):
     """One line of commands.jsonl (its ``seq`` is ignored: an import numbers the log afresh)."""
 
     t: Time
@@ -102,14 +102,14 @@ class Command(_Record):
     command: dict[str, Any]
 
 
-class Criterion(_Record):
+class Criterion(Record):
     name_en: LongName
     name_zh: LongName
     max_points: float = Field(gt=0, le=1000, allow_inf_nan=False)
     per_round: bool
 
 
-class RubricEntry(_Record):
+class RubricEntry(Record):
     criterion: int = Field(ge=0)
     team: Name
     judge: Name
@@ -132,7 +132,7 @@ class RubricEntry(_Record):
             raise ValueError(f"{at!r} is not a date and time (e.g. 2026-03-01T09:30:00)") from None
 
 
-class Rubric(_Record):
+class Rubric(Record):
     criteria: list[Criterion] = Field(default_factory=list, max_length=MAX_CRITERIA)
     entries: list[RubricEntry] = Field(default_factory=list, max_length=MAX_RUBRIC_ENTRIES)
 
@@ -149,7 +149,7 @@ class Reveal(BaseModel):
     final: list[dict[str, Any]] = Field(max_length=MAX_TEAMS)
 
 
-class Board(_Record):
+class Board(Record):
     freeze_t: Time | None = None
     reveal: Reveal | None = None
     medals: dict[str, Any] | None = None

@@ -10,6 +10,7 @@ from server.persistence.db.tables import (
     CompetitionRow,
     EventRow,
     MemberRow,
+    PeerReviewRow,
     RubricCriterionRow,
     RubricEntryRow,
     TeamRow,
@@ -29,11 +30,13 @@ class ArchiveStore(StoreBase):
         events: Sequence[Event],
         criteria: Sequence[RubricCriterionRow],
         entries: Sequence[tuple[RubricEntryRow, int]],
+        peer_reviews: Sequence[tuple[PeerReviewRow, int, int]] = (),
     ) -> CompetitionRow:
         """Write a whole competition in one transaction: all of it or, on any error, nothing.
 
         Members come with their team's name, commands with the index of their member, rubric
-        entries with the index of their criterion; the new ids are filled in here.
+        entries with the index of their criterion, peer reviews with the indexes of their
+        reviewer and reviewee; the new ids are filled in here.
         """
         with self.session() as s:
             s.add(competition)
@@ -80,6 +83,11 @@ class ArchiveStore(StoreBase):
                 assert criterion_id is not None
                 entry.criterion_id = criterion_id
                 s.add(entry)
+            for review, reviewer_index, reviewee_index in peer_reviews:
+                reviewer_id, reviewee_id = member_ids[reviewer_index], member_ids[reviewee_index]
+                assert reviewer_id is not None and reviewee_id is not None
+                review.competition_id, review.reviewer_id, review.reviewee_id = cid, reviewer_id, reviewee_id
+                s.add(review)
             s.commit()
             s.refresh(competition)
             return competition

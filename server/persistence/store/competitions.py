@@ -25,6 +25,11 @@ class CompetitionStore(StoreBase):
         with self.session() as s:
             return s.get(CompetitionRow, competition_id)
 
+    def competition_id_by_judge_code(self, code: str) -> int | None:
+        with self.session() as s:
+            query = select(CompetitionRow.id).where(CompetitionRow.judge_code == code)
+            return s.exec(query).first()
+
     def competitions(self, states: Sequence[str] | None = None) -> list[CompetitionRow]:
         with self.session() as s:
             query = select(CompetitionRow).order_by(col(CompetitionRow.id))
