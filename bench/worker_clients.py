@@ -2,7 +2,7 @@
 
 ``start_clients`` forks the member processes — process ``p`` plays its share of the teams
 (``competition_setup.deal_plans``) against worker ``p`` mod the count (or the first worker,
-``--members-on-first``), over HTTP and the team
+``--members-on-owner``), over HTTP and the team
 websockets, with ``competition_clients.run_members`` (commands at a fixed total rate) — and
 the viewer processes, ``class_viewers.run_viewers`` with the board's address on every worker
 (viewer ``i`` of a process on worker ``i`` mod the count). ``Clients`` waits until all have
@@ -100,7 +100,7 @@ def start_clients(
     context = multiprocessing.get_context("fork")
     clients = Clients([], [], context.Event(), context.Event(), context.Queue())
     for p, plan in enumerate(plans):
-        index = 0 if args.members_on_first else p % len(workers)
+        index = args.owner_index if args.members_on_owner else p % len(workers)
         worker = workers[index]
         parent, child = context.Pipe()
         target_args = (worker.url, worker.ws_url, plan, total_members, args.rate, args.seconds, child)

@@ -28,14 +28,19 @@ OWNER_WAIT_SECONDS = 20.0
 """How long the first worker may take to report that it owns the competitions."""
 
 
-def owner_flags(workers: Sequence[ServerProcess]) -> list[bool | None]:
-    """What each worker's health check says of owning (None: it does not say)."""
+def owner_flags(workers: Sequence[ServerProcess], competition_id: int | None = None) -> list[bool | None]:
+    """Whether each worker runs the competition (its health check's ``runs``), or, without one,
+    whether it is the front (``owner``); None where the health check does not say."""
     flags: list[bool | None] = []
     for worker in workers:
         try:
-            owner = httpx.get(f"{worker.url}/api/v1/health", timeout=5.0).json().get("owner")
+            health = httpx.get(f"{worker.url}/api/v1/health", timeout=5.0).json()
         except (httpx.HTTPError, ValueError):
-            owner = None
+            health = {}
+        if competition_id is not None and isinstance(health.get("runs"), list):
+            flags.append(competition_id in health["runs"])
+            continue
+        owner = health.get("owner")
         flags.append(owner if isinstance(owner, bool) else None)
     return flags
 

@@ -9,7 +9,8 @@ workers), the competition starts, and once every team has a customer the client 
 connect:
 
 * member processes (``--member-processes``; process ``p`` talks to worker ``p`` mod the
-  count, HTTP and team websockets, or all to the first with ``--members-on-first``): for
+  count, HTTP and team websockets, or all to the worker that runs the competition with
+  ``--members-on-owner``): for
   ``--seconds`` the members of the whole competition in turn send
   ``POST /api/v1/team/customers/{id}/notes`` (the cheapest desk command) at a fixed total
   rate ``--rate`` (``bench/competition_clients.py``, as ``bench/competition_load.py``);
@@ -98,11 +99,13 @@ def run_case(args: argparse.Namespace, workers_wanted: int, viewers: int, run_di
             waits = [time.perf_counter() - started]
             plans = deal_plans(tokens, customers, args.member_processes)
             members = args.teams * MEMBERS_PER_TEAM
+            owners = owner_flags(workers, competition_id)  # each competition has its own owner
+            args.owner_index = owners.index(True) if True in owners else 0
             clients = start_clients(args, workers, competition_id, plans, viewers, members)
             try:
                 clients.wait_ready(args.connect_timeout, lambda: check_alive(workers))
                 waits.append(time.perf_counter() - started - waits[0])
-                owners = owner_flags(workers)
+                owners = owner_flags(workers, competition_id)
                 window = _window(args, workers, setup, competition_id, clients)
                 check_alive(workers)
                 played, seen = clients.collect()
@@ -255,9 +258,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=3, help="viewer client processes (3)")
     parser.add_argument("--member-processes", type=int, default=2, help="member client processes (2)")
     parser.add_argument(
-        "--members-on-first",
+        "--members-on-owner",
         action="store_true",
-        help="the members talk to the first worker only (HTTP and team websockets); the viewers stay spread",
+        help="the members talk only to the worker that runs the competition (HTTP and team websockets); "
+        "the viewers stay spread",
     )
     parser.add_argument("--customer-timeout", type=float, default=300.0, help="seconds to wait for customers")
     parser.add_argument("--connect-timeout", type=float, default=300.0, help="seconds for clients to connect")
