@@ -216,7 +216,7 @@ def _play_class(args: argparse.Namespace, teams: int, server: ServerProcess) -> 
         processes.append(
             context.Process(
                 target=run_viewers,
-                args=(public_url, count, args.board_sample, compression, ready, go, stop, results),
+                args=((public_url,), count, args.board_sample, compression, ready, go, stop, results),
                 daemon=True,
             )
         )

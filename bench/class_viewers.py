@@ -1,7 +1,8 @@
 """The audience of a class for the load benchmark: public-board viewers on ``/ws/public/{id}``.
 
 Each viewer is one websocket client (the ``websockets`` library; all of a process's viewers
-share one event loop) that reads every message and checks that the seqs follow each other.
+share one event loop; with several addresses — one per worker — viewer ``i`` connects to the
+``i``-th in turn) that reads every message and checks that the seqs follow each other.
 It records when it received the ticker line of each instructor's announcement marker
 (``bench-mark-N``), and — for every ``sample``-th viewer — when it received each public
 ``standings`` message and the simulated time it carries, so that the benchmark can tell
@@ -17,6 +18,7 @@ import collections
 import json
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +33,9 @@ class Figures:
     """What one process of viewers measured (plain data, so that it crosses a process boundary)."""
 
     connected: int = 0
+    connected_by_url: collections.Counter[str] = field(default_factory=collections.Counter)
     markers: dict[int, list[float]] = field(default_factory=dict)  # marker → receive times
+    markers_by_url: dict[str, dict[int, list[float]]] = field(default_factory=dict)  # the same, by address
     boards: list[list[tuple[float, float]]] = field(default_factory=list)  # sampled: (t_sim, received)
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     messages: int = 0
@@ -39,8 +43,8 @@ class Figures:
 
 
 class Viewers:
-    def __init__(self, url: str, count: int, sample: int, compression: str | None) -> None:
-        self.url = url
+    def __init__(self, urls: Sequence[str], count: int, sample: int, compression: str | None) -> None:
+        self.urls = tuple(urls)
         self.compression = compression
         self.count = count
         self.sample = sample
@@ -51,6 +55,7 @@ class Viewers:
 
     async def watch(self, i: int, gate: asyncio.Semaphore) -> None:
         figures = self.figures
+        url = self.urls[i % len(self.urls)]
         board: list[tuple[float, float]] | None = None
         if self.sample and i % self.sample == 0:
             board = []
@@ -58,7 +63,7 @@ class Viewers:
         try:
             async with gate:
                 ws = await websockets.connect(
-                    self.url,
+                    url,
                     open_timeout=60,
                     close_timeout=2,
                     max_size=2**24,
@@ -72,6 +77,7 @@ class Viewers:
             return
         self.sockets.append(ws)
         figures.connected += 1
+        figures.connected_by_url[url] += 1
         self.settled += 1
         last = int(hello["seq"])
         try:
@@ -92,7 +98,9 @@ class Viewers:
                 elif kind == "ticker":
                     said = str(json.loads(text)["data"].get("text", ""))
                     if said.startswith(MARK):
-                        figures.markers.setdefault(int(said[len(MARK) :]), []).append(now)
+                        mark = int(said[len(MARK) :])
+                        figures.markers.setdefault(mark, []).append(now)
+                        figures.markers_by_url.setdefault(url, {}).setdefault(mark, []).append(now)
         except websockets.ConnectionClosed as exc:
             if not self.closing:
                 code = exc.rcvd.code if exc.rcvd else "none"
@@ -108,10 +116,10 @@ class Viewers:
 
 
 async def watch(
-    url: str, count: int, sample: int, compression: str | None, ready: Any, go: Any, stop: Any
+    urls: Sequence[str], count: int, sample: int, compression: str | None, ready: Any, go: Any, stop: Any
 ) -> Figures:
     """Connect ``count`` viewers, then read until ``stop``; the figures (CPU from ``go`` on)."""
-    viewers = Viewers(url, count, sample, compression)
+    viewers = Viewers(urls, count, sample, compression)
     gate = asyncio.Semaphore(50)
     tasks = [asyncio.create_task(viewers.watch(i, gate)) for i in range(count)]
     while viewers.settled < count and not stop.is_set():
@@ -131,11 +139,19 @@ async def watch(
 
 
 def run_viewers(
-    url: str, count: int, sample: int, compression: str | None, ready: Any, go: Any, stop: Any, results: Any
+    urls: Sequence[str],
+    count: int,
+    sample: int,
+    compression: str | None,
+    ready: Any,
+    go: Any,
+    stop: Any,
+    results: Any,
 ) -> None:
     """A child process's body: watch the board and put the figures on the ``results`` queue.
 
-    ``compression`` is what the viewers offer: ``"deflate"`` (permessage-deflate, as browsers
+    ``urls`` are the board's addresses (one per worker); viewer ``i`` connects to the ``i``-th in
+    turn. ``compression`` is what the viewers offer: ``"deflate"`` (permessage-deflate, as browsers
     do) or None.
     """
-    results.put(("viewers", asyncio.run(watch(url, count, sample, compression, ready, go, stop))))
+    results.put(("viewers", asyncio.run(watch(urls, count, sample, compression, ready, go, stop))))

@@ -39,8 +39,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx
-from competition_clients import ClientFigures, TeamPlan, run_members, run_viewers
+from competition_clients import ClientFigures, run_members, run_viewers
+from competition_setup import deal_plans, find_customers, join_all
 from live_server import (
     DATABASE_HELP,
     ServerProcess,
@@ -56,10 +56,7 @@ from live_server import (
 from otree_peer.run import OtreeFigures, otree_case
 from profile_server import Profiler
 
-ROLES = ("manager", "sales", "service", "finance")
 DEFAULT_CASES = "200x20,200x100,800x20,800x100,20x100,100x200"
-JOINS_AT_ONCE = 64
-"""Joins in flight at once while the members join (a lecture hall scanning the code)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,55 +116,6 @@ def ms(seconds: list[float], q: float) -> str:
     return f"{percentile(seconds, q) * 1000:,.1f}"
 
 
-# --- setting a competition up ---------------------------------------------------------------------------
-
-
-async def _join_all(
-    base_url: str, codes: dict[str, str], per_team: int
-) -> tuple[dict[str, list[str]], float]:
-    """Every member joins with its team's code, many at once; (tokens by team, joins per second)."""
-    tokens: dict[str, list[str]] = {team: [""] * per_team for team in codes}
-    gate = asyncio.Semaphore(JOINS_AT_ONCE)
-    limits = httpx.Limits(max_connections=JOINS_AT_ONCE)
-    async with httpx.AsyncClient(base_url=base_url, timeout=120.0, limits=limits) as http:
-
-        async def join(team: str, i: int) -> None:
-            async with gate:
-                body = {"code": codes[team], "name": f"{team}-{i}", "role": ROLES[i % 4]}
-                response = await http.post("/api/v1/session/join", json=body)
-                if response.status_code != 200:
-                    raise RuntimeError(f"join {team}-{i}: {response.status_code} {response.text}")
-                tokens[team][i] = response.json()["token"]
-
-        started = time.perf_counter()
-        await asyncio.gather(*(join(team, i) for team in codes for i in range(per_team)))
-        rate = len(codes) * per_team / (time.perf_counter() - started)
-    return tokens, rate
-
-
-async def _customers(base_url: str, tokens: dict[str, list[str]], timeout: float) -> dict[str, str]:
-    """A customer of each team (the notes are about it), waiting while the market brings them."""
-    found: dict[str, str] = {}
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as http:
-        while len(found) < len(tokens):
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"only {len(found)} of {len(tokens)} teams had a customer after {timeout:.0f} s"
-                )
-
-            async def look(team: str) -> None:
-                headers = {"Authorization": f"Bearer {tokens[team][0]}"}
-                response = await http.get("/api/v1/team/state", headers=headers)
-                if response.status_code == 200 and response.json()["customers"]:
-                    found[team] = response.json()["customers"][0]["customer_id"]
-
-            await asyncio.gather(*(look(team) for team in tokens if team not in found))
-            if len(found) < len(tokens):
-                await asyncio.sleep(1.0)
-    return found
-
-
 def salesfloor_case(
     label: str, root: Path, database_url: str | None, case: Case, args: argparse.Namespace
 ) -> Run:
@@ -178,11 +126,11 @@ def salesfloor_case(
             setup = Setup(server.url)
             teams = [(f"T{i:03d}", None) for i in range(case.members // 4)]
             competition_id, codes = setup.draft(teams, args.seconds_per_hour, seed=7, name="load")
-            tokens, joins = asyncio.run(_join_all(server.url, codes, 4))
+            tokens, joins = asyncio.run(join_all([server.url], codes, 4))
             setup.start(competition_id)
-            customers = asyncio.run(_customers(server.url, tokens, args.customer_timeout))
+            customers = asyncio.run(find_customers(server.url, tokens, args.customer_timeout))
             setup.close()
-            plans = _plans(tokens, customers, args.processes)
+            plans = deal_plans(tokens, customers, args.processes)
             ctx = multiprocessing.get_context("fork")
             pipes: list[Any] = []
             results: list[Any] = []
@@ -225,15 +173,6 @@ def salesfloor_case(
             if profiler:
                 profiler.finish()
     return _combine(label, case, figures, t0, cpu, joins, args.seconds)
-
-
-def _plans(tokens: dict[str, list[str]], customers: dict[str, str], processes: int) -> list[list[TeamPlan]]:
-    """The teams dealt out to the client processes; member k of team i is number 4*i+k in the round."""
-    plans: list[list[TeamPlan]] = [[] for _ in range(processes)]
-    for i, team in enumerate(sorted(tokens)):
-        indices = tuple(4 * i + k for k in range(len(tokens[team])))
-        plans[i % processes].append(TeamPlan(team, customers[team], tuple(tokens[team]), indices))
-    return [p for p in plans if p]
 
 
 def _combine(

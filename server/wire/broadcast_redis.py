@@ -7,6 +7,12 @@ the channels its clients follow and hands the messages on, so a client sees the 
 ``seq`` whichever worker it is connected to, and can reconnect to any worker with
 ``?after=SEQ``. A worker taking a competition over continues each of its channels from the
 last seq in Redis; the epoch is shared, so a takeover is not a restart for the clients.
+
+A worker reads all the streams it follows with one ``XREAD`` on a connection of its own (the
+``follower`` task): a blocking read per channel held one pooled connection each, and a worker
+following more channels than the pool has connections (redis-py's 100) had none left for the
+rest of its work — forwarded requests failed. A channel joins the read within ``READ_BLOCK_MS``
+after its history has been delivered.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ from server.wire.broadcast import HISTORY, Broadcaster, Subscriber
 
 log = logging.getLogger("salesfloor.broadcast")
 
+READ_BLOCK_MS = 250
+"""How long one XREAD waits for news; a channel followed meanwhile joins the next read."""
+READ_COUNT = 500
+"""Entries read per stream and XREAD at most."""
+
 
 def competition_of(channel: str) -> int:
     """The competition a channel belongs to (``public:7``, ``team:7:Alpha``: 7)."""
@@ -38,9 +49,14 @@ class RedisBroadcaster(Broadcaster):
         self.prefix = prefix
         self.runs = runs  # whether this worker owns the competition with this id (holds its lease)
         self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
-        self.readers: dict[str, asyncio.Task[None]] = {}
+        self.reading: dict[str, str] = {}  # stream key → the last entry id delivered
+        self.loaders: dict[str, asyncio.Task[None]] = {}  # channel → the task loading its history
         self.loaded: dict[str, asyncio.Event] = {}
+        self.follows: asyncio.Event = asyncio.Event()  # set once there is a stream to read
         self.writer: asyncio.Task[None] | None = None
+        self.follower: asyncio.Task[None] | None = None
+        # the follower's blocking reads hold a connection of their own, never one of the pool's
+        self.stream_reader: Redis = Redis.from_url(url, decode_responses=True, max_connections=1)
 
     def _key(self, name: str) -> str:
         return f"{self.prefix}:channel:{name}"
@@ -49,19 +65,26 @@ class RedisBroadcaster(Broadcaster):
         await self.redis.set(f"{self.prefix}:epoch", self.epoch, nx=True)
         self.epoch = str(await self.redis.get(f"{self.prefix}:epoch"))
         self.writer = asyncio.create_task(self._write_forever())
+        self.follower = asyncio.create_task(self._follow_forever())
 
     async def stop(self) -> None:
-        for task in [*self.readers.values(), *([self.writer] if self.writer else [])]:
+        tasks = [*self.loaders.values(), *(t for t in (self.writer, self.follower) if t is not None)]
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.redis.aclose()
+        await self.stream_reader.aclose()
 
     async def take_over(self, competition_id: int) -> None:
         """This worker owns the competition now: stop reading its channels, continue each from
         its last seq."""
-        for name in [n for n in self.readers if competition_of(n) == competition_id]:
-            self.readers.pop(name).cancel()
+        for name in [n for n in self.loaded if competition_of(n) == competition_id]:
+            self.loaded.pop(name)
+            self.reading.pop(self._key(name), None)
+            loader = self.loaders.pop(name, None)
+            if loader is not None:
+                loader.cancel()
         keys = [self._key(f"{kind}:{competition_id}") for kind in ("public", "judge", "instructor")]
         keys += [key async for key in self.redis.scan_iter(match=self._key(f"team:{competition_id}:*"))]
         for key in keys:
@@ -102,40 +125,65 @@ class RedisBroadcaster(Broadcaster):
 
     @contextmanager
     def subscribe(self, name: str) -> Iterator[Subscriber]:
-        if not self.runs(competition_of(name)) and name not in self.readers:
+        if not self.runs(competition_of(name)) and name not in self.loaded:
             self.loaded[name] = asyncio.Event()
-            self.readers[name] = asyncio.create_task(self._read_forever(name))
+            self.loaders[name] = asyncio.create_task(self._load(name))
         with super().subscribe(name) as sub:
             yield sub
 
     async def ready(self, name: str) -> None:
         event = self.loaded.get(name)
-        if event is not None and name in self.readers:
+        if event is not None:
             await asyncio.wait_for(event.wait(), timeout=10)
 
-    async def _read_forever(self, name: str) -> None:
+    async def _load(self, name: str) -> None:
+        """Deliver the channel's history, then hand it to the follower from its last entry."""
         key = self._key(name)
-        channel = self._channel(name)
-        entries: Any = await self.redis.xrevrange(key, count=HISTORY)
-        last_id = "0-0"
-        for entry_id, fields in reversed(entries):
-            message = json.loads(fields["m"])
-            if message["seq"] > channel.seq:
-                self.deliver(name, message)
-            last_id = entry_id
-        self.loaded[name].set()
         while True:
             try:
-                response: Any = await self.redis.xread({key: last_id}, block=5000, count=500)
+                entries: Any = await self.redis.xrevrange(key, count=HISTORY)
+                break
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("reading %s from Redis: %s; retrying", name, exc)
                 await asyncio.sleep(1.0)
+        last_id = "0-0"
+        for entry_id, fields in reversed(entries):
+            self._deliver_entry(name, fields)
+            last_id = entry_id
+        self.loaders.pop(name, None)
+        if name not in self.loaded:  # taken over meanwhile: this worker publishes it now
+            return
+        self.reading[key] = last_id
+        self.loaded[name].set()
+        self.follows.set()
+
+    def _deliver_entry(self, name: str, fields: dict[str, str]) -> None:
+        message = json.loads(fields["m"])
+        if message["seq"] > self._channel(name).seq:
+            self.deliver(name, message)
+
+    async def _follow_forever(self) -> None:
+        """Read every followed stream with one XREAD at a time, and deliver what comes."""
+        prefix = self._key("")
+        while True:
+            if not self.reading:
+                self.follows.clear()
+                await self.follows.wait()
+            streams: dict[Any, Any] = dict(self.reading)
+            try:
+                response: Any = await self.stream_reader.xread(streams, block=READ_BLOCK_MS, count=READ_COUNT)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("reading %d channels from Redis: %s; retrying", len(self.reading), exc)
+                await asyncio.sleep(1.0)
                 continue
-            for _stream, items in response or []:  # [(stream, [(id, fields), ...])]
+            for stream, items in response or []:  # [(stream, [(id, fields), ...])]
+                if stream not in self.reading:
+                    continue  # taken over meanwhile
+                name = stream.removeprefix(prefix)
                 for entry_id, fields in items:
-                    last_id = entry_id
-                    message = json.loads(fields["m"])
-                    if message["seq"] > channel.seq:
-                        self.deliver(name, message)
+                    self.reading[stream] = entry_id
+                    self._deliver_entry(name, fields)

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
 
 from server.security.auth import COOKIE
 from server.security.client_address import FORWARDED_BY_WORKER, WorkerSignature, address_of
@@ -45,6 +46,7 @@ class Destination:
     here: bool
     address: str | None = None
     competition_id: int | None = None
+    redis_down: bool = False  # nowhere, because Redis (who owns what) did not answer
 
 
 def _unavailable(detail: str) -> JSONResponse:
@@ -83,6 +85,14 @@ class Forwarder:
         return request.url.path in CODE_PATHS
 
     async def destination(self, request: Request, body: bytes | None) -> Destination:
+        """Where the request goes; nowhere (a 503) while Redis, which says who owns what, fails."""
+        try:
+            return await self._destination(request, body)
+        except (RedisError, OSError) as exc:
+            log.warning("cannot tell where %s goes: Redis did not answer (%s)", request.url.path, exc)
+            return Destination(here=False, redis_down=True)
+
+    async def _destination(self, request: Request, body: bytes | None) -> Destination:
         competition_id = await self.finder.competition_of(request.url.path, _token_of(request), body)
         if competition_id is not None:
             if self.ownership.runs(competition_id):
@@ -101,6 +111,11 @@ class Forwarder:
         return Destination(here=False, address=None if front == self.address else front)
 
     async def forward(self, request: Request, where: Destination) -> Response:
+        if where.redis_down:
+            return _unavailable(
+                "the workers cannot reach their shared store (Redis) to find who serves this "
+                "request; nothing was done — try again in a few seconds"
+            )
         if where.address is None:
             if where.competition_id is None:
                 return _unavailable("no worker takes these requests right now; try again in a few seconds")

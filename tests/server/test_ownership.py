@@ -235,6 +235,12 @@ def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs
             assert b"competition 8" in answer.body
             unknown = await forwarder.destination(_request("/api/v1/competitions/9"), None)
             assert (unknown.here, unknown.address) == (False, there)  # the front answers its 404
+            redis.down = True  # who owns what cannot be read: a 503 that says so, never a 500
+            lost = await forwarder.destination(_request("/api/v1/competitions/7/standings"), None)
+            assert (lost.here, lost.address, lost.redis_down) == (False, None, True)
+            answer = await forwarder.forward(_request("/api/v1/competitions/7/standings"), lost)
+            assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
+            assert b"Redis" in answer.body
         finally:
             await forwarder.close()
 
