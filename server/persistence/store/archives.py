@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from market.events import Event, event_to_json
+from market.events import Event
 from server.persistence.db.tables import (
     CommandRow,
     CompetitionRow,
-    EventRow,
     MemberRow,
     PeerReviewRow,
     RubricCriterionRow,
@@ -16,6 +15,7 @@ from server.persistence.db.tables import (
     TeamRow,
 )
 from server.persistence.store.base import StoreBase
+from server.persistence.store.logs import event_rows
 
 
 class ArchiveStore(StoreBase):
@@ -60,17 +60,7 @@ class ArchiveStore(StoreBase):
                 command.competition_id = cid
                 command.member_id = None if member_index is None else member_ids[member_index]
                 s.add(command)
-            s.add_all(
-                EventRow(
-                    competition_id=cid,
-                    seq=e.seq,
-                    t=e.t,
-                    kind=e.kind,
-                    team=getattr(e, "team", None),
-                    payload=event_to_json(e),
-                )
-                for e in events
-            )
+            s.add_all(event_rows(cid, events))
             criterion_ids: list[int | None] = []
             for criterion in criteria:
                 criterion.competition_id = cid

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func
@@ -12,6 +12,19 @@ from sqlmodel import col, select
 from market.events import Event, event_to_json
 from server.persistence.db.tables import CommandRow, EventRow
 from server.persistence.store.base import StoreBase
+
+
+def event_rows(competition_id: int, events: Iterable[Event]) -> Iterator[EventRow]:
+    """The rows of ``events`` in the event log of a competition."""
+    for e in events:
+        yield EventRow(
+            competition_id=competition_id,
+            seq=e.seq,
+            t=e.t,
+            kind=e.kind,
+            team=getattr(e, "team", None),
+            payload=event_to_json(e),
+        )
 
 
 class LoggedRow(NamedTuple):
@@ -139,17 +152,7 @@ class LogStore(StoreBase):
                         table.c.competition_id == competition_id, table.c.seq >= events[0].seq
                     )
                 )
-            s.add_all(
-                EventRow(
-                    competition_id=competition_id,
-                    seq=e.seq,
-                    t=e.t,
-                    kind=e.kind,
-                    team=getattr(e, "team", None),
-                    payload=event_to_json(e),
-                )
-                for e in events
-            )
+            s.add_all(event_rows(competition_id, events))
             decided = [{"s": seq, "a": accepted, "r": reason} for seq, accepted, reason in outcomes]
             if decided:  # one statement for all of them (a busy class decides hundreds between ticks)
                 table = CommandRow.__table__  # type: ignore[attr-defined]
