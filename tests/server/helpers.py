@@ -18,6 +18,7 @@ import anyio
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, text
 
 from server.app import create_app
 from server.settings import Settings
@@ -269,3 +270,21 @@ def poll_json(ws: Any, timeout: float) -> dict[str, Any] | None:
     ws._raise_on_close(message)
     result: dict[str, Any] = json.loads(message["text"])
     return result
+
+
+# --- databases as older servers left them ---------------------------------------------------------
+
+
+def insert_old_competition(
+    connection: Connection, competition_id: int = 1, state: str = "draft", judge_code: str = "J"
+) -> None:
+    """A competition row written straight to the table, as a test of a migration needs one before
+    the upgrade (only the columns every revision has)."""
+    connection.execute(
+        text(
+            "INSERT INTO competitions (id, name, preset, parameters, seed, rounds, seconds_per_hour, "
+            "state, sim_t, judge_code, created_at) "
+            "VALUES (:id, :state, 'classroom', '{}', 1, 1, 1, :state, 0, :code, 0)"
+        ),
+        {"id": competition_id, "state": state, "code": judge_code},
+    )

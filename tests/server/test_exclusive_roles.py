@@ -21,7 +21,13 @@ from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store import Store
 from server.persistence.store.teams import Joining
-from tests.server.helpers import create_competition, join_team, login_instructor, make_app
+from tests.server.helpers import (
+    create_competition,
+    insert_old_competition,
+    join_team,
+    login_instructor,
+    make_app,
+)
 
 HUMANS = (("Humans", None),)
 JOIN = "/api/v1/session/join"
@@ -110,13 +116,7 @@ def test_migration_0010_gives_the_claim_to_each_team_s_earliest_present_manager(
         "VALUES (:id, 1, :name, :role, 0, :gone)"
     )
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO competitions (id, name, preset, parameters, seed, rounds, seconds_per_hour, "
-                "state, sim_t, judge_code, created_at) VALUES (1, 'old', 'classroom', '{}', 1, 1, 1, "
-                "'draft', 0, 'J', 0)"
-            )
-        )
+        insert_old_competition(connection)
         connection.execute(
             text("INSERT INTO teams (id, competition_id, name, join_code) VALUES (1, 1, 'T', 'C')")
         )

@@ -26,6 +26,7 @@ from tests.server.helpers import (
     Game,
     Headers,
     create_competition,
+    insert_old_competition,
     join_team,
     login_instructor,
     make_app,
@@ -221,13 +222,7 @@ def test_migration_0004_keeps_old_commands_and_makes_keys_unique_per_member(db_u
         "VALUES (1, :seq, 0, 'human', 7, '{{}}', '', 0{value})"
     )
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO competitions (id, name, preset, parameters, seed, rounds, seconds_per_hour, "
-                "state, sim_t, judge_code, created_at) VALUES (1, 'old', 'classroom', '{}', 1, 1, 1, "
-                "'draft', 0, 'J', 0)"
-            )
-        )
+        insert_old_competition(connection)
         connection.execute(text(insert.format(key="", value="")), {"seq": 0})
     migrate(engine)
     keyed = insert.format(key=", idempotency_key", value=", 'k'")

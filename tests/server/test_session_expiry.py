@@ -15,19 +15,18 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 from starlette.websockets import WebSocketDisconnect
 
-from server.persistence.db.engine import MIGRATIONS
+from server.persistence.db.engine import migrate
 from server.persistence.db.tables import CompetitionRow, SessionRow
 from server.persistence.store import Store
 from tests.server.helpers import (
     Game,
     Headers,
     create_competition,
+    insert_old_competition,
     join_team,
     login_instructor,
     login_judge,
@@ -193,24 +192,12 @@ def test_long_expired_sessions_are_forgotten_at_start(sqlite_url: str) -> None:
 
 def test_the_upgrade_dates_competitions_that_had_finished(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    migrate(engine, "0005")
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
-        for state in ("finished", "paused"):
-            connection.execute(
-                sa.text(
-                    "INSERT INTO competitions (name, preset, parameters, seed, rounds, seconds_per_hour,"
-                    " state, sim_t, judge_code, created_at)"
-                    " VALUES (:state, 'classroom', '{}', 1, 2, 1.0, :state, 0, :code, 0)"
-                ),
-                {"state": state, "code": f"CODE{state.upper()}"},
-            )
+        for number, state in enumerate(("finished", "paused"), 1):
+            insert_old_competition(connection, number, state, f"CODE{state.upper()}")
     before = time.time()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrate(engine)
     with Session(engine) as s:
         rows = {row.state: row.finished_at for row in s.exec(sa.select(CompetitionRow)).scalars()}  # type: ignore[call-overload]
     assert rows["paused"] is None and rows["finished"] is not None and rows["finished"] >= before - 1
