@@ -15,6 +15,7 @@ import asyncio
 import collections
 import contextlib
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,9 @@ class Http:
         for writer in self.opened:
             writer.close()
 
+
+MARKER = re.compile(r"bench-mark-(\d+)")
+"""An instructor's announcement marker as the board's ticker carries it (``bench-mark-N``)."""
 
 DRAIN_SECONDS = 60.0
 """After the schedule, how long the process waits for the last answers and events at most."""
@@ -217,39 +221,58 @@ def run_members(
     return asyncio.run(_members(base_url, ws_url, teams, total_members, rate, seconds, ready, start))
 
 
+@dataclass(slots=True)
+class ViewerFigures:
+    """What the board viewers of one process received (plain data, crosses a process boundary)."""
+
+    connected: int = 0
+    received: int = 0
+    markers: dict[int, list[float]] = field(default_factory=dict)  # marker → monotonic receive times
+
+
 async def _viewers(
     ws_url: str, competition_id: int, count: int, seconds: float, ready: Any, start: Any
-) -> int:
-    received = 0
-    connected = 0
+) -> ViewerFigures:
+    figures = ViewerFigures()
     done = asyncio.Event()
 
+    def note_marker(text: str | bytes) -> None:
+        at = time.monotonic()
+        if isinstance(text, bytes):
+            text = text.decode()
+        found = MARKER.search(text)
+        if found:
+            figures.markers.setdefault(int(found.group(1)), []).append(at)
+
     async def view() -> None:
-        nonlocal received, connected
         try:
             async with websockets.connect(
                 f"{ws_url}/ws/public/{competition_id}", max_size=None, compression=None, open_timeout=60
             ) as ws:
                 await ws.recv()
-                connected += 1
+                figures.connected += 1
                 while not done.is_set():
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(ws.recv(), 1.0)
-                        received += 1
+                        message = await asyncio.wait_for(ws.recv(), 1.0)
+                        figures.received += 1
+                        note_marker(message)
         except (websockets.ConnectionClosed, OSError):
             pass
 
     tasks = [asyncio.create_task(view()) for _ in range(count)]
-    while connected < count and not all(t.done() for t in tasks):
+    while figures.connected < count and not all(t.done() for t in tasks):
         await asyncio.sleep(0.1)
     ready.send("ready")
     await asyncio.to_thread(start.recv)
     await asyncio.sleep(seconds + 2.0)
     done.set()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return received
+    return figures
 
 
-def run_viewers(ws_url: str, competition_id: int, count: int, seconds: float, ready: Any, start: Any) -> int:
-    """Hold ``count`` public board websockets for the run (a child process); the messages they got."""
+def run_viewers(
+    ws_url: str, competition_id: int, count: int, seconds: float, ready: Any, start: Any
+) -> ViewerFigures:
+    """Hold ``count`` public board websockets for the run (a child process): what they received,
+    with the time each announcement marker (``MARKER``) reached each viewer."""
     return asyncio.run(_viewers(ws_url, competition_id, count, seconds, ready, start))

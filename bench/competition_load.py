@@ -9,7 +9,9 @@ the whole competition in turn (round robin), each ``POST /api/v1/team/customers/
 (the cheapest desk command). Measured: the command round-trip (p50/p99), the fan-out (command
 sent → its event on each teammate's ``/ws/team``), the rate achieved (answers per second over
 the time until the last answer: below the asked rate, the server fell behind) and the server's
-CPU. ``--viewers 1000`` holds public board websockets open meanwhile.
+CPU. ``--viewers 1000`` holds public board websockets open meanwhile (over
+``--viewer-processes`` client processes) while the instructor posts an announcement every
+second: the board latency is marker sent → each viewer's ticker line, over every pair.
 
 ``--baseline DIR`` runs an older checkout (e.g. ``git worktree add /tmp/perf_before main``)
 case by case beside this one, so that ratios come from the same minutes of a shared machine.
@@ -39,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from competition_clients import ClientFigures, run_members, run_viewers
+from competition_clients import ClientFigures, ViewerFigures, run_members, run_viewers
 from competition_setup import deal_plans, find_customers, join_all
 from live_server import (
     DATABASE_HELP,
@@ -90,6 +92,8 @@ class Run:
     errors: dict[str, int]
     late_sends: int
     seconds: float
+    board: list[float]  # announcement marker → a viewer's ticker line, every pair (empty: no viewers)
+    board_missing: int  # (viewer, marker) pairs that never arrived
 
     @property
     def cpu_ms_per_command(self) -> float:
@@ -106,7 +110,12 @@ class Run:
             f"p99 {ms(self.fanouts, 99)} ms, achieved {self.achieved:.0f}/s ({self.answered}/{self.sent}), "
             f"server {self.cpu:.0%} of a core ({self.cpu_ms_per_command:.2f} ms a command), "
             f"joins {self.joins_per_second:.0f}/s, "
-            f"events missing {self.missing}, late sends {self.late_sends}, errors: {errors}"
+            + (
+                f"board p50 {ms(self.board, 50)} p99 {ms(self.board, 99)} ms ({self.board_missing} missing), "
+                if self.board
+                else ""
+            )
+            + f"events missing {self.missing}, late sends {self.late_sends}, errors: {errors}"
         )
 
 
@@ -129,12 +138,12 @@ def salesfloor_case(
             tokens, joins = asyncio.run(join_all([server.url], codes, 4))
             setup.start(competition_id)
             customers = asyncio.run(find_customers(server.url, tokens, args.customer_timeout))
-            setup.close()
             plans = deal_plans(tokens, customers, args.processes)
             ctx = multiprocessing.get_context("fork")
             pipes: list[Any] = []
             results: list[Any] = []
-            pool = ctx.Pool(len(plans) + (1 if args.viewers else 0))
+            viewer_processes = min(args.viewer_processes, args.viewers)
+            pool = ctx.Pool(len(plans) + viewer_processes)
             total = case.members
             for plan in plans:
                 parent, child = ctx.Pipe()
@@ -145,13 +154,13 @@ def salesfloor_case(
                         (server.url, server.ws_url, plan, total, case.rate, args.seconds, child, child),
                     )
                 )
-            viewer_result = None
-            if args.viewers:
+            viewer_results = []
+            for i in range(viewer_processes):
                 parent, child = ctx.Pipe()
                 pipes.append(parent)
-                viewer_result = pool.apply_async(
-                    run_viewers, (server.ws_url, competition_id, args.viewers, args.seconds, child, child)
-                )
+                count = args.viewers // viewer_processes + (i < args.viewers % viewer_processes)
+                arguments = (server.ws_url, competition_id, count, args.seconds, child, child)
+                viewer_results.append(pool.apply_async(run_viewers, arguments))
             for pipe in pipes:
                 if not pipe.poll(300):
                     raise RuntimeError("the clients did not connect within 300 s")
@@ -163,20 +172,65 @@ def salesfloor_case(
                 pipe.send(t0)
             if profiler:
                 profiler.start(min(args.seconds, 18.0))
+            markers = post_markers(setup, competition_id, t0, args.seconds) if args.viewers else {}
             time.sleep(max(0.0, t0 + args.seconds - time.monotonic()))
             cpu = (cpu_seconds(server.pid) - cpu_before) / args.seconds  # over the sending window
             figures: list[ClientFigures] = [r.get() for r in results]
-            if viewer_result is not None:
-                viewer_result.get()
+            board: tuple[list[float], int] = ([], 0)
+            if viewer_results:
+                board = board_latencies(markers, [r.get() for r in viewer_results])
             pool.close()
             pool.join()
+            setup.close()
             if profiler:
                 profiler.finish()
-    return _combine(label, case, figures, t0, cpu, joins, args.seconds)
+    return _combine(label, case, figures, t0, cpu, joins, args.seconds, board)
+
+
+MARKER_SPACING = 1.0
+"""Seconds between two announcement markers while the viewers watch."""
+
+
+def post_markers(setup: Setup, competition_id: int, t0: float, seconds: float) -> dict[int, float]:
+    """The instructor posts ``bench-mark-N`` every ``MARKER_SPACING`` s of the sending window;
+    when each was sent (monotonic clock, as the viewers' receive times)."""
+    sent: dict[int, float] = {}
+    time.sleep(max(0.0, t0 - time.monotonic()))
+    while time.monotonic() < t0 + seconds - MARKER_SPACING:
+        due = time.monotonic() + MARKER_SPACING
+        mark = len(sent)
+        sent[mark] = time.monotonic()
+        answer = setup.http.post(
+            f"/api/v1/competitions/{competition_id}/announcements", json={"text": f"bench-mark-{mark}"}
+        )
+        if answer.status_code != 200:
+            raise RuntimeError(f"an announcement marker was refused: HTTP {answer.status_code} {answer.text}")
+        time.sleep(max(0.0, due - time.monotonic()))
+    return sent
+
+
+def board_latencies(sent: dict[int, float], processes: list[ViewerFigures]) -> tuple[list[float], int]:
+    """Marker sent → each viewer received its ticker line, over every (viewer, marker) pair; and
+    how many pairs never arrived (printed beside, so that a loss cannot hide behind a p99)."""
+    latencies: list[float] = []
+    missing = 0
+    for viewers in processes:
+        for mark, at in sent.items():
+            times = viewers.markers.get(mark, [])
+            latencies += [t - at for t in times]
+            missing += max(0, viewers.connected - len(times))
+    return latencies, missing
 
 
 def _combine(
-    label: str, case: Case, figures: list[ClientFigures], t0: float, cpu: float, joins: float, seconds: float
+    label: str,
+    case: Case,
+    figures: list[ClientFigures],
+    t0: float,
+    cpu: float,
+    joins: float,
+    seconds: float,
+    board: tuple[list[float], int],
 ) -> Run:
     errors: dict[str, int] = {}
     for f in figures:
@@ -198,6 +252,7 @@ def _combine(
         errors,
         sum(f.late_sends for f in figures),
         seconds,
+        *board,
     )
 
 
@@ -211,9 +266,13 @@ def table(runs: list[Run], peers: list[OtreeFigures]) -> str:
     if peers:
         head += " oTree rtt p50 / p99 | oTree achieved | oTree CPU ms/command |"
         rule += "---|---|---|"
+    watched = any(r.board for r in runs)
     for label in labels:
         head += f" {label} rtt p50 / p99 | {label} fan-out p99 | {label} achieved | {label} CPU ms/command |"
         rule += "---|---|---|---|"
+        if watched:
+            head += f" {label} board p50 / p99 |"
+            rule += "---|"
     lines = [head, rule]
     cases = list(dict.fromkeys(r.case for r in runs))
     for case in cases:
@@ -229,7 +288,7 @@ def table(runs: list[Run], peers: list[OtreeFigures]) -> str:
         for label in labels:
             same = [r for r in runs if r.label == label and r.case == case]
             if not same:
-                row += " — | — | — | — |"
+                row += " — | — | — | — |" + (" — |" if watched else "")
                 continue
             p50 = statistics.median(percentile(r.rtts, 50) for r in same) * 1000 if same[0].rtts else 0
             p99 = statistics.median(percentile(r.rtts, 99) for r in same) * 1000 if same[0].rtts else 0
@@ -237,6 +296,10 @@ def table(runs: list[Run], peers: list[OtreeFigures]) -> str:
             achieved = statistics.median(r.achieved for r in same)
             cpu = statistics.median(r.cpu_ms_per_command for r in same)
             row += f" {p50:,.1f} / {p99:,.1f} ms | {fan:,.1f} ms | {achieved:.0f}/s | {cpu:.2f} |"
+            if watched:
+                b50 = statistics.median(percentile(r.board, 50) for r in same) * 1000 if same[0].board else 0
+                b99 = statistics.median(percentile(r.board, 99) for r in same) * 1000 if same[0].board else 0
+                row += f" {b50:,.1f} / {b99:,.1f} ms |"
         lines.append(row)
     return "\n".join(lines)
 
@@ -250,6 +313,9 @@ def main() -> None:
     )
     parser.add_argument("--viewers", type=int, default=0, help="public board websockets held open meanwhile")
     parser.add_argument("--processes", type=int, default=2, help="client processes for the members")
+    parser.add_argument(
+        "--viewer-processes", type=int, default=2, help="client processes for the viewers (dealt out evenly)"
+    )
     parser.add_argument("--seconds-per-hour", type=float, default=2.0, help="the competition's pace")
     parser.add_argument("--customer-timeout", type=float, default=180.0, help="seconds to wait for customers")
     parser.add_argument("--database-url", default=None, help=DATABASE_HELP)
