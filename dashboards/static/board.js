@@ -3,7 +3,8 @@
 // lobby (board/lobby.js); then it follows the competition's channel, animates rank changes,
 // draws sparklines and the top-N chart, runs the ticker (starting from the recent lines, so a
 // reload keeps them), announces highlights, and plays the reveal ceremony. A competition that
-// does not exist is said so. Keys: F full screen, R replay the reveal, Esc closes the awards.
+// does not exist is said so. A table longer than the screen shows a page at a time
+// (board/pager.js). Keys: F full screen, R replay the reveal, Esc closes the awards, ← → turn the page.
 
 import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
@@ -15,6 +16,7 @@ import { TopChart } from "/static/board/chart.js";
 import { assignColors } from "/static/board/colors.js";
 import { BoardHeader } from "/static/board/header.js";
 import { Lobby } from "/static/board/lobby.js";
+import { Pager } from "/static/board/pager.js";
 import { Ceremony } from "/static/board/reveal.js";
 import { ScoreSeries } from "/static/board/series.js";
 import { Spotlight } from "/static/board/spotlight.js";
@@ -54,6 +56,7 @@ document.body.dataset.view = judge ? "judge" : "public";
 $("judge-badge").hidden = !judge;
 
 const table = new StandingsTable($("board"));
+table.pager = new Pager($("board"), $("board-pages"));
 const series = new ScoreSeries();
 const chart = new TopChart($("chart"), $("legend"), topN);
 const ticker = new Ticker($("ticker"), $("ticker-empty"));
@@ -326,6 +329,9 @@ function toggleFullscreen() {
 
 $("fullscreen").addEventListener("click", toggleFullscreen);
 $("replay").addEventListener("click", replay);
+/** Keys that turn the page of a long table, and which way. */
+const PAGE_KEYS = { arrowright: 1, pagedown: 1, arrowleft: -1, pageup: -1 };
+
 document.addEventListener("keydown", (event) => {
   if (
     event.ctrlKey ||
@@ -338,7 +344,9 @@ document.addEventListener("keydown", (event) => {
   if (key === "f") toggleFullscreen();
   else if (key === "r" && status?.revealed && !status.frozen) replay();
   else if (key === "escape" && awards.open) awards.hide();
-  else return;
+  else if (PAGE_KEYS[key] && document.body.dataset.lobby !== "true") {
+    if (!table.pager.turn(PAGE_KEYS[key])) return; // the table fits: the key is the browser's
+  } else return;
   event.preventDefault();
 });
 document.addEventListener("fullscreenchange", () => {
@@ -349,6 +357,7 @@ onLangChange(() => {
   drawChartTitle();
   if (status) header.draw();
   table.relabel();
+  table.pager.relabel();
   ticker.relabel();
   spotlight.relabel();
   lobby.relabel();

@@ -206,3 +206,60 @@ def test_the_lobby_and_the_debrief_cut_nothing(full_class: Class, open_context: 
         check_sizes(debrief, f"debrief, picture {step + 1}")
         debrief.set_viewport_size(DESKTOP)
         debrief.keyboard.press("ArrowRight")
+
+
+SHOWN_ROWS_JS = """() => [...document.querySelectorAll("#board tbody tr")]
+  .filter((tr) => tr.getClientRects().length > 0)
+  .map((tr) => ({team: tr.dataset.team, bottom: tr.getBoundingClientRect().bottom + scrollY}))"""
+
+
+def shown_rows(page: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = page.evaluate(SHOWN_ROWS_JS)
+    return rows
+
+
+def test_a_long_board_shows_a_page_at_a_time_on_a_projector(
+    full_class: Class, open_context: Any, lang: str
+) -> None:
+    """60 teams do not fit a projector: every page fits the screen without scrolling, the line
+    under the table says which ranks are shown, ← / → turn the page, every team is on exactly one
+    page, and the page turns by itself; a phone scrolls the whole table instead."""
+    page = open_context(lang, DESKTOP).new_page()
+    page.goto(f"/board/{full_class.id}")
+    expect(page.locator("#board tbody tr")).to_have_count(60, timeout=WAIT_MS)
+    line = page.locator("#board-pages")
+    for label, size in (("1920", DESKTOP), ("1366", LAPTOP)):
+        page.set_viewport_size(size)
+        expect(line).to_be_visible()
+        page.wait_for_timeout(300)  # the page size follows the new screen
+        first = shown_rows(page)
+        height = size["height"]
+        assert 8 <= len(first) < 60, f"{label}: {len(first)} rows on a page"
+        assert all(row["bottom"] <= height + 8 for row in first), f"{label}: a row below the screen"
+        assert first[0]["team"] == page.locator("#board tbody tr").first.get_attribute("data-team")
+        per_page = len(first)
+        pages = -(-60 // per_page)
+        words = f"1–{per_page}" if lang == "en" else f"第 1–{per_page} 名"
+        expect(line).to_contain_text(words)
+        expect(line).to_contain_text(f"{pages}")
+        seen = [row["team"] for row in first]
+        for turn in range(1, pages):
+            page.keyboard.press("ArrowRight")
+            rows = shown_rows(page)
+            assert all(row["bottom"] <= height + 8 for row in rows), f"{label}: page {turn + 1} too long"
+            seen += [row["team"] for row in rows]
+        assert sorted(seen) == sorted(set(seen)) and len(seen) == 60, f"{label}: teams shown {len(seen)}"
+        page.keyboard.press("ArrowRight")  # past the last page: the first again
+        assert [row["team"] for row in shown_rows(page)] == [row["team"] for row in first]
+        page.keyboard.press("ArrowLeft")
+        last = 60 - (pages - 1) * per_page
+        assert len(shown_rows(page)) == last, f"{label}: ← from the first page shows the last"
+        page.keyboard.press("ArrowRight")
+    if lang == "en":  # the timer turns the page (about 10 s)
+        before = line.text_content()
+        expect(line).not_to_have_text(before or "", timeout=20_000)
+        assert shown_rows(page)[0]["team"] != first[0]["team"]
+    page.set_viewport_size(PHONE)
+    expect(line).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert len(shown_rows(page)) == 60, "a phone shows every team and scrolls"

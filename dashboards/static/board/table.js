@@ -32,6 +32,8 @@ export class StandingsTable {
     this.rows = new Map();
     this.data = new Map();
     this.rubric = false;
+    /** @type {import("/static/board/pager.js").Pager | null} */
+    this.pager = null; // shows one page of a long table at a time (board/pager.js)
   }
 
   /** Whether the rubric column shows: when any team has a rubric score. */
@@ -85,7 +87,9 @@ export class StandingsTable {
     this.table.style.setProperty("--n", String(Math.max(rows.length, 1)));
     const before = new Map();
     const previous = new Map([...this.data].map(([team, d]) => [team, d.rank]));
-    if (animate) for (const [team, row] of this.rows) before.set(team, row.tr.getBoundingClientRect().top);
+    if (animate)
+      for (const [team, row] of this.rows)
+        if (!row.tr.hidden) before.set(team, row.tr.getBoundingClientRect().top);
     const teams = new Set(rows.map((r) => r.team));
     for (const [team, row] of this.rows) {
       if (!teams.has(team)) {
@@ -101,13 +105,14 @@ export class StandingsTable {
       this.data.set(data.team, { ...data, rank });
       if (this.body.children[i] !== row.tr) this.body.insertBefore(row.tr, this.body.children[i] || null);
     });
+    this.pager?.update();
     if (!animate) return;
     for (const data of rows) {
       const row = this.rows.get(data.team);
       const old = before.get(data.team);
       const was = previous.get(data.team);
       const now = this.data.get(data.team).rank;
-      if (old != null) {
+      if (old != null && !row.tr.hidden) {
         for (const a of row.tr.getAnimations()) if (a.id === "move") a.cancel();
         const dy = old - row.tr.getBoundingClientRect().top;
         if (Math.abs(dy) > 1) {
@@ -193,11 +198,14 @@ export class StandingsTable {
     return [...this.body.children].map((tr) => tr.dataset.team);
   }
 
+  /** Mark a team's row; the team being revealed keeps its page up while it is marked. */
   mark(team, cls, on = true) {
     this.rows.get(team)?.tr.classList.toggle(cls, on);
+    if (cls === "revealing") this.pager?.hold(on ? team : null);
   }
 
   clearMarks(...classes) {
     for (const row of this.rows.values()) row.tr.classList.remove(...classes);
+    if (classes.includes("revealing")) this.pager?.hold(null);
   }
 }
