@@ -35,8 +35,8 @@ async def join_team(
     cache primed so the member's first request reads nothing. None if no team has the code; a
     409 if the competition has finished or another name holds the exclusive role."""
     session = new_session(rt, token, "member")
-    member = MemberRow(team_id=0, name=name, role=role, joined_at=session.created_at)
-    joining = await rt.joins.join(JoinRequest(code, member, session, role in EXCLUSIVE_ROLES))
+    joined_at = session.created_at
+    joining = await rt.joins.join(JoinRequest(code, name, role, joined_at, session, role in EXCLUSIVE_ROLES))
     team = joining.team
     if team is None:
         return None

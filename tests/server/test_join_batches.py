@@ -148,7 +148,9 @@ def _batches_at_once(url: str, code: str, batches: list[list[tuple[str, str]]]) 
         requests = [
             JoinRequest(
                 code,
-                MemberRow(team_id=0, name=name, role=role, joined_at=float(i)),
+                name,
+                role,
+                float(i),
                 SessionRow(token_hash=f"token-{i}-{k}", role="member", created_at=0.0),
                 role == "manager",
             )

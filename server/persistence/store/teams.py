@@ -17,10 +17,12 @@ CLAIM_ATTEMPTS = 3
 
 @dataclass(frozen=True, slots=True)
 class JoinRequest:
-    """One join: the team's code, the member (name, role, when) and the session it joins with."""
+    """One join: the team's code, the member's name, role and when, and the session it joins with."""
 
     code: str
-    member: MemberRow
+    name: str
+    role: str
+    joined_at: float
     session: SessionRow
     exclusive: bool  # the role is one a single name of the team may hold (the manager)
 
@@ -97,7 +99,8 @@ class TeamStore(StoreBase):
         admit: Callable[[TeamRow], None],
     ) -> Joining:
         """One join (``join_many`` of one): ``admit``'s refusal is raised."""
-        joining = self.join_many([JoinRequest(code, member, session, exclusive)], admit)[0]
+        request = JoinRequest(code, member.name, member.role, member.joined_at, session, exclusive)
+        joining = self.join_many([request], admit)[0]
         if joining.refused is not None:
             raise joining.refused
         return joining
@@ -109,8 +112,8 @@ class TeamStore(StoreBase):
         exclusive role, its holder checked and the claim taken — the first name of the batch to
         ask for a free role takes it, a later one finds it held. The unique index on the claim
         refuses a name that another connection claimed for at the same instant: the batch looks
-        again and finds the holder. Each request's ``member`` and ``session`` get their team,
-        competition and ids; the answers are in the order of the requests."""
+        again and finds the holder. Each request's ``session`` gets its member and competition;
+        the answers (with the members stored) are in the order of the requests."""
         for attempt in range(CLAIM_ATTEMPTS):
             with self.writing(), self.session() as s:
                 joinings, rows = self._admitted(s, requests, admit)
@@ -152,7 +155,7 @@ class TeamStore(StoreBase):
         joinings: list[Joining] = []
         rows: dict[int, MemberRow] = {}
         for i, request in enumerate(requests):
-            team, member = teams.get(request.code), request.member
+            team = teams.get(request.code)
             if team is None or team.id is None:
                 joinings.append(Joining(None))
                 continue
@@ -161,19 +164,19 @@ class TeamStore(StoreBase):
             except Exception as refused:
                 joinings.append(Joining(team, refused=refused))
                 continue
-            holder = holders.get((team.id, member.role)) if request.exclusive else None
-            if holder is not None and holder != member.name:
+            holder = holders.get((team.id, request.role)) if request.exclusive else None
+            if holder is not None and holder != request.name:
                 joinings.append(Joining(team, holder=holder))
                 continue
             claims = request.exclusive and holder is None
             if claims:
-                holders[(team.id, member.role)] = member.name
+                holders[(team.id, request.role)] = request.name
             rows[i] = MemberRow(
                 team_id=team.id,
-                name=member.name,
-                role=member.role,
-                joined_at=member.joined_at,
-                role_claim=member.role if claims else None,
+                name=request.name,
+                role=request.role,
+                joined_at=request.joined_at,
+                role_claim=request.role if claims else None,
             )
             joinings.append(Joining(team))
         return joinings, rows
