@@ -3,8 +3,10 @@
 For every run a fresh server and database: the instructor drafts a competition of members/4
 teams, then every member joins with its team's code (``POST /api/v1/session/join``, one as
 manager, sales, service and finance per team), ``--at-once`` joins in flight. Measured: joins
-per second over the whole burst (``--clients`` processes send them, so that the HTTP client
-is not the limit), the join round trip (p50/p99) and the server's CPU per join.
+per second over the whole burst (``--clients`` processes send them over the minimal HTTP/1.1
+client of ``competition_clients.py``, so that the clients are not the limit; ``--client
+httpx`` as the first measurements did), the join round trip (p50/p99), the server's CPU per
+join and the client processes' CPU per join.
 ``--baseline DIR`` runs an older checkout (``git worktree add --detach /tmp/joins_before
 main``) run by run beside this one, so that the ratio comes from the same minutes of a
 shared machine; medians over
