@@ -7,13 +7,17 @@ behind it; the outcomes are read from the answers and from the database, not fro
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from server.errors import ServerError
@@ -209,3 +213,88 @@ def test_a_batch_the_database_refuses_is_refused_whole_and_nothing_is_stored(sql
         again = client.post(JOIN, json={"code": game.codes["Reds"], "name": "Ann", "role": "manager"})
         assert again.status_code == 200, again.text
     assert _rows(sqlite_url)[0] == [("Reds", "Ann", "manager", "manager")]
+
+
+# --- a batch comes to what the same joins one at a time come to -----------------------------------
+
+OPEN, CLOSED, NO_TEAM = 0, 2, 3  # team slots: 0 and 1 admit, 2 is refused by admit, 3 has no team
+FRESH = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def draft_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, int]]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('joins') / 'salesfloor.db'}"
+    with TestClient(make_app(url)) as client:
+        game = create_competition(client, login_instructor(client), teams=PEOPLE, start=False)
+    store = Store(make_engine(url))
+    yield store, game.id
+    store.engine.dispose()
+
+
+def _fresh_teams(store: Store, competition_id: int) -> list[str]:
+    """Three new teams of the competition; their codes, and a code no team has."""
+    n = next(FRESH)
+    rows = [TeamRow(competition_id=competition_id, name=f"T{n}-{i}", join_code=f"C{n}X{i}") for i in range(3)]
+    store.add_teams(rows)
+    return [row.join_code for row in rows] + [f"NONE{n}"]
+
+
+def _refuse_closed(team: TeamRow) -> None:
+    if team.name.endswith(f"-{CLOSED}"):
+        raise ServerError("conflict", "this competition has finished; teams can no longer join")
+
+
+def _requests(codes: list[str], joins: list[tuple[int, str, str]]) -> list[JoinRequest]:
+    return [
+        JoinRequest(
+            codes[slot],
+            name,
+            role,
+            float(i),
+            SessionRow(token_hash=f"{codes[0]}-{i}", role="member", created_at=0.0),
+            role == "manager",
+        )
+        for i, (slot, name, role) in enumerate(joins)
+    ]
+
+
+def _outcome(joining: Joining) -> tuple[str | None, str | None, str | None, str | None]:
+    """What a join came to, told apart from its team's name: (team slot, member, holder, refusal)."""
+    slot = joining.team.name.rpartition("-")[2] if joining.team is not None else None
+    member = joining.member.name if joining.member is not None else None
+    refused = str(joining.refused) if joining.refused is not None else None
+    return slot, member, joining.holder, refused
+
+
+def _stored(store: Store, codes: list[str]) -> list[list[tuple[str, str, str | None]]]:
+    """Each team's members as stored, in joining order: (name, role, claim)."""
+    teams = [store.team_by_code(code) for code in codes[:NO_TEAM]]
+    return [[(m.name, m.role, m.role_claim) for m in store.members(t.id)] for t in teams if t and t.id]
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    joins=st.lists(
+        st.tuples(
+            st.sampled_from((OPEN, OPEN + 1, CLOSED, NO_TEAM)),
+            st.sampled_from(("Ann", "Bob", "Cy")),
+            st.sampled_from(("manager", "sales", "finance")),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_batch_comes_to_what_its_joins_one_at_a_time_come_to(
+    draft_store: tuple[Store, int], joins: list[tuple[int, str, str]]
+) -> None:
+    store, competition_id = draft_store
+    batch_codes, alone_codes = _fresh_teams(store, competition_id), _fresh_teams(store, competition_id)
+    together = store.join_many(_requests(batch_codes, joins), _refuse_closed)
+    alone = [store.join_many([request], _refuse_closed)[0] for request in _requests(alone_codes, joins)]
+    assert [_outcome(j) for j in together] == [_outcome(j) for j in alone]
+    assert _stored(store, batch_codes) == _stored(store, alone_codes)
+    for teams in (_stored(store, batch_codes), _stored(store, alone_codes)):
+        for members in teams:  # one name in the manager's role at most, holding the claim
+            managers = {name for name, role, _claim in members if role == "manager"}
+            assert len(managers) <= 1
+            assert [name for name, _role, claim in members if claim] == sorted(managers)
