@@ -90,21 +90,6 @@ class TeamStore(StoreBase):
                 s.delete(session)
             s.commit()
 
-    def join(
-        self,
-        code: str,
-        member: MemberRow,
-        session: SessionRow,
-        exclusive: bool,
-        admit: Callable[[TeamRow], None],
-    ) -> Joining:
-        """One join (``join_many`` of one): ``admit``'s refusal is raised."""
-        request = JoinRequest(code, member.name, member.role, member.joined_at, session, exclusive)
-        joining = self.join_many([request], admit)[0]
-        if joining.refused is not None:
-            raise joining.refused
-        return joining
-
     def join_many(self, requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None]) -> list[Joining]:
         """Members join the teams with these join codes, with the sessions they join with, in one
         transaction (a batch of joins, group commit): the teams looked up, ``admit(team)`` for
