@@ -46,8 +46,9 @@ class Http:
         else:
             reader, writer = await asyncio.open_connection(self.host, self.port)
             self.opened.append(writer)
+        authorization = f"Authorization: Bearer {token}\r\n" if token else ""  # none: a login
         head = (
-            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {token}\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{authorization}"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         writer.write(head.encode() + body)

@@ -138,17 +138,17 @@ def login_judge(
 
 
 @router.post("/join", response_model=SessionOut)
-def join(
+async def join(
     body: Join,
     response: Response,
     rt: Runtime = Depends(runtime),
     attempt: LoginAttempt = Depends(login_attempt),
 ) -> SessionOut:
-    """One worker thread (a plain ``def``; its dependencies are ``async``) and one transaction."""
+    """On the event loop; the join waits for its batch's commit (server/live/joining.py)."""
     name = " ".join(body.name.split())
     assert body.role in ROLES
     token = new_token()
-    joined = join_team(rt, body.code.strip().upper(), name, body.role, token)
+    joined = await join_team(rt, body.code.strip().upper(), name, body.role, token)
     if joined is None:
         raise attempt.wrong("join", "no team has this join code; check it with the instructor")
     team, _member = joined

@@ -22,6 +22,7 @@ from server.errors import ServerError
 from server.live import LiveCompetition
 from server.live.bot_driver import BotDriver
 from server.live.command_path import BOTS_WAIT
+from server.live.joining import JoinBatches
 from server.live.preview_pool import Previews
 from server.live.sim_pacing import ClockPacing
 from server.persistence.db.tables import CompetitionRow
@@ -58,6 +59,7 @@ class Runtime:
         self.member_channels = MemberChannels()
         # who is behind a token, without a database read
         self.sessions = SessionCache(settings.session_cache_seconds)
+        self.joins = JoinBatches(store, lambda competition_id: self.get(competition_id).state)
         self._tick_failures: dict[int, tuple[str, float]] = {}
         # with several workers: runs a new competition here (True) or leaves it to the worker taking it
         self.placement: Callable[[LiveCompetition], Awaitable[bool]] | None = None

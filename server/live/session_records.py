@@ -6,6 +6,7 @@ from __future__ import annotations
 from server.errors import ServerError
 from server.live.runtime import Runtime
 from server.persistence.db.tables import EXCLUSIVE_ROLES, MemberRow, SessionRow, TeamRow
+from server.persistence.store.teams import JoinRequest
 from server.security.auth import Identity, token_hash
 from server.security.session_life import SessionLife
 from server.wall_clock import wall_now
@@ -26,22 +27,21 @@ def new_session(
     )
 
 
-def join_team(rt: Runtime, code: str, name: str, role: str, token: str) -> tuple[TeamRow, MemberRow] | None:
+async def join_team(
+    rt: Runtime, code: str, name: str, role: str, token: str
+) -> tuple[TeamRow, MemberRow] | None:
     """A member joins the team with join ``code`` under ``name`` in ``role``, with a session for
-    ``token``: one transaction on one connection (call it in one worker thread), and the session
+    ``token``: committed with the joins arriving meanwhile (server.live.joining), and the session
     cache primed so the member's first request reads nothing. None if no team has the code; a
     409 if the competition has finished or another name holds the exclusive role."""
-
-    def admit(team: TeamRow) -> None:
-        if rt.get(team.competition_id).state == "finished":
-            raise ServerError("conflict", "this competition has finished; teams can no longer join")
-
     session = new_session(rt, token, "member")
-    member = MemberRow(team_id=0, name=name, role=role, joined_at=wall_now())
-    joining = rt.store.join(code, member, session, role in EXCLUSIVE_ROLES, admit)
-    if joining.team is None:
-        return None
+    joined_at = session.created_at
+    joining = await rt.joins.join(JoinRequest(code, name, role, joined_at, session, role in EXCLUSIVE_ROLES))
     team = joining.team
+    if team is None:
+        return None
+    if joining.refused is not None:
+        raise joining.refused
     if joining.member is None:
         raise ServerError(
             "conflict",

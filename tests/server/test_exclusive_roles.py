@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store import Store
-from server.persistence.store.teams import Joining
+from server.persistence.store.teams import Joining, JoinRequest
 from tests.server.helpers import (
     create_competition,
     insert_old_competition,
@@ -41,8 +41,8 @@ def _join_at_once(url: str, code: str, names: list[str]) -> list[Joining]:
     stores = [Store(make_engine(url)) for _ in names]
 
     def one(i: int) -> Joining:
-        member = MemberRow(team_id=0, name=names[i], role="manager", joined_at=float(i))
         session = SessionRow(token_hash=f"token-{i}", role="member", created_at=0.0)
+        request = JoinRequest(code, names[i], "manager", float(i), session, exclusive=True)
         first = [True]
 
         def admit(_team: TeamRow) -> None:
@@ -50,7 +50,7 @@ def _join_at_once(url: str, code: str, names: list[str]) -> list[Joining]:
                 first[0] = False
                 together.wait()
 
-        return stores[i].join(code, member, session, True, admit)
+        return stores[i].join_many([request], admit)[0]
 
     try:
         with ThreadPoolExecutor(len(names)) as pool:

@@ -16,13 +16,26 @@ CLAIM_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
+class JoinRequest:
+    """One join: the team's code, the member's name, role and when, and the session it joins with."""
+
+    code: str
+    name: str
+    role: str
+    joined_at: float
+    session: SessionRow
+    exclusive: bool  # the role is one a single name of the team may hold (the manager)
+
+
+@dataclass(frozen=True, slots=True)
 class Joining:
-    """What a join came to: no team has the code (``team`` None), the member stored, or
-    ``holder``, the name already holding the exclusive role asked for."""
+    """What a join came to: no team has the code (``team`` None), the member stored, ``holder``,
+    the name already holding the exclusive role asked for, or ``refused``, what ``admit`` raised."""
 
     team: TeamRow | None
     member: MemberRow | None = None
     holder: str | None = None
+    refused: Exception | None = None
 
 
 class TeamStore(StoreBase):
@@ -77,54 +90,81 @@ class TeamStore(StoreBase):
                 s.delete(session)
             s.commit()
 
-    def join(
-        self,
-        code: str,
-        member: MemberRow,
-        session: SessionRow,
-        exclusive: bool,
-        admit: Callable[[TeamRow], None],
-    ) -> Joining:
-        """A member joins the team with join ``code``, with the session they join with, in one
-        transaction: the team looked up, ``admit(team)`` (raises to refuse), then, for an
-        ``exclusive`` role, its holder checked and the claim taken. The unique index on the
-        claim refuses a second name that claimed at the same instant: that join looks again
-        and finds the holder. ``member`` and ``session`` get their team, competition and ids."""
+    def join_many(self, requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None]) -> list[Joining]:
+        """Members join the teams with these join codes, with the sessions they join with, in one
+        transaction (a batch of joins, group commit): the teams looked up, ``admit(team)`` for
+        each join (what it raises refuses that join alone, in its ``Joining``), then, for an
+        exclusive role, its holder checked and the claim taken — the first name of the batch to
+        ask for a free role takes it, a later one finds it held. The unique index on the claim
+        refuses a name that another connection claimed for at the same instant: the batch looks
+        again and finds the holder. Each request's ``session`` gets its member and competition;
+        the answers (with the members stored) are in the order of the requests."""
         for attempt in range(CLAIM_ATTEMPTS):
             with self.writing(), self.session() as s:
-                team = s.exec(select(TeamRow).where(TeamRow.join_code == code)).first()
-                if team is None or team.id is None:
-                    return Joining(None)
-                admit(team)
-                holder = self._holder(s, team.id, member.role) if exclusive else None
-                if holder is not None and holder != member.name:
-                    return Joining(team, holder=holder)
-                row = MemberRow(
-                    team_id=team.id,
-                    name=member.name,
-                    role=member.role,
-                    joined_at=member.joined_at,
-                    role_claim=member.role if exclusive and holder is None else None,
-                )
-                s.add(row)
+                joinings, rows = self._admitted(s, requests, admit)
+                if not rows:
+                    return joinings
+                s.add_all(rows.values())
                 try:
                     s.flush()
                 except IntegrityError:
                     if attempt + 1 == CLAIM_ATTEMPTS:
                         raise
                     s.rollback()
-                    continue  # claimed meanwhile by another join: look at the holder again
-                session.member_id, session.competition_id = row.id, team.competition_id
-                s.add(session)
+                    continue  # claimed meanwhile by another connection: look at the holders again
+                for i, row in rows.items():
+                    session, team = requests[i].session, joinings[i].team
+                    assert team is not None
+                    session.member_id, session.competition_id = row.id, team.competition_id
+                    joinings[i] = Joining(team, row)
+                s.add_all(requests[i].session for i in rows)
                 s.commit()
-                return Joining(team, row)
+                return joinings
         raise AssertionError("unreachable: the last attempt raises")  # pragma: no cover
 
     @staticmethod
-    def _holder(s: Session, team_id: int, role: str) -> str | None:
-        """The name holding the exclusive ``role`` of the team, if anyone does."""
-        query = select(MemberRow.name).where(MemberRow.team_id == team_id, MemberRow.role_claim == role)
-        return s.exec(query).first()
+    def _admitted(
+        s: Session, requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None]
+    ) -> tuple[list[Joining], dict[int, MemberRow]]:
+        """What each request comes to before anything is written: refused (no team, not admitted,
+        the role held), or the member row to insert (by the request's index)."""
+        codes = {r.code for r in requests}
+        teams = {t.join_code: t for t in s.exec(select(TeamRow).where(col(TeamRow.join_code).in_(codes)))}
+        wanted = {t.id for r in requests if r.exclusive and (t := teams.get(r.code)) is not None}
+        holders: dict[tuple[int, str], str] = {}
+        if wanted:
+            query = select(MemberRow.team_id, MemberRow.role_claim, MemberRow.name).where(
+                col(MemberRow.team_id).in_(wanted), col(MemberRow.role_claim).is_not(None)
+            )
+            holders = {(team_id, str(claim)): name for team_id, claim, name in s.exec(query)}
+        joinings: list[Joining] = []
+        rows: dict[int, MemberRow] = {}
+        for i, request in enumerate(requests):
+            team = teams.get(request.code)
+            if team is None or team.id is None:
+                joinings.append(Joining(None))
+                continue
+            try:
+                admit(team)
+            except Exception as refused:
+                joinings.append(Joining(team, refused=refused))
+                continue
+            holder = holders.get((team.id, request.role)) if request.exclusive else None
+            if holder is not None and holder != request.name:
+                joinings.append(Joining(team, holder=holder))
+                continue
+            claims = request.exclusive and holder is None
+            if claims:
+                holders[(team.id, request.role)] = request.name
+            rows[i] = MemberRow(
+                team_id=team.id,
+                name=request.name,
+                role=request.role,
+                joined_at=request.joined_at,
+                role_claim=request.role if claims else None,
+            )
+            joinings.append(Joining(team))
+        return joinings, rows
 
     def member(self, member_id: int) -> MemberRow | None:
         with self.session() as s:
