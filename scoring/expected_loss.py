@@ -94,9 +94,7 @@ def terms_loss_rate(granted_days: float, asked_days: float) -> float:
     return min(1.0, CURRENT_LOSS_RATE * (1.0 + TERMS_LOSS_LINK * excess))
 
 
-def default_probability(
-    days_past_due: float, horizon_days: float, current: float | None = None
-) -> float:
+def default_probability(days_past_due: float, horizon_days: float, current: float | None = None) -> float:
     """PD(d): the invoice's p0 (``current``; None: ``CURRENT_LOSS_RATE``) until due, then rising
     linearly to 1 at ``horizon_days`` past due."""
     p0 = CURRENT_LOSS_RATE if current is None else current

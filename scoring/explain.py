@@ -11,8 +11,8 @@ from scoring.config import ScoringConfig
 from scoring.expected_loss import (
     CURRENT_LOSS_RATE,
     MIN_ASKED_DAYS,
-    TERMS_LOSS_LINK,
     RECEIVABLES_POINTS_PER_PERCENT,
+    TERMS_LOSS_LINK,
     ExpectedLoss,
     default_probability,
 )

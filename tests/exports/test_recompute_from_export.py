@@ -304,7 +304,8 @@ def window_receivables_v2(
         return None
     bills = [b for b in books.bills.values() if b.due_window == window]
     loss = math.fsum(b.lost for b in bills) + math.fsum(
-        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon, p0=b.p0) for b in bills
+        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon, p0=b.p0)
+        for b in bills
     )
     return clip(100.0 - RECEIVABLES_POINTS * 100.0 * clip(loss / net, 1.0))
 

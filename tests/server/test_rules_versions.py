@@ -2,8 +2,9 @@
 
 A parameter table without ``rules`` was written before versions were recorded: it is version 1,
 and an archive of such a competition still imports and replays to its own digest (v1 formulas
-kept); so does a version-2 one (v2 formulas kept). Presets are version 3. A version this server does not know is refused with a message
-that names it; the version cannot change while a competition runs.
+kept); so does a version-2 one (v2 formulas kept). Presets are version 3. A version this server
+does not know is refused with a message that names it; the version cannot change while a
+competition runs.
 """
 
 from __future__ import annotations
