@@ -122,6 +122,14 @@ class ServiceParameters:
     reminder_gap_days: float = spec(
         2, 0, 365, "a reminder sooner than this after the last is repeated", "days"
     )
+    unchased_delay_factor: float = spec(
+        1.0,
+        1,
+        20,
+        "rules 3: a late payer no reminder reaches within the reminder gap after due takes this"
+        " many times as long for the rest of its delay",
+        "×",
+    )
 
 
 @dataclass(frozen=True, slots=True)
