@@ -187,7 +187,8 @@ def test_rules_v1_leaves_an_overpriced_quote_unscored() -> None:
 
 def late_payments(competition: Competition, team: str) -> dict[str, float]:
     """Days from the due date to the payment, per invoice of ``team`` paid after it fell due."""
-    due = {e.invoice_id: e.due_t for e in competition.log if isinstance(e, ev.InvoiceIssued) and e.team == team}
+    issued = [e for e in competition.log if isinstance(e, ev.InvoiceIssued) and e.team == team]
+    due = {e.invoice_id: e.due_t for e in issued}
     day = competition.calendar.hours(1.0)
     return {
         e.invoice_id: (e.t - due[e.invoice_id]) / day
