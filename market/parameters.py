@@ -19,10 +19,10 @@ from market.errors import ParameterError
 MarketMode = Literal["shared", "mirrored"]
 INF = math.inf
 
-RULES_VERSIONS: tuple[int, ...] = (1, 2)
+RULES_VERSIONS: tuple[int, ...] = (1, 2, 3)
 """Rules versions of the market and its scoring this code can play (docs/scoring.md, "Rules versions")."""
 
-LATEST_RULES = 2
+LATEST_RULES = 3
 """The version new parameter sets (every preset) are played by."""
 
 UNVERSIONED_RULES = 1
@@ -121,6 +121,14 @@ class ServiceParameters:
     )
     reminder_gap_days: float = spec(
         2, 0, 365, "a reminder sooner than this after the last is repeated", "days"
+    )
+    unchased_delay_factor: float = spec(
+        1.0,
+        1,
+        20,
+        "rules 3: a late payer no reminder reaches within the reminder gap after due takes this"
+        " many times as long for the rest of its delay",
+        "×",
     )
 
 

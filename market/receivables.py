@@ -4,7 +4,10 @@ When an order is delivered the market issues its invoices (one per installment o
 collection plan) and the customer decides, from its own stream, whether it will pay on time,
 late (and how late) or never. Reminders on or after the due date cut the remaining delay by
 40 %; early or repeated reminders annoy the customer instead. Collectors recover part of the
-open amount; whatever is still open a preset number of days after due is written off.
+open amount; whatever is still open a preset number of days after due is written off. Under
+rules 3 a late payer that no reminder has reached within the reminder gap after the due date
+pays last: the rest of its delay stretches by the service's ``unchased_delay_factor``
+(docs/market.md, "What never chasing costs").
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class Receivable:
     credited: float = 0.0
     open: bool = True
     handed_over: bool = False
+    reminded: bool = False
+    """A reminder on or after the due date (not early, not repeated) has reached the customer."""
     version: int = 0
 
     @property
@@ -109,6 +114,20 @@ class ReceivableBook:
         )
         if r.open and not r.handed_over:
             m.at(r.due_t + m.hours(m.params.service.writeoff_after_days), self._auto_write_off, r)
+        service = m.params.service
+        if m.params.rules >= 3 and service.unchased_delay_factor != 1.0 and r.open and not r.reminded:
+            m.at(r.due_t + m.hours(service.reminder_gap_days), self._unchased, r)
+
+    def _unchased(self, r: Receivable) -> None:
+        """Rules 3: no reminder has come within the gap after due, so the customer pays this
+        invoice last — what is left of a late payment's delay stretches."""
+        m = self.market
+        now = m.env.now
+        if r.reminded or not r.open or r.handed_over or not math.isfinite(r.pay_t) or r.pay_t <= now:
+            return
+        r.pay_t = now + m.params.service.unchased_delay_factor * (r.pay_t - now)
+        r.version += 1
+        m.at(r.pay_t, self._pay, r, r.version)
 
     def _pay(self, r: Receivable, version: int) -> None:
         if not r.open or r.handed_over or version != r.version:
@@ -176,6 +195,7 @@ class ReceivableBook:
             m.fail(r.customer, r.team, "dunning", r.order_id, severity="minor")
             return
         now = m.env.now
+        r.reminded = True
         if r.open and not r.handed_over and math.isfinite(r.pay_t) and r.pay_t > now:
             r.pay_t = now + (1.0 - REMINDER_CUT) * (r.pay_t - now)
             r.version += 1

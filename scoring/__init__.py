@@ -21,6 +21,7 @@ from scoring.config import (
     RulesVersion,
     ScoringConfig,
     Weights,
+    rules_version,
 )
 from scoring.errors import ScoringError
 from scoring.explain import (
@@ -115,6 +116,7 @@ __all__ = [
     "reveal_sequence",
     "rubric_component",
     "rubric_items",
+    "rules_version",
     "score_events",
     "zscore_scale",
 ]

@@ -26,7 +26,7 @@ BUSINESS_DAY_HOURS: Final[float] = 8.0
 CALENDAR_DAY_HOURS: Final[float] = 8.0 * 5.0 / 7.0
 """Business hours per calendar day (5 business days of 8 hours per 7-day week)."""
 
-RulesVersion = Literal[1, 2]
+RulesVersion = Literal[1, 2, 3]
 """Version of the market and scoring rules a competition is played and scored by.
 
 1: the first rules (mean S over every customer who asked; receivables over invoices fallen due;
@@ -38,8 +38,17 @@ a value left out per team (docs/scoring.md, "Rules versions").
 RULES_VERSIONS: Final[tuple[RulesVersion, ...]] = get_args(RulesVersion)
 """Every rules version this code can score (and the market can play)."""
 
-LATEST_RULES: Final[RulesVersion] = 2
+LATEST_RULES: Final[RulesVersion] = 3
 """The rules new competitions get."""
+
+
+def rules_version(value: int) -> RulesVersion:
+    """``value`` as a rules version this code scores; ScoringError naming the known ones otherwise."""
+    for version in RULES_VERSIONS:
+        if value == version and not isinstance(value, bool):
+            return version
+    known = ", ".join(str(v) for v in RULES_VERSIONS)
+    raise ScoringError(f"unknown rules version {value!r}; this server knows {known}", "rules")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +77,7 @@ class Weights:
 
     @classmethod
     def for_rules(cls, rules: int) -> Weights:
-        """The default weights of a rules version: v1 30/30/25/15, v2 20/25/25/30 (rubric 0).
+        """The default weights of a rules version: v1 30/30/25/15, v2 and v3 20/25/25/30 (rubric 0).
 
         v2 gives profit — now on a fixed scale — the largest weight and conversion the smallest:
         quoting at cost then costs more than the orders it wins (docs/scoring.md, "Why profit

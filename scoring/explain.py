@@ -10,7 +10,9 @@ from market.accounts import days_past_due
 from scoring.config import ScoringConfig
 from scoring.expected_loss import (
     CURRENT_LOSS_RATE,
+    MIN_ASKED_DAYS,
     RECEIVABLES_POINTS_PER_PERCENT,
+    TERMS_LOSS_LINK,
     ExpectedLoss,
     default_probability,
 )
@@ -183,7 +185,7 @@ def invoice_risks(
         if invoice.written_off is not None:
             pd, loss = 1.0, invoice.written_off
         elif invoice.is_open:
-            pd = default_probability(d, horizon_days)
+            pd = default_probability(d, horizon_days, invoice.current_loss_rate)
             loss = invoice.outstanding * pd
         else:
             pd, loss = 0.0, 0.0
@@ -205,14 +207,26 @@ def invoice_risks(
 
 
 def explain_receivables_v2(
-    team: str, book: InvoiceBook, loss: ExpectedLoss, items: tuple[InvoiceRisk, ...], horizon_days: float
+    team: str,
+    book: InvoiceBook,
+    loss: ExpectedLoss,
+    items: tuple[InvoiceRisk, ...],
+    horizon_days: float,
+    terms_priced: bool = False,
 ) -> Explanation:
-    """Rules v2: every invoice with its expected loss; the index on its fixed scale."""
+    """Rules v2 and v3: every invoice with its expected loss; the index on its fixed scale.
+    ``terms_priced`` (v3): each invoice's rate until due comes from its terms granted and asked."""
     value = loss.index()
     rate = loss.loss_rate
+    until_due = (
+        f"the invoice's own rate until due ({CURRENT_LOSS_RATE:g} × (1 + {TERMS_LOSS_LINK:g} × days granted"
+        f" beyond those asked ÷ max(days asked, {MIN_ASKED_DAYS:g})))"
+        if terms_priced
+        else f"{CURRENT_LOSS_RATE:g} until due"
+    )
     formula = (
         f"expected loss = written off {loss.written_off:.2f} + Σ open × PD {loss.open_loss:.2f}"
-        f" = {loss.expected_loss:.2f}; PD = {CURRENT_LOSS_RATE:g} until due, then rising linearly to 1"
+        f" = {loss.expected_loss:.2f}; PD = {until_due}, then rising linearly to 1"
         f" at {horizon_days:g} days past due; loss rate = {loss.expected_loss:.2f} ÷ invoiced"
         f" {loss.invoiced:.2f} = {'n/a' if rate is None else f'{100 * rate:.2f} %'};"
         f" receivables = clip(100 − {RECEIVABLES_POINTS_PER_PERCENT:g} × loss rate in %, 0, 100)"

@@ -28,7 +28,7 @@ from market.events import (
     TeamJoined,
 )
 from scoring.config import ScoringConfig
-from scoring.expected_loss import ExpectedLoss, expected_loss, window_expected_loss
+from scoring.expected_loss import ExpectedLoss, expected_loss, terms_loss_rate, window_expected_loss
 from scoring.funnel import ClosedInquiry, Funnel, Outcome
 from scoring.metrics import TeamMetrics
 from scoring.profit_scale import rounds_played
@@ -45,7 +45,9 @@ class TeamLedger:
     """One team's funnel, customers, invoices, cash and per-round tallies."""
 
     __slots__ = (
+        "_asked",
         "_config",
+        "_order_terms",
         "account",
         "capital",
         "cash_gained",
@@ -76,6 +78,10 @@ class TeamLedger:
         self.complaints_resolved = 0
         self.complaints_resolved_within_sla = 0
         self.last_change_t: float | None = None
+        self._asked: dict[str, float] = {}
+        """Rules v3: days of credit each inquiry asked for (until it is won or closed)."""
+        self._order_terms: dict[str, tuple[float, float]] = {}
+        """Rules v3: (days granted, days asked) per won order, for its invoices' loss rate."""
 
     def headline(self) -> Headline:
         """The three headline metrics as they stand (O(1): v2 receivables by its running totals)."""
@@ -147,11 +153,16 @@ class TeamLedger:
             case InquiryReceived():
                 self.funnel.receive(event.inquiry_id, event.t)
                 self.moods.see(event.customer_id, event.seq)
+                if self._config.rules >= 3:
+                    self._asked[event.inquiry_id] = event.requested_terms
             case QuoteSent():
                 self.funnel.quote(event.inquiry_id, event.t)
             case OrderWon():
                 closing = ClosedInquiry(event.inquiry_id, event.customer_id, "won", "", event.seq, event.t)
                 self.funnel.win(event.order_id, closing, self.tally(event.t))
+                if self._config.rules >= 3:
+                    asked = self._asked.pop(event.inquiry_id, event.terms_days)
+                    self._order_terms[event.order_id] = (event.terms_days, asked)
             case OrderVoided():
                 self.funnel.cancel(event.order_id, event.seq, event.t)
             case InquiryLost():
@@ -164,6 +175,9 @@ class TeamLedger:
                 self.moods.change(event.customer_id, event.satisfaction, event.seq, event.cause)
             case InvoiceIssued():
                 self.invoices.issue(event)
+                terms = self._order_terms.get(event.order_id)
+                if terms is not None:
+                    self.account.invoices[event.invoice_id].current_loss_rate = terms_loss_rate(*terms)
             case PaymentReceived():
                 self.invoices.pay(event)
                 self.collected += event.amount
@@ -190,6 +204,7 @@ class TeamLedger:
     ) -> None:
         closing = ClosedInquiry(inquiry_id, customer_id, outcome, reason, event.seq, event.t)
         self.funnel.close(closing, self.tally(event.t))
+        self._asked.pop(inquiry_id, None)
 
     def metrics(self, now: float, *, with_aging: bool = True) -> TeamMetrics:
         """The team's figures at ``now`` (aging is the only part that depends on ``now``)."""

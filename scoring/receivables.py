@@ -50,6 +50,9 @@ class Invoice(InvoiceBalance):
     due_event_seq: int | None = None
     due_tally: RoundTally | None = None
     seqs: list[int] = field(default_factory=list)
+    current_loss_rate: float | None = None
+    """Rules v3: this invoice's loss rate until due, from the terms granted and asked (None: the
+    flat rate of rules v2, ``expected_loss.CURRENT_LOSS_RATE``)."""
 
 
 class InvoiceBook:

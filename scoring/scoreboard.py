@@ -146,7 +146,9 @@ class Scoreboard:
                 return explain_receivables(team, ledger.invoices)
             items = invoice_risks(ledger.invoices, at, config.hours_per_day, config.loss_horizon_days)
             loss = ledger.expected_loss(at)
-            return explain_receivables_v2(team, ledger.invoices, loss, items, config.loss_horizon_days)
+            return explain_receivables_v2(
+                team, ledger.invoices, loss, items, config.loss_horizon_days, terms_priced=config.rules >= 3
+            )
         if metric == "profit":
             return self._explain_profit(team, ledger, at, extra)
         if metric == "composite":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from market.parameters import MarketParameters, parameters_to_dict
-from scoring import RoundMetrics, Scoreboard, ScoringConfig, Standing, Weights
+from scoring import RoundMetrics, Scoreboard, ScoringConfig, Standing, Weights, rules_version
 from simulator.command_log import logged_to_json
 from simulator.competition import Competition, TeamSpec
 from simulator.errors import SimulatorError
@@ -29,7 +29,7 @@ def scoring_config(params: MarketParameters, weights: Weights | None = None) -> 
         round_hours=calendar.round_hours,
         initial_satisfaction=params.satisfaction.initial,
         weights=weights or Weights.for_rules(params.rules),
-        rules=1 if params.rules == 1 else 2,
+        rules=rules_version(params.rules),
         satisfaction_smoothing=max(params.satisfaction.smoothing, 0.01),
         loss_horizon_days=max(params.service.writeoff_after_days, 1.0),
     )

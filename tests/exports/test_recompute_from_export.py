@@ -41,6 +41,7 @@ from simulator.season import league, play_season
 
 EPS = 0.005  # "half a cent"
 P0 = 0.03  # rules v2: loss rate of an invoice not yet due
+TERMS_LINK, MIN_ASKED = 0.5, 1.0  # rules v3: p0 × (1 + 0.5 × days beyond those asked ÷ max(asked, 1))
 RECEIVABLES_POINTS = 10.0  # rules v2: index points per 1 % of the invoiced amount expected lost
 EXPERIENCE_FLOOR, EXPERIENCE_CEILING = 0.58, 0.78  # rules v2: the satisfaction scale
 PROFIT_POINTS = 10.0  # rules v2: profit score points per 1 % return on starting capital a round
@@ -110,6 +111,7 @@ class Bill:
     written_off: bool = False
     lost: float = 0.0  # the amount written off
     due_window: int | None = None  # the round window in which it entered the due set
+    p0: float = P0  # rules v3: its loss rate until due, from the terms granted and asked
 
 
 @dataclasses.dataclass
@@ -143,6 +145,8 @@ class Books:
     windows: dict[int, Tally] = dataclasses.field(default_factory=dict)
     last_change_t: float | None = None
     owed_running: float = 0.0  # Σ open amounts, kept as += new − old per invoice event
+    asked: dict[str, float] = dataclasses.field(default_factory=dict)  # v3: inquiry → days asked
+    order_terms: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)  # v3
 
     def window(self, r: int) -> Tally:
         return self.windows.setdefault(r, Tally())
@@ -153,7 +157,7 @@ class Books:
 
     def headline(self) -> tuple[float | None, ...]:
         conversion = None if self.closed == 0 else 100.0 * self.won / self.closed
-        if self.rules == 2:
+        if self.rules >= 2:
             # "the receivables book's running totals": invoiced, still owed, written off
             return conversion, self.satisfaction_v2(), self.invoiced, self.owed_running, self.written_off
         satisfaction = None if not self.moods else clip(100.0 * self.mood_sum / len(self.moods))
@@ -207,6 +211,8 @@ def fold_kind(books: Books, e: Row, window: int, flaws: frozenset[str]) -> None:
         if outcome == "won":
             tally.won += 1
             books.orders[e["order_id"]] = window
+            granted = float(e["terms_days"])
+            books.order_terms[e["order_id"]] = (granted, books.asked.get(e["inquiry_id"], granted))
     elif kind == "order_voided" and "voided_stays_won" not in flaws:
         won_in = books.orders.pop(e["order_id"], None)
         if won_in is not None:
@@ -214,6 +220,7 @@ def fold_kind(books: Books, e: Row, window: int, flaws: frozenset[str]) -> None:
             books.lost += 1
             books.window(won_in).won -= 1
     elif kind == "inquiry_received":
+        books.asked[e["inquiry_id"]] = float(e["requested_terms"])
         customer = e["customer_id"]
         if customer not in books.moods and "no_initial_satisfaction" not in flaws:
             books.moods[customer] = books.s0
@@ -229,7 +236,11 @@ def fold_kind(books: Books, e: Row, window: int, flaws: frozenset[str]) -> None:
         books.mood_sum += s - books.moods.get(customer, 0.0)
         books.moods[customer] = s
     elif kind == "invoice_issued":
-        books.bills[e["invoice_id"]] = Bill(issued_t=t, net=float(e["amount"]), payable_t=float(e["due_t"]))
+        bill = Bill(issued_t=t, net=float(e["amount"]), payable_t=float(e["due_t"]))
+        granted, asked = books.order_terms.get(e["order_id"], (0.0, 0.0))
+        if books.rules >= 3 and "terms_not_priced" not in flaws:
+            bill.p0 = min(1.0, P0 * (1.0 + TERMS_LINK * max(0.0, granted - asked) / max(asked, MIN_ASKED)))
+        books.bills[e["invoice_id"]] = bill
         books.invoiced += float(e["amount"])
     elif kind in ("payment_received", "credit_note_issued", "refund_paid"):
         fold_money(books, books.bills[e["invoice_id"]], kind, t, float(e["amount"]), flaws)
@@ -274,11 +285,13 @@ def fold_money(books: Books, bill: Bill, kind: str, t: float, amount: float, fla
             tally.collected_due -= amount
 
 
-def loss_probability(days_past_due: float, horizon: float, flaws: frozenset[str] = frozenset()) -> float:
-    """Rules v2: p0 until due, then linearly up to 1 at the loss horizon."""
+def loss_probability(
+    days_past_due: float, horizon: float, flaws: frozenset[str] = frozenset(), p0: float = P0
+) -> float:
+    """Rules v2: p0 until due, then linearly up to 1 at the loss horizon (v3: the invoice's own p0)."""
     if days_past_due <= 0.0:
-        return 0.0 if "not_due_escapes" in flaws else P0
-    return P0 + (1.0 - P0) * min(1.0, days_past_due / horizon)
+        return 0.0 if "not_due_escapes" in flaws else p0
+    return p0 + (1.0 - p0) * min(1.0, days_past_due / horizon)
 
 
 def window_receivables_v2(
@@ -291,7 +304,8 @@ def window_receivables_v2(
         return None
     bills = [b for b in books.bills.values() if b.due_window == window]
     loss = math.fsum(b.lost for b in bills) + math.fsum(
-        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon) for b in bills
+        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon, p0=b.p0)
+        for b in bills
     )
     return clip(100.0 - RECEIVABLES_POINTS * 100.0 * clip(loss / net, 1.0))
 
@@ -303,7 +317,7 @@ def team_values_v2(
     open_bills = [b for b in books.bills.values() if open_amount(b) > 0.0]
     owed = math.fsum(open_amount(b) for b in open_bills)
     losses = math.fsum(
-        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon, flaws)
+        open_amount(b) * loss_probability((now - b.payable_t) / hours_per_day, horizon, flaws, b.p0)
         for b in open_bills
     )
     expected = books.written_off + losses
@@ -410,7 +424,7 @@ def composites_v2(teams: Mapping[str, Values], settings: Mapping[str, str]) -> d
 
 def rank(teams: Mapping[str, Values], settings: Mapping[str, str]) -> list[Values]:
     """The standings: composite per docs/scoring.md, then the rank order with its ties."""
-    if settings.get("rules", "1") == "2":
+    if settings.get("rules", "1") in ("2", "3"):
         return order_teams(
             [
                 {**v, "team": n, "composite": c}
@@ -483,7 +497,7 @@ def recompute(
     now = 0.0
 
     def standings(with_rubric: bool) -> list[Values]:
-        if rules == 2:
+        if rules >= 2:
             values = {
                 name: team_values_v2(b, hours_per_day, horizon, now, round_hours, flaws)
                 for name, b in sorted(teams.items())
@@ -526,7 +540,7 @@ def recompute(
                             window_receivables_v2(
                                 teams[v["team"]], int(e["event_round"]), t, hours_per_day, horizon
                             )
-                            if rules == 2
+                            if rules >= 2
                             else index_of(tally.collected_due, tally.due_total)
                         ),
                         "due_total": tally.due_total,
@@ -606,7 +620,7 @@ SEED = 7
 
 @cache
 def played(preset: str, rounds: int) -> tuple[Competition, Scoreboard]:
-    """``preset`` is a preset name, played by its own rules (v2), or ``name@v1``: by rules v1."""
+    """``preset`` is a preset name, played by its own rules (v3), or ``name@vN``: by rules vN."""
     name, _, version = preset.partition("@v")
     params = load_preset(name)
     if version:
@@ -662,9 +676,16 @@ def recompute_export(
     return compare(standings, mine, exact=exact), compare(read_csv(files.rounds), rounds, exact=exact)
 
 
-SEASONS = [("classroom", 3), ("realistic", 4), ("classroom@v1", 3), ("realistic@v1", 4)]
+SEASONS = [
+    ("classroom", 3),
+    ("realistic", 4),
+    ("classroom@v2", 3),
+    ("classroom@v1", 3),
+    ("realistic@v1", 4),
+]
 """A short classroom season, and a realistic one (calendar days: 40/7 business hours per day)
-with cancelled orders, write-offs and credit notes; each by the current rules (v2) and by v1."""
+with cancelled orders, write-offs and credit notes; each by the current rules (v3) and by v1;
+the classroom season by v2 as well."""
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -732,6 +753,7 @@ def test_the_seasons_exercise_every_rule() -> None:
         ("days_in_business_hours", "realistic", 4),
         ("experience_is_s", "classroom", 3),
         ("not_due_escapes", "classroom", 3),
+        ("terms_not_priced", "classroom", 3),
         ("profit_at_face_value", "realistic", 4),
     ],
 )

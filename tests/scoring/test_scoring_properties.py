@@ -23,7 +23,16 @@ from market.events import (
     TeamEvent,
     TeamJoined,
 )
-from scoring import METRICS, Scoreboard, ScoringConfig, Standing, Weights, composite_parts, score_events
+from scoring import (
+    METRICS,
+    RULES_VERSIONS,
+    Scoreboard,
+    ScoringConfig,
+    Standing,
+    Weights,
+    composite_parts,
+    score_events,
+)
 from tests.scoring.reference import _invoice_state, reference_metrics
 from tests.scoring.strategies import ROUND_HOURS, TEAM_IDS, competitions, permute_joins, rename
 
@@ -41,8 +50,8 @@ def configs(draw: st.DrawFn, exact: bool = False) -> ScoringConfig:
         initial_satisfaction=0.625 if exact else draw(st.floats(0.0, 1.0)),
         weights=Weights(*values),
         normalisation=draw(st.sampled_from(["raw", "rank", "zscore"])),
-        # the naive reference (exact) is written for rules v1; every other property holds for both
-        rules=1 if exact else draw(st.sampled_from([1, 2])),
+        # the naive reference (exact) is written for rules v1; every other property holds for all
+        rules=1 if exact else draw(st.sampled_from(RULES_VERSIONS)),
         loss_horizon_days=draw(st.sampled_from([2.0, 15.0])),
     )
 

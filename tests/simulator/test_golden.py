@@ -1,10 +1,11 @@
 """Golden seeded runs: the committed result of fixed seasons, compared exactly.
 
 Any change to the market, the desks, the bots or scoring that moves a single event shows up
-here. Each case is played under every rules version: the ``v1-`` files are the seasons as the
-first rules played and scored them and must never change (old competitions replay to them);
-the ``v2-`` files follow the current rules. If a change to v2 is intended, regenerate the files
-and review the diff like code:
+here. Each case is played under every rules version: the ``v1-`` and ``v2-`` files are the
+seasons as those rules played and scored them and must never change (their competitions replay
+to them); the ``v3-`` files follow the current rules. If a change to the latest rules is
+intended, regenerate its files (only the latest version's are written) and review the diff
+like code:
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/simulator/test_golden.py
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring import LATEST_RULES, RULES_VERSIONS
 from simulator.season import league, play_season, season_result
 from teams.bots import REFERENCE_LEAGUE
 from tests.simulator.seasons import preset
@@ -25,7 +27,7 @@ GOLDEN = Path(__file__).with_name("golden")
 CASES = [("classroom", "shared", 7), ("classroom", "mirrored", 7), ("credit-crunch", "shared", 3)]
 
 
-@pytest.mark.parametrize("rules", [1, 2])
+@pytest.mark.parametrize("rules", RULES_VERSIONS)
 @pytest.mark.parametrize(("name", "mode", "seed"), CASES)
 def test_golden_season(name: str, mode: str, seed: int, rules: int) -> None:
     competition, board = play_season(
@@ -35,7 +37,7 @@ def test_golden_season(name: str, mode: str, seed: int, rules: int) -> None:
     result.pop("parameters")  # covered by the preset files themselves
     text = json.dumps(result, indent=1, sort_keys=True) + "\n"
     path = GOLDEN / f"v{rules}-{name}-{mode}-seed{seed}.json"
-    if os.environ.get("UPDATE_GOLDEN") and rules > 1:
+    if os.environ.get("UPDATE_GOLDEN") and rules == LATEST_RULES:
         path.write_text(text)
     assert path.exists(), f"missing {path.name}: run with UPDATE_GOLDEN=1 once"
     assert text == path.read_text()

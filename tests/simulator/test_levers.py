@@ -10,6 +10,7 @@ teams — and may pay, which is the trade-off the lever is (tests below measure 
 
 from __future__ import annotations
 
+import math
 import statistics
 
 import pytest
@@ -18,7 +19,7 @@ from market import events as ev
 from market.choice import quote_utility
 from market.satisfaction import going_price
 from scoring import TeamMetrics
-from simulator.competition import TeamSpec
+from simulator.competition import Competition, TeamSpec
 from simulator.season import play_season
 from tests.simulator.lever_bots import registered
 from tests.simulator.seasons import preset, reference_teams
@@ -182,3 +183,37 @@ def test_a_quote_at_the_going_rate_is_not_held_against_the_team_by_a_customer_wi
 def test_rules_v1_leaves_an_overpriced_quote_unscored() -> None:
     overpriced, refused, _ = overpriced_and_refused(1)
     assert refused and not overpriced
+
+
+def late_payments(competition: Competition, team: str) -> dict[str, float]:
+    """Days from the due date to the payment, per invoice of ``team`` paid after it fell due."""
+    issued = [e for e in competition.log if isinstance(e, ev.InvoiceIssued) and e.team == team]
+    due = {e.invoice_id: e.due_t for e in issued}
+    day = competition.calendar.hours(1.0)
+    return {
+        e.invoice_id: (e.t - due[e.invoice_id]) / day
+        for e in competition.log
+        if isinstance(e, ev.PaymentReceived) and e.team == team and e.t > due[e.invoice_id]
+    }
+
+
+def test_a_late_payer_nobody_reminds_pays_last_under_rules_3() -> None:
+    """Rules 3: a late payer that no reminder reaches within the reminder gap after due stretches
+    the rest of its delay (``unchased_delay_factor``); one that is reminded is untouched."""
+    teams = [TeamSpec("balanced", "balanced"), TeamSpec("forgetful", "forgetful")]
+    played = {
+        rules: play_season(preset("classroom", mode="mirrored", rules=rules), 3, teams)[0] for rules in (2, 3)
+    }
+    assert late_payments(played[2], "balanced") == late_payments(played[3], "balanced")
+    before, after = late_payments(played[2], "forgetful"), late_payments(played[3], "forgetful")
+    gap = played[3].params.service.reminder_gap_days
+    issued = {e.invoice_id for e in played[3].log if isinstance(e, ev.InvoiceIssued)}
+    stretched = [i for i, days in before.items() if days > gap and i in issued]
+    assert len(stretched) >= 3
+    for invoice in stretched:  # paid later under rules 3, or not within the season at all
+        assert after.get(invoice, math.inf) > before[invoice] + 1.0, invoice
+    written_off = {
+        rules: sum(e.amount for e in c.log if isinstance(e, ev.InvoiceWrittenOff) and e.team == "forgetful")
+        for rules, c in played.items()
+    }
+    assert written_off[3] > written_off[2]

@@ -1665,6 +1665,7 @@
  * @property {number} collection_days
  * @property {number} writeoff_after_days
  * @property {number} reminder_gap_days
+ * @property {number} unchased_delay_factor
  */
 
 /**

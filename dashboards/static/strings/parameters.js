@@ -137,6 +137,9 @@ const en = {
   "param.service.reminder_gap_days.label": "Gap between reminders",
   "param.service.reminder_gap_days.help":
     "A reminder sent sooner than this after the previous one counts as repeated and annoys the customer.",
+  "param.service.unchased_delay_factor.label": "Unchased late payers",
+  "param.service.unchased_delay_factor.help":
+    "Rules 3: a customer paying late that gets no reminder within the gap between reminders after the due date takes this many times as long for the rest of its delay.",
 
   // --- satisfaction ---
   "param.satisfaction.initial.label": "Starting satisfaction S0",
@@ -216,7 +219,7 @@ const en = {
     "Price-list discount for this segment, e.g. for key accounts (0.02 = 2 %).",
   "param.rules.label": "Rules version",
   "param.rules.help":
-    "The market and scoring rules this competition is played by: 2 (current) or 1 (the first release's formulas). Fixed once the competition runs.",
+    "The market and scoring rules this competition is played by: 3 (current), 2 or 1 (earlier releases' formulas). Fixed once the competition runs.",
   "param.segments.*.terms_expectation.label": "Need for credit terms",
   "param.segments.*.terms_expectation.help":
     "Rules 2: how much a customer of this segment values getting the credit terms it asked for; granted none, its quote loses this much utility (0.4 ≈ a 40 % higher price), part of them pro rata. 0 = does not care.",
@@ -339,6 +342,9 @@ const zh = {
   "param.service.writeoff_after_days.help": "发票到期后超过这么久仍未付款，即作为坏账核销。",
   "param.service.reminder_gap_days.label": "催款间隔",
   "param.service.reminder_gap_days.help": "距上次催款不足这么久再次催款，视为重复催款，会引起客户反感。",
+  "param.service.unchased_delay_factor.label": "未催款的逾期付款",
+  "param.service.unchased_delay_factor.help":
+    "规则版本 3：逾期付款的客户若在到期后一个催款间隔内没有收到催款，其剩余的拖延时间将变为这么多倍。",
 
   "param.satisfaction.initial.label": "初始满意度 S0",
   "param.satisfaction.initial.help": "客户与团队打交道之前的满意度（0–1）。",
@@ -404,7 +410,7 @@ const zh = {
   "param.segments.*.list_discount.help": "该细分市场的价目表折扣，例如大客户折扣（0.02 = 2%）。",
   "param.rules.label": "规则版本",
   "param.rules.help":
-    "本场比赛所用的市场与计分规则：2（当前版本）或 1（首个版本的公式）。比赛开始后不可更改。",
+    "本场比赛所用的市场与计分规则：3（当前版本）、2 或 1（早期版本的公式）。比赛开始后不可更改。",
   "param.segments.*.terms_expectation.label": "对账期的需要",
   "param.segments.*.terms_expectation.help":
     "规则第 2 版：该细分市场的客户对获得所要求账期的重视程度；完全不给账期时，报价效用减少此值（0.4 ≈ 价格高出 40%），只给一部分则按比例减少。0 = 不在乎。",
