@@ -146,7 +146,7 @@ def _placement(
 
     async def place(live: LiveCompetition) -> bool:
         await broadcaster.take_over(live.id)  # an imported one may have channels already
-        return await ownership.place(live.id, lambda: runtime.live.__setitem__(live.id, live))
+        return await ownership.place(live.id, lambda: runtime.own(live))
 
     return place
 
@@ -193,6 +193,7 @@ def create_app(
             )
             broadcaster: Broadcaster = redis_broadcaster
             runtime = Runtime(settings, store, broadcaster)
+            runtime.halt = _halt  # fences the writes of each competition it runs by an owner epoch
 
             async def adopt(competition_id: int) -> None:
                 await redis_broadcaster.take_over(competition_id)

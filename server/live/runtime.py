@@ -4,7 +4,9 @@ One ``Runtime`` per server process owns every live competition (one owner per co
 with several workers, the competitions whose lease this worker holds: ``adopt``, ``place``),
 advances the running ones on a short tick, and runs house bots as in-process players that
 go through the same command path as people, paced by their competition's clock (they hold
-their commands while it is stopped: server.live.sim_pacing). The tick loop never stops: a tick that fails
+their commands while it is stopped: server.live.sim_pacing). With several workers, taking a
+competition raises its owner epoch in the database before its log is read (``own``), and
+every write of its logs is fenced by that epoch (server.persistence.store.fencing). The tick loop never stops: a tick that fails
 is logged once per minute for the same reason (a database outage logs itself), and the next
 tick tries again.
 """
@@ -63,6 +65,9 @@ class Runtime:
         self.placement: Callable[[LiveCompetition], Awaitable[bool]] | None = None
         # with several workers: tells the others of sessions ended here (a token hash, member ids)
         self.tell_workers: Callable[[str | None, list[int]], None] | None = None
+        # with several workers: stops the process when another worker has taken a competition over
+        # (its writes are then fenced by an owner epoch); None with one process: no fencing
+        self.halt: Callable[[], None] | None = None
 
     async def start(self) -> None:
         """One process: recover every competition and tick them."""
@@ -75,12 +80,28 @@ class Runtime:
 
     async def adopt(self, competition_id: int) -> None:
         """Run a competition this worker has just taken the lease of, recovered from the database."""
+        epoch = await self._take_epoch(competition_id)  # before the log is read: see fencing
         row = await asyncio.to_thread(self.store.competition, competition_id)
         if row is not None:
-            await self._load(row)
+            await self._load(row, epoch)
 
-    async def _load(self, row: CompetitionRow) -> None:
+    async def own(self, live: LiveCompetition) -> None:
+        """A competition stored here and taken here: run it, its writes fenced by a new owner epoch."""
+        epoch = await self._take_epoch(live.id)
+        if epoch is not None and self.halt is not None:
+            live.writer.own(epoch, self.halt)
+        self.live[live.id] = live
+
+    async def _take_epoch(self, competition_id: int) -> int | None:
+        """With several workers, raise the competition's owner epoch; None with one process."""
+        if self.halt is None:
+            return None
+        return await asyncio.to_thread(self.store.take_owner_epoch, competition_id)
+
+    async def _load(self, row: CompetitionRow, epoch: int | None = None) -> None:
         live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
+        if epoch is not None and self.halt is not None:
+            live.writer.own(epoch, self.halt)
         for team in live.teams:  # who had joined before the restart
             live.activity[team.name].members.update(m.name for m in self.store.members(team.id or 0))
         if row.state in ("running", "paused", "finished"):

@@ -12,6 +12,11 @@ requests does not lose them. A worker that cannot renew a lease it holds (Redis 
 or the key gone or someone else's) stops the whole process at once (exit code 3) rather
 than risk a second writer of that competition's command log: its competitions are then
 taken over, each on its own, by the other workers, and a supervisor restarts it.
+
+A lease cannot stop a worker frozen for longer than it (SIGSTOP, a paused VM): taking a
+competition therefore also raises its owner epoch in the database (``adopt`` and ``place``
+do, through the runtime), and every write of its logs is refused to an older epoch
+(server.persistence.store.fencing); a worker refused so stops as on a lost lease.
 """
 
 from __future__ import annotations
@@ -148,7 +153,7 @@ class Ownership:
         log.warning("this worker (%s) now runs competition %s", self.address, competition_id)
         return True
 
-    async def place(self, competition_id: int, run_here: Callable[[], None]) -> bool:
+    async def place(self, competition_id: int, run_here: Callable[[], Awaitable[None]]) -> bool:
         """A competition this worker has just stored: run it here (``run_here``) if this worker
         takes it, else wait until another worker does. True if it runs here."""
         await self.book.list_competitions([competition_id])
@@ -165,11 +170,16 @@ class Ownership:
             waited += 0.1
         return await self._take(competition_id, run_here)
 
-    async def _take(self, competition_id: int, run_here: Callable[[], None]) -> bool:
+    async def _take(self, competition_id: int, run_here: Callable[[], Awaitable[None]]) -> bool:
         if not await self.book.claim(competition_id):
             return False
         self.held.add(competition_id)
-        run_here()
+        try:
+            await run_here()  # raises the owner epoch (fencing) before it runs here
+        except BaseException:
+            self.held.discard(competition_id)
+            await self.book.release(competition_id)
+            raise
         self.owned.add(competition_id)
         log.warning("this worker (%s) runs the new competition %s", self.address, competition_id)
         return True
