@@ -73,9 +73,7 @@ class FencingStore(StoreBase):
         table = _table()
         with self.engine.begin() as connection:
             connection.execute(
-                update(table)
-                .where(table.c.id == competition_id)
-                .values(owner_epoch=table.c.owner_epoch + 1)
+                update(table).where(table.c.id == competition_id).values(owner_epoch=table.c.owner_epoch + 1)
             )
             epoch = connection.execute(
                 table.select().with_only_columns(table.c.owner_epoch).where(table.c.id == competition_id)
