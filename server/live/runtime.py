@@ -6,9 +6,9 @@ advances the running ones on a short tick, and runs house bots as in-process pla
 go through the same command path as people, paced by their competition's clock (they hold
 their commands while it is stopped: server.live.sim_pacing). With several workers, taking a
 competition raises its owner epoch in the database before its log is read (``own``), and
-every write of its logs is fenced by that epoch (server.persistence.store.fencing). The tick loop never stops: a tick that fails
-is logged once per minute for the same reason (a database outage logs itself), and the next
-tick tries again.
+every write of its logs is fenced by that epoch (server.persistence.store.fencing). The tick
+loop never stops: a tick that fails is logged once per minute for the same reason (a database
+outage logs itself), and the next tick tries again.
 """
 
 from __future__ import annotations

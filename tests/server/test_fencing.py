@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -32,7 +32,6 @@ from simulator.competition import Outcome
 from teams import commands as c
 from tests.server.helpers import (
     create_competition,
-    in_loop,
     insert_old_competition,
     join_team,
     login_instructor,
@@ -41,6 +40,7 @@ from tests.server.helpers import (
 )
 
 APOLOGY = "/api/v1/team/policies/apology"
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -115,6 +115,13 @@ def test_each_take_raises_the_epoch_and_a_stale_epoch_writes_nothing(store: Stor
     assert store.command_count(cid) == 1 and _epoch(store, cid) == 3
 
 
+def _on_loop(client: TestClient, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Run ``work(*args)`` on the app's event loop, where its live competitions run."""
+    portal = client.portal
+    assert portal is not None, "use the client as a context manager"
+    return portal.call(work, *args)
+
+
 def _second_runtime(db_url: str, halted: list[str], name: str) -> Runtime:
     """Another worker's runtime on the same database, whose halt is recorded instead of exiting."""
     settings = Settings(database_url=db_url, instructor_password="pw", broadcast_url=None, secret=None)
@@ -138,13 +145,13 @@ def test_a_stale_owner_refuses_its_batch_and_stops_while_the_new_owner_goes_on(
         first = client.app.state.runtime  # type: ignore[attr-defined]
         first.halt = lambda: halted.append("first")
         stale = first.get(game.id)
-        in_loop(client, lambda: first.own(stale))  # as a worker placing a new competition
+        _on_loop(client, first.own, stale)  # as a worker placing a new competition
         assert stale.writer.epoch == 1
         ok = client.put(APOLOGY, json={"enabled": True}, headers=member)
         assert ok.status_code == 200, ok.text
         # frozen past its lease: another worker takes the competition over and recovers it
         second = _second_runtime(db_url, halted, "second")
-        in_loop(client, lambda: second.adopt(game.id))
+        _on_loop(client, second.adopt, game.id)
         owner = second.get(game.id)
         assert owner.writer.epoch == 2 and owner.next_seq == 1 and owner.damaged is None
         # the first runs again: its next batch is refused, nothing is written, and it stops
@@ -167,12 +174,12 @@ def test_a_stale_owner_refuses_its_batch_and_stops_while_the_new_owner_goes_on(
             await owner.flush()
             return outcome
 
-        assert in_loop(client, send).accepted
+        assert _on_loop(client, send).accepted
         assert "second" not in halted
         assert [row.seq for row in second.store.commands(game.id)] == [0, 1]
         # its log replays to its live state: a third take recovers the same events, undamaged
         third = _second_runtime(db_url, halted, "third")
-        in_loop(client, lambda: third.adopt(game.id))
+        _on_loop(client, third.adopt, game.id)
         again = third.get(game.id)
         assert again.writer.epoch == 3 and again.damaged is None
         assert _events(again) == _events(owner)

@@ -3,9 +3,9 @@
 ``Store`` is the facade the server holds: it is each aggregate's store at once (they share
 the engine), so a call site reads ``store.teams(id)`` whatever the aggregate. The aggregates:
 secrets, competitions, teams and members, sessions, the command and event logs, the board,
-the rubric, peer reviews, archives, and the owner epoch that fences a competition's logs. Functions are synchronous (the live layer calls them
-in a worker thread) and each write commits before it returns, so whatever the server
-acknowledges is on disk.
+the rubric, peer reviews, archives, and the owner epoch that fences a competition's logs.
+Functions are synchronous (the live layer calls them in a worker thread) and each write
+commits before it returns, so whatever the server acknowledges is on disk.
 """
 
 from __future__ import annotations
