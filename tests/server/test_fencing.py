@@ -103,9 +103,21 @@ def test_each_take_raises_the_epoch_and_a_stale_epoch_writes_nothing(store: Stor
             store.save_reply(cid, 0, '{"stale": true}', epoch=stale)
         with pytest.raises(StaleOwner):
             store.drop_commands_from(cid, 0, epoch=stale)
+        with pytest.raises(StaleOwner):
+            store.save_clock(cid, "running", 9.0, 1.0, epoch=stale)
+        with pytest.raises(StaleOwner):
+            store.save_board(cid, None, epoch=stale, freeze_t=5.0)
     [row] = store.commands(cid)  # nothing of the stale writes is in the log
     assert (row.seq, row.accepted, row.reason, row.reply) == (0, None, "", None)
     assert _epoch(store, cid) == 3
+    competition = store.competition(cid)
+    assert competition is not None
+    assert (competition.state, competition.sim_t, competition.freeze_t) == ("draft", 0.0, None)
+    store.save_clock(cid, "paused", 2.0, None, epoch=3)
+    store.save_board(cid, None, epoch=3, freeze_t=5.0)
+    competition = store.competition(cid)
+    assert competition is not None
+    assert (competition.state, competition.sim_t, competition.freeze_t) == ("paused", 2.0, 5.0)
     store.write_behind(cid, [], [(0, True, "owner")], epoch=3)
     store.save_reply(cid, 0, '{"owner": true}', epoch=3)
     [row] = store.commands(cid)

@@ -10,7 +10,9 @@ next batch would collide on (competition_id, seq).
 
 So each worker taking a competition raises ``competitions.owner_epoch`` in a transaction of
 its own (``take_owner_epoch``) before it reads the log, and keeps the value; every write of
-the competition's logs (``check_owner``) begins with
+the competition's logs — a command batch, a write-behind of events and outcomes, a keyed
+command's reply, the removal of a refused command — and of the clock and board columns the
+live competition keeps in its row (``check_owner``) begins with
 ``UPDATE competitions SET owner_epoch = owner_epoch WHERE id = :id AND owner_epoch = :epoch``
 in the same transaction, and raises ``StaleOwner`` — nothing of the transaction is written —
 when no row matched.
