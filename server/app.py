@@ -199,8 +199,14 @@ def create_app(
                 await redis_broadcaster.take_over(competition_id)
                 await runtime.adopt(competition_id)
 
+            async def hand_over(competition_id: int) -> bool:
+                if not await runtime.hand_over(competition_id):
+                    return False
+                await redis_broadcaster.give_up(competition_id)  # its messages are in Redis first
+                return True
+
             book = LeaseBook(redis_broadcaster.redis, settings.broadcast_prefix, address)
-            ownership = Ownership(book, adopt)
+            ownership = Ownership(book, adopt, hand_over=hand_over)
             prefix = settings.broadcast_prefix
             front = Leadership(redis_broadcaster.redis, prefix, address, holder=book.holder)
             make_book = book_maker(settings.broadcast_url, prefix, address, book.holder)

@@ -32,6 +32,9 @@ log = logging.getLogger("salesfloor.live")
 MAX_BATCH = 500
 """Commands committed in one transaction at most (group commit)."""
 
+MOVING = "the competition is moving to another worker; try again in a moment"
+"""Why a command is refused that reached a competition handed over (server.live.runtime)."""
+
 BOTS_WAIT = "the clock is stopped; house bots act while it runs"
 """Why a house bot's command is refused while the competition is paused (it is sent again once the
 clock runs: server.live.sim_pacing); people's commands are taken while paused."""
@@ -123,6 +126,8 @@ class CommandPath:
                     pending.answer.exception()
 
     def _refuse_unless_open(self) -> None:
+        if self.live.writer.handed_over:
+            raise ServerError("unavailable", MOVING, headers={"Retry-After": "2"})
         state = self.live.state
         if state not in ("running", "paused"):
             raise ServerError("conflict", f"the competition is {state}; commands are taken while it runs")

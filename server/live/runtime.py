@@ -1,7 +1,8 @@
 """The server's running state: live competitions, the tick loop and the house bots.
 
 One ``Runtime`` per server process owns every live competition (one owner per competition;
-with several workers, the competitions whose lease this worker holds: ``adopt``, ``place``),
+with several workers, the competitions whose lease this worker holds: ``adopt``, ``place``, and
+``hand_over`` to give a quiet one to its preferred worker),
 advances the running ones on a short tick, and runs house bots as in-process players that
 go through the same command path as people, paced by their competition's clock (they hold
 their commands while it is stopped: server.live.sim_pacing). With several workers, taking a
@@ -26,6 +27,7 @@ from server.live.bot_driver import BotDriver
 from server.live.command_path import BOTS_WAIT
 from server.live.preview_pool import Previews
 from server.live.sim_pacing import ClockPacing
+from server.live.stage import Started
 from server.persistence.db.tables import CompetitionRow
 from server.persistence.store import Store
 from server.security.command_rate import RateLimiter
@@ -91,6 +93,39 @@ class Runtime:
         if epoch is not None and self.halt is not None:
             live.writer.own(epoch, self.halt)
         self.live[live.id] = live
+
+    async def hand_over(self, competition_id: int) -> bool:
+        """Close a quiet competition here, for its preferred worker to take (with several workers).
+
+        Only while its clock is stopped (a draft, paused or finished one), and only once all it
+        holds in memory is stored; False (it stays here) otherwise. A request that still reaches
+        it is refused with a 503 (``MOVING``); its house bots stop here and play on there.
+        """
+        live = self.live.get(competition_id)
+        if live is None:
+            return True
+        async with live.lock:
+            if live.state == "running":
+                return False
+            try:
+                if isinstance(live.stage, Started):
+                    await live.flush()
+                if live.clock_unsaved:
+                    await live.save_clock()
+                await live.store_board_unsaved()
+            except Exception as exc:
+                log.warning("competition %s stays here: not everything is stored (%s)", competition_id, exc)
+                return False
+            if live.unsaved:
+                return False
+            live.writer.handed_over = True
+            del self.live[competition_id]
+        for key in [k for k in self.bot_tasks if k[0] == competition_id]:
+            self.bot_tasks.pop(key).cancel()
+            driver = self.bots.pop(key, None)
+            if driver is not None:
+                driver.stop()
+        return True
 
     async def _take_epoch(self, competition_id: int) -> int | None:
         """With several workers, raise the competition's owner epoch; None with one process."""

@@ -50,6 +50,7 @@ class WriteBehind:
         self.epoch: int | None = None  # with several workers: this worker's owner epoch (see ``own``)
         self.halt: Callable[[], None] = lambda: None
         self.stale = False  # a write was refused: another worker owns the competition
+        self.handed_over = False  # closed here for another worker to run (server.live.runtime)
 
     def own(self, epoch: int, halt: Callable[[], None]) -> None:
         """Write with this owner epoch from now on; ``halt`` stops the process when it is stale."""
@@ -57,8 +58,8 @@ class WriteBehind:
 
     def refused(self, exc: BaseException) -> None:
         """Stop the process if ``exc`` says another worker has taken the competition over."""
-        if not isinstance(exc, StaleOwner):
-            return
+        if not isinstance(exc, StaleOwner) or self.handed_over:
+            return  # a request that reached a competition handed over: refused, nothing to stop
         if not self.stale:
             self.stale = True
             log.critical(

@@ -1,0 +1,151 @@
+"""Rebalancing (server.workers.ownership): quiet competitions go back to their preferred worker.
+
+Over a Redis in memory with a moved clock, workers restarted in any order, competitions
+started and paused at will. Property: a live worker stops running a competition only by
+handing it over while it is quiet (a running one never moves while its owner lives); no
+competition is ever run by two live workers; and once the workers settle, every competition
+is run by exactly one, each quiet one by its preferred worker. Then the rolling restart that
+motivated it: the restarted worker gets its quiet competitions back, not its running ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.workers.leases import preferred_owner
+from server.workers.ownership import HAND_OVER_ROUNDS, PATIENCE_ROUNDS, SETTLE_ROUNDS
+from tests.server.fake_redis import FakeRedis
+from tests.server.test_ownership import LEASE_MS, PERIOD_MS, Worker
+
+
+class QuietWorker(Worker):
+    """A worker whose competitions can be handed over while not in ``running``."""
+
+    def __init__(self, redis: FakeRedis, address: str, known: list[int], running: set[int]) -> None:
+        super().__init__(redis, address, known)
+        self.running = running
+        self.handed: list[int] = []
+        self.ownership.hand_over = self._hand_over
+
+    async def _hand_over(self, competition_id: int) -> bool:
+        if competition_id in self.running:
+            return False
+        self.handed.append(competition_id)
+        return True
+
+
+class Classes:
+    """Workers at fixed addresses, restarted at will, and competitions started and paused."""
+
+    def __init__(self, workers: int, competitions: int) -> None:
+        self.redis = FakeRedis()
+        self.known = list(range(1, competitions + 1))
+        self.running: set[int] = set()
+        self.workers = [
+            QuietWorker(self.redis, f"http://w{i}", self.known, self.running) for i in range(workers)
+        ]
+
+    def stop(self, index: int) -> None:
+        self.workers[index].dead = True
+
+    def start(self, index: int) -> None:
+        """A new process at a stopped worker's address (its predecessor's leases are not its own)."""
+        if self.workers[index].dead:
+            address = self.workers[index].address
+            self.workers[index] = QuietWorker(self.redis, address, self.known, self.running)
+
+    async def tick(self) -> None:
+        """A period passes and every live worker takes its round; then the rules are checked."""
+        self.redis.advance(PERIOD_MS)
+        for worker in [w for w in self.workers if w.alive]:
+            before, handed = set(worker.ownership.owned), len(worker.handed)
+            await worker.round()
+            assert not worker.halted, f"{worker.address} stopped"
+            left = before - worker.ownership.owned
+            assert left <= set(worker.handed[handed:]), f"{worker.address} let {left} go unasked"
+            assert not left & self.running, f"running {left} moved away from a live worker"
+            for cid in worker.ownership.owned:
+                assert self.redis.peek(f"t:owner:{cid}") == worker.ownership.book.holder
+        for cid in self.known:
+            runners = [w.address for w in self.workers if w.alive and cid in w.ownership.owned]
+            assert len(runners) <= 1, f"competition {cid} is run by {runners}"
+
+    async def settle(self) -> None:
+        rounds = SETTLE_ROUNDS + PATIENCE_ROUNDS + HAND_OVER_ROUNDS + LEASE_MS // PERIOD_MS
+        for _ in range(rounds + 2 * len(self.known) + 2):
+            await self.tick()
+
+    def runners(self, cid: int) -> list[str]:
+        return [w.address for w in self.workers if w.alive and cid in w.ownership.owned]
+
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("tick"), st.integers(1, 40)),
+        st.tuples(st.just("stop"), st.integers(0, 2)),
+        st.tuples(st.just("restart"), st.integers(0, 2)),
+        st.tuples(st.just("start"), st.integers(1, 6)),
+        st.tuples(st.just("pause"), st.integers(1, 6)),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(competitions=st.integers(1, 6), script=steps)
+def test_only_quiet_competitions_move_and_they_end_on_their_preferred_worker(
+    competitions: int, script: list[tuple[str, Any]]
+) -> None:
+    async def play() -> None:
+        classes = Classes(3, competitions)
+        for action, value in script:
+            if action == "tick":
+                for _ in range(value):
+                    await classes.tick()
+            elif action == "stop":
+                classes.stop(value)
+            elif action == "restart":
+                classes.start(value)
+            elif action == "start" and value <= competitions:
+                classes.running.add(value)
+            elif action == "pause":
+                classes.running.discard(value)
+        await classes.settle()
+        addresses = [w.address for w in classes.workers if w.alive]
+        if not addresses:
+            return
+        for cid in classes.known:
+            runners = classes.runners(cid)
+            assert len(runners) == 1, f"competition {cid} is run by {runners}"
+            if cid not in classes.running:
+                assert runners == [preferred_owner(cid, addresses)], f"quiet competition {cid}"
+
+    asyncio.run(play())
+
+
+def test_after_a_rolling_restart_the_quiet_competitions_go_back_and_the_running_stay() -> None:
+    async def play() -> None:
+        classes = Classes(2, 12)
+        await classes.settle()
+        first, second = classes.workers
+        firsts = sorted(first.ownership.owned)
+        assert firsts and second.ownership.owned  # spread over both
+        classes.running.update(firsts[::2])  # half of the first's classes are playing
+        classes.stop(0)  # the first worker is restarted: while it is down the second runs everything
+        await classes.settle()
+        assert sorted(second.ownership.owned) == classes.known
+        classes.start(0)
+        await classes.settle()
+        restarted = classes.workers[0]
+        assert sorted(restarted.ownership.owned) == firsts[1::2]  # its quiet ones come back
+        assert sorted(second.ownership.owned) == sorted(set(classes.known) - set(firsts[1::2]))
+        assert sorted(second.handed) == firsts[1::2]
+        classes.running.clear()  # the classes end: the rest go back too
+        await classes.settle()
+        assert sorted(restarted.ownership.owned) == firsts
+
+    asyncio.run(play())
