@@ -5,19 +5,21 @@ started and paused at will. Property: a live worker stops running a competition 
 handing it over while it is quiet (a running one never moves while its owner lives); no
 competition is ever run by two live workers; and once the workers settle, every competition
 is run by exactly one, each quiet one by its preferred worker. Then the rolling restart that
-motivated it: the restarted worker gets its quiet competitions back, not its running ones.
+motivated it: the restarted worker gets its quiet competitions back, not its running ones;
+and the renewer thread does not take a lease given back meanwhile for a lost one.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.workers.leases import preferred_owner
+from server.workers.leases import LeaseBook, preferred_owner
 from server.workers.ownership import HAND_OVER_ROUNDS, PATIENCE_ROUNDS, SETTLE_ROUNDS
+from server.workers.renewer import Renewer
 from tests.server.fake_redis import FakeRedis
 from tests.server.test_ownership import LEASE_MS, PERIOD_MS, Worker
 
@@ -147,5 +149,32 @@ def test_after_a_rolling_restart_the_quiet_competitions_go_back_and_the_running_
         classes.running.clear()  # the classes end: the rest go back too
         await classes.settle()
         assert sorted(restarted.ownership.owned) == firsts
+
+    asyncio.run(play())
+
+
+def test_the_renewer_does_not_count_a_lease_handed_over_meanwhile_as_lost() -> None:
+    async def play() -> None:
+        redis = FakeRedis()
+        book = LeaseBook(cast(Any, redis), "t", "http://here", LEASE_MS)
+        halts: list[str] = []
+        held = [1, 2]
+        read = asyncio.Event()
+
+        def held_now() -> list[int]:  # the renewer read what is held; then the loop hands 2 over
+            if not read.is_set():
+                read.set()
+                return list(held)
+            return [cid for cid in held if cid != 2]
+
+        renewer = Renewer(lambda: book, held_now, lambda: None, lambda: halts.append("halt"))
+        assert await book.claim(1) and await book.claim(2)
+        await book.release(2)  # handed over between the renewer's read and its renewal
+        await renewer.renew_once(book)
+        assert halts == [] and await book.owner(1) == "http://here"
+        read.clear()
+        await redis.set("t:owner:1", "http://other token", px=LEASE_MS)  # still held, and robbed
+        await renewer.renew_once(book)
+        assert halts == ["halt"]
 
     asyncio.run(play())
