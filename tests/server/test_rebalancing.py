@@ -6,7 +6,9 @@ handing it over while it is quiet (a running one never moves while its owner liv
 competition is ever run by two live workers; and once the workers settle, every competition
 is run by exactly one, each quiet one by its preferred worker. Then the rolling restart that
 motivated it: the restarted worker gets its quiet competitions back, not its running ones;
-and the renewer thread does not take a lease given back meanwhile for a lost one.
+the renewer thread does not take a lease given back meanwhile for a lost one; and a
+runtime closes a competition for another worker only while its clock is stopped, with
+everything stored, refusing with a 503 whatever still reaches it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,22 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
+import pytest
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.errors import ServerError
+from server.live.command_path import MOVING
 from server.workers.leases import LeaseBook, preferred_owner
 from server.workers.ownership import HAND_OVER_ROUNDS, PATIENCE_ROUNDS, SETTLE_ROUNDS
 from server.workers.renewer import Renewer
+from teams import commands as c
 from tests.server.fake_redis import FakeRedis
+from tests.server.helpers import create_competition, in_loop, join_team, login_instructor, pause
 from tests.server.test_ownership import LEASE_MS, PERIOD_MS, Worker
+
+APOLOGY = "/api/v1/team/policies/apology"
 
 
 class QuietWorker(Worker):
@@ -178,3 +188,24 @@ def test_the_renewer_does_not_count_a_lease_handed_over_meanwhile_as_lost() -> N
         assert halts == ["halt"]
 
     asyncio.run(play())
+
+
+def test_a_runtime_hands_over_only_a_quiet_competition_with_everything_stored(client: TestClient) -> None:
+    instructor = login_instructor(client)
+    game = create_competition(client, instructor, teams=(("Alpha", "balanced"), ("Humans", None)))
+    member = join_team(client, game.codes["Humans"], "Ann")
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    live = runtime.get(game.id)
+    assert not in_loop(client, lambda: runtime.hand_over(game.id))  # running: it stays
+    assert runtime.get(game.id) is live
+    pause(client, game)
+    assert client.put(APOLOGY, json={"enabled": True}, headers=member).status_code == 200
+    assert in_loop(client, lambda: runtime.hand_over(game.id))  # paused: closed here
+    assert game.id not in runtime.live and not any(key[0] == game.id for key in runtime.bot_tasks)
+    assert not live.unsaved  # the events and outcomes were written behind
+    stored = runtime.store.event_payloads(game.id)
+    assert len(stored) == len(live.started().log)
+    with pytest.raises(ServerError) as moving:  # a request that still holds the old one
+        in_loop(client, lambda: live.submit(c.SetApologyPolicy(team="Humans", enabled=False), "human"))
+    assert moving.value.code == "unavailable" and moving.value.reason == MOVING
+    assert runtime.store.command_count(game.id) == len(live.started().commands)
