@@ -130,11 +130,11 @@ class RedisBroadcaster(Broadcaster):
 
     async def give_up(self, competition_id: int) -> None:
         """Another worker runs the competition from now on: once what this one published is in
-        Redis (for at most ``GIVE_UP_SECONDS``), follow its channels from their last seq."""
+        Redis (for at most ``GIVE_UP_SECONDS``), follow its watched channels from their last seq."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.outbox.join(), GIVE_UP_SECONDS)
-        for name, channel in self.channels.items():
-            if competition_of(name) == competition_id and name not in self.loaded:
+        for name, channel in self.channels.items():  # the others are loaded when subscribed to
+            if competition_of(name) == competition_id and channel.subscribers and name not in self.loaded:
                 self.loaded[name] = asyncio.Event()
                 self.loaded[name].set()
                 self.reading[self._key(name)] = f"{channel.seq}-1"

@@ -3,11 +3,15 @@
 One worker runs alone (as after a rolling restart) and takes every competition, among them
 two whose preferred owner is a second worker not yet started: one left a draft, one running.
 Once the second worker starts, the draft is handed over to it and the running one stays
-where it is; once paused, it moves too, and answers commands there with the same log.
+where it is; once paused, it moves too, and answers commands there with the same log, while
+a team's websocket on the first worker goes on with the messages the second publishes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 import time
 from typing import Any
 
@@ -28,6 +32,20 @@ def _preferring(admin: SalesfloorClient, url: str, urls: list[str], count: int) 
         if preferred_owner(cid, urls) == url:
             found.append(cid)
     return found
+
+
+def _watch(client: SalesfloorClient, path: str, into: list[dict[str, Any]]) -> None:
+    """Read a websocket channel into ``into`` from a thread, until the server closes it."""
+
+    async def read() -> None:
+        async for message in client.stream(path):
+            into.append(message)
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            asyncio.run(read())
+
+    threading.Thread(target=run, daemon=True).start()
 
 
 def _runs(worker: ServerProcess) -> list[int]:
@@ -69,7 +87,11 @@ def test_a_quiet_competition_moves_to_its_preferred_worker_and_a_running_one_sta
         time.sleep(3)  # rounds in which the running one could have moved: it did not
         assert playing in _runs(first) and playing not in _runs(second)
         assert admin.request("GET", f"/api/v1/competitions/{playing}")["state"] == "running"
-        # paused, it is quiet: it moves too, with its log
+        # paused, it is quiet: it moves too, with its log, and the team's websocket on the first
+        # worker goes on with the messages the second publishes
+        seen: list[dict[str, Any]] = []
+        _watch(_as(member, first.url), "/ws/team", seen)
+        _wait(lambda: seen, 15, "the team's websocket on the first worker")
         assert admin.request("POST", f"/api/v1/competitions/{playing}/pause")["state"] == "paused"
         before = _commands(admin, playing)
         _wait(lambda: playing in _runs(second), 60, "the paused competition moving")
@@ -78,7 +100,15 @@ def test_a_quiet_competition_moves_to_its_preferred_worker_and_a_running_one_sta
         assert detail["state"] == "paused" and detail["damaged"] is None
         assert _commands(admin, playing) == before
         member = _as(member, second.url)
+        last = seen[-1]["seq"]
         assert member.command(c.SetApologyPolicy(team="", enabled=False))["accepted"]  # taken while paused
+        _wait(
+            lambda: [m for m in seen if m["seq"] > last and m["type"] == "event"],
+            30,
+            "the second worker's event on the websocket the first worker serves",
+        )
+        seqs = [m["seq"] for m in seen[1:]]
+        assert seqs == sorted(set(seqs))
         assert [entry["seq"] for entry in _commands(admin, playing)] == list(range(len(before) + 1))
         hand_overs = [line for line in first.output if "hands competition" in line]
         assert len(hand_overs) == 2 and not [line for line in first.output if "stopping" in line]
