@@ -217,6 +217,7 @@ class Ownership:
             await run_here()  # raises the owner epoch (fencing) before it runs here
         except BaseException:
             self.held.discard(competition_id)
+            self.taken_at.pop(competition_id, None)
             await self.book.release(competition_id)
             raise
         self.owned.add(competition_id)

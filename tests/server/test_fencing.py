@@ -91,6 +91,7 @@ def test_each_take_raises_the_epoch_and_a_stale_epoch_writes_nothing(store: Stor
     cid = _competition(store)
     assert _epoch(store, cid) == 0  # a new competition: nobody has taken it yet
     assert [store.take_owner_epoch(cid) for _ in range(3)] == [1, 2, 3]
+    assert store.take_owner_epoch(cid + 1) is None  # no such competition
     assert _epoch(store, cid) == 3
     store.add_commands([_command(cid, 0)], epoch=3)
     for stale in (0, 2, 4):  # an older epoch, and one never taken

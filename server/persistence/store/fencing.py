@@ -70,8 +70,9 @@ def check_owner(connection: Connection, competition_id: int, epoch: int | None) 
 class FencingStore(StoreBase):
     """Taking a competition's ownership in the database."""
 
-    def take_owner_epoch(self, competition_id: int) -> int:
-        """Raise the competition's owner epoch in a transaction of its own; answer the new one."""
+    def take_owner_epoch(self, competition_id: int) -> int | None:
+        """Raise the competition's owner epoch in a transaction of its own; answer the new one
+        (None: there is no such competition)."""
         table = _table()
         with self.engine.begin() as connection:
             connection.execute(
@@ -79,5 +80,5 @@ class FencingStore(StoreBase):
             )
             epoch = connection.execute(
                 table.select().with_only_columns(table.c.owner_epoch).where(table.c.id == competition_id)
-            ).scalar_one()
-        return int(epoch)
+            ).scalar_one_or_none()
+        return None if epoch is None else int(epoch)
