@@ -199,8 +199,8 @@ def create_app(
                 await redis_broadcaster.take_over(competition_id)
                 await runtime.adopt(competition_id)
 
-            async def hand_over(competition_id: int) -> bool:
-                if not await runtime.hand_over(competition_id):
+            async def hand_over(competition_id: int, closed: Callable[[], None]) -> bool:
+                if not await runtime.hand_over(competition_id, closed):
                     return False
                 await redis_broadcaster.give_up(competition_id)  # its messages are in Redis first
                 return True

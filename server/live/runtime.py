@@ -94,12 +94,13 @@ class Runtime:
             live.writer.own(epoch, self.halt)
         self.live[live.id] = live
 
-    async def hand_over(self, competition_id: int) -> bool:
+    async def hand_over(self, competition_id: int, closed: Callable[[], None] = lambda: None) -> bool:
         """Close a quiet competition here, for its preferred worker to take (with several workers).
 
         Only while its clock is stopped (a draft, paused or finished one), and only once all it
         holds in memory is stored; False (it stays here) otherwise. A request that still reaches
         it is refused with a 503 (``MOVING``); its house bots stop here and play on there.
+        ``closed`` is called the moment it is no longer served here.
         """
         live = self.live.get(competition_id)
         if live is None:
@@ -120,6 +121,7 @@ class Runtime:
                 return False
             live.writer.handed_over = True
             del self.live[competition_id]
+            closed()
         for key in [k for k in self.bot_tasks if k[0] == competition_id]:
             self.bot_tasks.pop(key).cancel()
             driver = self.bots.pop(key, None)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -63,14 +64,15 @@ class Ownership:
         book: LeaseBook,
         adopt: Callable[[int], Awaitable[None]],
         halt: Callable[[], None] = _halt,
-        hand_over: Callable[[int], Awaitable[bool]] | None = None,
+        hand_over: Callable[[int, Callable[[], None]], Awaitable[bool]] | None = None,
     ) -> None:
         self.book = book
         self.address = book.address
         self.adopt = adopt
         self.halt = halt
-        # closes a competition here if it is quiet (True) so that its preferred worker takes it;
-        # None: competitions never move while their owner lives
+        # closes a competition here if it is quiet (True) so that its preferred worker takes it,
+        # calling back the moment it stops serving it; None: competitions never move while their
+        # owner lives
         self.hand_over = hand_over
         self.held: set[int] = set()  # this worker holds their leases
         self.owned: set[int] = set()  # ... and has recovered them: it runs them
@@ -160,9 +162,9 @@ class Ownership:
                 or self.rounds - self.taken_at.get(cid, 0) < HAND_OVER_ROUNDS
             ):
                 continue
-            if not await self.hand_over(cid):
+            if not await self.hand_over(cid, functools.partial(self.owned.discard, cid)):
                 continue
-            self.owned.discard(cid)
+            self.owned.discard(cid)  # requests meanwhile wait for a new owner (a 503), never a 404 here
             self.taken_at.pop(cid, None)
             self.held.discard(cid)  # before the release: the renewer must not count it lost
             await self.book.release(cid)

@@ -14,6 +14,7 @@ everything stored, refusing with a 503 whatever still reaches it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
@@ -43,9 +44,11 @@ class QuietWorker(Worker):
         self.handed: list[int] = []
         self.ownership.hand_over = self._hand_over
 
-    async def _hand_over(self, competition_id: int) -> bool:
+    async def _hand_over(self, competition_id: int, closed: Callable[[], None]) -> bool:
         if competition_id in self.running:
             return False
+        closed()
+        assert competition_id not in self.ownership.owned  # no longer served here: requests wait
         self.handed.append(competition_id)
         return True
 
@@ -196,12 +199,17 @@ def test_a_runtime_hands_over_only_a_quiet_competition_with_everything_stored(cl
     member = join_team(client, game.codes["Humans"], "Ann")
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
     live = runtime.get(game.id)
-    assert not in_loop(client, lambda: runtime.hand_over(game.id))  # running: it stays
-    assert runtime.get(game.id) is live
+    closed: list[int] = []
+    assert not in_loop(client, lambda: runtime.hand_over(game.id, lambda: closed.append(game.id)))  # running
+    assert runtime.get(game.id) is live and closed == []
     pause(client, game)
     assert client.put(APOLOGY, json={"enabled": True}, headers=member).status_code == 200
-    assert in_loop(client, lambda: runtime.hand_over(game.id))  # paused: closed here
-    assert game.id not in runtime.live and not any(key[0] == game.id for key in runtime.bot_tasks)
+    assert in_loop(client, lambda: runtime.hand_over(game.id, lambda: closed.append(game.id)))  # paused
+    assert (
+        closed == [game.id]
+        and game.id not in runtime.live
+        and not any(key[0] == game.id for key in runtime.bot_tasks)
+    )
     assert not live.unsaved  # the events and outcomes were written behind
     stored = runtime.store.event_payloads(game.id)
     assert len(stored) == len(live.started().log)
