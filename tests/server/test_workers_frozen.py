@@ -93,8 +93,10 @@ def test_a_worker_frozen_past_its_lease_stops_and_the_competition_goes_on(
         assert frozen.process.wait(timeout=60) == 3  # it stops itself, as on a lost lease
         knocking.join(60)
         assert answers and answers[0] != 200  # refused (503) or cut off: never applied
-        stopping = [line for line in frozen.output if "stopping" in line]
-        assert stopping, frozen.output
+        # its last words (read from its standard error by a thread, perhaps not all read yet)
+        _wait(
+            lambda: [line for line in frozen.output if "stopping" in line], 15, "the stale worker's log line"
+        )
         # the competition takes commands on through the survivor: no 503, ever
         member = _as(member, survivor.url)
         for enabled in (False, True, False, True):
