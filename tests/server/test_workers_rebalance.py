@@ -110,8 +110,13 @@ def test_a_quiet_competition_moves_to_its_preferred_worker_and_a_running_one_sta
         seqs = [m["seq"] for m in seen[1:]]
         assert seqs == sorted(set(seqs))
         assert [entry["seq"] for entry in _commands(admin, playing)] == list(range(len(before) + 1))
-        hand_overs = [line for line in first.output if "hands competition" in line]
-        assert len(hand_overs) == 2 and not [line for line in first.output if "stopping" in line]
+
+        def hand_overs() -> list[str]:
+            return [line for line in first.output if "hands competition" in line]
+
+        # its standard error is read by a thread, which may lag a little behind
+        _wait(lambda: len(hand_overs()) >= 2, 15, "the hand-overs' log lines")
+        assert len(hand_overs()) == 2 and not [line for line in first.output if "stopping" in line]
     finally:
         first.stop()
         if second is not None:
