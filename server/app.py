@@ -146,7 +146,7 @@ def _placement(
 
     async def place(live: LiveCompetition) -> bool:
         await broadcaster.take_over(live.id)  # an imported one may have channels already
-        return await ownership.place(live.id, lambda: runtime.live.__setitem__(live.id, live))
+        return await ownership.place(live.id, lambda: runtime.own(live))
 
     return place
 
@@ -193,13 +193,20 @@ def create_app(
             )
             broadcaster: Broadcaster = redis_broadcaster
             runtime = Runtime(settings, store, broadcaster)
+            runtime.halt = _halt  # fences the writes of each competition it runs by an owner epoch
 
             async def adopt(competition_id: int) -> None:
                 await redis_broadcaster.take_over(competition_id)
                 await runtime.adopt(competition_id)
 
+            async def hand_over(competition_id: int, closed: Callable[[], None]) -> bool:
+                if not await runtime.hand_over(competition_id, closed):
+                    return False
+                await redis_broadcaster.give_up(competition_id)  # its messages are in Redis first
+                return True
+
             book = LeaseBook(redis_broadcaster.redis, settings.broadcast_prefix, address)
-            ownership = Ownership(book, adopt)
+            ownership = Ownership(book, adopt, hand_over=hand_over)
             prefix = settings.broadcast_prefix
             front = Leadership(redis_broadcaster.redis, prefix, address, holder=book.holder)
             make_book = book_maker(settings.broadcast_url, prefix, address, book.holder)

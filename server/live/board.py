@@ -47,7 +47,13 @@ class Board:
         change = BoardChangeRow(
             competition_id=live.id, action=action, detail=json.dumps(detail), by=by, at=wall_now()
         )
-        await asyncio.to_thread(live.store.save_board, live.id, change, **columns)
+        try:
+            await asyncio.to_thread(
+                live.store.save_board, live.id, change, epoch=live.writer.epoch, **columns
+            )
+        except Exception as exc:
+            live.writer.refused(exc)  # another worker owns it now: this process stops
+            raise
         for name in columns:  # the instructor's values replace what time had set
             live.board_unsaved.pop(name, None)
 

@@ -5,7 +5,8 @@ applied and answered. Commands that arrive while another is being committed wait
 together: one transaction, one simulated time, applied in log order, each answered once
 durable. If the database refuses the transaction, every command of it is refused (HTTP 503)
 and none is applied. New events are published at once and written behind by the next tick
-(server.live.write_behind).
+(server.live.write_behind). With several workers a batch refused because another worker has
+taken the competition over (its owner epoch is stale) also stops this process.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ log = logging.getLogger("salesfloor.live")
 
 MAX_BATCH = 500
 """Commands committed in one transaction at most (group commit)."""
+
+MOVING = "the competition is moving to another worker; try again in a moment"
+"""Why a command is refused that reached a competition handed over (server.live.runtime)."""
 
 BOTS_WAIT = "the clock is stopped; house bots act while it runs"
 """Why a house bot's command is refused while the competition is paused (it is sent again once the
@@ -122,6 +126,8 @@ class CommandPath:
                     pending.answer.exception()
 
     def _refuse_unless_open(self) -> None:
+        if self.live.writer.handed_over:
+            raise ServerError("unavailable", MOVING, headers={"Retry-After": "2"})
         state = self.live.state
         if state not in ("running", "paused"):
             raise ServerError("conflict", f"the competition is {state}; commands are taken while it runs")
@@ -178,9 +184,10 @@ class CommandPath:
         ]
         try:
             await writer.settle(live.next_seq)
-            await asyncio.to_thread(live.store.add_commands, rows)
+            await asyncio.to_thread(live.store.add_commands, rows, writer.epoch)
         except Exception as exc:  # refused and not applied; its commit may still have gone through
             writer.commands_unsettled = True
+            writer.refused(exc)  # another worker owns it now: this process stops
             raise database_refusal(live.id, exc, "the command") from None
         writer.retry_at = 0.0  # the database takes writes again: the next tick need not wait
         live.next_seq += len(rows)
@@ -198,8 +205,11 @@ class CommandPath:
         await live.flush(write=False)  # the next tick stores the events
         for seq, outcome in keyed:
             try:
-                await asyncio.to_thread(live.store.save_reply, live.id, seq, reply_to_json(outcome))
+                await asyncio.to_thread(
+                    live.store.save_reply, live.id, seq, reply_to_json(outcome), writer.epoch
+                )
             except Exception as exc:  # a retry after a restart then gets the reply rebuilt from the log
+                writer.refused(exc)
                 log.error("competition %s: reply of command %s not stored: %s", live.id, seq, exc)
 
 

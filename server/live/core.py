@@ -186,10 +186,16 @@ class LiveCore:
         """Store the clock; a failure leaves it marked unsaved, for the tick to store it again."""
         try:
             await asyncio.to_thread(
-                self.store.save_clock, self.id, self.state, self.clock.sim_t, self.clock.resumed_at
+                self.store.save_clock,
+                self.id,
+                self.state,
+                self.clock.sim_t,
+                self.clock.resumed_at,
+                self.writer.epoch,
             )
-        except Exception:
+        except Exception as exc:
             self.clock_unsaved = True
+            self.writer.refused(exc)  # another worker owns it now: this process stops
             raise
         self.clock_unsaved = False
 
@@ -227,8 +233,9 @@ class LiveCore:
             return
         columns = dict(self.board_unsaved)
         try:
-            await asyncio.to_thread(self.store.save_board, self.id, None, **columns)
+            await asyncio.to_thread(self.store.save_board, self.id, None, epoch=self.writer.epoch, **columns)
         except Exception as exc:
+            self.writer.refused(exc)
             if not isinstance(exc, ServerError):
                 log.error("competition %s: board columns not stored yet: %s", self.id, exc)
             return

@@ -64,7 +64,7 @@ def _recover(live: LiveCore, persist: bool) -> None:
     live.clock.stop(at_sim=competition.now)
     live.between_rounds = live.state == "paused" and live.at_round_end()
     if persist:
-        live.store.save_clock(live.id, live.state, live.clock.sim_t, None)
+        live.store.save_clock(live.id, live.state, live.clock.sim_t, None, live.writer.epoch)
     log.info(
         "competition %s recovered: %d commands, %d events, paused at %.2f h%s",
         live.id,

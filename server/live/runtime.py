@@ -1,12 +1,15 @@
 """The server's running state: live competitions, the tick loop and the house bots.
 
 One ``Runtime`` per server process owns every live competition (one owner per competition;
-with several workers, the competitions whose lease this worker holds: ``adopt``, ``place``),
+with several workers, the competitions whose lease this worker holds: ``adopt``, ``place``, and
+``hand_over`` to give a quiet one to its preferred worker),
 advances the running ones on a short tick, and runs house bots as in-process players that
 go through the same command path as people, paced by their competition's clock (they hold
-their commands while it is stopped: server.live.sim_pacing). The tick loop never stops: a tick that fails
-is logged once per minute for the same reason (a database outage logs itself), and the next
-tick tries again.
+their commands while it is stopped: server.live.sim_pacing). With several workers, taking a
+competition raises its owner epoch in the database before its log is read (``own``), and
+every write of its logs is fenced by that epoch (server.persistence.store.fencing). The tick
+loop never stops: a tick that fails is logged once per minute for the same reason (a database
+outage logs itself), and the next tick tries again.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from server.live.command_path import BOTS_WAIT
 from server.live.joining import JoinBatches
 from server.live.preview_pool import Previews
 from server.live.sim_pacing import ClockPacing
+from server.live.stage import Started
 from server.persistence.db.tables import CompetitionRow
 from server.persistence.store import Store
 from server.security.command_rate import RateLimiter
@@ -65,6 +69,9 @@ class Runtime:
         self.placement: Callable[[LiveCompetition], Awaitable[bool]] | None = None
         # with several workers: tells the others of sessions ended here (a token hash, member ids)
         self.tell_workers: Callable[[str | None, list[int]], None] | None = None
+        # with several workers: stops the process when another worker has taken a competition over
+        # (its writes are then fenced by an owner epoch); None with one process: no fencing
+        self.halt: Callable[[], None] | None = None
 
     async def start(self) -> None:
         """One process: recover every competition and tick them."""
@@ -77,12 +84,63 @@ class Runtime:
 
     async def adopt(self, competition_id: int) -> None:
         """Run a competition this worker has just taken the lease of, recovered from the database."""
+        epoch = await self._take_epoch(competition_id)  # before the log is read: see fencing
         row = await asyncio.to_thread(self.store.competition, competition_id)
         if row is not None:
-            await self._load(row)
+            await self._load(row, epoch)
 
-    async def _load(self, row: CompetitionRow) -> None:
+    async def own(self, live: LiveCompetition) -> None:
+        """A competition stored here and taken here: run it, its writes fenced by a new owner epoch."""
+        epoch = await self._take_epoch(live.id)
+        if epoch is not None and self.halt is not None:
+            live.writer.own(epoch, self.halt)
+        self.live[live.id] = live
+
+    async def hand_over(self, competition_id: int, closed: Callable[[], None] = lambda: None) -> bool:
+        """Close a quiet competition here, for its preferred worker to take (with several workers).
+
+        Only while its clock is stopped (a draft, paused or finished one), and only once all it
+        holds in memory is stored; False (it stays here) otherwise. A request that still reaches
+        it is refused with a 503 (``MOVING``); its house bots stop here and play on there.
+        ``closed`` is called the moment it is no longer served here.
+        """
+        live = self.live.get(competition_id)
+        if live is None:
+            return True
+        async with live.lock:
+            if live.state == "running":
+                return False
+            try:
+                if isinstance(live.stage, Started):
+                    await live.flush()
+                if live.clock_unsaved:
+                    await live.save_clock()
+                await live.store_board_unsaved()
+            except Exception as exc:
+                log.warning("competition %s stays here: not everything is stored (%s)", competition_id, exc)
+                return False
+            if live.unsaved:
+                return False
+            live.writer.handed_over = True
+            del self.live[competition_id]
+            closed()
+        for key in [k for k in self.bot_tasks if k[0] == competition_id]:
+            self.bot_tasks.pop(key).cancel()
+            driver = self.bots.pop(key, None)
+            if driver is not None:
+                driver.stop()
+        return True
+
+    async def _take_epoch(self, competition_id: int) -> int | None:
+        """With several workers, raise the competition's owner epoch; None with one process."""
+        if self.halt is None:
+            return None
+        return await asyncio.to_thread(self.store.take_owner_epoch, competition_id)
+
+    async def _load(self, row: CompetitionRow, epoch: int | None = None) -> None:
         live = LiveCompetition(row, self.store.teams(row.id or 0), self.store, self.broadcaster)
+        if epoch is not None and self.halt is not None:
+            live.writer.own(epoch, self.halt)
         for team in live.teams:  # who had joined before the restart
             live.activity[team.name].members.update(m.name for m in self.store.members(team.id or 0))
         if row.state in ("running", "paused", "finished"):

@@ -6,6 +6,10 @@ transaction. When the database refuses, nothing is lost: the events stay in memo
 next tick that gets through stores them (replacing any a cut-off commit may have stored). A
 refused command whose commit may have gone through is removed from the log before anything
 else is stored, so the log holds exactly what was acknowledged.
+
+With several workers every write carries this worker's owner ``epoch`` (fencing,
+server.persistence.store.fencing). A write refused because another worker has taken the
+competition over stops the process at once (``halt``, exit code 3), as a lost lease does.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 from server.errors import ServerError
+from server.persistence.store.fencing import StaleOwner
 from server.persistence.store.logs import LogStore
 from simulator.event_log import EventLog
 
@@ -41,6 +47,28 @@ class WriteBehind:
         self.events_uncertain = False  # a failed write-behind's commit may have gone through
         self.retry_at = 0.0  # monotonic time before which a failed write-behind waits
         self.written_at = 0.0  # when events were last written behind (monotonic seconds)
+        self.epoch: int | None = None  # with several workers: this worker's owner epoch (see ``own``)
+        self.halt: Callable[[], None] = lambda: None
+        self.stale = False  # a write was refused: another worker owns the competition
+        self.handed_over = False  # closed here for another worker to run (server.live.runtime)
+
+    def own(self, epoch: int, halt: Callable[[], None]) -> None:
+        """Write with this owner epoch from now on; ``halt`` stops the process when it is stale."""
+        self.epoch, self.halt = epoch, halt
+
+    def refused(self, exc: BaseException) -> None:
+        """Stop the process if ``exc`` says another worker has taken the competition over."""
+        if not isinstance(exc, StaleOwner) or self.handed_over:
+            return  # a request that reached a competition handed over: refused, nothing to stop
+        if not self.stale:
+            self.stale = True
+            log.critical(
+                "competition %s: another worker has taken it over (owner epoch %s is stale); "
+                "stopping so that only one worker writes its log",
+                self.competition_id,
+                exc.epoch,
+            )
+        self.halt()
 
     def pending(self, events: int) -> bool:
         """Whether something is still to store, the log holding ``events`` events."""
@@ -54,7 +82,9 @@ class WriteBehind:
     async def settle(self, next_seq: int) -> None:
         """Undo a refused command whose commit may have reached the log, before anything else is stored."""
         if self.commands_unsettled:
-            removed = await asyncio.to_thread(self.store.drop_commands_from, self.competition_id, next_seq)
+            removed = await asyncio.to_thread(
+                self.store.drop_commands_from, self.competition_id, next_seq, self.epoch
+            )
             if removed:
                 log.warning(
                     "competition %s: a refused command had reached the log after all; removed it",
@@ -72,10 +102,16 @@ class WriteBehind:
             try:
                 await self.settle(next_seq)
                 await asyncio.to_thread(
-                    self.store.write_behind, self.competition_id, unsaved, outcomes, self.events_uncertain
+                    self.store.write_behind,
+                    self.competition_id,
+                    unsaved,
+                    outcomes,
+                    self.events_uncertain,
+                    self.epoch,
                 )
             except Exception as exc:  # the command log is safe; the events are written again later
-                if not isinstance(exc, ServerError) and not self.events_uncertain:
+                self.refused(exc)
+                if not isinstance(exc, ServerError | StaleOwner) and not self.events_uncertain:
                     log.error("competition %s: events not stored yet: %s", self.competition_id, exc)
                 self.events_uncertain = True
                 self.retry_at = time.monotonic() + WRITE_RETRY_SECONDS

@@ -7,6 +7,8 @@ the channels its clients follow and hands the messages on, so a client sees the 
 ``seq`` whichever worker it is connected to, and can reconnect to any worker with
 ``?after=SEQ``. A worker taking a competition over continues each of its channels from the
 last seq in Redis; the epoch is shared, so a takeover is not a restart for the clients.
+A worker handing a quiet competition over (``give_up``) first writes out what it published,
+then follows the channels its clients still watch, like any other worker.
 
 A worker reads all the streams it follows with one ``XREAD`` on a connection of its own (the
 ``follower`` task): a blocking read per channel held one pooled connection each, and a worker
@@ -35,6 +37,9 @@ READ_BLOCK_MS = 250
 """How long one XREAD waits for news; a channel followed meanwhile joins the next read."""
 READ_COUNT = 500
 """Entries read per stream and XREAD at most."""
+
+GIVE_UP_SECONDS = 5.0
+"""How long a worker handing a competition over waits for its messages to reach Redis."""
 
 
 def competition_of(channel: str) -> int:
@@ -120,6 +125,20 @@ class RedisBroadcaster(Broadcaster):
                     await pipe.execute()
             except Exception as exc:  # a lost write only means followers resync
                 log.error("could not publish %d messages to Redis: %s", len(batch), exc)
+            for _ in batch:
+                self.outbox.task_done()
+
+    async def give_up(self, competition_id: int) -> None:
+        """Another worker runs the competition from now on: once what this one published is in
+        Redis (for at most ``GIVE_UP_SECONDS``), follow its watched channels from their last seq."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.outbox.join(), GIVE_UP_SECONDS)
+        for name, channel in self.channels.items():  # the others are loaded when subscribed to
+            if competition_of(name) == competition_id and channel.subscribers and name not in self.loaded:
+                self.loaded[name] = asyncio.Event()
+                self.loaded[name].set()
+                self.reading[self._key(name)] = f"{channel.seq}-1"
+                self.follows.set()
 
     # --- the others read -----------------------------------------------------------------------------
 

@@ -12,12 +12,25 @@ requests does not lose them. A worker that cannot renew a lease it holds (Redis 
 or the key gone or someone else's) stops the whole process at once (exit code 3) rather
 than risk a second writer of that competition's command log: its competitions are then
 taken over, each on its own, by the other workers, and a supervisor restarts it.
+
+Competitions running here are never moved while this worker lives; a quiet one (its clock
+stopped: a draft, paused or finished) whose preferred owner is another live worker is handed
+over, one a round (``hand_over``: closed here with everything stored, then its lease given
+back, and the preferred worker takes it at its next round). So after a rolling restart the
+competitions spread again as their classes pause and end, instead of staying on the worker
+that outlived the others.
+
+A lease cannot stop a worker frozen for longer than it (SIGSTOP, a paused VM): taking a
+competition therefore also raises its owner epoch in the database (``adopt`` and ``place``
+do, through the runtime), and every write of its logs is refused to an older epoch
+(server.persistence.store.fencing); a worker refused so stops as on a lost lease.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -33,6 +46,10 @@ PATIENCE_ROUNDS = 10
 """Rounds a competition may stay unowned before any worker takes it, preferred or not (its preferred
 owner may be stuck; a dead one drops out of the live workers when its heartbeat runs out)."""
 
+HAND_OVER_ROUNDS = 30
+"""Rounds a competition stays on the worker that took it before it may be handed over (one taken
+from a stuck preferred worker does not go back and forth)."""
+
 PLACE_WAIT_SECONDS = 10.0
 """How long a new competition waits for its preferred owner before its creator takes it."""
 
@@ -47,15 +64,21 @@ class Ownership:
         book: LeaseBook,
         adopt: Callable[[int], Awaitable[None]],
         halt: Callable[[], None] = _halt,
+        hand_over: Callable[[int, Callable[[], None]], Awaitable[bool]] | None = None,
     ) -> None:
         self.book = book
         self.address = book.address
         self.adopt = adopt
         self.halt = halt
+        # closes a competition here if it is quiet (True) so that its preferred worker takes it,
+        # calling back the moment it stops serving it; None: competitions never move while their
+        # owner lives
+        self.hand_over = hand_over
         self.held: set[int] = set()  # this worker holds their leases
         self.owned: set[int] = set()  # ... and has recovered them: it runs them
         self.recovered: dict[int, asyncio.Event] = {}  # set once a held competition runs here
         self.unowned_rounds: dict[int, int] = {}
+        self.taken_at: dict[int, int] = {}  # the round each held competition was taken at
         self.rounds = 0
         self.adoptions: asyncio.Queue[int] = asyncio.Queue()
         self.tasks: list[asyncio.Task[None]] = []
@@ -112,6 +135,7 @@ class Ownership:
         listed = [cid for cid in await self.book.competitions() if cid not in self.held]
         owners = await self.book.owners(listed)
         workers = await self.book.workers()
+        await self._rebalance(workers)
         for cid, owner in owners.items():
             if owner is not None:
                 self.unowned_rounds.pop(cid, None)
@@ -122,9 +146,30 @@ class Ownership:
             if await self.book.claim(cid):
                 self.unowned_rounds.pop(cid, None)
                 self.held.add(cid)
+                self.taken_at[cid] = self.rounds
                 log.warning("this worker (%s) takes over competition %s", self.address, cid)
                 self.recovered[cid] = asyncio.Event()
                 self.adoptions.put_nowait(cid)
+
+    async def _rebalance(self, workers: list[str]) -> None:
+        """Hand one quiet competition over to its preferred owner, if another live worker."""
+        if self.hand_over is None:
+            return
+        for cid in sorted(self.owned):
+            preferred = preferred_owner(cid, workers)
+            if (
+                preferred in (None, self.address)
+                or self.rounds - self.taken_at.get(cid, 0) < HAND_OVER_ROUNDS
+            ):
+                continue
+            if not await self.hand_over(cid, functools.partial(self.owned.discard, cid)):
+                continue
+            self.owned.discard(cid)  # requests meanwhile wait for a new owner (a 503), never a 404 here
+            self.taken_at.pop(cid, None)
+            self.held.discard(cid)  # before the release: the renewer must not count it lost
+            await self.book.release(cid)
+            log.warning("this worker (%s) hands competition %s over to %s", self.address, cid, preferred)
+            return
 
     async def _adopt_forever(self) -> None:
         """Recover the taken competitions one at a time (recovery may outlast a lease: renewals go on)."""
@@ -148,7 +193,7 @@ class Ownership:
         log.warning("this worker (%s) now runs competition %s", self.address, competition_id)
         return True
 
-    async def place(self, competition_id: int, run_here: Callable[[], None]) -> bool:
+    async def place(self, competition_id: int, run_here: Callable[[], Awaitable[None]]) -> bool:
         """A competition this worker has just stored: run it here (``run_here``) if this worker
         takes it, else wait until another worker does. True if it runs here."""
         await self.book.list_competitions([competition_id])
@@ -165,11 +210,18 @@ class Ownership:
             waited += 0.1
         return await self._take(competition_id, run_here)
 
-    async def _take(self, competition_id: int, run_here: Callable[[], None]) -> bool:
+    async def _take(self, competition_id: int, run_here: Callable[[], Awaitable[None]]) -> bool:
         if not await self.book.claim(competition_id):
             return False
         self.held.add(competition_id)
-        run_here()
+        self.taken_at[competition_id] = self.rounds
+        try:
+            await run_here()  # raises the owner epoch (fencing) before it runs here
+        except BaseException:
+            self.held.discard(competition_id)
+            self.taken_at.pop(competition_id, None)
+            await self.book.release(competition_id)
+            raise
         self.owned.add(competition_id)
         log.warning("this worker (%s) runs the new competition %s", self.address, competition_id)
         return True

@@ -79,6 +79,8 @@ class Renewer:
                 log.critical("cannot reach Redis to renew the leases (%s); stopping", exc)
                 self.halt()
             return
+        held_now = set(self.held())
+        lost = [cid for cid in lost if cid in held_now]  # not those handed over meanwhile
         if lost or front_lost:
             log.critical("lost a lease (competitions %s, front %s); stopping", lost, front_lost)
             self.halt()

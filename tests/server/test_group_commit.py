@@ -51,12 +51,12 @@ def _slow_commits(store: Store, committed: set[int], batches: list[int], fail: t
     real = store.add_commands
     gate = threading.Event()
 
-    def recording(rows: Any) -> None:
+    def recording(rows: Any, epoch: int | None = None) -> None:
         gate.wait(0.05)  # a slow disk: the commands arriving meanwhile form the next batch
         if fail.is_set():
             fail.clear()
             raise health_of(store.engine).refuse("server closed the connection unexpectedly")
-        real(rows)
+        real(rows, epoch)
         batches.append(len(rows))
         committed.update(row.seq for row in rows)
 

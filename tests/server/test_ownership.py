@@ -181,7 +181,11 @@ def test_a_new_competition_runs_on_its_preferred_worker_at_once() -> None:
         ownership = Ownership(book, adopt=_never)
         await book.heartbeat()
         placed: list[int] = []
-        assert await ownership.place(42, lambda: placed.append(42))
+
+        async def run_here() -> None:
+            placed.append(42)
+
+        assert await ownership.place(42, run_here)
         assert placed == [42] and ownership.runs(42)
         assert await book.owner(42) == "http://only"
         again = LeaseBook(cast(Any, redis), "t", "http://only", LEASE_MS)  # a new process, same address

@@ -6,7 +6,7 @@ event log is stored too, to check a replay against and to serve history without 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -33,6 +33,9 @@ class CompetitionRow(SQLModel, table=True):
     medals: str | None = None  # JSON {gold, silver, bronze}; None: one of each
     finished_at: float | None = None  # wall time it finished: its judges' and members' sessions end after
     starts_at: float | None = None  # wall time the instructor means to start (the lobby's clock)
+    # the fencing token of its owner with several workers: raised by each worker taking it over, and
+    # checked by every write of its logs (server.persistence.store.fencing)
+    owner_epoch: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class ScoringChangeRow(SQLModel, table=True):

@@ -3,9 +3,9 @@
 ``Store`` is the facade the server holds: it is each aggregate's store at once (they share
 the engine), so a call site reads ``store.teams(id)`` whatever the aggregate. The aggregates:
 secrets, competitions, teams and members, sessions, the command and event logs, the board,
-the rubric, peer reviews and archives. Functions are synchronous (the live layer calls them
-in a worker thread) and each write commits before it returns, so whatever the server
-acknowledges is on disk.
+the rubric, peer reviews, archives, and the owner epoch that fences a competition's logs.
+Functions are synchronous (the live layer calls them in a worker thread) and each write
+commits before it returns, so whatever the server acknowledges is on disk.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from server.persistence.store.archives import ArchiveStore
 from server.persistence.store.board import BoardStore
 from server.persistence.store.competitions import CompetitionStore
+from server.persistence.store.fencing import FencingStore, StaleOwner
 from server.persistence.store.logs import KeyedCommand, LoggedRow, LogStore
 from server.persistence.store.peer_reviews import PeerReviewStore
 from server.persistence.store.rubric import RubricStore
@@ -20,7 +21,7 @@ from server.persistence.store.secrets import SecretStore
 from server.persistence.store.sessions import SessionStore
 from server.persistence.store.teams import TeamStore
 
-__all__ = ["KeyedCommand", "LoggedRow", "Store"]
+__all__ = ["KeyedCommand", "LoggedRow", "StaleOwner", "Store"]
 
 
 class Store(
@@ -33,5 +34,6 @@ class Store(
     RubricStore,
     PeerReviewStore,
     ArchiveStore,
+    FencingStore,
 ):
     """The server's database: every aggregate's store over one engine."""

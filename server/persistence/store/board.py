@@ -9,14 +9,19 @@ from sqlmodel import col, select
 
 from server.persistence.db.tables import BoardChangeRow, CompetitionRow, RoundSnapshotRow, ScoringChangeRow
 from server.persistence.store.base import StoreBase
+from server.persistence.store.fencing import check_owner
 
 
 class BoardStore(StoreBase):
     """What the instructor sets on the board, and the log of it."""
 
-    def save_board(self, competition_id: int, change: BoardChangeRow | None, **columns: Any) -> None:
-        """Set the competition's board columns (freeze, reveal, medals) and log why, in one transaction."""
+    def save_board(
+        self, competition_id: int, change: BoardChangeRow | None, *, epoch: int | None = None, **columns: Any
+    ) -> None:
+        """Set the competition's board columns (freeze, reveal, medals) and log why, in one transaction
+        (with several workers only by the owner of ``epoch``: server.persistence.store.fencing)."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             row = s.get(CompetitionRow, competition_id)
             if row is None:
                 return

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from server.persistence.db.tables import CompetitionRow, ParameterChangeRow
 from server.persistence.store.base import StoreBase
+from server.persistence.store.fencing import check_owner
 from server.wall_clock import wall_now
 
 
@@ -37,8 +38,17 @@ class CompetitionStore(StoreBase):
                 query = query.where(col(CompetitionRow.state).in_(states))
             return list(s.exec(query))
 
-    def save_clock(self, competition_id: int, state: str, sim_t: float, resumed_at: float | None) -> None:
+    def save_clock(
+        self,
+        competition_id: int,
+        state: str,
+        sim_t: float,
+        resumed_at: float | None,
+        epoch: int | None = None,
+    ) -> None:
+        """The clock's state; with several workers only by the owner of ``epoch`` (fencing)."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             row = s.get(CompetitionRow, competition_id)
             if row is None:
                 return

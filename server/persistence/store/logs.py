@@ -1,4 +1,8 @@
-"""The command and event logs: what recovery replays, the group commit and the write-behind."""
+"""The command and event logs: what recovery replays, the group commit and the write-behind.
+
+Every write of a live competition's logs takes the owner ``epoch`` of the worker writing (None
+with one process) and checks it first in its transaction (``server.persistence.store.fencing``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlmodel import col, select
 from market.events import Event, event_to_json
 from server.persistence.db.tables import CommandRow, EventRow
 from server.persistence.store.base import StoreBase
+from server.persistence.store.fencing import check_owner
 
 
 def event_rows(competition_id: int, events: Iterable[Event]) -> Iterator[EventRow]:
@@ -46,9 +51,11 @@ class KeyedCommand(NamedTuple):
 class LogStore(StoreBase):
     """A competition's command log (with outcomes and keyed replies) and its event log."""
 
-    def add_commands(self, rows: Sequence[CommandRow]) -> None:
+    def add_commands(self, rows: Sequence[CommandRow], epoch: int | None = None) -> None:
         """Commit commands in one transaction (a batch of those that arrived together), all or none."""
         with self.session() as s:
+            if rows:
+                check_owner(s.connection(), rows[0].competition_id, epoch)
             s.add_all(rows)
             s.commit()
 
@@ -95,9 +102,10 @@ class LogStore(StoreBase):
             )
             return [KeyedCommand(*row) for row in connection.execute(query)]
 
-    def save_reply(self, competition_id: int, seq: int, reply: str) -> None:
+    def save_reply(self, competition_id: int, seq: int, reply: str, epoch: int | None = None) -> None:
         """Keep the reply a keyed command got, so that a retry after a restart gets it again."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             row = s.exec(
                 select(CommandRow).where(CommandRow.competition_id == competition_id, CommandRow.seq == seq)
             ).one()
@@ -118,13 +126,14 @@ class LogStore(StoreBase):
             )
             return int(s.exec(query).one())
 
-    def drop_commands_from(self, competition_id: int, seq: int) -> int:
+    def drop_commands_from(self, competition_id: int, seq: int, epoch: int | None = None) -> int:
         """Remove commands from ``seq`` on: a refused command whose commit may have gone through.
 
         A commit cut off by a lost connection can be stored although the server saw an error
         and refused the command; removing it keeps the log equal to what was acknowledged.
         """
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             table = CommandRow.__table__  # type: ignore[attr-defined]
             removed = s.connection().execute(
                 table.delete().where(table.c.competition_id == competition_id, table.c.seq >= seq)
@@ -138,6 +147,7 @@ class LogStore(StoreBase):
         events: Sequence[Event],
         outcomes: Iterable[tuple[int, bool, str]],
         replace: bool = False,
+        epoch: int | None = None,
     ) -> None:
         """Store new events and the outcomes of applied commands in one transaction.
 
@@ -145,6 +155,7 @@ class LogStore(StoreBase):
         write whose commit may have gone through, the same events are written again.
         """
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             if replace and events:
                 table = EventRow.__table__  # type: ignore[attr-defined]
                 s.connection().execute(
