@@ -24,6 +24,10 @@ IDLE_LEAVES = ("run_until_complete", "select (selectors.py", "run_forever", "_ru
 SHOWN = 18
 """How many of the busiest functions are printed."""
 
+EVERYWHERE: tuple[str, ...] = ("<module>", "run_module", "_run_module_code", "_run_code", "run (runners.py)")
+EVERYWHERE += ("run_until_complete", "run_forever", "_run_once", "_run (events.py)", "run (main.py)")
+"""Frames under every sample of the loop thread (running the program, the loop): not shown."""
+
 LOOP_MARK = "asyncio/runners.py"
 """A frame only the loop thread has."""
 
@@ -60,8 +64,7 @@ def summarise(raw: str) -> list[str]:
         f"loop profile: the loop thread was busy in {busy_samples:,} of {samples:,} samples "
         f"({busy_samples / samples:.0%}); the functions in most busy samples (inclusive):"
     ]
-    ordinary = ("<module>", "run_module", "_run_module_code", "_run_code", "run (runners.py)")
-    shown = [(name, n) for name, n in busy.most_common() if not name.startswith(ordinary)]
+    shown = [(name, n) for name, n in busy.most_common() if not name.startswith(EVERYWHERE)]
     for name, n in shown[:SHOWN]:
         lines.append(f"  {n / max(1, busy_samples):5.0%}  {n:6,}  {name}")
     return lines
