@@ -18,18 +18,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-IDLE_LEAVES = ("run_until_complete", "select (selectors.py", "run_forever", "_run_once")
+IDLE_LEAVES = ("Runner.run (", "run_until_complete", "select (selectors.py", "run_forever", "_run_once")
 """The innermost frame of a loop thread that waits for I/O (uvloop waits in C, under these)."""
 
 SHOWN = 18
 """How many of the busiest functions are printed."""
 
 EVERYWHERE: tuple[str, ...] = ("<module>", "run_module", "_run_module_code", "_run_code", "run (runners.py)")
-EVERYWHERE += ("run_until_complete", "run_forever", "_run_once", "_run (events.py)", "run (main.py)")
+EVERYWHERE += (
+    "run_until_complete",
+    "run_forever",
+    "_run_once",
+    "_run (events.py)",
+    "run (main.py)",
+    "main (program.py)",
+)
+EVERYWHERE += ("cmd_serve", "Server.run", "asyncio_run", "_run_server", "Runner.run", "Server.serve")
 """Frames under every sample of the loop thread (running the program, the loop): not shown."""
 
-LOOP_MARK = "asyncio/runners.py"
-"""A frame only the loop thread has."""
+LOOP_MARK = "MainThread"
+"""The thread that runs the event loop (uvicorn runs it in the main thread)."""
 
 
 def _frames(stack: str) -> list[str]:

@@ -34,7 +34,7 @@ from typing import Any
 
 HISTORY = 20_000  # messages other than snapshots a channel keeps for clients that reconnect
 SNAPSHOT_TYPES = frozenset({"standings", "state"})
-FAN_OUT_SLICE = 100
+FAN_OUT_SLICE = 250
 """Subscribers handed a message in one turn of the event loop (the module docstring says why)."""
 
 

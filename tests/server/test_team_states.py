@@ -15,6 +15,7 @@ from server.live import team_states
 from server.live.team_states import TeamStates
 from server.wire.shapes import desk_view, team_view
 from simulator.competition import Competition, TeamSpec
+from simulator.instructor import Announce, ChangeParameters
 from teams import commands as c
 from teams.rules import ROLES
 
@@ -80,6 +81,31 @@ def test_the_next_event_replaces_the_kept_state(monkeypatch: pytest.MonkeyPatch)
     assert "call back on Monday" in str(notes[customer])
     assert "call back on Monday" not in str({row["customer_id"]: row["notes"] for row in before["customers"]})
     assert after == json.loads(_as_the_route_answered(competition, "A", "manager"))
+
+
+def test_other_teams_and_the_market_do_not_rebuild_a_teams_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    built = _count_builds(monkeypatch)
+    competition = _played()
+    states = TeamStates()
+    first = states.json(competition, "A", "manager")
+    customer = next(iter(competition.desks["B"].ledger.customers))
+    assert competition.submit(c.AddNote(team="B", customer_id=customer, text="B's note")).accepted
+    assert competition.submit(Announce(text="ten minutes left"), source="instructor").accepted
+    assert states.json(competition, "A", "manager") == first
+    assert built == ["A"]
+    assert first.encode() == _as_the_route_answered(competition, "A", "manager")
+
+
+def test_new_parameters_replace_the_kept_state() -> None:
+    competition = _played()
+    states = TeamStates()
+    before = json.loads(states.json(competition, "A", "sales"))
+    change = ChangeParameters(changes=(("product.unit_cost", 70.0),))
+    assert competition.submit(change, source="instructor").accepted
+    after = json.loads(states.json(competition, "A", "sales"))
+    assert before["desk"]["unit_cost"] != 70.0
+    assert after["desk"]["unit_cost"] == 70.0
+    assert after == json.loads(_as_the_route_answered(competition, "A", "sales"))
 
 
 def test_time_moving_on_replaces_the_kept_state_even_without_events() -> None:
