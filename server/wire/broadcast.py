@@ -9,13 +9,6 @@ most of a server's memory over a class hour. A subscriber whose queue fills up (
 read fast enough) is dropped rather than buffered without bound; it reconnects and catches
 up from the buffer.
 
-A message for many subscribers is handed to them in slices of ``FAN_OUT_SLICE``, one slice
-per turn of the event loop: each subscriber's sender wakes to send it, and a board for 1,000
-public viewers woke 1,000 senders in one turn, which held the loop for tens of milliseconds
-while every request waited. Between two slices the loop serves what else has come. A
-channel's messages still reach each subscriber in seq order: a message published while an
-earlier one is being handed out waits behind it.
-
 This is the in-process broadcaster (one server process). The port is small — ``publish``,
 ``subscribe``, ``since``, ``latest`` — and ``server.wire.broadcast_redis`` extends it for several
 workers.
@@ -27,15 +20,13 @@ import asyncio
 import json
 import secrets
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 HISTORY = 20_000  # messages other than snapshots a channel keeps for clients that reconnect
 SNAPSHOT_TYPES = frozenset({"standings", "state"})
-FAN_OUT_SLICE = 250
-"""Subscribers handed a message in one turn of the event loop (the module docstring says why)."""
 
 
 def encode(data: Any) -> str:
@@ -73,16 +64,6 @@ class Envelope(dict[str, Any]):
 class Subscriber:
     queue: asyncio.Queue[dict[str, Any] | None]
     dropped: bool = False
-    left: bool = False  # unsubscribed: a slice still to be handed out skips it
-
-
-@dataclass(slots=True)
-class Handout:
-    """A message being handed to the subscribers it was published to, a slice at a time."""
-
-    message: dict[str, Any]
-    subscribers: list[Subscriber]
-    done: int = 0  # how many of them have it
 
 
 @dataclass(slots=True)
@@ -99,7 +80,6 @@ class Channel:
     subscribers: list[Subscriber] = field(default_factory=list)
     latest: dict[str, dict[str, Any]] = field(default_factory=dict)
     floor: int | None = None
-    handouts: deque[Handout] = field(default_factory=deque)  # messages still being handed out, in order
 
 
 class Broadcaster:
@@ -151,37 +131,7 @@ class Broadcaster:
             if len(history) == history.maxlen:
                 channel.floor = history[0]["seq"] + 1
             history.append(message)
-        if not channel.subscribers:
-            return
-        try:
-            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:  # not in the event loop (a replay in a thread): nobody to wait for
-            loop = None
-        if loop is None or (not channel.handouts and len(channel.subscribers) <= FAN_OUT_SLICE):
-            self._hand(channel, message, list(channel.subscribers))
-            return
-        channel.handouts.append(Handout(message, list(channel.subscribers)))
-        if len(channel.handouts) == 1:  # nothing is being handed out yet: start now
-            self._hand_out(channel, loop)
-
-    def _hand_out(self, channel: Channel, loop: asyncio.AbstractEventLoop) -> None:
-        """Hand out the next slice of the channel's pending messages; the rest in the loop's next turn."""
-        budget = FAN_OUT_SLICE
-        while channel.handouts and budget > 0:
-            handout = channel.handouts[0]
-            end = min(handout.done + budget, len(handout.subscribers))
-            self._hand(channel, handout.message, handout.subscribers[handout.done : end])
-            budget -= end - handout.done
-            handout.done = end
-            if end == len(handout.subscribers):
-                channel.handouts.popleft()
-        if channel.handouts:
-            loop.call_soon(self._hand_out, channel, loop)
-
-    def _hand(self, channel: Channel, message: dict[str, Any], subscribers: Sequence[Subscriber]) -> None:
-        for sub in subscribers:
-            if sub.left or sub.dropped:
-                continue
+        for sub in list(channel.subscribers):
             try:
                 sub.queue.put_nowait(message)
             except asyncio.QueueFull:
@@ -218,7 +168,6 @@ class Broadcaster:
         try:
             yield sub
         finally:
-            sub.left = True
             if sub in channel.subscribers:
                 channel.subscribers.remove(sub)
 
