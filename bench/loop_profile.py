@@ -4,9 +4,10 @@
 samples a second) for a given time in the background; ``finish`` waits for it and prints how
 many of the loop thread's samples found it busy, and the functions found in most of those
 busy samples (inclusive: a function counts once per sample it is anywhere in). The loop
-thread is the one that runs ``asyncio.run``; a sample whose innermost frame is the loop
-waiting for I/O is idle. py-spy must be installed (``pip install py-spy`` into the
-benchmark's environment). Nothing here asserts anything.
+thread is the main thread (uvicorn runs its loop there); a sample whose innermost Python
+frame is the loop itself (under uvloop, ``Runner.run``: the loop waits for I/O in C) is
+idle. py-spy must be installed (``pip install py-spy`` into the benchmark's environment).
+Nothing here asserts anything.
 """
 
 from __future__ import annotations
