@@ -28,7 +28,18 @@ end. Measured over the round:
   viewer (every ``--board-sample``-th) receives that message;
 * team-state refresh round-trips; websocket disconnects and seq gaps;
 * server CPU (cores, from /proc), its resident memory at the end and at its peak, the
-  client processes' CPU, and other processes' cores (``OtherLoad``).
+  client processes' CPU, and other processes' cores (``OtherLoad``);
+* event-loop lag (``bench/loop_lag.py``): of the server (a probe on its loop, started by the
+  program that runs it, so an older checkout is measured alike) and of every client
+  process — a client that lags adds its lag to what it measures, so the lines say when the
+  client was the limit.
+
+The members' HTTP client is the minimal kept-alive HTTP/1.1 client of
+``bench/competition_clients.py`` (httpx cost the client processes more than the server).
+``--baseline DIR`` runs each class on the server of another checkout first (e.g. ``git
+worktree add --detach /tmp/class_before main``) and then on this one, so that before and
+after come from the same minutes; ``--spy DIR`` records the server's loop thread with py-spy
+during the round and prints what kept it busy (``bench/loop_profile.py``).
 
 ``--sweep 10,20,40,60`` runs the class at each team count (a fresh server and database
 each) and prints one line per size and a markdown table; the limit is the smallest team
@@ -72,6 +83,8 @@ from live_server import (
     raise_open_files,
     workdir,
 )
+from loop_lag import SERVER_PROGRAM, lag_line, server_lags
+from loop_profile import LoopProfile
 
 from teams.bots import REFERENCE_LEAGUE
 from teams.rules import ROLES
@@ -86,6 +99,7 @@ class SetupFailed(Exception):
 
 @dataclass
 class ClassResult:
+    label: str
     teams: int
     members: int
     viewers: int
@@ -109,6 +123,10 @@ class ClassResult:
     team_messages: int
     viewer_messages: int
     healthy: bool
+    server_lags: list[float]
+    member_lags: list[float]
+    viewer_lags: list[float]
+    profile_lines: list[str]
 
     def statuses(self) -> collections.Counter[int]:
         return collections.Counter(status for _, _, status, _ in self.commands)
@@ -166,25 +184,28 @@ def join_members(setup: Setup, codes: dict[str, str], members: int) -> list[Team
     return teams
 
 
-def run_class(args: argparse.Namespace, teams: int, run_dir: Path) -> ClassResult:
-    """One class on a fresh server and database for one round; its figures."""
+def run_class(
+    args: argparse.Namespace, teams: int, run_dir: Path, label: str, root: Path | None
+) -> ClassResult:
+    """One class on a fresh server (of the checkout at ``root``, or this one) for one round; its figures."""
     extra_env = {"COMMANDS_PER_MINUTE": str(args.commands_per_minute)} if args.commands_per_minute else {}
     with database(args.database_url, run_dir) as url:
-        profile = args.profile.with_suffix(f".{teams}{args.profile.suffix}") if args.profile else None
-        server = ServerProcess(url, run_dir, args.tick_seconds, extra_env, profile)
+        profile = args.profile.with_suffix(f".{teams}.{label}{args.profile.suffix}") if args.profile else None
+        program = ("-c", SERVER_PROGRAM, str(run_dir / "lags.json"))
+        server = ServerProcess(url, run_dir, args.tick_seconds, extra_env, profile, root, program)
         try:
             server.start()
         except RuntimeError as exc:
             raise SetupFailed(f"the server did not start: {str(exc).splitlines()[0]}") from None
         try:
-            return _play_class(args, teams, server)
+            return _play_class(args, teams, server, label)
         except (httpx.HTTPError, RuntimeError) as exc:
             raise SetupFailed(f"setting up the class failed: {str(exc).splitlines()[0]}") from None
         finally:
             server.stop()
 
 
-def _play_class(args: argparse.Namespace, teams: int, server: ServerProcess) -> ClassResult:
+def _play_class(args: argparse.Namespace, teams: int, server: ServerProcess, label: str) -> ClassResult:
     setup = Setup(server.url)
     names: list[tuple[str, str | None]] = [(f"Team {i + 1:03d}", None) for i in range(teams)]
     competition_id, codes = setup.draft(names, args.seconds_per_hour, seed=args.seed, rounds=1)
@@ -234,7 +255,8 @@ def _play_class(args: argparse.Namespace, teams: int, server: ServerProcess) -> 
                     f"{args.connect_timeout:g} s; exit codes of those that ended: {exited or 'none'}"
                 )
             time.sleep(0.1)
-        result = _measure(args, teams, server, setup, competition_id, processes, go, stop, results)
+        result = _measure(args, teams, server, setup, competition_id, processes, (go, stop, results))
+        result.label = label
     finally:
         stop.set()
         for process in processes:
@@ -252,14 +274,16 @@ def _measure(
     setup: Setup,
     competition_id: int,
     processes: list[Any],
-    go: Any,
-    stop: Any,
-    results: Any,
+    signals: tuple[Any, Any, Any],
 ) -> ClassResult:
     assert server.pid is not None
+    go, stop, results = signals
     errors: collections.Counter[str] = collections.Counter()
     marker_sent: dict[int, float] = {}
     other = OtherLoad(server.pid, [p.pid for p in processes])
+    lag_path = server.workdir / "lags.json"
+    # the lags before the round (joins, connections) are not the class's
+    lag_start = 0 if args.profile else len(server_lags(server.pid, lag_path))
     with other:
         started, server_cpu, client_cpu = time.perf_counter(), cpu_seconds(server.pid), cpu_seconds()
         setup.start(competition_id)
@@ -267,6 +291,10 @@ def _measure(
         status = setup.http.get(f"/api/v1/competitions/{competition_id}/public").json()
         round_hours = float(status["round_ends_t"]) - float(status["t_sim"])
         give_up = started + round_hours * args.seconds_per_hour * 1.5 + 60.0
+        spy = None
+        if args.spy:
+            spy_path = args.spy / f"class-{teams}-{server.pid}.txt"
+            spy = LoopProfile(spy_path, server.pid, round_hours * args.seconds_per_hour - 5.0)
 
         def state() -> str:
             try:
@@ -301,7 +329,9 @@ def _measure(
         server_cpu = cpu_seconds(server.pid) - server_cpu
         client_cpu = cpu_seconds() - client_cpu
         rss, peak = memory_kib(server.pid)
+        lags = [] if args.profile else server_lags(server.pid, lag_path)[lag_start:]
     stop.set()
+    profile_lines = spy.finish() if spy is not None else []
     members: list[MemberFigures] = []
     viewers: list[ViewerFigures] = []
     for _ in processes:
@@ -323,6 +353,7 @@ def _measure(
         errors += counted
     client_cpu += sum(m.cpu_seconds for m in members) + sum(v.cpu_seconds for v in viewers)
     return ClassResult(
+        label="",
         teams=teams,
         members=args.members,
         viewers=args.viewers,
@@ -346,6 +377,10 @@ def _measure(
         team_messages=sum(m.messages for m in members),
         viewer_messages=sum(v.messages for v in viewers),
         healthy=healthy,
+        server_lags=lags,
+        member_lags=[lag for m in members for lag in m.lags],
+        viewer_lags=[lag for v in viewers for lag in v.lags],
+        profile_lines=profile_lines,
     )
 
 
@@ -357,20 +392,26 @@ def _ms(values: list[float], q: float) -> str:
 
 
 TABLE_HEAD = (
-    "| teams | members | viewers | commands | command median / p99 / max (ms) | 409 | errors "
+    "| checkout | teams | members | viewers | commands | command median / p99 / max (ms) | 409 | errors "
     "| board median / p99 / max (ms) | command → board p99 (ms) | state refresh median / p99 (ms) "
+    "| server loop lag p99 / max (ms) | client lag p99 (ms) "
     "| server cores | server RSS peak | clients cores | other cores | limit passed |"
 )
+
+CLIENT_LAG_MS = 20.0
+"""A client process whose loop lag p99 passes this much is named as a limit of its figures."""
 
 
 def table_row(r: ClassResult) -> str:
     trips = r.round_trips()
     over = percentile(trips, 99) * 1000 > LIMIT_MS or percentile(r.markers, 99) * 1000 > LIMIT_MS
+    client_lags = r.member_lags + r.viewer_lags
     return (
-        f"| {r.teams} | {r.teams * r.members} | {r.connected:,} | {len(trips):,} "
+        f"| {r.label} | {r.teams} | {r.teams * r.members} | {r.connected:,} | {len(trips):,} "
         f"| {_ms(trips, 50)} / {_ms(trips, 99)} / {_ms(trips, 100)} | {r.statuses()[409]:,} "
         f"| {r.error_count()} | {_ms(r.markers, 50)} / {_ms(r.markers, 99)} / {_ms(r.markers, 100)} "
         f"| {_ms(r.board, 99)} | {_ms(r.refreshes, 50)} / {_ms(r.refreshes, 99)} "
+        f"| {_ms(r.server_lags, 99)} / {_ms(r.server_lags, 100)} | {_ms(client_lags, 99)} "
         f"| {r.server_cores:.2f} | {r.server_peak_mib:.0f} MiB | {r.client_cores:.2f} | {r.other_cores:.2f} "
         f"| {'**yes**' if over else 'no'} |"
     )
@@ -380,8 +421,8 @@ def print_details(r: ClassResult) -> None:
     trips = r.round_trips()
     statuses = ", ".join(f"{s} ×{n:,}" for s, n in sorted(r.statuses().items()))
     print(
-        f"  {r.teams} teams × {r.members} members, {r.connected:,} of {r.viewers:,} viewers connected; "
-        f"one round of {r.round_hours:g} h in {r.wall:.0f} s wall"
+        f"  {r.label}: {r.teams} teams × {r.members} members, {r.connected:,} of {r.viewers:,} viewers "
+        f"connected; one round of {r.round_hours:g} h in {r.wall:.0f} s wall"
     )
     print(f"    commands: {len(trips):,} ({len(trips) / r.wall:.1f}/s) by status: {statuses or 'none'}")
     print("    " + latency_line("command round-trip (all answers)", trips))
@@ -414,6 +455,21 @@ def print_details(r: ClassResult) -> None:
         f"    errors: {r.error_count()} (commands answered {refused or 'only 200 or 409'}; {shown}); "
         f"server health ok={r.healthy}"
     )
+    print("    " + lag_line("event-loop lag, server", r.server_lags))
+    print("    " + lag_line("event-loop lag, member processes", r.member_lags))
+    print("    " + lag_line("event-loop lag, viewer processes", r.viewer_lags))
+    lagging = [
+        name
+        for name, lags in (("member", r.member_lags), ("viewer", r.viewer_lags))
+        if lags and percentile(lags, 99) * 1000 > CLIENT_LAG_MS
+    ]
+    if lagging:
+        print(
+            f"    the {' and '.join(lagging)} processes lagged by more than {CLIENT_LAG_MS:g} ms at p99: "
+            f"their figures include their own delay (more --member-processes / --viewer-processes)"
+        )
+    for line in r.profile_lines:
+        print("    " + line)
 
 
 # --- the command line ----------------------------------------------------------------------------------
@@ -435,8 +491,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--tick-seconds", type=float, default=0.2, help="the server's TICK_SECONDS (0.2)")
     parser.add_argument("--marker-spacing", type=float, default=5.0, help="seconds between markers (5)")
     parser.add_argument("--board-sample", type=int, default=20, help="every N-th viewer records the board")
-    parser.add_argument("--member-processes", type=int, default=2, help="client processes for members (2)")
-    parser.add_argument("--viewer-processes", type=int, default=1, help="client processes for viewers (1)")
+    parser.add_argument("--member-processes", type=int, default=4, help="client processes for members (4)")
+    parser.add_argument("--viewer-processes", type=int, default=2, help="client processes for viewers (2)")
     parser.add_argument(
         "--commands-per-minute", type=int, help="the server's COMMANDS_PER_MINUTE (default: its own, 240)"
     )
@@ -452,8 +508,21 @@ def parse_args() -> argparse.Namespace:
         type=Path,
         help="run the server under cProfile; its statistics go to FILE.<teams>.<suffix> (slows it down)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. git worktree add --detach /tmp/class_before main): each class runs "
+        "on its server first, then on this one's",
+    )
+    parser.add_argument(
+        "--spy", type=Path, help="record the server's loop with py-spy during each round; the stacks go here"
+    )
     parser.add_argument("--database-url", help=DATABASE_HELP)
     args = parser.parse_args()
+    if args.baseline is not None and not (args.baseline / "server" / "cli").is_dir():
+        parser.error(f"--baseline {args.baseline} is not a checkout of Salesfloor (no server/cli there)")
+    if args.spy is not None:
+        args.spy.mkdir(parents=True, exist_ok=True)
     sizes = [args.teams]
     if args.sweep:
         try:
@@ -479,8 +548,12 @@ def main() -> None:
     if limit < wanted:
         raise SystemExit(f"the open-files limit is {limit}; this class needs about {wanted}")
     results: list[ClassResult] = []
+    checkouts: list[tuple[str, Path | None]] = [("this", None)]
+    if args.baseline is not None:
+        checkouts = [("before", args.baseline.resolve()), ("after", None)]
+    runs = [(teams, label, root) for teams in args.sizes for label, root in checkouts]
     with workdir() as wd:
-        for n, teams in enumerate(args.sizes):
+        for n, (teams, label, root) in enumerate(runs):
             run_dir = wd / f"class-{n + 1}"
             run_dir.mkdir()
             if n == 0:
@@ -497,8 +570,10 @@ def main() -> None:
                     f"{args.viewer_processes} viewer client processes on the same machine ({machine()}); "
                     f"websockets offer {'no compression' if args.no_compression else 'permessage-deflate'}"
                 )
+                if args.baseline is not None:
+                    print(f"before: the server of {args.baseline}, then after: this checkout's, each size")
             try:
-                result = run_class(args, teams, run_dir)
+                result = run_class(args, teams, run_dir, label, root)
             except SetupFailed as exc:
                 raise SystemExit(f"class load: {teams} teams: {exc}") from None
             print_details(result)
@@ -509,7 +584,7 @@ def main() -> None:
     print("|" + "---|" * (TABLE_HEAD.count("|") - 1))
     for result in results:
         print(table_row(result))
-    over = [r.teams for r in results if "**yes**" in table_row(r)]
+    over = [r.teams for r in results if r.label != "before" and "**yes**" in table_row(r)]
     print()
     if over:
         sizes = ", ".join(map(str, args.sizes))

@@ -1,14 +1,17 @@
 """The members of a class for the load benchmark: teams of people played by reference bots.
 
-Each member of a team is one client with its own session: an async httpx client (its own
-connection) and its own team websocket (``/ws/team``). Like the team console, a member
+Each member of a team is one client with its own session: its own kept-alive HTTP/1.1
+connection (the minimal client of ``bench/competition_clients.py``: httpx cost the client a
+few milliseconds of CPU a request, and 120 members on one event loop then queued behind each
+other) and its own team websocket (``/ws/team``). Like the team console, a member
 refreshes ``GET /api/v1/team/state`` when its team's events (or a state change) arrive and
 after each command it sent, at most every 500 ms and never two requests at once, and every
 5 s regardless. A team's play comes from a reference bot driven by ``BotDriver``; the
 manager's websocket feeds it, and each command goes out through the member whose role may
 send it (a quote above the sales authority goes through the manager), so every member's
 own rate limit applies. ``run_members`` plays a slice of the class in one process and
-returns what it measured as plain data (it runs in a child process of the benchmark).
+returns what it measured as plain data (it runs in a child process of the benchmark),
+with its event loop's lag (``bench/loop_lag.py``): how late the process itself ran.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from urllib.parse import quote
 
 import httpx
 import websockets
+from competition_clients import Http
+from loop_lag import LagProbe
 
 from market.events import event_from_dict
 from market.parameters import MarketParameters, parameters_from_dict
@@ -68,6 +73,7 @@ class Figures:
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     messages: int = 0
     cpu_seconds: float = 0.0
+    lags: list[float] = field(default_factory=list)  # the process's event-loop lag, seconds
 
 
 def _command_request(command: c.Command) -> tuple[str, str, dict[str, Any]]:
@@ -93,9 +99,8 @@ class Member:
         self.compression = compression
         self.ws_url = ws_url
         self.figures = figures
-        self.http = httpx.AsyncClient(
-            base_url=base_url, headers={"Authorization": f"Bearer {spec.token}"}, timeout=30.0
-        )
+        host, _, port = base_url.removeprefix("http://").partition(":")
+        self.http = Http(host, int(port))
         self.on_event: Any = None  # the bot's feed, on the member that drives it
         self.wanted = asyncio.Event()
         self.stopped = asyncio.Event()
@@ -106,22 +111,21 @@ class Member:
         method, path, body = _command_request(command)
         sent = time.perf_counter()
         try:
-            response = await self.http.request(method, path, json=body)
-        except httpx.HTTPError as exc:
+            status, answer = await self.http.send(method, path, json.dumps(body).encode(), self.spec.token)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             if not self.stopped.is_set():
                 self.figures.errors[f"command: {type(exc).__name__}"] += 1
             return False, str(exc)
         answered = time.perf_counter()
-        status = response.status_code
-        t_sim = float(response.json()["t_sim"]) if status == 200 else float("nan")
+        t_sim = float(json.loads(answer)["t_sim"]) if status == 200 else float("nan")
         self.figures.commands.append((sent, answered, status, t_sim))
         self.wanted.set()
         if status == 200:
             return True, ""
         try:
-            detail = str(response.json().get("detail", ""))
-        except json.JSONDecodeError:
-            detail = response.text
+            detail = str(json.loads(answer).get("detail", ""))
+        except (json.JSONDecodeError, AttributeError):
+            detail = answer.decode(errors="replace")
         return False, detail
 
     async def follow(self, gate: asyncio.Semaphore) -> None:
@@ -187,15 +191,15 @@ class Member:
             self.wanted.clear()
             last = time.perf_counter()
             try:
-                response = await self.http.get("/api/v1/team/state")
-            except httpx.HTTPError as exc:
+                status, _ = await self.http.get("/api/v1/team/state", self.spec.token)
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 if not self.stopped.is_set():
                     self.figures.errors[f"state: {type(exc).__name__}"] += 1
                 continue
-            if response.status_code == 200:
+            if status == 200:
                 self.figures.refreshes.append(time.perf_counter() - last)
             else:
-                self.figures.errors[f"state HTTP {response.status_code}"] += 1
+                self.figures.errors[f"state HTTP {status}"] += 1
 
 
 class Team:
@@ -246,13 +250,16 @@ class Team:
             self.catching_up = asyncio.create_task(self._catch_up())
 
     async def _catch_up(self) -> None:
-        response = await self.feed.http.get(
-            "/api/v1/team/events", params={"after": self.last_event, "limit": 5000}
-        )
-        if response.status_code != 200:
-            self.feed.figures.errors[f"events HTTP {response.status_code}"] += 1
+        path = f"/api/v1/team/events?after={self.last_event}&limit=5000"
+        try:
+            status, answer = await self.feed.http.get(path, self.feed.spec.token)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            self.feed.figures.errors[f"events: {type(exc).__name__}"] += 1
             return
-        for past in response.json():
+        if status != 200:
+            self.feed.figures.errors[f"events HTTP {status}"] += 1
+            return
+        for past in json.loads(answer):
             if int(past["seq"]) > self.last_event:
                 self.driver.handle(event_from_dict(past))
                 self.last_event = int(past["seq"])
@@ -264,7 +271,7 @@ class Team:
             member.stopped.set()
 
     async def close(self) -> None:
-        await asyncio.gather(*(m.http.aclose() for m in self.members), return_exceptions=True)
+        await asyncio.gather(*(m.http.close() for m in self.members), return_exceptions=True)
 
 
 async def play(
@@ -297,12 +304,15 @@ async def play(
     while not go.is_set() and not stop.is_set():
         await asyncio.sleep(0.02)
     cpu_start = time.process_time()
+    probe = LagProbe()
+    probe.start()
     for team in live:
         team.driver.start()
     refreshers = [asyncio.create_task(m.refresh_loop()) for m in members]
     while not stop.is_set():
         await asyncio.sleep(0.05)
     figures.cpu_seconds = time.process_time() - cpu_start
+    figures.lags = probe.stop()
     for team in live:
         team.stop()
     for task in followers + refreshers:

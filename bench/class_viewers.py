@@ -8,7 +8,8 @@ It records when it received the ticker line of each instructor's announcement ma
 ``standings`` message and the simulated time it carries, so that the benchmark can tell
 how long a command took to reach the board. Only the envelope's head is matched for
 standings; a ticker message is parsed only to read its text. ``run_viewers`` is a child
-process's body and returns what it measured as plain data.
+process's body and returns what it measured as plain data, with its event loop's lag
+(``bench/loop_lag.py``): how late the process itself read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import websockets
+from loop_lag import LagProbe
 
 MARK = "bench-mark-"
 HEAD = re.compile(r'\{"seq":\s*(\d+),\s*"type":\s*"(\w+)",\s*"t_sim":\s*([-+0-9.eE]+)')
@@ -40,6 +42,7 @@ class Figures:
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     messages: int = 0
     cpu_seconds: float = 0.0
+    lags: list[float] = field(default_factory=list)  # the process's event-loop lag, seconds
 
 
 class Viewers:
@@ -128,9 +131,12 @@ async def watch(
     while not go.is_set() and not stop.is_set():
         await asyncio.sleep(0.02)
     cpu_start = time.process_time()
+    probe = LagProbe()
+    probe.start()
     while not stop.is_set():
         await asyncio.sleep(0.05)
     viewers.figures.cpu_seconds = time.process_time() - cpu_start
+    viewers.figures.lags = probe.stop()
     await viewers.close()
     _, pending = await asyncio.wait(tasks, timeout=30) if tasks else (set(), set())
     for task in pending:

@@ -40,18 +40,37 @@ class Http:
     async def post(self, path: str, body: bytes, token: str) -> tuple[int, bytes]:
         return await self.send("POST", path, body, token)
 
+    async def get(self, path: str, token: str) -> tuple[int, bytes]:
+        return await self.send("GET", path, b"", token)
+
     async def send(self, method: str, path: str, body: bytes, token: str) -> tuple[int, bytes]:
-        if self.idle:
-            reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
-            self.opened.append(writer)
+        """(status, body) of one request; a kept-alive connection the server has closed is replaced.
+
+        A connection that was idle may have been closed by the server meanwhile (its keep-alive
+        ran out): if it fails before any answer, the request goes again on a new connection,
+        once, as browsers do. The server never read it, so nothing is done twice.
+        """
         authorization = f"Authorization: Bearer {token}\r\n" if token else ""  # none: a login
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{authorization}"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        )
-        writer.write(head.encode() + body)
+        ).encode() + body
+        while self.idle:
+            reader, writer = self.idle.pop()
+            try:
+                return await self._exchange(reader, writer, head)
+            except (OSError, asyncio.IncompleteReadError) as exc:
+                writer.close()
+                if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                    raise
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        self.opened.append(writer)
+        return await self._exchange(reader, writer, head)
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> tuple[int, bytes]:
+        writer.write(request)
         status_and_headers = await reader.readuntil(b"\r\n\r\n")
         lines = status_and_headers.split(b"\r\n")
         status = int(lines[0].split(b" ", 2)[1])

@@ -205,7 +205,9 @@ def free_port() -> int:
 class ServerProcess:
     """``salesfloor serve`` in a subprocess; its output goes to ``<workdir>/server-N.log``.
 
-    With ``profile``, the server runs under cProfile and writes its statistics there before it stops.
+    With ``profile``, the server runs under cProfile and writes its statistics there before it stops;
+    with ``program``, Python runs these arguments (which end by running ``server.cli``) instead of
+    ``-m server.cli`` (e.g. the server with a probe: ``bench/loop_lag.py``).
     """
 
     _count = 0
@@ -218,6 +220,7 @@ class ServerProcess:
         extra_env: dict[str, str] | None = None,
         profile: Path | None = None,
         root: Path | None = None,
+        program: Sequence[str] | None = None,
     ) -> None:
         self.database_url = database_url
         # the checkout whose server runs (another one: a baseline beside this one); ROOT is read
@@ -227,6 +230,7 @@ class ServerProcess:
         self.tick_seconds = tick_seconds
         self.extra_env = extra_env or {}
         self.profile = profile  # cProfile's statistics of the whole server, written when it stops
+        self.program = tuple(program) if program else ("-m", "server.cli")
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
@@ -258,7 +262,7 @@ class ServerProcess:
         }
         log = self.log_path.open("wb")
         started = time.perf_counter()
-        program = ["-c", PROFILED, str(self.profile)] if self.profile else ["-m", "server.cli"]
+        program = ["-c", PROFILED, str(self.profile)] if self.profile else list(self.program)
         self.proc = subprocess.Popen(
             [sys.executable, *program, "serve", "--host", HOST, "--port", str(self.port)],
             cwd=self.root,

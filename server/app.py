@@ -322,7 +322,10 @@ def create_app(
         large_paths={"/api/v1/competitions/import": MAX_ARCHIVE_BYTES},
     )
 
+    # the team's routes first: the consoles' refreshes and commands are most of a class's requests,
+    # and routing tries each route in turn (no other router's paths overlap /api/v1/team's)
     for router in (
+        team.router,
         session.router,
         exports.router,
         competitions.router,
@@ -334,7 +337,6 @@ def create_app(
         peer_review.router,
         rubric.router,
         board_api.router,
-        team.router,
         public.router,
         lobby.router,
         debrief.router,

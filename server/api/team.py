@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import MISSING, fields
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, create_model
 
 from server.api.answers import documented
@@ -25,7 +25,7 @@ from server.live import LiveCompetition
 from server.live.idempotency import HEADER, checked_key
 from server.live.runtime import Runtime
 from server.security.auth import Identity
-from server.wire.shapes import HIDDEN_FROM_TEAMS, desk_view, event_view, select_events, team_view
+from server.wire.shapes import HIDDEN_FROM_TEAMS, event_view, select_events
 from teams import commands as c
 
 router = APIRouter(prefix="/api/v1/team", tags=["team"])
@@ -142,20 +142,18 @@ async def overview(rt: Runtime = Depends(runtime), who: Identity = Depends(membe
 
 
 @router.get("/state", responses=documented(TeamState))
-async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
+async def state(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> Response:
     """Inbox with SLA timers, approvals, orders, invoices with aging, complaints, customers, policies.
 
     Also ``t_sim`` (the moment the view shows) and ``desk``: the rules and prices the desk
     enforces for the member's role (discount authority, limits, costs), read-only, so that
     a console can check its forms as they are typed.
+
+    Built once per team for each moment of the game (server.live.team_states): the members of
+    a team, who refresh on the same events, read the same JSON.
     """
     live = _live_team(rt, who)
-    desk = live.team_state(who.team or "")
-    return {
-        "t_sim": live.now,
-        **team_view(desk.ledger, live.now),
-        "desk": desk_view(desk, who.team_role or ""),
-    }
+    return Response(live.team_state_json(who.team or "", who.team_role or ""), media_type="application/json")
 
 
 @router.get("/events", responses=documented(list[Event]))

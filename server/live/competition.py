@@ -11,9 +11,11 @@ All changes go through one asyncio lock per competition. When the database refus
 refused (HTTP 503) and not applied.
 
 The read API: ``state`` and ``status()``, ``standings()``, ``events_since(seq)`` and
-``event_log``, ``events_at(seqs)``, ``commands_since(seq)``, ``team_state(team)`` and
-``team_cash(team)``, ``digest()`` and the counts. Before the start it answers as the empty game
-(no events, no commands); what needs a game says so with ``started(why)`` — one 409 text.
+``event_log``, ``events_at(seqs)``, ``commands_since(seq)``, ``team_state(team)`` (and
+``team_state_json(team, role)``, the console's view built once per team and moment:
+server.live.team_states) and ``team_cash(team)``, ``digest()`` and the counts. Before the
+start it answers as the empty game (no events, no commands); what needs a game says so with
+``started(why)`` — one 409 text.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from server.live.command_path import CommandPath
 from server.live.core import LiveCore
 from server.live.lifecycle import Lifecycle
 from server.live.recovery import recover
+from server.live.team_states import TeamStates
 from server.persistence.db.tables import CompetitionRow, TeamRow
 from server.persistence.store import Store
 from server.wire.broadcast import Broadcaster
@@ -46,6 +49,7 @@ class LiveCompetition(LiveCore):
         self.lifecycle = Lifecycle(self)
         self.command_path = CommandPath(self)
         self.board = Board(self)
+        self.team_states = TeamStates()
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -74,6 +78,10 @@ class LiveCompetition(LiveCore):
     def team_state(self, team: str) -> Desk:
         """The team's desk (its ledger, rules and prices); a 409 before the start."""
         return self.stage.desk(team)
+
+    def team_state_json(self, team: str, role: str) -> str:
+        """The team's state as the console reads it, with ``role``'s desk, as JSON; a 409 before the start."""
+        return self.team_states.json(self.stage.simulation(), team, role)
 
     def team_cash(self, team: str) -> float | None:
         """The team's cash (None before the start)."""
