@@ -4,7 +4,8 @@ Each member of a team is one client with its own session: its own kept-alive HTT
 connection (the minimal client of ``bench/competition_clients.py``: httpx cost the client a
 few milliseconds of CPU a request, and 120 members on one event loop then queued behind each
 other) and its own team websocket (``/ws/team``). Like the team console, a member
-refreshes ``GET /api/v1/team/state`` when its team's events (or a state change) arrive and
+refreshes ``GET /api/v1/team/state`` when its team's events (or a state change) arrive (not an
+announcement, which changes nothing in the state) and
 after each command it sent, at most every 500 ms and never two requests at once, and every
 5 s regardless. A team's play comes from a reference bot driven by ``BotDriver``; the
 manager's websocket feeds it, and each command goes out through the member whose role may
@@ -45,6 +46,9 @@ REFRESH_GAP = 0.5
 
 REFRESH_EVERY = 5.0
 """Seconds after which a member refreshes its state anyway (the console's timer)."""
+
+ANNOUNCEMENT = re.compile(r'"kind":\s*"announcement_made"')
+"""How an announcement's event reads on the team websocket (the console does not refresh for it)."""
 
 ENVELOPE = re.compile(r'\{"seq":\s*(\d+),\s*"type":\s*"(\w+)"')
 
@@ -172,8 +176,8 @@ class Member:
         self.after, kind = int(head[1]), head[2]
         if kind == "standings":
             return
-        if kind in ("hello", "resync", "state", "event"):
-            self.wanted.set()
+        if kind in ("hello", "resync", "state") or (kind == "event" and not ANNOUNCEMENT.search(text)):
+            self.wanted.set()  # as the console: an announcement changes nothing in the team's state
         if kind in ("hello", "resync"):
             self.epoch = json.loads(text)["data"]["epoch"]
         if self.on_event is not None and kind in ("event", "hello", "resync"):

@@ -81,6 +81,13 @@ function open(inquiryId) {
   setTimeout(focusQuote, 0);
 }
 
+/**
+ * Events that change nothing in the team's state: the event itself says everything (an
+ * announcement goes to every team at once, and a refresh of every console in the class
+ * for it would be one request per member in the same instant).
+ */
+const NOTHING_TO_REFRESH = new Set(["announcement_made"]);
+
 function onMessage(message) {
   const { type, data } = message;
   if (type === "hello" || type === "resync") {
@@ -103,7 +110,7 @@ function onMessage(message) {
       }, 4000);
     }
     if (data.kind === "round_ended") roundOver(data.round);
-    refresh();
+    if (!NOTHING_TO_REFRESH.has(data.kind)) refresh();
   }
   changed();
 }
