@@ -22,7 +22,7 @@ from sqlalchemy import Engine, text
 from market.events import event_to_json
 from server.live import LiveCompetition
 from server.live.runtime import Runtime
-from server.persistence.db.engine import make_engine, migrate
+from server.persistence.db.engine import IDLE_IN_TRANSACTION_MS, make_engine, migrate
 from server.persistence.db.tables import CommandRow, CompetitionRow
 from server.persistence.store import StaleOwner, Store
 from server.persistence.store.fencing import check_owner
@@ -270,3 +270,30 @@ def test_migration_0011_starts_every_competition_at_epoch_0(db_url: str) -> None
     store = Store(engine)
     assert store.take_owner_epoch(2) == 1 and _epoch(store, 1) == 0
     engine.dispose()
+
+
+def test_on_postgresql_a_transaction_frozen_with_the_row_lock_is_ended_and_the_takeover_goes_on(
+    store: Store, db_url: str
+) -> None:
+    """A worker frozen inside a fenced write (SIGSTOP, a paused VM) holds the competition's row:
+    PostgreSQL ends its session once it is idle in its transaction for IDLE_IN_TRANSACTION_MS (here
+    1 s, through the URL's own options), and the takeover's raise of the epoch goes through."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no sessions to end")
+    with store.engine.connect() as connection:
+        setting = connection.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one()
+    assert setting == f"{IDLE_IN_TRANSACTION_MS // 1000}s"
+    cid = _competition(store)
+    assert store.take_owner_epoch(cid) == 1
+    joiner = "&" if "?" in db_url else "?"
+    frozen_engine = make_engine(f"{db_url}{joiner}options=-c%20idle_in_transaction_session_timeout%3D1000")
+    try:
+        frozen = frozen_engine.connect()
+        frozen.begin()
+        check_owner(frozen, cid, 1)  # the row locked, then nothing more: the process froze
+        assert store.take_owner_epoch(cid) == 2  # waits about 1 s, then takes the row
+        with pytest.raises(Exception, match=r"idle-in-transaction|terminat|closed"):
+            frozen.execute(text("SELECT 1"))  # woken: its session is gone
+        frozen.invalidate()
+    finally:
+        frozen_engine.dispose()

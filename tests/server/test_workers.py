@@ -160,6 +160,12 @@ def test_forwarding_shared_channels_and_takeover(shared: dict[str, str]) -> None
         second.stop()
 
 
+def _commands(admin: SalesfloorClient, cid: int) -> list[Any]:
+    """The competition's command log as the API lists it."""
+    out: list[Any] = admin.request("GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000})
+    return out
+
+
 def _detail(admin: SalesfloorClient, cid: int) -> dict[str, Any] | None:
     try:
         out: dict[str, Any] = admin.request("GET", f"/api/v1/competitions/{cid}")

@@ -24,7 +24,7 @@ from server.client.api_client import SalesfloorClient
 from server.workers.leases import preferred_owner
 from teams import commands as c
 from tests.server.processes import ServerProcess
-from tests.server.test_workers import _as, _two_workers, _wait, shared  # noqa: F401 (a fixture)
+from tests.server.test_workers import _as, _commands, _two_workers, _wait, shared  # noqa: F401 (a fixture)
 
 APOLOGY = "/api/v1/team/policies/apology"
 
@@ -59,11 +59,6 @@ def _run_by_frozen(admin: SalesfloorClient, url: str, urls: list[str]) -> int:
             return cid
 
 
-def _commands(admin: SalesfloorClient, cid: int) -> list[Any]:
-    out: list[Any] = admin.request("GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000})
-    return out
-
-
 def test_a_worker_frozen_past_its_lease_stops_and_the_competition_goes_on(
     shared: dict[str, str],  # noqa: F811
 ) -> None:
@@ -86,7 +81,8 @@ def test_a_worker_frozen_past_its_lease_stops_and_the_competition_goes_on(
         os.kill(frozen.process.pid, signal.SIGSTOP)
         answers: list[Any] = []
         knocking = _knock(frozen.url, str(member.token), answers)
-        _wait(lambda: cid in survivor.health()["runs"], 90, "the takeover")
+        # a lease runs out; a transaction it was frozen in is ended by PostgreSQL (IDLE_IN_TRANSACTION_MS)
+        _wait(lambda: cid in survivor.health()["runs"], 150, "the takeover")
         detail = admin.request("GET", f"/api/v1/competitions/{cid}")
         assert detail["state"] == "paused" and detail["damaged"] is None
         os.kill(frozen.process.pid, signal.SIGCONT)

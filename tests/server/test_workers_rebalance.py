@@ -19,7 +19,7 @@ from server.client.api_client import SalesfloorClient
 from server.workers.leases import preferred_owner
 from teams import commands as c
 from tests.server.processes import ServerProcess, free_port
-from tests.server.test_workers import _as, _wait, shared  # noqa: F401 (a fixture)
+from tests.server.test_workers import _as, _commands, _wait, shared  # noqa: F401 (a fixture)
 
 LONG_ROUND = {"seconds_per_hour": 0.1, "overrides": {"days_per_round": 365}}  # about five minutes
 
@@ -51,11 +51,6 @@ def _watch(client: SalesfloorClient, path: str, into: list[dict[str, Any]]) -> N
 def _runs(worker: ServerProcess) -> list[int]:
     runs: list[int] = worker.health()["runs"]
     return runs
-
-
-def _commands(admin: SalesfloorClient, cid: int) -> list[Any]:
-    out: list[Any] = admin.request("GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000})
-    return out
 
 
 def test_a_quiet_competition_moves_to_its_preferred_worker_and_a_running_one_stays(

@@ -31,6 +31,14 @@ CONNECT_TIMEOUT_SECONDS = 5
 """A PostgreSQL that does not answer is given up on after this long (unless the URL says otherwise),
 so that a refusal comes in seconds, not after the system's TCP timeout."""
 
+IDLE_IN_TRANSACTION_MS = 30_000
+"""PostgreSQL ends a session left idle inside a transaction this long (unless the URL sets options).
+Every transaction of the server sends its statements without pause; one left open is a process
+frozen mid-transaction (SIGSTOP, a paused VM). Its row lock on the competition (the owner epoch,
+``server.persistence.store.fencing``) would otherwise hold the takeover by another worker until it
+woke: ended, the lock goes, the takeover goes on, and the frozen process finds its connection
+closed when it wakes (its write is refused, and it stops as on a lost lease)."""
+
 _HEALTH: weakref.WeakKeyDictionary[Engine, DatabaseHealth] = weakref.WeakKeyDictionary()
 
 
@@ -111,7 +119,11 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    connect_args = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    connect_args: dict[str, Any] = (
+        {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    )
+    if "options" not in url:
+        connect_args["options"] = f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=connect_args)
 
 
