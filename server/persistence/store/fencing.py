@@ -23,7 +23,10 @@ end, so a stale commit lands before the takeover's recovery reads the log, and i
 like any other. If the raise locks it first, the stale check waits, then (READ COMMITTED
 evaluates the condition again on the row the raise committed) matches no row and is refused.
 On SQLite both updates take the one database write lock, with the same outcome. Either way
-no stale row lands after the recovery read. One process without ``BROADCAST_URL`` passes no
+no stale row lands after the recovery read. A writer frozen while it holds the lock would hold
+the takeover until it woke; PostgreSQL ends such a session once it has been idle in its
+transaction for ``IDLE_IN_TRANSACTION_MS`` (``server.persistence.db.engine``), which rolls it
+back and lets the takeover go on. One process without ``BROADCAST_URL`` passes no
 epoch: no check, no extra statement.
 """
 
