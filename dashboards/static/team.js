@@ -78,7 +78,12 @@ function open(inquiryId) {
   openInquiry(inquiryId);
   changed();
   goTo("deal", document.getElementById("q-discount"));
-  setTimeout(focusQuote, 0);
+  // once the form is drawn, its first field; unless the user has moved on meanwhile (Escape
+  // back to the inbox in the same instant must keep its place there)
+  setTimeout(() => {
+    const now = document.activeElement;
+    if (!now || now === document.body || $("quote-card").contains(now)) focusQuote();
+  }, 0);
 }
 
 /**
