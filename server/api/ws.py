@@ -7,6 +7,10 @@ one replaced meanwhile, only the newest: ``server.wire.broadcast``). If the serv
 is older than the buffer, it receives ``resync`` with a fresh snapshot instead. A client
 that does not keep up is disconnected (close code 1013) and reconnects the same way.
 
+A client that is caught up takes each new message as a frame built once for the channel and
+written to its connection as the message is published (``server.wire.frames``); a client that
+cannot take it at once gets it, and what follows, from its own queue and task, in order.
+
 The channels only send: a client that sends more than a few messages a minute is closed
 with 1008. A refused connection is accepted and then closed with 1008 and the reason (a
 refused handshake would tell a browser nothing), a connection beyond the server's cap with
@@ -19,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +38,7 @@ from server.security.auth import Identity
 from server.wire.broadcast import Envelope
 from server.wire.channels import channel_names, team_channel
 from server.wire.socket_limits import ConnectionCap, MessageBudget
-from server.wire.ws_protocol import STALLED
+from server.wire.ws_protocol import FRAMES, STALLED
 
 router = APIRouter()
 log = logging.getLogger("salesfloor.ws")
@@ -94,6 +98,10 @@ class Connection:
         assert sender is not None
         self.ws, self.channel, self.budget, self.sender = ws, channel, budget, sender
         self.sent = 0
+        frames = (ws.scope.get("extensions") or {}).get(FRAMES)
+        self._write_frame: Callable[[bytes], bool] = frames["write"] if frames else _cannot
+        # how the broadcaster writes to this client while it is caught up (None: this server cannot)
+        self.direct: Callable[[Envelope], bool] | None = self._write_now if frames else None
         self.ending: Ending | None = None
         self.settling = False  # the sender waits for the listener's word: do not cancel it
 
@@ -123,6 +131,13 @@ class Connection:
         """Send a channel message, encoded once for all its clients."""
         await self.ws.send_text(message.json() if isinstance(message, Envelope) else json.dumps(message))
         self.sent = message["seq"]
+
+    def _write_now(self, message: Envelope) -> bool:
+        """Write a published message's frame to the connection now, if it can take it at once."""
+        if self._write_frame(message.frame()):
+            self.sent = message["seq"]
+            return True
+        return False
 
     async def run(self, stream: AsyncGenerator[dict[str, Any], None]) -> None:
         """Send what ``stream`` yields until it ends, the client leaves or oversteps."""
@@ -209,7 +224,7 @@ async def _serve(
                 else:
                     yield {"seq": last, "type": "resync", "t_sim": now, "data": snapshot}
             while True:
-                queued = await sub.queue.get()
+                queued = await sub.next(connection.direct)
                 if queued is None:
                     log.warning(
                         "websocket %s: the client fell %d messages behind; closed with 1013 after "
@@ -224,6 +239,11 @@ async def _serve(
                     yield queued
 
         await connection.run(stream())
+
+
+def _cannot(frame: bytes) -> bool:
+    """A server without the frames extension (the test client): every message goes by the queue."""
+    return False
 
 
 def _after(ws: WebSocket) -> int | None:

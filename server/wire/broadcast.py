@@ -7,7 +7,8 @@ newest — each replaces the one before, so the buffer keeps just the newest of 
 whole board of standings goes out at nearly every change; keeping each one for replay was
 most of a server's memory over a class hour. A subscriber whose queue fills up (it does not
 read fast enough) is dropped rather than buffered without bound; it reconnects and catches
-up from the buffer.
+up from the buffer. A subscriber that is caught up may take messages ``direct``: the frame,
+built once, is written to its connection inside ``publish``, with no task woken per client.
 
 This is the in-process broadcaster (one server process). The port is small — ``publish``,
 ``subscribe``, ``since``, ``latest`` — and ``server.wire.broadcast_redis`` extends it for several
@@ -20,10 +21,12 @@ import asyncio
 import json
 import secrets
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from server.wire.frames import text_frame
 
 HISTORY = 20_000  # messages other than snapshots a channel keeps for clients that reconnect
 SNAPSHOT_TYPES = frozenset({"standings", "state"})
@@ -41,7 +44,7 @@ class Envelope(dict[str, Any]):
     envelope's JSON is then built around it instead of encoding the data again.
     """
 
-    __slots__ = ("_json", "_shared")
+    __slots__ = ("_frame", "_json", "_shared")
 
     def share(self, encoded_data: str) -> Envelope:
         self._shared = encoded_data
@@ -59,11 +62,37 @@ class Envelope(dict[str, Any]):
             self._json = text
         return text
 
+    def frame(self) -> bytes:
+        """The message as a websocket frame, built once for all the clients it goes to."""
+        built: bytes | None = getattr(self, "_frame", None)
+        if built is None:
+            built = self._frame = text_frame(self.json())
+        return built
+
 
 @dataclass(slots=True)
 class Subscriber:
+    """One client's place on a channel: its queue, or ``direct`` while it can take messages now.
+
+    ``direct`` writes a message straight to a caught-up client and says whether it could; when
+    it cannot (the client's buffers are full, or it is closing) the message goes to the queue
+    and ``direct`` is cleared, so that the client's own task sends it and what follows, in order,
+    with its bounded waits, until it is caught up again and sets ``direct`` once more.
+    """
+
     queue: asyncio.Queue[dict[str, Any] | None]
     dropped: bool = False
+    direct: Callable[[Envelope], bool] | None = None
+
+    async def next(self, direct: Callable[[Envelope], bool] | None = None) -> dict[str, Any] | None:
+        """The next message for the subscriber's own task to send (None: it was dropped).
+
+        Called once the task has sent everything before: if nothing waits in the queue, the
+        subscriber is caught up and ``direct`` takes what is published until it refuses one.
+        """
+        if direct is not None and self.queue.empty():
+            self.direct = direct
+        return await self.queue.get()
 
 
 @dataclass(slots=True)
@@ -132,6 +161,11 @@ class Broadcaster:
                 channel.floor = history[0]["seq"] + 1
             history.append(message)
         for sub in list(channel.subscribers):
+            direct = sub.direct
+            if direct is not None:
+                if direct(message):
+                    continue
+                sub.direct = None
             try:
                 sub.queue.put_nowait(message)
             except asyncio.QueueFull:

@@ -13,6 +13,12 @@ drain. This protocol bounds each of those waits:
   the connection is gone within ``closing_timeout`` seconds, closed or else aborted;
 - the kernel buffers at most ``send_buffer`` bytes for one client, and a client that sends
   pings without reading the pongs gets none while the buffers are full.
+
+It also offers the application, as the scope extension :data:`FRAMES`, a way to write a frame
+built once for many clients (``server.wire.frames``) straight to the connection, when the
+connection can take it at once: open, not closing, its buffers not full, no compression
+negotiated. When it cannot, the write is refused and the application sends the message the
+usual way, with the bounded waits above.
 """
 
 from __future__ import annotations
@@ -25,8 +31,11 @@ from typing import Any, ClassVar
 from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
+from websockets.protocol import State
 
 STALLED = "the client stopped reading"
+FRAMES = "salesfloor.frames"  # scope extension: {"write": (frame bytes) -> whether it was written}
 
 
 class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
@@ -45,6 +54,25 @@ class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
         sock = transport.get_extra_info("socket")
         if sock is not None and self.send_buffer > 0:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.send_buffer)
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        if self.response.status_code == 101 and not self.conn.extensions:
+            self.scope["extensions"][FRAMES] = {"write": self.write_frame}
+
+    def write_frame(self, frame: bytes) -> bool:
+        """Write a whole frame now if the connection can take it without waiting; else False."""
+        if (
+            self.disconnected
+            or self.close_sent
+            or not self.writable.is_set()
+            or self.conn.state is not State.OPEN
+            or self.conn.expect_continuation_frame
+            or self.transport.is_closing()
+        ):
+            return False
+        self.transport.write(frame)
+        return True
 
     async def send(self, message: ASGISendEvent) -> None:
         if not self.writable.is_set() and not self.disconnected:
