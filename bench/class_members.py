@@ -21,8 +21,10 @@ import asyncio
 import collections
 import contextlib
 import json
+import random
 import re
 import time
+import zlib
 from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import quote
@@ -45,7 +47,11 @@ REFRESH_GAP = 0.5
 """Seconds between two state refreshes of one member at most (the console's pace)."""
 
 REFRESH_EVERY = 5.0
-"""Seconds after which a member refreshes its state anyway (the console's timer)."""
+"""Seconds between two refreshes of a console's own timer (``setInterval`` in ``static/team.js``).
+
+The timer runs from the moment the console's page loaded, whatever else refreshes it; the
+consoles of a class are opened at different moments, so each member's timer has its own
+phase (drawn from the member's name: the same in every run)."""
 
 ANNOUNCEMENT = re.compile(r'"kind":\s*"announcement_made"')
 """How an announcement's event reads on the team websocket (the console does not refresh for it)."""
@@ -110,6 +116,7 @@ class Member:
         self.stopped = asyncio.Event()
         self.after: int | None = None
         self.epoch: str | None = None
+        self.phase = random.Random(zlib.crc32(f"{spec.team}/{spec.role}".encode())).uniform(0, REFRESH_EVERY)
 
     async def send(self, command: c.Command) -> tuple[bool, str]:
         method, path, body = _command_request(command)
@@ -184,11 +191,14 @@ class Member:
             self.on_event(kind, json.loads(text)["data"] if kind == "event" else None)
 
     async def refresh_loop(self) -> None:
-        """Refresh the team's state when wanted: at most every 500 ms, one at a time, every 5 s anyway."""
+        """Refresh the team's state when wanted (at most every 500 ms, one at a time) and on its timer."""
         last = -1e9
+        timer = time.perf_counter() + self.phase
         while not self.stopped.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wanted.wait(), REFRESH_EVERY)
+                await asyncio.wait_for(self.wanted.wait(), max(0.0, timer - time.perf_counter()))
+            while timer <= time.perf_counter():
+                timer += REFRESH_EVERY
             await asyncio.sleep(max(0.0, last + REFRESH_GAP - time.perf_counter()))
             if self.stopped.is_set():
                 return

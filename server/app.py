@@ -48,6 +48,7 @@ from server.api import (
 from server.api.http import openapi, pages
 from server.api.http.middleware import ForwardToOwner, SecurityHeaders
 from server.api.http.request_limits import BodyLimits
+from server.api.http.team_state_path import TeamStatePath
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.live.runtime import Runtime
@@ -285,6 +286,7 @@ def create_app(
     )
     app.state.proxy_trust = ProxyTrust(parse_networks(settings.trusted_proxies), settings.proxy_header)
     app.state.worker_signature = None
+    app.add_middleware(TeamStatePath)  # innermost of ours: the consoles' refreshes skip the routing
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ForwardToOwner)  # inside the body limits, outside the headers (as before)
 
