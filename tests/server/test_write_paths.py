@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, text
-from sqlalchemy import inspect as schema
+from sqlalchemy import Engine, event
 
 from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import (
@@ -35,6 +34,7 @@ from server.persistence.db.tables import (
 from server.persistence.store import StaleOwner, Store
 from server.persistence.store.teams import Joining, JoinRequest
 from server.persistence.store.write_paths import ANY_WORKER, FENCED
+from tests.server.helpers import table_rows
 
 WRITES = re.compile(r"\.commit\(|\.begin\(")
 CHECK = "UPDATE competitions SET owner_epoch=competitions.owner_epoch "
@@ -151,7 +151,7 @@ def _world(store: Store) -> World:
 
 
 def _join(store: Store, w: World, epoch: int | None, n: int) -> None:
-    request = JoinRequest("HUMANS01", f"Bea{n}", "analyst", float(n), _session(100 + n), False)
+    request = JoinRequest("HUMANS01", f"Bea{n}", "sales", float(n), _session(100 + n), False)
     [joining] = store.join_many([request], lambda _team: None, lambda _cid: epoch)
     if isinstance(joining.refused, StaleOwner):
         raise joining.refused
@@ -217,14 +217,6 @@ def store(db_url: str) -> Iterator[Store]:
     engine.dispose()
 
 
-def _snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (but the migrations'), in a stable order."""
-    tables = sorted(t for t in schema(engine).get_table_names() if t != "alembic_version")
-    with engine.connect() as connection:
-        rows = {t: list(map(tuple, connection.execute(text(f"SELECT * FROM {t}")))) for t in tables}
-    return {t: sorted(found, key=repr) for t, found in rows.items()}
-
-
 class Checks:
     """Counts the fencing checks (``check_owner``'s update) sent to the database."""
 
@@ -243,18 +235,18 @@ def test_a_stale_epoch_writes_nothing_the_owner_writes_and_one_process_checks_no
 ) -> None:
     write, w = CASES[name], _world(store)
     checks = Checks(store.engine)
-    before = _snapshot(store.engine)
+    before = table_rows(store.engine)
     for stale in STALE:
         with pytest.raises(StaleOwner) as refused:
             write(store, w, stale, 0)
         assert (refused.value.competition_id, refused.value.epoch) == (w.cid, stale)
-        assert _snapshot(store.engine) == before  # nothing of it, not even half
+        assert table_rows(store.engine) == before  # nothing of it, not even half
     assert checks.count == len(STALE)
     write(store, w, OWNER, 1)  # the owner writes, after one check
-    owners = _snapshot(store.engine)
+    owners = table_rows(store.engine)
     assert owners != before and checks.count == len(STALE) + 1
     write(store, w, None, 2)  # one process: no epoch, no check, and it writes
-    assert _snapshot(store.engine) != owners and checks.count == len(STALE) + 1
+    assert table_rows(store.engine) != owners and checks.count == len(STALE) + 1
 
 
 def test_a_batch_of_joins_refuses_only_the_competition_whose_epoch_is_stale(store: Store) -> None:
@@ -262,9 +254,9 @@ def test_a_batch_of_joins_refuses_only_the_competition_whose_epoch_is_stale(stor
     before = store.competition_members(w.cid)
     epochs = {w.cid: 1, w.other: 0}  # this worker lost the first; it owns the other (never taken)
     requests = [
-        JoinRequest("HUMANS01", "Cy", "analyst", 1.0, _session(1), False),
+        JoinRequest("HUMANS01", "Cy", "sales", 1.0, _session(1), False),
         JoinRequest("OTHERS01", "Di", "manager", 1.0, _session(2), True),
-        JoinRequest("NOSUCH01", "Ed", "analyst", 1.0, _session(3), False),
+        JoinRequest("NOSUCH01", "Ed", "sales", 1.0, _session(3), False),
     ]
     stale, joined, unknown = store.join_many(requests, lambda _team: None, epochs.__getitem__)
     assert isinstance(stale.refused, StaleOwner) and stale.member is None
