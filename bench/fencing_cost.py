@@ -92,18 +92,26 @@ def _p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1]
 
 
+HEADER = (
+    "| database | commands/batch | with epoch p50 / p90 | no epoch p50 / p90 | ratio p50 | extra p50 "
+    "| load avg |\n"
+    "|---|---|---|---|---|---|---|"
+)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--batches", type=int, default=2000, help="batches committed with the epoch (and without)")
-    parser.add_argument("--size", type=int, action="append", help="commands per batch (repeatable; default 1)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--batches", type=int, default=2000, help="batches with the epoch (and without)")
+    parser.add_argument("--size", type=int, action="append", help="commands a batch (repeatable; default 1)")
     parser.add_argument("--block", type=int, default=100, help="batches in a row before switching")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/", help="PostgreSQL")
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
     sizes = args.size or [1]
     print(f"fencing cost: {args.batches} batches each way, blocks of {args.block}, {os.cpu_count()} cores")
-    print("| database | commands/batch | with epoch p50 / p90 | no epoch p50 / p90 | ratio p50 | extra p50 | load avg |")
-    print("|---|---|---|---|---|---|---|")
+    print(HEADER)
     urls: list[str | None] = [None] if args.sqlite_only else [None, args.database_url]
     with tempfile.TemporaryDirectory() as workdir:
         for url in urls:
