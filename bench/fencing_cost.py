@@ -7,9 +7,15 @@ This commits ``--batches`` command batches of ``--size`` commands through ``Stor
 with the epoch and as many without, alternating blocks of ``--block`` batches (so that both
 meet the same minutes of a shared machine), and prints per commit the median and p90 of each,
 the ratio of the medians and the difference. One database each: SQLite (WAL, in a temporary
-directory) and a new PostgreSQL database, dropped afterwards. Asserts nothing.
+directory) and a new PostgreSQL database, dropped afterwards. ``--repeat`` runs it all again
+(each run on fresh databases). Asserts nothing.
 
-``python bench/fencing_cost.py --batches 2000 --size 1 --size 20``
+``--check select`` measures, on PostgreSQL, a check the server does not use: ``SELECT 1 …
+WHERE id = … AND owner_epoch = … FOR NO KEY UPDATE`` (the same row lock as the takeover's
+update, re-evaluated after a wait as the update is, but no new row version per batch), to see
+what of the cost is the round trip and what the row's rewrite.
+
+``python bench/fencing_cost.py --batches 2000 --size 1 --size 20 --repeat 3``
 """
 
 from __future__ import annotations
@@ -27,10 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from live_server import database, describe_database
+from sqlalchemy import Connection, text
 
 from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import CommandRow, CompetitionRow
-from server.persistence.store import Store
+from server.persistence.store import StaleOwner, Store, logs
 
 PAYLOAD = '{"kind": "SetApologyPolicy", "team": "Humans", "enabled": true}'
 
@@ -50,6 +57,15 @@ def _competition(store: Store) -> int:
     )
     assert row.id is not None
     return row.id
+
+
+def _select_check(connection: Connection, competition_id: int, epoch: int | None) -> None:
+    """The ``--check select`` variant of ``check_owner`` (PostgreSQL only; not the server's)."""
+    if epoch is None:
+        return
+    query = text("SELECT 1 FROM competitions WHERE id = :id AND owner_epoch = :epoch FOR NO KEY UPDATE")
+    if connection.execute(query, {"id": competition_id, "epoch": epoch}).first() is None:
+        raise StaleOwner(competition_id, epoch)
 
 
 def _seqs(start: int = 0) -> Iterator[int]:
@@ -108,13 +124,26 @@ def main() -> None:
     parser.add_argument("--block", type=int, default=100, help="batches in a row before switching")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/", help="PostgreSQL")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of it all, each on fresh databases")
+    parser.add_argument(
+        "--check",
+        choices=("update", "select"),
+        default="update",
+        help="select: PostgreSQL only, not the server's",
+    )
     args = parser.parse_args()
     sizes = args.size or [1]
-    print(f"fencing cost: {args.batches} batches each way, blocks of {args.block}, {os.cpu_count()} cores")
-    print(HEADER)
     urls: list[str | None] = [None] if args.sqlite_only else [None, args.database_url]
+    if args.check == "select":
+        logs.check_owner = _select_check  # type: ignore[attr-defined]
+        urls = [args.database_url]
+    print(
+        f"fencing cost: {args.batches} batches each way, blocks of {args.block}, check {args.check}, "
+        f"{os.cpu_count()} cores"
+    )
+    print(HEADER)
     with tempfile.TemporaryDirectory() as workdir:
-        for url in urls:
+        for url in urls * args.repeat:
             with database(url, Path(workdir)) as db_url:
                 engine = make_engine(db_url)
                 migrate(engine)
