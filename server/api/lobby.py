@@ -24,6 +24,7 @@ from server.api.bodies import StrictBody
 from server.api.deps import instructor, resolve, runtime, token_of, watcher
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.live.competition_setup import plan_start_in
 from server.live.runtime import Runtime
 from server.live.ticker import recent_ticker
 from server.security.auth import Identity
@@ -88,13 +89,7 @@ def plan_start(
 ) -> dict[str, Any]:
     """Plan the start ``minutes`` from now (the lobby counts down; the instructor still starts it)."""
     live = rt.get(competition_id)
-    if live.state != "draft":
-        raise ServerError(
-            "conflict",
-            f"the competition has started already (it is {live.state}); plan a start before it starts",
-        )
-    starts_at = None if body.minutes is None else wall_now() + body.minutes * 60
-    rt.store.save_board(competition_id, None, starts_at=starts_at)
+    plan_start_in(live, body.minutes)
     return _lobby(rt, live, with_codes=True)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from scoring import MedalCounts, Normalisation, Weights
 from server.errors import ServerError
 from server.live.core import LiveCore
+from server.live.refusals import owner_write
 from server.live.stage import Started
 from server.persistence.db.tables import BoardChangeRow
 from server.persistence.scoring_json import scoring_to_json
@@ -36,7 +37,8 @@ class Board:
         async with live.lock:
             config = dataclasses.replace(live.scoring, weights=weights, normalisation=normalisation)
             text = scoring_to_json(config)
-            await asyncio.to_thread(live.store.save_scoring, live.id, text, wall_now())
+            with owner_write(live.writer) as epoch:
+                await asyncio.to_thread(live.store.save_scoring, live.id, text, wall_now(), epoch)
             live.scoring = config
             live.scores.rebuild(live.stage.log, config)
             if isinstance(live.stage, Started):
@@ -47,13 +49,8 @@ class Board:
         change = BoardChangeRow(
             competition_id=live.id, action=action, detail=json.dumps(detail), by=by, at=wall_now()
         )
-        try:
-            await asyncio.to_thread(
-                live.store.save_board, live.id, change, epoch=live.writer.epoch, **columns
-            )
-        except Exception as exc:
-            live.writer.refused(exc)  # another worker owns it now: this process stops
-            raise
+        with owner_write(live.writer) as epoch:  # another worker owns it now: this process stops
+            await asyncio.to_thread(live.store.save_board, live.id, change, epoch=epoch, **columns)
         for name in columns:  # the instructor's values replace what time had set
             live.board_unsaved.pop(name, None)
 

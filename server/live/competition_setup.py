@@ -15,6 +15,7 @@ from market.presets import load_preset
 from server.errors import ServerError
 from server.input.competition_sizes import MAX_TEAMS
 from server.live import Activity, LiveCompetition
+from server.live.refusals import owner_write
 from server.live.runtime import Runtime
 from server.persistence.db.tables import CompetitionRow, TeamRow
 from server.security.auth import new_code
@@ -90,8 +91,21 @@ def register_teams(
         TeamRow(competition_id=live.id, name=n, join_code=new_code(), bot=bot)
         for (_given, bot), n in zip(entries, names, strict=True)
     ]
-    rows = rt.store.add_teams(rows)
+    with owner_write(live.writer) as epoch:  # its live competition keeps its teams
+        rows = rt.store.add_teams(rows, epoch)
     live.teams = sorted([*live.teams, *rows], key=lambda t: t.name)
     for row in rows:
         live.activity[row.name] = Activity()
     return [{"name": r.name, "join_code": r.join_code, "bot": r.bot} for r in rows]
+
+
+def plan_start_in(live: LiveCompetition, minutes: float | None) -> None:
+    """Plan the start ``minutes`` from now (None: no planned start), before the start only."""
+    if live.state != "draft":
+        raise ServerError(
+            "conflict",
+            f"the competition has started already (it is {live.state}); plan a start before it starts",
+        )
+    starts_at = None if minutes is None else wall_now() + minutes * 60
+    with owner_write(live.writer) as epoch:  # the owner's draft: a stale worker's plan is refused
+        live.store.save_board(live.id, None, epoch=epoch, starts_at=starts_at)

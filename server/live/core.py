@@ -64,7 +64,8 @@ class LiveCore:
         self.state = row.state
         self.clock = PacedClock(row.seconds_per_hour, row.sim_t, row.resumed_at)
         self.stage: Stage = NotStarted()
-        self.rubric = RubricBook(self.id, store)
+        self.writer = WriteBehind(self.id, store)  # its owner epoch fences the rubric's writes too
+        self.rubric = RubricBook(self.id, store, self.writer)
         medals = MedalCounts(**json.loads(row.medals)) if row.medals else MedalCounts()
         freeze = (row.freeze_t, row.freeze_seq, row.freeze_rubric)
         self.scores = LiveScores(self.scoring, self.rubric, freeze, medals)
@@ -79,7 +80,6 @@ class LiveCore:
         self.clock_unsaved = False
         self.board_unsaved: dict[str, Any] = {}
         self.replies = Replies(self.id, store)
-        self.writer = WriteBehind(self.id, store)
         self.publisher = Publisher(self.channels, self._team_names, self.scores, self._boards, self.status)
 
     # --- views -------------------------------------------------------------------------------------

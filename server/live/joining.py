@@ -11,6 +11,10 @@ One writer for the process: on SQLite the joins no longer contend for the write 
 transaction was a wait for it), and on both databases a batch costs one connection, one
 round of queries and one commit instead of one per join. The batches run in a task of their
 own, so a join whose caller went away is still committed or refused as a whole batch.
+
+With several workers each competition of a batch is fenced by this worker's owner epoch of it
+(``epoch_of``; server.persistence.store.fencing): the joins of a competition another worker
+has taken over are refused (``StaleOwner`` in their ``Joining``), and the others go in.
 """
 
 from __future__ import annotations
@@ -38,8 +42,13 @@ class _Waiting:
 class JoinBatches:
     """The joins of one process, committed in batches (see the module docstring)."""
 
-    def __init__(self, store: TeamStore, state_of: Callable[[int], str]) -> None:
-        self.store, self.state_of = store, state_of
+    def __init__(
+        self,
+        store: TeamStore,
+        state_of: Callable[[int], str],
+        epoch_of: Callable[[int], int | None] = lambda _competition_id: None,
+    ) -> None:
+        self.store, self.state_of, self.epoch_of = store, state_of, epoch_of
         self._waiting: list[_Waiting] = []
         self._drainer: asyncio.Task[None] | None = None
         self.batches = 0  # transactions committed or refused, for tests and benchmarks to read
@@ -70,7 +79,7 @@ class JoinBatches:
             self.batches += 1
             try:
                 requests = [w.request for w in batch]
-                joinings = await asyncio.to_thread(self.store.join_many, requests, self._admit)
+                joinings = await asyncio.to_thread(self.store.join_many, requests, self._admit, self.epoch_of)
             except Exception as exc:  # the database refused the transaction: none of the batch is stored
                 for waiting in batch:
                     if not waiting.answer.done():

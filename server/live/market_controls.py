@@ -12,6 +12,7 @@ from market.overrides import apply_overrides, normalise_key
 from market.parameters import MarketParameters, parameters_to_dict
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.live.refusals import owner_write
 from server.live.runtime import Runtime
 from server.persistence.db.tables import ParameterChangeRow
 from server.wall_clock import wall_now
@@ -71,7 +72,8 @@ async def change_parameters(
         row = ParameterChangeRow(
             competition_id=live.id, effective_t=0.0, changes=_change_log(changes, before), at=wall_now()
         )
-        await asyncio.to_thread(rt.store.save_parameters, live.id, text, row)
+        with owner_write(live.writer) as epoch:  # its live competition starts with them
+            await asyncio.to_thread(rt.store.save_parameters, live.id, text, row, epoch)
         live.initial_params = params
         return {"accepted": True, "t_sim": 0.0, "events": [], "parameters": parameters_to_dict(params)}
     if live.state != "paused":

@@ -3,7 +3,9 @@
 The rules (who may score what, the 0–100 component, corrections) are scoring's
 (``scoring.rubric``); this book keeps the rows the server stored, turns them into scoring's
 values and writes new ones through the store. Every score and correction is a new line with
-who wrote it and when, in simulated and wall time; nothing is ever overwritten.
+who wrote it and when, in simulated and wall time; nothing is ever overwritten. Each write
+carries the owner epoch of the competition's writer (``owner_write``): with several workers a
+worker whose competition was taken over writes nothing of its rubric.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 from scoring import Criterion, Extra, RubricEntry, ScoringError, check_entry, rubric_component
 from server.errors import ServerError
+from server.live.refusals import owner_write
+from server.live.write_behind import WriteBehind
 from server.persistence.db.tables import RubricCriterionRow, RubricEntryRow
 from server.persistence.store import Store
 from server.wall_clock import wall_now
@@ -65,9 +69,10 @@ def entry_view(row: RubricEntryRow) -> dict[str, Any]:
 class RubricBook:
     """Criteria and score log of one competition, as stored, with the component they give."""
 
-    def __init__(self, competition_id: int, store: Store) -> None:
+    def __init__(self, competition_id: int, store: Store, writer: WriteBehind | None = None) -> None:
         self.competition_id = competition_id
         self.store = store
+        self.writer = writer or WriteBehind(competition_id, store)  # a book of its own: no epoch
         self.criteria: list[RubricCriterionRow] = store.criteria(competition_id)
         self.entries: list[RubricEntryRow] = store.rubric_entries(competition_id)
         self._cache: dict[tuple[float | None, int | None], Extra] = {}
@@ -127,7 +132,8 @@ class RubricBook:
                     f"a judge gave {highest:g} points for this criterion; max points must be at least that",
                 )
             row.id, row.created_at = criterion_id, old.created_at
-        saved = self.store.save_criterion(row)
+        with owner_write(self.writer) as epoch:
+            saved = self.store.save_criterion(row, epoch)
         self.criteria = [c for c in self.criteria if c.id != saved.id] + [saved]
         self.criteria.sort(key=lambda c: c.id or 0)
         self._cache.clear()
@@ -139,7 +145,8 @@ class RubricBook:
             raise ServerError(
                 "conflict", "judges have scored this criterion; withdraw their scores before deleting it"
             )
-        self.store.delete_criterion(criterion_id)
+        with owner_write(self.writer) as epoch:
+            self.store.delete_criterion(self.competition_id, criterion_id, epoch)
         self.criteria = [c for c in self.criteria if c.id != criterion_id]
         self._cache.clear()
 
@@ -177,7 +184,8 @@ class RubricBook:
             at=wall_now(),
             by=by,
         )
-        saved = self.store.add_rubric_entry(row)
+        with owner_write(self.writer) as epoch:
+            saved = self.store.add_rubric_entry(row, epoch)
         self.entries.append(saved)
         self._cache.clear()
         return saved

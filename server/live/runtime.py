@@ -63,7 +63,7 @@ class Runtime:
         self.member_channels = MemberChannels()
         # who is behind a token, without a database read
         self.sessions = SessionCache(settings.session_cache_seconds)
-        self.joins = JoinBatches(store, lambda competition_id: self.get(competition_id).state)
+        self.joins = JoinBatches(store, lambda competition_id: self.get(competition_id).state, self._epoch_of)
         self._tick_failures: dict[int, tuple[str, float]] = {}
         # with several workers: runs a new competition here (True) or leaves it to the worker taking it
         self.placement: Callable[[LiveCompetition], Awaitable[bool]] | None = None
@@ -130,6 +130,11 @@ class Runtime:
             if driver is not None:
                 driver.stop()
         return True
+
+    def _epoch_of(self, competition_id: int) -> int | None:
+        """This worker's owner epoch of a competition it runs (None: one process, or not run here)."""
+        live = self.live.get(competition_id)
+        return None if live is None else live.writer.epoch
 
     async def _take_epoch(self, competition_id: int) -> int | None:
         """With several workers, raise the competition's owner epoch; None with one process."""

@@ -4,8 +4,10 @@ behind a stored session, with whether it has ended or needs its last use written
 from __future__ import annotations
 
 from server.errors import ServerError
+from server.live.refusals import moved, stale_refusal
 from server.live.runtime import Runtime
 from server.persistence.db.tables import EXCLUSIVE_ROLES, MemberRow, SessionRow, TeamRow
+from server.persistence.store.fencing import StaleOwner
 from server.persistence.store.teams import JoinRequest
 from server.security.auth import Identity, token_hash
 from server.security.session_life import SessionLife
@@ -40,6 +42,9 @@ async def join_team(
     team = joining.team
     if team is None:
         return None
+    if isinstance(joining.refused, StaleOwner):  # another worker runs it now: this one stops
+        live = rt.live.get(team.competition_id)
+        raise moved() if live is None else stale_refusal(live.writer, joining.refused)
     if joining.refused is not None:
         raise joining.refused
     if joining.member is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.live.refusals import owner_write
 from server.live.runtime import Runtime
 from server.persistence.db.tables import MemberRow
 from server.security.auth import new_code
@@ -68,7 +69,8 @@ def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str) -> t
     if not rows:
         raise ServerError("not_found", f"team {team} has no member called {name!r}")
     ids = [m.id for m in rows if m.id is not None]
-    rt.store.remove_members(ids, wall_now())
+    with owner_write(live.writer) as epoch:  # its live competition keeps its members' names
+        rt.store.remove_members(live.id, ids, wall_now(), epoch)
     rt.sessions_ended(member_ids=ids)
     live.activity[team].members.discard(name)
     closed = rt.member_channels.close(set(ids))
@@ -86,6 +88,7 @@ def renew_join_code(rt: Runtime, live: LiveCompetition, team: str) -> str:
             break
     else:  # pragma: no cover - 32^8 codes
         raise ServerError("conflict", "could not find an unused join code; try again")
-    rt.store.set_join_code(row.id, code)
+    with owner_write(live.writer) as epoch:  # its live competition keeps its teams' codes
+        rt.store.set_join_code(live.id, row.id, code, epoch)
     row.join_code = code
     return old

@@ -18,7 +18,7 @@ import anyio
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from server.app import create_app
 from server.settings import Settings
@@ -62,6 +62,16 @@ def postgres_database() -> Iterator[str]:
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.close()
+
+
+def table_rows(engine: Engine, leave_out: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (but the migrations' and ``leave_out``), in a stable order: to
+    compare the whole database before and after."""
+    skipped = {"alembic_version", *leave_out}
+    tables = sorted(t for t in inspect(engine).get_table_names() if t not in skipped)
+    with engine.connect() as connection:
+        rows = {t: list(map(tuple, connection.execute(text(f"SELECT * FROM {t}")))) for t in tables}
+    return {t: sorted(found, key=repr) for t, found in rows.items()}
 
 
 # --- apps and clients ------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 On SQLite and PostgreSQL: each take raises the epoch; every log write with an older epoch
 raises ``StaleOwner`` and leaves the database as it was, while no epoch (one process) checks
 nothing. A live competition whose owner was taken over refuses its batch with a 503 and stops
-its process (one critical line), while the new owner goes on and its log replays to its state.
+its process (one critical line), while the new owner goes on and its log replays to its state;
+so does each instructor's change of its state and a join (every table as it was).
 On PostgreSQL, the row lock orders a stale writer against a takeover: a stale commit lands
 before the takeover's read, or is refused. Migration 0011 is tested as the others are.
 """
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, text
 
 from market.events import event_to_json
 from server.live import LiveCompetition
+from server.live.refusals import MOVED
 from server.live.runtime import Runtime
 from server.persistence.db.engine import IDLE_IN_TRANSACTION_MS, make_engine, migrate
 from server.persistence.db.tables import CommandRow, CompetitionRow
@@ -36,6 +38,7 @@ from tests.server.helpers import (
     join_team,
     login_instructor,
     make_app,
+    table_rows,
     wait_for,
 )
 
@@ -199,6 +202,63 @@ def test_a_stale_owner_refuses_its_batch_and_stops_while_the_new_owner_goes_on(
         assert halted.count("second") == halted.count("third") == 0
         for runtime in (second, third):
             runtime.store.engine.dispose()
+
+
+CRITERION = {"name_en": "Pitch", "name_zh": "推介", "max_points": 10, "per_round": False}
+WEIGHTS = {"conversion": 1, "satisfaction": 0, "receivables": 0, "profit": 0, "rubric": 0}
+
+
+def test_a_stale_owner_refuses_every_change_of_the_competitions_state_and_stops(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker frozen past its lease, woken after the takeover, with instructor's changes and a
+    join at its door: each is answered 503 (try again: by then at the new owner), the worker
+    stops at the first (one critical line), and the database is exactly as the takeover left it."""
+    halted: list[str] = []
+    with TestClient(make_app(db_url)) as client:
+        instructor = login_instructor(client)
+        game = create_competition(client, instructor, teams=(("Humans", None),), start=False)
+        join_team(client, game.codes["Humans"], "Ann")
+        added = client.post(game.path("/rubric/criteria"), json=CRITERION, headers=instructor)
+        assert added.status_code == 201, added.text
+        criterion = added.json()["id"]
+        first = client.app.state.runtime  # type: ignore[attr-defined]
+        first.halt = lambda: halted.append("first")
+        _on_loop(client, first.own, first.get(game.id))  # epoch 1
+        second = _second_runtime(db_url, halted, "second")
+        _on_loop(client, second.adopt, game.id)  # epoch 2: the first is stale from here on
+        before = table_rows(second.store.engine, leave_out=("sessions",))
+        sessions = table_rows(second.store.engine)["sessions"]
+        changes: list[tuple[str, str, Any]] = [
+            ("POST", "/parameters", {"changes": {"product.list_price": 101}}),
+            ("POST", "/teams", {"name": "Late"}),
+            ("PUT", "/starts-at", {"minutes": 5}),
+            ("PUT", "/scoring", {"weights": WEIGHTS, "normalisation": "rank"}),
+            ("POST", "/rubric/criteria", CRITERION),
+            ("PUT", f"/rubric/criteria/{criterion}", {**CRITERION, "max_points": 20}),
+            ("DELETE", f"/rubric/criteria/{criterion}", None),
+            (
+                "PUT",
+                "/rubric/scores",
+                {"criterion_id": criterion, "team": "Humans", "points": 3, "judge": "Jo"},
+            ),
+            ("PUT", "/awards/medals", {"gold": 2, "silver": 1, "bronze": 1}),
+            ("POST", "/teams/Humans/join-code", None),
+            ("DELETE", "/teams/Humans/members/Ann", None),
+        ]
+        with caplog.at_level(logging.CRITICAL, logger="salesfloor.live"):
+            for method, suffix, body in changes:
+                answer = client.request(method, game.path(suffix), json=body, headers=instructor)
+                assert answer.status_code == 503, (suffix, answer.text)
+                assert answer.json()["detail"] == MOVED and answer.headers["Retry-After"] == "2"
+            join = {"code": game.codes["Humans"], "name": "Bea", "role": "sales"}
+            answer = client.post("/api/v1/session/join", json=join)
+            assert answer.status_code == 503 and answer.json()["detail"] == MOVED, answer.text
+        assert halted == ["first"] * (len(changes) + 1)  # it stops at the first; each refusal says so again
+        assert [r.levelno for r in caplog.records if r.levelno >= logging.ERROR] == [logging.CRITICAL]
+        assert table_rows(second.store.engine, leave_out=("sessions",)) == before
+        assert len(table_rows(second.store.engine)["sessions"]) == len(sessions)  # Ann's stays, no Bea's
+        second.store.engine.dispose()
 
 
 def _blocked_on_a_lock(store: Store) -> bool:

@@ -58,11 +58,11 @@ def _one_batch(
     real = rt.store.join_many
     taken = threading.Event()
 
-    def held(requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None]) -> list[Joining]:
+    def held(requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None], *fence: Any) -> list[Joining]:
         if not taken.is_set():
             taken.set()
             wait_for(lambda: rt.joins.waiting == len(bodies), what="the joins to queue")
-        return real(requests, admit)
+        return real(requests, admit, *fence)
 
     rt.store.join_many = held  # type: ignore[method-assign]
     batches = rt.joins.batches
@@ -202,7 +202,7 @@ def test_a_batch_the_database_refuses_is_refused_whole_and_nothing_is_stored(sql
         rt: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
         real = rt.store.join_many
 
-        def away(requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None]) -> list[Joining]:
+        def away(requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None], *_: Any) -> list[Joining]:
             raise ServerError("unavailable", "the database is unavailable; try again")
 
         rt.store.join_many = away  # type: ignore[method-assign]

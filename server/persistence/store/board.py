@@ -1,13 +1,12 @@
-"""The board: freeze, reveal and medal columns with their change log, scoring changes, round snapshots."""
+"""The board: freeze, reveal and medal columns with their change log, and scoring changes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlmodel import col, select
 
-from server.persistence.db.tables import BoardChangeRow, CompetitionRow, RoundSnapshotRow, ScoringChangeRow
+from server.persistence.db.tables import BoardChangeRow, CompetitionRow, ScoringChangeRow
 from server.persistence.store.base import StoreBase
 from server.persistence.store.fencing import check_owner
 
@@ -37,9 +36,11 @@ class BoardStore(StoreBase):
             query = select(BoardChangeRow).where(BoardChangeRow.competition_id == competition_id)
             return list(s.exec(query.order_by(col(BoardChangeRow.id))))
 
-    def save_scoring(self, competition_id: int, scoring: str, at: float) -> None:
-        """The competition's scoring settings, and a line in their change log, in one transaction."""
+    def save_scoring(self, competition_id: int, scoring: str, at: float, epoch: int | None = None) -> None:
+        """The competition's scoring settings, and a line in their change log, in one transaction
+        (with several workers only by the owner of ``epoch``, which scores with them)."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             row = s.get(CompetitionRow, competition_id)
             if row is None:
                 return
@@ -52,12 +53,3 @@ class BoardStore(StoreBase):
         with self.session() as s:
             query = select(ScoringChangeRow).where(ScoringChangeRow.competition_id == competition_id)
             return list(s.exec(query.order_by(col(ScoringChangeRow.id))))
-
-    def add_round_snapshot(self, competition_id: int, round_number: int, t: float, standings: Any) -> None:
-        with self.session() as s:
-            s.merge(
-                RoundSnapshotRow(
-                    competition_id=competition_id, round=round_number, t=t, standings=json.dumps(standings)
-                )
-            )
-            s.commit()

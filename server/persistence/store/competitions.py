@@ -69,9 +69,13 @@ class CompetitionStore(StoreBase):
                 return None
             return row.finished_at if row.finished_at is not None else row.created_at
 
-    def save_parameters(self, competition_id: int, parameters: str, change: ParameterChangeRow) -> None:
-        """New starting parameters of a competition not yet started, and the line in their log."""
+    def save_parameters(
+        self, competition_id: int, parameters: str, change: ParameterChangeRow, epoch: int | None = None
+    ) -> None:
+        """New starting parameters of a competition not yet started, and the line in their log
+        (with several workers only by the owner of ``epoch``: its live competition starts with them)."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             row = s.get(CompetitionRow, competition_id)
             if row is None:
                 return
@@ -81,6 +85,8 @@ class CompetitionStore(StoreBase):
             s.commit()
 
     def add_parameter_change(self, row: ParameterChangeRow) -> None:
+        """A line in the log of parameter changes, for a change between rounds: that change is a
+        command of the competition, fenced with it; the line follows its commit (any worker)."""
         with self.session() as s:
             s.add(row)
             s.commit()

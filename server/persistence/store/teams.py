@@ -1,4 +1,10 @@
-"""Teams and their members: join codes, who joined, who was removed, a competition's roster."""
+"""Teams and their members: join codes, who joined, who was removed, a competition's roster.
+
+The live competition keeps its teams (with their join codes) and the names of its members in
+memory, so with several workers each change of them carries its owner's ``epoch``
+(server.persistence.store.fencing): a batch of joins checks it per competition, refusing alone
+the joins of a competition whose epoch is stale.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store.base import StoreBase
+from server.persistence.store.fencing import StaleOwner, check_owner
 
 CLAIM_ATTEMPTS = 3
 """Tries of a join whose exclusive role another join claimed between its look and its insert."""
@@ -41,9 +48,12 @@ class Joining:
 class TeamStore(StoreBase):
     """Teams and members."""
 
-    def add_teams(self, rows: Sequence[TeamRow]) -> list[TeamRow]:
-        """All the teams or none (a duplicate name or code rolls the whole batch back)."""
+    def add_teams(self, rows: Sequence[TeamRow], epoch: int | None = None) -> list[TeamRow]:
+        """All the teams or none (a duplicate name or code rolls the whole batch back); with an
+        ``epoch``, only by the owner of their competition (all of the rows are of one)."""
         with self.session() as s:
+            for competition_id in sorted({row.competition_id for row in rows}):
+                check_owner(s.connection(), competition_id, epoch)
             s.add_all(rows)
             s.commit()
             for row in rows:
@@ -65,10 +75,12 @@ class TeamStore(StoreBase):
         with self.session() as s:
             return s.get(TeamRow, team_id)
 
-    def set_join_code(self, team_id: int, code: str) -> None:
+    def set_join_code(self, competition_id: int, team_id: int, code: str, epoch: int | None = None) -> None:
+        """A new join code for the competition's team ``team_id`` (none of another competition's)."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             team = s.get(TeamRow, team_id)
-            if team is not None:
+            if team is not None and team.competition_id == competition_id:
                 team.join_code = code
                 s.add(team)
                 s.commit()
@@ -79,9 +91,12 @@ class TeamStore(StoreBase):
             query = select(MemberRow).where(MemberRow.team_id == team_id, col(MemberRow.removed_at).is_(None))
             return list(s.exec(query.order_by(col(MemberRow.id))))
 
-    def remove_members(self, member_ids: Sequence[int], at: float) -> None:
-        """Mark members removed and end their sessions, in one transaction."""
+    def remove_members(
+        self, competition_id: int, member_ids: Sequence[int], at: float, epoch: int | None = None
+    ) -> None:
+        """Mark the competition's members ``member_ids`` removed and end their sessions, at once."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             for row in s.exec(select(MemberRow).where(col(MemberRow.id).in_(member_ids))):
                 row.removed_at = at
                 row.role_claim = None  # the role is free for someone else
@@ -90,7 +105,12 @@ class TeamStore(StoreBase):
                 s.delete(session)
             s.commit()
 
-    def join_many(self, requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None]) -> list[Joining]:
+    def join_many(
+        self,
+        requests: Sequence[JoinRequest],
+        admit: Callable[[TeamRow], None],
+        epoch_of: Callable[[int], int | None] = lambda _competition_id: None,
+    ) -> list[Joining]:
         """Members join the teams with these join codes, with the sessions they join with, in one
         transaction (a batch of joins, group commit): the teams looked up, ``admit(team)`` for
         each join (what it raises refuses that join alone, in its ``Joining``), then, for an
@@ -98,10 +118,13 @@ class TeamStore(StoreBase):
         ask for a free role takes it, a later one finds it held. The unique index on the claim
         refuses a name that another connection claimed for at the same instant: the batch looks
         again and finds the holder. Each request's ``session`` gets its member and competition;
-        the answers (with the members stored) are in the order of the requests."""
+        the answers (with the members stored) are in the order of the requests. With several
+        workers ``epoch_of`` gives this worker's owner epoch of a competition: each competition
+        of the batch is checked first (in id order), and the joins of one whose epoch is stale are
+        refused with ``StaleOwner`` in their ``Joining`` while the others go in."""
         for attempt in range(CLAIM_ATTEMPTS):
             with self.writing(), self.session() as s:
-                joinings, rows = self._admitted(s, requests, admit)
+                joinings, rows = self._admitted(s, requests, admit, epoch_of)
                 if not rows:
                     return joinings
                 s.add_all(rows.values())
@@ -124,12 +147,21 @@ class TeamStore(StoreBase):
 
     @staticmethod
     def _admitted(
-        s: Session, requests: Sequence[JoinRequest], admit: Callable[[TeamRow], None]
+        s: Session,
+        requests: Sequence[JoinRequest],
+        admit: Callable[[TeamRow], None],
+        epoch_of: Callable[[int], int | None],
     ) -> tuple[list[Joining], dict[int, MemberRow]]:
-        """What each request comes to before anything is written: refused (no team, not admitted,
-        the role held), or the member row to insert (by the request's index)."""
+        """What each request comes to before anything is written: refused (no team, its owner's
+        epoch stale, not admitted, the role held), or the member row to insert (by the request's index)."""
         codes = {r.code for r in requests}
         teams = {t.join_code: t for t in s.exec(select(TeamRow).where(col(TeamRow.join_code).in_(codes)))}
+        stale: dict[int, StaleOwner] = {}
+        for competition_id in sorted({t.competition_id for t in teams.values()}):
+            try:
+                check_owner(s.connection(), competition_id, epoch_of(competition_id))
+            except StaleOwner as exc:
+                stale[competition_id] = exc
         wanted = {t.id for r in requests if r.exclusive and (t := teams.get(r.code)) is not None}
         holders: dict[tuple[int, str], str] = {}
         if wanted:
@@ -143,6 +175,9 @@ class TeamStore(StoreBase):
             team = teams.get(request.code)
             if team is None or team.id is None:
                 joinings.append(Joining(None))
+                continue
+            if team.competition_id in stale:
+                joinings.append(Joining(team, refused=stale[team.competition_id]))
                 continue
             try:
                 admit(team)
