@@ -141,9 +141,10 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=None, help="an older checkout, measured first")
     parser.add_argument("--database-url", default=None, help=DATABASE_HELP)
     args = parser.parse_args()
+    where = "postgresql (a new database per server)" if args.database_url else describe_database("sqlite")
     print(
         f"state bursts: {args.teams} teams × 4 members refresh at once, {args.bursts} times "
-        f"{args.gap:g} s apart; {machine()}; {describe_database(args.database_url or 'sqlite')}"
+        f"{args.gap:g} s apart; {machine()}; {where}"
     )
     servers = [("before", args.baseline.resolve())] if args.baseline else []
     servers.append(("after" if args.baseline else "this checkout", Path(__file__).resolve().parent.parent))
