@@ -103,7 +103,11 @@ def main() -> None:
         return [s[team].get(key, 0.0) for s in seasons]
 
     print(f"## {args.preset} · {args.mode}, seeds {seeds.start}–{seeds.stop - 1}\n")
-    head = ["team", "composite sd"] + [f"inq {s} (sd)" for s in segs] + ["new/repeat", "D-risk %", "never pays %"]
+    head = (
+        ["team", "composite sd"]
+        + [f"inq {s} (sd)" for s in segs]
+        + ["new/repeat", "D-risk %", "never pays %"]
+    )
     if params.mode == "shared":
         head.append("asked beside dumper %")
     print("| " + " | ".join(head) + " |")
@@ -111,8 +115,12 @@ def main() -> None:
     for team in names:
         inq = col(team, "inq")
         cells = [team, f"{statistics.fmean(col(team, 'composite')):.1f} ± {sd(col(team, 'composite')):.1f}"]
-        cells += [f"{statistics.fmean(col(team, f'inq.{s}')):.1f} ({sd(col(team, f'inq.{s}')):.1f})" for s in segs]
-        cells.append(f"{statistics.fmean(col(team, 'inq.new')):.0f}/{statistics.fmean(col(team, 'inq.repeat')):.0f}")
+        cells += [
+            f"{statistics.fmean(col(team, f'inq.{s}')):.1f} ({sd(col(team, f'inq.{s}')):.1f})" for s in segs
+        ]
+        cells.append(
+            f"{statistics.fmean(col(team, 'inq.new')):.0f}/{statistics.fmean(col(team, 'inq.repeat')):.0f}"
+        )
         cells.append(f"{100 * sum(col(team, 'inq.riskD')) / max(1.0, sum(inq)):.0f}")
         cells.append(f"{100 * sum(col(team, 'never_pays')) / max(1.0, sum(col(team, 'invoices'))):.1f}")
         if params.mode == "shared":
@@ -136,19 +144,21 @@ def main() -> None:
             shares.append(f"{cov / var:.2f}")
         print(f"| {team} | {mean_diff:+.1f} | {math.sqrt(var):.1f} | " + " | ".join(shares) + " |")
     print()
-    print("What a team was dealt against its composite (over teams and seasons, each team's own mean removed):\n")
+    print("What a team was dealt against its composite: r over seasons, per team (pooling teams")
+    print("hides opposite signs: more key accounts help a team that earns on them, hurt a dumper):\n")
+    active = [t for t in names if t != "passive"]
+    print("| dealt | " + " | ".join(active) + " |")
+    print("|---" * (1 + len(active)) + "|")
     for key in ["inq", *[f"inq.{s}" for s in segs], "inq.riskD", "never_pays", "with_dumper"]:
-        xs, ys = [], []
-        for team in names:
-            if team == "passive":
-                continue
+        cells = []
+        for team in active:
             x, y = col(team, key), col(team, "composite")
             mx, my = statistics.fmean(x), statistics.fmean(y)
-            xs += [v - mx for v in x]
-            ys += [v - my for v in y]
-        sx, sy = math.sqrt(sum(v * v for v in xs)), math.sqrt(sum(v * v for v in ys))
-        r = sum(a * b for a, b in zip(xs, ys, strict=True)) / (sx * sy) if sx and sy else math.nan
-        print(f"- {key}: r = {r:+.2f}")
+            sxy = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
+            sx = math.sqrt(sum((a - mx) ** 2 for a in x))
+            sy = math.sqrt(sum((b - my) ** 2 for b in y))
+            cells.append(f"{sxy / (sx * sy):+.2f}" if sx and sy else "—")
+        print(f"| {key} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
