@@ -26,19 +26,22 @@ BUSINESS_DAY_HOURS: Final[float] = 8.0
 CALENDAR_DAY_HOURS: Final[float] = 8.0 * 5.0 / 7.0
 """Business hours per calendar day (5 business days of 8 hours per 7-day week)."""
 
-RulesVersion = Literal[1, 2, 3]
+RulesVersion = Literal[1, 2, 3, 4]
 """Version of the market and scoring rules a competition is played and scored by.
 
 1: the first rules (mean S over every customer who asked; receivables over invoices fallen due;
 profit min–max scaled across teams). 2: satisfaction from the experiences given, expected loss
 on every open invoice, profit on a fixed scale of return on starting capital, metrics without
-a value left out per team (docs/scoring.md, "Rules versions").
+a value left out per team (docs/scoring.md, "Rules versions"). 3: an invoice's expected loss until
+due rises with the terms granted beyond those asked. 4: scored and played as 3, by
+the presets of this release (a new customer of a shared classroom, credit-crunch or realistic
+market asks two teams, not three).
 """
 
 RULES_VERSIONS: Final[tuple[RulesVersion, ...]] = get_args(RulesVersion)
 """Every rules version this code can score (and the market can play)."""
 
-LATEST_RULES: Final[RulesVersion] = 3
+LATEST_RULES: Final[RulesVersion] = 4
 """The rules new competitions get."""
 
 
@@ -77,7 +80,7 @@ class Weights:
 
     @classmethod
     def for_rules(cls, rules: int) -> Weights:
-        """The default weights of a rules version: v1 30/30/25/15, v2 and v3 20/25/25/30 (rubric 0).
+        """The default weights of a rules version: v1 30/30/25/15, v2, v3 and v4 20/25/25/30 (rubric 0).
 
         v2 gives profit — now on a fixed scale — the largest weight and conversion the smallest:
         quoting at cost then costs more than the orders it wins (docs/scoring.md, "Why profit

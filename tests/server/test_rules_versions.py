@@ -2,7 +2,8 @@
 
 A parameter table without ``rules`` was written before versions were recorded: it is version 1,
 and an archive of such a competition still imports and replays to its own digest (v1 formulas
-kept); so does a version-2 one (v2 formulas kept). Presets are version 3. A version this server
+kept); so do version-2 and version-3 ones (their formulas and market rules kept). Presets are
+version 4. A version this server
 does not know is refused with a message that names it; the version cannot change while a
 competition runs.
 """
@@ -58,20 +59,20 @@ def played(rules: int) -> Competition:
 
 def test_every_preset_is_the_latest_version_and_an_unversioned_table_is_version_1() -> None:
     for name in preset_names():
-        assert load_preset(name).rules == 3, name
+        assert load_preset(name).rules == 4, name
     data = parameters_to_dict(load_preset("classroom"))
-    assert data["rules"] == 3
+    assert data["rules"] == 4
     del data["rules"]
     assert parameters_from_dict(data).rules == 1
     assert scoring_config(parameters_from_dict(data)).rules == 1
-    assert scoring_config(load_preset("classroom")).rules == 3
+    assert scoring_config(load_preset("classroom")).rules == 4
     assert scoring_config(dataclasses.replace(load_preset("classroom"), rules=2)).rules == 2
 
 
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        (4, "rules version 4 is newer"),
+        (5, "rules version 5 is newer"),
         (0, "must be a rules version"),
         ("2", "must be a rules version"),
         (True, "must be a rules version"),
@@ -93,7 +94,7 @@ def test_an_archive_written_before_versions_imports_as_version_1_and_replays_to_
     assert scoring_config(replayed.competition.params).rules == 1
 
 
-@pytest.mark.parametrize("rules", [2, 3])
+@pytest.mark.parametrize("rules", [2, 3, 4])
 def test_a_versioned_archive_replays_to_its_digest_under_its_own_rules(rules: int) -> None:
     competition = played(rules)
     replayed = read_archive(io.BytesIO(archive_of(competition, parameters_to_dict(competition.params))))
@@ -103,15 +104,15 @@ def test_a_versioned_archive_replays_to_its_digest_under_its_own_rules(rules: in
 
 
 def test_an_archive_of_a_newer_version_is_refused_with_its_version() -> None:
-    competition = played(3)
-    parameters = {**parameters_to_dict(competition.params), "rules": 4}
-    with pytest.raises(ArchiveError, match="rules version 4 is newer than this server"):
+    competition = played(4)
+    parameters = {**parameters_to_dict(competition.params), "rules": 5}
+    with pytest.raises(ArchiveError, match="rules version 5 is newer than this server"):
         read_archive(io.BytesIO(archive_of(competition, parameters)))
 
 
 def test_the_rules_cannot_change_while_a_competition_runs() -> None:
-    competition = played(3)
-    outcome = competition.submit(ChangeParameters(changes=(("rules", 2),)), competition.now, "instructor")
+    competition = played(4)
+    outcome = competition.submit(ChangeParameters(changes=(("rules", 3),)), competition.now, "instructor")
     assert not outcome.accepted
     assert "rules" in outcome.reason and "cannot change once it runs" in outcome.reason
-    assert competition.params.rules == 3
+    assert competition.params.rules == 4

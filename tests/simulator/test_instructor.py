@@ -108,7 +108,9 @@ def test_shocks_are_logged_and_replayed() -> None:
 def test_a_campaign_draws_more_of_its_segment_to_the_team() -> None:
     def share_of_smb(budget: float) -> float:
         teams = [TeamSpec(name, "balanced") for name in ("A", "B", "C", "D")]
-        competition = Competition(preset(), 4, teams, rounds=2)
+        # three of four teams asked, as when this was written: a single seed's two rounds are a
+        # small sample, and the shortlist weight a campaign buys is the same whatever the size
+        competition = Competition(preset(shortlist_size=3), 4, teams, rounds=2)
         if budget:
             outcome = competition.submit(c.LaunchCampaign(team="A", segment="smb", budget=budget), t=0.5)
             assert outcome.accepted
