@@ -25,21 +25,23 @@ def test_parameters_change_before_the_start_and_the_game_starts_with_them(
     client: TestClient, instructor: Headers
 ) -> None:
     game = create_competition(client, instructor, start=False)
+    shipped = client.get(game.path("/parameters"), headers=instructor).json()["shortlist_size"]
+    wanted = shipped + 1  # another value than the preset's, whatever the preset ships
     response = client.post(
-        game.path("/parameters"), json={"changes": {"shortlist_size": 2}}, headers=instructor
+        game.path("/parameters"), json={"changes": {"shortlist_size": wanted}}, headers=instructor
     )
     assert response.status_code == 200, response.text
-    assert response.json()["parameters"]["shortlist_size"] == 2
+    assert response.json()["parameters"]["shortlist_size"] == wanted
     bad = client.post(game.path("/parameters"), json={"changes": {"shortlist_size": -1}}, headers=instructor)
     assert bad.status_code == 422 and "shortlist_size" in bad.json()["detail"]
-    assert client.get(game.path("/parameters"), headers=instructor).json()["shortlist_size"] == 2
+    assert client.get(game.path("/parameters"), headers=instructor).json()["shortlist_size"] == wanted
     assert client.post(game.path("/start"), headers=instructor).status_code == 200
-    assert client.get(game.path("/parameters"), headers=instructor).json()["shortlist_size"] == 2
+    assert client.get(game.path("/parameters"), headers=instructor).json()["shortlist_size"] == wanted
     history = client.get(game.path("/parameters/history"), headers=instructor).json()
-    assert [h["changes"] for h in history] == [[["shortlist_size", 2]]]
-    assert [h["before"] for h in history] == [{"shortlist_size": 3}]  # before the start too
+    assert [h["changes"] for h in history] == [[["shortlist_size", wanted]]]
+    assert [h["before"] for h in history] == [{"shortlist_size": shipped}]  # before the start too
     running = client.post(
-        game.path("/parameters"), json={"changes": {"shortlist_size": 3}}, headers=instructor
+        game.path("/parameters"), json={"changes": {"shortlist_size": shipped}}, headers=instructor
     )
     assert running.status_code == 409
 
