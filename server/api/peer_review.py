@@ -25,6 +25,7 @@ from server.live.peer_review import (
     review_rows,
     teammates,
 )
+from server.live.refusals import owner_write
 from server.live.runtime import Runtime
 from server.security.auth import Identity
 from server.wall_clock import wall_now
@@ -95,7 +96,8 @@ def rate_teammates(
     )
     now = wall_now()
     rows = review_rows(competition_id, who.member_id or 0, entries, now)
-    rt.store.save_peer_reviews(competition_id, who.member_id or 0, rows)
+    with owner_write(live.writer) as epoch:
+        rt.store.save_peer_reviews(competition_id, who.member_id or 0, rows, epoch)
     return _mine(rt, who)
 
 

@@ -4,7 +4,7 @@ On SQLite and PostgreSQL: each take raises the epoch; every log write with an ol
 raises ``StaleOwner`` and leaves the database as it was, while no epoch (one process) checks
 nothing. A live competition whose owner was taken over refuses its batch with a 503 and stops
 its process (one critical line), while the new owner goes on and its log replays to its state;
-so does each instructor's change of its state and a join (every table as it was).
+so does each instructor's change of its state, a join and a peer review (nothing stored).
 On PostgreSQL, the row lock orders a stale writer against a takeover: a stale commit lands
 before the takeover's read, or is refused. Migration 0011 is tested as the others are.
 """
@@ -258,6 +258,30 @@ def test_a_stale_owner_refuses_every_change_of_the_competitions_state_and_stops(
         assert [r.levelno for r in caplog.records if r.levelno >= logging.ERROR] == [logging.CRITICAL]
         assert table_rows(second.store.engine, leave_out=("sessions",)) == before
         assert len(table_rows(second.store.engine)["sessions"]) == len(sessions)  # Ann's stays, no Bea's
+        second.store.engine.dispose()
+
+
+def test_a_stale_owner_takes_no_peer_review(db_url: str) -> None:
+    """Ratings open once the competition has finished, as the worker's live state says: a stale
+    worker's review is refused (503) like its other writes, and nothing of it is stored."""
+    halted: list[str] = []
+    with TestClient(make_app(db_url)) as client:
+        instructor = login_instructor(client)
+        game = create_competition(client, instructor, teams=(("Humans", None),))
+        ann = join_team(client, game.codes["Humans"], "Ann")
+        join_team(client, game.codes["Humans"], "Bea", role="sales")
+        ended = client.post(game.path("/end"), headers=instructor)
+        assert ended.status_code == 200 and ended.json()["state"] == "finished", ended.text
+        mates = client.get("/api/v1/team/peer-review", headers=ann).json()["teammates"]
+        ratings = {"ratings": [{"member_id": mates[0]["member_id"], "rating": 4}]}
+        first = client.app.state.runtime  # type: ignore[attr-defined]
+        first.halt = lambda: halted.append("first")
+        _on_loop(client, first.own, first.get(game.id))
+        second = _second_runtime(db_url, halted, "second")
+        _on_loop(client, second.adopt, game.id)
+        refused = client.put("/api/v1/team/peer-review", json=ratings, headers=ann)
+        assert refused.status_code == 503 and refused.json()["detail"] == MOVED, refused.text
+        assert halted == ["first"] and second.store.peer_reviews(game.id) == []
         second.store.engine.dispose()
 
 

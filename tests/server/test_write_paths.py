@@ -26,6 +26,7 @@ from server.persistence.db.tables import (
     CommandRow,
     CompetitionRow,
     ParameterChangeRow,
+    PeerReviewRow,
     RubricCriterionRow,
     RubricEntryRow,
     SessionRow,
@@ -53,7 +54,7 @@ def _writing_methods() -> set[str]:
 
 def test_every_writing_method_of_the_store_is_fenced_or_any_workers() -> None:
     writing = _writing_methods()
-    assert {"add_commands", "join_many", "save_peer_reviews", "take_owner_epoch"} <= writing  # it finds
+    assert {"add_commands", "join_many", "set_secret", "take_owner_epoch"} <= writing  # it finds
     unclassified = writing - FENCED - set(ANY_WORKER)
     assert not unclassified, f"decide in server/persistence/store/write_paths.py: {sorted(unclassified)}"
     assert not FENCED & set(ANY_WORKER)
@@ -75,13 +76,14 @@ def test_each_fenced_write_takes_an_epoch_that_defaults_to_none(name: str) -> No
 
 @dataclass
 class World:
-    """A competition (``cid``, owner epoch ``OWNER``) with a team, a member, commands, a rubric,
+    """A competition (``cid``, owner epoch ``OWNER``) with a team, two members, commands, a rubric,
     and another competition (``other``, never taken) with a team of its own."""
 
     cid: int
     other: int
     team_id: int
     member_id: int
+    mate_id: int
     criteria: list[int]
 
 
@@ -130,8 +132,10 @@ def _world(store: Store) -> World:
     )
     assert team.id is not None
     ann_joins = JoinRequest("HUMANS01", "Ann", "manager", 0.0, _session(0), True)
-    [ann] = store.join_many([ann_joins], lambda _team: None)
+    cat_joins = JoinRequest("HUMANS01", "Cat", "sales", 0.0, _session(-1), False)
+    ann, cat = store.join_many([ann_joins, cat_joins], lambda _team: None)
     assert ann.member is not None and ann.member.id is not None
+    assert cat.member is not None and cat.member.id is not None
     store.add_commands([_command(cid, seq) for seq in range(4)])
     criteria = [
         store.save_criterion(
@@ -147,7 +151,7 @@ def _world(store: Store) -> World:
         for i in range(3)
     ]
     assert all(c is not None for c in criteria)
-    return World(cid, other, team.id, ann.member.id, [c for c in criteria if c is not None])
+    return World(cid, other, team.id, ann.member.id, cat.member.id, [c for c in criteria if c is not None])
 
 
 def _join(store: Store, w: World, epoch: int | None, n: int) -> None:
@@ -202,6 +206,16 @@ CASES: dict[str, Case] = {
     "set_join_code": lambda s, w, e, n: s.set_join_code(w.cid, w.team_id, f"RENEWED{n}", e),
     "remove_members": lambda s, w, e, n: s.remove_members(w.cid, [w.member_id], float(n), e),
     "join_many": _join,
+    "save_peer_reviews": lambda s, w, e, n: s.save_peer_reviews(
+        w.cid,
+        w.mate_id,
+        [
+            PeerReviewRow(
+                competition_id=w.cid, reviewer_id=w.mate_id, reviewee_id=w.member_id, rating=1 + n, at=n
+            )
+        ],
+        e,
+    ),
 }
 
 

@@ -1,4 +1,4 @@
-"""Fencing: a competition's logs are written only by the worker holding its newest owner epoch.
+"""Fencing: a competition's state is written only by the worker holding its newest owner epoch.
 
 With several workers (``BROADCAST_URL``) a competition is owned through a lease in Redis
 (``server.workers.ownership``). A lease alone cannot stop a worker frozen for longer than it
@@ -11,8 +11,10 @@ next batch would collide on (competition_id, seq).
 So each worker taking a competition raises ``competitions.owner_epoch`` in a transaction of
 its own (``take_owner_epoch``) before it reads the log, and keeps the value; every write of
 the competition's logs — a command batch, a write-behind of events and outcomes, a keyed
-command's reply, the removal of a refused command — and of the clock and board columns the
-live competition keeps in its row (``check_owner``) begins with
+command's reply, the removal of a refused command — of the clock and board columns the live
+competition keeps in its row, and of the rest it keeps in memory (parameters, scoring, rubric,
+teams, join codes, members; the list with the reasons is ``server.persistence.store.write_paths``)
+begins (``check_owner``) with
 ``UPDATE competitions SET owner_epoch = owner_epoch WHERE id = :id AND owner_epoch = :epoch``
 in the same transaction, and raises ``StaleOwner`` — nothing of the transaction is written —
 when no row matched.
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, bindparam, update
 
 from server.persistence.db.tables import CompetitionRow
 from server.persistence.store.base import StoreBase
@@ -53,6 +55,20 @@ def _table() -> Any:
     return CompetitionRow.__table__  # type: ignore[attr-defined]
 
 
+def _check() -> Any:
+    table = _table()
+    return (
+        update(table)
+        .where(table.c.id == bindparam("competition_id"), table.c.owner_epoch == bindparam("epoch"))
+        .values(owner_epoch=table.c.owner_epoch)
+    )
+
+
+CHECK = _check()
+"""The check, built once: a statement built anew for each batch cost some 80 µs of Python before
+it ran (its cache key computed again each time; bench/fencing_cost.py, docs/performance.md)."""
+
+
 def check_owner(connection: Connection, competition_id: int, epoch: int | None) -> None:
     """Lock the competition's row if ``epoch`` is still its owner's, else raise ``StaleOwner``.
 
@@ -60,12 +76,7 @@ def check_owner(connection: Connection, competition_id: int, epoch: int | None) 
     """
     if epoch is None:
         return
-    table = _table()
-    matched = connection.execute(
-        update(table)
-        .where(table.c.id == competition_id, table.c.owner_epoch == epoch)
-        .values(owner_epoch=table.c.owner_epoch)
-    )
+    matched = connection.execute(CHECK, {"competition_id": competition_id, "epoch": epoch})
     if matched.rowcount != 1:
         raise StaleOwner(competition_id, epoch)
 

@@ -8,14 +8,19 @@ from sqlmodel import col, select
 
 from server.persistence.db.tables import PeerReviewRow
 from server.persistence.store.base import StoreBase
+from server.persistence.store.fencing import check_owner
 
 
 class PeerReviewStore(StoreBase):
     """Peer ratings, replaced whole per reviewer."""
 
-    def save_peer_reviews(self, competition_id: int, reviewer_id: int, rows: Sequence[PeerReviewRow]) -> None:
-        """Replace the reviewer's ratings by ``rows``, in one transaction."""
+    def save_peer_reviews(
+        self, competition_id: int, reviewer_id: int, rows: Sequence[PeerReviewRow], epoch: int | None = None
+    ) -> None:
+        """Replace the reviewer's ratings by ``rows``, in one transaction (with several workers only
+        by the owner of ``epoch``, whose state says whether the competition has finished)."""
         with self.session() as s:
+            check_owner(s.connection(), competition_id, epoch)
             for old in s.exec(select(PeerReviewRow).where(PeerReviewRow.reviewer_id == reviewer_id)):
                 s.delete(old)
             s.flush()

@@ -39,6 +39,7 @@ FENCED: frozenset[str] = frozenset(
         "set_join_code",  # the codes the instructor's lobby shows, from the live teams
         "remove_members",  # the members' names the live competition shows
         "join_many",  # the same, and "a finished competition takes no one" judged by the live state
+        "save_peer_reviews",  # taken once the live state says finished: a stale one may say so early
     }
 )
 
@@ -49,10 +50,6 @@ ANY_WORKER: dict[str, str] = {
     "add_parameter_change": (
         "the history line of a parameter change between rounds, written only after that change's "
         "command committed (fenced); read from the database, never held in memory"
-    ),
-    "save_peer_reviews": (
-        "a member's ratings of teammates, taken only once the competition has finished (a state that "
-        "never changes back); kept only in the database and read from it by every view and export"
     ),
     "add_session": "sessions belong to no competition's running state; every worker reads them",
     "touch_session": "a session's last use: the same whichever worker saw the request",
