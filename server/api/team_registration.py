@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from typing import Any
 
@@ -30,15 +31,24 @@ class TeamIn(StrictBody):
     )
 
 
+async def _register(
+    rt: Runtime, competition_id: int, entries: list[tuple[str, str | None]]
+) -> list[dict[str, Any]]:
+    """Register under the competition's lock: a start waits, and never misses a team it stored."""
+    live = rt.get(competition_id)
+    async with live.lock:
+        return await asyncio.to_thread(register_teams, rt, live, entries)
+
+
 @router.post("/{competition_id}/teams", status_code=201, responses=documented(TeamJoinCode, 201))
-def add_team(
+async def add_team(
     competition_id: int, body: TeamIn, rt: Runtime = Depends(runtime), _: Identity = Depends(instructor)
 ) -> dict[str, Any]:
-    return register_teams(rt, rt.get(competition_id), [(body.name, body.bot)])[0]
+    return (await _register(rt, competition_id, [(body.name, body.bot)]))[0]
 
 
 @router.post("/{competition_id}/teams/bulk", status_code=201, responses=documented(list[TeamJoinCode], 201))
-def add_teams_csv(
+async def add_teams_csv(
     competition_id: int,
     csv_text: str = Body(..., media_type="text/csv", description="one team per line: name[,bot]"),
     rt: Runtime = Depends(runtime),
@@ -79,4 +89,4 @@ def add_teams_csv(
         raise ServerError("invalid", reason) from None
     if not entries:
         raise ServerError("invalid", "the CSV names no team; write one team per line: name[,bot]")
-    return register_teams(rt, rt.get(competition_id), [(e.name, e.bot) for e in entries])
+    return await _register(rt, competition_id, [(e.name, e.bot) for e in entries])

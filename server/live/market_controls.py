@@ -56,26 +56,11 @@ async def change_parameters(
 ) -> dict[str, Any]:
     """Before the start the competition simply starts with the new values; between rounds the
     change is a command of the competition. Either way it is logged with the values it replaced."""
-    before = _values_at(live.initial_params if live.state == "draft" else live.params, changes)
     if live.state == "draft":
-        if any(key == "rounds" for key, _value in changes):
-            raise ServerError(
-                "invalid",
-                "rounds: the number of rounds is set when the competition is created",
-                field="rounds",
-            )
-        try:
-            params = apply_overrides(live.initial_params, list(changes))
-        except ParameterError as exc:
-            raise ServerError("invalid", str(exc), field=exc.field) from None
-        text = json.dumps(parameters_to_dict(params))
-        row = ParameterChangeRow(
-            competition_id=live.id, effective_t=0.0, changes=_change_log(changes, before), at=wall_now()
-        )
-        with owner_write(live.writer) as epoch:  # its live competition starts with them
-            await asyncio.to_thread(rt.store.save_parameters, live.id, text, row, epoch)
-        live.initial_params = params
-        return {"accepted": True, "t_sim": 0.0, "events": [], "parameters": parameters_to_dict(params)}
+        async with live.lock:  # the start waits: it must not build on values about to be replaced
+            if live.state == "draft":
+                return await _change_draft(rt, live, changes)
+    before = _values_at(live.params, changes)
     if live.state != "paused":
         raise ServerError(
             "conflict",
@@ -88,6 +73,31 @@ async def change_parameters(
         )
     )
     return result
+
+
+async def _change_draft(
+    rt: Runtime, live: LiveCompetition, changes: tuple[tuple[str, Any], ...]
+) -> dict[str, Any]:
+    """The values the draft will start with, stored then kept (under the competition's lock)."""
+    if any(key == "rounds" for key, _value in changes):
+        raise ServerError(
+            "invalid",
+            "rounds: the number of rounds is set when the competition is created",
+            field="rounds",
+        )
+    before = _values_at(live.initial_params, changes)
+    try:
+        params = apply_overrides(live.initial_params, list(changes))
+    except ParameterError as exc:
+        raise ServerError("invalid", str(exc), field=exc.field) from None
+    text = json.dumps(parameters_to_dict(params))
+    row = ParameterChangeRow(
+        competition_id=live.id, effective_t=0.0, changes=_change_log(changes, before), at=wall_now()
+    )
+    with owner_write(live.writer) as epoch:  # its live competition starts with them
+        await asyncio.to_thread(rt.store.save_parameters, live.id, text, row, epoch)
+    live.initial_params = params
+    return {"accepted": True, "t_sim": 0.0, "events": [], "parameters": parameters_to_dict(params)}
 
 
 def parameter_history(rt: Runtime, competition_id: int) -> list[dict[str, Any]]:
