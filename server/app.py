@@ -81,15 +81,14 @@ def ensure_instructor_password(store: Store, settings: Settings, announce: Calla
     """Use the configured password, or generate one at the first start and show it once."""
     if settings.instructor_password:
         salt = secrets.token_hex(8)
-        store.set_secret("instructor_salt", salt)
-        store.set_secret("instructor_hash", password_hash(settings.instructor_password, salt))
+        hashed = password_hash(settings.instructor_password, salt)
+        store.set_secrets({"instructor_salt": salt, "instructor_hash": hashed})
         return
     if store.secret("instructor_hash"):
         return
     password = secrets.token_urlsafe(9)
     salt = secrets.token_hex(8)
-    store.set_secret("instructor_salt", salt)
-    store.set_secret("instructor_hash", password_hash(password, salt))
+    store.set_secrets({"instructor_salt": salt, "instructor_hash": password_hash(password, salt)})
     announce(f"Instructor password (shown once, keep it): {password}")
 
 

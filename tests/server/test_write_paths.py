@@ -54,7 +54,7 @@ def _writing_methods() -> set[str]:
 
 def test_every_writing_method_of_the_store_is_fenced_or_any_workers() -> None:
     writing = _writing_methods()
-    assert {"add_commands", "join_many", "set_secret", "take_owner_epoch"} <= writing  # it finds
+    assert {"add_commands", "join_many", "set_secrets", "take_owner_epoch"} <= writing  # it finds
     unclassified = writing - FENCED - set(ANY_WORKER)
     assert not unclassified, f"decide in server/persistence/store/write_paths.py: {sorted(unclassified)}"
     assert not FENCED & set(ANY_WORKER)

@@ -31,9 +31,12 @@ class SecretStore(StoreBase):
         assert stored is not None
         return stored
 
-    def set_secret(self, name: str, value: str) -> None:
+    def set_secrets(self, values: dict[str, str]) -> None:
+        """Set several secrets in one transaction: a reader never sees some new and some old
+        (a password's salt beside another start's hash would refuse the right password)."""
         with self.session() as s:
-            row = s.get(SecretRow, name) or SecretRow(name=name, value=value)
-            row.value = value
-            s.add(row)
+            for name, value in values.items():
+                row = s.get(SecretRow, name) or SecretRow(name=name, value=value)
+                row.value = value
+                s.add(row)
             s.commit()

@@ -56,5 +56,5 @@ ANY_WORKER: dict[str, str] = {
     "drop_session": "a logout: every worker forgets the session (the sessions-ended channel)",
     "drop_sessions_unused_since": "forgets sessions long expired, of any competition or none",
     "ensure_secret": "the server's shared keys: the first worker's is kept, the others read it",
-    "set_secret": "the instructor's password, set at a worker's start; no competition's state",
+    "set_secrets": "the instructor's password (salt and hash in one transaction), set at a worker's start",
 }
