@@ -9,6 +9,7 @@ their name, as everything that happened does.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from fastapi import APIRouter, Depends
@@ -71,7 +72,7 @@ async def remove_member(
 ) -> TeamMembersOut:
     """Remove a member (every sign-in under that name): their sessions end, their channels close."""
     live = rt.get(competition_id)
-    ended, closed = remove(rt, live, team, name)
+    ended, closed = await remove(rt, live, team, name)
     log.warning(
         "competition %s: the instructor removed %s from team %s (%d session(s) ended, %d channel(s) closed)",
         competition_id,
@@ -80,7 +81,7 @@ async def remove_member(
         ended,
         closed,
     )
-    return _members(rt, live, team, command_counts(rt, live))
+    return await asyncio.to_thread(lambda: _members(rt, live, team, command_counts(rt, live)))
 
 
 @router.post("/{competition_id}/teams/{team}/join-code", response_model=TeamMembersOut)

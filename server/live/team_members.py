@@ -3,6 +3,7 @@ many sessions each has open; removing a member; a new join code for the team."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from server.errors import ServerError
@@ -60,17 +61,24 @@ def present_members(
     ]
 
 
-def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str) -> tuple[int, int]:
+async def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str) -> tuple[int, int]:
     """Remove every sign-in under ``name``: their sessions end, their channels close. Returns how
-    many sessions ended and how many channels closed."""
+    many sessions ended and how many channels closed. The database is read and written in a
+    worker thread; the sessions and channels are the event loop's."""
     row = live.team(team)
     assert row.id is not None
-    rows = [m for m in rt.store.members(row.id) if m.name == name and m.removed_at is None]
-    if not rows:
-        raise ServerError("not_found", f"team {team} has no member called {name!r}")
-    ids = [m.id for m in rows if m.id is not None]
-    with owner_write(live.writer) as epoch:  # its live competition keeps its members' names
+    team_id = row.id
+
+    def stored_removal(epoch: int | None) -> list[int]:
+        rows = [m for m in rt.store.members(team_id) if m.name == name and m.removed_at is None]
+        if not rows:
+            raise ServerError("not_found", f"team {team} has no member called {name!r}")
+        ids = [m.id for m in rows if m.id is not None]
         rt.store.remove_members(live.id, ids, wall_now(), epoch)
+        return ids
+
+    with owner_write(live.writer) as epoch:  # its live competition keeps its members' names
+        ids = await asyncio.to_thread(stored_removal, epoch)
     rt.sessions_ended(member_ids=ids)
     live.activity[team].members.discard(name)
     closed = rt.member_channels.close(set(ids))
