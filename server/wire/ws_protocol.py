@@ -71,7 +71,10 @@ class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
             or self.transport.is_closing()
         ):
             return False
-        self.transport.write(frame)
+        try:
+            self.transport.write(frame)
+        except (OSError, RuntimeError):  # the transport died under us: the queue's path tells the app
+            return False
         return True
 
     async def send(self, message: ASGISendEvent) -> None:

@@ -156,6 +156,24 @@ def test_an_open_connection_takes_a_frame_now_and_refuses_what_it_cannot_take_at
     asyncio.run(scenario())
 
 
+def test_a_write_the_transport_refuses_is_refused_not_raised_into_the_publisher() -> None:
+    async def scenario() -> None:
+        _, transport, scope, done = await open_connection(deflate=False)
+
+        def broken(data: Any) -> None:
+            raise RuntimeError("unable to perform operation on a closed transport")
+
+        working = transport.write
+        transport.write = broken  # type: ignore[method-assign]
+        assert scope["extensions"][FRAMES]["write"](text_frame("{}")) is False
+        transport.write = working  # type: ignore[method-assign]
+        done.set()
+        for _ in range(20):
+            await asyncio.sleep(0)
+
+    asyncio.run(scenario())
+
+
 def test_a_compressed_connection_is_not_offered_the_frame_writer() -> None:
     async def scenario() -> None:
         protocol, _, scope, done = await open_connection(deflate=True)
