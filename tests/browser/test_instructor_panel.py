@@ -311,6 +311,29 @@ def test_the_panel_fits_a_phone(open_context: Any, server: ServerProcess) -> Non
     assert page.evaluate("document.documentElement.lang") == "en"
 
 
+def test_rounds_and_mode_typed_before_the_preset_arrives_are_kept(
+    open_context: Any, server: ServerProcess
+) -> None:
+    """On a busy server the preset's parameters may come after the instructor has typed: the
+    preset then fills the market, and the rounds and mode typed stay as typed."""
+    page = open_context("en").new_page()
+    held: list[Any] = []
+    page.route("**/api/v1/presets/*/parameters", lambda route: held.append(route))
+    sign_in(page)
+    page.fill("#create input[name=rounds]", "2")
+    page.select_option("#create select[name=mode]", "mirrored")
+    for _ in range(100):  # the page asks for the preset's parameters as it opens
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the preset's parameters were asked for"
+    for route in held:
+        route.continue_()
+    expect(page.locator('#create details[data-group="market"]')).to_be_attached()
+    expect(page.locator("#create input[name=rounds]")).to_have_value("2")
+    expect(page.locator("#create select[name=mode]")).to_have_value("mirrored")
+
+
 def test_a_refusal_naming_a_parameter_marks_that_field(open_context: Any, server: ServerProcess) -> None:
     """Rules the form cannot check are the server's: its 422 names the field, the form marks it."""
     page = open_context("en").new_page()

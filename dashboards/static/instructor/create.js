@@ -181,8 +181,9 @@ export async function mountCreate(root) {
     }
     const value = (k) => rows.find((r) => r.key === k)?.value;
     defaults = { mode: value("mode") || "shared", rounds: value("rounds") || 5 };
-    mode.value = defaults.mode;
-    rounds.value = defaults.rounds;
+    // what the instructor typed before the preset arrived (a busy server) stays theirs
+    if (!mode.dataset.typed) mode.value = defaults.mode;
+    if (!rounds.dataset.typed) rounds.value = defaults.rounds;
     rounds.dataset.default = defaults.rounds;
     form = paramForm(rows, {
       skip: ["mode", "rounds"],
@@ -209,8 +210,12 @@ export async function mountCreate(root) {
     drawPacing();
   });
   rounds.addEventListener("input", () => {
+    rounds.dataset.typed = "1";
     checkBasics([rounds]);
     drawPacing();
+  });
+  mode.addEventListener("change", () => {
+    mode.dataset.typed = "1";
   });
   seed.addEventListener("input", () => checkBasics([seed]));
   name.addEventListener("input", () => checkBasics([name]));
@@ -228,6 +233,9 @@ export async function mountCreate(root) {
     form?.reset();
     mode.value = defaults.mode;
     rounds.value = defaults.rounds;
+    delete mode.dataset.typed;
+    delete rounds.dataset.typed;
+    drawPacing();
     drawSummary();
   });
 
