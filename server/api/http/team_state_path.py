@@ -6,17 +6,17 @@ round starts or ends): 240 requests in the same millisecond for 60 teams. Throug
 each one cost the event loop about 0.33 ms, most of it matching the path against the app's
 routes and solving the route's dependencies, for an answer that is already built
 (``server.live.team_states``); the last refresh of such a burst waited 150 ms
-(docs/performance.md, "State bursts").
+(docs/performance.md, "Frames built once, and the refresh before the routing").
 
 This middleware answers that request itself when everything is in order — a member's live
 session that the session cache holds (so the answer needs no database read, and a token it
 does not know is read once, by the app), the member's competition running on this worker
-and started — with the very
-answer the route gives (status, headers and bytes; ``tests/server/test_team_state_path.py``
-compares them). Anything else — no session, an expired one, another role, a competition
-another worker runs or one not started yet — goes on to the app unchanged, whose route gives
-the usual refusal, so every refusal keeps one source. It sits inside the forwarding to the
-owning worker and the security headers, so those apply as before.
+and started — with the very answer the route gives (status, headers and bytes;
+``tests/server/test_team_state_path.py`` compares them). Anything else — no session, an
+expired one, another role, a competition another worker runs or one not started yet — goes
+on to the app unchanged, whose route gives the usual refusal, so every refusal keeps one
+source. It sits inside the forwarding to the owning worker and the security headers, so those
+apply as before.
 """
 
 from __future__ import annotations
