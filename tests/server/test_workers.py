@@ -161,9 +161,23 @@ def test_forwarding_shared_channels_and_takeover(shared: dict[str, str]) -> None
 
 
 def _commands(admin: SalesfloorClient, cid: int) -> list[Any]:
-    """The competition's command log as the API lists it."""
-    out: list[Any] = admin.request("GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000})
-    return out
+    """The competition's command log as the API lists it.
+
+    A competition being handed between workers answers 503 with Retry-After for a moment (a
+    paused one may move as soon as it is paused); the log is asked again until a worker serves
+    it, as any client is told to.
+    """
+    end = time.monotonic() + 30
+    while True:
+        try:
+            out: list[Any] = admin.request(
+                "GET", f"/api/v1/competitions/{cid}/commands", params={"limit": 10000}
+            )
+            return out
+        except ApiError as refused:
+            if refused.status != 503 or time.monotonic() > end:
+                raise
+            time.sleep(0.2)
 
 
 def _detail(admin: SalesfloorClient, cid: int) -> dict[str, Any] | None:
