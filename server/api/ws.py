@@ -99,7 +99,7 @@ class Connection:
         self.ws, self.channel, self.budget, self.sender = ws, channel, budget, sender
         self.sent = 0
         frames = (ws.scope.get("extensions") or {}).get(FRAMES)
-        self._write_frame: Callable[[bytes], bool] = frames["write"] if frames else _cannot
+        self._write_frame: Callable[[bytes], bool] | None = frames["write"] if frames else None
         # how the broadcaster writes to this client while it is caught up (None: this server cannot)
         self.direct: Callable[[Envelope], bool] | None = self._write_now if frames else None
         self.ending: Ending | None = None
@@ -134,7 +134,8 @@ class Connection:
 
     def _write_now(self, message: Envelope) -> bool:
         """Write a published message's frame to the connection now, if it can take it at once."""
-        if self._write_frame(message.frame()):
+        write = self._write_frame
+        if write is not None and write(message.frame()):
             self.sent = message["seq"]
             return True
         return False
@@ -239,11 +240,6 @@ async def _serve(
                     yield queued
 
         await connection.run(stream())
-
-
-def _cannot(frame: bytes) -> bool:
-    """A server without the frames extension (the test client): every message goes by the queue."""
-    return False
 
 
 def _after(ws: WebSocket) -> int | None:
