@@ -25,7 +25,6 @@ from server.live import LiveCompetition
 from server.live.refusals import MOVED
 from server.live.runtime import Runtime
 from server.persistence.db.engine import IDLE_IN_TRANSACTION_MS, make_engine, migrate
-from server.persistence.db.tables import CommandRow, CompetitionRow
 from server.persistence.store import StaleOwner, Store
 from server.persistence.store.fencing import check_owner
 from server.settings import Settings
@@ -41,6 +40,7 @@ from tests.server.helpers import (
     table_rows,
     wait_for,
 )
+from tests.server.store_rows import add_competition, command_row
 
 APOLOGY = "/api/v1/team/policies/apology"
 T = TypeVar("T")
@@ -54,36 +54,6 @@ def store(db_url: str) -> Iterator[Store]:
     engine.dispose()
 
 
-def _competition(store: Store) -> int:
-    row = store.add_competition(
-        CompetitionRow(
-            name="Fenced",
-            preset="classroom",
-            parameters="{}",
-            seed=1,
-            rounds=1,
-            seconds_per_hour=1.0,
-            judge_code="J",
-            created_at=0.0,
-        )
-    )
-    assert row.id is not None
-    return row.id
-
-
-def _command(competition_id: int, seq: int) -> CommandRow:
-    return CommandRow(
-        competition_id=competition_id,
-        seq=seq,
-        t=0.0,
-        source="human",
-        member_id=None,
-        payload="{}",
-        created_at=0.0,
-        idempotency_key="k" if seq == 0 else None,
-    )
-
-
 def _epoch(store: Store, competition_id: int) -> int:
     with store.engine.connect() as connection:
         query = text("SELECT owner_epoch FROM competitions WHERE id = :id")
@@ -91,15 +61,15 @@ def _epoch(store: Store, competition_id: int) -> int:
 
 
 def test_each_take_raises_the_epoch_and_a_stale_epoch_writes_nothing(store: Store) -> None:
-    cid = _competition(store)
+    cid = add_competition(store)
     assert _epoch(store, cid) == 0  # a new competition: nobody has taken it yet
     assert [store.take_owner_epoch(cid) for _ in range(3)] == [1, 2, 3]
     assert store.take_owner_epoch(cid + 1) is None  # no such competition
     assert _epoch(store, cid) == 3
-    store.add_commands([_command(cid, 0)], epoch=3)
+    store.add_commands([command_row(cid, 0)], epoch=3)
     for stale in (0, 2, 4):  # an older epoch, and one never taken
         with pytest.raises(StaleOwner) as refused:
-            store.add_commands([_command(cid, 1), _command(cid, 2)], epoch=stale)
+            store.add_commands([command_row(cid, 1), command_row(cid, 2)], epoch=stale)
         assert refused.value.competition_id == cid and refused.value.epoch == stale
         with pytest.raises(StaleOwner):
             store.write_behind(cid, [], [(0, True, "fenced")], epoch=stale)
@@ -127,7 +97,7 @@ def test_each_take_raises_the_epoch_and_a_stale_epoch_writes_nothing(store: Stor
     [row] = store.commands(cid)
     assert (row.accepted, row.reason, row.reply) == (True, "owner", '{"owner": true}')
     assert store.drop_commands_from(cid, 0, epoch=3) == 1
-    store.add_commands([_command(cid, 0)])  # one process: no epoch, no check
+    store.add_commands([command_row(cid, 0)])  # one process: no epoch, no check
     assert store.command_count(cid) == 1 and _epoch(store, cid) == 3
 
 
@@ -314,12 +284,12 @@ def test_on_postgresql_a_stale_commit_lands_before_the_takeover_reads_or_is_refu
 ) -> None:
     if store.engine.dialect.name != "postgresql":
         pytest.skip("the row lock's order is PostgreSQL's (SQLite has one writer at a time)")
-    cid = _competition(store)
+    cid = add_competition(store)
     assert store.take_owner_epoch(cid) == 1
     # the stale writer's check locks the row first: the takeover waits, then reads its commit
     session = store.session()
     check_owner(session.connection(), cid, 1)
-    session.add(_command(cid, 0))
+    session.add(command_row(cid, 0))
     session.flush()
     taking, took = _in_thread(lambda: (store.take_owner_epoch(cid), store.command_count(cid)))
     wait_for(lambda: _blocked_on_a_lock(store), timeout=30, what="the takeover waiting for the row")
@@ -333,7 +303,7 @@ def test_on_postgresql_a_stale_commit_lands_before_the_takeover_reads_or_is_refu
         raising.execute(
             text("UPDATE competitions SET owner_epoch = owner_epoch + 1 WHERE id = :id"), {"id": cid}
         )
-        writing, wrote = _in_thread(lambda: store.add_commands([_command(cid, 1)], epoch=2))
+        writing, wrote = _in_thread(lambda: store.add_commands([command_row(cid, 1)], epoch=2))
         wait_for(lambda: _blocked_on_a_lock(store), timeout=30, what="the stale writer waiting for the row")
         transaction.commit()
     writing.join(30)
@@ -367,7 +337,7 @@ def test_on_postgresql_a_transaction_frozen_with_the_row_lock_is_ended_and_the_t
     with store.engine.connect() as connection:
         setting = connection.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one()
     assert setting == f"{IDLE_IN_TRANSACTION_MS // 1000}s"
-    cid = _competition(store)
+    cid = add_competition(store)
     assert store.take_owner_epoch(cid) == 1
     joiner = "&" if "?" in db_url else "?"
     frozen_engine = make_engine(f"{db_url}{joiner}options=-c%20idle_in_transaction_session_timeout%3D1000")

@@ -23,8 +23,6 @@ from sqlalchemy import Engine, event
 from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import (
     BoardChangeRow,
-    CommandRow,
-    CompetitionRow,
     ParameterChangeRow,
     PeerReviewRow,
     RubricCriterionRow,
@@ -36,6 +34,7 @@ from server.persistence.store import StaleOwner, Store
 from server.persistence.store.teams import Joining, JoinRequest
 from server.persistence.store.write_paths import ANY_WORKER, FENCED
 from tests.server.helpers import table_rows
+from tests.server.store_rows import add_competition, command_row
 
 WRITES = re.compile(r"\.commit\(|\.begin\(")
 CHECK = "UPDATE competitions SET owner_epoch=competitions.owner_epoch "
@@ -87,41 +86,12 @@ class World:
     criteria: list[int]
 
 
-def _competition(store: Store, name: str) -> int:
-    row = store.add_competition(
-        CompetitionRow(
-            name=name,
-            preset="classroom",
-            parameters="{}",
-            seed=1,
-            rounds=2,
-            seconds_per_hour=1.0,
-            judge_code=f"J{name}",
-            created_at=0.0,
-        )
-    )
-    assert row.id is not None
-    return row.id
-
-
-def _command(cid: int, seq: int) -> CommandRow:
-    return CommandRow(
-        competition_id=cid,
-        seq=seq,
-        t=0.0,
-        source="human",
-        payload="{}",
-        created_at=0.0,
-        idempotency_key="key" if seq == 0 else None,
-    )
-
-
 def _session(n: int) -> SessionRow:
     return SessionRow(token_hash=f"token-{n}", role="member", created_at=0.0)
 
 
 def _world(store: Store) -> World:
-    cid, other = _competition(store, "Fenced"), _competition(store, "Other")
+    cid, other = add_competition(store, "Fenced"), add_competition(store, "Other")
     for _ in range(OWNER):
         store.take_owner_epoch(cid)
     team, _theirs = store.add_teams(
@@ -136,7 +106,7 @@ def _world(store: Store) -> World:
     ann, cat = store.join_many([ann_joins, cat_joins], lambda _team: None)
     assert ann.member is not None and ann.member.id is not None
     assert cat.member is not None and cat.member.id is not None
-    store.add_commands([_command(cid, seq) for seq in range(4)])
+    store.add_commands([command_row(cid, seq) for seq in range(4)])
     criteria = [
         store.save_criterion(
             RubricCriterionRow(
@@ -165,7 +135,7 @@ def _join(store: Store, w: World, epoch: int | None, n: int) -> None:
 # name -> (store, world, epoch, n) -> None: the n-th call (0, 1, 2) writes something new
 Case = Callable[[Store, World, int | None, int], Any]
 CASES: dict[str, Case] = {
-    "add_commands": lambda s, w, e, n: s.add_commands([_command(w.cid, 4 + n)], e),
+    "add_commands": lambda s, w, e, n: s.add_commands([command_row(w.cid, 4 + n)], e),
     "write_behind": lambda s, w, e, n: s.write_behind(w.cid, [], [(1, True, f"decided {n}")], epoch=e),
     "save_reply": lambda s, w, e, n: s.save_reply(w.cid, 0, f'{{"n": {n}}}', e),
     "drop_commands_from": lambda s, w, e, n: s.drop_commands_from(w.cid, 3 - n, e),
