@@ -10,6 +10,15 @@ in ``X-Salesfloor-Client``, signed with the workers' shared key (server/security
 whatever the client itself sent under that name is replaced. The instructor's list of
 competitions is gathered from every worker (``gather_lists``), each asked for its own with a
 signed ``X-Salesfloor-Own-Only``.
+
+Forwards to each other worker go over a pool of kept-alive connections of its own, as many as
+forwards may be in flight to it (``FORWARDS_IN_FLIGHT``, ``server.workers.forward_gate``): a
+request beyond that bound is refused at once with a 503 and ``Retry-After`` and never sent,
+instead of waiting in the HTTP client's queue (whose bookkeeping grew with its length until
+the forwarding worker's event loop did little else, docs/performance.md). A connection is
+opened within ``CONNECT_SECONDS`` or the request is refused, nothing sent. The answer is
+relayed as it arrives: a small one read whole first (so that a failure is still a clean 503),
+a large one or one of unknown length streamed through without being held.
 """
 
 from __future__ import annotations
@@ -20,12 +29,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from fastapi import Request, Response
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
+from starlette.types import Send
 
 from server.security.auth import COOKIE
 from server.security.client_address import FORWARDED_BY_WORKER, WorkerSignature, address_of
+from server.workers.forward_gate import ForwardGate
 from server.workers.leadership import Leadership
 from server.workers.ownership import Ownership
 from server.workers.routing import CODE_PATHS, CompetitionFinder
@@ -33,6 +44,16 @@ from server.workers.routing import CODE_PATHS, CompetitionFinder
 log = logging.getLogger("salesfloor.forwarding")
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+"""Request headers not passed on (httpx sets its own framing)."""
+ANSWER_HOP_BY_HOP = frozenset({"transfer-encoding", "connection", "keep-alive"})
+"""Answer headers not passed on: the answer's bytes are relayed as they came, its length with them."""
+CONNECT_SECONDS = 2.0
+"""How long a forward may take to open a connection to the owner before its 503 (nothing sent)."""
+ANSWER_SECONDS = 30.0
+"""How long a forward waits for each part of the owner's answer (an export may take a while)."""
+WHOLE_ANSWER_BYTES = 256 * 1024
+"""An answer at most this long (by its Content-Length) is read whole before it is relayed."""
+BUSY_RETRY_SECONDS = 1
 RECOVERY_WAIT_SECONDS = 5.0
 """How long a request waits for a competition this worker is recovering before its 503."""
 OWN_ONLY = "x-salesfloor-own-only"
@@ -49,9 +70,11 @@ class Destination:
     redis_down: bool = False  # nowhere, because Redis (who owns what) did not answer
 
 
-def _unavailable(detail: str) -> JSONResponse:
+def _unavailable(detail: str, retry_after: int = 2) -> JSONResponse:
     return JSONResponse(
-        {"detail": detail, "code": "unavailable"}, status_code=503, headers={"Retry-After": "2"}
+        {"detail": detail, "code": "unavailable"},
+        status_code=503,
+        headers={"Retry-After": str(retry_after)},
     )
 
 
@@ -62,13 +85,29 @@ class Forwarder:
         ownership: Ownership,
         finder: CompetitionFinder,
         signature: WorkerSignature,
+        in_flight: int = 64,
     ) -> None:
         self.front = front
         self.ownership = ownership
         self.finder = finder
         self.signature = signature
         self.address = front.address
-        self.client = httpx.AsyncClient(timeout=30.0)
+        self.gate = ForwardGate(in_flight)
+        self.clients: dict[str, httpx.AsyncClient] = {}
+
+    def _client(self, peer: str) -> httpx.AsyncClient:
+        """The kept-alive connections to ``peer``: as many as forwards may be in flight to it, all
+        kept (a pool that closes connections beyond a smaller keep-alive count opens a new one
+        for nearly every request once more are in flight), one more for the lists of competitions."""
+        client = self.clients.get(peer)
+        if client is None:
+            size = self.gate.limit + 1
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS),
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+            )
+            self.clients[peer] = client
+        return client
 
     def wants(self, request: Request) -> bool:
         """Whether the request may have to go elsewhere (an API request; not health, not a gathering)."""
@@ -110,7 +149,27 @@ class Forwarder:
         front = await self.front.leader()
         return Destination(here=False, address=None if front == self.address else front)
 
-    async def forward(self, request: Request, where: Destination) -> Response:
+    async def forward(self, request: Request, where: Destination, send: Send) -> None:
+        """Answer the request from its owner (or the front), or with a 503 that says why not."""
+        refusal = self._refusal(where)
+        if refusal is None and where.address is not None:
+            peer = where.address
+            if not self.gate.enter(peer):
+                refusal = _unavailable(
+                    f"the worker that serves this request is busy ({self.gate.limit} requests are "
+                    "waiting for it already); nothing was done — try again in a moment",
+                    BUSY_RETRY_SECONDS,
+                )
+            else:
+                try:
+                    refusal = await self._relay(request, peer, send)
+                finally:
+                    self.gate.leave(peer)
+        if refusal is not None:
+            await refusal(request.scope, request.receive, send)
+
+    @staticmethod
+    def _refusal(where: Destination) -> JSONResponse | None:
         if where.redis_down:
             return _unavailable(
                 "the workers cannot reach their shared store (Redis) to find who serves this "
@@ -123,23 +182,58 @@ class Forwarder:
                 f"no worker runs competition {where.competition_id} right now (it is being taken "
                 "over); try again in a few seconds"
             )
+        return None
+
+    async def _relay(self, request: Request, peer: str, send: Send) -> JSONResponse | None:
+        """Send the request to ``peer`` and its answer to the client; a 503 to send instead when
+        the peer could not be reached (nothing sent) or did not answer (it may have acted)."""
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         headers[FORWARDED_BY_WORKER] = self.signature.sign(address_of(request))
+        client = self._client(peer)
+        outgoing = client.build_request(
+            request.method,
+            peer + request.url.path,
+            params=request.query_params,
+            headers=headers,
+            content=request.stream(),  # streamed: a worker holds no upload it does not serve
+        )
         try:
-            upstream = await self.client.request(
-                request.method,
-                where.address + request.url.path,
-                params=request.query_params,
-                headers=headers,
-                content=request.stream(),  # streamed: a worker holds no upload it does not serve
+            upstream = await client.send(outgoing, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            log.warning("cannot reach %s to forward %s: %r", peer, request.url.path, exc)
+            return _unavailable(
+                "the worker that serves this request cannot be reached; nothing was done — try again"
             )
-        except httpx.HTTPError:
-            return _unavailable("the worker that serves this request did not answer; try again")
-        response = Response(upstream.content, status_code=upstream.status_code)
-        for key, value in upstream.headers.multi_items():
-            if key.lower() not in HOP_BY_HOP:
-                response.headers.append(key, value)
-        return response
+        except httpx.HTTPError as exc:
+            log.warning("%s did not answer %s %s: %r", peer, request.method, request.url.path, exc)
+            return _unavailable(_NO_ANSWER)
+        try:
+            start = {
+                "type": "http.response.start",
+                "status": upstream.status_code,
+                "headers": [
+                    (key, value)
+                    for key, value in upstream.headers.raw
+                    if key.decode("latin-1").lower() not in ANSWER_HOP_BY_HOP
+                ],
+            }
+            length = upstream.headers.get("content-length")
+            if length is not None and length.isdigit() and int(length) <= WHOLE_ANSWER_BYTES:
+                try:
+                    body = b"".join([chunk async for chunk in upstream.aiter_raw()])
+                except httpx.HTTPError as exc:
+                    log.warning("%s did not finish its answer to %s: %r", peer, request.url.path, exc)
+                    return _unavailable(_NO_ANSWER)
+                await send(start)
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return None
+            await send(start)  # from here a failure can only cut the answer off
+            async for chunk in upstream.aiter_raw():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return None
+        finally:
+            await upstream.aclose()
 
     async def gather_lists(self, request: Request) -> list[dict[str, Any]]:
         """The instructor's list of competitions from every other live worker (each its own)."""
@@ -152,7 +246,7 @@ class Forwarder:
 
     async def _list_of(self, worker: str, headers: dict[str, str]) -> list[dict[str, Any]]:
         try:
-            answer = await self.client.get(worker + "/api/v1/competitions", headers=headers)
+            answer = await self._client(worker).get(worker + "/api/v1/competitions", headers=headers)
         except httpx.HTTPError as exc:
             log.warning("the list of competitions of %s is missing: %s", worker, exc)
             return []
@@ -163,7 +257,14 @@ class Forwarder:
         return found
 
     async def close(self) -> None:
-        await self.client.aclose()
+        for client in self.clients.values():
+            await client.aclose()
+
+
+_NO_ANSWER = (
+    "the worker that serves this request did not answer in time; a command may or may not have "
+    "been applied — send it again with the same Idempotency-Key to find out"
+)
 
 
 def _token_of(request: Request) -> str | None:

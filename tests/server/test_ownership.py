@@ -18,10 +18,11 @@ from typing import Any, cast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.requests import Request
+from starlette.types import Message
 
 from server.live.runtime import Runtime
 from server.security.client_address import WorkerSignature
-from server.workers.forwarding import Forwarder
+from server.workers.forwarding import Destination, Forwarder
 from server.workers.leadership import Leadership
 from server.workers.leases import LeaseBook, preferred_owner
 from server.workers.ownership import PATIENCE_ROUNDS, SETTLE_ROUNDS, Ownership
@@ -216,6 +217,20 @@ def _request(path: str) -> Request:
     return Request(scope)
 
 
+async def _forwarded(
+    forwarder: Forwarder, path: str, where: Destination
+) -> tuple[int, dict[str, str], bytes]:
+    """What ``forward`` sends the client: the status, the headers and the body."""
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await forwarder.forward(_request(path), where, send)
+    headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+    return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
 def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs() -> None:
     async def play() -> None:
         redis = FakeRedis()
@@ -234,17 +249,17 @@ def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs
             assert (to_front.here, to_front.address) == (False, there)
             nobody = await forwarder.destination(_request("/api/v1/competitions/8/public"), None)
             assert (nobody.here, nobody.address, nobody.competition_id) == (False, None, 8)
-            answer = await forwarder.forward(_request("/api/v1/competitions/8/public"), nobody)
-            assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
-            assert b"competition 8" in answer.body
+            status, headers, body = await _forwarded(forwarder, "/api/v1/competitions/8/public", nobody)
+            assert status == 503 and headers["retry-after"] == "2"
+            assert b"competition 8" in body
             unknown = await forwarder.destination(_request("/api/v1/competitions/9"), None)
             assert (unknown.here, unknown.address) == (False, there)  # the front answers its 404
             redis.down = True  # who owns what cannot be read: a 503 that says so, never a 500
             lost = await forwarder.destination(_request("/api/v1/competitions/7/standings"), None)
             assert (lost.here, lost.address, lost.redis_down) == (False, None, True)
-            answer = await forwarder.forward(_request("/api/v1/competitions/7/standings"), lost)
-            assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
-            assert b"Redis" in answer.body
+            status, headers, body = await _forwarded(forwarder, "/api/v1/competitions/7/standings", lost)
+            assert status == 503 and headers["retry-after"] == "2"
+            assert b"Redis" in body
         finally:
             await forwarder.close()
 
