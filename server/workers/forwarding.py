@@ -11,14 +11,15 @@ whatever the client itself sent under that name is replaced. The instructor's li
 competitions is gathered from every worker (``gather_lists``), each asked for its own with a
 signed ``X-Salesfloor-Own-Only``.
 
-Forwards to each other worker go over a pool of kept-alive connections of its own, as many as
-forwards may be in flight to it (``FORWARDS_IN_FLIGHT``, ``server.workers.forward_gate``): a
-request beyond that bound is refused at once with a 503 and ``Retry-After`` and never sent,
-instead of waiting in the HTTP client's queue (whose bookkeeping grew with its length until
-the forwarding worker's event loop did little else, docs/performance.md). A connection is
-opened within ``CONNECT_SECONDS`` or the request is refused, nothing sent. The answer is
-relayed as it arrives: a small one read whole first (so that a failure is still a clean 503),
-a large one or one of unknown length streamed through without being held.
+Forwards to each other worker go over kept-alive connections of its own
+(``server.workers.peer_connections``), at most ``FORWARDS_IN_FLIGHT`` in flight at a time
+(``server.workers.forward_gate``): a request beyond that bound is refused at once with a 503 and
+``Retry-After`` and never sent, instead of waiting in a queue that grows while the owner is
+behind (docs/performance.md, "Several competitions over workers"). A connection is opened
+within ``CONNECT_SECONDS`` or the request is refused, nothing sent. The request's body is
+streamed on as the client sends it; the answer is relayed as it arrives: a small one read
+whole first (so that a failure is still a clean 503), a large one or one of unknown length
+streamed through without being held.
 """
 
 from __future__ import annotations
@@ -39,13 +40,20 @@ from server.security.client_address import FORWARDED_BY_WORKER, WorkerSignature,
 from server.workers.forward_gate import ForwardGate
 from server.workers.leadership import Leadership
 from server.workers.ownership import Ownership
+from server.workers.peer_connections import NoAnswer, PeerConnections, Unreachable
 from server.workers.routing import CODE_PATHS, CompetitionFinder
 
 log = logging.getLogger("salesfloor.forwarding")
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
-"""Request headers not passed on (httpx sets its own framing)."""
-ANSWER_HOP_BY_HOP = frozenset({"transfer-encoding", "connection", "keep-alive"})
+"""Headers of the instructor's request not passed on when their lists are gathered (httpx frames its own)."""
+FORWARD_HOP_BY_HOP = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "expect", "te", "upgrade"}
+)
+"""Request headers not forwarded: the framing is set again for the hop; the body goes as it came."""
+_NOT_FORWARDED = frozenset(name.encode() for name in (*FORWARD_HOP_BY_HOP, FORWARDED_BY_WORKER))
+_SIGNED_CLIENT = FORWARDED_BY_WORKER.encode()
+ANSWER_HOP_BY_HOP = frozenset({b"transfer-encoding", b"connection", b"keep-alive"})
 """Answer headers not passed on: the answer's bytes are relayed as they came, its length with them."""
 CONNECT_SECONDS = 2.0
 """How long a forward may take to open a connection to the owner before its 503 (nothing sent)."""
@@ -93,21 +101,17 @@ class Forwarder:
         self.signature = signature
         self.address = front.address
         self.gate = ForwardGate(in_flight)
-        self.clients: dict[str, httpx.AsyncClient] = {}
+        self.peers: dict[str, PeerConnections] = {}
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
+        """For the lists of competitions (a few requests an instructor's page)."""
 
-    def _client(self, peer: str) -> httpx.AsyncClient:
-        """The kept-alive connections to ``peer``: as many as forwards may be in flight to it, all
-        kept (a pool that closes connections beyond a smaller keep-alive count opens a new one
-        for nearly every request once more are in flight), one more for the lists of competitions."""
-        client = self.clients.get(peer)
-        if client is None:
-            size = self.gate.limit + 1
-            client = httpx.AsyncClient(
-                timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS),
-                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
-            )
-            self.clients[peer] = client
-        return client
+    def _peer(self, peer: str) -> PeerConnections:
+        """The kept-alive connections to ``peer``: as many as forwards may be in flight to it."""
+        connections = self.peers.get(peer)
+        if connections is None:
+            connections = PeerConnections(peer, CONNECT_SECONDS, ANSWER_SECONDS)
+            self.peers[peer] = connections
+        return connections
 
     def wants(self, request: Request) -> bool:
         """Whether the request may have to go elsewhere (an API request; not health, not a gathering)."""
@@ -187,53 +191,55 @@ class Forwarder:
     async def _relay(self, request: Request, peer: str, send: Send) -> JSONResponse | None:
         """Send the request to ``peer`` and its answer to the client; a 503 to send instead when
         the peer could not be reached (nothing sent) or did not answer (it may have acted)."""
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
-        headers[FORWARDED_BY_WORKER] = self.signature.sign(address_of(request))
-        client = self._client(peer)
-        outgoing = client.build_request(
-            request.method,
-            peer + request.url.path,
-            params=request.query_params,
-            headers=headers,
-            content=request.stream(),  # streamed: a worker holds no upload it does not serve
-        )
+        scope = request.scope
+        # the client's own X-Salesfloor-Client, if it sent one, is replaced by the signed one
+        headers = [(k, v) for k, v in scope["headers"] if k not in _NOT_FORWARDED]
+        headers.append((_SIGNED_CLIENT, self.signature.sign(address_of(request)).encode()))
+        length = request.headers.get("content-length")
+        chunked = "transfer-encoding" in request.headers
+        has_body = chunked or (length is not None and length != "0")
+        target = scope.get("raw_path") or scope["path"].encode()
+        if scope.get("query_string"):
+            target += b"?" + scope["query_string"]
         try:
-            upstream = await client.send(outgoing, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            log.warning("cannot reach %s to forward %s: %r", peer, request.url.path, exc)
+            answer = await self._peer(peer).exchange(
+                scope["method"].encode(),
+                target,
+                headers,
+                request.stream() if has_body else None,  # streamed: no upload held here
+                None if chunked or length is None or not length.isdigit() else int(length),
+            )
+        except Unreachable as exc:
+            log.warning("cannot reach %s to forward %s: %s", peer, request.url.path, exc)
             return _unavailable(
                 "the worker that serves this request cannot be reached; nothing was done — try again"
             )
-        except httpx.HTTPError as exc:
-            log.warning("%s did not answer %s %s: %r", peer, request.method, request.url.path, exc)
+        except NoAnswer as exc:
+            log.warning("%s did not answer %s %s: %s", peer, request.method, request.url.path, exc)
             return _unavailable(_NO_ANSWER)
         try:
             start = {
                 "type": "http.response.start",
-                "status": upstream.status_code,
-                "headers": [
-                    (key, value)
-                    for key, value in upstream.headers.raw
-                    if key.decode("latin-1").lower() not in ANSWER_HOP_BY_HOP
-                ],
+                "status": answer.status,
+                "headers": [(k, v) for k, v in answer.headers if k not in ANSWER_HOP_BY_HOP],
             }
-            length = upstream.headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) <= WHOLE_ANSWER_BYTES:
+            size = answer.length()
+            if size is not None and size <= WHOLE_ANSWER_BYTES:
                 try:
-                    body = b"".join([chunk async for chunk in upstream.aiter_raw()])
-                except httpx.HTTPError as exc:
-                    log.warning("%s did not finish its answer to %s: %r", peer, request.url.path, exc)
+                    body = await answer.read()
+                except NoAnswer as exc:
+                    log.warning("%s did not finish its answer to %s: %s", peer, request.url.path, exc)
                     return _unavailable(_NO_ANSWER)
                 await send(start)
                 await send({"type": "http.response.body", "body": body, "more_body": False})
                 return None
             await send(start)  # from here a failure can only cut the answer off
-            async for chunk in upstream.aiter_raw():
+            async for chunk in answer.chunks():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             return None
         finally:
-            await upstream.aclose()
+            answer.close()
 
     async def gather_lists(self, request: Request) -> list[dict[str, Any]]:
         """The instructor's list of competitions from every other live worker (each its own)."""
@@ -246,7 +252,7 @@ class Forwarder:
 
     async def _list_of(self, worker: str, headers: dict[str, str]) -> list[dict[str, Any]]:
         try:
-            answer = await self._client(worker).get(worker + "/api/v1/competitions", headers=headers)
+            answer = await self.client.get(worker + "/api/v1/competitions", headers=headers)
         except httpx.HTTPError as exc:
             log.warning("the list of competitions of %s is missing: %s", worker, exc)
             return []
@@ -257,8 +263,9 @@ class Forwarder:
         return found
 
     async def close(self) -> None:
-        for client in self.clients.values():
-            await client.aclose()
+        for connections in self.peers.values():
+            connections.close()
+        await self.client.aclose()
 
 
 _NO_ANSWER = (
