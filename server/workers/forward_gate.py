@@ -67,11 +67,12 @@ class ForwardGate:
 
     def leave(self, peer: str) -> None:
         """Give back the place ``enter`` took for ``peer``."""
-        state = self._peers[peer]
-        if state.in_flight <= 0:
+        state = self._peers.get(peer)
+        if state is None or state.in_flight <= 0:
             raise RuntimeError(f"no forward to {peer} is in flight")
         state.in_flight -= 1
 
     def in_flight(self) -> dict[str, int]:
         """The forwards in flight per peer (the peers with none are left out)."""
-        return {peer: state.in_flight for peer, state in self._peers.items() if state.in_flight}
+        peers = list(self._peers.items())  # one step under the GIL: the health route reads from a thread
+        return {peer: state.in_flight for peer, state in peers if state.in_flight}
