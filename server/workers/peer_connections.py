@@ -4,8 +4,9 @@ A forwarded request is one exchange on one connection: the request line, the hea
 body as the client sent it, then the answer read as it arrives. The connections are kept open
 and used again (last used first); one idle for longer than ``IDLE_SECONDS`` (well under the
 servers' 30 s keep-alive, ``server/cli/serve.py``) or closed by the other side is dropped
-before it is used. How many may be open is left to the caller, which never has more exchanges
-in flight than it allows (``server.workers.forward_gate``): there is no queue here.
+before it is used, and those idle that long are closed whenever an exchange ends. How many
+may be open is left to the caller, which never has more exchanges in flight than it allows
+(``server.workers.forward_gate``): there is no queue here.
 
 The protocol is h11's (the state machine uvicorn itself uses without httptools): it frames the
 request by its Content-Length or in chunks, reads an answer framed any way, and says whether
@@ -188,8 +189,10 @@ class PeerConnections:
         protocol = connection.protocol
         if protocol.our_state is h11.DONE and protocol.their_state is h11.DONE:
             protocol.start_next_cycle()
-            connection.last_used = time.monotonic()
+            connection.last_used = now = time.monotonic()
             self.idle.append(connection)
+            while now - self.idle[0].last_used >= IDLE_SECONDS:  # the oldest first: not kept open
+                self.idle.pop(0).close()
         else:
             connection.close()
 
