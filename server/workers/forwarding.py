@@ -102,6 +102,7 @@ class Forwarder:
         self.address = front.address
         self.gate = ForwardGate(in_flight)
         self.peers: dict[str, PeerConnections] = {}
+        self._lookups: dict[int, asyncio.Future[str | None]] = {}  # owner reads under way
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
         """For the lists of competitions (a few requests an instructor's page)."""
 
@@ -140,7 +141,7 @@ class Forwarder:
         if competition_id is not None:
             if self.ownership.runs(competition_id):
                 return Destination(here=True, competition_id=competition_id)
-            owner = await self.ownership.book.owner(competition_id)
+            owner = await self._owner(competition_id)
             if owner == self.address:  # this worker is recovering it: a new one is ready at once
                 if await self.ownership.until_running(competition_id, RECOVERY_WAIT_SECONDS):
                     return Destination(here=True, competition_id=competition_id)
@@ -152,6 +153,28 @@ class Forwarder:
             return Destination(here=True)
         front = await self.front.leader()
         return Destination(here=False, address=None if front == self.address else front)
+
+    async def _owner(self, competition_id: int) -> str | None:
+        """Who holds the competition's lease; the requests asking at once share one read of Redis.
+
+        Each request used to read it for itself: a worker behind with hundreds of requests had
+        as many reads waiting for its event loop, each holding one of the Redis client's 100
+        connections, until the client refused more ("Too many connections") — the renewal of
+        the front's lease among them, which stopped the worker (docs/performance.md). A shared
+        read is as fresh as one's own: it began after the request arrived or while it waited.
+        """
+        pending = self._lookups.get(competition_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self.ownership.book.owner(competition_id))
+            self._lookups[competition_id] = pending
+            pending.add_done_callback(lambda done: self._looked_up(competition_id, done))
+        return await asyncio.shield(pending)  # one request given up does not cancel the others' read
+
+    def _looked_up(self, competition_id: int, done: asyncio.Future[str | None]) -> None:
+        if self._lookups.get(competition_id) is done:
+            del self._lookups[competition_id]
+        if not done.cancelled():
+            done.exception()  # retrieved here too: every request that shared it may have gone
 
     async def forward(self, request: Request, where: Destination, send: Send) -> None:
         """Answer the request from its owner (or the front), or with a 503 that says why not."""

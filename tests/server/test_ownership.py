@@ -266,6 +266,48 @@ def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs
     asyncio.run(play())
 
 
+def test_requests_asking_at_once_share_one_read_of_the_owner_and_a_later_one_reads_again() -> None:
+    async def play() -> None:
+        redis = FakeRedis()
+        here, there = "http://here", "http://there"
+        book = LeaseBook(cast(Any, redis), "t", here, LEASE_MS)
+        finder = CompetitionFinder(cast(Runtime, None))
+        forwarder = Forwarder(
+            Leadership(cast(Any, redis), "t", here),
+            Ownership(book, adopt=_never),
+            finder,
+            WorkerSignature("k" * 64),
+        )
+        reads: list[str] = []
+        get = redis.get
+
+        async def counted(key: str) -> str | None:
+            reads.append(key)
+            await asyncio.sleep(0)  # a read takes a turn of the event loop, as a real one does
+            return await get(key)
+
+        redis.get = counted  # type: ignore[method-assign]
+        try:
+            await redis.set("t:owner:7", there, px=LEASE_MS)
+            await redis.set("t:owner:8", "http://third token", px=LEASE_MS)
+            paths = ["/api/v1/competitions/7/standings"] * 50 + ["/api/v1/competitions/8/public"] * 50
+            found = await asyncio.gather(*(forwarder.destination(_request(p), None) for p in paths))
+            assert {(d.competition_id, d.address) for d in found} == {(7, there), (8, "http://third")}
+            assert sorted(reads) == ["t:owner:7", "t:owner:8"]  # one read per competition, not 100
+            await redis.set("t:owner:7", "http://third token", px=LEASE_MS)  # moved: a later request sees it
+            moved = await forwarder.destination(_request("/api/v1/competitions/7/standings"), None)
+            assert moved.address == "http://third" and reads.count("t:owner:7") == 2
+            redis.down = True  # a failed read fails every request that shared it, as a 503 each
+            failed = await asyncio.gather(
+                *(forwarder.destination(_request("/api/v1/competitions/7/x"), None) for _ in range(5))
+            )
+            assert all(d.redis_down for d in failed)
+        finally:
+            await forwarder.close()
+
+    asyncio.run(play())
+
+
 def test_the_renewer_keeps_the_leases_of_a_busy_loop_and_stops_a_stuck_or_robbed_worker() -> None:
     async def play() -> None:
         redis = FakeRedis()
