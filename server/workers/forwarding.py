@@ -219,8 +219,8 @@ class Forwarder:
         headers = [(k, v) for k, v in scope["headers"] if k not in _NOT_FORWARDED]
         headers.append((_SIGNED_CLIENT, self.signature.sign(address_of(request)).encode()))
         length = request.headers.get("content-length")
+        declared = int(length) if length is not None and length.isdigit() else None
         chunked = "transfer-encoding" in request.headers
-        has_body = chunked or (length is not None and length != "0")
         target = scope.get("raw_path") or scope["path"].encode()
         if scope.get("query_string"):
             target += b"?" + scope["query_string"]
@@ -229,8 +229,8 @@ class Forwarder:
                 scope["method"].encode(),
                 target,
                 headers,
-                request.stream() if has_body else None,  # streamed: no upload held here
-                None if chunked or length is None or not length.isdigit() else int(length),
+                request.stream() if chunked or declared else None,  # streamed: no upload held here
+                None if chunked else declared,  # an empty body keeps its Content-Length: 0
             )
         except Unreachable as exc:
             log.warning("cannot reach %s to forward %s: %s", peer, request.url.path, exc)
