@@ -12,9 +12,12 @@ members of every competition in turn, each ``PUT /api/v1/team/policies/apology``
 command that needs no customer). ``--direct`` sends each member's commands straight to its
 competition's owner instead (a balancer that routes by competition): no forwarding hop.
 
-Prints per case: command round-trip p50/p99 and max, the rate achieved (answers per second
-until the last answer: below the asked rate, the workers fell behind), refusals, which
+Prints per case: command round-trip p50/p99 and max of the accepted commands, the rate
+achieved (accepted answers per second until the last answer: below the asked rate, the workers
+fell behind or refused), the refusals — 503 (a worker busy or unreachable: nothing applied,
+retry), any other status, and requests cut off (the connection closed with no answer) —, which
 competitions each worker ran and its CPU seconds, and the load average. Asserts nothing.
+``--root`` runs another checkout's server (a baseline) with this benchmark's client.
 ``python bench/competitions_over_workers.py --competitions 6 --rate 150 --seconds 20``.
 """
 
@@ -33,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
+import live_server
 from competition_clients import Http
 from live_server import HOST, ServerProcess, Setup, cpu_seconds, database, machine, percentile, workdir
 
@@ -51,7 +55,9 @@ class Member:
 class Figures:
     workers: int
     latencies: list[float] = field(default_factory=list)
-    refused: int = 0
+    refused: int = 0  # answered with a status other than 2xx/3xx and 503
+    unavailable: int = 0  # 503: busy, unreachable, being taken over (nothing applied)
+    cut_off: int = 0  # no answer: the connection closed under the request
     seconds: float = float("nan")
     runs: dict[str, list[int]] = field(default_factory=dict)
     cpu: list[float] = field(default_factory=list)
@@ -113,13 +119,17 @@ async def _drive(members: list[Member], rate: float, seconds: float, figures: Fi
         try:
             status, _answer = await clients[member.url].send("PUT", APOLOGY, body, member.token)
         except (OSError, asyncio.IncompleteReadError):
-            status = 0  # the connection closed under the request: counted with the refusals
+            status = 0  # the connection closed under the request
         now = time.perf_counter()
         last_answer = max(last_answer, now)
-        if not 200 <= status < 400:
-            figures.refused += 1
-        else:
+        if 200 <= status < 400:
             figures.latencies.append(now - sent)
+        elif status == 503:
+            figures.unavailable += 1
+        elif status == 0:
+            figures.cut_off += 1
+        else:
+            figures.refused += 1
 
     try:
         await asyncio.gather(*(send(i) for i in range(total)))
@@ -167,7 +177,8 @@ def report(figures: Figures, rate: float) -> str:
     return (
         f"{figures.workers} worker(s): p50 {percentile(lat, 50) * 1000:.1f} ms, p99 "
         f"{percentile(lat, 99) * 1000:.1f} ms, max {lat[-1] * 1000 if lat else float('nan'):.1f} ms; "
-        f"{achieved:.1f}/s of {rate:g}/s asked, {figures.refused} refused or cut off; load average "
+        f"{achieved:.1f}/s of {rate:g}/s asked; refused: {figures.unavailable} with 503, "
+        f"{figures.refused} otherwise, {figures.cut_off} cut off; load average "
         f"{figures.load:.2f}; per worker: {runs}"
     )
 
@@ -185,8 +196,11 @@ def main() -> None:
         help="send each member's commands to its competition's owner (a balancer routing by competition)",
     )
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/")
+    parser.add_argument("--root", type=Path, default=None, help="run the server of another checkout")
     args = parser.parse_args()
-    print(machine())
+    if args.root:
+        live_server.ROOT = args.root.resolve()
+    print(f"{machine()} · server from {live_server.ROOT}")
     print(
         f"{args.competitions} competitions x {args.teams} teams, {args.rate:g} commands/s for "
         f"{args.seconds:g} s, PostgreSQL + Redis, "

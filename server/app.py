@@ -216,7 +216,11 @@ def create_app(
             news = SessionNews(redis_broadcaster.redis, settings.broadcast_prefix, address, runtime)
             runtime.tell_workers = news.tell
             app.state.forwarder = Forwarder(
-                front, ownership, CompetitionFinder(runtime), app.state.worker_signature
+                front,
+                ownership,
+                CompetitionFinder(runtime),
+                app.state.worker_signature,
+                settings.forwards_in_flight,
             )
         else:
             broadcaster = Broadcaster(settings.websocket_queue)

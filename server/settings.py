@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     advertise_url: str | None = Field(
         None, description="how other workers reach this one (default http://host:port)"
     )
+    forwards_in_flight: int = Field(
+        64,
+        ge=1,
+        le=10_000,
+        description="requests this worker may have forwarded to one other worker and not yet answered; "
+        "more are refused at once with 503 and Retry-After (the other worker has fallen behind)",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     secret: str | None = Field(None, description="extra secret mixed into token hashes")

@@ -26,13 +26,15 @@ router = APIRouter(prefix="/api/v1", tags=["public"])
 @router.get("/health", responses=documented(Health))
 def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
     """Whether the server is well, whether its database takes writes, and, with several workers,
-    which competitions this worker runs and whether it is the front (the worker that takes the
-    requests naming no competition). ``database`` is ``ok``, ``unavailable`` or ``full`` (as the
-    last writes found)."""
+    which competitions this worker runs, whether it is the front (the worker that takes the
+    requests naming no competition) and how many requests it has forwarded to each other worker
+    and not yet had answered. ``database`` is ``ok``, ``unavailable`` or ``full`` (as the last
+    writes found)."""
     damaged = {live.id: live.damaged for live in rt.live.values() if live.damaged}
     leadership = getattr(request.app.state, "leadership", None)
     owner = leadership is None or leadership.leading
     database = database_state(rt)
+    forwarder = getattr(request.app.state, "forwarder", None)
     return {
         "ok": not damaged and database == "ok",
         "owner": owner,
@@ -40,6 +42,7 @@ def health(request: Request, rt: Runtime = Depends(runtime)) -> dict[str, Any]:
         "competitions": len(rt.live),
         "runs": sorted(rt.live),
         "damaged": damaged,
+        "forwarding": forwarder.gate.in_flight() if forwarder is not None else {},
     }
 
 

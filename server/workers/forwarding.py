@@ -10,6 +10,16 @@ in ``X-Salesfloor-Client``, signed with the workers' shared key (server/security
 whatever the client itself sent under that name is replaced. The instructor's list of
 competitions is gathered from every worker (``gather_lists``), each asked for its own with a
 signed ``X-Salesfloor-Own-Only``.
+
+Forwards to each other worker go over kept-alive connections of its own
+(``server.workers.peer_connections``), at most ``FORWARDS_IN_FLIGHT`` in flight at a time
+(``server.workers.forward_gate``): a request beyond that bound is refused at once with a 503 and
+``Retry-After`` and never sent, instead of waiting in a queue that grows while the owner is
+behind (docs/performance.md, "Several competitions over workers"). A connection is opened
+within ``CONNECT_SECONDS`` or the request is refused, nothing sent. The request's body is
+streamed on as the client sends it; the answer is relayed as it arrives: a small one read
+whole first (so that a failure is still a clean 503), a large one or one of unknown length
+streamed through without being held.
 """
 
 from __future__ import annotations
@@ -20,19 +30,38 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from fastapi import Request, Response
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
+from starlette.types import Send
 
 from server.security.auth import COOKIE
 from server.security.client_address import FORWARDED_BY_WORKER, WorkerSignature, address_of
+from server.workers.forward_gate import ForwardGate
 from server.workers.leadership import Leadership
 from server.workers.ownership import Ownership
+from server.workers.peer_connections import NoAnswer, PeerConnections, Unreachable
 from server.workers.routing import CODE_PATHS, CompetitionFinder
 
 log = logging.getLogger("salesfloor.forwarding")
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+"""Headers of the instructor's request not passed on when their lists are gathered (httpx frames its own)."""
+FORWARD_HOP_BY_HOP = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "expect", "te", "upgrade"}
+)
+"""Request headers not forwarded: the framing is set again for the hop; the body goes as it came."""
+_NOT_FORWARDED = frozenset(name.encode() for name in (*FORWARD_HOP_BY_HOP, FORWARDED_BY_WORKER))
+_SIGNED_CLIENT = FORWARDED_BY_WORKER.encode()
+ANSWER_HOP_BY_HOP = frozenset({b"transfer-encoding", b"connection", b"keep-alive"})
+"""Answer headers not passed on: the answer's bytes are relayed as they came, its length with them."""
+CONNECT_SECONDS = 2.0
+"""How long a forward may take to open a connection to the owner before its 503 (nothing sent)."""
+ANSWER_SECONDS = 30.0
+"""How long a forward waits for each part of the owner's answer (an export may take a while)."""
+WHOLE_ANSWER_BYTES = 256 * 1024
+"""An answer at most this long (by its Content-Length) is read whole before it is relayed."""
+BUSY_RETRY_SECONDS = 1
 RECOVERY_WAIT_SECONDS = 5.0
 """How long a request waits for a competition this worker is recovering before its 503."""
 OWN_ONLY = "x-salesfloor-own-only"
@@ -49,9 +78,11 @@ class Destination:
     redis_down: bool = False  # nowhere, because Redis (who owns what) did not answer
 
 
-def _unavailable(detail: str) -> JSONResponse:
+def _unavailable(detail: str, retry_after: int = 2) -> JSONResponse:
     return JSONResponse(
-        {"detail": detail, "code": "unavailable"}, status_code=503, headers={"Retry-After": "2"}
+        {"detail": detail, "code": "unavailable"},
+        status_code=503,
+        headers={"Retry-After": str(retry_after)},
     )
 
 
@@ -62,13 +93,26 @@ class Forwarder:
         ownership: Ownership,
         finder: CompetitionFinder,
         signature: WorkerSignature,
+        in_flight: int = 64,
     ) -> None:
         self.front = front
         self.ownership = ownership
         self.finder = finder
         self.signature = signature
         self.address = front.address
-        self.client = httpx.AsyncClient(timeout=30.0)
+        self.gate = ForwardGate(in_flight)
+        self.peers: dict[str, PeerConnections] = {}
+        self._lookups: dict[int, asyncio.Future[str | None]] = {}  # owner reads under way
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(ANSWER_SECONDS, connect=CONNECT_SECONDS))
+        """For the lists of competitions (a few requests an instructor's page)."""
+
+    def _peer(self, peer: str) -> PeerConnections:
+        """The kept-alive connections to ``peer``: as many as forwards may be in flight to it."""
+        connections = self.peers.get(peer)
+        if connections is None:
+            connections = PeerConnections(peer, CONNECT_SECONDS, ANSWER_SECONDS)
+            self.peers[peer] = connections
+        return connections
 
     def wants(self, request: Request) -> bool:
         """Whether the request may have to go elsewhere (an API request; not health, not a gathering)."""
@@ -97,7 +141,7 @@ class Forwarder:
         if competition_id is not None:
             if self.ownership.runs(competition_id):
                 return Destination(here=True, competition_id=competition_id)
-            owner = await self.ownership.book.owner(competition_id)
+            owner = await self._owner(competition_id)
             if owner == self.address:  # this worker is recovering it: a new one is ready at once
                 if await self.ownership.until_running(competition_id, RECOVERY_WAIT_SECONDS):
                     return Destination(here=True, competition_id=competition_id)
@@ -110,7 +154,49 @@ class Forwarder:
         front = await self.front.leader()
         return Destination(here=False, address=None if front == self.address else front)
 
-    async def forward(self, request: Request, where: Destination) -> Response:
+    async def _owner(self, competition_id: int) -> str | None:
+        """Who holds the competition's lease; the requests asking at once share one read of Redis.
+
+        Each request used to read it for itself: a worker behind with hundreds of requests had
+        as many reads waiting for its event loop, each holding one of the Redis client's 100
+        connections, until the client refused more ("Too many connections") — the renewal of
+        the front's lease among them, which stopped the worker (docs/performance.md). A shared
+        read is as fresh as one's own: it began after the request arrived or while it waited.
+        """
+        pending = self._lookups.get(competition_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self.ownership.book.owner(competition_id))
+            self._lookups[competition_id] = pending
+            pending.add_done_callback(lambda done: self._looked_up(competition_id, done))
+        return await asyncio.shield(pending)  # one request given up does not cancel the others' read
+
+    def _looked_up(self, competition_id: int, done: asyncio.Future[str | None]) -> None:
+        if self._lookups.get(competition_id) is done:
+            del self._lookups[competition_id]
+        if not done.cancelled():
+            done.exception()  # retrieved here too: every request that shared it may have gone
+
+    async def forward(self, request: Request, where: Destination, send: Send) -> None:
+        """Answer the request from its owner (or the front), or with a 503 that says why not."""
+        refusal = self._refusal(where)
+        if refusal is None and where.address is not None:
+            peer = where.address
+            if not self.gate.enter(peer):
+                refusal = _unavailable(
+                    f"the worker that serves this request is busy ({self.gate.limit} requests are "
+                    "waiting for it already); nothing was done — try again in a moment",
+                    BUSY_RETRY_SECONDS,
+                )
+            else:
+                try:
+                    refusal = await self._relay(request, peer, send)
+                finally:
+                    self.gate.leave(peer)
+        if refusal is not None:
+            await refusal(request.scope, request.receive, send)
+
+    @staticmethod
+    def _refusal(where: Destination) -> JSONResponse | None:
         if where.redis_down:
             return _unavailable(
                 "the workers cannot reach their shared store (Redis) to find who serves this "
@@ -123,23 +209,60 @@ class Forwarder:
                 f"no worker runs competition {where.competition_id} right now (it is being taken "
                 "over); try again in a few seconds"
             )
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
-        headers[FORWARDED_BY_WORKER] = self.signature.sign(address_of(request))
+        return None
+
+    async def _relay(self, request: Request, peer: str, send: Send) -> JSONResponse | None:
+        """Send the request to ``peer`` and its answer to the client; a 503 to send instead when
+        the peer could not be reached (nothing sent) or did not answer (it may have acted)."""
+        scope = request.scope
+        # the client's own X-Salesfloor-Client, if it sent one, is replaced by the signed one
+        headers = [(k, v) for k, v in scope["headers"] if k not in _NOT_FORWARDED]
+        headers.append((_SIGNED_CLIENT, self.signature.sign(address_of(request)).encode()))
+        length = request.headers.get("content-length")
+        declared = int(length) if length is not None and length.isdigit() else None
+        chunked = "transfer-encoding" in request.headers
+        target = scope.get("raw_path") or scope["path"].encode()
+        if scope.get("query_string"):
+            target += b"?" + scope["query_string"]
         try:
-            upstream = await self.client.request(
-                request.method,
-                where.address + request.url.path,
-                params=request.query_params,
-                headers=headers,
-                content=request.stream(),  # streamed: a worker holds no upload it does not serve
+            answer = await self._peer(peer).exchange(
+                scope["method"].encode(),
+                target,
+                headers,
+                request.stream() if chunked or declared else None,  # streamed: no upload held here
+                None if chunked else declared,  # an empty body keeps its Content-Length: 0
             )
-        except httpx.HTTPError:
-            return _unavailable("the worker that serves this request did not answer; try again")
-        response = Response(upstream.content, status_code=upstream.status_code)
-        for key, value in upstream.headers.multi_items():
-            if key.lower() not in HOP_BY_HOP:
-                response.headers.append(key, value)
-        return response
+        except Unreachable as exc:
+            log.warning("cannot reach %s to forward %s: %s", peer, request.url.path, exc)
+            return _unavailable(
+                "the worker that serves this request cannot be reached; nothing was done — try again"
+            )
+        except NoAnswer as exc:
+            log.warning("%s did not answer %s %s: %s", peer, request.method, request.url.path, exc)
+            return _unavailable(_NO_ANSWER)
+        try:
+            start = {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k, v) for k, v in answer.headers if k not in ANSWER_HOP_BY_HOP],
+            }
+            size = answer.length()
+            if size is not None and size <= WHOLE_ANSWER_BYTES:
+                try:
+                    body = await answer.read()
+                except NoAnswer as exc:
+                    log.warning("%s did not finish its answer to %s: %s", peer, request.url.path, exc)
+                    return _unavailable(_NO_ANSWER)
+                await send(start)
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return None
+            await send(start)  # from here a failure can only cut the answer off
+            async for chunk in answer.chunks():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return None
+        finally:
+            answer.close()
 
     async def gather_lists(self, request: Request) -> list[dict[str, Any]]:
         """The instructor's list of competitions from every other live worker (each its own)."""
@@ -163,7 +286,15 @@ class Forwarder:
         return found
 
     async def close(self) -> None:
+        for connections in self.peers.values():
+            connections.close()
         await self.client.aclose()
+
+
+_NO_ANSWER = (
+    "the worker that serves this request did not answer in time; a command may or may not have "
+    "been applied — send it again with the same Idempotency-Key to find out"
+)
 
 
 def _token_of(request: Request) -> str | None:

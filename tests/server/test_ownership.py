@@ -18,10 +18,11 @@ from typing import Any, cast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.requests import Request
+from starlette.types import Message
 
 from server.live.runtime import Runtime
 from server.security.client_address import WorkerSignature
-from server.workers.forwarding import Forwarder
+from server.workers.forwarding import Destination, Forwarder
 from server.workers.leadership import Leadership
 from server.workers.leases import LeaseBook, preferred_owner
 from server.workers.ownership import PATIENCE_ROUNDS, SETTLE_ROUNDS, Ownership
@@ -216,6 +217,20 @@ def _request(path: str) -> Request:
     return Request(scope)
 
 
+async def _forwarded(
+    forwarder: Forwarder, path: str, where: Destination
+) -> tuple[int, dict[str, str], bytes]:
+    """What ``forward`` sends the client: the status, the headers and the body."""
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await forwarder.forward(_request(path), where, send)
+    headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+    return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
 def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs() -> None:
     async def play() -> None:
         redis = FakeRedis()
@@ -234,17 +249,59 @@ def test_requests_go_to_the_owner_or_the_front_and_wait_while_nobody_runs_theirs
             assert (to_front.here, to_front.address) == (False, there)
             nobody = await forwarder.destination(_request("/api/v1/competitions/8/public"), None)
             assert (nobody.here, nobody.address, nobody.competition_id) == (False, None, 8)
-            answer = await forwarder.forward(_request("/api/v1/competitions/8/public"), nobody)
-            assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
-            assert b"competition 8" in answer.body
+            status, headers, body = await _forwarded(forwarder, "/api/v1/competitions/8/public", nobody)
+            assert status == 503 and headers["retry-after"] == "2"
+            assert b"competition 8" in body
             unknown = await forwarder.destination(_request("/api/v1/competitions/9"), None)
             assert (unknown.here, unknown.address) == (False, there)  # the front answers its 404
             redis.down = True  # who owns what cannot be read: a 503 that says so, never a 500
             lost = await forwarder.destination(_request("/api/v1/competitions/7/standings"), None)
             assert (lost.here, lost.address, lost.redis_down) == (False, None, True)
-            answer = await forwarder.forward(_request("/api/v1/competitions/7/standings"), lost)
-            assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
-            assert b"Redis" in answer.body
+            status, headers, body = await _forwarded(forwarder, "/api/v1/competitions/7/standings", lost)
+            assert status == 503 and headers["retry-after"] == "2"
+            assert b"Redis" in body
+        finally:
+            await forwarder.close()
+
+    asyncio.run(play())
+
+
+def test_requests_asking_at_once_share_one_read_of_the_owner_and_a_later_one_reads_again() -> None:
+    async def play() -> None:
+        redis = FakeRedis()
+        here, there = "http://here", "http://there"
+        book = LeaseBook(cast(Any, redis), "t", here, LEASE_MS)
+        finder = CompetitionFinder(cast(Runtime, None))
+        forwarder = Forwarder(
+            Leadership(cast(Any, redis), "t", here),
+            Ownership(book, adopt=_never),
+            finder,
+            WorkerSignature("k" * 64),
+        )
+        reads: list[str] = []
+        get = redis.get
+
+        async def counted(key: str) -> str | None:
+            reads.append(key)
+            await asyncio.sleep(0)  # a read takes a turn of the event loop, as a real one does
+            return await get(key)
+
+        redis.get = counted  # type: ignore[method-assign]
+        try:
+            await redis.set("t:owner:7", there, px=LEASE_MS)
+            await redis.set("t:owner:8", "http://third token", px=LEASE_MS)
+            paths = ["/api/v1/competitions/7/standings"] * 50 + ["/api/v1/competitions/8/public"] * 50
+            found = await asyncio.gather(*(forwarder.destination(_request(p), None) for p in paths))
+            assert {(d.competition_id, d.address) for d in found} == {(7, there), (8, "http://third")}
+            assert sorted(reads) == ["t:owner:7", "t:owner:8"]  # one read per competition, not 100
+            await redis.set("t:owner:7", "http://third token", px=LEASE_MS)  # moved: a later request sees it
+            moved = await forwarder.destination(_request("/api/v1/competitions/7/standings"), None)
+            assert moved.address == "http://third" and reads.count("t:owner:7") == 2
+            redis.down = True  # a failed read fails every request that shared it, as a 503 each
+            failed = await asyncio.gather(
+                *(forwarder.destination(_request("/api/v1/competitions/7/x"), None) for _ in range(5))
+            )
+            assert all(d.redis_down for d in failed)
         finally:
             await forwarder.close()
 

@@ -670,6 +670,7 @@
  * @property {number} competitions - how many competitions this worker runs
  * @property {Array<number>} runs - the ids of the competitions this worker runs
  * @property {Object<string, string>} damaged - per competition id: why its replay failed
+ * @property {Object<string, number>} forwarding - with several workers: per other worker, the requests forwarded to it and not yet answered (beyond FORWARDS_IN_FLIGHT more are refused with 503); empty when none are
  */
 
 /**

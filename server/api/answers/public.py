@@ -17,6 +17,10 @@ class Health(BaseModel):
     competitions: int = Field(description="how many competitions this worker runs")
     runs: list[int] = Field(description="the ids of the competitions this worker runs")
     damaged: dict[str, str] = Field(description="per competition id: why its replay failed")
+    forwarding: dict[str, int] = Field(
+        description="with several workers: per other worker, the requests forwarded to it and not yet "
+        "answered (beyond FORWARDS_IN_FLIGHT more are refused with 503); empty when none are"
+    )
 
 
 class Named(BaseModel):

@@ -65,8 +65,7 @@ class ForwardToOwner:
                     body = await request.body() if forwarder.reads_body(request) else None
                     where = await forwarder.destination(request, body)
                     if not where.here:
-                        response = await forwarder.forward(request, where)
-                        await response(scope, receive, send)
+                        await forwarder.forward(request, where, send)
                         return
                     if body is not None:
                         receive = _replaying(body, receive)
