@@ -9,6 +9,7 @@ async for message in client.stream_team(): ...
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import fields
@@ -24,9 +25,20 @@ from teams import commands as c
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, detail: str, code: str = "") -> None:
-        self.status, self.detail, self.code = status, detail, code
+    """A refusal from the server: its status, ``detail`` and ``code``, and when to try again if it said."""
+
+    def __init__(self, status: int, detail: str, code: str = "", retry_after: float | None = None) -> None:
+        self.status, self.detail, self.code, self.retry_after = status, detail, code, retry_after
         super().__init__(f"{status} {code}: {detail}")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """The seconds a ``Retry-After`` header asks for (its delay form), or None."""
+    try:
+        seconds = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and 0 <= seconds < 3600 else None
 
 
 class SalesfloorClient:
@@ -37,10 +49,14 @@ class SalesfloorClient:
         timeout: float = 10.0,
         retries: int = 2,
         transport: httpx.BaseTransport | None = None,
+        wait_when_busy: float = 30.0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.retries = retries  # a command whose answer was lost is sent again, with the same key
+        # a command refused with 503 and Retry-After (a worker busy, a competition being handed
+        # over, the database away) is sent again, with the same key, for this many seconds in all
+        self.wait_when_busy = wait_when_busy
         self.http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
@@ -56,7 +72,12 @@ class SalesfloorClient:
                 body = response.json()
             except json.JSONDecodeError:
                 body = {"detail": response.text}
-            raise ApiError(response.status_code, str(body.get("detail")), str(body.get("code", "")))
+            raise ApiError(
+                response.status_code,
+                str(body.get("detail")),
+                str(body.get("code", "")),
+                _retry_after(response.headers.get("retry-after")),
+            )
         return response.json() if response.content else None
 
     # --- sessions ---------------------------------------------------------------------------------
@@ -80,7 +101,9 @@ class SalesfloorClient:
 
         The command carries an Idempotency-Key (``key``, or a new random one); if the
         connection fails before the answer arrives, it is sent again with the same key,
-        so it is applied once whatever happened to the first try.
+        so it is applied once whatever happened to the first try. A 503 that says when to
+        try again (``Retry-After``) is waited out and the command sent again with the same
+        key, for ``wait_when_busy`` seconds in all; then the refusal is raised.
         """
         method, path, path_field = COMMAND_ENDPOINTS[type(command)]
         body = {
@@ -92,7 +115,7 @@ class SalesfloorClient:
             value = quote(str(body.pop(path_field)), safe="/")
             path = path.replace(f"{{{path_field}:path}}", value).replace(f"{{{path_field}}}", value)
         headers = {HEADER: key or uuid.uuid4().hex}
-        failures = 0
+        failures, waited = 0, 0.0
         while True:
             try:
                 out: dict[str, Any] = self.request(method, TEAM_PREFIX + path, headers=headers, json=body)
@@ -101,6 +124,12 @@ class SalesfloorClient:
                 failures += 1
                 if failures > self.retries:
                     raise
+            except ApiError as refused:
+                pause = refused.retry_after
+                if refused.status != 503 or pause is None or waited + pause > self.wait_when_busy:
+                    raise
+                time.sleep(pause)
+                waited += pause
 
     def team(self) -> dict[str, Any]:
         out: dict[str, Any] = self.request("GET", "/api/v1/team")

@@ -120,7 +120,7 @@ class MemberPlayer:
         self._thread = threading.Thread(target=self._run, name="member-player", daemon=True)
         # a kill ends a request at once (the connection drops); a slow answer on a loaded machine
         # must not be taken for one that never came, so the wait for an answer is generous
-        self.client = SalesfloorClient(self.url, timeout=30)
+        self.client = SalesfloorClient(self.url, timeout=30, wait_when_busy=0)  # counts every refusal
         self.client.join(self.code, "Kim", "manager")
 
     def start(self) -> MemberPlayer:

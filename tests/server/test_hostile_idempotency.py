@@ -10,6 +10,7 @@ sends a key with every command and retries a lost answer with it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -18,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from server.client.api_client import SalesfloorClient
+from server.client.api_client import ApiError, SalesfloorClient
 from server.live.idempotency import HEADER
 from server.persistence.db.engine import make_engine, migrate
 from teams import commands as c
@@ -255,3 +256,65 @@ def test_the_client_retries_a_lost_answer_with_the_same_key() -> None:
     assert len(seen) == 2 and seen[0] == seen[1] and len(seen[0]) == 32
     client.command(c.SetReminderPolicy(team="", days_after_due=2))
     assert seen[2] != seen[0]  # a new command, a new key
+
+
+Refusal = Callable[[], httpx.Response]
+
+
+def _busy_then_taken(refusals: list[Refusal], seen: list[str]) -> httpx.MockTransport:
+    """A server that answers ``refusals`` in turn, then takes the command; the keys it saw in ``seen``."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers[HEADER])
+        if len(seen) <= len(refusals):
+            return refusals[len(seen) - 1]()
+        return httpx.Response(200, json={"accepted": True, "t_sim": 1.0, "events": []})
+
+    return httpx.MockTransport(answer)
+
+
+def _unavailable(retry_after: str | None) -> Refusal:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    return lambda: httpx.Response(
+        503, headers=headers, json={"code": "unavailable", "detail": "busy; try again"}
+    )
+
+
+def _rate_limited() -> httpx.Response:
+    return httpx.Response(
+        429, headers={"Retry-After": "0"}, json={"code": "rate_limited", "detail": "slow down"}
+    )
+
+
+def test_the_client_waits_out_a_busy_refusal_and_sends_again_with_the_same_key() -> None:
+    seen: list[str] = []
+    refusals = [_unavailable("0.01"), _unavailable("0.02")]
+    client = SalesfloorClient("http://salesfloor.test", token="t", transport=_busy_then_taken(refusals, seen))
+    out: Any = client.command(c.SetReminderPolicy(team="", days_after_due=2))
+    assert out["accepted"] is True
+    assert len(seen) == 3 and len(set(seen)) == 1  # one command, sent three times under one key
+
+
+@pytest.mark.parametrize(
+    ("refusal", "status", "budget", "sent"),
+    [
+        (_unavailable(None), 503, 30.0, 1),  # no word on when: not guessed at
+        (_unavailable("soon"), 503, 30.0, 1),  # not a delay in seconds
+        (_unavailable("0.01"), 503, 0.0, 1),  # waiting turned off (a drill counting refusals)
+        (_unavailable("0.03"), 503, 0.05, 2),  # the second wait would pass the budget
+        (_rate_limited, 429, 30.0, 1),  # the member's own pace: the caller slows down
+    ],
+)
+def test_the_client_raises_a_refusal_it_must_not_or_cannot_wait_out(
+    refusal: Refusal, status: int, budget: float, sent: int
+) -> None:
+    seen: list[str] = []
+    client = SalesfloorClient(
+        "http://salesfloor.test",
+        token="t",
+        transport=_busy_then_taken([refusal] * 5, seen),
+        wait_when_busy=budget,
+    )
+    with pytest.raises(ApiError) as raised:
+        client.command(c.SetReminderPolicy(team="", days_after_due=2))
+    assert raised.value.status == status and len(seen) == sent
