@@ -104,7 +104,7 @@ def knobs(params: MarketParameters) -> list[Knob]:
     cash = params.starting_cash
     out += [
         Knob("terms_floor_days", (0.0, 5.0, 10.0, 15.0, 30.0)),
-        Knob("reply_hours", (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)),
+        Knob("reply_hours", (None, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)),
         Knob(
             "follow_up_hours",
             (None, round(consider / 4, 3), round(consider / 2, 3), round(consider * 0.75, 3)),

@@ -64,7 +64,7 @@ def test_the_search_is_deterministic_for_a_seed() -> None:
 def test_the_result_says_what_the_strategy_does() -> None:
     found = search_cell("classroom", "mirrored", PARAMS, TINY, 0)
     assert found.spec.startswith("strategy:")
-    assert found.words and found.words[0].startswith("replies in")
+    assert found.words and found.words[0].startswith("replies ")
     assert found.wins <= found.margin.n
     assert CANDIDATE_TEAM == "candidate"
 

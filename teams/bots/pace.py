@@ -1,0 +1,35 @@
+"""The reference reply pace: how soon the balanced routine answers an inquiry, fitted to the market's clock.
+
+A reply sent t hours after an inquiry is considered with probability e(t), which decays with
+the market's τ (``reply_tau_hours``; docs/market.md, "Replies and engagement"). Under rules 1–3
+the balanced routine replied after a quarter of a business hour in every preset — 94 % of
+replies considered where τ = 4 h, but only 88 % in ``rush`` (τ = 2 h) and 61 % in
+``realistic`` (τ = 0.5 h), so a strategy that merely answered sooner beat the reference in
+the fast markets (docs/strategy-search.md, "Rules v4: the reference pace"). From rules 4 it
+replies while the customer still considers ``REFERENCE_ENGAGEMENT`` of replies, whatever the
+preset's clock. Earlier versions keep their quarter hour, so their seasons play as they did.
+"""
+
+from __future__ import annotations
+
+import math
+
+from market.parameters import MarketParameters
+
+LEGACY_REPLY_HOURS = 0.25
+"""The reply delay of rules 1–3, in every preset."""
+PACE_RULES = 4
+"""The first rules version whose reference pace follows the market's τ."""
+REFERENCE_ENGAGEMENT = 0.99
+"""From rules 4: the share of its replies a customer still considers when the reference replies."""
+
+
+def reference_reply_hours(params: MarketParameters) -> float:
+    """Business hours from an inquiry to the balanced routine's quote in this market."""
+    if params.rules < PACE_RULES:
+        return LEGACY_REPLY_HOURS
+    floor = params.engagement_floor
+    if floor >= REFERENCE_ENGAGEMENT:
+        return LEGACY_REPLY_HOURS
+    # e(t) = floor + (1 − floor)·exp(−t/τ) = REFERENCE_ENGAGEMENT
+    return params.reply_tau_hours * math.log((1.0 - floor) / (REFERENCE_ENGAGEMENT - floor))
