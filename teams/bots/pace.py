@@ -3,11 +3,14 @@
 A reply sent t hours after an inquiry is considered with probability e(t), which decays with
 the market's τ (``reply_tau_hours``; docs/market.md, "Replies and engagement"). Under rules 1–3
 the balanced routine replied after a quarter of a business hour in every preset — 94 % of
-replies considered where τ = 4 h, but only 88 % in ``rush`` (τ = 2 h) and 61 % in
-``realistic`` (τ = 0.5 h), so a strategy that merely answered sooner beat the reference in
-the fast markets (docs/strategy-search.md, "Rules v4: the reference pace"). From rules 4 it
-replies while the customer still considers ``REFERENCE_ENGAGEMENT`` of replies, whatever the
-preset's clock. Earlier versions keep their quarter hour, so their seasons play as they did.
+replies considered where τ = 4 h, but only 88 % in ``rush`` (τ = 2 h), so a strategy that
+merely answered sooner beat the reference there (docs/strategy-search.md, "Rules v4: the
+reference pace"). From rules 4, in the markets on a classroom clock (τ of an hour or more:
+calm, classroom, credit-crunch, rush) it replies while the customer still considers
+``REFERENCE_ENGAGEMENT`` of replies. ``realistic`` (τ = 0.5 h) keeps the quarter hour: there a
+reply in 18 seconds lifts every sensible team's return past the top of the profit scale
+(+5 % a round, with monthly rounds), where profit stops telling teams apart (measured). Earlier
+versions keep their quarter hour everywhere, so their seasons play as they did.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ PACE_RULES = 4
 """The first rules version whose reference pace follows the market's τ."""
 REFERENCE_ENGAGEMENT = 0.99
 """From rules 4: the share of its replies a customer still considers when the reference replies."""
+PACED_TAU_HOURS = 1.0
+"""From rules 4, the smallest τ whose market gets the fitted pace (a classroom clock)."""
 
 
 def reference_reply_hours(params: MarketParameters) -> float:
     """Business hours from an inquiry to the balanced routine's quote in this market."""
-    if params.rules < PACE_RULES:
+    if params.rules < PACE_RULES or params.reply_tau_hours < PACED_TAU_HOURS:
         return LEGACY_REPLY_HOURS
     floor = params.engagement_floor
     if floor >= REFERENCE_ENGAGEMENT:
