@@ -7,7 +7,11 @@ random points of the family (random search), then refines the best by changing o
 levers at a time (local search: keep a neighbour only if it scores higher). The finalists
 are then played on held-out seeds the search never saw, and the best of them there is the
 result — with its margin, standard error and the seasons it won, so that a lucky point
-found on a few training seeds does not pass for a strong one.
+found on a few training seeds does not pass for a strong one. Every candidate plays in the
+same seat (the team ``candidate``), and in a shared market a seat meets its own customers:
+on a given set of seeds it has luck of its own, which every candidate shares. So the
+held-out margin is net of it — season by season, less the margin of ``balanced`` itself
+played in that seat — and the training margin is less balanced's own training score.
 
 Everything is drawn from a numpy Generator seeded by the search's seed and the cell, and
 batches come back in job order, so the same seed finds the same strategies.
@@ -25,7 +29,7 @@ import numpy as np
 
 from market.parameters import MarketParameters
 from simulator.competition import TeamSpec
-from simulator.evaluate import REFERENCE_TEAM, Sample, Season, margins, outranks, play_seasons
+from simulator.evaluate import Sample, margins, play_seasons
 from teams.bots import REFERENCE_LEAGUE
 from teams.bots.strategy import BALANCED, Strategy, describe, extremes, to_spec
 
@@ -66,10 +70,16 @@ class Found:
     strategy: Strategy
     training_margin: float
     margin: Sample
+    """Held-out margin over balanced, net of the seat's luck: season by season, the candidate's
+    margin less that of a copy of balanced playing in the candidate's seat (``seat``)."""
     wins: int
+    """Held-out seasons in which the candidate did better than the copy of balanced in its seat."""
     evaluated: int
     words: tuple[str, ...]
     extremes: tuple[str, ...]
+    seat: Sample
+    """Held-out margin over balanced of balanced itself in the candidate's seat: the luck every
+    candidate shares there (in a shared market the seat meets other customers than balanced's)."""
 
     @property
     def spec(self) -> str:
@@ -104,7 +114,7 @@ def knobs(params: MarketParameters) -> list[Knob]:
     cash = params.starting_cash
     out += [
         Knob("terms_floor_days", (0.0, 5.0, 10.0, 15.0, 30.0)),
-        Knob("reply_hours", (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)),
+        Knob("reply_hours", (None, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)),
         Knob(
             "follow_up_hours",
             (None, round(consider / 4, 3), round(consider / 2, 3), round(consider * 0.75, 3)),
@@ -229,25 +239,33 @@ def search_cell(
     if progress:
         progress(f"{preset}/{mode}: refined best {scores[best]:+.1f} after {len(scores)} strategies")
     finalists = sorted(scores, key=lambda k: (-scores[k], k))[: settings.finalists]
-    held = play_seasons(params, [_league(points[k]) for k in finalists], settings.held_out, settings.workers)
+    control, *held = play_seasons(
+        params,
+        [_league(BALANCED), *(_league(points[k]) for k in finalists)],
+        settings.held_out,
+        settings.workers,
+    )
+    seat = margins(control, CANDIDATE_TEAM)
     records = [
-        (margins(seasons, CANDIDATE_TEAM), seasons, k) for seasons, k in zip(held, finalists, strict=True)
+        (net(margins(seasons, CANDIDATE_TEAM), seat), k) for seasons, k in zip(held, finalists, strict=True)
     ]
-    margin, seasons, chosen = max(records, key=lambda r: (r[0].mean, r[2]))
+    margin, chosen = max(records, key=lambda r: (r[0].mean, r[1]))
     strategy = points[chosen]
     segments = tuple(s.id for s in params.segments)
     return Found(
         preset=preset,
         mode=mode,
         strategy=strategy,
-        training_margin=scores[chosen],
+        training_margin=scores[chosen] - scores[to_spec(BALANCED)],
         margin=margin,
-        wins=_wins(seasons),
+        wins=margin.positive,
         evaluated=len(scores),
         words=tuple(describe(strategy, segments)),
         extremes=tuple(extremes(strategy, segments, largest_discounts(params))),
+        seat=seat,
     )
 
 
-def _wins(seasons: Sequence[Season]) -> int:
-    return outranks(seasons, CANDIDATE_TEAM, REFERENCE_TEAM)
+def net(margin: Sample, seat: Sample) -> Sample:
+    """A candidate's margins less those of balanced in the same seat, season by season."""
+    return Sample(tuple(a - b for a, b in zip(margin.values, seat.values, strict=True)))

@@ -109,8 +109,9 @@ def search_markdown(found: Sequence[Found]) -> list[str]:
             "",
             f"`{f.spec}`",
             "",
-            f"Held-out margin over balanced {_pm(f.margin.mean, f.margin.se)} ({verdict}); ranked above "
-            f"balanced in {f.wins} of {n} held-out seasons; training margin {f.training_margin:+.1f}; "
+            f"Held-out margin over balanced {_pm(f.margin.mean, f.margin.se)} ({verdict}), net of its seat's "
+            f"luck ({_pm(f.seat.mean, f.seat.se)}: balanced itself in the seat); ahead of balanced in the "
+            f"seat in {f.wins} of {n} held-out seasons; training margin {f.training_margin:+.1f}; "
             f"{f.evaluated} strategies tried. Single-lever extremes: {', '.join(f.extremes) or 'none'}.",
             "",
             *(f"- {line}" for line in f.words),
@@ -186,7 +187,10 @@ SEARCH_METHOD = [
     "refines the best by changing one or two levers at a time and keeping a change only if it scores "
     "higher. Its three best are played on held-out seeds (50000, 50001, …) and the best there is "
     "reported — and then plays in the matrix above, on seeds 0, 1, …, a third sample it was never "
-    "chosen on. The bot name in backticks replays it: `salesfloor simulate --bots 'balanced,NAME'`.",
+    "chosen on. Every candidate plays in the same seat, which in a shared market meets customers of "
+    "its own: the margins are net of that seat's luck — less those of `balanced` itself played in the "
+    "seat on the same seeds (printed beside each). "
+    "The bot name in backticks replays it: `salesfloor simulate --bots 'balanced,NAME'`.",
 ]
 
 
@@ -233,6 +237,8 @@ def _found_json(f: Found) -> dict[str, Any]:
         "strategy": f.spec,
         "margin": f.margin.mean,
         "se": f.margin.se,
+        "seat": f.seat.mean,
+        "seat_se": f.seat.se,
         "wins": f.wins,
         "seasons": f.margin.n,
         "training_margin": f.training_margin,

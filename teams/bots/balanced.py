@@ -1,6 +1,8 @@
 """The balanced bot: a sensible, complete CRM routine.
 
-It answers every inquiry within a quarter of a business hour at a segment-specific discount
+It answers every inquiry at the reference pace (``teams.bots.pace``: a quarter of a business hour
+under rules 1–3; from rules 4 while the customer still considers 99 % of replies, a fraction of
+the market's τ) at a segment-specific discount
 and the credit terms the customer asked for (halved for customers whose credit check comes
 back D), declines what it could not pay the goods for (cash less the goods of orders not yet
 delivered), reminds overdue invoices on and after the due date,
@@ -19,9 +21,9 @@ from market import events as ev
 from market.parameters import MarketParameters
 from teams import commands as c
 from teams.bots.base import Bot, Reaction
+from teams.bots.pace import reference_reply_hours
 from teams.ledger import Ledger
 
-REPLY_DELAY = 0.25
 SERVICE_DELAY = 0.25
 MAX_REMINDERS = 3
 
@@ -55,6 +57,7 @@ class BalancedBot(Bot):
 
     def __init__(self, team: str, params: MarketParameters) -> None:
         super().__init__(team, params)
+        self.reply_delay = reference_reply_hours(params)
         self._awaiting_grade: dict[str, list[ev.InquiryReceived]] = {}
 
     def react(self, event: ev.Event, ledger: Ledger) -> list[Reaction]:
@@ -62,7 +65,7 @@ class BalancedBot(Bot):
             return self._answer(event, ledger)
         if isinstance(event, ev.CreditChecked):
             waiting = self._awaiting_grade.pop(event.customer_id, [])
-            return [(REPLY_DELAY / 2, self.quote_for(inquiry, ledger)) for inquiry in waiting]
+            return [(self.reply_delay / 2, self.quote_for(inquiry, ledger)) for inquiry in waiting]
         if isinstance(event, ev.InvoiceDue) and event.outstanding > 0:
             return self._collect(event.invoice_id, ledger, first=True)
         if isinstance(event, ev.ReminderSent) and self.sends_reminders:
@@ -85,7 +88,7 @@ class BalancedBot(Bot):
         """A credit check we could not afford: quote the waiting inquiries without the grade."""
         if isinstance(command, c.CheckCredit):
             waiting = self._awaiting_grade.pop(command.customer_id, [])
-            return [(REPLY_DELAY / 2, self.quote_for(inquiry, ledger)) for inquiry in waiting]
+            return [(self.reply_delay / 2, self.quote_for(inquiry, ledger)) for inquiry in waiting]
         return []
 
     def _answer(self, inquiry: ev.InquiryReceived, ledger: Ledger) -> list[Reaction]:
@@ -93,15 +96,17 @@ class BalancedBot(Bot):
             decline = c.DeclineInquiry(
                 team=self.team, inquiry_id=inquiry.inquiry_id, reason="cannot fund the goods"
             )
-            return [(REPLY_DELAY, decline)]
+            return [(self.reply_delay, decline)]
         customer = ledger.customers[inquiry.customer_id]
         if self.checks_credit and inquiry.segment == "key_accounts" and customer.grade is None:
             waiting = self._awaiting_grade.setdefault(inquiry.customer_id, [])
             waiting.append(inquiry)
             if len(waiting) == 1:
-                return [(REPLY_DELAY / 2, c.CheckCredit(team=self.team, customer_id=inquiry.customer_id))]
+                return [
+                    (self.reply_delay / 2, c.CheckCredit(team=self.team, customer_id=inquiry.customer_id))
+                ]
             return []
-        return [(REPLY_DELAY, self.quote_for(inquiry, ledger))]
+        return [(self.reply_delay, self.quote_for(inquiry, ledger))]
 
     def quote_for(self, inquiry: ev.InquiryReceived, ledger: Ledger) -> c.SendQuote:
         product = self.params.product

@@ -11,6 +11,7 @@ from market import events as ev
 from market.parameters import MarketParameters
 from teams import commands as c
 from teams.bots.base import Bot, Reaction
+from teams.bots.pace import reference_reply_hours
 from teams.bots.strategy import BALANCED, Strategy, from_spec, segments_named, to_spec
 from teams.errors import TeamError
 from teams.ledger import Ledger
@@ -33,6 +34,8 @@ class StrategyBot(Bot):
         if strategy is not None:
             self.strategy = strategy
         self._awaiting_grade: dict[str, list[ev.InquiryReceived]] = {}
+        reply = self.strategy.reply_hours
+        self.reply = reference_reply_hours(params) if reply is None else reply
         self._max_terms = DeskRules().max_terms_days
 
     @classmethod
@@ -82,7 +85,7 @@ class StrategyBot(Bot):
         """A credit check we could not afford: quote the waiting inquiries without the grade."""
         if isinstance(command, c.CheckCredit):
             waiting = self._awaiting_grade.pop(command.customer_id, [])
-            return [(self.strategy.reply_hours / 2, self.quote_for(i, ledger)) for i in waiting]
+            return [(self.reply / 2, self.quote_for(i, ledger)) for i in waiting]
         return []
 
     def _decline(self, inquiry: ev.InquiryReceived, reason: str, delay: float) -> Reaction:
@@ -91,9 +94,9 @@ class StrategyBot(Bot):
     def _answer(self, inquiry: ev.InquiryReceived, ledger: Ledger) -> list[Reaction]:
         s = self.strategy
         if inquiry.segment in s.decline:
-            return [self._decline(inquiry, "segment not served", s.reply_hours)]
+            return [self._decline(inquiry, "segment not served", self.reply)]
         if ledger.goods_cost(inquiry.quantity) > ledger.free_cash:
-            return [self._decline(inquiry, "cannot fund the goods", s.reply_hours)]
+            return [self._decline(inquiry, "cannot fund the goods", self.reply)]
         customer = ledger.customers[inquiry.customer_id]
         reactions: list[Reaction] = []
         if s.credit_limit is not None and customer.credit_limit is None and customer.inquiries == 1:
@@ -104,17 +107,17 @@ class StrategyBot(Bot):
             waiting.append(inquiry)
             if len(waiting) == 1:
                 check = c.CheckCredit(team=self.team, customer_id=inquiry.customer_id)
-                reactions.append((s.reply_hours / 2, check))
+                reactions.append((self.reply / 2, check))
             return reactions
         if customer.grade == "D" and s.decline_grade_d:
-            return [*reactions, self._decline(inquiry, "credit grade D", s.reply_hours)]
-        return [*reactions, (s.reply_hours, self.quote_for(inquiry, ledger))]
+            return [*reactions, self._decline(inquiry, "credit grade D", self.reply)]
+        return [*reactions, (self.reply, self.quote_for(inquiry, ledger))]
 
     def _after_grade(self, inquiry: ev.InquiryReceived, ledger: Ledger) -> Reaction:
         s = self.strategy
         if s.decline_grade_d and ledger.customers[inquiry.customer_id].grade == "D":
-            return self._decline(inquiry, "credit grade D", s.reply_hours / 2)
-        return (s.reply_hours / 2, self.quote_for(inquiry, ledger))
+            return self._decline(inquiry, "credit grade D", self.reply / 2)
+        return (self.reply / 2, self.quote_for(inquiry, ledger))
 
     def terms(self, inquiry: ev.InquiryReceived, ledger: Ledger, price: float) -> float:
         s = self.strategy

@@ -25,6 +25,8 @@ from teams.errors import TeamError
 
 PREFIX = "strategy:"
 NONE = "none"
+PACE = "pace"
+"""The ``reply`` lever's name for the reference pace of the market (the default)."""
 BALANCED_DISCOUNTS: Mapping[str, float] = {"key_accounts": 0.02, "smb": 0.06, "price_shoppers": 0.14}
 DEFAULT_DISCOUNT = 0.06
 MAX_TERMS_SHARE = 3.0
@@ -42,8 +44,9 @@ class Strategy:
     """Share of the requested credit terms granted per segment (0 = cash on delivery, 1 = as asked)."""
     terms_floor_days: float = 0.0
     """Every quote grants at least this many days of credit (capped at the desk's limit)."""
-    reply_hours: float = 0.25
-    """Business hours from an inquiry to the quote (half of it to a credit check, half after)."""
+    reply_hours: float | None = None
+    """Business hours from an inquiry to the quote (half of it to a credit check, half after);
+    None: the reference pace of the market (``teams.bots.pace``), as ``balanced`` replies."""
     follow_up_hours: float | None = None
     """Call about an undecided quote this long after sending it; None: never."""
     check_credit: tuple[str, ...] = ("key_accounts",)
@@ -128,7 +131,7 @@ def _fields(s: Strategy) -> dict[str, str]:
         out[f"terms.{seg}"] = _num(s.terms_share_for(seg))
     out |= {
         "floor": _num(s.terms_floor_days),
-        "reply": _num(s.reply_hours),
+        "reply": PACE if s.reply_hours is None else _num(s.reply_hours),
         "followup": _opt(s.follow_up_hours),
         "check": _segs(s.check_credit),
         "d_terms": _num(s.grade_d_terms),
@@ -232,7 +235,7 @@ def _whole(key: str, value: str) -> int:
 
 _SETTERS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "floor": ("terms_floor_days", lambda k, v: _parse_num(k, v, 0, 120)),
-    "reply": ("reply_hours", lambda k, v: _parse_num(k, v, 0.01, 100)),
+    "reply": ("reply_hours", lambda k, v: None if v == PACE else _parse_num(k, v, 0.01, 100)),
     "followup": ("follow_up_hours", lambda k, v: _parse_opt(k, v, 0.01, 100)),
     "check": ("check_credit", lambda k, v: _parse_segs(v)),
     "d_terms": ("grade_d_terms", lambda k, v: _parse_num(k, v, 0, 1)),
@@ -282,7 +285,8 @@ def describe(s: Strategy, segments: tuple[str, ...]) -> list[str]:
         "cash on delivery" if s.terms_share_for(seg) == 0 else f"{seg} ×{s.terms_share_for(seg):g}"
         for seg in served
     )
-    out.append(f"replies in {s.reply_hours:g} h; discounts {prices or 'none'}")
+    pace = "at the reference pace" if s.reply_hours is None else f"in {s.reply_hours:g} h"
+    out.append(f"replies {pace}; discounts {prices or 'none'}")
     floor = f", at least {s.terms_floor_days:g} days" if s.terms_floor_days > 0 else ""
     out.append(f"grants the requested terms {terms or '-'}{floor}")
     if s.decline:
