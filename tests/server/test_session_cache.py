@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server.live.session_renewal import SessionRenewal
+from server.live.session_renewal import SessionRenewal, read_sessions
 from server.persistence.db.tables import SessionRow
 from server.persistence.store import Store
 from server.security import session_cache
 from server.security.auth import Identity, token_hash
 from server.security.session_cache import SessionCache
-from tests.server.helpers import Game, create_competition, join_team
+from tests.server.helpers import Game, create_competition, join_team, login_instructor, make_app
 
 TEAM = "/api/v1/team"
 HUMANS = (("Humans", None),)
@@ -170,7 +170,7 @@ def test_a_renewal_never_brings_back_an_entry_forgotten_or_replaced_meanwhile() 
     logged_out, replaced = cache.get("out"), cache.get("new")
     assert logged_out is not None and replaced is not None
     cache.forget("out")  # a logout
-    cache.put(_row("new", 2), Identity("member", 1, 2, 9, "Later", "Bo", "analyst"))  # read anew
+    cache.put(_row("new", 2), Identity("member", 1, 2, 9, "Later", "Bo", "sales"))  # read anew
     cache.renewed("out", logged_out, (_row("out", 1), Identity("member", 1, 1)))
     cache.renewed("new", replaced, (_row("new", 2), Identity("member", 1, 2, 3, "Old", "Bo", "manager")))
     assert cache.get("out") is None
@@ -276,3 +276,27 @@ def test_a_session_ended_elsewhere_is_forgotten_by_its_renewal(
     _until_renewed(runtime, key, was)
     assert reads == [key] and runtime.sessions.get(key) is None  # read in the background: gone
     assert client.get(TEAM, headers=member).status_code == 401
+
+
+def test_sessions_are_read_together_with_their_members_and_teams(db_url: str) -> None:
+    """One read for many tokens, on SQLite and PostgreSQL: each member with its team, the instructor
+    without one, a token no session has as None (what a request and a renewal are told)."""
+    with TestClient(make_app(db_url)) as client:
+        instructor = login_instructor(client)
+        game = create_competition(client, instructor, teams=(("Humans", None), ("Others", None)))
+        ann = join_team(client, game.codes["Humans"], "Ann")
+        bo = join_team(client, game.codes["Others"], "Bo", role="sales")
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        secret = runtime.settings.secret or ""
+        keys = [token_hash(h["Authorization"].removeprefix("Bearer "), secret) for h in (ann, bo, instructor)]
+        found = read_sessions(runtime.store, [*keys, "no-such-token"])
+    assert found["no-such-token"] is None
+    who = {
+        key: (f[1].role, f[1].team, f[1].member, f[1].team_role) for key, f in found.items() if f is not None
+    }
+    assert who == {
+        keys[0]: ("member", "Humans", "Ann", "manager"),
+        keys[1]: ("member", "Others", "Bo", "sales"),
+        keys[2]: ("instructor", None, None, None),
+    }
+    assert found[keys[0]] is not None and found[keys[0]][1].competition_id == game.id
