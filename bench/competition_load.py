@@ -186,12 +186,23 @@ def salesfloor_case(
             if profiler:
                 profiler.finish()
             if args.trace:
-                write_trace(args.trace / f"{label}-{case.members}x{case.rate:g}.tsv", figures, t0, joined)
+                write_trace(
+                    trace_path(args.trace, f"{label}-{case.members}x{case.rate:g}"), figures, t0, joined
+                )
     return _combine(label, case, figures, t0, cpu, joins, args.seconds, board)
 
 
 SLOW_SECONDS = 0.5
 """An answer at least this late is printed by ``--trace`` with when its command was sent."""
+
+
+def trace_path(directory: Path, name: str) -> Path:
+    """``directory/name.tsv``, or ``name-2.tsv``, ``-3``… for the repeats of a case."""
+    path, n = directory / f"{name}.tsv", 1
+    while path.exists():
+        n += 1
+        path = directory / f"{name}-{n}.tsv"
+    return path
 
 
 def write_trace(path: Path, figures: list[ClientFigures], t0: float, joined: float) -> None:
