@@ -108,6 +108,7 @@ class ClientFigures:
     """What one process measured, as plain data (it crosses a process boundary)."""
 
     rtts: list[float] = field(default_factory=list)
+    answers: list[tuple[float, float]] = field(default_factory=list)  # (sent, rtt), monotonic seconds
     fanouts: list[float] = field(default_factory=list)
     sent: int = 0
     answered: int = 0
@@ -188,6 +189,7 @@ async def _members(
             return
         figures.answered += 1
         figures.rtts.append(answered - sent)
+        figures.answers.append((sent, answered - sent))
         seqs = [int(e["seq"]) for e in json.loads(answer)["events"]]
         commands.append((ti, mi, sent, seqs))
 

@@ -136,6 +136,7 @@ def salesfloor_case(
             teams = [(f"T{i:03d}", None) for i in range(case.members // 4)]
             competition_id, codes = setup.draft(teams, args.seconds_per_hour, seed=7, name="load")
             tokens, joins = asyncio.run(join_all([server.url], codes, 4))
+            joined = time.monotonic()
             setup.start(competition_id)
             customers = asyncio.run(find_customers(server.url, tokens, args.customer_timeout))
             plans = deal_plans(tokens, customers, args.processes)
@@ -184,7 +185,59 @@ def salesfloor_case(
             setup.close()
             if profiler:
                 profiler.finish()
+            if args.trace:
+                write_trace(
+                    trace_path(args.trace, f"{label}-{case.members}x{case.rate:g}"), figures, t0, joined
+                )
     return _combine(label, case, figures, t0, cpu, joins, args.seconds, board)
+
+
+SLOW_SECONDS = 0.5
+"""An answer at least this late is printed by ``--trace`` with when its command was sent."""
+
+
+def trace_path(directory: Path, name: str) -> Path:
+    """``directory/name.tsv``, or ``name-2.tsv``, ``-3``… for the repeats of a case."""
+    path, n = directory / f"{name}.tsv", 1
+    while path.exists():
+        n += 1
+        path = directory / f"{name}-{n}.tsv"
+    return path
+
+
+def write_trace(path: Path, figures: list[ClientFigures], t0: float, joined: float) -> None:
+    """Every answer (seconds after the first command was due, round-trip in ms), and the long waits
+    grouped into stalls: the answers slower than ``SLOW_SECONDS`` whose commands went out within
+    a second of each other, printed with when they were sent (monotonic and wall clock) and how
+    long after the last member had joined (``joined``, monotonic)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    answers = sorted(a for f in figures for a in f.answers)
+    wall = time.time() - time.monotonic()  # monotonic -> epoch seconds, as the server's logs stamp
+    with path.open("w") as out:
+        out.write(f"# t0 monotonic {t0:.3f} wall {t0 + wall:.3f} joined monotonic {joined:.3f}\n")
+        for sent, rtt in answers:
+            out.write(f"{sent - t0:.4f}\t{rtt * 1000:.1f}\n")
+    stalls: list[list[tuple[float, float]]] = []
+    for sent, rtt in answers:
+        if rtt < SLOW_SECONDS:
+            continue
+        if stalls and sent - stalls[-1][-1][0] <= 1.0:
+            stalls[-1].append((sent, rtt))
+        else:
+            stalls.append([(sent, rtt)])
+    print(
+        f"  trace {path.name}: {len(answers)} answers, {sum(map(len, stalls))} slower than "
+        f"{SLOW_SECONDS * 1000:.0f} ms in {len(stalls)} stalls"
+    )
+    for stall in stalls:
+        first, last = stall[0][0], stall[-1][0]
+        at = first + wall
+        stamp = time.strftime("%H:%M:%S", time.gmtime(at)) + f".{int(at % 1 * 1000):03d}"
+        print(
+            f"    sent {first - t0:6.2f}–{last - t0:6.2f} s (monotonic {first:.3f}, {stamp} UTC): "
+            f"{first - joined:.1f} s after the joins, {len(stall)} answers, "
+            f"slowest {max(r for _, r in stall) * 1000:,.0f} ms"
+        )
 
 
 MARKER_SPACING = 1.0
@@ -325,6 +378,12 @@ def main() -> None:
     parser.add_argument("--otree", action="store_true", help="run oTree 6 beside it (bench/.venv-otree)")
     parser.add_argument("--no-salesfloor", action="store_true", help="only the peer (and the baseline)")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy records of the server go here")
+    parser.add_argument(
+        "--trace",
+        type=Path,
+        default=None,
+        help="each answer's send time and round-trip go here; stalls are printed",
+    )
     args = parser.parse_args()
     cases = [Case.parse(text) for text in args.cases.split(",") if text]
     entry_points = ("cli.py", "cli/__main__.py")  # the command line before and after server/ went into rooms

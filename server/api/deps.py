@@ -86,7 +86,8 @@ async def resolve(token: str | None, rt: Runtime) -> Identity | None:
     """The identity behind a token, or None; an expired session raises a 401 ``session_expired``.
 
     A session used in the last seconds comes from memory (``server.security.session_cache``): no
-    database read, no hop to a worker thread. Its expiry is checked all the same.
+    database read, no hop to a worker thread; one getting old is read again in the background
+    (``server.live.session_renewal``). Its expiry is checked all the same.
     """
     if not token:
         return None
@@ -100,6 +101,7 @@ async def resolve(token: str | None, rt: Runtime) -> Identity | None:
         row, who = found
     else:
         row, who = known.row, known.identity
+        rt.session_renewal.ask(key, known)  # getting old: read again in the background, not here
     now = wall_now()
     live = rt.live.get(row.competition_id) if row.competition_id is not None else None
     if row.competition_id is None or (live is not None and live.state != "finished"):

@@ -27,6 +27,7 @@ from server.live.bot_driver import BotDriver
 from server.live.command_path import BOTS_WAIT
 from server.live.joining import JoinBatches
 from server.live.preview_pool import Previews
+from server.live.session_renewal import SessionRenewal, read_sessions
 from server.live.sim_pacing import ClockPacing
 from server.live.stage import Started
 from server.persistence.db.tables import CompetitionRow
@@ -63,6 +64,8 @@ class Runtime:
         self.member_channels = MemberChannels()
         # who is behind a token, without a database read
         self.sessions = SessionCache(settings.session_cache_seconds)
+        # ... read again in the background before a request would have to wait for it
+        self.session_renewal = SessionRenewal(self.sessions, lambda keys: read_sessions(store, keys))
         self.joins = JoinBatches(store, lambda competition_id: self.get(competition_id).state, self._epoch_of)
         self._tick_failures: dict[int, tuple[str, float]] = {}
         # with several workers: runs a new competition here (True) or leaves it to the worker taking it
@@ -181,6 +184,7 @@ class Runtime:
         for driver in self.bots.values():
             driver.stop()
         await self.previews.stop()
+        await self.session_renewal.stop()
 
     async def _tick_forever(self) -> None:
         while True:

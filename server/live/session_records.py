@@ -6,6 +6,7 @@ from __future__ import annotations
 from server.errors import ServerError
 from server.live.refusals import moved, stale_refusal
 from server.live.runtime import Runtime
+from server.live.session_renewal import read_sessions
 from server.persistence.db.tables import EXCLUSIVE_ROLES, MemberRow, SessionRow, TeamRow
 from server.persistence.store.fencing import StaleOwner
 from server.persistence.store.teams import JoinRequest
@@ -69,18 +70,7 @@ def _finished_at(rt: Runtime, competition_id: int) -> float | None:
 
 def read_session(key: str, rt: Runtime) -> tuple[SessionRow, Identity] | None:
     """The session row with this token hash and who it stands for, from the database; None if gone."""
-    store = rt.store
-    row = store.session_row(key)
-    if row is None:
-        return None
-    if row.role != "member" or row.member_id is None:
-        return row, Identity(row.role, row.competition_id, member=row.name)
-    member = store.member(row.member_id)
-    team = store.team(member.team_id) if member else None
-    if member is None or team is None:
-        return None
-    who = Identity("member", team.competition_id, member.id, team.id, team.name, member.name, member.role)
-    return row, who
+    return read_sessions(rt.store, [key])[key]
 
 
 def check_ending(row: SessionRow, rt: Runtime, now: float) -> None:

@@ -10,7 +10,11 @@ rules read) and the identity it stands for. It is told of every change this serv
 - an entry is trusted for ``TRUST_SECONDS`` at most, then read again: a session changed by
   another worker (with ``BROADCAST_URL`` every REST request goes to the owner of the
   competitions, but a websocket is resolved by the worker it connects to) or by another
-  program is seen within that time.
+  program is seen within that time;
+- an entry used after ``RENEW_AFTER`` of that time is read again in the background
+  (``claim_renewal``, then ``renewed``: server.live.session_renewal) while the request goes on
+  with the copy, so that a member who keeps sending never waits for that read. A renewal never
+  brings back an entry forgotten (a logout, a removal) or replaced while it was on its way.
 
 The expiry itself (idle, a grace period after the competition) is checked on every request
 against the copy, exactly as against the row.
@@ -29,6 +33,9 @@ from server.security.auth import Identity
 TRUST_SECONDS = 30.0
 """How long a cached session is used before it is read from the database again."""
 
+RENEW_AFTER = 2 / 3
+"""Share of ``TRUST_SECONDS`` after which an entry in use is read again in the background."""
+
 CAPACITY = 50_000
 """Sessions kept at most (the least recently used go first): a lecture hall is a few hundred."""
 
@@ -40,11 +47,13 @@ class Known:
     row: SessionRow
     identity: Identity
     read_at: float
+    renewing: bool = False  # a read of it is on its way (``claim_renewal``)
 
 
 class SessionCache:
     def __init__(self, trust_seconds: float = TRUST_SECONDS, capacity: int = CAPACITY) -> None:
         self.trust_seconds = trust_seconds
+        self.renew_seconds = trust_seconds * RENEW_AFTER
         self.capacity = capacity
         self._known: OrderedDict[str, Known] = OrderedDict()
         self._by_member: dict[int, set[str]] = {}
@@ -67,6 +76,29 @@ class SessionCache:
             self._by_member.setdefault(row.member_id, set()).add(row.token_hash)
         while len(self._known) > self.capacity:
             self.forget(next(iter(self._known)))
+
+    def claim_renewal(self, known: Known) -> bool:
+        """Whether this entry is to be read again in the background now: it has been trusted for
+        ``renew_seconds`` and no read of it is on its way (from now on, one is)."""
+        if known.renewing or time.monotonic() - known.read_at < self.renew_seconds:
+            return False
+        known.renewing = True
+        return True
+
+    def renewed(self, token_hash: str, was: Known, found: tuple[SessionRow, Identity] | None) -> None:
+        """A background read of the entry ``was`` came back with ``found`` (None: the session, its
+        member or its team is gone). The entry becomes what was read, keeping the later of the two
+        last uses (one may have been stored meanwhile), or is forgotten; unless it was forgotten or
+        replaced while the read was on its way: a logout or a removal is never undone by it."""
+        if self._known.get(token_hash) is not was:
+            return
+        if found is None:
+            self.forget(token_hash)
+            return
+        row, identity = found
+        if was.row.last_seen_at is not None and (row.last_seen_at or 0.0) < was.row.last_seen_at:
+            row.last_seen_at = was.row.last_seen_at
+        self.put(row, identity)
 
     def touched(self, token_hash: str, at: float) -> None:
         """The session's last use was stored as ``at``."""

@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from server.persistence.db.tables import SessionRow
+from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store.base import StoreBase
+
+READ_AT_ONCE = 500
+"""Token hashes asked for in one statement at most (``sessions_with_members``)."""
 
 
 class SessionStore(StoreBase):
@@ -22,6 +25,27 @@ class SessionStore(StoreBase):
     def session_row(self, token_hash: str) -> SessionRow | None:
         with self.session() as s:
             return s.get(SessionRow, token_hash)
+
+    def sessions_with_members(
+        self, token_hashes: Sequence[str]
+    ) -> list[tuple[SessionRow, MemberRow | None, TeamRow | None]]:
+        """The sessions with these token hashes that exist, each with its member and that member's
+        team (None for a session without a member, or whose member or team is gone).
+
+        One statement for up to ``READ_AT_ONCE`` sessions, all on one connection: who is behind a
+        token costs PostgreSQL one round trip, not three checkouts of their own.
+        """
+        found: list[tuple[SessionRow, MemberRow | None, TeamRow | None]] = []
+        with self.session() as s:
+            for start in range(0, len(token_hashes), READ_AT_ONCE):
+                query = (
+                    select(SessionRow, MemberRow, TeamRow)
+                    .outerjoin(MemberRow, col(MemberRow.id) == col(SessionRow.member_id))
+                    .outerjoin(TeamRow, col(TeamRow.id) == col(MemberRow.team_id))
+                    .where(col(SessionRow.token_hash).in_(token_hashes[start : start + READ_AT_ONCE]))
+                )
+                found.extend(s.exec(query))
+        return found
 
     def touch_session(self, token_hash: str, at: float) -> None:
         """Store ``at`` as the session's last use."""
