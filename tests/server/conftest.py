@@ -2,7 +2,8 @@
 
 ``db_url`` runs a test on a SQLite file and on a fresh PostgreSQL database (skipped with a
 reason when no PostgreSQL answers on 127.0.0.1:5432, but failed when ``CI`` is set: CI must
-not skip). The other fixtures use SQLite. Helpers live in ``tests.server.helpers``.
+not skip); ``store`` is a migrated store on it. The other fixtures use SQLite. Helpers live
+in ``tests.server.helpers``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from server.persistence.db.engine import make_engine, migrate
+from server.persistence.store import Store
 from tests.server.helpers import (
     Game,
     Headers,
@@ -31,6 +34,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'salesfloor.db'}"
     else:
         yield from postgres_database()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """A migrated ``Store`` on ``db_url`` (both databases), for tests that write below the API."""
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield Store(engine)
+    engine.dispose()
 
 
 @pytest.fixture

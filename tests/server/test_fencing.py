@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -44,14 +44,6 @@ from tests.server.store_rows import add_competition, command_row
 
 APOLOGY = "/api/v1/team/policies/apology"
 T = TypeVar("T")
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    engine = make_engine(db_url)
-    migrate(engine)
-    yield Store(engine)
-    engine.dispose()
 
 
 def _epoch(store: Store, competition_id: int) -> int:

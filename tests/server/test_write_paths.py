@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
 
-from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import (
     BoardChangeRow,
     ParameterChangeRow,
@@ -191,14 +190,6 @@ CASES: dict[str, Case] = {
 
 def test_the_table_covers_every_fenced_write() -> None:
     assert set(CASES) == FENCED
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    engine = make_engine(db_url)
-    migrate(engine)
-    yield Store(engine)
-    engine.dispose()
 
 
 class Checks:
