@@ -23,6 +23,9 @@ from server.api.http.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
 from server.live.idempotency import HEADER
 from teams import commands as c
 
+MIN_PAUSE = 0.1
+"""The least a busy refusal's wait counts (and lasts), whatever its ``Retry-After`` says."""
+
 
 class ApiError(Exception):
     """A refusal from the server: its status, ``detail`` and ``code``, and when to try again if it said."""
@@ -125,8 +128,10 @@ class SalesfloorClient:
                 if failures > self.retries:
                     raise
             except ApiError as refused:
-                pause = refused.retry_after
-                if refused.status != 503 or pause is None or waited + pause > self.wait_when_busy:
+                if refused.status != 503 or refused.retry_after is None:
+                    raise
+                pause = max(refused.retry_after, MIN_PAUSE)  # "0" must not make the budget endless
+                if waited + pause > self.wait_when_busy:
                     raise
                 time.sleep(pause)
                 waited += pause

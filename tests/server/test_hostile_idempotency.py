@@ -288,7 +288,7 @@ def _rate_limited() -> httpx.Response:
 
 def test_the_client_waits_out_a_busy_refusal_and_sends_again_with_the_same_key() -> None:
     seen: list[str] = []
-    refusals = [_unavailable("0.01"), _unavailable("0.02")]
+    refusals = [_unavailable("0"), _unavailable("0.15")]
     client = SalesfloorClient("http://salesfloor.test", token="t", transport=_busy_then_taken(refusals, seen))
     out: Any = client.command(c.SetReminderPolicy(team="", days_after_due=2))
     assert out["accepted"] is True
@@ -301,7 +301,8 @@ def test_the_client_waits_out_a_busy_refusal_and_sends_again_with_the_same_key()
         (_unavailable(None), 503, 30.0, 1),  # no word on when: not guessed at
         (_unavailable("soon"), 503, 30.0, 1),  # not a delay in seconds
         (_unavailable("0.01"), 503, 0.0, 1),  # waiting turned off (a drill counting refusals)
-        (_unavailable("0.03"), 503, 0.05, 2),  # the second wait would pass the budget
+        (_unavailable("0.03"), 503, 0.15, 2),  # the second wait would pass the budget
+        (_unavailable("0"), 503, 0.35, 4),  # "at once" still spends the budget: 0.1 s a try
         (_rate_limited, 429, 30.0, 1),  # the member's own pace: the caller slows down
     ],
 )
