@@ -101,8 +101,10 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
     from server.app import create_app
     from server.wire.ws_protocol import bounded_protocol
 
-    settings = _settings(args)
+    settings = _settings(args)  # a bad setting stops here, before anything is announced
     on_ready = None
+    if not demo:
+        print(f"Salesfloor on http://{settings.host}:{settings.port} (Ctrl-C to stop)", flush=True)
     if demo:
         from server.live.demo import start_demo
 
@@ -133,7 +135,6 @@ def _run_server(args: argparse.Namespace, demo: bool) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    print(f"Salesfloor on http://{args.host or '127.0.0.1'}:{args.port or 8000} (Ctrl-C to stop)", flush=True)
     return _run_server(args, demo=False)
 
 

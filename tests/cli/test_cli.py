@@ -244,3 +244,12 @@ def test_a_latin1_file_name_from_the_shell_is_refused_in_one_line(tmp_path: Path
     assert result.stderr.count(b"\n") == 1
     assert b"is not UTF-8 text (byte 0xe9 at character" in result.stderr
     assert not (tmp_path / "salesfloor.db").exists()  # refused before anything ran
+
+
+def test_serve_with_a_bad_setting_says_which_and_announces_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FORWARDS_IN_FLIGHT", "0")
+    code, out, err = run(capsys, "serve", "--port", "45999")
+    assert code == 2 and out == ""  # no "Salesfloor on …" line above the refusal
+    assert err.count("\n") == 1 and "FORWARDS_IN_FLIGHT" in err and "greater than or equal to 1" in err
