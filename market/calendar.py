@@ -41,6 +41,15 @@ class Calendar:
         return hours / (self.business_days_per_day * HOURS_PER_DAY)
 
     @property
+    def week_hours(self) -> float:
+        """Simulated business hours in one week: five business days of eight hours (40).
+
+        The clock skips nights and weekends, so a week holds five business days whatever the
+        presets count their days in: seven calendar days are worth five business days too.
+        """
+        return BUSINESS_DAYS_PER_WEEK * HOURS_PER_DAY
+
+    @property
     def round_hours(self) -> float:
         """Length of one round in simulated business hours."""
         return self.hours(self.days_per_round)

@@ -19,10 +19,10 @@ from market.errors import ParameterError
 MarketMode = Literal["shared", "mirrored"]
 INF = math.inf
 
-RULES_VERSIONS: tuple[int, ...] = (1, 2, 3, 4)
+RULES_VERSIONS: tuple[int, ...] = (1, 2, 3, 4, 5)
 """Rules versions of the market and its scoring this code can play (docs/scoring.md, "Rules versions")."""
 
-LATEST_RULES = 4
+LATEST_RULES = 5
 """The version new parameter sets (every preset) are played by."""
 
 UNVERSIONED_RULES = 1

@@ -12,6 +12,7 @@ from market.accounts import AGING_BUCKETS, MONEY_EPSILON, Aging
 from scoring.awards import AWARD_RULES, Award, MedalCounts, awards
 from scoring.config import (
     BUSINESS_DAY_HOURS,
+    BUSINESS_WEEK_HOURS,
     CALENDAR_DAY_HOURS,
     LATEST_RULES,
     METRICS,
@@ -65,6 +66,7 @@ __all__ = [
     "AGING_BUCKETS",
     "AWARD_RULES",
     "BUSINESS_DAY_HOURS",
+    "BUSINESS_WEEK_HOURS",
     "CALENDAR_DAY_HOURS",
     "LATEST_RULES",
     "METRICS",

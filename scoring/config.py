@@ -26,7 +26,10 @@ BUSINESS_DAY_HOURS: Final[float] = 8.0
 CALENDAR_DAY_HOURS: Final[float] = 8.0 * 5.0 / 7.0
 """Business hours per calendar day (5 business days of 8 hours per 7-day week)."""
 
-RulesVersion = Literal[1, 2, 3, 4]
+BUSINESS_WEEK_HOURS: Final[float] = 5.0 * BUSINESS_DAY_HOURS
+"""Simulated hours in a business week (five business days): the v5 profit score's time base."""
+
+RulesVersion = Literal[1, 2, 3, 4, 5]
 """Version of the market and scoring rules a competition is played and scored by.
 
 1: the first rules (mean S over every customer who asked; receivables over invoices fallen due;
@@ -34,14 +37,16 @@ profit min–max scaled across teams). 2: satisfaction from the experiences give
 on every open invoice, profit on a fixed scale of return on starting capital, metrics without
 a value left out per team (docs/scoring.md, "Rules versions"). 3: an invoice's expected loss until
 due rises with the terms granted beyond those asked. 4: scored and played as 3, by
-the presets of this release (a new customer of a shared classroom, credit-crunch or realistic
-market asks two teams, not three).
+the presets of that release (a new customer of a shared classroom, credit-crunch or realistic
+market asks two teams, not three). 5: played as 4; profit's return on starting capital is taken
+per business week instead of per round (the same where a round is five business days; a
+``realistic`` round of 30 calendar days is about 4.3 weeks).
 """
 
 RULES_VERSIONS: Final[tuple[RulesVersion, ...]] = get_args(RulesVersion)
 """Every rules version this code can score (and the market can play)."""
 
-LATEST_RULES: Final[RulesVersion] = 4
+LATEST_RULES: Final[RulesVersion] = 5
 """The rules new competitions get."""
 
 
@@ -80,7 +85,7 @@ class Weights:
 
     @classmethod
     def for_rules(cls, rules: int) -> Weights:
-        """The default weights of a rules version: v1 30/30/25/15, v2, v3 and v4 20/25/25/30 (rubric 0).
+        """The default weights of a rules version: v1 30/30/25/15, v2 to v5 20/25/25/30 (rubric 0).
 
         v2 gives profit — now on a fixed scale — the largest weight and conversion the smallest:
         quoting at cost then costs more than the orders it wins (docs/scoring.md, "Why profit
@@ -105,8 +110,9 @@ class ScoringConfig:
 
     ``hours_per_day`` converts simulated business hours into the days DSO and aging are reported
     in (``CALENDAR_DAY_HOURS`` reports calendar days); round ``r`` (1-based) covers simulated time
-    ``[(r − 1)·round_hours, r·round_hours)``; ``initial_satisfaction`` is the S a customer starts
-    with when first seen by a team.
+    ``[(r − 1)·round_hours, r·round_hours)``; ``week_hours`` is a business week in simulated
+    hours (rules v5 takes profit's return per week); ``initial_satisfaction`` is the S a customer
+    starts with when first seen by a team.
     """
 
     hours_per_day: float = BUSINESS_DAY_HOURS
@@ -118,12 +124,14 @@ class ScoringConfig:
     """The rules version; ``simulator.scoring_config`` takes it from the competition's parameters.
 
     A bare ``ScoringConfig()`` scores by version 1, the formulas the hand-built logs of
-    tests/scoring pin; every competition made from a preset is version 2.
+    tests/scoring pin; every competition made from a preset is the latest version.
     """
     satisfaction_smoothing: float = 0.3
     """a in S ← (1 − a)·S + a·s (the market's ``satisfaction.smoothing``): v2 reads each s back."""
     loss_horizon_days: float = 15.0
     """v2: days past due at which an open invoice counts as lost in full (the market's write-off age)."""
+    week_hours: float = BUSINESS_WEEK_HOURS
+    """v5: simulated hours in a business week (the market calendar's), profit's period."""
 
     def __post_init__(self) -> None:
         if isinstance(self.rules, bool) or self.rules not in RULES_VERSIONS:
@@ -132,7 +140,7 @@ class ScoringConfig:
         a = self.satisfaction_smoothing
         if isinstance(a, bool) or not isinstance(a, int | float) or not 0.0 < a <= 1.0:
             raise ScoringError(f"must be a number in (0, 1], got {a!r}", "satisfaction_smoothing")
-        for name in ("hours_per_day", "round_hours", "loss_horizon_days"):
+        for name in ("hours_per_day", "round_hours", "loss_horizon_days", "week_hours"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ScoringError(f"must be a number, got {value!r}", name)

@@ -17,7 +17,7 @@ from scoring.expected_loss import (
     default_probability,
 )
 from scoring.funnel import ClosedInquiry, Funnel
-from scoring.profit_scale import PROFIT_POINTS_PER_PERCENT, return_per_round, score_anchors
+from scoring.profit_scale import PROFIT_POINTS_PER_PERCENT, period_name, return_per_period, score_anchors
 from scoring.receivables import InvoiceBook
 from scoring.satisfaction import EXPERIENCE_CEILING, EXPERIENCE_FLOOR, Experience, SatisfactionBook
 from scoring.standings import CompositePart, composite
@@ -238,19 +238,38 @@ def explain_receivables_v2(
 
 
 def explain_profit_v2(
-    team: str, cash_gained: float, loss: ExpectedLoss, capital: float, rounds: float, part: CompositePart
+    team: str,
+    cash_gained: float,
+    loss: ExpectedLoss,
+    capital: float,
+    periods: float,
+    part: CompositePart,
+    week: tuple[float, float] | None = None,
 ) -> Explanation:
-    """Rules v2: profit from its parts, its return per round and the fixed scale's anchors."""
+    """Rules v2: profit from its parts, its return per period and the fixed scale's anchors.
+
+    The period is a round (v2–v4); with ``week`` = (now, week hours), rules 5, a business week,
+    and the formula shows how the weeks played come from the time.
+    """
     profit = part.value
-    ret = return_per_round(profit or 0.0, capital, rounds)
+    ret = return_per_period(profit or 0.0, capital, periods)
     low, middle, high = score_anchors()
+    if week is None:
+        period, played = "round", f"rounds played {periods:.2f}"
+    else:
+        now, week_hours = week
+        period = "business week"
+        played = (
+            f"business weeks played {periods:.4f}"
+            f" (= max(1, t {now:.2f} h ÷ {week_hours:g} h a business week))"
+        )
     formula = (
         f"profit = cash gained {cash_gained:.2f} + still owed {loss.open_amount:.2f}"
         f" − expected loss on it {loss.open_loss:.2f} = {_num(profit)};"
-        f" return = 100 × profit ÷ starting capital {capital:.2f} ÷ rounds played {rounds:.2f}"
-        f" = {_num(ret)} % per round;"
+        f" return = 100 × profit ÷ starting capital {capital:.2f} ÷ {played}"
+        f" = {_num(ret)} % per {period};"
         f" score = clip(50 + {PROFIT_POINTS_PER_PERCENT:g} × return, 0, 100) = {_num(part.scaled)}"
-        f" (scale: {low:g} % a round → 0, {middle:g} % → 50, +{high:g} % → 100)"
+        f" (scale: {low:g} % a {period} → 0, {middle:g} % → 50, +{high:g} % → 100)"
     )
     items = (
         ProfitLine("cash_gained", cash_gained),
@@ -295,7 +314,8 @@ def explain_composite(team: str, parts: Sequence[CompositePart], config: Scoring
         if dropped:
             formula += f"; left out (no team has a value yet): {', '.join(dropped)}"
     else:
-        formula += "; each metric on its own fixed scale (profit: 50 + 10 × return on capital % per round)"
+        period = period_name(config)
+        formula += f"; each metric on its own fixed scale (profit: 50 + 10 × return on capital % per {period})"
         if dropped:
             formula += f"; left out for this team (no value yet), weights renormalised: {', '.join(dropped)}"
     return Explanation(team, "composite", value, formula, tuple(parts))

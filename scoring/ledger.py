@@ -31,7 +31,7 @@ from scoring.config import ScoringConfig
 from scoring.expected_loss import ExpectedLoss, expected_loss, terms_loss_rate, window_expected_loss
 from scoring.funnel import ClosedInquiry, Funnel, Outcome
 from scoring.metrics import TeamMetrics
-from scoring.profit_scale import rounds_played
+from scoring.profit_scale import rounds_played, weeks_played
 from scoring.receivables import Invoice, InvoiceBook, collection_index
 from scoring.rounds import RoundTally
 from scoring.satisfaction import SatisfactionBook
@@ -250,4 +250,5 @@ class TeamLedger:
             expected_loss=None if loss is None else loss.expected_loss,
             experiences=len(self.moods.experiences),
             rounds=rounds_played(now, self._config.round_hours),
+            weeks=weeks_played(now, self._config.week_hours),
         )

@@ -56,6 +56,8 @@ class TeamMetrics:
     """Rules v2: written off + expected loss on open invoices (None under v1)."""
     rounds: float = 1.0
     """Rounds played at ``now`` (now ÷ round length, at least 1): the v2 profit score's time base."""
+    weeks: float = 1.0
+    """Business weeks played at ``now`` (now ÷ week length, at least 1): the v5 profit score's time base."""
     experiences: int = 0
     """Experiences the team gave (``SatisfactionChanged`` events): what v2 satisfaction is the mean over."""
 

@@ -28,6 +28,7 @@ from scoring.explain import (
 from scoring.ledger import TeamLedger
 from scoring.metrics import TeamMetrics
 from scoring.normalise import min_max
+from scoring.profit_scale import profit_periods, weekly
 from scoring.rounds import RoundMetrics, RoundTally, RoundTeamMetrics
 from scoring.standings import CompositePart, Extra, Standing, composite_parts, rank_teams
 
@@ -167,10 +168,12 @@ class Scoreboard:
     def _explain_profit(self, team: str, ledger: TeamLedger, at: float, extra: Extra | None) -> Explanation:
         rows = self.rows(at)
         part = next(p for p in composite_parts(rows, self._config, extra)[team] if p.metric == "profit")
-        if self._config.rules != 1:
-            rounds = next(row.rounds for row in rows if row.team == team)
+        config = self._config
+        if config.rules != 1:
+            periods = profit_periods(next(row for row in rows if row.team == team), config)
+            week = (at, config.week_hours) if weekly(config) else None
             loss = ledger.expected_loss(at)
-            return explain_profit_v2(team, ledger.cash_gained, loss, ledger.capital, rounds, part)
+            return explain_profit_v2(team, ledger.cash_gained, loss, ledger.capital, periods, part, week)
         profits = [row.profit for row in rows]
         lowest, highest = min(profits), max(profits)
         scaled = min_max(profits)[[row.team for row in rows].index(team)]

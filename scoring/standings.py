@@ -11,7 +11,7 @@ from scoring.config import EXTERNAL_METRICS, METRICS, MetricName, ScoringConfig
 from scoring.errors import ScoringError
 from scoring.metrics import TeamMetrics
 from scoring.normalise import clip100, min_max, normalise
-from scoring.profit_scale import profit_score
+from scoring.profit_scale import profit_periods, profit_score
 
 Extra = Mapping[str, Mapping[str, float]]
 """Metrics from outside the log, by metric then team: ``{"rubric": {"A": 80.0}}``."""
@@ -136,10 +136,11 @@ def _composite_parts_v2(
 ) -> dict[str, tuple[CompositePart, ...]]:
     """Rules v2: profit on its fixed scale; a team without a value of a metric leaves it out.
 
-    Each metric is first put on its own fixed 0–100 scale (profit: return on starting capital,
-    ``scoring.profit_scale``; the others are 0–100 already), then normalised across the teams
-    that have a value. A team without one has the metric left out of its own composite, which
-    renormalises the remaining weights — nothing to measure yet never scores 0.
+    Each metric is first put on its own fixed 0–100 scale (profit: return on starting capital
+    per round, from rules 5 per business week, ``scoring.profit_scale``; the others are 0–100
+    already), then normalised across the teams that have a value. A team without one has the
+    metric left out of its own composite, which renormalises the remaining weights — nothing to
+    measure yet never scores 0.
     """
     checked = check_extra(extra, [row.team for row in rows])
     parts: dict[str, list[CompositePart]] = {row.team: [] for row in rows}
@@ -147,7 +148,7 @@ def _composite_parts_v2(
         weight = config.weights.of(metric)
         raw = [metric_value(row, metric, checked) for row in rows]
         if metric == "profit":
-            scaled = [profit_score(row.profit, row.capital, row.rounds) for row in rows]
+            scaled = [profit_score(row.profit, row.capital, profit_periods(row, config)) for row in rows]
         else:
             scaled = [None if v is None else clip100(v) for v in raw]
         present = [i for i, v in enumerate(scaled) if v is not None]

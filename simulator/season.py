@@ -21,12 +21,14 @@ from simulator.errors import SimulatorError
 def scoring_config(params: MarketParameters, weights: Weights | None = None) -> ScoringConfig:
     """The scoring configuration that matches a market's calendar, satisfaction and rules version.
 
-    The loss horizon of v2 receivables is the market's write-off age (at least one day).
+    The loss horizon of v2 receivables is the market's write-off age (at least one day); a
+    business week (v5 profit's period) is the calendar's.
     """
     calendar = params.calendar
     return ScoringConfig(
         hours_per_day=calendar.hours(1.0),
         round_hours=calendar.round_hours,
+        week_hours=calendar.week_hours,
         initial_satisfaction=params.satisfaction.initial,
         weights=weights or Weights.for_rules(params.rules),
         rules=rules_version(params.rules),

@@ -143,23 +143,24 @@ def rounds_table(rounds: Sequence[RoundMetrics]) -> Table:
 def scoring_table(config: ScoringConfig, standings_t: float | None = None) -> Table:
     """The scoring settings a competition was scored with (needed to recompute its standings).
 
-    Rows: ``rules`` (the rules version), ``hours_per_day``, ``round_hours``,
-    ``initial_satisfaction``, ``satisfaction_smoothing``, ``loss_horizon_days``,
-    ``weight_<metric>`` for every metric (conversion, satisfaction, receivables, profit, rubric)
-    and ``normalisation``; with ``standings_t``, the simulated time the standings were taken at
+    Rows: ``rules`` (the rules version), ``hours_per_day``, ``round_hours``, ``week_hours``
+    (a business week in simulated hours: rules v5's profit period), ``initial_satisfaction``,
+    ``satisfaction_smoothing``, ``loss_horizon_days``, ``weight_<metric>`` for every metric
+    (conversion, satisfaction, receivables, profit, rubric) and ``normalisation``; with ``standings_t``, the simulated time the standings were taken at
     (rules v2's expected loss and profit score depend on it).
     """
     rows: list[tuple[object, ...]] = [
         ("rules", int(config.rules)),
         ("hours_per_day", float(config.hours_per_day)),
         ("round_hours", float(config.round_hours)),
+        ("week_hours", float(config.week_hours)),
         ("initial_satisfaction", float(config.initial_satisfaction)),
         ("satisfaction_smoothing", float(config.satisfaction_smoothing)),
         ("loss_horizon_days", float(config.loss_horizon_days)),
     ]
     rows.extend((f"weight_{metric}", config.weights.of(metric)) for metric in METRICS)
     rows.append(("normalisation", config.normalisation))
-    if standings_t is not None:  # rules v2 scores depend on the time (days past due, rounds played)
+    if standings_t is not None:  # rules v2 scores depend on the time (days past due, rounds or weeks played)
         rows.append(("standings_t", float(standings_t)))
     return Table(name="scoring", columns=SCORING_COLUMNS, rows=tuple(rows))
 

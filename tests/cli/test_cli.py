@@ -24,7 +24,7 @@ def test_simulate_prints_a_standings_table(capsys: pytest.CaptureFixture[str]) -
     code, out, err = run(capsys, "simulate", "--teams", "6", "--rounds", "2", "--seed", "7")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("classroom · shared · rules v4 · 6 teams · 2 rounds · seed 7")
+    assert lines[0].startswith("classroom · shared · rules v5 · 6 teams · 2 rounds · seed 7")
     assert lines[1].split() == [
         "rank",
         "team",

@@ -161,6 +161,7 @@ def test_scoring_table_holds_every_setting() -> None:
         "rules": 2,
         "hours_per_day": 8 * 5 / 7,
         "round_hours": 40.0,
+        "week_hours": 40.0,
         "initial_satisfaction": 0.6,
         "satisfaction_smoothing": 0.25,
         "loss_horizon_days": 20.0,

@@ -45,6 +45,8 @@ TERMS_LINK, MIN_ASKED = 0.5, 1.0  # rules v3: p0 × (1 + 0.5 × days beyond thos
 RECEIVABLES_POINTS = 10.0  # rules v2: index points per 1 % of the invoiced amount expected lost
 EXPERIENCE_FLOOR, EXPERIENCE_CEILING = 0.58, 0.78  # rules v2: the satisfaction scale
 PROFIT_POINTS = 10.0  # rules v2: profit score points per 1 % return on starting capital a round
+WEEKLY_PROFIT_RULES = 5  # rules v5: the return is per business week (``week_hours``), not per round
+WEEK_HOURS = 40.0  # a business week, when an export written before rules 5 does not list it
 METRIC_ORDER = ("conversion", "satisfaction", "receivables", "profit", "rubric")
 CLOSING = {
     "order_won": "won",
@@ -311,9 +313,10 @@ def window_receivables_v2(
 
 
 def team_values_v2(
-    books: Books, hours_per_day: float, horizon: float, now: float, round_hours: float, flaws: frozenset[str]
+    books: Books, hours_per_day: float, horizon: float, now: float, period_hours: float, flaws: frozenset[str]
 ) -> Values:
-    """Rules v2: experiences, expected loss on every invoice, profit less that expected loss."""
+    """Rules v2: experiences, expected loss on every invoice, profit less that expected loss;
+    the periods profit's return is taken over: rounds (v2–v4) or business weeks (v5)."""
     open_bills = [b for b in books.bills.values() if open_amount(b) > 0.0]
     owed = math.fsum(open_amount(b) for b in open_bills)
     losses = math.fsum(
@@ -332,7 +335,7 @@ def team_values_v2(
         "receivables": receivables,
         "profit": books.cash_gained + owed - (0.0 if "profit_at_face_value" in flaws else losses),
         "capital": books.capital,
-        "rounds": max(1.0, now / round_hours),
+        "periods": max(1.0, now / period_hours),
         "collected": books.collected,
         "dso_days": None if books.paid <= EPS else books.paid_hours / books.paid / hours_per_day,
         "overdue_share": None if books.due_count == 0 else books.overdue / books.due_count,
@@ -383,12 +386,12 @@ def scale(values: list[float], how: str) -> list[float]:
     return [clip(v) for v in values]
 
 
-def profit_score(profit: float, capital: float, rounds: float) -> float | None:
-    """Rules v2: clip(50 + 10 × return on starting capital in % per round played); None without
-    capital. Rounds played = now ÷ round_hours, at least 1."""
+def profit_score(profit: float, capital: float, periods: float) -> float | None:
+    """Rules v2: clip(50 + 10 × return on starting capital in % per period played); None without
+    capital. Periods played = now ÷ round_hours (v2–v4) or ÷ week_hours (v5), at least 1."""
     if capital <= EPS:
         return None
-    return clip(50.0 + PROFIT_POINTS * (100.0 * profit / capital / rounds))
+    return clip(50.0 + PROFIT_POINTS * (100.0 * profit / capital / periods))
 
 
 def composites_v2(teams: Mapping[str, Values], settings: Mapping[str, str]) -> dict[str, float]:
@@ -403,7 +406,7 @@ def composites_v2(teams: Mapping[str, Values], settings: Mapping[str, str]) -> d
             continue
         if metric == "profit":
             own = {
-                n: profit_score(teams[n]["profit"], teams[n]["capital"], teams[n]["rounds"]) for n in names
+                n: profit_score(teams[n]["profit"], teams[n]["capital"], teams[n]["periods"]) for n in names
             }
         else:
             own = {n: None if teams[n].get(metric) is None else clip(teams[n][metric]) for n in names}
@@ -424,7 +427,7 @@ def composites_v2(teams: Mapping[str, Values], settings: Mapping[str, str]) -> d
 
 def rank(teams: Mapping[str, Values], settings: Mapping[str, str]) -> list[Values]:
     """The standings: composite per docs/scoring.md, then the rank order with its ties."""
-    if int(settings.get("rules", "1")) >= 2:  # v2, and v3 and v4 on its scale
+    if int(settings.get("rules", "1")) >= 2:  # v2, and v3 to v5 on its scale
         return order_teams(
             [
                 {**v, "team": n, "composite": c}
@@ -489,6 +492,9 @@ def recompute(
     horizon = float(settings.get("loss_horizon_days", "15"))
     hours_per_day = float(settings["hours_per_day"])
     round_hours = float(settings["round_hours"])
+    week_hours = float(settings.get("week_hours", WEEK_HOURS))
+    weekly = rules >= WEEKLY_PROFIT_RULES and "profit_per_round" not in flaws
+    period_hours = week_hours if weekly else round_hours
     s0 = float(settings["initial_satisfaction"])
     if "days_in_business_hours" in flaws:
         hours_per_day = 8.0
@@ -499,7 +505,7 @@ def recompute(
     def standings(with_rubric: bool) -> list[Values]:
         if rules >= 2:
             values = {
-                name: team_values_v2(b, hours_per_day, horizon, now, round_hours, flaws)
+                name: team_values_v2(b, hours_per_day, horizon, now, period_hours, flaws)
                 for name, b in sorted(teams.items())
             }
         else:
@@ -620,7 +626,7 @@ SEED = 7
 
 @cache
 def played(preset: str, rounds: int) -> tuple[Competition, Scoreboard]:
-    """``preset`` is a preset name, played by its own rules (v4), or ``name@vN``: by rules vN."""
+    """``preset`` is a preset name, played by its own rules (v5), or ``name@vN``: by rules vN."""
     name, _, version = preset.partition("@v")
     params = load_preset(name)
     if version:
@@ -679,14 +685,16 @@ def recompute_export(
 SEASONS = [
     ("classroom", 3),
     ("realistic", 4),
+    ("realistic@v4", 4),
     ("classroom@v3", 3),
     ("classroom@v2", 3),
     ("classroom@v1", 3),
     ("realistic@v1", 4),
 ]
 """A short classroom season, and a realistic one (calendar days: 40/7 business hours per day)
-with cancelled orders, write-offs and credit notes; each by the current rules (v4) and by v1;
-the classroom season by v3 and v2 as well."""
+with cancelled orders, write-offs and credit notes; each by the current rules (v5) and by v1;
+the realistic one by v4 as well (profit per round, where v5 takes it per business week), the
+classroom season by v3 and v2 (v4 scores a classroom as v5 does)."""
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -756,6 +764,7 @@ def test_the_seasons_exercise_every_rule() -> None:
         ("not_due_escapes", "classroom", 3),
         ("terms_not_priced", "classroom", 3),
         ("profit_at_face_value", "realistic", 4),
+        ("profit_per_round", "realistic", 4),
     ],
 )
 def test_a_wrong_formula_is_caught(flaw: str, preset: str, rounds: int) -> None:

@@ -100,7 +100,7 @@ def test_every_figure_opens_to_the_events_behind_it(module_client: TestClient, g
     overdue = []
     for team, _bot in TEAMS:  # every invoice (rules v2), whether overdue and by how much, its risk
         receivables = _get(client, game.path(f"/explain/{team}/receivables"), judge)
-        assert receivables["rules"] == 4
+        assert receivables["rules"] == 5
         for item in receivables["items"]:
             assert item["kind"] == "InvoiceRisk"
             assert log[item["seqs"][0]].kind == "invoice_issued"

@@ -23,7 +23,7 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
         )
         judge = login_judge(client, game.judge_code)
         scoring = client.get(game.path("/scoring"), headers=judge).json()
-        assert scoring["weights"]["profit"] == 30.0 and scoring["rules"] == 4  # a preset: the latest rules
+        assert scoring["weights"]["profit"] == 30.0 and scoring["rules"] == 5  # a preset: the latest rules
 
         def scored() -> bool:
             rows = client.get(game.path("/standings"), headers=ins).json()["standings"]
@@ -87,6 +87,6 @@ def test_new_weights_recompute_every_standing_and_survive_a_restart(tmp_path: Pa
         ins = login_instructor(client)
         kept = client.get(game.path("/scoring"), headers=ins).json()
         weights = {k: float(v) for k, v in CONVERSION_ONLY.items()}
-        assert kept == {"weights": weights, "normalisation": "rank", "rules": 4}
+        assert kept == {"weights": weights, "normalisation": "rank", "rules": 5}
         rows = client.get(game.path("/standings"), headers=ins).json()["standings"]
         assert sorted(r["composite"] for r in rows) == rank_scores

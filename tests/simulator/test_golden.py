@@ -1,11 +1,13 @@
 """Golden seeded runs: the committed result of fixed seasons, compared exactly.
 
 Any change to the market, the desks, the bots or scoring that moves a single event shows up
-here. Each case is played under every rules version: the ``v1-``, ``v2-`` and ``v3-`` files
-are the seasons as those rules played and scored them and must never change (their competitions
-replay to them); the ``v4-`` files follow the current rules. An earlier version's season is
-played from the preset as that version shipped it (``AS_SHIPPED``: a competition stores its
-parameters, so its own replay needs nothing of the kind). If a change to the latest rules is
+here. Each case is played under every rules version: the ``v1-`` to ``v4-`` files are the
+seasons as those rules played and scored them and must never change (their competitions replay
+to them); the ``v5-`` files follow the current rules. None of these cases is a ``realistic``
+season, the only preset v5 scores differently from v4 (profit per business week, not per
+round), so each ``v5-`` file is its ``v4-`` file byte for byte (a test below). An earlier
+version's season is played from the preset as that version shipped it (``AS_SHIPPED``: a
+competition stores its parameters, so its own replay needs nothing of the kind). If a change to the latest rules is
 intended, regenerate its files (only the latest version's are written) and review the diff
 like code:
 
@@ -28,7 +30,8 @@ from tests.simulator.seasons import preset
 GOLDEN = Path(__file__).with_name("golden")
 CASES = [("classroom", "shared", 7), ("classroom", "mirrored", 7), ("credit-crunch", "shared", 3)]
 AS_SHIPPED: dict[str, object] = {"shortlist_size": 3}
-"""Preset values that rules 4 changed, as every earlier version's presets had them."""
+"""Preset values that rules 4 changed, as every earlier version's presets had them (rules 5
+changed no preset value but its version)."""
 
 
 @pytest.mark.parametrize("rules", RULES_VERSIONS)
@@ -48,3 +51,10 @@ def test_golden_season(name: str, mode: str, seed: int, rules: int) -> None:
         path.write_text(text)
     assert path.exists(), f"missing {path.name}: run with UPDATE_GOLDEN=1 once"
     assert text == path.read_text()
+
+
+@pytest.mark.parametrize(("name", "mode", "seed"), CASES)
+def test_rules_5_plays_and_scores_a_week_long_round_as_rules_4(name: str, mode: str, seed: int) -> None:
+    """Where a round is five business days, a business week is a round: same events, same scores."""
+    v4, v5 = (GOLDEN / f"v{rules}-{name}-{mode}-seed{seed}.json" for rules in (4, 5))
+    assert v5.read_text() == v4.read_text()
