@@ -315,7 +315,9 @@ def explain_composite(team: str, parts: Sequence[CompositePart], config: Scoring
             formula += f"; left out (no team has a value yet): {', '.join(dropped)}"
     else:
         period = period_name(config)
-        formula += f"; each metric on its own fixed scale (profit: 50 + 10 × return on capital % per {period})"
+        formula += (
+            f"; each metric on its own fixed scale (profit: 50 + 10 × return on capital % per {period})"
+        )
         if dropped:
             formula += f"; left out for this team (no value yet), weights renormalised: {', '.join(dropped)}"
     return Explanation(team, "composite", value, formula, tuple(parts))

@@ -146,8 +146,9 @@ def scoring_table(config: ScoringConfig, standings_t: float | None = None) -> Ta
     Rows: ``rules`` (the rules version), ``hours_per_day``, ``round_hours``, ``week_hours``
     (a business week in simulated hours: rules v5's profit period), ``initial_satisfaction``,
     ``satisfaction_smoothing``, ``loss_horizon_days``, ``weight_<metric>`` for every metric
-    (conversion, satisfaction, receivables, profit, rubric) and ``normalisation``; with ``standings_t``, the simulated time the standings were taken at
-    (rules v2's expected loss and profit score depend on it).
+    (conversion, satisfaction, receivables, profit, rubric) and ``normalisation``; with
+    ``standings_t``, the simulated time the standings were taken at (rules v2's expected loss
+    and profit score depend on it).
     """
     rows: list[tuple[object, ...]] = [
         ("rules", int(config.rules)),

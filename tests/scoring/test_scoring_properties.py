@@ -53,6 +53,7 @@ def configs(draw: st.DrawFn, exact: bool = False) -> ScoringConfig:
         # the naive reference (exact) is written for rules v1; every other property holds for all
         rules=1 if exact else draw(st.sampled_from(RULES_VERSIONS)),
         loss_horizon_days=draw(st.sampled_from([2.0, 15.0])),
+        week_hours=draw(st.sampled_from([40.0, 13.0])),  # v5: a week other than the round too
     )
 
 

@@ -19,11 +19,11 @@ from market.errors import ParameterError
 from market.events import event_to_json
 from market.parameters import parameters_from_dict, parameters_to_dict
 from market.presets import load_preset, preset_names
+from scoring import score_events
 from server.persistence.archive.contents import Archive, ArchiveError, write_archive
 from server.persistence.archive.reader import read_archive
 from simulator.competition import Competition, TeamSpec
 from simulator.instructor import ChangeParameters
-from scoring import score_events
 from simulator.season import scoring_config
 from tests.server.archive_samples import command_records, sample_parts
 

@@ -7,9 +7,9 @@ to them); the ``v5-`` files follow the current rules. None of these cases is a `
 season, the only preset v5 scores differently from v4 (profit per business week, not per
 round), so each ``v5-`` file is its ``v4-`` file byte for byte (a test below). An earlier
 version's season is played from the preset as that version shipped it (``AS_SHIPPED``: a
-competition stores its parameters, so its own replay needs nothing of the kind). If a change to the latest rules is
-intended, regenerate its files (only the latest version's are written) and review the diff
-like code:
+competition stores its parameters, so its own replay needs nothing of the kind). If a change
+to the latest rules is intended, regenerate its files (only the latest version's are written)
+and review the diff like code:
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/simulator/test_golden.py
 """
