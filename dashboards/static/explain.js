@@ -11,6 +11,7 @@ addStrings(STRINGS);
 
 export const METRICS = ["composite", "conversion", "satisfaction", "receivables", "profit", "rubric"];
 const WEIGHTED = ["conversion", "satisfaction", "receivables", "profit", "rubric"];
+const WEEKLY_PROFIT_RULES = 5; // scoring/profit_scale.py: profit's return per business week
 const LIMIT = 50;
 const SEQ_COLUMNS = ["explain.col.event", "explain.col.firstSeen", "explain.col.fellDue"];
 
@@ -101,6 +102,19 @@ function seqCell(seq) {
   return h("td", { class: "num seq" }, seq == null ? "—" : `#${seq}`);
 }
 
+/** How profit is put on its scale: min–max (rules 1), per round (2–4), per business week (5 on). */
+function profitScaleKey(rules) {
+  if (rules === 1) return "explain.profitScaled";
+  return rules >= WEEKLY_PROFIT_RULES ? "explain.profitWeekly" : "explain.profitFixed";
+}
+
+/** What a figure means under the competition's rules version. */
+function definitionKey(metric, rules) {
+  if (rules === 1) return `explain.def.${metric}`;
+  if (metric === "profit" && rules >= WEEKLY_PROFIT_RULES) return "explain.def5.profit";
+  return `explain.def2.${metric}`;
+}
+
 function weightsLine(explanation) {
   const weights = explanation.weights || {};
   const total = WEIGHTED.reduce((sum, k) => sum + (weights[k] || 0), 0);
@@ -128,11 +142,7 @@ function weightsLine(explanation) {
       { dataset: { normalisation: norm } },
       t(`explain.norm.${norm}`),
       (weights.profit || 0) > 0
-        ? h(
-            "span",
-            { class: "muted" },
-            ` ${t(explanation.rules === 1 ? "explain.profitScaled" : "explain.profitFixed")}`,
-          )
+        ? h("span", { class: "muted" }, ` ${t(profitScaleKey(explanation.rules))}`)
         : null,
     ),
   );
@@ -636,11 +646,7 @@ export function renderExplanation(explanation, options = {}) {
         explanation.value == null ? t("explain.notYet") : metricValue(metric, explanation.value),
       ),
     ),
-    h(
-      "p",
-      { class: "explain-def" },
-      t(`${explanation.rules === 1 ? "explain.def" : "explain.def2"}.${metric}`),
-    ),
+    h("p", { class: "explain-def" }, t(definitionKey(metric, explanation.rules))),
     h("p", { class: "explain-label" }, t("explain.formula")),
     h("pre", { class: "formula", lang: lang === "en" ? "en" : "zh-CN" }, formulaText(explanation.formula)),
     weightsLine(explanation),

@@ -137,13 +137,18 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
     details.nth(0).locator("summary").click()
     shown = details.nth(0).locator(".explain pre.formula")
     assert shown.inner_text() == in_page(page, data["explanations"]["conversion"]["formula"])
-    # profit with its parts and the scale's anchors (rules v2: return on starting capital)
+    # profit with its parts and the scale's anchors (rules v5: return on starting capital per
+    # business week, the weeks played from the time)
     profit = page.locator('#explain-metrics details.metric-detail[data-metric="profit"]')
     profit.locator("summary").click()
     assert profit.locator(".explain pre.formula").inner_text() == in_page(
         page, data["explanations"]["profit"]["formula"]
     )
-    assert "-5 % a round → 0, 0 % → 50, +5 % → 100" in data["explanations"]["profit"]["formula"]
+    profit_formula = data["explanations"]["profit"]["formula"]
+    assert "-5 % a business week → 0, 0 % → 50, +5 % → 100" in profit_formula
+    assert "business weeks played" in profit_formula and "% per business week" in profit_formula
+    weekly = "per business week played" if lang == "en" else "按每个营业周"
+    assert weekly in profit.locator(".explain p.explain-def").inner_text()
     assert profit.locator('table.explain-items[data-kind="ProfitLine"] tbody tr').count() == 3
     receivables = page.locator('#explain-metrics details.metric-detail[data-metric="receivables"]')
     receivables.locator("summary").click()

@@ -85,12 +85,15 @@ export default {
     "explain.def2.satisfaction":
       "Satisfaction = how the customers rated the experiences the team gave them: each delivery, complaint recovery, ignored inquiry, overpriced quote (rules v2), reminder, collection and care visit is read back as an experience x from 0 to 1 (how far it fell short of or beat the customer's expectation); the mean x̄ is put on a fixed scale, 0.58 → 0 and 0.78 → 100. Customers who only asked do not count.",
     "explain.def2.receivables":
-      "Receivables = how much of what the team invoiced it can expect to lose: written-off amounts in full, and every open invoice — due or not — with a loss probability of 3 % until its due date (rules 3 and 4: more for terms granted beyond those the customer asked, 3 % × (1 + 0.5 × the excess ÷ the days asked)), rising to 100 % by the write-off age. 0 % expected loss scores 100, 5 % scores 50, 10 % or more 0.",
+      "Receivables = how much of what the team invoiced it can expect to lose: written-off amounts in full, and every open invoice — due or not — with a loss probability of 3 % until its due date (rules 3 to 5: more for terms granted beyond those the customer asked, 3 % × (1 + 0.5 × the excess ÷ the days asked)), rising to 100 % by the write-off age. 0 % expected loss scores 100, 5 % scores 50, 10 % or more 0.",
     "explain.def2.rubric":
       "Rubric = 100 × the sum of the judges' mean points ÷ the sum of the maximum points, over the items (criterion and round) at least one judge has scored.",
     "explain.def2.profit":
       "Profit = cash gained plus what customers still owe on open invoices, less the expected loss on them. It scores on a fixed scale of return on the starting capital per round played: losing 5 % a round 0, break-even 50, gaining 5 % a round 100 — the other teams' results do not move it.",
     "explain.profitFixed": "Profit scores on a fixed scale of return on starting capital per round.",
+    "explain.def5.profit":
+      "Profit = cash gained plus what customers still owe on open invoices, less the expected loss on them. It scores on a fixed scale of return on the starting capital per business week played (rules 5: five business days, whatever a round lasts): losing 5 % a week 0, break-even 50, gaining 5 % a week 100 — the other teams' results do not move it.",
+    "explain.profitWeekly": "Profit scores on a fixed scale of return on starting capital per business week.",
     "explain.summary.experiences": "{n} experiences · {low} below 0.58 · {high} at 0.78 or above",
     "explain.summary.risk": "{n} invoices · {overdue} past due and open · {off} written off",
     "explain.col.cause": "Experience",
@@ -213,12 +216,15 @@ export default {
     "explain.def2.satisfaction":
       "满意度 = 客户对本队所给体验的评价：每次交付、投诉补救、被忽略的询价、过高的报价（规则 v2）、催款、移交催收和客户关怀，都按其低于或超出客户期望的程度折算为 0 到 1 的体验值 x；平均值 x̄ 换算到固定量表上，0.58 → 0，0.78 → 100。只询过价的客户不计入。",
     "explain.def2.receivables":
-      "回款 = 本队开出的发票中预计会损失多少：已核销的全额计入；每张未结发票（无论是否到期）在到期前按 3% 的损失概率计（规则第 3、4 版：授予的账期超出客户所要求的部分越多，概率越高，为 3% × (1 + 0.5 × 超出天数 ÷ 要求天数)），逾期后线性上升，到核销期限时为 100%。预计损失 0% 得 100 分，5% 得 50 分，10% 及以上得 0 分。",
+      "回款 = 本队开出的发票中预计会损失多少：已核销的全额计入；每张未结发票（无论是否到期）在到期前按 3% 的损失概率计（规则第 3–5 版：授予的账期超出客户所要求的部分越多，概率越高，为 3% × (1 + 0.5 × 超出天数 ÷ 要求天数)），逾期后线性上升，到核销期限时为 100%。预计损失 0% 得 100 分，5% 得 50 分，10% 及以上得 0 分。",
     "explain.def2.rubric":
       "评委分 = 100 × 各评分项评委平均分之和 ÷ 各项满分之和，只计至少有一位评委打过分的评分项（评分标准与轮次）。",
     "explain.def2.profit":
       "利润 = 已获得的现金加上客户在未结发票上仍欠的金额，再减去其中的预计损失。按每轮相对于初始资金的回报率在固定量表上计分：每轮亏损 5% 得 0 分，盈亏平衡 50 分，每轮盈利 5% 得 100 分——其他团队的成绩不影响它。",
     "explain.profitFixed": "利润按每轮相对于初始资金的回报率在固定量表上计分。",
+    "explain.def5.profit":
+      "利润 = 已获得的现金加上客户在未结发票上仍欠的金额，再减去其中的预计损失。按每个营业周（规则第 5 版：五个营业日，与一轮的长短无关）相对于初始资金的回报率在固定量表上计分：每周亏损 5% 得 0 分，盈亏平衡 50 分，每周盈利 5% 得 100 分——其他团队的成绩不影响它。",
+    "explain.profitWeekly": "利润按每个营业周相对于初始资金的回报率在固定量表上计分。",
     "explain.summary.experiences": "体验 {n} 次 · 低于 0.58 的 {low} 次 · 0.78 及以上的 {high} 次",
     "explain.summary.risk": "发票 {n} 张 · 逾期未结 {overdue} 张 · 已核销 {off} 张",
     "explain.col.cause": "体验",

@@ -371,7 +371,7 @@ export default {
     "inst.score.norm.rank": "Ranks",
     "inst.score.norm.zscore": "z-scores",
     "inst.score.norm.raw.help":
-      "Each metric counts as it is, on its own 0–100 scale (rules 2 to 4: profit on a fixed scale of return on capital per round; rules 1: profit min–max scaled across the teams).",
+      "Each metric counts as it is, on its own 0–100 scale (rules 2 to 4: profit on a fixed scale of return on capital per round; rules 5: per business week; rules 1: profit min–max scaled across the teams).",
     "inst.score.norm.rank.help":
       "Each metric is replaced by the team's rank in it: only the order counts, not the distances.",
     "inst.score.norm.zscore.help":
@@ -835,7 +835,7 @@ export default {
     "inst.score.norm.rank": "名次",
     "inst.score.norm.zscore": "标准分（z 分数）",
     "inst.score.norm.raw.help":
-      "各项指标按原样计入，采用各自的 0–100 分制（规则第 2–4 版：利润按每轮资金回报率的固定量表计分；规则第 1 版：利润在各团队之间做最小–最大缩放）。",
+      "各项指标按原样计入，采用各自的 0–100 分制（规则第 2–4 版：利润按每轮资金回报率的固定量表计分；规则第 5 版：按每个营业周计分；规则第 1 版：利润在各团队之间做最小–最大缩放）。",
     "inst.score.norm.rank.help": "各项指标以团队在该项上的名次代替：只看先后顺序，不看差距大小。",
     "inst.score.norm.zscore.help": "各项指标以偏离全班平均值的标准差个数衡量：差距大小在统一尺度上计入。",
     "inst.score.save": "保存并重新计算",

@@ -219,7 +219,7 @@ const en = {
     "Price-list discount for this segment, e.g. for key accounts (0.02 = 2 %).",
   "param.rules.label": "Rules version",
   "param.rules.help":
-    "The market and scoring rules this competition is played by: 4 (current), 3, 2 or 1 (earlier releases' formulas and presets). Fixed once the competition runs.",
+    "The market and scoring rules this competition is played by: 5 (current), 4, 3, 2 or 1 (earlier releases' formulas and presets). Fixed once the competition runs.",
   "param.segments.*.terms_expectation.label": "Need for credit terms",
   "param.segments.*.terms_expectation.help":
     "Rules 2: how much a customer of this segment values getting the credit terms it asked for; granted none, its quote loses this much utility (0.4 ≈ a 40 % higher price), part of them pro rata. 0 = does not care.",
@@ -410,7 +410,7 @@ const zh = {
   "param.segments.*.list_discount.help": "该细分市场的价目表折扣，例如大客户折扣（0.02 = 2%）。",
   "param.rules.label": "规则版本",
   "param.rules.help":
-    "本场比赛所用的市场与计分规则：4（当前版本）、3、2 或 1（早期版本的公式与预设）。比赛开始后不可更改。",
+    "本场比赛所用的市场与计分规则：5（当前版本）、4、3、2 或 1（早期版本的公式与预设）。比赛开始后不可更改。",
   "param.segments.*.terms_expectation.label": "对账期的需要",
   "param.segments.*.terms_expectation.help":
     "规则第 2 版：该细分市场的客户对获得所要求账期的重视程度；完全不给账期时，报价效用减少此值（0.4 ≈ 价格高出 40%），只给一部分则按比例减少。0 = 不在乎。",
