@@ -112,7 +112,7 @@ def test_every_figure_opens_to_the_events_behind_it(module_client: TestClient, g
             overdue += [item] if item["outstanding"] > 0 and item["days_past_due"] > 0 else []
     assert overdue, "some invoice is overdue after three rounds"
     profit = _get(client, game.path("/explain/Beta/profit"), judge)
-    assert "% per round" in profit["formula"] and [i["part"] for i in profit["items"]] == [
+    assert "% per business week" in profit["formula"] and [i["part"] for i in profit["items"]] == [
         "cash_gained",
         "owed",
         "expected_loss",
