@@ -14,12 +14,15 @@ import statistics
 
 import pytest
 
+from market.presets import load_preset, preset_names
 from scoring import ScoringConfig, TeamMetrics, score_events
 from scoring.profit_scale import profit_periods, profit_score
-from simulator.season import league, play_season
+from simulator.season import league, play_season, scoring_config
 from tests.simulator.seasons import preset
 
 SENSIBLE = ("balanced", "eager", "lender")
+SAME_SCORES = ("calm", "classroom", "credit-crunch", "rush")
+"""The presets whose round is five business days: a business week, so rules 5 scores them as 4."""
 SEEDS = range(4)
 
 
@@ -50,3 +53,15 @@ def test_sensible_teams_profit_scores_leave_the_clamp(mode: str) -> None:
     # rules 5 removes; shared: half at 100, the lowest 86)
     assert per_round.count(100.0) >= len(per_round) // 3, per_round
     assert statistics.fmean(per_round) >= 90.0, per_round
+
+
+def test_a_business_week_is_a_round_in_every_preset_but_realistic() -> None:
+    for name in preset_names():
+        params = load_preset(name)
+        config = scoring_config(params)
+        assert config.week_hours == params.calendar.week_hours == 40.0, name
+        if name in SAME_SCORES:
+            assert config.round_hours == config.week_hours, name
+    realistic = scoring_config(load_preset("realistic"))
+    assert realistic.round_hours == pytest.approx(30 * 40 / 7)  # 30 calendar days, 4.29 weeks
+    assert set(preset_names()) == {*SAME_SCORES, "realistic"}
