@@ -55,6 +55,9 @@ _NOT_FORWARDED = frozenset(name.encode() for name in (*FORWARD_HOP_BY_HOP, FORWA
 _SIGNED_CLIENT = FORWARDED_BY_WORKER.encode()
 ANSWER_HOP_BY_HOP = frozenset({b"transfer-encoding", b"connection", b"keep-alive"})
 """Answer headers not passed on: the answer's bytes are relayed as they came, its length with them."""
+_SET_BY_FRONT = frozenset({b"date", b"server"})
+"""Answer headers the front's own HTTP server writes on every answer: relayed too, they came twice."""
+_NOT_RELAYED = ANSWER_HOP_BY_HOP | _SET_BY_FRONT
 CONNECT_SECONDS = 2.0
 """How long a forward may take to open a connection to the owner before its 503 (nothing sent)."""
 ANSWER_SECONDS = 30.0
@@ -244,7 +247,7 @@ class Forwarder:
             start = {
                 "type": "http.response.start",
                 "status": answer.status,
-                "headers": [(k, v) for k, v in answer.headers if k not in ANSWER_HOP_BY_HOP],
+                "headers": [(k, v) for k, v in answer.headers if k not in _NOT_RELAYED],
             }
             size = answer.length()
             if size is not None and size <= WHOLE_ANSWER_BYTES:
