@@ -170,6 +170,31 @@ def pair_orders(seasons: Sequence[Season], teams: Sequence[str]) -> list[PairOrd
     return out
 
 
+def summarise_cell(
+    preset: str, mode: str, seasons: Sequence[Season], teams: Sequence[str], best_spec: str | None = None
+) -> Cell:
+    """A cell's figures from its seasons; ``teams`` in league order, the twin among them."""
+    rows = [
+        Row(
+            team=team,
+            composite=Sample(tuple(s.composite[team] for s in seasons)),
+            margin=margins(seasons, team),
+            beats_balanced=outranks(seasons, team, REFERENCE_TEAM),
+            balanced_beats=outranks(seasons, REFERENCE_TEAM, team),
+        )
+        for team in teams
+    ]
+    return Cell(
+        preset=preset,
+        mode=mode,
+        seeds=len(seasons),
+        rows=tuple(rows),
+        pairs=tuple(pair_orders(seasons, [t for t in teams if t != TWIN_TEAM])),
+        best_spec=best_spec,
+        equal=equal_teams(seasons),
+    )
+
+
 def measure_cell(
     preset: str,
     mode: str,
@@ -181,23 +206,6 @@ def measure_cell(
     """Play the cell's league over ``seeds`` and summarise it."""
     teams = league(best)
     (seasons,) = play_seasons(params, [teams], seeds, workers)
-    rows = []
-    for spec in teams:
-        rows.append(
-            Row(
-                team=spec.name,
-                composite=Sample(tuple(s.composite[spec.name] for s in seasons)),
-                margin=margins(seasons, spec.name),
-                beats_balanced=outranks(seasons, spec.name, REFERENCE_TEAM),
-                balanced_beats=outranks(seasons, REFERENCE_TEAM, spec.name),
-            )
-        )
-    return Cell(
-        preset=preset,
-        mode=mode,
-        seeds=len(seeds),
-        rows=tuple(rows),
-        pairs=tuple(pair_orders(seasons, [t.name for t in teams if t.name != TWIN_TEAM])),
-        best_spec=to_spec(best) if best is not None else None,
-        equal=equal_teams(seasons),
+    return summarise_cell(
+        preset, mode, seasons, [t.name for t in teams], to_spec(best) if best is not None else None
     )

@@ -14,6 +14,7 @@ import pytest
 
 from simulator.balance import BEST_TEAM, Cell, measure_cell, pair_orders
 from simulator.evaluate import Sample, Season, cell_parameters
+from simulator.luck import TWIN_TEAM
 from teams.bots import DEGENERATE
 from teams.bots.strategy import BALANCED
 
@@ -68,7 +69,7 @@ def cell(
 
 def test_a_cell_reports_every_team_against_balanced() -> None:
     small = cell(3, rounds=2, best=True)
-    assert [r.team for r in small.rows] == ["balanced", *DEGENERATE, BEST_TEAM]
+    assert [r.team for r in small.rows] == ["balanced", *DEGENERATE, TWIN_TEAM, BEST_TEAM]
     assert small.row("balanced").margin.values == (0.0, 0.0, 0.0)
     for row in small.rows:
         assert row.beats_balanced + row.balanced_beats <= 3
@@ -78,6 +79,11 @@ def test_a_cell_reports_every_team_against_balanced() -> None:
     assert small.row("passive").below_balanced
     assert 0 <= small.agreement_median <= 1
     assert small.balanced_share_lowest[0] in DEGENERATE
+    # the equal-teams control is a team of the league but no pair of the agreement figure
+    assert all(TWIN_TEAM not in (p.first, p.second) for p in small.pairs)
+    # mirrored: both play balanced against the same customers, so no luck parts them
+    assert small.equal.gap.values == (0.0, 0.0, 0.0)
+    assert small.equal.luck == 0.0 and small.equal.level == 3
 
 
 @pytest.mark.parametrize("bot", DEGENERATE)
