@@ -100,8 +100,15 @@ class Cell:
     rows: tuple[Row, ...]
     pairs: tuple[PairOrder, ...]
     best_spec: str | None
-    equal: EqualTeams
-    """The equal-teams control: ``balanced-twin`` against balanced."""
+    control: EqualTeams | None
+    """The equal-teams control, ``balanced-twin`` against balanced (None: played without it)."""
+
+    @property
+    def equal(self) -> EqualTeams:
+        """The equal-teams control; a cell played without it has no luck figure."""
+        if self.control is None:
+            raise ValueError(f"{self.preset}/{self.mode} was played without {TWIN_TEAM}: no luck figure")
+        return self.control
 
     def row(self, team: str) -> Row:
         return next(r for r in self.rows if r.team == team)
@@ -141,13 +148,13 @@ class Cell:
         return not self.misses
 
 
-def league(best: Strategy | None = None) -> list[TeamSpec]:
-    """Balanced, every degenerate bot, the equal-teams control and (if given) the search's best."""
-    teams = [
-        TeamSpec(REFERENCE_TEAM, REFERENCE_TEAM),
-        *(TeamSpec(b, b) for b in DEGENERATE),
-        TeamSpec(TWIN_TEAM, REFERENCE_TEAM),
-    ]
+def league(best: Strategy | None = None, twin: bool = True) -> list[TeamSpec]:
+    """Balanced, every degenerate bot, the equal-teams control (unless ``twin`` is false) and
+    (if given) the search's best. In a shared market every team changes which customers the
+    others meet: a league without the twin reproduces figures measured before it joined."""
+    teams = [TeamSpec(REFERENCE_TEAM, REFERENCE_TEAM), *(TeamSpec(b, b) for b in DEGENERATE)]
+    if twin:
+        teams.append(TeamSpec(TWIN_TEAM, REFERENCE_TEAM))
     if best is not None:
         teams.append(TeamSpec(BEST_TEAM, to_spec(best)))
     return teams
@@ -191,7 +198,7 @@ def summarise_cell(
         rows=tuple(rows),
         pairs=tuple(pair_orders(seasons, [t for t in teams if t != TWIN_TEAM])),
         best_spec=best_spec,
-        equal=equal_teams(seasons),
+        control=equal_teams(seasons) if TWIN_TEAM in teams else None,
     )
 
 
@@ -202,9 +209,10 @@ def measure_cell(
     seeds: Sequence[int],
     best: Strategy | None = None,
     workers: int | None = None,
+    twin: bool = True,
 ) -> Cell:
     """Play the cell's league over ``seeds`` and summarise it."""
-    teams = league(best)
+    teams = league(best, twin)
     (seasons,) = play_seasons(params, [teams], seeds, workers)
     return summarise_cell(
         preset, mode, seasons, [t.name for t in teams], to_spec(best) if best is not None else None
