@@ -3,8 +3,9 @@
 ``search`` looks, in every shipped preset and both modes, for the strategy of the family
 that does best against the reference league, and prints it with its held-out margin over
 ``balanced`` and what it does in words. ``balance`` runs the same search, then plays every
-cell's league (balanced, every degenerate bot and the search's best) over ``--seeds``
-seasons and prints the matrix as Markdown — ``--write docs/balance.md`` regenerates the doc.
+cell's league (balanced, every degenerate bot, the equal-teams control ``balanced-twin`` and the
+search's best) over ``--seeds`` seasons and prints the matrix as Markdown — ``--write
+docs/balance.md`` regenerates the doc.
 The report ends its matrix with each cell's luck (the spread of the gap between two teams that
 play balanced) and says, per cell, whether a graded single season meets the issue's goal.
 """

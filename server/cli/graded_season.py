@@ -26,10 +26,11 @@ CAUSE_WORDS: dict[Cause, str] = {
 }
 
 CAUSE_VERDICT: dict[Cause, str] = {
-    "luck": "luck, not balance, is what fails",
-    "spread": "the bots' own spread fails",
-    "balance": "balance fails",
+    "luck": "luck, not balance,",
+    "spread": "the bot's own spread",
+    "balance": "balance",
 }
+"""What fails, as the goal's sentence names it: "what fails: luck, not balance, for `lavish`"."""
 
 DEFINITIONS = (
     f"*Luck*: the standard deviation, over the cell's seasons, of the composite gap between two "
@@ -51,8 +52,8 @@ def _verdict(misses: Sequence[Miss]) -> str:
     for cause in ("balance", "spread", "luck"):
         bots = [f"`{m.row.team}`" for m in misses if m.cause == cause]
         if bots:
-            parts.append(f"{CAUSE_VERDICT[cause]} ({', '.join(bots)})")
-    return "; ".join(parts)
+            parts.append(f"{CAUSE_VERDICT[cause]} for {', '.join(bots)}")
+    return "what fails: " + "; ".join(parts)
 
 
 def _twin_ahead(cell: Cell) -> str:

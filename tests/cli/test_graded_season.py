@@ -28,8 +28,8 @@ def test_the_section_prints_the_goal_the_luck_and_each_bot_it_misses() -> None:
         "luck, not balance: below balanced beyond two standard errors, by less than the needed margin.",
     ]
     assert lines[-2] == (
-        "**The goal in classroom:** shared ✗ not met — balance fails (`forgetful`); "
-        "the bots' own spread fails (`cod`); luck, not balance, is what fails (`lavish`)."
+        "**The goal in classroom:** shared ✗ not met — what fails: balance for `forgetful`; "
+        "the bot's own spread for `cod`; luck, not balance, for `lavish`."
     )
 
 
@@ -41,7 +41,7 @@ def test_a_cell_where_balanced_outranks_every_bot_meets_the_goal() -> None:
     assert "| classroom | mirrored | 100 % (dumper) | ✓ |" in "\n".join(lines)
     assert not any(line.startswith("- classroom · mirrored") for line in lines)
     assert goal_statement([missed, met]) == (
-        "**The goal in classroom:** shared ✗ not met — luck, not balance, is what fails (`lavish`); "
+        "**The goal in classroom:** shared ✗ not met — what fails: luck, not balance, for `lavish`; "
         "mirrored ✓ met."
     )
     other = summarise_cell("calm", "shared", seasons, ["balanced", "lavish", "balanced-twin"])
