@@ -1,12 +1,15 @@
 """Measurement: why one team beats another in a balance cell, metric by metric and experience by experience.
 
-Plays the balance league of one cell (``balanced``, every degenerate bot and, with ``--best``, the
-search's best strategy) over seeded seasons and prints, per team, the mean composite and what
-each weighted metric adds to it (w·m ÷ Σw), the margin over ``balanced`` per metric (paired per
-season, ± one standard error), the funnel per segment (inquiries, won, declined for want of
-cash, gross margin), the money (profit, expected loss, write-offs, costs) and the experiences
-the team gave by cause (count and mean experience x). Run with
-``python bench/breakdown.py --preset calm --mode shared --seeds 10 [--team dumper] [--set K=V]``.
+Plays the balance league of one cell (``balanced``, every degenerate bot, the equal-teams
+control ``balanced-twin`` unless ``--no-twin`` and, with ``--best``, the search's best strategy)
+over seeded seasons and prints, per team, the mean composite and what each weighted metric adds
+to it (w·m ÷ Σw), the margin over ``balanced`` per metric (paired per season, ± one standard
+error), the funnel per segment (inquiries, won, declined for want of cash, gross margin), the
+money (profit, expected loss, write-offs, costs) and the experiences the team gave by cause
+(count and mean experience x). Run with
+``python bench/breakdown.py --preset calm --mode shared --seeds 10 [--team dumper] [--set K=V]``;
+``--no-twin`` plays the league as it was before the twin joined it (in a shared market every team
+changes which customers the others meet), which reproduces the figures measured then.
 """
 
 from __future__ import annotations
@@ -147,9 +150,10 @@ def main() -> None:
     parser.add_argument(
         "--add", action="append", default=[], help="one more team NAME=BOT (e.g. long=strategy:floor=15)"
     )
+    parser.add_argument("--no-twin", action="store_true", help="leave the equal-teams control out")
     args = parser.parse_args()
     params = cell_parameters(args.preset, args.mode, [parse_override(t) for t in args.set])
-    teams = league(from_spec(args.best) if args.best else None)
+    teams = league(from_spec(args.best) if args.best else None, twin=not args.no_twin)
     teams += [TeamSpec(*text.split("=", 1)) for text in args.add]
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     seasons = [season_figures(params, seed, teams) for seed in seeds]

@@ -1,16 +1,18 @@
 """Measurement: where a team's luck comes from in a shared market (issue 12, item 5).
 
-Plays the balance league of one cell over seeded seasons and prints, per team, what it was
-dealt and what it made of it: inquiries received per segment (new and repeat), the share of
-its inquiries that came from customers who would pay late or never (their risk and the terms
-drawn for them, not what the team did), how often its shortlist held the at-cost `dumper`,
-and how much each weighted metric's points vary from season to season — in the team's
-composite and in its margin over `balanced` (variance of the margin and each metric's share:
-cov(metric's points margin, composite margin) ÷ var(composite margin), which sums to 1). It
-ends with the correlation, over teams and seasons, between what a team was dealt (its
-inquiries per segment, relative to the season's mean) and its composite's deviation from
-the team's own mean. Run with
-``python bench/shared_luck.py --preset classroom --mode shared --seeds 10 [--set K=V]``.
+Plays the balance league of one cell (with the equal-teams control ``balanced-twin``, whose
+margin's sd is the luck between equal teams, unless ``--no-twin``) over seeded seasons and
+prints, per team, what it was dealt and what it made of it: inquiries received per segment (new
+and repeat), the share of its inquiries that came from customers who would pay late or never
+(their risk and the terms drawn for them, not what the team did), how often its shortlist held
+the at-cost `dumper`, and how much each weighted metric's points vary from season to season — in
+the team's composite and in its margin over `balanced` (variance of the margin and each metric's
+share: cov(metric's points margin, composite margin) ÷ var(composite margin), which sums to 1).
+It ends with the correlation, over teams and seasons, between what a team was dealt (its
+inquiries per segment, relative to the season's mean) and its composite's deviation from the
+team's own mean. Run with
+``python bench/shared_luck.py --preset classroom --mode shared --seeds 10 [--set K=V] [--no-twin]``;
+``--no-twin`` plays the league as before the twin joined it and reproduces the figures measured then.
 """
 
 from __future__ import annotations
@@ -91,9 +93,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--set", action="append", default=[], help="override KEY=VALUE")
+    parser.add_argument("--no-twin", action="store_true", help="leave the equal-teams control out")
     args = parser.parse_args()
     params = cell_parameters(args.preset, args.mode, [parse_override(t) for t in args.set])
-    teams = league(None)
+    teams = league(None, twin=not args.no_twin)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     seasons = [season(params, seed, teams) for seed in seeds]
     names = [t.name for t in teams]

@@ -43,9 +43,14 @@ class Sample:
         return statistics.fmean(self.values) if self.values else math.nan
 
     @property
+    def sd(self) -> float:
+        """The sample standard deviation: how far one value strays (0 for fewer than two values)."""
+        return statistics.stdev(self.values) if self.n > 1 else 0.0
+
+    @property
     def se(self) -> float:
         """One standard error of the mean (0 for fewer than two values)."""
-        return statistics.stdev(self.values) / math.sqrt(self.n) if self.n > 1 else 0.0
+        return self.sd / math.sqrt(self.n) if self.n > 1 else 0.0
 
     @property
     def positive(self) -> int:

@@ -3,8 +3,11 @@
 ``search`` looks, in every shipped preset and both modes, for the strategy of the family
 that does best against the reference league, and prints it with its held-out margin over
 ``balanced`` and what it does in words. ``balance`` runs the same search, then plays every
-cell's league (balanced, every degenerate bot and the search's best) over ``--seeds``
-seasons and prints the matrix as Markdown — ``--write docs/balance.md`` regenerates the doc.
+cell's league (balanced, every degenerate bot, the equal-teams control ``balanced-twin`` and the
+search's best) over ``--seeds`` seasons and prints the matrix as Markdown — ``--write
+docs/balance.md`` regenerates the doc.
+The report ends its matrix with each cell's luck (the spread of the gap between two teams that
+play balanced) and says, per cell, whether a graded single season meets the issue's goal.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from market.errors import MarketError
 from market.overrides import parse_override
 from market.presets import preset_names
 from server.cli.args import whole_number
+from server.cli.balance_figures import needed, pct, pm
+from server.cli.graded_season import DEFINITIONS, graded_season_markdown
 from simulator.balance import BEST_TEAM, MODES, Cell, measure_cell
 from simulator.evaluate import cell_parameters
+from simulator.luck import TWIN_TEAM
 from simulator.search import Found, SearchSettings, search_cell
 from teams.bots import DEGENERATE
 
@@ -91,14 +97,6 @@ def run_search(
 # --- text ----------------------------------------------------------------------------------------------
 
 
-def _pm(mean: float, se: float, digits: int = 1) -> str:
-    return f"{mean:+.{digits}f} ± {se:.{digits}f}"
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f} %"
-
-
 def search_markdown(found: Sequence[Found]) -> list[str]:
     out = []
     for f in found:
@@ -109,8 +107,8 @@ def search_markdown(found: Sequence[Found]) -> list[str]:
             "",
             f"`{f.spec}`",
             "",
-            f"Held-out margin over balanced {_pm(f.margin.mean, f.margin.se)} ({verdict}), net of its seat's "
-            f"luck ({_pm(f.seat.mean, f.seat.se)}: balanced itself in the seat); ahead of balanced in the "
+            f"Held-out margin over balanced {pm(f.margin.mean, f.margin.se)} ({verdict}), net of its seat's "
+            f"luck ({pm(f.seat.mean, f.seat.se)}: balanced itself in the seat); ahead of balanced in the "
             f"seat in {f.wins} of {n} held-out seasons; training margin {f.training_margin:+.1f}; "
             f"{f.evaluated} strategies tried. Single-lever extremes: {', '.join(f.extremes) or 'none'}.",
             "",
@@ -122,7 +120,15 @@ def search_markdown(found: Sequence[Found]) -> list[str]:
 
 def matrix_markdown(cells: Sequence[Cell]) -> list[str]:
     teams = [*DEGENERATE, BEST_TEAM]
-    head = ["preset", "mode", "holds", *teams, "one season agrees", "balanced outranks (lowest)"]
+    head = [
+        "preset",
+        "mode",
+        "holds",
+        *teams,
+        "one season agrees",
+        "balanced outranks (lowest)",
+        "luck (equal teams' gap sd)",
+    ]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for cell in cells:
         values = []
@@ -132,7 +138,7 @@ def matrix_markdown(cells: Sequence[Cell]) -> list[str]:
                 values.append("—")
             else:
                 mark = "" if not row.degenerate else " ✓" if row.below_balanced else " ✗"
-                values.append(f"{_pm(row.margin.mean, row.margin.se)}{mark}")
+                values.append(f"{pm(row.margin.mean, row.margin.se)}{mark}")
         lowest, share = cell.balanced_share_lowest
         out.append(
             "| "
@@ -142,8 +148,9 @@ def matrix_markdown(cells: Sequence[Cell]) -> list[str]:
                     cell.mode,
                     "yes" if cell.holds else f"**no** ({len(cell.failing)})",
                     *values,
-                    _pct(cell.agreement_median),
-                    f"{_pct(share)} ({lowest})",
+                    pct(cell.agreement_median),
+                    f"{pct(share)} ({lowest})",
+                    f"{cell.equal.luck:.1f}",
                 ]
             )
             + " |"
@@ -159,21 +166,23 @@ def cell_markdown(cell: Cell) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for r in sorted(cell.rows, key=lambda r: -r.composite.mean):
-        share = "—" if r.team == "balanced" else _pct(r.balanced_beats / cell.seeds)
+        share = "—" if r.team == "balanced" else pct(r.balanced_beats / cell.seeds)
         out.append(
             f"| {r.team} | {r.composite.mean:.1f} ± {r.composite.se:.1f} | "
-            f"{_pm(r.margin.mean, r.margin.se) if r.team != 'balanced' else '—'} | "
+            f"{pm(r.margin.mean, r.margin.se) if r.team != 'balanced' else '—'} | "
             f"{r.beats_balanced} of {cell.seeds} | {share} |"
         )
     pairs = sorted(cell.pairs, key=lambda p: (p.agree, p.first, p.second))
     lowest = pairs[0] if pairs else None
-    failing = ", ".join(f"{r.team} ({_pm(r.margin.mean, r.margin.se)})" for r in cell.failing)
+    failing = ", ".join(f"{r.team} ({pm(r.margin.mean, r.margin.se)})" for r in cell.failing)
     out += [
         "",
         f"Balanced above every degenerate bot by more than two standard errors: "
         f"{'yes' if cell.holds else 'no — ' + failing}. "
-        f"A single season orders a pair of teams as their means do: median {_pct(cell.agreement_median)}"
-        + (f", lowest {_pct(lowest.agree)} ({lowest.first} vs {lowest.second})." if lowest else "."),
+        f"A single season orders a pair of teams as their means do: median {pct(cell.agreement_median)}"
+        + (f", lowest {pct(lowest.agree)} ({lowest.first} vs {lowest.second})." if lowest else ".")
+        + f" Luck (sd of the equal teams' gap in one season): {cell.equal.luck:.1f}; needed margin "
+        f"{needed(cell.equal.needed_margin)}.",
         "",
     ]
     return out
@@ -205,18 +214,21 @@ def balance_markdown(cells: Sequence[Cell], found: Sequence[Found], command: str
         "Each cell is a shipped preset in one market mode. Every season of a cell is played by "
         "one team each of `balanced`, the degenerate bots (`eager` list price only, `dumper` "
         "maximum discount, `cod` no credit, `lender` all credit, `forgetful` never collects, "
-        "`forgiver` writes everything off, `lax`, `lavish`, `passive`) and the search's best "
+        "`forgiver` writes everything off, `lax`, `lavish`, `passive`), the equal-teams control "
+        f"`{TWIN_TEAM}` (a second team playing `balanced`; not a degenerate bot, not counted in "
+        "*holds*, *one season agrees* nor *balanced outranks*) and the search's best "
         "strategy for the cell (`search-best`). A margin is a team's composite minus balanced's "
         "in the same season: mean ± one standard error. ✓: the degenerate bot is below balanced "
         "by more than two standard errors; ✗: it is not. *One season agrees*: the median over "
         "all pairs of teams of the share of single seasons that order the pair as their means do. "
         "*Balanced outranks (lowest)*: the share of single seasons in which balanced ranks above "
-        "the degenerate bot it beats least often.",
+        "the degenerate bot it beats least often. " + DEFINITIONS,
         "",
         "## The matrix: margin over balanced",
         "",
         *matrix_markdown(cells),
         "",
+        *graded_season_markdown(cells),
         "## Cell by cell",
         "",
     ]

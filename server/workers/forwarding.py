@@ -35,6 +35,7 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.types import Send
 
+from server.live.idempotency import HEADER as IDEMPOTENCY_HEADER
 from server.security.auth import COOKIE
 from server.security.client_address import FORWARDED_BY_WORKER, WorkerSignature, address_of
 from server.workers.forward_gate import ForwardGate
@@ -55,6 +56,9 @@ _NOT_FORWARDED = frozenset(name.encode() for name in (*FORWARD_HOP_BY_HOP, FORWA
 _SIGNED_CLIENT = FORWARDED_BY_WORKER.encode()
 ANSWER_HOP_BY_HOP = frozenset({b"transfer-encoding", b"connection", b"keep-alive"})
 """Answer headers not passed on: the answer's bytes are relayed as they came, its length with them."""
+_SET_BY_FRONT = frozenset({b"date", b"server"})
+"""Answer headers the front's own HTTP server writes on every answer: relayed too, they came twice."""
+_NOT_RELAYED = ANSWER_HOP_BY_HOP | _SET_BY_FRONT
 CONNECT_SECONDS = 2.0
 """How long a forward may take to open a connection to the owner before its 503 (nothing sent)."""
 ANSWER_SECONDS = 30.0
@@ -78,12 +82,33 @@ class Destination:
     redis_down: bool = False  # nowhere, because Redis (who owns what) did not answer
 
 
-def _unavailable(detail: str, retry_after: int = 2) -> JSONResponse:
+def _unavailable(detail: str, retry_after: int | None = 2) -> JSONResponse:
+    """A 503; with ``Retry-After`` only when sending the same request again is safe."""
     return JSONResponse(
         {"detail": detail, "code": "unavailable"},
         status_code=503,
-        headers={"Retry-After": str(retry_after)},
+        headers={"Retry-After": str(retry_after)} if retry_after is not None else None,
     )
+
+
+_REPLAYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
+"""Methods whose second arrival changes nothing the first did not (every PUT of the API sets a value)."""
+_KEYED_PREFIX = "/api/v1/team/"
+"""The desk commands: the owner applies one key once and answers every retry with the first reply."""
+
+
+def resend_is_safe(method: str, path: str, has_key: bool) -> bool:
+    """Whether a request that may or may not have been applied can be sent again as it is."""
+    return method.upper() in _REPLAYABLE_METHODS or (has_key and path.startswith(_KEYED_PREFIX))
+
+
+def _no_answer(request: Request) -> JSONResponse:
+    """The owner got the request and did not answer. A client told to retry must not apply it
+    twice, so only a request the owner recognises, or one that changes nothing twice, gets
+    Retry-After; any other is left to the person, who looks first."""
+    if resend_is_safe(request.method, request.url.path, IDEMPOTENCY_HEADER in request.headers):
+        return _unavailable(_NO_ANSWER)
+    return _unavailable(_NO_ANSWER_LOOK_FIRST, retry_after=None)
 
 
 class Forwarder:
@@ -239,12 +264,12 @@ class Forwarder:
             )
         except NoAnswer as exc:
             log.warning("%s did not answer %s %s: %s", peer, request.method, request.url.path, exc)
-            return _unavailable(_NO_ANSWER)
+            return _no_answer(request)
         try:
             start = {
                 "type": "http.response.start",
                 "status": answer.status,
-                "headers": [(k, v) for k, v in answer.headers if k not in ANSWER_HOP_BY_HOP],
+                "headers": [(k, v) for k, v in answer.headers if k not in _NOT_RELAYED],
             }
             size = answer.length()
             if size is not None and size <= WHOLE_ANSWER_BYTES:
@@ -252,7 +277,7 @@ class Forwarder:
                     body = await answer.read()
                 except NoAnswer as exc:
                     log.warning("%s did not finish its answer to %s: %s", peer, request.url.path, exc)
-                    return _unavailable(_NO_ANSWER)
+                    return _no_answer(request)
                 await send(start)
                 await send({"type": "http.response.body", "body": body, "more_body": False})
                 return None
@@ -294,6 +319,10 @@ class Forwarder:
 _NO_ANSWER = (
     "the worker that serves this request did not answer in time; a command may or may not have "
     "been applied — send it again with the same Idempotency-Key to find out"
+)
+_NO_ANSWER_LOOK_FIRST = (
+    "the worker that serves this request did not answer in time; it may or may not have been "
+    "applied — look at the current state before sending it again"
 )
 
 

@@ -48,6 +48,7 @@ class Watch:
     """What the pages of one browser context did that they must not: foreign hosts, errors."""
 
     origin: str
+    allowed: tuple[int, ...] = ()  # statuses a test makes the page see on purpose (page.route)
     foreign: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     recent: list[str] = field(default_factory=list)  # the last console lines of its pages
@@ -63,12 +64,14 @@ class Watch:
     def console(self, message: Any) -> None:
         self.recent = [*self.recent[-(RECENT_LINES - 1) :], f"{message.type}: {message.text}"]
         # a refused request (4xx) is logged by the browser; the page shows the reason itself
-        expected = "responded with a status of 4" in message.text
+        expected = "responded with a status of 4" in message.text or any(
+            f"responded with a status of {status}" in message.text for status in self.allowed
+        )
         if message.type == "error" and not expected:
             self.errors.append(f"console: {message.text}")
 
     def response(self, response: Any) -> None:
-        if response.status >= 500:
+        if response.status >= 500 and response.status not in self.allowed:
             self.errors.append(f"server error {response.status} for {response.url}")
 
     def page_error(self, error: Any) -> None:
@@ -144,10 +147,11 @@ def failure_report(contexts: list[tuple[Any, Watch]], server: ServerProcess) -> 
 
 @pytest.fixture
 def open_context(browser: Any, server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[Opener]:
-    """open_context(lang="en", viewport=DESKTOP) → a new browser context (own cookies), watched."""
+    """open_context(lang="en", viewport=DESKTOP) → a new browser context (own cookies), watched;
+    ``allowed=(503,)`` when the test itself makes the page see such answers."""
     made: list[tuple[Any, Watch]] = []
 
-    def open_(lang: str = "en", viewport: dict[str, int] | None = None) -> Any:
+    def open_(lang: str = "en", viewport: dict[str, int] | None = None, allowed: tuple[int, ...] = ()) -> Any:
         context = browser.new_context(
             locale=LOCALES[lang],
             viewport=viewport or DESKTOP,
@@ -155,7 +159,7 @@ def open_context(browser: Any, server: ServerProcess, request: pytest.FixtureReq
             accept_downloads=True,
         )
         context.set_default_timeout(15_000)
-        watch = Watch(server.url)
+        watch = Watch(server.url, allowed)
         context.on("request", watch.request)
         context.on("response", watch.response)
 

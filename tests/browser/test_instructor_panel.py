@@ -334,6 +334,32 @@ def test_rounds_and_mode_typed_before_the_preset_arrives_are_kept(
     expect(page.locator("#create select[name=mode]")).to_have_value("mirrored")
 
 
+GRADING = {
+    "en": {"shared": "partly luck", "mirrored": "the same customers"},
+    "zh": {"shared": "部分取决于运气", "mirrored": "同样的客户"},
+}
+
+
+def test_the_mode_says_what_it_means_for_grades(open_context: Any, server: ServerProcess, lang: str) -> None:
+    """Under the market mode the form says what the choice means for grades: a shared season is
+    partly luck, mirrored gives every team the same customers; the note follows the mode chosen,
+    the preset's default and a reset, in the page's language."""
+    page = open_context(lang).new_page()
+    sign_in(page)
+    note = page.locator("#create .grading-note")
+    expect(note).to_have_attribute("data-mode", "shared")  # classroom is a shared market
+    expect(note).to_contain_text(GRADING[lang]["shared"])
+    page.select_option("#create select[name=mode]", "mirrored")
+    expect(note).to_have_attribute("data-mode", "mirrored")
+    expect(note).to_contain_text(GRADING[lang]["mirrored"])
+    page.click("#create .params .actions button >> nth=2")  # reset every value to the preset's
+    expect(page.locator("#create select[name=mode]")).to_have_value("shared")
+    expect(note).to_contain_text(GRADING[lang]["shared"])
+    other = "zh" if lang == "en" else "en"
+    page.click("#lang")  # the note switches language in place
+    expect(note).to_contain_text(GRADING[other]["shared"])
+
+
 def test_a_refusal_naming_a_parameter_marks_that_field(open_context: Any, server: ServerProcess) -> None:
     """Rules the form cannot check are the server's: its 422 names the field, the form marks it."""
     page = open_context("en").new_page()

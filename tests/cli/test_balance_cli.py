@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from server.cli import main
+from server.cli.balance_figures import needed, pct, pm
+from simulator.balance import measure_cell
+from simulator.evaluate import cell_parameters
 
 TINY = ["--presets", "classroom", "--modes", "mirrored", "--set", "rounds=2", "--jobs", "1"]
 TINY_SEARCH = ["--candidates", "2", "--refine", "1", "--width", "1", "--training-seeds", "1"]
@@ -40,6 +43,40 @@ def test_balance_writes_the_matrix_it_prints(tmp_path: Path, capsys: pytest.Capt
     assert "| classroom | mirrored |" in text
     assert "### classroom · mirrored (2 seasons)" in text
     assert "| forgiver |" in text
+    # mirrored: the twin meets balanced's customers, so no luck parts them and none is needed
+    assert "| one season agrees | balanced outranks (lowest) | luck (equal teams' gap sd) |" in text
+    matrix_row = next(line for line in text.splitlines() if line.startswith("| classroom | mirrored | "))
+    assert matrix_row.endswith(" | 0.0 |")
+    assert "## A graded season" in text
+    assert "| 0.0 | 0.0 | +0.0 ± 0.0 | 0 of 2, level in 2 |" in text
+    assert "| balanced-twin |" in text
+    assert "**The goal in classroom:** mirrored " in text
+
+
+def test_balance_prints_the_shared_cells_luck_and_its_goal(capsys: pytest.CaptureFixture[str]) -> None:
+    """The figures printed are the cell's own: the same seasons measured directly."""
+    args = ["--presets", "classroom", "--modes", "shared", "--set", "rounds=2", "--jobs", "1"]
+    assert main(["balance", *args, "--no-search", "--seeds", "3"]) == 0
+    out = capsys.readouterr().out
+    params = cell_parameters("classroom", "shared", [("rounds", 2)])
+    cell = measure_cell("classroom", "shared", params, range(3), workers=1)
+    assert cell.equal.luck > 0
+    matrix_row = next(line for line in out.splitlines() if line.startswith("| classroom | shared | "))
+    assert matrix_row.endswith(f" | {cell.equal.luck:.1f} |")
+    lowest, share = cell.balanced_share_lowest
+    eq = cell.equal
+    level = f", level in {eq.level}" if eq.level else ""
+    mark = "✓" if cell.meets_goal else "✗"
+    graded = (
+        f"| classroom | shared | {pct(share)} ({lowest}) | {mark} | {eq.luck:.1f} | "
+        f"{needed(eq.needed_margin)} | {pm(eq.gap.mean, eq.gap.se)} | {eq.twin_ahead} of 3{level} |"
+    )
+    assert graded in out
+    for miss in cell.misses:
+        assert (
+            f"- classroom · shared: `{miss.row.team}` {pm(miss.row.margin.mean, miss.row.margin.se)}, " in out
+        )
+    assert ("**The goal in classroom:** shared ✓ met." in out) == cell.meets_goal
 
 
 def test_balance_with_the_search_names_its_best(capsys: pytest.CaptureFixture[str]) -> None:

@@ -119,6 +119,12 @@ def test_forwarding_shared_channels_and_takeover(shared: dict[str, str]) -> None
         member = SalesfloorClient(second.url)
         member.join(code, "Lin", "manager")
         acknowledged = member.command(c.SetApologyPolicy(team="", enabled=True))["events"]
+        # an answer relayed from the owner carries the front's own date and server headers, once
+        for worker in (first, second):
+            answer = httpx.get(f"{worker.url}/api/v1/competitions/{cid}/public/ticker", timeout=10)
+            names = [name.lower() for name, _ in answer.headers.multi_items()]
+            assert answer.status_code == 200 and names.count("date") == 1, names
+            assert names.count("server") <= 1, names
         # the same channel, with the same seqs, from both workers
         from_second = asyncio.run(asyncio.wait_for(_read(admin, f"/ws/public/{cid}", 4), 20))
         assert from_second[0]["type"] == "hello" and from_second[0]["data"]["standings"]

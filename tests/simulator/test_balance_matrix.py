@@ -4,7 +4,12 @@ classroom and the shared calm market, the price cutter that used to out-score ba
 lender whose long terms fell due after the season's end and the team that never collects (each
 in the market of three teams asked it was written for); and the presets of rules 4, whose
 shared classroom and credit-crunch ask two teams, not three: there balanced outranks every
-degenerate bot beyond the noise, which three teams asked did not give credit-crunch."""
+degenerate bot beyond the noise, which three teams asked did not give credit-crunch.
+
+The shared tests play the league their figures were measured in, without the equal-teams
+control ``balanced-twin``: in a shared market a twelfth team changes which customers every
+other team meets (docs/strategy-search.md, "Luck, measured in every cell"). In a mirrored
+market it changes nothing for the others (a test)."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import pytest
 
 from simulator.balance import BEST_TEAM, Cell, measure_cell, pair_orders
 from simulator.evaluate import Sample, Season, cell_parameters
+from simulator.luck import TWIN_TEAM
 from teams.bots import DEGENERATE
 from teams.bots.strategy import BALANCED
 
@@ -54,6 +60,7 @@ def cell(
     starting_cash: float | None = None,
     rules: int | None = None,
     shortlist_size: int | None = None,
+    twin: bool = True,
 ) -> Cell:
     overrides: list[tuple[str, object]] = [("rounds", rounds)] if rounds else []
     if starting_cash is not None:
@@ -63,12 +70,12 @@ def cell(
     if shortlist_size is not None:
         overrides.append(("shortlist_size", shortlist_size))
     params = cell_parameters(preset, mode, overrides)
-    return measure_cell(preset, mode, params, range(seeds), BALANCED if best else None, workers=1)
+    return measure_cell(preset, mode, params, range(seeds), BALANCED if best else None, workers=1, twin=twin)
 
 
 def test_a_cell_reports_every_team_against_balanced() -> None:
     small = cell(3, rounds=2, best=True)
-    assert [r.team for r in small.rows] == ["balanced", *DEGENERATE, BEST_TEAM]
+    assert [r.team for r in small.rows] == ["balanced", *DEGENERATE, TWIN_TEAM, BEST_TEAM]
     assert small.row("balanced").margin.values == (0.0, 0.0, 0.0)
     for row in small.rows:
         assert row.beats_balanced + row.balanced_beats <= 3
@@ -78,6 +85,19 @@ def test_a_cell_reports_every_team_against_balanced() -> None:
     assert small.row("passive").below_balanced
     assert 0 <= small.agreement_median <= 1
     assert small.balanced_share_lowest[0] in DEGENERATE
+    # the equal-teams control is a team of the league but no pair of the agreement figure
+    assert all(TWIN_TEAM not in (p.first, p.second) for p in small.pairs)
+    # mirrored: both play balanced against the same customers, so no luck parts them
+    assert small.equal.gap.values == (0.0, 0.0, 0.0)
+    assert small.equal.luck == 0.0 and small.equal.level == 3
+
+
+def test_in_a_mirrored_market_the_twin_changes_no_other_teams_figures() -> None:
+    with_twin, without = cell(3, rounds=2), cell(3, rounds=2, twin=False)
+    assert [r for r in with_twin.rows if r.team != TWIN_TEAM] == list(without.rows)
+    assert with_twin.pairs == without.pairs
+    with pytest.raises(ValueError, match="played without balanced-twin"):
+        _ = without.equal
 
 
 @pytest.mark.parametrize("bot", DEGENERATE)
@@ -89,7 +109,7 @@ def test_in_mirrored_classroom_balanced_outranks_each_degenerate_bot_beyond_the_
 def test_in_shared_classroom_quoting_at_cost_ranks_below_balanced_beyond_the_noise() -> None:
     """The dumper takes the other teams' customers but sells at no margin. Before a refused
     quote at the going rate stopped costing satisfaction it out-scored balanced (+4.4 ± 3.4)."""
-    row = cell(8, mode="shared").row("dumper")
+    row = cell(8, mode="shared", twin=False).row("dumper")
     assert row.margin.mean < -2 * row.margin.se, f"dumper {row.margin.mean:+.1f} ± {row.margin.se:.1f}"
 
 
@@ -98,9 +118,9 @@ def test_in_shared_calm_working_capital_is_what_prices_quoting_at_cost() -> None
     never ran short, so winning every price-sensitive order at cost paid by conversion and the
     dumper out-scored balanced; with half the cash — the classroom's working capital per inquiry —
     every sale at a loss draws on cash the team needs, and the dumper ranks below balanced."""
-    calm = cell(20, mode="shared", preset="calm").row("dumper")
+    calm = cell(20, mode="shared", twin=False, preset="calm").row("dumper")
     assert calm.margin.mean < -2 * calm.margin.se, f"dumper {calm.margin.mean:+.1f} ± {calm.margin.se:.1f}"
-    flush = cell(20, mode="shared", preset="calm", starting_cash=40_000).row("dumper")
+    flush = cell(20, mode="shared", twin=False, preset="calm", starting_cash=40_000).row("dumper")
     assert flush.margin.mean > calm.margin.mean + 2 * calm.margin.se, (
         f"with 40,000: dumper {flush.margin.mean:+.1f} ± {flush.margin.se:.1f}"
     )
@@ -111,9 +131,9 @@ def test_in_shared_classroom_lending_to_everyone_ranks_below_balanced_once_terms
     fall due after the sixth round, where rules v2 counted each at the flat 3 % of an invoice
     not yet due, and it tied balanced (−0.7 ± 1.0 over 20 seasons). Rules v3 counts what terms
     beyond those asked really risk, from the day an invoice is issued (docs/scoring.md)."""
-    v3 = cell(20, mode="shared", rules=3, shortlist_size=3).row("lender")
+    v3 = cell(20, mode="shared", twin=False, rules=3, shortlist_size=3).row("lender")
     assert v3.margin.mean < -2 * v3.margin.se, f"lender {v3.margin.mean:+.1f} ± {v3.margin.se:.1f}"
-    v2 = cell(20, mode="shared", rules=2, shortlist_size=3).row("lender")
+    v2 = cell(20, mode="shared", twin=False, rules=2, shortlist_size=3).row("lender")
     assert not v2.below_balanced, f"rules v2: lender {v2.margin.mean:+.1f} ± {v2.margin.se:.1f}"
     assert v2.margin.mean > v3.margin.mean + 2 * v3.margin.se
 
@@ -122,9 +142,9 @@ def test_in_shared_classroom_never_collecting_ranks_below_balanced_once_unchased
     """Under rules v2 a late payer paid within the write-off grace whether reminded or not, cash
     rarely binds in a shared market, and ``forgetful`` tied balanced (−0.7 ± 1.4 over 20 seasons).
     Under rules v3 a late payer nobody reminds pays last (docs/market.md)."""
-    v3 = cell(20, mode="shared", rules=3, shortlist_size=3).row("forgetful")
+    v3 = cell(20, mode="shared", twin=False, rules=3, shortlist_size=3).row("forgetful")
     assert v3.margin.mean < -2 * v3.margin.se, f"forgetful {v3.margin.mean:+.1f} ± {v3.margin.se:.1f}"
-    v2 = cell(20, mode="shared", rules=2, shortlist_size=3).row("forgetful")
+    v2 = cell(20, mode="shared", twin=False, rules=2, shortlist_size=3).row("forgetful")
     assert not v2.below_balanced, f"rules v2: forgetful {v2.margin.mean:+.1f} ± {v2.margin.se:.1f}"
 
 
@@ -137,9 +157,9 @@ def test_in_the_shared_presets_of_rules_4_balanced_outranks_every_degenerate_bot
     collection bind as they do in a mirrored market. With three teams asked, credit-crunch's
     lender and lavish stayed within the noise of balanced (−2.4 ± 2.7 and −4.5 ± 3.6 over these
     20 seasons, docs/strategy-search.md, "Rules v4")."""
-    shared = cell(20, mode="shared", preset=preset)
+    shared = cell(20, mode="shared", twin=False, preset=preset)
     failing = [f"{r.team} {r.margin.mean:+.1f} ± {r.margin.se:.1f}" for r in shared.failing]
     assert not failing, failing
     if preset == "credit-crunch":
-        three = cell(20, mode="shared", preset=preset, shortlist_size=3)
+        three = cell(20, mode="shared", twin=False, preset=preset, shortlist_size=3)
         assert {r.team for r in three.failing} >= {"lender"}

@@ -2,8 +2,20 @@
 // refusal turned into an ApiError carrying the server's reason (shown to the user as it is).
 // A session the server says has expired (401 session_expired) is remembered and announced, so
 // that each page shows its login again with the message in the reader's language.
+// A server busy or handing a competition over (503 with Retry-After) is waited out and the
+// request sent again, a command with the same Idempotency-Key (common/resend.js), while the
+// control that sent it stays held and says so (common/sender.js); the same command asked for
+// again while it is in flight is not sent twice but shares the first one's answer.
 
 import { t } from "/static/common/i18n.js";
+import {
+  KEY_HEADER,
+  hasHeader,
+  isCommand,
+  newIdempotencyKey,
+  pauseBeforeResend,
+} from "/static/common/resend.js";
+import { holdSender } from "/static/common/sender.js";
 
 export class ApiError extends Error {
   constructor(status, code, detail, field = null, why = null, rule = null, values = null) {
@@ -36,6 +48,9 @@ export function onSessionExpired(handler) {
   addEventListener(EXPIRED, () => handler());
 }
 
+/** The commands in flight, by method, path and body: a second one the same shares the first's answer. */
+const inFlight = new Map();
+
 /**
  * Call the API: `api("/api/v1/team")`, `api(path, {method: "POST", body: {...}})`.
  * @param {string} path
@@ -53,40 +68,72 @@ export async function api(path, { method = "GET", body, headers = {}, raw = fals
       options.headers["Content-Type"] = "application/json";
     }
   }
+  const command = isCommand(method);
+  if (command && !hasHeader(options.headers, KEY_HEADER)) options.headers[KEY_HEADER] = newIdempotencyKey();
+  const same =
+    command && !raw && typeof (options.body ?? "") === "string"
+      ? `${method} ${path} ${options.body ?? ""}`
+      : null;
+  if (same && inFlight.has(same)) return inFlight.get(same);
+  const sender = holdSender(command);
+  const answer = exchange(path, options, raw, sender).finally(() => {
+    sender.release();
+    if (same) inFlight.delete(same);
+  });
+  if (same) inFlight.set(same, answer);
+  return answer;
+}
+
+/** Send the request, again while the server says it is busy, and read its answer. */
+async function exchange(path, options, raw, sender) {
+  const started = performance.now();
   let response;
-  try {
-    response = await fetch(path, options);
-  } catch {
-    throw new ApiError(0, "network", t("error.network"));
-  }
-  if (!response.ok) {
-    let detail = t("error.status", { status: response.status });
-    let code = "error";
-    let field = null;
-    let why = null;
-    let rule = null;
-    let values = null;
+  for (;;) {
     try {
-      const data = await response.json();
-      detail = data.detail || detail;
-      code = data.code || code;
-      field = data.field || null;
-      why = data.why || null;
-      rule = data.rule || null;
-      values = data.values || null;
+      response = await fetch(path, options);
     } catch {
-      /* not JSON */
+      throw new ApiError(0, "network", t("error.network"));
     }
-    if (response.status === 401 && code === "session_expired") {
-      expired = why || "idle";
-      dispatchEvent(new CustomEvent(EXPIRED));
-    }
-    throw new ApiError(response.status, code, detail, field, why, rule, values);
+    const spent = (performance.now() - started) / 1000;
+    const pause = pauseBeforeResend(response.status, response.headers.get("Retry-After"), spent);
+    if (pause == null) break;
+    sender.waiting();
+    response.body?.cancel().catch(() => {}); // the refusal is not read: its connection is freed
+    await new Promise((resolve) => {
+      setTimeout(resolve, pause * 1000);
+    });
   }
-  if (method === "POST" && path.startsWith("/api/v1/session/")) expired = null; // logged in (or out) anew
+  if (!response.ok) throw await refusal(response);
+  if (options.method === "POST" && path.startsWith("/api/v1/session/")) expired = null; // logged in (or out) anew
   if (raw) return response;
   if (response.status === 204) return null;
   return response.json();
+}
+
+/** The ApiError of a refused request, with the server's reason; a session found expired is announced. */
+async function refusal(response) {
+  let detail = t("error.status", { status: response.status });
+  let code = "error";
+  let field = null;
+  let why = null;
+  let rule = null;
+  let values = null;
+  try {
+    const data = await response.json();
+    detail = data.detail || detail;
+    code = data.code || code;
+    field = data.field || null;
+    why = data.why || null;
+    rule = data.rule || null;
+    values = data.values || null;
+  } catch {
+    /* not JSON */
+  }
+  if (response.status === 401 && code === "session_expired") {
+    expired = why || "idle";
+    dispatchEvent(new CustomEvent(EXPIRED));
+  }
+  return new ApiError(response.status, code, detail, field, why, rule, values);
 }
 
 /** Who is logged in (null if nobody). */

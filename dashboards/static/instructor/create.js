@@ -81,6 +81,7 @@ export async function mountCreate(root) {
   });
   const pacingHint = h("p", { class: "hint pacing-hint", id: "pacing-hint", "aria-live": "polite" });
   const modeHint = tx("p", "param.mode.help", null, { class: "hint" });
+  const gradingNote = h("p", { class: "hint grading-note", "aria-live": "polite" });
 
   const basics = h(
     "section",
@@ -92,7 +93,7 @@ export async function mountCreate(root) {
       { class: "basics-grid" },
       field("inst.create.name", name, { hint: "inst.create.nameHint", cls: "wide" }),
       h("div", { class: "field wide" }, field("inst.create.preset", preset), presetText),
-      h("div", { class: "field wide" }, field("param.mode.label", mode), modeHint),
+      h("div", { class: "field wide" }, field("param.mode.label", mode), modeHint, gradingNote),
       field("param.rounds.label", rounds, { hint: "param.rounds.help" }),
       field("inst.create.seed", seed, { hint: "inst.create.seedHint" }),
       h("div", { class: "field wide" }, field("inst.create.pacing", pacing), pacingHint),
@@ -159,6 +160,13 @@ export async function mountCreate(root) {
     );
   }
 
+  /** What the chosen mode means for grades: one shared season is partly luck (docs/balance.md). */
+  function drawGrading() {
+    const chosen = mode.value === "mirrored" ? "mirrored" : "shared";
+    gradingNote.dataset.mode = chosen;
+    bindText(gradingNote, () => t(`inst.create.grading.${chosen}`));
+  }
+
   function drawSummary() {
     const n = form ? Object.keys(form.changes()).length : 0;
     bindText(summary, () =>
@@ -183,6 +191,7 @@ export async function mountCreate(root) {
     defaults = { mode: value("mode") || "shared", rounds: value("rounds") || 5 };
     // what the instructor typed before the preset arrived (a busy server) stays theirs
     if (!mode.dataset.typed) mode.value = defaults.mode;
+    drawGrading();
     if (!rounds.dataset.typed) rounds.value = defaults.rounds;
     rounds.dataset.default = defaults.rounds;
     form = paramForm(rows, {
@@ -216,6 +225,7 @@ export async function mountCreate(root) {
   });
   mode.addEventListener("change", () => {
     mode.dataset.typed = "1";
+    drawGrading();
   });
   seed.addEventListener("input", () => checkBasics([seed]));
   name.addEventListener("input", () => checkBasics([name]));
@@ -235,6 +245,7 @@ export async function mountCreate(root) {
     rounds.value = defaults.rounds;
     delete mode.dataset.typed;
     delete rounds.dataset.typed;
+    drawGrading();
     drawPacing();
     drawSummary();
   });

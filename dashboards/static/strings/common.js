@@ -8,6 +8,7 @@ export default {
     "error.network": "The server cannot be reached. Check the network and try again.",
     "error.status": "The server answered {status}.",
     "error.unknown": "Something went wrong.",
+    "common.busyRetrying": "Server busy — retrying…",
     "refusal.out_of_range": "{field} {value} is out of range: allowed {low} to {high}.",
     "refusal.below_cost":
       "The unit price {price} is below the unit cost {cost}: the largest discount that covers cost here is {most}.",
@@ -80,6 +81,7 @@ export default {
     "error.network": "无法连接服务器。请检查网络后重试。",
     "error.status": "服务器返回 {status}。",
     "error.unknown": "出了点问题。",
+    "common.busyRetrying": "服务器繁忙，正在重试…",
     "refusal.out_of_range": "{field} {value} 超出范围：允许 {low} 至 {high}。",
     "refusal.below_cost": "单价 {price} 低于单位成本 {cost}：此处能覆盖成本的最大折扣为 {most}。",
     "refusal.above_max_discount": "折扣 {discount} 超过了任何人可批准的上限（{max}）。",
