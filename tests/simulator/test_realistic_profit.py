@@ -46,8 +46,8 @@ def test_sensible_teams_profit_scores_leave_the_clamp(mode: str) -> None:
         weekly = profit_scores(board.rows(competition.end_t), board.config)
         for bot, score in weekly.items():
             if mode == "mirrored" and bot == "eager":
-                weeks = [r for r in board.rows(competition.end_t) if r.team == "T02"][0]
-                ret = 100.0 * weeks.profit / weeks.capital / profit_periods(weeks, board.config)
+                row = next(r for r in board.rows(competition.end_t) if r.team == "T02")
+                ret = 100.0 * row.profit / row.capital / profit_periods(row, board.config)
                 assert 0.0 < ret < 6.0, (mode, seed, bot, ret)
                 continue
             assert 0.0 < score < 100.0, (mode, seed, bot, score)
