@@ -7,10 +7,12 @@ replies considered where τ = 4 h, but only 88 % in ``rush`` (τ = 2 h), so a st
 merely answered sooner beat the reference there (docs/strategy-search.md, "Rules v4: the
 reference pace"). From rules 4, in the markets on a classroom clock (τ of an hour or more:
 calm, classroom, credit-crunch, rush) it replies while the customer still considers
-``REFERENCE_ENGAGEMENT`` of replies. ``realistic`` (τ = 0.5 h) keeps the quarter hour: there a
-reply in 18 seconds lifts every sensible team's return past the top of the profit scale
-(+5 % a round, with monthly rounds), where profit stops telling teams apart (measured). Earlier
-versions keep their quarter hour everywhere, so their seasons play as they did.
+``REFERENCE_ENGAGEMENT`` of replies. Under rules 4 ``realistic`` (τ = 0.5 h) keeps the quarter
+hour: there a reply in 18 seconds lifted every sensible team's return past the top of the profit
+scale (+5 % a round, with monthly rounds), where profit stops telling teams apart (measured).
+From rules 5 profit is taken per business week, a month no longer reaches the top, and
+``realistic`` gets the fitted pace too (18 seconds). Earlier versions keep their pace, so their
+seasons play as they did.
 """
 
 from __future__ import annotations
@@ -26,12 +28,16 @@ PACE_RULES = 4
 REFERENCE_ENGAGEMENT = 0.99
 """From rules 4: the share of its replies a customer still considers when the reference replies."""
 PACED_TAU_HOURS = 1.0
-"""From rules 4, the smallest τ whose market gets the fitted pace (a classroom clock)."""
+"""Under rules 4, the smallest τ whose market gets the fitted pace (a classroom clock)."""
+PACE_EVERYWHERE_RULES = 5
+"""From rules 5 (profit per business week, no ceiling a month could reach) every market gets it."""
 
 
 def reference_reply_hours(params: MarketParameters) -> float:
     """Business hours from an inquiry to the balanced routine's quote in this market."""
-    if params.rules < PACE_RULES or params.reply_tau_hours < PACED_TAU_HOURS:
+    if params.rules < PACE_RULES:
+        return LEGACY_REPLY_HOURS
+    if params.rules < PACE_EVERYWHERE_RULES and params.reply_tau_hours < PACED_TAU_HOURS:
         return LEGACY_REPLY_HOURS
     floor = params.engagement_floor
     if floor >= REFERENCE_ENGAGEMENT:
