@@ -23,7 +23,7 @@ from market.errors import MarketError
 from market.overrides import parse_override
 from market.presets import preset_names
 from server.cli.args import whole_number
-from server.cli.balance_figures import needed, pct, pm
+from server.cli.balance_figures import needed, pct, pm, table_head, table_row
 from server.cli.graded_season import DEFINITIONS, graded_season_markdown
 from simulator.balance import BEST_TEAM, MODES, Cell, measure_cell
 from simulator.evaluate import cell_parameters
@@ -129,7 +129,7 @@ def matrix_markdown(cells: Sequence[Cell]) -> list[str]:
         "balanced outranks (lowest)",
         "luck (equal teams' gap sd)",
     ]
-    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out = table_head(head)
     for cell in cells:
         values = []
         for team in teams:
@@ -141,8 +141,7 @@ def matrix_markdown(cells: Sequence[Cell]) -> list[str]:
                 values.append(f"{pm(row.margin.mean, row.margin.se)}{mark}")
         lowest, share = cell.balanced_share_lowest
         out.append(
-            "| "
-            + " | ".join(
+            table_row(
                 [
                     cell.preset,
                     cell.mode,
@@ -153,7 +152,6 @@ def matrix_markdown(cells: Sequence[Cell]) -> list[str]:
                     f"{cell.equal.luck:.1f}",
                 ]
             )
-            + " |"
         )
     return out
 

@@ -1,6 +1,9 @@
-"""How the balance report writes a figure: a signed mean with its standard error, a share in percent."""
+"""How the balance report writes a figure (a signed mean with its standard error, a share in percent)
+and a markdown table."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 def pm(mean: float, se: float, digits: int = 1) -> str:
@@ -16,3 +19,13 @@ def pct(x: float) -> str:
 def needed(margin: float) -> str:
     """The needed margin as the bound a bot's mean margin must reach: ``-12.5`` (``0.0`` without luck)."""
     return f"{-margin:+.1f}" if round(margin, 1) else "0.0"
+
+
+def table_head(head: Sequence[str]) -> list[str]:
+    """A markdown table's header row and its rule."""
+    return [table_row(head), "|" + "---|" * len(head)]
+
+
+def table_row(cells: Sequence[str]) -> str:
+    """``| a | b |``: one markdown table row."""
+    return "| " + " | ".join(cells) + " |"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.cli.balance_figures import needed, pct, pm
+from server.cli.balance_figures import needed, pct, pm, table_head, table_row
 from simulator.balance import Cause, Cell, Miss
 from simulator.luck import GOAL_PERCENT, TWIN_TEAM
 
@@ -91,14 +91,12 @@ def graded_season_markdown(cells: Sequence[Cell]) -> list[str]:
         "A graded class plays one season. Definitions: above, and "
         "[strategy-search.md](strategy-search.md#luck-measured-in-every-cell-the-equal-teams-control).",
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
+        *table_head(head),
     ]
     for cell in cells:
         lowest, share = cell.balanced_share_lowest
         out.append(
-            "| "
-            + " | ".join(
+            table_row(
                 [
                     cell.preset,
                     cell.mode,
@@ -110,7 +108,6 @@ def graded_season_markdown(cells: Sequence[Cell]) -> list[str]:
                     _twin_ahead(cell),
                 ]
             )
-            + " |"
         )
     missed = [c for c in cells if not c.meets_goal]
     if missed:
