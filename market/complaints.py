@@ -84,7 +84,9 @@ class ComplaintBook:
             return
         ticket.resolved = True
         ticket.failure.outcome = recovery_outcome(event.adequate, event.within_sla)
-        performance = recovery_performance(event.remedy, event.adequate, event.within_sla)
+        performance = recovery_performance(
+            event.remedy, event.adequate, event.within_sla, self.market.params.rules
+        )
         m = self.market
         m.feel(
             ticket.customer,

@@ -4,6 +4,10 @@ A remedy is adequate when it matches the complaint: an apology settles a minor c
 a credit note settles one if it is big enough for the severity, a replacement settles a
 defect or any minor complaint, a refund settles anything. Whether the remedy came within the
 SLA and was adequate decides the customer's repurchase probability after the failure.
+
+From rules 5 a refund is perceived as no better than an adequate credit note: money back beyond
+the loss buys no more satisfaction (overcompensation; Gelbrich, Gäthke & Grégoire 2015), so
+refunding every complaint in full costs its money and buys no more than compensation does.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ REPURCHASE = {
 
 # Performance the customer perceives from an adequate remedy given within the SLA.
 _RECOVERY_PERFORMANCE = {"apology": 0.8, "credit_note": 0.85, "replacement": 0.9, "refund": 0.95}
+COMPENSATION_CAP_RULES = 5
+"""The first rules version in which a refund recovers no more than an adequate credit note."""
 LATE_RECOVERY_DISCOUNT = 0.25
 INADEQUATE_RECOVERY = 0.3
 
@@ -40,11 +46,13 @@ def remedy_adequate(remedy: str, credit_percent: float, severity: str, cause: st
     return severity == "minor"
 
 
-def recovery_performance(remedy: str, adequate: bool, within_sla: bool) -> float:
-    """Performance P of the recovery experience, fed to the satisfaction update."""
+def recovery_performance(remedy: str, adequate: bool, within_sla: bool, rules: int = 1) -> float:
+    """Performance P of the recovery experience, fed to the satisfaction update (``rules``: the
+    market's rules version; from 5 a refund counts as an adequate credit note)."""
     if not adequate:
         return INADEQUATE_RECOVERY
-    p = _RECOVERY_PERFORMANCE[remedy]
+    kind = "credit_note" if remedy == "refund" and rules >= COMPENSATION_CAP_RULES else remedy
+    p = _RECOVERY_PERFORMANCE[kind]
     return p if within_sla else p - LATE_RECOVERY_DISCOUNT
 
 

@@ -439,6 +439,13 @@ def test_recovery_outcome(adequate: bool, within_sla: bool, outcome: str) -> Non
 
 def test_recovery_performance() -> None:
     assert recovery_performance("refund", True, True) == pytest.approx(0.95)
+    # from rules 5 a refund feels like an adequate credit note: overcompensation buys nothing more
+    assert recovery_performance("refund", True, True, rules=5) == recovery_performance(
+        "credit_note", True, True
+    )
+    assert recovery_performance("refund", True, False, rules=5) == pytest.approx(0.6)
+    assert recovery_performance("refund", True, True, rules=4) == pytest.approx(0.95)
+    assert recovery_performance("refund", False, True, rules=5) == INADEQUATE_RECOVERY
     assert recovery_performance("apology", True, True) == pytest.approx(0.8)
     assert recovery_performance("apology", True, False) == pytest.approx(0.55)
     assert recovery_performance("refund", False, True) == INADEQUATE_RECOVERY

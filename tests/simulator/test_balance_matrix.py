@@ -18,7 +18,8 @@ from functools import cache
 import pytest
 
 from simulator.balance import BEST_TEAM, Cell, measure_cell, pair_orders
-from simulator.evaluate import Sample, Season, cell_parameters
+from simulator.competition import TeamSpec
+from simulator.evaluate import Sample, Season, cell_parameters, outranks, play_seasons
 from simulator.luck import TWIN_TEAM
 from teams.bots import DEGENERATE
 from teams.bots.strategy import BALANCED
@@ -163,3 +164,18 @@ def test_in_the_shared_presets_of_rules_4_balanced_outranks_every_degenerate_bot
     if preset == "credit-crunch":
         three = cell(20, mode="shared", twin=False, preset=preset, shortlist_size=3)
         assert {r.team for r in three.failing} >= {"lender"}
+
+
+def test_from_rules_5_mirrored_classroom_balanced_outranks_lavish_in_95_percent_of_seasons() -> None:
+    """Issue 12's single-season goal in mirrored classroom, for the bot it hinged on: under rules 4
+    a full refund felt better than any other remedy (0.95), and `lavish` — which refunds every
+    complaint — escaped `balanced` in 7 of 80 seasons, the ones where its refunds were few and
+    small; from rules 5 a refund feels like an adequate credit note (docs/market.md, "Complaints"),
+    and it escapes in 3 of 80. Mirrored teams meet the same customers alone, so two suffice."""
+    teams = [TeamSpec("balanced", "balanced"), TeamSpec("lavish", "lavish")]
+    outranked = {}
+    for rules in (4, 5):
+        params = cell_parameters("classroom", "mirrored", [("rules", rules)])
+        (seasons,) = play_seasons(params, [teams], range(80), workers=1)
+        outranked[rules] = outranks(seasons, "balanced", "lavish")
+    assert outranked[4] < 76 <= outranked[5], outranked  # 95 % of 80 is 76
