@@ -55,6 +55,10 @@ def sign_in(page: Any) -> None:
 def create_competition(page: Any, api: SalesfloorClient, lang: str, name: str) -> int:
     """Fill the create form (one changed parameter), check the refusal of a bad value, preview."""
     words = TEXT[lang]
+    # the preset fills the rounds when its parameters arrive: typing before that, on a loaded
+    # machine the fill could land between its clearing and its typing ("6" + "2" = 62); typing
+    # before the preset arrives is its own test below
+    expect(page.locator('#create details[data-group="market"]')).to_be_attached()
     page.fill("#create input[name=name]", name)
     page.fill("#create input[name=rounds]", "2")
     page.fill("#create input[name=seconds_per_hour]", "1")
