@@ -338,6 +338,36 @@ def test_rounds_and_mode_typed_before_the_preset_arrives_are_kept(
     expect(page.locator("#create select[name=mode]")).to_have_value("mirrored")
 
 
+def test_the_preset_does_not_write_into_the_rounds_being_typed(
+    open_context: Any, server: ServerProcess
+) -> None:
+    """The preset's rounds arrive while the instructor is in the field: they are not written
+    under the caret (typed digits would join them: "6" then "2" made 62 rounds); a field left
+    empty and untouched takes the preset's rounds when the instructor leaves it."""
+    page = open_context("en").new_page()
+    held: list[Any] = []
+    page.route("**/api/v1/presets/*/parameters", lambda route: held.append(route))
+    sign_in(page)
+    rounds = page.locator("#create input[name=rounds]")
+    for _ in range(100):  # the page asks for the preset's parameters as it opens
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the preset's parameters were asked for"
+    rounds.click()
+    page.evaluate("document.querySelector('#create input[name=rounds]').value = ''")
+    for route in held:
+        route.continue_()
+    expect(page.locator('#create details[data-group="market"]')).to_be_attached()
+    expect(rounds).to_have_value("")  # not written under the caret
+    page.locator("#create input[name=name]").click()  # leaves the field, empty and untouched
+    expect(rounds).to_have_value("6")  # the classroom's rounds
+    rounds.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    expect(rounds).to_have_value("2")
+
+
 GRADING = {
     "en": {"shared": "partly luck", "mirrored": "the same customers"},
     "zh": {"shared": "部分取决于运气", "mirrored": "同样的客户"},

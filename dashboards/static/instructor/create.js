@@ -192,7 +192,8 @@ export async function mountCreate(root) {
     // what the instructor typed before the preset arrived (a busy server) stays theirs
     if (!mode.dataset.typed) mode.value = defaults.mode;
     drawGrading();
-    if (!rounds.dataset.typed) rounds.value = defaults.rounds;
+    // nor what they are typing now: set under a caret, the preset's value would join their digits
+    if (!rounds.dataset.typed && document.activeElement !== rounds) rounds.value = defaults.rounds;
     rounds.dataset.default = defaults.rounds;
     form = paramForm(rows, {
       skip: ["mode", "rounds"],
@@ -217,6 +218,13 @@ export async function mountCreate(root) {
   pacing.addEventListener("input", () => {
     checkBasics([pacing]);
     drawPacing();
+  });
+  rounds.addEventListener("blur", () => {
+    // left empty and untouched while the preset arrived: the preset's rounds after all
+    if (!rounds.dataset.typed && rounds.value === "") {
+      rounds.value = defaults.rounds;
+      drawPacing();
+    }
   });
   rounds.addEventListener("input", () => {
     rounds.dataset.typed = "1";
