@@ -45,7 +45,7 @@ export default {
     "inst.create.grading.shared":
       "For grades: in a shared market teams win customers from each other, which is lively but makes one season partly luck — two teams playing exactly alike can end several composite points apart. Mirrored gives every team the same customers, so a ranking reflects play; choose it when the board becomes marks.",
     "inst.create.grading.mirrored":
-      "For grades: every team meets the same customers on its own copy of the market, so the luck of who asked whom cancels between teams and a ranking reflects play. Teams do not win customers from each other.",
+      "For grades: every team meets the same customers on its own copy of the market, and every chance (which quote a customer takes, a late delivery, a complaint, a late payment) falls alike for teams that act alike, so a ranking reflects play. Teams do not win customers from each other.",
     "inst.create.seedHint":
       "Empty for a random market. The same seed and parameters give the same customers.",
     "inst.create.pacing": "Pacing: real seconds per business hour",
@@ -530,7 +530,7 @@ export default {
     "inst.create.grading.shared":
       "用于评分时：共享市场中各队相互争夺客户，比赛更有竞争感，但单个赛季的结果部分取决于运气——两支操作完全相同的队伍，综合分也可能相差好几分。镜像模式让每队面对同样的客户，排名反映的是操作水平；排行榜要折算成绩时请选择镜像。",
     "inst.create.grading.mirrored":
-      "用于评分时：每队在各自的市场副本中面对同样的客户，“哪位客户询了哪队”的运气在队伍之间相互抵消，排名反映的是操作水平。各队之间不会互相抢客户。",
+      "用于评分时：每队在各自的市场副本中面对同样的客户；操作相同的队伍遇到的每一次偶然（客户接受哪份报价、交货延误、投诉、逾期付款）都完全一样，排名反映的是操作水平。各队之间不会互相抢客户。",
     "inst.create.seedHint": "留空则随机生成市场。相同的种子和参数会产生相同的客户。",
     "inst.create.pacing": "节奏：每个工作小时对应的现实秒数",
     "inst.create.pacingHelp": "一个模拟工作小时对应多少现实秒数（15 = 一个工作日 2 分钟）。",
