@@ -128,7 +128,8 @@ class KeyedReplies:
         return Reply(earlier.status, earlier.content_type, earlier.body)
 
     async def keep(self, actor: str, key: str, reply: Reply) -> None:
-        """Keep the reply of a claimed key; if the database does not take it, a retry is told to look first."""
+        """Keep the reply of a claimed key; if the database does not take it, a retry is told to look
+        first (the claim stays without a reply)."""
         try:
             await asyncio.to_thread(
                 self.store.keep_reply, actor, key, reply.status, reply.content_type, reply.body

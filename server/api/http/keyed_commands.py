@@ -64,9 +64,9 @@ async def _actor(request: Request, rt: Runtime) -> str | None:
 class _Body:
     """The request's body, read once (digested, counted) and given again to the route."""
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, file: IO[bytes], limit: int | None) -> None:
+        self.file = file
         self.limit = limit
-        self.file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         self.sha = hashlib.sha256()
         self.size = 0
 
@@ -157,14 +157,16 @@ class KeyedCommands:
             if actor is None or key is None:
                 await self.app(scope, receive, send)
                 return
-            body = _Body(self.large_paths.get(scope["path"]))
-            with body.file:
+            with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as file:
+                body = _Body(file, self.large_paths.get(scope["path"]))
                 await body.read(receive)
                 await self._once(scope, body.replay(receive), send, actor, key, body.sha.hexdigest())
         except ServerError as exc:
             await _refusal(exc)(scope, receive, send)
 
-    async def _once(self, scope: Scope, receive: Receive, send: Send, actor: str, key: str, body: str) -> None:
+    async def _once(
+        self, scope: Scope, receive: Receive, send: Send, actor: str, key: str, body: str
+    ) -> None:
         """Claim the key and apply the request, or answer with the key's first reply."""
         replies = self._replies_of(scope["app"].state.runtime)
         method, path = scope["method"], scope["path"]

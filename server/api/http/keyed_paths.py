@@ -36,7 +36,9 @@ def desk_command(method: str, path: str) -> bool:
 
 def room_command(method: str, path: str) -> bool:
     """An instructor's or judge's command: the ``KeyedCommands`` middleware applies its key once."""
-    return method.upper() in COMMAND_METHODS and (_under(path, COMPETITIONS_PREFIX) or _under(path, PREVIEWS_PREFIX))
+    return method.upper() in COMMAND_METHODS and (
+        _under(path, COMPETITIONS_PREFIX) or _under(path, PREVIEWS_PREFIX)
+    )
 
 
 def honours_key(method: str, path: str) -> bool:

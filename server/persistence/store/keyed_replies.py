@@ -26,7 +26,9 @@ class KeyedReplyStore(StoreBase):
             try:
                 with self.session() as s:
                     s.add(
-                        KeyedReplyRow(actor=actor, idempotency_key=key, request=request, digest=digest, created_at=at)
+                        KeyedReplyRow(
+                            actor=actor, idempotency_key=key, request=request, digest=digest, created_at=at
+                        )
                     )
                     s.commit()
                 return None
