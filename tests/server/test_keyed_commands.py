@@ -13,6 +13,7 @@ told to look first. Every command route of the app is keyed by the desk or here,
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,9 +22,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from server.api.http.keyed_paths import SESSION_PREFIX, desk_command, honours_key, room_command
+import server.api.exports
+import server.app
+from server.api.http.keyed_paths import PEER_REVIEW, SESSION_PREFIX, desk_command, honours_key, room_command
 from server.live.idempotency import HEADER
 from server.persistence.db.engine import make_engine, migrate
+from tests.server.archive_samples import sample_archive
 from tests.server.helpers import (
     Game,
     Headers,
@@ -37,6 +41,7 @@ from tests.server.helpers import (
     wait_for,
 )
 
+IMPORT = "/api/v1/competitions/import"
 NEW = {"name": "Keyed cup", "preset": "classroom", "seed": 7, "rounds": 3, "seconds_per_hour": 0.1}
 
 
@@ -86,6 +91,8 @@ def test_every_command_route_is_keyed_by_the_desk_or_here_or_is_a_login(module_c
     for method, path in commands:
         if path.startswith(SESSION_PREFIX):
             assert not honours_key(method, path), (method, path)
+        elif path == PEER_REVIEW:  # a PUT that sets the ratings: no key needed
+            assert not honours_key(method, path) and method == "PUT"
         elif path.startswith("/api/v1/team"):
             assert desk_command(method, path) and not room_command(method, path), (method, path)
         else:
@@ -208,6 +215,27 @@ def test_a_malformed_key_is_a_422_naming_the_header(
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "invalid" and HEADER in response.json()["detail"]
     assert len(competitions(module_client, module_instructor)) == before
+
+
+def test_an_archive_imported_twice_with_one_key_is_one_competition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upload is read (counted against its limit) before the key is claimed, and given to the route."""
+    limit = 1024 * 1024
+    monkeypatch.setattr(server.app, "MAX_ARCHIVE_BYTES", limit)
+    monkeypatch.setattr(server.api.exports, "MAX_ARCHIVE_BYTES", limit)
+    with TestClient(make_app(f"sqlite:///{tmp_path / 'salesfloor.db'}")) as client:
+        ins = login_instructor(client)
+        zipped = {**keyed(ins, "import-once"), "Content-Type": "application/zip"}
+        first = client.post(IMPORT, content=sample_archive(), headers=zipped)
+        again = client.post(IMPORT, content=sample_archive(), headers=zipped)
+        assert (first.status_code, again.status_code) == (201, 201), (first.text, again.text)
+        assert again.json() == first.json()
+        assert len(competitions(client, ins)) == 1
+        chunked = iter([b"\0" * (limit // 2)] * 3)  # no Content-Length: counted as it comes
+        too_large = client.post(IMPORT, content=chunked, headers={**zipped, HEADER: "import-large"})
+        assert too_large.status_code == 413 and "larger than 1 MiB" in too_large.json()["detail"]
+        assert rows(client, "keyed_replies") == 1  # nothing claimed for it
 
 
 # --- the judges and the rubric -------------------------------------------------------------------

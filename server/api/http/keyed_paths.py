@@ -1,8 +1,9 @@
 """Which requests the server applies once per Idempotency-Key: one rule for the routes, the
 middleware that keeps the keys and forwarding, which tells a client when resending is safe.
 
-- The desk's commands: every command under ``TEAM_PREFIX`` (the team router's prefix). The
-  live competition keeps the key on the command's row (server.live.idempotency), per member.
+- The desk's commands: every command under ``TEAM_PREFIX`` (the team router's prefix) but the
+  peer review (``PEER_REVIEW``, a PUT that sets the ratings: it reads no key and needs none).
+  The live competition keeps the key on the command's row (server.live.idempotency), per member.
 - The instructor's and the judges' commands: every command under ``COMPETITIONS_PREFIX``
   (creating and importing competitions, their rounds, teams and members, the market, the board,
   the scoring, the rubric, the lobby) and ``PREVIEWS_PREFIX``. The ``KeyedCommands`` middleware
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from server.api.http.endpoints import TEAM_PREFIX
 
+PEER_REVIEW = TEAM_PREFIX + "/peer-review"
 COMPETITIONS_PREFIX = "/api/v1/competitions"
 PREVIEWS_PREFIX = "/api/v1/previews"
 SESSION_PREFIX = "/api/v1/session"
@@ -31,7 +33,7 @@ def _under(path: str, prefix: str) -> bool:
 
 def desk_command(method: str, path: str) -> bool:
     """A team member's command: the live competition applies its key once (server.live.idempotency)."""
-    return method.upper() in COMMAND_METHODS and _under(path, TEAM_PREFIX)
+    return method.upper() in COMMAND_METHODS and _under(path, TEAM_PREFIX) and path != PEER_REVIEW
 
 
 def room_command(method: str, path: str) -> bool:
