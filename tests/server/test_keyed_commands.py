@@ -238,6 +238,52 @@ def test_an_archive_imported_twice_with_one_key_is_one_competition(
         assert rows(client, "keyed_replies") == 1  # nothing claimed for it
 
 
+def _cut_off(client: TestClient, path: str, headers: Headers, start: bytes) -> list[dict[str, Any]]:
+    """Send ``start`` of a body to the app, then go away: what the app sent back."""
+    messages: list[dict[str, Any]] = [
+        {"type": "http.request", "body": start, "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    assert client.portal is not None
+    client.portal.call(client.app, scope, receive, send)
+    return sent
+
+
+@pytest.mark.parametrize("path", ["/api/v1/competitions", IMPORT])
+def test_a_request_cut_off_before_its_body_ends_claims_and_applies_nothing(
+    module_client: TestClient, module_instructor: Headers, path: str
+) -> None:
+    client, ins = module_client, module_instructor
+    before, claims = len(competitions(client, ins)), rows(client, "keyed_replies")
+    headers = {**keyed(ins, f"cut-off-{path}"), "Content-Type": "application/json"}
+    assert _cut_off(client, path, headers, b'{"name": "Cut') == []  # nobody to answer
+    assert (len(competitions(client, ins)), rows(client, "keyed_replies")) == (before, claims)
+    whole = client.post("/api/v1/competitions", json=NEW, headers=keyed(ins, f"cut-off-{path}"))
+    assert whole.status_code == 201, whole.text  # the key was not spent: sent whole, it applies
+
+
 # --- the judges and the rubric -------------------------------------------------------------------
 
 

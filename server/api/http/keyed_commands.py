@@ -70,12 +70,12 @@ class _Body:
         self.sha = hashlib.sha256()
         self.size = 0
 
-    async def read(self, receive: Receive) -> None:
-        """Read it all; a 413 past the limit."""
+    async def read(self, receive: Receive) -> bool:
+        """Read it all (a 413 past the limit); False if the client went away before its end."""
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                return False
             chunk = message.get("body", b"")
             self.size += len(chunk)
             if self.limit is not None and self.size > self.limit:
@@ -85,8 +85,8 @@ class _Body:
             self.sha.update(chunk)
             self.file.write(chunk)
             if not message.get("more_body", False):
-                break
-        self.file.seek(0)
+                self.file.seek(0)
+                return True
 
     def replay(self, receive: Receive) -> Receive:
         """The body again, chunk by chunk; then whatever the client sends next (its disconnect)."""
@@ -159,7 +159,8 @@ class KeyedCommands:
                 return
             with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as file:
                 body = _Body(file, self.large_paths.get(scope["path"]))
-                await body.read(receive)
+                if not await body.read(receive):
+                    return  # nobody to answer, and nothing claimed or applied
                 await self._once(scope, body.replay(receive), send, actor, key, body.sha.hexdigest())
         except ServerError as exc:
             await _refusal(exc)(scope, receive, send)
