@@ -8,8 +8,9 @@ text that cannot be stored (422, naming the field: a NUL character, which Postgr
 refuses, or a lone surrogate, which UTF-8 cannot encode — see server.input.text_rules), in values
 and keys alike; a JSON or text/* body (the team CSV) that is not UTF-8 is a 422 saying
 where. The body it read is then handed on unchanged, so the routes parse exactly what was
-checked (a body the client went away from before its end is not handed on at all); a body is checked as JSON exactly when FastAPI will read it as JSON (by the first
-Content-Type header, as FastAPI reads it). A malformed JSON body is left to FastAPI, which
+checked (a body the client went away from before its end is not handed on at all); a body is
+checked as JSON exactly when FastAPI will read it as JSON (by the first Content-Type header,
+as FastAPI reads it). A malformed JSON body is left to FastAPI, which
 answers it with its usual 422.
 
 An upload path (``large_paths``: the archive import) is not read here, only refused at once
