@@ -46,6 +46,7 @@ from server.api import (
     ws,
 )
 from server.api.http import openapi, pages
+from server.api.http.keyed_commands import KeyedCommands
 from server.api.http.middleware import ForwardToOwner, SecurityHeaders
 from server.api.http.request_limits import BodyLimits
 from server.api.http.team_state_path import TeamStatePath
@@ -289,7 +290,9 @@ def create_app(
     )
     app.state.proxy_trust = ProxyTrust(parse_networks(settings.trusted_proxies), settings.proxy_header)
     app.state.worker_signature = None
-    app.add_middleware(TeamStatePath)  # innermost of ours: the consoles' refreshes skip the routing
+    uploads = {"/api/v1/competitions/import": MAX_ARCHIVE_BYTES}  # read as they come, counted
+    app.add_middleware(KeyedCommands, large_paths=uploads)  # innermost: where the request is served
+    app.add_middleware(TeamStatePath)  # the consoles' refreshes skip the routing
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ForwardToOwner)  # inside the body limits, outside the headers (as before)
 
@@ -324,7 +327,7 @@ def create_app(
     app.add_middleware(
         BodyLimits,
         max_bytes=settings.max_body_bytes,
-        large_paths={"/api/v1/competitions/import": MAX_ARCHIVE_BYTES},
+        large_paths=uploads,
     )
 
     # the team's routes first: the consoles' refreshes and commands are most of a class's requests,

@@ -16,6 +16,7 @@ from server.api.answers.judging import PeerReviews
 from server.api.answers.team import MyPeerReview
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, member, runtime
+from server.api.http.keyed_paths import PEER_REVIEW
 from server.input.peer_review_sizes import COMMENT_MAX, MAX_RATINGS, RATING_MAX, RATING_MIN
 from server.input.text_rules import refuse_unstorable
 from server.live.peer_review import (
@@ -72,13 +73,13 @@ def _mine(rt: Runtime, who: Identity) -> dict[str, Any]:
     }
 
 
-@router.get("/api/v1/team/peer-review", responses=documented(MyPeerReview))
+@router.get(PEER_REVIEW, responses=documented(MyPeerReview))
 def my_peer_review(rt: Runtime = Depends(runtime), who: Identity = Depends(member)) -> dict[str, Any]:
     """Your teammates and the ratings you gave them; ``open`` once the competition has finished."""
     return _mine(rt, who)
 
 
-@router.put("/api/v1/team/peer-review", responses=documented(MyPeerReview))
+@router.put(PEER_REVIEW, responses=documented(MyPeerReview))
 def rate_teammates(
     body: PeerReviewIn, rt: Runtime = Depends(runtime), who: Identity = Depends(member)
 ) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from server.api.answers.competitions import CommandApplied
 from server.api.answers.events import Event
 from server.api.answers.team import TeamOverview, TeamState
 from server.api.deps import member, runtime
-from server.api.http.endpoints import COMMAND_ENDPOINTS
+from server.api.http.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
 from server.errors import ServerError
 from server.live import LiveCompetition
 from server.live.idempotency import HEADER, checked_key
@@ -28,7 +28,7 @@ from server.security.auth import Identity
 from server.wire.shapes import HIDDEN_FROM_TEAMS, event_view, select_events
 from teams import commands as c
 
-router = APIRouter(prefix="/api/v1/team", tags=["team"])
+router = APIRouter(prefix=TEAM_PREFIX, tags=["team"])
 
 
 class CommandResult(BaseModel):

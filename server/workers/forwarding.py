@@ -35,6 +35,7 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.types import Send
 
+from server.api.http.keyed_paths import honours_key
 from server.live.idempotency import HEADER as IDEMPOTENCY_HEADER
 from server.security.auth import COOKIE
 from server.security.client_address import FORWARDED_BY_WORKER, WorkerSignature, address_of
@@ -93,13 +94,14 @@ def _unavailable(detail: str, retry_after: int | None = 2) -> JSONResponse:
 
 _REPLAYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT"})
 """Methods whose second arrival changes nothing the first did not (every PUT of the API sets a value)."""
-_KEYED_PREFIX = "/api/v1/team/"
-"""The desk commands: the owner applies one key once and answers every retry with the first reply."""
 
 
 def resend_is_safe(method: str, path: str, has_key: bool) -> bool:
-    """Whether a request that may or may not have been applied can be sent again as it is."""
-    return method.upper() in _REPLAYABLE_METHODS or (has_key and path.startswith(_KEYED_PREFIX))
+    """Whether a request that may or may not have been applied can be sent again as it is: one that
+    changes nothing twice, or a command with its key where the owner applies a key once and answers
+    every retry with the first reply (server.api.http.keyed_paths: the desk's, the instructor's and
+    the judges' commands)."""
+    return method.upper() in _REPLAYABLE_METHODS or (has_key and honours_key(method, path))
 
 
 def _no_answer(request: Request) -> JSONResponse:

@@ -387,3 +387,32 @@ def _run_by(admin: SalesfloorClient, url: str, urls: list[str]) -> int:
         )
         if preferred_owner(cid, urls) == url:
             return cid
+
+
+def test_an_instructor_s_key_is_honoured_by_whichever_worker_serves_the_retry(shared: dict[str, str]) -> None:
+    """The instructor's keys are kept in the database: a retry sent through the other worker
+    (forwarded to the front, or to the competition's owner) gets the first reply, applying nothing."""
+    first, second = _two_workers(shared)
+    urls = [first.url, second.url]
+    try:
+        admin = SalesfloorClient(first.url)
+        admin.login_instructor("pw")
+        other = _as(admin, second.url)
+        key = {"Idempotency-Key": "create-on-either"}
+        body = {"name": "Keyed", "seconds_per_hour": 30.0}
+        created = other.request("POST", "/api/v1/competitions", json=body, headers=key)  # to the front
+        assert admin.request("POST", "/api/v1/competitions", json=body, headers=key) == created
+        cid = _run_by(admin, second.url, urls)
+        count = len(admin.request("GET", "/api/v1/competitions"))
+        teams = f"/api/v1/competitions/{cid}/teams"
+        team_key = {"Idempotency-Key": "team-on-either"}
+        added = admin.request("POST", teams, json={"name": "Ant"}, headers=team_key)  # to the owner
+        assert other.request("POST", teams, json={"name": "Ant"}, headers=team_key) == added
+        assert [t["name"] for t in admin.request("GET", f"/api/v1/competitions/{cid}")["teams"]] == ["Ant"]
+        with pytest.raises(ApiError) as refused:
+            other.request("POST", "/api/v1/competitions", json={**body, "name": "Other"}, headers=key)
+        assert refused.value.status == 409 and "another request" in refused.value.detail
+        assert len(admin.request("GET", "/api/v1/competitions")) == count
+    finally:
+        first.stop()
+        second.stop()

@@ -8,8 +8,9 @@ text that cannot be stored (422, naming the field: a NUL character, which Postgr
 refuses, or a lone surrogate, which UTF-8 cannot encode — see server.input.text_rules), in values
 and keys alike; a JSON or text/* body (the team CSV) that is not UTF-8 is a 422 saying
 where. The body it read is then handed on unchanged, so the routes parse exactly what was
-checked; a body is checked as JSON exactly when FastAPI will read it as JSON (by the first
-Content-Type header, as FastAPI reads it). A malformed JSON body is left to FastAPI, which
+checked (a body the client went away from before its end is not handed on at all); a body is
+checked as JSON exactly when FastAPI will read it as JSON (by the first Content-Type header,
+as FastAPI reads it). A malformed JSON body is left to FastAPI, which
 answers it with its usual 422.
 
 An upload path (``large_paths``: the archive import) is not read here, only refused at once
@@ -191,6 +192,8 @@ class BodyLimits:
         except BodyTooLarge:
             await self._refuse(send, self._too_large(limit))
             return
+        if body is None:  # the client went away before its body's end: nobody to answer, nothing to do
+            return
         content_type = _first_header(scope, b"content-type")
         if body and _is_json(content_type):
             # a large body is parsed off the event loop, so that it cannot stall other requests
@@ -209,13 +212,15 @@ class BodyLimits:
         return Refusal(413, "too_large", f"the request body is larger than {_size(limit)}; send less")
 
     @staticmethod
-    async def _read(receive: Receive, limit: int) -> bytes:
+    async def _read(receive: Receive, limit: int) -> bytes | None:
+        """The whole body; None if the client went away before its end (a cut-off body is never
+        handed on as if whole: a route would refuse it, and a keyed command keep that refusal)."""
         chunks: list[bytes] = []
         size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                return None
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:

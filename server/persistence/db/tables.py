@@ -6,7 +6,7 @@ event log is stored too, to check a replay against and to serve history without 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -210,3 +210,22 @@ class PeerReviewRow(SQLModel, table=True):
     rating: int
     comment: str = ""
     at: float
+
+
+class KeyedReplyRow(SQLModel, table=True):
+    """An instructor's or judge's command sent with an Idempotency-Key, and the reply it got.
+
+    A team member's keys live on its command rows (``CommandRow.idempotency_key``); these are
+    the keys of the routes outside the desk (server.live.keyed_replies), one per actor and key.
+    """
+
+    __tablename__ = "keyed_replies"
+
+    actor: str = Field(primary_key=True)  # "instructor", or "judge:" and the hash of the judge's token
+    idempotency_key: str = Field(primary_key=True)
+    request: str  # "POST /api/v1/competitions/3/next-round": what the key was used for
+    digest: str  # SHA-256 of the method, path, query and body: a retry must send the same
+    status: int | None = None  # None while it is applied (or if the server stopped meanwhile)
+    content_type: str | None = None
+    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created_at: float

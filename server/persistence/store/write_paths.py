@@ -57,4 +57,10 @@ ANY_WORKER: dict[str, str] = {
     "drop_sessions_unused_since": "forgets sessions long expired, of any competition or none",
     "ensure_secret": "the server's shared keys: the first worker's is kept, the others read it",
     "set_secrets": "the instructor's password (salt and hash in one transaction), set at a worker's start",
+    "claim_key": (
+        "an instructor's or judge's Idempotency-Key: the worker serving the request claims it, and "
+        "the key's row is unique, so a claim made elsewhere first is found, never overwritten"
+    ),
+    "keep_reply": "the reply to a key this worker claimed; read from the database, never held in memory",
+    "drop_claim": "a claim this worker made for a command it did not apply (only while it has no reply)",
 }
