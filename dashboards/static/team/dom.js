@@ -4,7 +4,7 @@
 
 import { fmt, t } from "/static/common/i18n.js";
 import { fill, h as element } from "/static/common/ui.js";
-import { held, pressedIn } from "/static/team/hold.js";
+import { handOver, held, pressedIn } from "/static/team/hold.js";
 import { realSeconds, running, simNow, store } from "/static/team/store.js";
 
 /** h() of common/ui.js, with children flattened to any depth (lists of lists of nodes). */
@@ -55,6 +55,7 @@ export function redraw(el, key, build) {
     const again = [...el.querySelectorAll("[data-key]")].find((x) => x.dataset.key === focusKey);
     if (again) {
       again.focus({ preventScroll: true });
+      handOver(active, again);
       try {
         if (selection) again.setSelectionRange(...selection);
       } catch {

@@ -47,6 +47,16 @@ export function pressedIn(el) {
   return touched;
 }
 
+/**
+ * A redraw has given the focus from `field` to its rebuilt twin: a form just sent from the
+ * field still lets the panel redraw (its answer is to show).
+ * @param {Element} field
+ * @param {Element} twin
+ */
+export function handOver(field, twin) {
+  if (sentFrom === field) sentFrom = twin;
+}
+
 /** Draw what waited, in the next task (after the click the press made). */
 function letGo() {
   if (!owed) return;
