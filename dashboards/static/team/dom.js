@@ -37,7 +37,8 @@ export function field(tag, key, attrs = {}, value = "", ...children) {
 /**
  * Redraw `el` with `build()` unless `key` (a digest of what it shows) is the same as last
  * time, or the member is typing in it or pressing on it (then once they have let go: hold.js).
- * A focused control (a button, a form just sent) and its selection are restored by data-key.
+ * A focus in `el` that a redraw may move (a button, a field whose form was just sent) goes to
+ * the rebuilt control of the same data-key, with its selection.
  */
 export function redraw(el, key, build) {
   if (el.dataset.drawn === key || held(el)) return false;
