@@ -28,6 +28,7 @@ from tests.browser.test_team_console import (  # noqa: F401 (make_game is a fixt
     join_page,
     make_game,
 )
+from tests.server.helpers import wait_for
 
 # Each draw of the console, noted after the panels have drawn (a listener subscribed last).
 WATCH_DRAWS = """async () => {
@@ -109,6 +110,19 @@ def test_a_number_selected_and_typed_over_during_a_redraw_is_what_was_typed(
     expect(reminder_days).to_have_value("5")
     saved = game.state(colleague)["policies"]["quotes"]["price_shoppers"]
     assert saved["discount"] == 0.04, saved
+
+    # a Save reached with Tab keeps the focus while a redraw is owed: Enter sends the form
+    reminder_days.fill("2")
+    command(game, colleague, "PUT", "/policies/apology", {"enabled": True})
+    drawn_from(page, "state.policies.apology === true")
+    page.keyboard.press("Tab")
+    save = page.locator("#reminder-policy button[type=submit]")
+    expect(save).to_be_focused()
+    page.evaluate(AFTER_PENDING_TASKS)  # the owed redraw would have run by now
+    expect(save).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_for(lambda: game.state(colleague)["policies"]["reminder_days"] == 2, what="the reminder policy")
+    expect(page.locator("#apology-policy input[type=checkbox]")).to_be_checked()
 
 
 def test_a_note_keeps_its_selection_and_its_composition_through_redraws(

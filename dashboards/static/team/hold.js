@@ -1,28 +1,32 @@
-// What the member has in hand: a panel is not redrawn while the member types in one of its
-// fields (an input, a select, a textarea has the focus) or presses on it (a pointer is down in
-// it). The field they are in stays the same element, with its value, its selection (a number
-// field has none a rebuilt twin could be given back) and its IME composition; a click lands on
-// the button it was pressed on. Once the focus has left the panel and the pointer is up, the
-// panel is drawn from the newest data (what the member typed is kept as a draft, dom.js).
+// What the member has in hand: a panel is not redrawn while the member is in one of its controls
+// (an input, a select, a textarea, a button or a link has the focus) or presses on it (a pointer
+// is down in it). The field they are in stays the same element, with its value, its selection
+// (a number field has none a rebuilt twin could be given back) and its IME composition; a
+// button reached with Tab keeps the focus for Enter; a click lands on the button it was pressed
+// on. Once the focus has left the panel and the pointer is up, the panel is drawn from the
+// newest data (what the member typed is kept as a draft, dom.js).
 //
-// A form sent from a field (Enter) lets its panel be redrawn at once, so that what was sent
-// shows while the member is still in the field; the next key or press in it holds it again.
+// A control just used — a button clicked, a form sent from a field with Enter — lets its panel
+// be redrawn at once, so that the answer shows while the focus is still there; the next key or
+// press on it holds the panel again.
 
 import { changed } from "/static/team/store.js";
 
-/** Controls that are buttons: a redraw gives their focus back by data-key, nothing is typed. */
-const BUTTONS = new Set(["button", "submit", "reset", "image"]);
+/** The controls the member works with. */
+const CONTROLS = "a[href], button, input, select, textarea";
+/** Those a click uses (a click in a field only puts the caret there). */
+const CLICKED =
+  "a[href], button, input:is([type=button], [type=submit], [type=reset], [type=checkbox], [type=radio])";
 
 /** @type {EventTarget | null} the element a pointer is pressed on */
 let pressed = null;
-/** The field whose form was just sent from it (Enter), until a key or a press in it. */
-let sentFrom = null;
+/** The control just used (a click on it, its form sent from it), until a key or a press on it. */
+let used = null;
 /** Whether a redraw was put off while held. */
 let owed = false;
 
-function isTyping(el) {
-  if (el instanceof HTMLInputElement) return !BUTTONS.has(el.type);
-  return el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
+function isControl(el) {
+  return el instanceof Element && el.matches(CONTROLS);
 }
 
 /**
@@ -31,10 +35,10 @@ function isTyping(el) {
  */
 export function held(panel) {
   const active = document.activeElement;
-  const typing = isTyping(active) && panel.contains(active) && active !== sentFrom;
+  const inHand = isControl(active) && panel.contains(active) && active !== used;
   const touched = pressed instanceof Node && panel.contains(pressed);
-  if (typing || touched) owed = true;
-  return typing || touched;
+  if (inHand || touched) owed = true;
+  return inHand || touched;
 }
 
 /**
@@ -54,7 +58,7 @@ export function pressedIn(el) {
  * @param {Element} twin
  */
 export function handOver(field, twin) {
-  if (sentFrom === field) sentFrom = twin;
+  if (used === field) used = twin;
 }
 
 /** Draw what waited, in the next task (after the click the press made). */
@@ -65,6 +69,10 @@ function letGo() {
 }
 
 document.addEventListener("pointerdown", (event) => (pressed = event.target), true);
+document.addEventListener("click", (event) => {
+  const control = event.target instanceof Element ? event.target.closest(CONTROLS) : null;
+  if (control?.matches(CLICKED)) used = control;
+});
 for (const type of ["pointerup", "pointercancel", "click"]) {
   document.addEventListener(
     type,
@@ -78,20 +86,20 @@ for (const type of ["pointerup", "pointercancel", "click"]) {
 document.addEventListener("focusout", () => {
   if (!pressed) letGo(); // pressed elsewhere: the pointer's release lets go, after its click
 });
-// the member is at the field again: held again
-for (const type of ["pointerdown", "keydown", "compositionstart", "input"]) {
+// the member is at the control again: held again
+for (const type of ["pointerdown", "keydown", "compositionstart", "beforeinput"]) {
   document.addEventListener(
     type,
     (event) => {
-      if (event.target === sentFrom) sentFrom = null;
+      if (event.target === used) used = null;
     },
     true,
   );
 }
 document.addEventListener("submit", (event) => {
   const active = document.activeElement;
-  if (isTyping(active) && /** @type {HTMLFormElement} */ (event.target).contains(active)) {
-    sentFrom = active;
+  if (isControl(active) && /** @type {HTMLFormElement} */ (event.target).contains(active)) {
+    used = active;
     letGo();
   }
 });
