@@ -1,7 +1,8 @@
 """The projector leaderboard in a real browser, in both languages: it shows the teams and follows
 the standings without a reload, runs the ticker, says when its link drops and that it came back,
 freezes for the public while the judges' view stays live, plays the reveal ceremony to the final
-standings, and fits a phone without sideways scrolling."""
+standings, and fits a phone without sideways scrolling. A judge's sign-in on it waits out a busy
+server with the same notice as every page, in the board's own style."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_resend import NOTICE, BusyServer
 from tests.server.processes import ServerProcess
 
 TEAMS = (("Aurora", "balanced"), ("Blue Harbor", "eager"), ("Cheap Deals", "dumper"))
@@ -313,3 +315,30 @@ def test_the_language_switches_and_is_remembered(game: Game, open_context: Any) 
     page.reload()
     expect(page.locator("th.c-composite")).to_have_text("总分")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+def test_a_busy_server_is_said_calmly_on_the_board_in_its_own_style(
+    game: Game, open_context: Any, lang: str
+) -> None:
+    page = open_context(lang, DESKTOP, allowed=(503,)).new_page()
+    page.goto(f"/board/{game.id}?view=judge")
+    form = page.locator("#judge-login")
+    expect(form).to_be_visible(timeout=WAIT_MS)
+    server = BusyServer()
+    page.route("**/api/v1/session/judge", server)
+    form.locator("input[name=code]").fill(game.judge_code)
+    form.locator("input[name=name]").fill("Ms Li")
+    form.locator("button[type=submit]").click()
+    notice = form.locator("button[type=submit] + .resend-notice")
+    expect(notice).to_have_text(NOTICE[lang])
+    style = notice.evaluate(
+        """(el) => { const s = getComputedStyle(el), around = getComputedStyle(el.parentElement);
+          return [s.color, s.fontSize, s.marginInlineStart, around.color]; }"""
+    )
+    # the board's dim text (board.css --dim), smaller, apart from the button: not a browser
+    # default span in the form's colour
+    assert style == ["rgb(154, 164, 191)", "14.08px", "8px", "rgb(241, 244, 251)"], style
+    server.release()
+    expect(form).to_be_hidden(timeout=WAIT_MS)
+    expect(page.locator("#judge-badge")).to_be_visible()
+    expect(notice).to_have_count(0)

@@ -71,6 +71,10 @@ def test_the_monitor_shows_members_and_peer_review_closes_the_game(
     assert api.request("GET", f"/api/v1/competitions/{cid}/peer-reviews")["reviews"] == 0
     card.locator(".peer-option", has=phone.locator('input[value="4"]')).click()
     card.locator("textarea").fill("拿下了大客户 · closed the big one")
+    for _ in range(2):  # the form is drawn again in the other language, and back: nothing lost
+        phone.locator("#lang").click()
+        expect(card.locator('input[value="4"]')).to_be_checked()
+        expect(card.locator("textarea")).to_have_value("拿下了大客户 · closed the big one")
     card.locator("#peer-send").click()
     expect(card.locator("#peer-message")).to_contain_text(words["saved"])
     box = card.locator("#peer-send").bounding_box()

@@ -183,17 +183,6 @@ def toast(page: Page, kind: str, text: str) -> None:
     expect(page.locator(f".toast.{kind}", has_text=text).first).to_be_visible()
 
 
-def fill_number(field: Any, value: str) -> None:
-    """Type ``value`` into a number field, again if a redraw of the live console came between the
-    fill's select-all and its typing: a number field has no selection a redraw could restore, so
-    the typed digits then joined the old value ("1" then "2" made 12, once under load)."""
-    for _ in range(5):
-        field.fill(value)
-        if field.input_value() == value:
-            return
-    assert field.input_value() == value
-
-
 def test_a_member_joins_sees_inquiries_arrive_and_quotes_within_authority(
     open_context: Any, make_game: Callable[..., Game], lang: str
 ) -> None:
@@ -453,11 +442,11 @@ def test_the_customer_card_campaigns_and_policies_act_on_the_desk(
     policy.locator("input[type=checkbox]").check()
     policy.locator("input[type=number]").first.fill("30")  # above what a policy may grant
     expect(policy.locator(".form-message")).to_have_class(re.compile("error"))
-    fill_number(policy.locator("input[type=number]").first, "4")
+    policy.locator("input[type=number]").first.fill("4")
     policy.get_by_role("button").click()
     reminders = page.locator("#reminder-policy")
     reminders.locator("input[type=checkbox]").check()
-    fill_number(reminders.locator("input[type=number]"), "2")
+    reminders.locator("input[type=number]").fill("2")
     reminders.get_by_role("button").click()
     state = wait_for(
         lambda: (s := game.state(observer))["policies"]["reminder_days"] is not None and s,

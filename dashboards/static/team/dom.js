@@ -1,8 +1,10 @@
-// Drawing helpers of the console: redraw a panel only when its data changed (keeping what the
-// member is typing and where the focus is), countdowns that run between server updates, badges.
+// Drawing helpers of the console: redraw a panel only when its data changed, and not while the
+// member types in it or presses on it (hold.js); what the member typed is kept as a draft and
+// the focus given back; countdowns that run between server updates, badges.
 
 import { fmt, t } from "/static/common/i18n.js";
 import { fill, h as element } from "/static/common/ui.js";
+import { handOver, held, pressedIn } from "/static/team/hold.js";
 import { realSeconds, running, simNow, store } from "/static/team/store.js";
 
 /** h() of common/ui.js, with children flattened to any depth (lists of lists of nodes). */
@@ -34,10 +36,12 @@ export function field(tag, key, attrs = {}, value = "", ...children) {
 
 /**
  * Redraw `el` with `build()` unless `key` (a digest of what it shows) is the same as last
- * time. The focused control and its selection are restored by their data-key.
+ * time, or the member is typing in it or pressing on it (then once they have let go: hold.js).
+ * A focus in `el` that a redraw may move (a button, a field whose form was just sent) goes to
+ * the rebuilt control of the same data-key, with its selection.
  */
 export function redraw(el, key, build) {
-  if (el.dataset.drawn === key) return false;
+  if (el.dataset.drawn === key || held(el)) return false;
   el.dataset.drawn = key;
   const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   const focusKey = active && el.contains(active) ? active.dataset.key : null;
@@ -52,6 +56,7 @@ export function redraw(el, key, build) {
     const again = [...el.querySelectorAll("[data-key]")].find((x) => x.dataset.key === focusKey);
     if (again) {
       again.focus({ preventScroll: true });
+      handOver(active, again);
       try {
         if (selection) again.setSelectionRange(...selection);
       } catch {
@@ -68,6 +73,7 @@ export function redraw(el, key, build) {
  * is kept (the same element) while `digestOf(item)` is the same, rebuilt with `build(item)` when
  * it changed, added, removed or moved into place. A busy inbox changes several times a second;
  * rebuilding every row each time would snatch a row from under the pointer and the keyboard.
+ * The row the pointer is pressed on is kept until it is let go, so that its click lands.
  * The focused row keeps (or gets back) the focus.
  */
 export function syncRows(tbody, items, keyOf, digestOf, build) {
@@ -81,7 +87,7 @@ export function syncRows(tbody, items, keyOf, digestOf, build) {
     const key = keyOf(item);
     const sum = digestOf(item);
     const row = old.get(key);
-    if (row && row.dataset.rowDigest === sum) return row;
+    if (row && (row.dataset.rowDigest === sum || pressedIn(row))) return row; // changed: redrawn once let go
     const fresh = build(item);
     fresh.dataset.rowKey = key;
     fresh.dataset.rowDigest = sum;

@@ -29,7 +29,7 @@ async function load() {
   loading = true;
   try {
     review = await api("/api/v1/team/peer-review");
-    build();
+    build(true);
   } catch (error) {
     console.warn(error);
   } finally {
@@ -66,16 +66,33 @@ function stars(mate) {
   );
 }
 
-function build() {
+/** What the member has chosen and written in the form as it stands (sent or not), by teammate. */
+function inForm(form) {
+  const typed = new Map();
+  for (const mate of review.teammates) {
+    const chosen = form.querySelector(`input[name="peer-${mate.member_id}"]:checked`);
+    const comment = form.querySelector(`textarea[name="comment-${mate.member_id}"]`);
+    if (!comment) continue; // not drawn yet
+    typed.set(mate.member_id, { rating: chosen ? Number(chosen.value) : null, comment: comment.value });
+  }
+  return typed;
+}
+
+/**
+ * Draw the form: as the server has it when `fresh` (loaded, sent), else keeping what the member
+ * has chosen and written meanwhile (a language change).
+ */
+function build(fresh = false) {
   const form = $("peer-form");
   if (!review) return;
+  const typed = fresh ? new Map() : inForm(form);
   const status = h(
     "p",
     { class: `form-message ${message.kind}`, role: "status", id: "peer-message" },
     message.key ? t(message.key) : "",
   );
   form.replaceChildren(
-    ...review.teammates.map(stars),
+    ...review.teammates.map((mate) => stars({ ...mate, ...typed.get(mate.member_id) })),
     h(
       "div",
       { class: "actions" },
@@ -111,7 +128,7 @@ async function send(event) {
   try {
     review = await api("/api/v1/team/peer-review", { method: "PUT", body: { ratings } });
     message = { key: "team.peer.saved", kind: "ok" };
-    build();
+    build(true);
   } catch (error) {
     show("", "error");
     $("peer-message").textContent = error.detail || error.message;
@@ -121,5 +138,5 @@ async function send(event) {
 
 export function startPeerReview() {
   $("peer-form").addEventListener("submit", send);
-  onLangChange(build);
+  onLangChange(() => build());
 }
