@@ -6,7 +6,7 @@
 import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { fill, h, showError, toast } from "/static/common/ui.js";
-import { metricName, reasonText, renderExplanation, shortId, simTime } from "/static/explain.js";
+import { formulaText, metricName, reasonText, renderExplanation, shortId, simTime } from "/static/explain.js";
 import STRINGS from "/static/strings/report.js";
 import uPlot from "/static/vendor/uplot/uPlot.esm.js";
 
@@ -469,7 +469,7 @@ function drawExplanations() {
               { class: "value" },
               e.value == null ? "—" : m === "profit" ? fmt.money(e.value) : fmt.score(e.value),
             ),
-            h("code", { class: "summary-formula" }, e.formula),
+            h("code", { class: "summary-formula" }, formulaText(e.formula)),
           ),
           renderExplanation(e, options),
         );

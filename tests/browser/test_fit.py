@@ -73,12 +73,14 @@ BROKEN_HEADERS_JS = """() => {
     if (!text || th.getClientRects().length === 0) continue;
     const range = document.createRange();
     range.selectNodeContents(th);
-    const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+    const tops = new Set(rects.map((r) => Math.round(r.top)));
     const words = text.split(/\\s+/).length;
     if (tops.size > words) out.push(`${text}: ${tops.size} lines for ${words} word(s)`);
   }
   return out;
 }"""
+
 
 @dataclass
 class Class:

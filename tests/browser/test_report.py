@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import PHONE
+from tests.browser.test_formula_words import english_words
 from tests.server.processes import ServerProcess
 
 BEST = ("best_climb", "big_order", "complaint_in_time")
@@ -134,6 +135,13 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
     assert parts.count() == len(data["explanations"]["composite"]["items"])
     details = page.locator("#explain-metrics details.metric-detail")
     assert details.count() == 4  # conversion, satisfaction, receivables, profit: every weighted metric
+    for metric in ("conversion", "satisfaction", "receivables", "profit"):  # the line beside each name
+        line = page.locator(
+            f'#explain-metrics details.metric-detail[data-metric="{metric}"] .summary-formula'
+        )
+        assert line.inner_text() == in_page(page, data["explanations"][metric]["formula"])
+        if lang == "zh":
+            assert not english_words(line.inner_text()), line.inner_text()
     details.nth(0).locator("summary").click()
     shown = details.nth(0).locator(".explain pre.formula")
     assert shown.inner_text() == in_page(page, data["explanations"]["conversion"]["formula"])
