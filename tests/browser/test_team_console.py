@@ -250,6 +250,12 @@ def test_a_sellers_discount_above_authority_waits_for_the_managers_approval(
     seller.fill("#q-discount", "15")
     expect(seller.locator("#q-check")).to_have_attribute("data-route", "approval")
     expect(seller.locator("#q-check")).to_contain_text(text["approval"])
+    # the meter's legend draws its three keys alike (the approval key is no queued-quote card)
+    keys = seller.evaluate(
+        """() => [...document.querySelectorAll('#q-meter .meter-legend .key')].map((k) => {
+          const s = getComputedStyle(k); return [s.borderLeftWidth, s.paddingLeft, s.display]; })"""
+    )
+    assert len(keys) == 4 and len({tuple(k) for k in keys}) == 1, keys
     seller.click("#q-send")
     toast(seller, "ok", text["queued"])
 
