@@ -6,6 +6,7 @@ import { api, expiredMessage, logout, onSessionExpired, whoami } from "/static/c
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { follow } from "/static/common/live.js";
 import { nameProblem } from "/static/common/names.js";
+import { loginRefusalKey, refusalText } from "/static/common/refusals.js";
 import { connectionBadge, showError, toast } from "/static/common/ui.js";
 import { simTime } from "/static/explain.js";
 import { createBoard } from "/static/judge/board.js";
@@ -101,7 +102,8 @@ form.addEventListener("submit", async (event) => {
     toast(t("judge.welcome", { name: who.member }));
     start();
   } catch (error) {
-    formMessage(error.detail || error.message);
+    const key = loginRefusalKey(error, "judge");
+    formMessage(key ? t(key) : refusalText(error));
   } finally {
     button.disabled = false;
   }

@@ -147,6 +147,15 @@ def test_a_judge_signs_in_and_watches_the_live_board(
     page.click("#login button[type=submit]")  # nothing typed: the page says what is missing
     message = page.locator("#login .form-message")
     assert message.inner_text() == ("Write the judge code." if lang == "en" else "请填写评委码。")
+    page.fill("#login input[name=code]", "NOSUCH22")  # a code no competition has: said in the language
+    page.fill("#login input[name=name]", JUDGE[lang])
+    page.click("#login button[type=submit]")
+    wrong = (
+        "No competition has this judge code. Check it with the instructor."
+        if lang == "en"
+        else "没有比赛使用这个评委码。请向教师核对。"
+    )
+    expect(message).to_have_text(wrong)
     sign_in(page, game, lang)
     assert JUDGE[lang] in page.locator("#who").inner_text()
     assert len(page.locator("#board tbody tr").all()) == 3
