@@ -128,9 +128,11 @@ function drawStatus() {
   $("#competition").textContent = status.name || "";
   const chip = $("#round-status");
   chip.hidden = false;
-  chip.dataset.state = status.between_rounds ? "between" : status.state;
+  // between rounds only while paused between them: a class ended between rounds is finished
+  const between = status.state === "paused" && status.between_rounds;
+  chip.dataset.state = between ? "between" : status.state;
   if (status.state === "draft") chip.textContent = t("judge.notStarted");
-  else if (status.between_rounds)
+  else if (between)
     chip.textContent = `${t("judge.roundEnded", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t("state.between")}`;
   else
     chip.textContent = `${t("judge.roundOf", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t(`state.${status.state}`)}`;

@@ -37,9 +37,11 @@ let status = null;
 let session = null;
 let charts = [];
 
+/** The competition's state in words; "between rounds" only while paused between them (a class
+ * ended between rounds is finished, and its status still says between_rounds). */
 function stateLabel(s) {
   if (!s) return "";
-  return t(s.between_rounds ? "state.between" : `state.${s.state}`);
+  return t(s.state === "paused" && s.between_rounds ? "state.between" : `state.${s.state}`);
 }
 
 // --- refusals ------------------------------------------------------------------------------------
