@@ -16,7 +16,8 @@ export default {
     "refusal.credit_limit":
       "Customer {customer} has a credit limit of {limit}; the open balance {balance} plus this quote {value} exceeds it: quote with 0 days' terms (payment on delivery) or raise the limit.",
     "refusal.insufficient_cash": "This costs {cost} but the team has only {cash} in cash.",
-    "refusal.login.join": "No team has this join code. Check it against your join card or ask the instructor.",
+    "refusal.login.join":
+      "No team has this join code. Check it against your join card or ask the instructor.",
     "refusal.login.judge": "No competition has this judge code. Check it with the instructor.",
     "refusal.login.instructor": "That is not the instructor password. Try again.",
     "refusal.field.discount": "Discount",
