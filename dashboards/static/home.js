@@ -4,7 +4,7 @@
 import { api } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
-import { refusalText } from "/static/common/refusals.js";
+import { loginRefusalKey, refusalText } from "/static/common/refusals.js";
 import STRINGS from "/static/strings/home.js";
 
 addStrings(STRINGS);
@@ -46,7 +46,9 @@ onLangChange(() => {
   for (const [form, { key, vars }] of [...shown]) keyed(form, key, vars);
 });
 
-function submitting(form, handler) {
+/** Send `form` with `handler`; a refusal is written under it (a refused sign-in of `kind` from
+ * the strings, so that a change of language rewrites it). */
+function submitting(form, kind, handler) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
@@ -55,14 +57,16 @@ function submitting(form, handler) {
     try {
       await handler(new FormData(form));
     } catch (error) {
-      message(form, refusalText(error));
+      const key = loginRefusalKey(error, kind);
+      if (key) keyed(form, key);
+      else message(form, refusalText(error));
     } finally {
       button.disabled = false;
     }
   });
 }
 
-submitting(joinForm, async (data) => {
+submitting(joinForm, "join", async (data) => {
   const name = data.get("name").trim();
   if (!name) return keyed(joinForm, "home.nameMissing");
   const problem = nameProblem(name);
@@ -75,7 +79,7 @@ submitting(joinForm, async (data) => {
 });
 
 const judgeForm = document.getElementById("judge");
-submitting(judgeForm, async (data) => {
+submitting(judgeForm, "judge", async (data) => {
   const problem = nameProblem(data.get("name").trim());
   if (problem) return keyed(judgeForm, problem.key, problem.vars);
   const session = await api("/api/v1/session/judge", {
@@ -86,7 +90,7 @@ submitting(judgeForm, async (data) => {
 });
 
 const instructorForm = document.getElementById("instructor");
-submitting(instructorForm, async (data) => {
+submitting(instructorForm, "instructor", async (data) => {
   await api("/api/v1/session/instructor", { method: "POST", body: { password: data.get("password") } });
   location.href = "/instructor";
 });

@@ -6,6 +6,7 @@ import { api, expiredMessage, logout, onSessionExpired, whoami } from "/static/c
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { follow } from "/static/common/live.js";
 import { nameProblem } from "/static/common/names.js";
+import { loginRefusalKey, refusalText } from "/static/common/refusals.js";
 import { connectionBadge, showError, toast } from "/static/common/ui.js";
 import { simTime } from "/static/explain.js";
 import { createBoard } from "/static/judge/board.js";
@@ -101,7 +102,8 @@ form.addEventListener("submit", async (event) => {
     toast(t("judge.welcome", { name: who.member }));
     start();
   } catch (error) {
-    formMessage(error.detail || error.message);
+    const key = loginRefusalKey(error, "judge");
+    formMessage(key ? t(key) : refusalText(error));
   } finally {
     button.disabled = false;
   }
@@ -126,9 +128,11 @@ function drawStatus() {
   $("#competition").textContent = status.name || "";
   const chip = $("#round-status");
   chip.hidden = false;
-  chip.dataset.state = status.between_rounds ? "between" : status.state;
+  // between rounds only while paused between them: a class ended between rounds is finished
+  const between = status.state === "paused" && status.between_rounds;
+  chip.dataset.state = between ? "between" : status.state;
   if (status.state === "draft") chip.textContent = t("judge.notStarted");
-  else if (status.between_rounds)
+  else if (between)
     chip.textContent = `${t("judge.roundEnded", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t("state.between")}`;
   else
     chip.textContent = `${t("judge.roundOf", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t(`state.${status.state}`)}`;

@@ -6,7 +6,7 @@
 import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { fill, h, showError, toast } from "/static/common/ui.js";
-import { metricName, reasonText, renderExplanation, shortId, simTime } from "/static/explain.js";
+import { formulaText, metricName, reasonText, renderExplanation, shortId, simTime } from "/static/explain.js";
 import STRINGS from "/static/strings/report.js";
 import uPlot from "/static/vendor/uplot/uPlot.esm.js";
 
@@ -37,9 +37,11 @@ let status = null;
 let session = null;
 let charts = [];
 
+/** The competition's state in words; "between rounds" only while paused between them (a class
+ * ended between rounds is finished, and its status still says between_rounds). */
 function stateLabel(s) {
   if (!s) return "";
-  return t(s.between_rounds ? "state.between" : `state.${s.state}`);
+  return t(s.state === "paused" && s.between_rounds ? "state.between" : `state.${s.state}`);
 }
 
 // --- refusals ------------------------------------------------------------------------------------
@@ -469,7 +471,7 @@ function drawExplanations() {
               { class: "value" },
               e.value == null ? "—" : m === "profit" ? fmt.money(e.value) : fmt.score(e.value),
             ),
-            h("code", { class: "summary-formula" }, e.formula),
+            h("code", { class: "summary-formula" }, formulaText(e.formula)),
           ),
           renderExplanation(e, options),
         );

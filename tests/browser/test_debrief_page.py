@@ -46,6 +46,7 @@ TEXT = {
         "lesson": "Customers wait only so long",
         "team": "Round 1 is over: your round",
         "median": "Class median",
+        "noRound": "No round has ended yet: a round's debrief opens at its end.",
     },
     "zh": {
         "refused": "仅对讲师和本场比赛的评委开放",
@@ -54,6 +55,7 @@ TEXT = {
         "lesson": "客户的耐心有限",
         "team": "第 1 轮结束：你们的本轮成绩",
         "median": "全班中位数",
+        "noRound": "还没有结束的轮次：每轮结束后才能复盘。",
     },
 }
 TEXT["en"]["refused"] = "for the instructor and this competition's judges"
@@ -104,6 +106,15 @@ def test_the_instructor_steps_through_the_debrief_on_the_projector(
     outsider = open_context(lang, DESKTOP).new_page()
     outsider.goto(f"/debrief/{cid}")
     expect(outsider.locator("#refused-reason")).to_contain_text(TEXT[lang]["refused"], timeout=WAIT_MS)
+
+    early = open_context(lang, DESKTOP)  # before any round's end: when to come back, in the language
+    assert early.request.post("/api/v1/session/instructor", data={"password": "pw"}).ok
+    waiting = early.new_page()
+    waiting.goto(f"/debrief/{cid}")
+    expect(waiting.locator(".debrief-message")).to_contain_text(TEXT[lang]["noRound"], timeout=WAIT_MS)
+    panel = early.new_page()  # the instructor panel's tab says the same
+    panel.goto(f"/instructor/{cid}#debrief")
+    expect(panel.locator("#panel-debrief .debrief-message")).to_contain_text(TEXT[lang]["noRound"])
 
     run_round_one(http, cid)
     report = console.locator("#round-report")  # the team's own round, at the round's end, unasked

@@ -63,6 +63,25 @@ CUT_JS = """(desktop) => {
 }"""
 
 
+# A header may wrap between its words, never inside one: in Chinese (no spaces) a header such as
+# 满意度 must not stand as 满 / 意 / 度 one character a line. Counts the lines each header's text
+# takes and its words (separated by spaces), and names the headers with more lines than words.
+BROKEN_HEADERS_JS = """() => {
+  const out = [];
+  for (const th of document.querySelectorAll("#board th")) {
+    const text = th.textContent.trim();
+    if (!text || th.getClientRects().length === 0) continue;
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+    const tops = new Set(rects.map((r) => Math.round(r.top)));
+    const words = text.split(/\\s+/).length;
+    if (tops.size > words) out.push(`${text}: ${tops.size} lines for ${words} word(s)`);
+  }
+  return out;
+}"""
+
+
 @dataclass
 class Class:
     id: int
@@ -157,6 +176,10 @@ def test_the_boards_cut_nothing(full_class: Class, open_context: Any, lang: str)
     expect(page.locator("#board tbody tr")).to_have_count(60, timeout=WAIT_MS)
     expect(page.locator("#board th[data-metric=rubric]")).to_be_visible()
     check_sizes(page, "public board")
+    for label, size in SIZES:
+        page.set_viewport_size(size)
+        expect(page.locator("#board tbody tr").first).to_be_visible()
+        assert not page.evaluate(BROKEN_HEADERS_JS), f"{label}: {page.evaluate(BROKEN_HEADERS_JS)}"
     judge = signed_in(open_context, lang, "judge", full_class).new_page()
     judge.goto(f"/board/{full_class.id}?view=judge")
     expect(judge.locator("#board tbody tr")).to_have_count(60, timeout=WAIT_MS)

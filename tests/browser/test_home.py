@@ -1,5 +1,5 @@
-"""The front door in a real browser: wrong codes are refused with the server's reason, in the
-page's language; the pages load nothing from any other host."""
+"""The front door in a real browser: wrong codes and a wrong password are refused with the
+reason and what to do, in the page's language; the pages load nothing from any other host."""
 
 from __future__ import annotations
 
@@ -10,6 +10,19 @@ from playwright.sync_api import expect
 from server.input.text_rules import name_problem
 from tests.browser.conftest import PHONE
 
+WRONG = {  # a refused sign-in (the server's 401), as each form writes it
+    "en": {
+        "join": "No team has this join code. Check it against your join card",
+        "judge": "No competition has this judge code. Check it with the instructor.",
+        "instructor": "That is not the instructor password. Try again.",
+    },
+    "zh": {
+        "join": "没有团队使用这个团队码。请对照加入卡核对",
+        "judge": "没有比赛使用这个评委码。请向教师核对。",
+        "instructor": "教师密码不正确，请重试。",
+    },
+}
+
 
 def test_a_wrong_team_code_is_refused_with_the_reason(open_context: Any, lang: str) -> None:
     page = open_context(lang).new_page()
@@ -19,8 +32,19 @@ def test_a_wrong_team_code_is_refused_with_the_reason(open_context: Any, lang: s
     page.fill("#join input[name=code]", "NOSUCH22")
     page.fill("#join input[name=name]", "Mei")
     page.click("#join button[type=submit]")
-    expect(page.locator("#join .form-message")).to_contain_text("no team has this join code")
+    expect(page.locator("#join .form-message")).to_contain_text(WRONG[lang]["join"])
     assert page.url.endswith("/")
+    page.fill("#judge input[name=code]", "NOSUCH22")
+    page.fill("#judge input[name=name]", "Mei")
+    page.click("#judge button[type=submit]")
+    expect(page.locator("#judge .form-message")).to_have_text(WRONG[lang]["judge"])
+    page.fill("#instructor input[name=password]", "not the password")
+    page.click("#instructor button[type=submit]")
+    expect(page.locator("#instructor .form-message")).to_have_text(WRONG[lang]["instructor"])
+    page.click("#lang")  # the messages follow a change of language
+    other = "zh" if lang == "en" else "en"
+    expect(page.locator("#judge .form-message")).to_have_text(WRONG[other]["judge"])
+    expect(page.locator("#instructor .form-message")).to_have_text(WRONG[other]["instructor"])
 
 
 def test_an_error_does_not_outlive_what_it_was_about(open_context: Any, lang: str) -> None:
@@ -31,7 +55,7 @@ def test_an_error_does_not_outlive_what_it_was_about(open_context: Any, lang: st
     page.fill("#join input[name=code]", "NOSUCH22")
     page.fill("#join input[name=name]", "Mei")
     page.click("#join button[type=submit]")
-    expect(message).to_contain_text("no team has this join code")
+    expect(message).to_contain_text(WRONG[lang]["join"])
     page.fill("#join input[name=code]", "NOSUCH23")
     expect(message).to_be_empty()
     page.fill("#join input[name=name]", "Mei\u202eLi")

@@ -1,5 +1,6 @@
 """The console's join form says a manager role already taken in the page's language: the
-server's 409 carries the rule ``role_taken`` and who holds the role, and the page words it."""
+server's 409 carries the rule ``role_taken`` and who holds the role, and the page words it. A code
+no team has (the server's 401) is said in the page's language too, with what to do."""
 
 from __future__ import annotations
 
@@ -33,3 +34,16 @@ def test_a_manager_role_already_taken_is_refused_in_the_page_s_language(
     expect(page.locator("#join-message")).to_have_text(TAKEN[lang])
     join_page(page, code, "Bob", "sales")  # another role is free
     expect(page.locator("#join-view")).to_be_hidden()
+
+
+NO_SUCH_CODE = {
+    "en": "No team has this join code. Check it against your join card or ask the instructor.",
+    "zh": "没有团队使用这个团队码。请对照加入卡核对，或询问教师。",
+}
+
+
+def test_a_code_no_team_has_is_refused_in_the_page_s_language(open_context: Any, lang: str) -> None:
+    page = open_context(lang, DESKTOP).new_page()
+    join_page(page, "NOSUCH22", "Bob", "sales")
+    expect(page.locator("#join-message")).to_have_text(NO_SUCH_CODE[lang])
+    expect(page.locator("#join-view")).to_be_visible()

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.server.processes import ServerProcess
@@ -115,6 +116,26 @@ def cell(page: Any, team: str) -> Any:
     return page.locator(f'#rubric-grid tr[data-team="{team}"] td.score').first
 
 
+# The figures of a standings table (rows: a selector; cells rank, team, score, conversion,
+# satisfaction, receivables, profit) unlike the projector board's writing of the public standings.
+UNLIKE_THE_BOARD = """async ({ id, rows }) => {
+  const { formatValue } = await import('/static/board/table.js');
+  const { standings } = await (await fetch(`/api/v1/competitions/${id}/public`)).json();
+  const columns = { composite: 2, conversion: 3, satisfaction: 4, receivables: 5, profit: 6 };
+  const out = [];
+  for (const row of standings) {
+    const named = (r) => r.children[1].textContent.startsWith(row.team);
+    const tr = [...document.querySelectorAll(rows)].find(named);
+    for (const [metric, at] of Object.entries(columns)) {
+      const shown = tr.children[at].textContent;
+      const board = formatValue(metric, row[metric]);
+      if (shown !== board) out.push(`${row.team} ${metric}: ${shown} (board: ${board})`);
+    }
+  }
+  return out;
+}"""
+
+
 def test_a_judge_signs_in_and_watches_the_live_board(
     game: Game, pages_for: Callable[..., Any], lang: str
 ) -> None:
@@ -126,9 +147,28 @@ def test_a_judge_signs_in_and_watches_the_live_board(
     page.click("#login button[type=submit]")  # nothing typed: the page says what is missing
     message = page.locator("#login .form-message")
     assert message.inner_text() == ("Write the judge code." if lang == "en" else "请填写评委码。")
+    page.fill("#login input[name=code]", "NOSUCH22")  # a code no competition has: said in the language
+    page.fill("#login input[name=name]", JUDGE[lang])
+    page.click("#login button[type=submit]")
+    wrong = (
+        "No competition has this judge code. Check it with the instructor."
+        if lang == "en"
+        else "没有比赛使用这个评委码。请向教师核对。"
+    )
+    expect(message).to_have_text(wrong)
     sign_in(page, game, lang)
     assert JUDGE[lang] in page.locator("#who").inner_text()
     assert len(page.locator("#board tbody tr").all()) == 3
+    # each figure is written as the projector board writes it (rates with % and one decimal) — the
+    # judges' standings here, and the instructor's live standings of the same class
+    unlike = page.evaluate(UNLIKE_THE_BOARD, {"id": game.id, "rows": "#board tbody tr"})
+    assert not unlike, unlike
+    instructor = pages_for(lang)
+    assert instructor.request.post("/api/v1/session/instructor", data={"password": "pw"}).ok
+    instructor.goto(f"/instructor/{game.id}")
+    expect(instructor.locator(".standings-table tbody tr")).to_have_count(3)
+    unlike = instructor.evaluate(UNLIKE_THE_BOARD, {"id": game.id, "rows": ".standings-table tbody tr"})
+    assert not unlike, unlike
 
     page.evaluate("window.__stayed = true")
     before = page.locator("#board tbody").inner_text()

@@ -12,8 +12,10 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
+from tests.browser.test_formula_words import english_words
 from tests.server.processes import ServerProcess
 
 BEST = ("best_climb", "big_order", "complaint_in_time")
@@ -134,6 +136,13 @@ def test_the_report_after_two_rounds(open_context: Any, game: Game, lang: str) -
     assert parts.count() == len(data["explanations"]["composite"]["items"])
     details = page.locator("#explain-metrics details.metric-detail")
     assert details.count() == 4  # conversion, satisfaction, receivables, profit: every weighted metric
+    for metric in ("conversion", "satisfaction", "receivables", "profit"):  # the line beside each name
+        line = page.locator(
+            f'#explain-metrics details.metric-detail[data-metric="{metric}"] .summary-formula'
+        )
+        assert line.inner_text() == in_page(page, data["explanations"][metric]["formula"])
+        if lang == "zh":
+            assert not english_words(line.inner_text()), line.inner_text()
     details.nth(0).locator("summary").click()
     shown = details.nth(0).locator(".explain pre.formula")
     assert shown.inner_text() == in_page(page, data["explanations"]["conversion"]["formula"])
@@ -209,3 +218,37 @@ def test_the_report_fits_a_phone_and_prints_without_buttons(open_context: Any, g
     page.evaluate("dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
     assert page.locator("#print").is_visible()
+
+
+def test_a_class_ended_between_rounds_reads_finished(
+    open_context: Any, server: ServerProcess, lang: str
+) -> None:
+    """The instructor may end the class between rounds: the report and the judges' status chip
+    then say finished, not between rounds (the status keeps between_rounds true)."""
+    client = httpx.Client(base_url=server.url, timeout=10)
+    client.post("/api/v1/session/instructor", json={"password": "pw"}).raise_for_status()
+    body = {"name": f"Ended early {lang}", "seconds_per_hour": 0.05, "rounds": 4, "seed": 5}
+    detail = client.post("/api/v1/competitions", json=body).json()
+    cid = detail["id"]
+    team = {"name": "Aurora", "bot": "balanced"}
+    client.post(f"/api/v1/competitions/{cid}/teams", json=team).raise_for_status()
+    client.post(f"/api/v1/competitions/{cid}/start").raise_for_status()
+    wait_between_rounds(client, cid, 1)
+    client.post(f"/api/v1/competitions/{cid}/end").raise_for_status()
+    status = client.get(f"/api/v1/competitions/{cid}/public").json()
+    assert status["state"] == "finished" and status["between_rounds"]
+    client.close()
+    finished, between = ("finished", "between rounds") if lang == "en" else ("已结束", "轮间休息")
+    context = open_context(lang)
+    assert context.request.post("/api/v1/session/instructor", data={"password": "pw"}).ok
+    page = context.new_page()
+    page.goto(f"/report/{cid}/Aurora")
+    expect(page.locator("#as-of")).to_contain_text(finished)
+    assert between not in page.locator("#as-of").inner_text()
+    judge = open_context(lang)
+    assert judge.request.post("/api/v1/session/judge", data={"code": detail["judge_code"], "name": "Lee"}).ok
+    panel = judge.new_page()
+    panel.goto(f"/judge/{cid}")
+    chip = panel.locator("#round-status")
+    expect(chip).to_have_attribute("data-state", "finished")
+    expect(chip).to_contain_text(finished)

@@ -69,6 +69,19 @@ def test_the_chinese_strings_are_chinese(open_context: Any) -> None:
     assert not same, "\n".join(same)
 
 
+def test_every_attribute_a_person_reads_is_a_key() -> None:
+    """An aria-label, title, placeholder or alt written in a page's HTML has its key beside it
+    (data-i18n-aria-label="…", …), so that a screen reader does not read English on a Chinese page."""
+    attribute = re.compile(r'<[^>]*?\s(aria-label|title|placeholder|alt)="[^"]*"[^>]*>')
+    loose = []
+    for path in sorted(PAGES_DIR.glob("*.html")):
+        for tag in attribute.finditer(path.read_text(encoding="utf-8")):
+            if tag.group(0).startswith("<title") or f"data-i18n-{tag.group(1)}=" in tag.group(0):
+                continue
+            loose.append(f"{path.name}: {tag.group(0)}")
+    assert not loose, "\n".join(loose)
+
+
 def test_no_page_names_another_host() -> None:
     """No page or script refers to a host: every asset is served by the app itself."""
     remote = re.compile(

@@ -189,11 +189,13 @@ def test_a_member_joins_sees_inquiries_arrive_and_quotes_within_authority(
     text = TEXT[lang]
     game = make_game(PATIENT_MARKET, start=False)
     page = open_context(lang, DESKTOP).new_page()
-    # a wrong code is refused with the server's reason, on the console's own join form
+    # a wrong code is refused with the reason, in the page's language, on the console's own join form
     page.goto("/team?code=NOSUCH22")
     page.fill("#join-name", "Mei")
     page.click("#join-form button[type=submit]")
-    expect(page.locator("#join-message")).to_contain_text("no team has this join code")
+    expect(page.locator("#join-message")).to_contain_text(
+        "No team has this join code" if lang == "en" else "没有团队使用这个团队码"
+    )
     join_page(page, game.code, "Mei", "manager")
     # not started yet: the console waits, then opens by itself and inquiries arrive, no reload
     expect(page.locator("#wait-view h2")).to_have_text(text["wait"])
@@ -239,6 +241,12 @@ def test_a_sellers_discount_above_authority_waits_for_the_managers_approval(
     seller.fill("#q-discount", "15")
     expect(seller.locator("#q-check")).to_have_attribute("data-route", "approval")
     expect(seller.locator("#q-check")).to_contain_text(text["approval"])
+    # the meter's legend draws its three keys alike (the approval key is no queued-quote card)
+    keys = seller.evaluate(
+        """() => [...document.querySelectorAll('#q-meter .meter-legend .key')].map((k) => {
+          const s = getComputedStyle(k); return [s.borderLeftWidth, s.paddingLeft, s.display]; })"""
+    )
+    assert len(keys) == 4 and len({tuple(k) for k in keys}) == 1, keys
     seller.click("#q-send")
     toast(seller, "ok", text["queued"])
 

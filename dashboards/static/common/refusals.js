@@ -29,6 +29,14 @@ export function fieldName(field) {
   return has(`refusal.field.${field}`) ? t(`refusal.field.${field}`) : field;
 }
 
+/** The string key of a refused sign-in — a 401 from /session/join, /session/judge or
+ * /session/instructor: no team has the join code, no competition the judge code, or the password
+ * is wrong — for the form of `kind` ("join", "judge" or "instructor"); null for any other refusal
+ * (refusalText words those, e.g. a 429 after too many tries). */
+export function loginRefusalKey(error, kind) {
+  return error?.status === 401 ? `refusal.login.${kind}` : null;
+}
+
 /** The refusal `error` (an ApiError) in words, or its server text, or its message. */
 export function refusalText(error) {
   const rule = error?.rule;

@@ -26,6 +26,13 @@ function disguise(teams, seed) {
   return new Map(order.map((team, i) => [team, i + 1]));
 }
 
+/** Why there is no debrief to show, in the page's language: before any round has ended (the
+ * server's 409, "the competition has not started" or "no round has ended yet") it says when to come
+ * back; any other refusal as the server words it. */
+function refusal(error) {
+  return error.status === 409 ? t("debrief.noRoundYet") : error.detail || error.message;
+}
+
 const pct = (v) => (v == null || !Number.isFinite(v) ? "—" : fmt.pct(v, 0));
 const days = (v) => (v == null || !Number.isFinite(v) ? "—" : fmt.days(v));
 
@@ -143,7 +150,7 @@ export class DebriefView {
     this.prev.disabled = !r || this.step === 0;
     this.next.disabled = !r || this.step === CHARTS.length - 1;
     if (!r) {
-      this.message.textContent = this.error ? this.error.detail || this.error.message : t("common.loading");
+      this.message.textContent = this.error ? refusal(this.error) : t("common.loading");
       this.message.hidden = false;
       fill(this.rounds);
       this.counter.textContent = "";

@@ -6,6 +6,9 @@ import { h } from "/static/common/ui.js";
 
 const MOVE_MS = 8000;
 
+/** Conversion and receivables as the boards write them: a percentage with one decimal. */
+const rate = (v) => (v == null ? "—" : fmt.pct(v / 100, 1));
+
 export function createBoard(table, { onSelect }) {
   const body = table.tBodies[0];
   const rows = new Map(); // team → <tr>
@@ -30,9 +33,9 @@ export function createBoard(table, { onSelect }) {
       h("td", { class: "num rank" }, fmt.num(row.rank)),
       h("td", { class: "team" }, h("span", { class: "name" }, row.team), arrow),
       h("td", { class: "num composite" }, fmt.score(row.composite)),
-      h("td", { class: "num" }, fmt.score(row.conversion)),
+      h("td", { class: "num" }, rate(row.conversion)),
       h("td", { class: "num" }, fmt.score(row.satisfaction)),
-      h("td", { class: "num" }, fmt.score(row.receivables)),
+      h("td", { class: "num" }, rate(row.receivables)),
       h("td", { class: "num" }, fmt.money(row.profit)),
       h("td", { class: "num" }, fmt.score(row.rubric)),
     ];

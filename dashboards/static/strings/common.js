@@ -16,6 +16,10 @@ export default {
     "refusal.credit_limit":
       "Customer {customer} has a credit limit of {limit}; the open balance {balance} plus this quote {value} exceeds it: quote with 0 days' terms (payment on delivery) or raise the limit.",
     "refusal.insufficient_cash": "This costs {cost} but the team has only {cash} in cash.",
+    "refusal.login.join":
+      "No team has this join code. Check it against your join card or ask the instructor.",
+    "refusal.login.judge": "No competition has this judge code. Check it with the instructor.",
+    "refusal.login.instructor": "That is not the instructor password. Try again.",
     "refusal.field.discount": "Discount",
     "refusal.field.terms_days": "Credit terms",
     "refusal.field.delivery_days": "Delivery promise",
@@ -88,6 +92,9 @@ export default {
     "refusal.credit_limit":
       "客户 {customer} 的信用额度为 {limit}；未结余额 {balance} 加上本次报价 {value} 超出额度：请改为 0 天账期（货到付款）或提高额度。",
     "refusal.insufficient_cash": "此项需要 {cost}，但团队现金只有 {cash}。",
+    "refusal.login.join": "没有团队使用这个团队码。请对照加入卡核对，或询问教师。",
+    "refusal.login.judge": "没有比赛使用这个评委码。请向教师核对。",
+    "refusal.login.instructor": "教师密码不正确，请重试。",
     "refusal.field.discount": "折扣",
     "refusal.field.terms_days": "账期",
     "refusal.field.delivery_days": "承诺交期",

@@ -17,6 +17,8 @@ export default {
     "debrief.sep": ", ",
     "debrief.moments": "Round {round}: notable moments",
     "debrief.noMoments": "Nothing stood out in this picture.",
+    "debrief.noRoundYet":
+      "No round has ended yet: a round's debrief opens at its end. Open this page again between rounds.",
     "debrief.chart.share": "Round {round}: market share and win rate by team",
     "debrief.chart.discount": "Round {round}: discount against win rate",
     "debrief.chart.response": "Round {round}: reply time against conversion",
@@ -109,6 +111,7 @@ export default {
     "debrief.sep": "、",
     "debrief.moments": "第 {round} 轮：值得注意的时刻",
     "debrief.noMoments": "这张图里没有特别突出的情况。",
+    "debrief.noRoundYet": "还没有结束的轮次：每轮结束后才能复盘。请在轮间休息时再打开本页。",
     "debrief.chart.share": "第 {round} 轮：各队市场份额与成交率",
     "debrief.chart.discount": "第 {round} 轮：折扣与成交率",
     "debrief.chart.response": "第 {round} 轮：响应时间与转化率",

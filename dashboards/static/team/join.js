@@ -5,6 +5,7 @@
 import { api, expiredMessage } from "/static/common/api.js";
 import { onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
+import { loginRefusalKey } from "/static/common/refusals.js";
 import { message } from "/static/team/dom.js";
 
 const form =
@@ -23,7 +24,8 @@ function refusal(error) {
     const { name, role, team } = error.values;
     return t("team.joinRoleTaken", { name, team, role: t(`role.${role}`) });
   }
-  return error.detail || error.message;
+  const key = loginRefusalKey(error, "join");
+  return key ? t(key) : error.detail || error.message;
 }
 
 let shownFor = null; // the session the form was shown for, to say the note again in another language
