@@ -23,6 +23,7 @@ from server.api.answers.gathering import Lobby, TickerLine
 from server.api.bodies import StrictBody
 from server.api.deps import instructor, resolve, runtime, token_of, watcher
 from server.errors import ServerError
+from server.input.names import name_key
 from server.live import LiveCompetition
 from server.live.competition_setup import plan_start_in
 from server.live.runtime import Runtime
@@ -42,19 +43,21 @@ class StartsIn(StrictBody):
 
 
 def _lobby(rt: Runtime, live: LiveCompetition, with_codes: bool) -> dict[str, Any]:
-    people: dict[str, dict[str, set[str]]] = {team.name: {} for team in live.teams}
+    # per team, per name key (server.input.names): the first spelling and the roles
+    people: dict[str, dict[str, tuple[str, set[str]]]] = {team.name: {} for team in live.teams}
     # people's names are public only while the class gathers; once it has started, nobody but
     # the instructor sees who is in which team (the members list, the monitor)
     if live.state == "draft" or with_codes:
         for team, member in rt.store.competition_members(live.id):
             if member.removed_at is None and team.name in people:
-                people[team.name].setdefault(member.name, set()).add(member.role)
+                person = people[team.name].setdefault(name_key(member.name), (member.name, set()))
+                person[1].add(member.role)
     row = rt.store.competition(live.id)
     teams = [
         {
             "name": team.name,
             "bot": team.bot,
-            "members": [{"name": name, "roles": sorted(roles)} for name, roles in people[team.name].items()],
+            "members": [{"name": name, "roles": sorted(roles)} for name, roles in people[team.name].values()],
             **({"join_code": team.join_code} if with_codes else {}),
         }
         for team in live.teams

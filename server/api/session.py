@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from server.api.bodies import StrictBody
 from server.api.deps import LoginAttempt, identity, login_attempt, runtime, token_of
 from server.errors import ServerError
+from server.input.names import display_name
 from server.input.text_rules import Name
 from server.live.runtime import Runtime
 from server.live.session_records import join_team, new_session
@@ -145,22 +146,21 @@ async def join(
     attempt: LoginAttempt = Depends(login_attempt),
 ) -> SessionOut:
     """On the event loop; the join waits for its batch's commit (server/live/joining.py)."""
-    name = " ".join(body.name.split())
     assert body.role in ROLES
     token = new_token()
-    joined = await join_team(rt, body.code.strip().upper(), name, body.role, token)
+    joined = await join_team(rt, body.code.strip().upper(), display_name(body.name), body.role, token)
     if joined is None:
         raise attempt.wrong("join", "no team has this join code; check it with the instructor")
-    team, _member = joined
-    rt.get(team.competition_id).activity[team.name].members.add(name)
+    team, member = joined  # a name already in the team: that member, under their first spelling
+    rt.get(team.competition_id).activity[team.name].members.add(member.name)
     _issue(response, rt, token)
     return SessionOut(
         token=token,
         role="member",
         competition_id=team.competition_id,
         team=team.name,
-        member=name,
-        team_role=body.role,
+        member=member.name,
+        team_role=member.role,
     )
 
 

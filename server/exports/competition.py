@@ -18,6 +18,7 @@ from market.events import event_to_json
 from market.parameters import parameters_to_dict
 from server.exports.tables import events_table, rounds_table, scoring_table, standings_table
 from server.exports.tabular import Table, to_csv, to_xlsx
+from server.input.names import name_key
 from server.live import LiveCompetition
 from server.live.peer_review import received
 from server.live.rubric_book import criterion_view, entry_view
@@ -264,13 +265,19 @@ def _rows_of(replayed: ReplayedArchive) -> dict[str, Any]:
     )
     teams = [TeamRow(competition_id=0, name=t.name, join_code=new_code(), bot=t.bot) for t in documents.teams]
     claimed: set[tuple[str, str]] = set()  # (team, role): the first present sign-in holds it
+    keyed: set[tuple[str, str]] = set()  # (team, name key): the first present row of a name is the member
     members: list[tuple[str, MemberRow]] = []
     for m in documents.members:
         holds = m.role in EXCLUSIVE_ROLES and m.removed_at is None and (m.team, m.role) not in claimed
         if holds:
             claimed.add((m.team, m.role))
+        key = name_key(m.name)
+        first = m.removed_at is None and (m.team, key) not in keyed  # older archives may repeat a name
+        if first:
+            keyed.add((m.team, key))
         row = MemberRow(team_id=0, name=m.name, role=m.role, joined_at=m.joined_at, removed_at=m.removed_at)
         row.role_claim = m.role if holds else None
+        row.name_key = key if first else None
         members.append((m.team, row))
     commands = [
         (

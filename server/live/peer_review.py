@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.errors import ServerError
+from server.input.names import name_key
 from server.input.peer_review_sizes import RATING_MAX, RATING_MIN
 from server.persistence.db.tables import MemberRow, PeerReviewRow, TeamRow
 
@@ -43,8 +44,14 @@ def check_open(state: str) -> None:
 
 
 def teammates(roster: Sequence[tuple[TeamRow, MemberRow]], team_id: int, me: int) -> list[MemberRow]:
-    """The member's current teammates, in joining order."""
-    return [m for t, m in roster if t.id == team_id and m.id != me and m.removed_at is None]
+    """The member's current teammates, in joining order: not the member, nor a row from before
+    migration 0013 that repeats the member's own name (as server.input.names compares names)."""
+    mine = {name_key(m.name) for t, m in roster if t.id == team_id and m.id == me}
+    return [
+        m
+        for t, m in roster
+        if t.id == team_id and m.id != me and m.removed_at is None and name_key(m.name) not in mine
+    ]
 
 
 def check_ratings(mates: Sequence[MemberRow], ratings: Sequence[tuple[int, int, str]]) -> None:

@@ -35,8 +35,12 @@ async def join_team(
 ) -> tuple[TeamRow, MemberRow] | None:
     """A member joins the team with join ``code`` under ``name`` in ``role``, with a session for
     ``token``: committed with the joins arriving meanwhile (server.live.joining), and the session
-    cache primed so the member's first request reads nothing. None if no team has the code; a
-    409 if the competition has finished or another name holds the exclusive role."""
+    cache primed so the member's first request reads nothing. A name already in the team (as
+    server.input.names compares names) is that member signing in again: the same member, a new
+    session, the role asked; their earlier sessions stay valid (a projector and a laptop), and
+    if the role changed they are forgotten by every worker's cache, so the next request reads
+    the new role. None if no team has the code; a 409 if the competition has finished or
+    another name holds the exclusive role."""
     session = new_session(rt, token, "member")
     joined_at = session.created_at
     joining = await rt.joins.join(JoinRequest(code, name, role, joined_at, session, role in EXCLUSIVE_ROLES))
@@ -56,6 +60,8 @@ async def join_team(
             values={"name": joining.holder, "role": role, "team": team.name},
         )
     joined = joining.member
+    if joining.role_before is not None:  # their other sessions stay, read again in the new role
+        rt.sessions_ended(member_ids=[joined.id or 0])
     who = Identity("member", team.competition_id, joined.id, team.id, team.name, joined.name, joined.role)
     rt.sessions.put(session, who)
     return team, joined

@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import dataclass
 
 from server.errors import ServerError
+from server.input.names import name_key
 from server.live import LiveCompetition
 from server.live.refusals import owner_write
 from server.live.runtime import Runtime
@@ -18,7 +19,8 @@ from server.wall_clock import wall_now
 
 @dataclass(frozen=True, slots=True)
 class PresentMember:
-    """One name in a team (each sign-in under it is a member row), folded."""
+    """One person in a team: their member row, folded with any rows from before migration 0013
+    that repeat their name (as server.input.names compares names)."""
 
     name: str
     roles: list[str]
@@ -35,14 +37,14 @@ def command_counts(rt: Runtime, live: LiveCompetition) -> dict[int, int]:
 def present_members(
     rt: Runtime, live: LiveCompetition, team: str, counts: dict[int, int]
 ) -> list[PresentMember]:
-    """The team's present members, one entry per name: commands sent (from ``counts``, see
-    :func:`command_counts`), sessions in use."""
+    """The team's present members, one entry per name (by ``name_key``, under its first
+    spelling): commands sent (from ``counts``, see :func:`command_counts`), sessions in use."""
     row = live.team(team)
     assert row.id is not None
     people: dict[str, list[MemberRow]] = {}
     for member in rt.store.members(row.id):
         if member.removed_at is None:
-            people.setdefault(member.name, []).append(member)
+            people.setdefault(name_key(member.name), []).append(member)
     life = SessionLife.of_hours(rt.settings.session_idle_hours, rt.settings.session_grace_hours)
     now = wall_now()
     finished_at = rt.store.finished_at(row.competition_id)
@@ -51,18 +53,19 @@ def present_members(
     sessions = {} if ended else rt.store.sessions_of_members(ids, used_since=now - life.idle)
     return [
         PresentMember(
-            name=name,
+            name=rows[0].name,
             roles=sorted({r.role for r in rows}),
             joined_at=min(r.joined_at for r in rows),
             commands=sum(counts.get(r.id or 0, 0) for r in rows),
             signed_in=sum(sessions.get(r.id or 0, 0) for r in rows),
         )
-        for name, rows in people.items()
+        for rows in people.values()
     ]
 
 
 async def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str) -> tuple[int, int]:
-    """Remove every sign-in under ``name``: their sessions end, their channels close. Returns how
+    """Remove the member called ``name`` (as server.input.names compares names, with any rows
+    from before migration 0013 that repeat it): their sessions end, their channels close. Returns how
     many sessions ended and how many channels closed. The database is read and written in a
     worker thread; the sessions and channels are the event loop's."""
     row = live.team(team)
@@ -70,17 +73,19 @@ async def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str
     team_id = row.id
 
     def stored_removal(epoch: int | None) -> list[int]:
-        rows = [m for m in rt.store.members(team_id) if m.name == name and m.removed_at is None]
+        rows = [m for m in rt.store.members(team_id) if name_key(m.name) == key and m.removed_at is None]
         if not rows:
             raise ServerError("not_found", f"team {team} has no member called {name!r}")
         ids = [m.id for m in rows if m.id is not None]
         rt.store.remove_members(live.id, ids, wall_now(), epoch)
         return ids
 
+    key = name_key(name)
     with owner_write(live.writer) as epoch:  # its live competition keeps its members' names
         ids = await asyncio.to_thread(stored_removal, epoch)
     rt.sessions_ended(member_ids=ids)
-    live.activity[team].members.discard(name)
+    names = live.activity[team].members
+    names.difference_update({n for n in names if name_key(n) == key})
     closed = rt.member_channels.close(set(ids))
     return len(ids), closed
 

@@ -75,12 +75,20 @@ EXCLUSIVE_ROLES = frozenset({"manager"})
 
 
 class MemberRow(SQLModel, table=True):
-    """One sign-in of a member. ``role_claim`` is set on the sign-in that holds an exclusive role
-    (manager) of its team: the unique index on (team, claim) lets one name hold it, whatever
-    joins at the same instant (NULLs never collide); removal clears it."""
+    """A member of a team: one person, however often they sign in (each sign-in is a session).
+    ``name_key`` is their name as names are compared (server.input.names): the unique index on
+    (team, key) keeps one present member per name, whatever joins at the same instant; removal
+    clears it, so a removed name that joins again is a new member. Rows from before migration
+    0013 may repeat a name: the earliest present one carries the key, the others keep NULL
+    (NULLs never collide). ``role_claim`` is set on the member that holds an exclusive role
+    (manager) of its team: the unique index on (team, claim) lets one name hold it; giving the
+    role up or removal clears it."""
 
     __tablename__ = "members"
-    __table_args__ = (Index("ux_members_role_claim", "team_id", "role_claim", unique=True),)
+    __table_args__ = (
+        Index("ux_members_role_claim", "team_id", "role_claim", unique=True),
+        Index("ux_members_name_key", "team_id", "name_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="teams.id", index=True)
@@ -88,7 +96,8 @@ class MemberRow(SQLModel, table=True):
     role: str
     joined_at: float
     removed_at: float | None = None  # the instructor removed the member: its sessions are gone
-    role_claim: str | None = None  # the exclusive role this sign-in holds for its team, if any
+    role_claim: str | None = None  # the exclusive role this member holds for its team, if any
+    name_key: str | None = None  # server.input.names.name_key(name) while present; see above
 
 
 class SessionRow(SQLModel, table=True):

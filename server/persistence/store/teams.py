@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from server.input.names import name_key
 from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store.base import StoreBase
 from server.persistence.store.fencing import StaleOwner, check_owner
@@ -43,6 +44,25 @@ class Joining:
     member: MemberRow | None = None
     holder: str | None = None
     refused: Exception | None = None
+    role_before: str | None = None  # a member signing in again in another role: the role they had
+
+
+def _claim(
+    holders: dict[tuple[int, str], MemberRow], team_id: int, key: str, member: MemberRow, request: JoinRequest
+) -> None:
+    """The exclusive roles of ``team_id`` after ``member`` (named by ``key``) joins as ``request``
+    asks: an exclusive role is claimed if free; one held by the same name (this member, or a
+    duplicate row from before migration 0013) and no longer asked for is given up."""
+    for role, holder in [(role, h) for (t, role), h in holders.items() if t == team_id]:
+        if role != request.role and name_key(holder.name) == key:
+            holder.role_claim = None
+            del holders[(team_id, role)]
+    held = holders.get((team_id, request.role))
+    if request.exclusive and held is None:
+        member.role_claim = request.role
+        holders[(team_id, request.role)] = member
+    elif held is not None and held is not member:
+        member.role_claim = None  # a duplicate row from before 0013 holds it for this same name
 
 
 class TeamStore(StoreBase):
@@ -86,7 +106,8 @@ class TeamStore(StoreBase):
                 s.commit()
 
     def members(self, team_id: int) -> list[MemberRow]:
-        """The team's present members (every sign-in is a row), in joining order; not the removed."""
+        """The team's present members, in joining order; not the removed. (Rows from before
+        migration 0013 may repeat a name: compare them by ``name_key``.)"""
         with self.session() as s:
             query = select(MemberRow).where(MemberRow.team_id == team_id, col(MemberRow.removed_at).is_(None))
             return list(s.exec(query.order_by(col(MemberRow.id))))
@@ -100,6 +121,7 @@ class TeamStore(StoreBase):
             for row in s.exec(select(MemberRow).where(col(MemberRow.id).in_(member_ids))):
                 row.removed_at = at
                 row.role_claim = None  # the role is free for someone else
+                row.name_key = None  # the name joining again is a new member
                 s.add(row)
             for session in s.exec(select(SessionRow).where(col(SessionRow.member_id).in_(member_ids))):
                 s.delete(session)
@@ -113,12 +135,15 @@ class TeamStore(StoreBase):
     ) -> list[Joining]:
         """Members join the teams with these join codes, with the sessions they join with, in one
         transaction (a batch of joins, group commit): the teams looked up, ``admit(team)`` for
-        each join (what it raises refuses that join alone, in its ``Joining``), then, for an
-        exclusive role, its holder checked and the claim taken — the first name of the batch to
-        ask for a free role takes it, a later one finds it held. The unique index on the claim
-        refuses a name that another connection claimed for at the same instant: the batch looks
-        again and finds the holder. Each request's ``session`` gets its member and competition;
-        the answers (with the members stored) are in the order of the requests. With several
+        each join (what it raises refuses that join alone, in its ``Joining``), then the member
+        found by the name's key (server.input.names) or a new one, and for an exclusive role its
+        holder checked and the claim taken — the first name of the batch to ask for a free role
+        takes it, a later one finds it held. A name already present (or earlier in the batch) is
+        that member again, in the role asked (the later join of a batch decides): a new session,
+        the same member. The unique indexes on the claim and on the name's key refuse what
+        another connection stored at the same instant: the batch looks again and finds the
+        holder, or the member. Each request's ``session`` gets its member and competition; the
+        answers (with the members stored) are in the order of the requests. With several
         workers ``epoch_of`` gives this worker's owner epoch of a competition: each competition
         of the batch is checked first (in id order), and the joins of one whose epoch is stale are
         refused with ``StaleOwner`` in their ``Joining`` while the others go in."""
@@ -127,19 +152,26 @@ class TeamStore(StoreBase):
                 joinings, rows = self._admitted(s, requests, admit, epoch_of)
                 if not rows:
                     return joinings
-                s.add_all(rows.values())
+                members = list({id(row): row for row in rows.values()}.values())
+                claims = [(row, row.role_claim) for row in members if row.role_claim is not None]
+                for row in members:
+                    row.role_claim = None  # claimed after the roles given up are written (see _claim)
+                s.add_all(members)
                 try:
+                    s.flush()
+                    for row, claim in claims:
+                        row.role_claim = claim
                     s.flush()
                 except IntegrityError:
                     if attempt + 1 == CLAIM_ATTEMPTS:
                         raise
                     s.rollback()
-                    continue  # claimed meanwhile by another connection: look at the holders again
+                    continue  # claimed or joined meanwhile by another connection: look again
                 for i, row in rows.items():
-                    session, team = requests[i].session, joinings[i].team
-                    assert team is not None
-                    session.member_id, session.competition_id = row.id, team.competition_id
-                    joinings[i] = Joining(team, row)
+                    session, joining = requests[i].session, joinings[i]
+                    assert joining.team is not None
+                    session.member_id, session.competition_id = row.id, joining.team.competition_id
+                    joinings[i] = Joining(joining.team, row, role_before=joining.role_before)
                 s.add_all(requests[i].session for i in rows)
                 s.commit()
                 return joinings
@@ -153,7 +185,8 @@ class TeamStore(StoreBase):
         epoch_of: Callable[[int], int | None],
     ) -> tuple[list[Joining], dict[int, MemberRow]]:
         """What each request comes to before anything is written: refused (no team, its owner's
-        epoch stale, not admitted, the role held), or the member row to insert (by the request's index)."""
+        epoch stale, not admitted, the role held by another name), or the member row to insert
+        or update (by the request's index; joins of one name share one row)."""
         codes = {r.code for r in requests}
         teams = {t.join_code: t for t in s.exec(select(TeamRow).where(col(TeamRow.join_code).in_(codes)))}
         stale: dict[int, StaleOwner] = {}
@@ -162,13 +195,19 @@ class TeamStore(StoreBase):
                 check_owner(s.connection(), competition_id, epoch_of(competition_id))
             except StaleOwner as exc:
                 stale[competition_id] = exc
-        wanted = {t.id for r in requests if r.exclusive and (t := teams.get(r.code)) is not None}
-        holders: dict[tuple[int, str], str] = {}
-        if wanted:
-            query = select(MemberRow.team_id, MemberRow.role_claim, MemberRow.name).where(
-                col(MemberRow.team_id).in_(wanted), col(MemberRow.role_claim).is_not(None)
+        team_ids = {t.id for r in requests if (t := teams.get(r.code)) is not None}
+        present: dict[tuple[int, str], MemberRow] = {}
+        holders: dict[tuple[int, str], MemberRow] = {}
+        if team_ids:
+            query = select(MemberRow).where(
+                col(MemberRow.team_id).in_(team_ids),
+                col(MemberRow.name_key).is_not(None) | col(MemberRow.role_claim).is_not(None),
             )
-            holders = {(team_id, str(claim)): name for team_id, claim, name in s.exec(query)}
+            for member in s.exec(query.order_by(col(MemberRow.id))):
+                if member.name_key is not None:
+                    present[(member.team_id, member.name_key)] = member
+                if member.role_claim is not None:
+                    holders[(member.team_id, member.role_claim)] = member
         joinings: list[Joining] = []
         rows: dict[int, MemberRow] = {}
         for i, request in enumerate(requests):
@@ -184,21 +223,28 @@ class TeamStore(StoreBase):
             except Exception as refused:
                 joinings.append(Joining(team, refused=refused))
                 continue
+            key = name_key(request.name)
             holder = holders.get((team.id, request.role)) if request.exclusive else None
-            if holder is not None and holder != request.name:
-                joinings.append(Joining(team, holder=holder))
+            if holder is not None and name_key(holder.name) != key:
+                joinings.append(Joining(team, holder=holder.name))
                 continue
-            claims = request.exclusive and holder is None
-            if claims:
-                holders[(team.id, request.role)] = request.name
-            rows[i] = MemberRow(
-                team_id=team.id,
-                name=request.name,
-                role=request.role,
-                joined_at=request.joined_at,
-                role_claim=request.role if claims else None,
-            )
-            joinings.append(Joining(team))
+            found = present.get((team.id, key))
+            if found is None:
+                member = MemberRow(
+                    team_id=team.id,
+                    name=request.name,
+                    role=request.role,
+                    joined_at=request.joined_at,
+                    name_key=key,
+                )
+                present[(team.id, key)] = member
+                role_before = None
+            else:
+                member, role_before = found, (found.role if found.role != request.role else None)
+                member.role = request.role
+            _claim(holders, team.id, key, member, request)
+            rows[i] = member
+            joinings.append(Joining(team, role_before=role_before))
         return joinings, rows
 
     def member(self, member_id: int) -> MemberRow | None:
