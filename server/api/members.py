@@ -41,7 +41,7 @@ class TeamMembersOut(BaseModel):
 
 
 def _members(rt: Runtime, live: LiveCompetition, team: str, counts: dict[int, int]) -> TeamMembersOut:
-    """The team's present members, one entry per name (each sign-in is a member row)."""
+    """The team's present members, one entry per name (as server.input.names compares names)."""
     row = live.team(team)
     members = [
         MemberOut(
@@ -70,7 +70,7 @@ async def remove_member(
     rt: Runtime = Depends(runtime),
     _: Identity = Depends(instructor),
 ) -> TeamMembersOut:
-    """Remove a member (every sign-in under that name): their sessions end, their channels close."""
+    """Remove a member (by name, as names are compared): their sessions end, their channels close."""
     live = rt.get(competition_id)
     ended, closed = await remove(rt, live, team, name)
     log.warning(

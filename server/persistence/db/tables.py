@@ -71,7 +71,7 @@ class TeamRow(SQLModel, table=True):
 
 
 EXCLUSIVE_ROLES = frozenset({"manager"})
-"""Roles one name at most holds in a team: the sign-in holding one carries ``role_claim``."""
+"""Roles one name at most holds in a team: the member holding one carries ``role_claim``."""
 
 
 class MemberRow(SQLModel, table=True):

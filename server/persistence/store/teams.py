@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from server.input.names import name_key
+from server.input.names import display_name, name_key
 from server.persistence.db.tables import MemberRow, SessionRow, TeamRow
 from server.persistence.store.base import StoreBase
 from server.persistence.store.fencing import StaleOwner, check_owner
@@ -232,7 +232,7 @@ class TeamStore(StoreBase):
             if found is None:
                 member = MemberRow(
                     team_id=team.id,
-                    name=request.name,
+                    name=display_name(request.name),
                     role=request.role,
                     joined_at=request.joined_at,
                     name_key=key,
