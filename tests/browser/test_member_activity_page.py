@@ -1,7 +1,8 @@
 """Who did what inside a team, in a real browser and both languages: the instructor's monitor
-lists each member's commands, refusals and last command and flags the idle one (laptop
-1366×768); at the end a member rates a teammate on the phone (390×844), and the instructor
-reads the rating in the panel. Every outcome is checked through the API too."""
+lists each member's commands, refusals and last command and flags the idle one, a member
+signed in on two devices as one row (laptop 1366×768); at the end a member rates a teammate
+on the phone (390×844), and the instructor reads the rating in the panel. Every outcome is
+checked through the API too."""
 
 from __future__ import annotations
 
@@ -44,10 +45,12 @@ def test_the_monitor_shows_members_and_peer_review_closes_the_game(
     api.request("POST", f"/api/v1/competitions/{cid}/start")
     lee = SalesfloorClient(server.url)
     lee.join(code, "Lee", "manager")
+    lee_again = SalesfloorClient(server.url)  # Lee signs in again on another device: still Lee
+    lee_again.join(code, " LEE ", "manager")
     for enabled in (True, False):
         lee.request("PUT", "/api/v1/team/policies/apology", json={"enabled": enabled})
     with pytest.raises(ApiError):
-        lee.request("POST", "/api/v1/team/invoices/nope/reminder", json={})
+        lee_again.request("POST", "/api/v1/team/invoices/nope/reminder", json={})
 
     panel = open_context(lang, LAPTOP).new_page()
     sign_in(panel)
@@ -57,6 +60,7 @@ def test_the_monitor_shows_members_and_peer_review_closes_the_game(
     # Kim has sent nothing: idle once the market has run four business hours (2 s at this pace)
     expect(team.locator('.person[data-member="Kim"] .badge')).to_have_text(words["idle"])
     assert team.locator('.person[data-member="Lee"]').is_visible()
+    expect(team.locator(".person")).to_have_count(2)  # Kim and Lee: one row for Lee's two sign-ins
     monitor = api.request("GET", f"/api/v1/competitions/{cid}/monitor")
     people = {p["name"]: p for t in monitor["teams"] for p in t["people"]}
     assert (people["Lee"]["commands"], people["Lee"]["refused"]) == (3, 1)
