@@ -37,8 +37,10 @@ class JoinRequest:
 
 @dataclass(frozen=True, slots=True)
 class Joining:
-    """What a join came to: no team has the code (``team`` None), the member stored, ``holder``,
-    the name already holding the exclusive role asked for, or ``refused``, what ``admit`` raised."""
+    """What a join came to: no team has the code (``team`` None), the member stored (new, or the
+    member of that name signing in again; ``role_before`` their earlier role if the join changed
+    it), ``holder``, the name already holding the exclusive role asked for, or ``refused``, what
+    ``admit`` raised."""
 
     team: TeamRow | None
     member: MemberRow | None = None
@@ -199,9 +201,10 @@ class TeamStore(StoreBase):
         present: dict[tuple[int, str], MemberRow] = {}
         holders: dict[tuple[int, str], MemberRow] = {}
         if team_ids:
+            keys = {name_key(r.name) for r in requests}  # the batch's names and the roles' holders, no more
             query = select(MemberRow).where(
                 col(MemberRow.team_id).in_(team_ids),
-                col(MemberRow.name_key).is_not(None) | col(MemberRow.role_claim).is_not(None),
+                col(MemberRow.name_key).in_(keys) | col(MemberRow.role_claim).is_not(None),
             )
             for member in s.exec(query.order_by(col(MemberRow.id))):
                 if member.name_key is not None:
