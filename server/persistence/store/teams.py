@@ -51,20 +51,23 @@ class Joining:
 
 def _claim(
     holders: dict[tuple[int, str], MemberRow], team_id: int, key: str, member: MemberRow, request: JoinRequest
-) -> None:
+) -> bool:
     """The exclusive roles of ``team_id`` after ``member`` (named by ``key``) joins as ``request``
     asks: an exclusive role is claimed if free; one held by the same name (this member, or a
-    duplicate row from before migration 0013) and no longer asked for is given up."""
+    duplicate row from before migration 0013) and no longer asked for is given up. Whether one was."""
+    released = False
     for role, holder in [(role, h) for (t, role), h in holders.items() if t == team_id]:
         if role != request.role and name_key(holder.name) == key:
             holder.role_claim = None
             del holders[(team_id, role)]
+            released = True
     held = holders.get((team_id, request.role))
     if request.exclusive and held is None:
         member.role_claim = request.role
         holders[(team_id, request.role)] = member
     elif held is not None and held is not member:
         member.role_claim = None  # a duplicate row from before 0013 holds it for this same name
+    return released
 
 
 class TeamStore(StoreBase):
@@ -151,19 +154,23 @@ class TeamStore(StoreBase):
         refused with ``StaleOwner`` in their ``Joining`` while the others go in."""
         for attempt in range(CLAIM_ATTEMPTS):
             with self.writing(), self.session() as s:
-                joinings, rows = self._admitted(s, requests, admit, epoch_of)
+                joinings, rows, released = self._admitted(s, requests, admit, epoch_of)
                 if not rows:
                     return joinings
                 members = list({id(row): row for row in rows.values()}.values())
-                claims = [(row, row.role_claim) for row in members if row.role_claim is not None]
-                for row in members:
-                    row.role_claim = None  # claimed after the roles given up are written (see _claim)
+                claims = [(row, row.role_claim) for row in members if released and row.role_claim is not None]
+                for (
+                    row,
+                    _held,
+                ) in claims:  # a role given up in this batch is written free before it is claimed
+                    row.role_claim = None
                 s.add_all(members)
                 try:
                     s.flush()
-                    for row, claim in claims:
-                        row.role_claim = claim
-                    s.flush()
+                    if claims:
+                        for row, claim in claims:
+                            row.role_claim = claim
+                        s.flush()
                 except IntegrityError:
                     if attempt + 1 == CLAIM_ATTEMPTS:
                         raise
@@ -185,10 +192,11 @@ class TeamStore(StoreBase):
         requests: Sequence[JoinRequest],
         admit: Callable[[TeamRow], None],
         epoch_of: Callable[[int], int | None],
-    ) -> tuple[list[Joining], dict[int, MemberRow]]:
+    ) -> tuple[list[Joining], dict[int, MemberRow], bool]:
         """What each request comes to before anything is written: refused (no team, its owner's
         epoch stale, not admitted, the role held by another name), or the member row to insert
-        or update (by the request's index; joins of one name share one row)."""
+        or update (by the request's index; joins of one name share one row); and whether a
+        member gave an exclusive role up."""
         codes = {r.code for r in requests}
         teams = {t.join_code: t for t in s.exec(select(TeamRow).where(col(TeamRow.join_code).in_(codes)))}
         stale: dict[int, StaleOwner] = {}
@@ -213,6 +221,7 @@ class TeamStore(StoreBase):
                     holders[(member.team_id, member.role_claim)] = member
         joinings: list[Joining] = []
         rows: dict[int, MemberRow] = {}
+        released = False
         for i, request in enumerate(requests):
             team = teams.get(request.code)
             if team is None or team.id is None:
@@ -245,10 +254,10 @@ class TeamStore(StoreBase):
             else:
                 member, role_before = found, (found.role if found.role != request.role else None)
                 member.role = request.role
-            _claim(holders, team.id, key, member, request)
+            released = _claim(holders, team.id, key, member, request) or released
             rows[i] = member
             joinings.append(Joining(team, role_before=role_before))
-        return joinings, rows
+        return joinings, rows, released
 
     def member(self, member_id: int) -> MemberRow | None:
         with self.session() as s:
