@@ -11,6 +11,7 @@ unique index on (team, name_key), migration 0013). SQLite and PostgreSQL where t
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from typing import Any
 
@@ -25,6 +26,7 @@ from server.live.idempotency import HEADER
 from server.persistence.db.engine import make_engine, migrate
 from server.persistence.db.tables import MemberRow, SessionRow
 from tests.exports.test_recompute_from_export import read_csv
+from tests.server.archive_samples import members_of, rezip, sample_archive, sample_competition
 from tests.server.helpers import (
     Game,
     Headers,
@@ -302,4 +304,35 @@ def test_a_manager_giving_the_role_up_and_another_taking_it_in_one_batch_both_go
     assert [(m.name, m.role, m.role_claim) for m in members] == [
         ("Bob", "manager", "manager"),
         ("Ann", "sales", None),
+    ]
+
+
+def test_an_archive_that_repeats_a_name_imports_replays_and_exports_its_members_as_they_were(
+    db_url: str,
+) -> None:
+    repeated = [
+        {"team": "T01", "name": "Lin", "role": "manager", "joined_at": 1.0, "removed_at": None},
+        {"team": "T01", "name": " lin", "role": "sales", "joined_at": 2.0, "removed_at": None},
+        {"team": "T01", "name": "LIN", "role": "service", "joined_at": 3.0, "removed_at": 4.0},
+        {"team": "T02", "name": "Lin", "role": "sales", "joined_at": 5.0, "removed_at": None},
+    ]
+    archive = rezip(sample_archive(), {"members.json": repeated})
+    with TestClient(make_app(db_url)) as client:
+        ins = login_instructor(client)
+        imported = client.post(
+            "/api/v1/competitions/import", content=archive, headers={**ins, "Content-Type": "application/zip"}
+        )
+        assert imported.status_code == 201, imported.text
+        assert (
+            imported.json()["digest"] == sample_competition().digest() and imported.json()["damaged"] is None
+        )
+        again = client.get(f"/api/v1/competitions/{imported.json()['id']}/exports/archive.zip", headers=ins)
+        assert again.status_code == 200
+    assert json.loads(members_of(again.content)["members.json"]) == repeated
+    members, _sessions = _stored(db_url)
+    assert [(m.name, m.name_key, m.role_claim) for m in members] == [
+        ("Lin", "lin", "manager"),
+        (" lin", None, None),
+        ("LIN", None, None),
+        ("Lin", "lin", None),
     ]
