@@ -90,9 +90,7 @@ def test_a_judge_types_and_saves_while_another_judges_scores_arrive(
     page.evaluate(AFTER_PENDING_TASKS)  # … as long as a person's press lasts
     page.mouse.up()
     mine = wait_for(
-        lambda: [
-            s for s in game.rubric()["scores"] if s["team"] == "Aurora" and s["judge"] == JUDGE[lang]
-        ],
+        lambda: [s for s in game.rubric()["scores"] if s["team"] == "Aurora" and s["judge"] == JUDGE[lang]],
         what="the judge's score for Aurora",
     )
     assert [s["points"] for s in mine] == [7.0]
@@ -131,4 +129,39 @@ def test_the_instructors_button_keeps_the_focus_when_the_competition_starts(
     expect(row.locator("code.join-code")).not_to_have_text(code)
     fresh = row.locator("code.join-code").inner_text()
     assert api.request("GET", f"/api/v1/competitions/{cid}")["teams"][0]["join_code"] == fresh
+    api.request("POST", f"/api/v1/competitions/{cid}/end")
+
+
+def test_the_list_of_rounds_to_freeze_at_is_not_rebuilt_while_the_instructor_is_in_it(
+    open_context: Any, server: ServerProcess, lang: str
+) -> None:
+    api = SalesfloorClient(server.url)
+    api.login_instructor("pw")
+    cid = api.request(
+        "POST", "/api/v1/competitions", json={"name": f"Freeze {lang}", "seconds_per_hour": 60, "rounds": 3}
+    )["id"]
+    api.request("POST", f"/api/v1/competitions/{cid}/teams", json={"name": "House", "bot": "balanced"})
+    api.request("POST", f"/api/v1/competitions/{cid}/start")
+    page = open_context(lang).new_page()
+    page.goto("/instructor")
+    page.fill("#login input[name=password]", "pw")
+    page.click("#login button[type=submit]")
+    expect(page.locator("#create")).to_be_visible()
+    page.goto(f"/instructor/{cid}#board")
+    rounds = page.locator("#freeze-later select[name=round]")
+    expect(rounds.locator("option")).to_have_count(2)  # rounds 2 and 3 are still to come
+    rounds.focus()
+    rounds.evaluate("(el) => { window.theOption = el.options[0]; }")
+    api.request("POST", f"/api/v1/competitions/{cid}/pause")  # the state changes on the server
+    expect(page.locator(".crumb-state [data-state=paused]")).to_be_visible()
+    # the list the instructor is choosing from is the same one, with its choice
+    assert rounds.evaluate("(el) => el.options[0] === window.theOption")
+    expect(rounds).to_be_focused()
+    expect(rounds).to_have_value("3")
+    # let go, it is drawn from the newest state
+    page.locator("#freeze h2").click()
+    page.wait_for_function(
+        "() => document.querySelector('#freeze-later select[name=round]').options[0] !== window.theOption"
+    )
+    expect(rounds).to_have_value("3")
     api.request("POST", f"/api/v1/competitions/{cid}/end")
