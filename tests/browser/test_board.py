@@ -328,6 +328,8 @@ def test_a_busy_server_is_said_calmly_on_the_board_in_its_own_style(
     page.goto(f"/board/{game.id}?view=judge")
     form = page.locator("#judge-login")
     expect(form).to_be_visible(timeout=WAIT_MS)
+    badge = page.locator("#judge-badge")
+    expect(badge).to_be_hidden()  # not signed in
     server = BusyServer()
     page.route("**/api/v1/session/judge", server)
     form.locator("input[name=code]").fill(game.judge_code)

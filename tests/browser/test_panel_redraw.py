@@ -165,3 +165,55 @@ def test_the_list_of_rounds_to_freeze_at_is_not_rebuilt_while_the_instructor_is_
     )
     expect(rounds).to_have_value("3")
     api.request("POST", f"/api/v1/competitions/{cid}/end")
+
+
+def test_a_criterion_being_edited_keeps_what_was_typed_through_the_rows_redraws(
+    open_context: Any, server: ServerProcess, lang: str
+) -> None:
+    api = SalesfloorClient(server.url)
+    api.login_instructor("pw")
+    cid = api.request(
+        "POST", "/api/v1/competitions", json={"name": f"Rubric {lang}", "seconds_per_hour": 60}
+    )["id"]
+    criterion = api.request(
+        "POST",
+        f"/api/v1/competitions/{cid}/rubric/criteria",
+        json={"name_en": "Replies", "name_zh": "回复", "max_points": 10, "per_round": False},
+    )["id"]
+    page = open_context(lang).new_page()
+    page.goto("/instructor")
+    page.fill("#login input[name=password]", "pw")
+    page.click("#login button[type=submit]")
+    expect(page.locator("#create")).to_be_visible()
+    page.goto(f"/instructor/{cid}#rubric")
+    row = page.locator(f'.criteria-table tr[data-criterion="{criterion}"]')
+    name_en = row.locator("input[name=name_en]")
+    expect(name_en).to_have_value("Replies")
+    name_en.fill("Replies to complaints")
+    row.locator("input[name=max_points]").fill("7")
+    row.locator("input[name=per_round]").check()
+
+    # the rows are drawn again: the language switched there and back, another tab and back
+    row.evaluate("(el) => { window.theRow = el; }")
+    page.locator("#lang").click()
+    page.locator("#lang").click()
+    page.locator("#tab-teams").click()
+    page.locator("#tab-rubric").click()
+    page.wait_for_function(
+        "() => { const rows = document.querySelectorAll('.criteria-table tbody tr');"
+        " return rows.length === 1 && rows[0] !== window.theRow; }"
+    )
+    expect(name_en).to_have_value("Replies to complaints")
+    expect(row.locator("input[name=max_points]")).to_have_value("7")
+    expect(row.locator("input[name=per_round]")).to_be_checked()
+
+    row.locator("button.save").click()
+    saved = wait_for(
+        lambda: [
+            c
+            for c in api.request("GET", f"/api/v1/competitions/{cid}/rubric")["criteria"]
+            if c["name_en"] == "Replies to complaints"
+        ],
+        what="the criterion saved",
+    )
+    assert (saved[0]["max_points"], saved[0]["per_round"], saved[0]["name_zh"]) == (7.0, True, "回复")
