@@ -217,3 +217,42 @@ def test_a_criterion_being_edited_keeps_what_was_typed_through_the_rows_redraws(
         what="the criterion saved",
     )
     assert (saved[0]["max_points"], saved[0]["per_round"], saved[0]["name_zh"]) == (7.0, True, "回复")
+
+
+def test_a_judges_note_keeps_its_composition_and_a_row_saved_with_enter_shows_at_once(
+    game: Game,  # noqa: F811
+    pages_for: Callable[..., Any],  # noqa: F811
+    lang: str,
+) -> None:
+    status = game.wait_between_rounds(1)
+    round_number = status["round"]
+    page = pages_for(lang)
+    sign_in(page, game, lang)
+    page.locator("#rubric-grid tbody tr").first.wait_for()
+    other = OtherJudge(game)
+    page.click('#board tbody tr[data-team="Borealis"]')
+    log_rows = page.locator("#rubric-log tbody tr")
+    aurora = cell(page, "Aurora")
+    aurora.locator("input.points").fill("6")
+    note = aurora.locator("input.note")
+    note.click()
+    page.keyboard.type("clear")
+    note.evaluate("(el) => { window.theField = el; }")
+
+    # a word being composed with an IME (pinyin "ni" → 你) survives another judge's score
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": " ni", "selectionStart": 3, "selectionEnd": 3})
+    other.score("Borealis", 5, round_number)
+    expect(log_rows).to_have_count(1)
+    cdp.send("Input.insertText", {"text": " 你"})
+    expect(note).to_have_value("clear 你")
+    assert page.evaluate(SAME_FIELD)
+    expect(aurora.locator("button.withdraw")).to_be_hidden()
+
+    # saved with Enter: the row shows the stored score at once, the judge still in the note
+    page.keyboard.press("Enter")
+    expect(cell(page, "Aurora").locator("button.withdraw")).to_be_visible()
+    expect(cell(page, "Aurora").locator("input.note")).to_be_focused()
+    expect(cell(page, "Aurora").locator("input.note")).to_have_value("clear 你")
+    mine = [s for s in game.rubric()["scores"] if s["team"] == "Aurora"]
+    assert [(s["points"], s["note"], s["judge"]) for s in mine] == [(6.0, "clear 你", JUDGE[lang])]
