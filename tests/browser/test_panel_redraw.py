@@ -7,6 +7,8 @@ focus is on a button of the list, the redraw waits (``static/common/hold.js``, s
 team console): a number selected and typed over is what was typed, the click lands, Enter finds
 the button. The updates come from the server (another judge's API call, the competition started
 through the API) between the keystrokes; the tests wait on what the page shows, never on time.
+The freeze card's list of rounds waits the same way through a state change, and a rubric
+criterion being edited keeps what was typed through the rows' redraws (language, tab).
 """
 
 from __future__ import annotations
