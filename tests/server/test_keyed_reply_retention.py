@@ -71,7 +71,9 @@ def test_a_restart_forgets_the_keys_no_retry_can_come_for_and_keeps_the_others(d
     with TestClient(make_app(db_url)) as client:
         ins = login_instructor(client)
         old = client.post("/api/v1/competitions", json=NEW, headers=keyed(ins, "old"))
-        recent = client.post("/api/v1/competitions", json={**NEW, "name": "Recent"}, headers=keyed(ins, "recent"))
+        recent = client.post(
+            "/api/v1/competitions", json={**NEW, "name": "Recent"}, headers=keyed(ins, "recent")
+        )
         assert (old.status_code, recent.status_code) == (201, 201), (old.text, recent.text)
         game = create_competition(client, ins, teams=(("Solo", None),))
         pause(client, game)
@@ -79,8 +81,14 @@ def test_a_restart_forgets_the_keys_no_retry_can_come_for_and_keeps_the_others(d
         made = client.post(game.path("/rubric/criteria"), json=criterion, headers=ins)
         assert made.status_code == 201, made.text
         mark = {"criterion_id": made.json()["id"], "team": "Solo", "points": 7}
-        staying, leaving = login_judge(client, game.judge_code, "Jo"), login_judge(client, game.judge_code, "Kim")
-        marked = [client.put(game.path("/rubric/scores"), json=mark, headers=keyed(j, "mark")) for j in (staying, leaving)]
+        staying, leaving = (
+            login_judge(client, game.judge_code, "Jo"),
+            login_judge(client, game.judge_code, "Kim"),
+        )
+        marked = [
+            client.put(game.path("/rubric/scores"), json=mark, headers=keyed(j, "mark"))
+            for j in (staying, leaving)
+        ]
         assert [m.status_code for m in marked] == [200, 200], [m.text for m in marked]
         assert client.post("/api/v1/session/logout", headers=leaving).status_code == 204
         store: Store = client.app.state.runtime.store  # type: ignore[attr-defined]
@@ -99,7 +107,9 @@ def test_a_restart_forgets_the_keys_no_retry_can_come_for_and_keeps_the_others(d
         assert (INSTRUCTOR, "recent") in after and after < before
         ins = login_instructor(client)
         competitions = len(client.get("/api/v1/competitions", headers=ins).json())
-        again = client.post("/api/v1/competitions", json={**NEW, "name": "Recent"}, headers=keyed(ins, "recent"))
+        again = client.post(
+            "/api/v1/competitions", json={**NEW, "name": "Recent"}, headers=keyed(ins, "recent")
+        )
         assert (again.status_code, again.json()) == (201, recent.json())
         reused = client.post("/api/v1/competitions", json={**NEW, "name": "Later"}, headers=keyed(ins, "old"))
         assert reused.status_code == 201, reused.text  # forgotten: the key is taken for a new request

@@ -132,9 +132,7 @@ def test_exactly_the_keyed_routes_declare_the_key_as_the_desk_does_and_its_409(
     desk = _key_header(schema["paths"]["/api/v1/team/inquiries/{inquiry_id}/quote"]["post"])
     assert desk is not None
     keyed = [(m, p, o) for m, p, o in _operations(schema) if _key_header(o) is not None]
-    assert {(m, p) for m, p, _ in keyed} == {
-        (m, p) for m, p, _ in _operations(schema) if honours_key(m, p)
-    }
+    assert {(m, p) for m, p, _ in keyed} == {(m, p) for m, p, _ in _operations(schema) if honours_key(m, p)}
     rooms = [(m, p, o) for m, p, o in keyed if room_command(m, p)]
     assert len(rooms) == 25  # every POST, PUT and DELETE under /competitions and /previews
     for method, path, operation in rooms:

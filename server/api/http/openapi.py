@@ -14,7 +14,8 @@ is documented by the same rules:
   takes parameters;
 * 409 for the routes in ``CONFLICTS`` (the competition's state or the desk's rules refuse),
   every desk command and every route that takes an ``Idempotency-Key`` (the key was used for
-  another request, or its request has no reply yet); 429 for logins, desk commands and previews (``Retry-After`` says when);
+  another request, or its request has no reply yet); 429 for logins, desk commands and
+  previews (``Retry-After`` says when);
 * 503 for every route under ``/api/v1`` but ``/health``: the database is away or full, or
   (with several workers) the worker that owns the competitions does not answer.
 
