@@ -46,8 +46,9 @@ from server.wall_clock import wall_now
 log = logging.getLogger("salesfloor.live")
 
 STILL_APPLYING_SECONDS = 60.0
-"""A claim without a reply younger than this may still be applied by another worker (a command
-takes well under it, and a forwarded one is waited for 30 s at most); an older one was cut off."""
+"""A claim without a reply younger than this may still be applied by another worker; an older
+one is taken to be cut off (a command is applied in well under it, and a forward waits 30 s for
+each part of the owner's answer, server.workers.forwarding)."""
 
 INSTRUCTOR = "instructor"
 """The instructor's actor: one account, whatever session it sends from."""
