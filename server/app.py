@@ -52,6 +52,7 @@ from server.api.http.request_limits import BodyLimits
 from server.api.http.team_state_path import TeamStatePath
 from server.errors import ServerError
 from server.live import LiveCompetition
+from server.live.keyed_replies import JUDGE
 from server.live.runtime import Runtime
 from server.persistence.archive.contents import MAX_ARCHIVE_BYTES
 from server.persistence.db.engine import make_engine, migrate
@@ -94,9 +95,13 @@ def ensure_instructor_password(store: Store, settings: Settings, announce: Calla
 
 
 def _forget_old_sessions(store: Store, settings: Settings) -> None:
-    """Forget sessions unused for a week longer than they may idle: long expired, never to be used."""
+    """Forget sessions unused for a week longer than they may idle: long expired, never to be used.
+    With them the instructor's and judges' Idempotency-Keys no retry can come for: claimed as
+    long ago, or a judge's whose session is gone (a logout, or forgotten here)."""
     week = 7 * 24 * 3600.0
-    store.drop_sessions_unused_since(wall_now() - settings.session_idle_hours * 3600.0 - week)
+    long_ago = wall_now() - settings.session_idle_hours * 3600.0 - week
+    store.drop_sessions_unused_since(long_ago)
+    store.drop_keyed_replies(long_ago, JUDGE)
 
 
 def _freeze_survivors(phase: str, info: dict[str, int]) -> None:

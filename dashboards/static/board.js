@@ -53,7 +53,6 @@ const paths = judge
     };
 
 document.body.dataset.view = judge ? "judge" : "public";
-$("judge-badge").hidden = !judge;
 
 const table = new StandingsTable($("board"));
 table.pager = new Pager($("board"), $("board-pages"));
@@ -241,9 +240,18 @@ let linkState = null;
 let wasDown = false;
 let backTimer = null;
 
+/** Whether the judges' channel was opened by a session that may watch it (signed in). */
+let signedIn = false;
+
+/** "Judge view · live" only says so while it is true: signed in, and the channel live. */
+function drawJudgeBadge() {
+  $("judge-badge").hidden = !(judge && signedIn && linkState === "live");
+}
+
 function onState(state) {
   if (state === linkState) return;
   linkState = state;
+  drawJudgeBadge();
   clearTimeout(backTimer);
   const link = $("link");
   delete link.dataset.back;
@@ -266,6 +274,7 @@ function onState(state) {
 let channel = null;
 
 function start() {
+  signedIn = judge;
   channel = follow(paths.ws, { onMessage, onState });
 }
 
@@ -286,6 +295,8 @@ async function checkStillWatching() {
 }
 
 function showLogin() {
+  signedIn = false;
+  drawJudgeBadge();
   $("judge-login").querySelector(".form-message").textContent = expiredMessage(); // why, if it expired
   $("judge-login").hidden = false;
   $("stage").hidden = true;

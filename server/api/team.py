@@ -22,7 +22,7 @@ from server.api.deps import member, runtime
 from server.api.http.endpoints import COMMAND_ENDPOINTS, TEAM_PREFIX
 from server.errors import ServerError
 from server.live import LiveCompetition
-from server.live.idempotency import HEADER, checked_key
+from server.live.idempotency import HEADER, KEY_DESCRIPTION, KEY_PATTERN, checked_key
 from server.live.runtime import Runtime
 from server.security.auth import Identity
 from server.wire.shapes import HIDDEN_FROM_TEAMS, event_view, select_events
@@ -67,9 +67,8 @@ def _endpoint(command: type[c.Command], path_field: str | None) -> Callable[...,
             None,
             alias=HEADER,
             max_length=200,
-            json_schema_extra={"pattern": "^[ -~]{1,200}$"},  # printable ASCII, checked by checked_key
-            description="send the same key to retry safely: the command is applied once and every "
-            "retry gets the first reply (accepted or refused)",
+            json_schema_extra={"pattern": KEY_PATTERN},  # printable ASCII, checked by checked_key
+            description=KEY_DESCRIPTION,
         ),
         **path: str,
     ) -> CommandResult:

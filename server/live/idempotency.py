@@ -21,6 +21,13 @@ from simulator.competition import LoggedCommand, Outcome
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+KEY_PATTERN = "^[ -~]{1,200}$"
+"""What a key may be, as the OpenAPI document states it (printable ASCII; ``checked_key`` checks it)."""
+KEY_DESCRIPTION = (
+    "send the same key to retry safely: the command is applied once and every retry gets the "
+    "first reply (accepted or refused)"
+)
+"""The header's description in the OpenAPI document, on the desk's commands and on the others."""
 
 
 def checked_key(text: str | None) -> str | None:

@@ -16,11 +16,17 @@ request (server.api.http.keyed_commands), in the ``keyed_replies`` table:
 
 A retry (same actor, key and digest) gets the kept reply — same status and body — without
 applying anything; the same key with another request is a 409 that says so. A claim without a
-reply was cut off while its command was applied (the server stopped or failed): a retry is told to look at
-the current state and send a new key, since the command may have been applied. Requests with
+reply is either being applied right now (by another worker: in this one the retry waits in
+``held`` and finds the reply) or was cut off while its command was applied (the server stopped
+or failed). The row cannot tell which, but its age can bound it: a claim younger than
+``STILL_APPLYING_SECONDS`` may still be applied, and its retry is told both and to send the
+same key again in a moment; an older one was cut off, and its retry is told to look at the
+current state and send a new key, since the command may have been applied. Requests with
 the same key wait for each other in this process (``held``); the table's key (actor, key) makes
 a claim made by another worker first win. Everything is read from the database, so a key is
-honoured across a restart and by whichever worker serves the competition next.
+honoured across a restart and by whichever worker serves the competition next. A key no retry
+can come for is forgotten at a worker's start (server.app, with the sessions long expired): one
+claimed before them, or a judge's whose session is gone (ended by a logout, or forgotten).
 """
 
 from __future__ import annotations
@@ -39,13 +45,22 @@ from server.wall_clock import wall_now
 
 log = logging.getLogger("salesfloor.live")
 
+STILL_APPLYING_SECONDS = 60.0
+"""A claim without a reply younger than this may still be applied by another worker; an older
+one is taken to be cut off (a command is applied in well under it, and a forward waits 30 s for
+each part of the owner's answer, server.workers.forwarding)."""
+
 INSTRUCTOR = "instructor"
 """The instructor's actor: one account, whatever session it sends from."""
 
 
+JUDGE = "judge:"
+"""The start of a judge's actor; the rest is the hash of the session's token (``judge_actor``)."""
+
+
 def judge_actor(token_hash: str) -> str:
     """A judge's actor: its session (judges have no account; a name is optional and may repeat)."""
-    return f"judge:{token_hash}"
+    return JUDGE + token_hash
 
 
 def request_digest(method: str, path: str, query: bytes, body_sha256: str) -> str:
@@ -60,6 +75,23 @@ def request_digest(method: str, path: str, query: bytes, body_sha256: str) -> st
 def kept(status: int) -> bool:
     """Whether a reply is kept for the key's retries: not a 429 nor a 5xx, which applied nothing."""
     return status < 500 and status != 429
+
+
+def unanswered(key: str, age: float) -> str:
+    """Why a request whose key was claimed ``age`` seconds ago, and has no reply, is not applied."""
+    if age < STILL_APPLYING_SECONDS:
+        return (
+            f"{HEADER} {key!r}: this request was taken {max(age, 0.0):.0f} s ago and has no reply "
+            "yet: it is still being applied (by another worker of the server), or the server "
+            "stopped or failed while applying it. Send it again with the same key in a few "
+            "seconds to get its reply; if this answer comes again after a minute, it may have "
+            "been applied: look at the current state before sending it again with a new key"
+        )
+    return (
+        f"{HEADER} {key!r}: this request was taken {age / 60:.0f} min ago but no reply was kept "
+        "for it (the server stopped or failed while applying it), so it may have been applied; "
+        "look at the current state before sending it again with a new key"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +131,9 @@ class KeyedReplies:
         """None: the key is new and now claimed (apply the request, then ``keep`` or ``drop``). A
         reply: the key's first, to answer with. A 409 for a key used for another request, or whose
         request was cut off; a 503 when the database does not answer (nothing was done)."""
+        now = wall_now()
         try:
-            earlier = await asyncio.to_thread(self.store.claim_key, actor, key, request, digest, wall_now())
+            earlier = await asyncio.to_thread(self.store.claim_key, actor, key, request, digest, now)
         except Exception as exc:
             log.error("an %s of %s not claimed: %s", HEADER, request, exc)
             raise ServerError(
@@ -118,13 +151,7 @@ class KeyedReplies:
                 field=HEADER,
             )
         if earlier.status is None or earlier.body is None:
-            raise ServerError(
-                "conflict",
-                f"{HEADER} {key!r}: this request was taken but no reply was kept for it (the server "
-                "stopped or failed while applying it), so it may have been applied; look at the "
-                "current state before sending it again with a new key",
-                field=HEADER,
-            )
+            raise ServerError("conflict", unanswered(key, now - earlier.created_at), field=HEADER)
         return Reply(earlier.status, earlier.content_type, earlier.body)
 
     async def keep(self, actor: str, key: str, reply: Reply) -> None:

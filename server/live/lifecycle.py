@@ -88,6 +88,7 @@ class Lifecycle:
             before = self._clock_state()
             live.clock.stop(at_sim=live.now)
             live.state = "finished"
+            live.between_rounds = False  # finished, not between rounds: as a restart recovers it
             await self._store(before)
             live.publish_state()
 

@@ -128,14 +128,18 @@ def judge_board(open_context: Any, lang: str, game: Game) -> Any:
     page.goto(f"/board/{game.id}?view=judge")
     form = page.locator("#judge-login")
     expect(form).to_be_visible(timeout=WAIT_MS)
+    badge = page.locator("#judge-badge")
+    expect(badge).to_be_hidden()  # not signed in: nothing is live yet
     form.locator("input[name=code]").fill("WRONG123")
     form.locator("input[name=name]").fill("Ms Li")
     form.locator("button[type=submit]").click()
     expect(form.locator(".form-message")).to_contain_text("judge code", timeout=WAIT_MS)
+    expect(badge).to_be_hidden()  # a refused code signs nobody in
     form.locator("input[name=code]").fill(game.judge_code.lower())
     form.locator("button[type=submit]").click()
     expect(form).to_be_hidden(timeout=WAIT_MS)
-    expect(page.locator("#judge-badge")).to_be_visible()
+    expect(badge).to_be_visible(timeout=WAIT_MS)  # signed in, the judges' channel live
+    expect(page.locator("#link")).to_have_attribute("data-state", "live")
     expect(page.locator("#board tbody tr")).to_have_count(len(TEAMS), timeout=WAIT_MS)
     return page
 
@@ -324,6 +328,8 @@ def test_a_busy_server_is_said_calmly_on_the_board_in_its_own_style(
     page.goto(f"/board/{game.id}?view=judge")
     form = page.locator("#judge-login")
     expect(form).to_be_visible(timeout=WAIT_MS)
+    badge = page.locator("#judge-badge")
+    expect(badge).to_be_hidden()  # not signed in
     server = BusyServer()
     page.route("**/api/v1/session/judge", server)
     form.locator("input[name=code]").fill(game.judge_code)
@@ -340,5 +346,6 @@ def test_a_busy_server_is_said_calmly_on_the_board_in_its_own_style(
     assert style == ["rgb(154, 164, 191)", "14.08px", "8px", "rgb(241, 244, 251)"], style
     server.release()
     expect(form).to_be_hidden(timeout=WAIT_MS)
-    expect(page.locator("#judge-badge")).to_be_visible()
+    expect(badge).to_be_visible(timeout=WAIT_MS)  # signed in, the judges' channel live
+    expect(page.locator("#link")).to_have_attribute("data-state", "live")
     expect(notice).to_have_count(0)

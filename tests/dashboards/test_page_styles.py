@@ -35,7 +35,7 @@ def imports(module: str) -> set[str]:
 
 def test_the_import_reader_follows_the_pages_imports() -> None:
     team = imports("/static/team.js")
-    assert {"/static/team/dom.js", "/static/team/hold.js", "/static/common/sender.js"} <= team
+    assert {"/static/team/dom.js", "/static/common/hold.js", "/static/common/sender.js"} <= team
 
 
 def test_every_page_that_can_show_a_notice_loads_its_styles() -> None:

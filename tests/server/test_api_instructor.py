@@ -595,3 +595,25 @@ def test_the_public_board_and_the_presets_need_no_login(client: TestClient, game
     assert {"classroom", "calm", "rush", "credit-crunch", "realistic"} <= presets
     assert client.get("/api/v1/health").json()["ok"] is True
     refused(client.get("/api/v1/competitions/987654/public"), 404, "987654")
+
+
+def test_a_class_ended_between_rounds_is_finished_not_between_rounds(
+    module_client: TestClient, module_instructor: Headers
+) -> None:
+    """Ending a class while it waits between rounds leaves it finished: no longer between rounds,
+    no next round to start, the round it had closed still its round — as a restart recovers it."""
+    client, ins = module_client, module_instructor
+    game = create_competition(
+        client, ins, teams=(("Solo", None),), seconds_per_hour=0.02, rounds=3, start=True
+    )
+    wait_for(lambda: status(client, game)["between_rounds"], timeout=10, what="the end of round 1")
+    finished = client.post(game.path("/end"), headers=ins)
+    assert finished.status_code == 200
+    body = finished.json()
+    assert (body["state"], body["between_rounds"], body["round"], body["next_round"]) == (
+        "finished",
+        False,
+        1,
+        None,
+    )
+    assert status(client, game)["between_rounds"] is False

@@ -3,7 +3,8 @@
 The fuzzer (test_fuzz_openapi.py) checks the document against the server's answers; these
 tests check the document's own rules, quickly and by name: the desk commands name the id in
 their path, each error status refers to the one Refusal schema, throttled and unavailable
-answers document Retry-After, and routing's own 404 and 405 answer in that shape too.
+answers document Retry-After, exactly the keyed routes declare the Idempotency-Key header (and
+the 409 of a key reused), and routing's own 404 and 405 answer in that shape too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from server.api.http.keyed_paths import honours_key, room_command
 from server.api.http.openapi import REFUSAL_SCHEMA
+from server.live.idempotency import HEADER
 from tests.server.helpers import Headers, make_app
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -114,6 +117,31 @@ def test_a_desk_command_documents_every_refusal_it_can_answer(schema: dict[str, 
     assert len(commands) == 19
     for method, path, operation in commands:
         assert set(operation["responses"]) == {"200", *COMMAND_REFUSALS}, (method, path)
+
+
+def _key_header(operation: dict[str, Any]) -> dict[str, Any] | None:
+    return next((p for p in operation.get("parameters", []) if p["name"] == HEADER), None)
+
+
+def test_exactly_the_keyed_routes_declare_the_key_as_the_desk_does_and_its_409(
+    schema: dict[str, Any],
+) -> None:
+    """The header is on every route keyed_paths honours and on no other; an instructor's or
+    judge's route states it with the desk's description and pattern, optional, and documents the
+    409 of a key used for another request."""
+    desk = _key_header(schema["paths"]["/api/v1/team/inquiries/{inquiry_id}/quote"]["post"])
+    assert desk is not None
+    keyed = [(m, p, o) for m, p, o in _operations(schema) if _key_header(o) is not None]
+    assert {(m, p) for m, p, _ in keyed} == {(m, p) for m, p, _ in _operations(schema) if honours_key(m, p)}
+    rooms = [(m, p, o) for m, p, o in keyed if room_command(m, p)]
+    assert len(rooms) == 25  # every POST, PUT and DELETE under /competitions and /previews
+    for method, path, operation in rooms:
+        header = _key_header(operation)
+        assert header is not None and header["required"] is False, (method, path)
+        assert header["description"] == desk["description"], (method, path)
+        assert header["schema"]["pattern"] == desk["schema"]["pattern"] == "^[ -~]{1,200}$"
+        assert "409" in operation["responses"] and "422" in operation["responses"], (method, path)
+        assert "Idempotency-Key" in operation["responses"]["409"]["description"]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 
 import { api } from "/static/common/api.js";
 import { fmt, onLangChange, t } from "/static/common/i18n.js";
+import { held } from "/static/common/hold.js";
 import { act, confirmAction, h, showError } from "/static/common/ui.js";
 import {
   bindText,
@@ -105,11 +106,14 @@ function freezeCard(ctx) {
     for (let r = 1; r <= s.rounds; r += 1) {
       if ((r - 1) * s.round_hours >= current - 1e-9) options.push(r);
     }
-    round.replaceChildren(
-      ...options.map((r) => h("option", { value: r }, t("inst.freeze.roundN", { round: r }))),
-    );
-    if (options.includes(Number(chosen))) round.value = chosen;
-    else if (options.length) round.value = options[options.length - 1];
+    // the list of rounds is not rebuilt while the instructor is in it (its popup would close)
+    if (!held(round, drawLater)) {
+      round.replaceChildren(
+        ...options.map((r) => h("option", { value: r }, t("inst.freeze.roundN", { round: r }))),
+      );
+      if (options.includes(Number(chosen))) round.value = chosen;
+      else if (options.length) round.value = options[options.length - 1];
+    }
     hours.max = endT(s);
     const at = target();
     bindText(laterHint, () =>

@@ -1,7 +1,11 @@
 // The rubric tab: the judges' criteria (name in English and Chinese, max points, per round or
-// once) to add, edit and delete, and each team's rubric component as the judges scored it.
+// once) to add, edit and delete, and each team's rubric component as the judges scored it. What
+// the instructor typed into a criterion's row and has not saved stays through the rows' redraws
+// (another tab, the language, a change elsewhere) as a draft; the rows are not redrawn while the
+// instructor is in them (common/hold.js).
 
 import { api } from "/static/common/api.js";
+import { held } from "/static/common/hold.js";
 import { fmt, lang, onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
 import { act, confirmAction, h, showError } from "/static/common/ui.js";
@@ -115,6 +119,8 @@ export function mountRubric(panel, ctx) {
   );
   const message = messageOf(addForm);
   let rubric = null;
+  /** What was typed into a criterion's row and not saved: `${id}|${input name}` → value. */
+  const drafts = new Map();
 
   async function load() {
     try {
@@ -127,10 +133,27 @@ export function mountRubric(panel, ctx) {
 
   function draw() {
     if (!rubric) return;
+    drawCriteria();
+    drawComponents();
+  }
+
+  function drawCriteria() {
+    if (held(criteriaArea, drawCriteria)) return; // drawn once the instructor has let go of it
     const scored = new Set(rubric.scores.map((s) => s.criterion_id));
+    for (const key of drafts.keys()) {
+      if (!rubric.criteria.some((c) => key.startsWith(`${c.id}|`))) drafts.delete(key); // deleted
+    }
     const rows = rubric.criteria.map((c) => {
       const edit = criterionInputs(c);
       for (const [name, input] of Object.entries(edit)) {
+        const draftKey = `${c.id}|${name}`;
+        if (drafts.has(draftKey)) {
+          if (input.type === "checkbox") input.checked = drafts.get(draftKey);
+          else input.value = drafts.get(draftKey);
+        }
+        const remember = () => drafts.set(draftKey, input.type === "checkbox" ? input.checked : input.value);
+        input.addEventListener("input", remember);
+        input.addEventListener("change", remember);
         const key = {
           name_en: "inst.rubric.nameEn",
           name_zh: "inst.rubric.nameZh",
@@ -155,7 +178,10 @@ export function mountRubric(panel, ctx) {
           () => api(`/api/v1/competitions/${ctx.id}/rubric/criteria/${c.id}`, { method: "PUT", body }),
           t("inst.rubric.saved", { name: body[lang === "zh" ? "name_zh" : "name_en"] }),
         );
-        if (done) load();
+        if (done) {
+          for (const name of Object.keys(edit)) drafts.delete(`${c.id}|${name}`);
+          load();
+        }
       });
       remove.addEventListener("click", async () => {
         if (!confirmAction(t("inst.rubric.deleteConfirm", { name: lang === "zh" ? c.name_zh : c.name_en })))
@@ -191,6 +217,9 @@ export function mountRubric(panel, ctx) {
         { empty: "inst.rubric.none", cls: "criteria-table" },
       ),
     );
+  }
+
+  function drawComponents() {
     const components = Object.entries(rubric.component).map(([team, value]) =>
       h(
         "tr",

@@ -1,7 +1,10 @@
 // Teams: add one (name, optional house bot) or paste CSV lines, the list with join codes and
-// report links, and the printable join cards.
+// report links, and the printable join cards. The list is drawn again as the teams, their members
+// and the competition's state change, but not while the instructor is on one of its buttons or
+// presses one (common/hold.js).
 
 import { api } from "/static/common/api.js";
+import { held } from "/static/common/hold.js";
 import { fmt, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
 import { confirmAction, h, showError, toast } from "/static/common/ui.js";
@@ -238,6 +241,7 @@ export function mountTeams(panel, ctx) {
     csvForm.hidden = !draft;
     divider.hidden = !draft;
     count.textContent = fmt.num(teams.length);
+    if (held(listArea, draw)) return; // its buttons stay under the instructor's hand until let go
     const rows = teams.map((team) =>
       h(
         "tr",

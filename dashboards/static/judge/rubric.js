@@ -1,9 +1,12 @@
 // Rubric entry: a grid of teams × criteria (per-round criteria for the chosen round) where the
 // judge types points, checked as typed, with an optional note; Save sends each changed score
 // (PUT …/rubric/scores), Withdraw sends points null. The judge's own current scores are filled
-// in; the log of every score and correction is shown for the selected team.
+// in; the log of every score and correction is shown for the selected team. A new score from
+// another judge redraws the grid, but not while the judge types in it or presses on it
+// (common/hold.js): what they typed stays, drafts survive the redraw that follows.
 
 import { api } from "/static/common/api.js";
+import { handOver, held, justUsed } from "/static/common/hold.js";
 import { fmt, t } from "/static/common/i18n.js";
 import { confirmAction, fill, h, showError, toast } from "/static/common/ui.js";
 import { criterionName, simTime } from "/static/explain.js";
@@ -170,6 +173,7 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
       input.addEventListener("keydown", (event) => {
         if (event.key === "Enter") {
           event.preventDefault();
+          justUsed(input); // the saved row shows at once, the judge still in the field
           saveRow(team);
         }
       });
@@ -192,6 +196,7 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
       : data.weight > 0
         ? t("judge.weight", { weight: fmt.num(data.weight, data.weight % 1 ? 1 : 0) })
         : t("judge.weightZero");
+    if (held(grid, drawGrid)) return; // drawn once the judge has let go of it
     if (!data || !criteria.length || needsName) {
       grid.replaceChildren();
       return;
@@ -203,7 +208,7 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
             team: /** @type {HTMLElement | null} */ (active.closest("td,th"))?.dataset.team,
             criterion: /** @type {HTMLElement | null} */ (active.closest("td"))?.dataset.criterion,
             cls: active.className,
-            at: active.selectionStart,
+            selection: active.selectionStart == null ? null : [active.selectionStart, active.selectionEnd],
           }
         : null;
     const head = h(
@@ -253,13 +258,15 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
         : scope?.querySelector("th button");
       if (target) {
         target.focus({ preventScroll: true });
-        if (focus.at != null && target.setSelectionRange) target.setSelectionRange(focus.at, focus.at);
+        handOver(active, target);
+        if (focus.selection && target.setSelectionRange) target.setSelectionRange(...focus.selection);
       }
     }
   }
 
   function drawRounds() {
     const select = $("#rubric-round");
+    if (held(select, drawRounds)) return; // its list is not rebuilt while the judge opens it
     const s = status();
     const last = Math.max(1, defaultRound(s));
     const max = s?.state === "finished" ? s.rounds : Math.max(last, round);

@@ -4,8 +4,8 @@
 
 import { fmt, t } from "/static/common/i18n.js";
 import { fill, h as element } from "/static/common/ui.js";
-import { handOver, held, pressedIn } from "/static/team/hold.js";
-import { realSeconds, running, simNow, store } from "/static/team/store.js";
+import { handOver, held, pressedIn } from "/static/common/hold.js";
+import { changed, realSeconds, running, simNow, store } from "/static/team/store.js";
 
 /** h() of common/ui.js, with children flattened to any depth (lists of lists of nodes). */
 export function h(tag, attrs = {}, ...children) {
@@ -36,12 +36,12 @@ export function field(tag, key, attrs = {}, value = "", ...children) {
 
 /**
  * Redraw `el` with `build()` unless `key` (a digest of what it shows) is the same as last
- * time, or the member is typing in it or pressing on it (then once they have let go: hold.js).
+ * time, or the member is typing in it or pressing on it (then once they have let go: common/hold.js).
  * A focus in `el` that a redraw may move (a button, a field whose form was just sent) goes to
  * the rebuilt control of the same data-key, with its selection.
  */
 export function redraw(el, key, build) {
-  if (el.dataset.drawn === key || held(el)) return false;
+  if (el.dataset.drawn === key || held(el, changed)) return false;
   el.dataset.drawn = key;
   const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   const focusKey = active && el.contains(active) ? active.dataset.key : null;
@@ -87,7 +87,7 @@ export function syncRows(tbody, items, keyOf, digestOf, build) {
     const key = keyOf(item);
     const sum = digestOf(item);
     const row = old.get(key);
-    if (row && (row.dataset.rowDigest === sum || pressedIn(row))) return row; // changed: redrawn once let go
+    if (row && (row.dataset.rowDigest === sum || pressedIn(row, changed))) return row; // changed: redrawn once let go
     const fresh = build(item);
     fresh.dataset.rowKey = key;
     fresh.dataset.rowDigest = sum;

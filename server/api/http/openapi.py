@@ -12,10 +12,16 @@ is documented by the same rules:
   desk command (the desk does not find what it names);
 * 400 (JSON nested too deep), 413 (body too large) and 422 when it takes a body; 422 when it
   takes parameters;
-* 409 for the routes in ``CONFLICTS`` (the competition's state or the desk's rules refuse) and
-  every desk command; 429 for logins, desk commands and previews (``Retry-After`` says when);
+* 409 for the routes in ``CONFLICTS`` (the competition's state or the desk's rules refuse),
+  every desk command and every route that takes an ``Idempotency-Key`` (the key was used for
+  another request, or its request has no reply yet); 429 for logins, desk commands and
+  previews (``Retry-After`` says when);
 * 503 for every route under ``/api/v1`` but ``/health``: the database is away or full, or
   (with several workers) the worker that owns the competitions does not answer.
+
+The instructor's and the judges' commands (``room_command``, server.api.http.keyed_paths: the
+one rule the ``KeyedCommands`` middleware follows) declare the optional ``Idempotency-Key``
+header as the desk's commands do: the middleware reads it, so no route of theirs names it.
 
 Every refusal has one shape, ``Refusal``: ``detail`` for people and ``code`` for programs,
 ``field`` when a request's field is wrong and ``why`` for an expired session.
@@ -36,6 +42,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from server.api.deps import identity
 from server.api.http.endpoints import COMMAND_ENDPOINTS
+from server.api.http.keyed_paths import room_command
+from server.live.idempotency import HEADER, KEY_DESCRIPTION, KEY_PATTERN, MAX_KEY_LENGTH
 
 REFUSAL = "Refusal"
 REFUSAL_SCHEMA: dict[str, Any] = {
@@ -62,7 +70,8 @@ DESCRIPTIONS = {
     403: "The session's role may not do this.",
     404: "What the path names does not exist (or is another team's).",
     409: "The state of the competition or of the team's business refuses it (conflict, "
-    "insufficient_cash, credit_limit).",
+    "insufficient_cash, credit_limit), or the Idempotency-Key was used for another request or its "
+    "request has no reply yet (conflict, field Idempotency-Key).",
     413: "The body is larger than the server takes.",
     422: "A field or parameter is invalid; field names it.",
     429: "Too many requests: wait as long as Retry-After says.",
@@ -119,13 +128,30 @@ def refusals(route: APIRoute, operation: dict[str, Any]) -> set[int]:
         statuses |= {400, 413, 422}
     if parameters:
         statuses.add(422)
-    if name in CONFLICTS or name in COMMANDS:
+    if name in CONFLICTS or name in COMMANDS or any(p["name"] == HEADER for p in parameters):
         statuses.add(409)
     if name in RATE_LIMITED:
         statuses.add(429)
     if route.path.startswith("/api/v1/") and route.path != "/api/v1/health":
         statuses.add(503)
     return statuses
+
+
+KEY_PARAMETER: dict[str, Any] = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": KEY_DESCRIPTION,
+    "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN, "title": HEADER},
+}
+"""The header on an instructor's or judge's command: the desk's description and pattern."""
+
+
+def _declare_key(method: str, path: str, operation: dict[str, Any]) -> None:
+    """Declare the ``Idempotency-Key`` header on a route the ``KeyedCommands`` middleware keys."""
+    parameters = operation.setdefault("parameters", [])
+    if room_command(method, path) and not any(p["name"] == HEADER for p in parameters):
+        parameters.append(KEY_PARAMETER)
 
 
 def _response(status: int) -> dict[str, Any]:
@@ -185,6 +211,7 @@ def document(app: FastAPI) -> None:
                 operation = path.get(method.lower())
                 if operation is None:
                     continue
+                _declare_key(method, route.path_format, operation)
                 responses = operation.setdefault("responses", {})
                 _keep_declared(route, responses)
                 for status in sorted(refusals(route, operation)):

@@ -4,15 +4,18 @@ A key is claimed before its command is applied (one row per actor and key: a sec
 by this worker or another, finds the first) and its reply kept once given; a claim whose
 command was not applied (the server was busy, the database away) is dropped, so that the key
 may be sent again. See server.live.keyed_replies.
+
+Rows no retry can come for are forgotten at a worker's start (``drop_keyed_replies``, with the
+sessions long expired): those made long ago, and a session's (a judge's) once it is gone.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import String, delete, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from server.persistence.db.tables import KeyedReplyRow
+from server.persistence.db.tables import KeyedReplyRow, SessionRow
 from server.persistence.store.base import StoreBase
 
 
@@ -60,3 +63,18 @@ class KeyedReplyStore(StoreBase):
                 )
             )
             s.commit()
+
+    def drop_keyed_replies(self, made_before: float, session_prefix: str) -> int:
+        """Forget the keys claimed before ``made_before``, and those of a session that is gone (the
+        actor is ``session_prefix`` and the hash of the session's token, which no row of the
+        sessions has any longer); how many."""
+        sessions = select(literal(session_prefix, String) + col(SessionRow.token_hash))
+        gone = col(KeyedReplyRow.actor).startswith(session_prefix, autoescape=True) & col(
+            KeyedReplyRow.actor
+        ).not_in(sessions)
+        with self.session() as s:
+            result = s.execute(
+                delete(KeyedReplyRow).where(or_(col(KeyedReplyRow.created_at) < made_before, gone))
+            )
+            s.commit()
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -63,4 +63,7 @@ ANY_WORKER: dict[str, str] = {
     ),
     "keep_reply": "the reply to a key this worker claimed; read from the database, never held in memory",
     "drop_claim": "a claim this worker made for a command it did not apply (only while it has no reply)",
+    "drop_keyed_replies": (
+        "forgets Idempotency-Keys no retry can come for: claimed long ago, or of a session that is gone"
+    ),
 }
