@@ -18,15 +18,23 @@ Revises: 0012
 
 from __future__ import annotations
 
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
 
-from server.input.names import name_key
 
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
+
+
+def name_key(name: str) -> str:
+    """server.input.names.name_key as it was when this migration was written, frozen here so
+    that upgrading an old database keys its rows the same way whatever the app's rule becomes."""
+    tidy = " ".join(unicodedata.normalize("NFC", name).split())
+    return unicodedata.normalize("NFC", tidy.casefold())
 
 
 def upgrade() -> None:
