@@ -25,7 +25,9 @@ export function showTab(name) {
     card.classList.toggle("shown", card.dataset.panel === name);
   if (isPhone()) {
     const active = tabs.find((t) => t.dataset.tab === name);
-    active?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    // the first tab scrolls the bar back to its start, the round's clock in view again
+    if (active === tabs[0]) document.getElementById("tabs").scrollLeft = 0;
+    else active?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 }
 
