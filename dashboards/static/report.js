@@ -130,7 +130,8 @@ function drawHero() {
   );
   const frozen = session?.role === "member" && status?.frozen;
   $("#frozen-note").hidden = !frozen;
-  if (frozen) $("#frozen-note").textContent = t("report.frozen", { time: fmt.simTime(status.freeze_t, status) });
+  if (frozen)
+    $("#frozen-note").textContent = t("report.frozen", { time: fmt.simTime(status.freeze_t, status) });
 }
 
 // --- charts --------------------------------------------------------------------------------------------

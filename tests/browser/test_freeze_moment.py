@@ -54,11 +54,14 @@ def frozen_at_round_end(server: ServerProcess) -> Iterator[Class]:
     http = httpx.Client(base_url=server.url, timeout=10)
     http.post("/api/v1/session/instructor", json={"password": "pw"}).raise_for_status()
     created = http.post(
-        "/api/v1/competitions", json={"name": "Freeze words", "seconds_per_hour": 0.05, "rounds": 3, "seed": 5}
+        "/api/v1/competitions",
+        json={"name": "Freeze words", "seconds_per_hour": 0.05, "rounds": 3, "seed": 5},
     )
     created.raise_for_status()
     cid = created.json()["id"]
-    http.post(f"/api/v1/competitions/{cid}/teams", json={"name": "House", "bot": "balanced"}).raise_for_status()
+    http.post(
+        f"/api/v1/competitions/{cid}/teams", json={"name": "House", "bot": "balanced"}
+    ).raise_for_status()
     joined = http.post(f"/api/v1/competitions/{cid}/teams", json={"name": "Humans"})
     joined.raise_for_status()
     http.post(f"/api/v1/competitions/{cid}/start").raise_for_status()

@@ -4,8 +4,7 @@ export default {
     "board.page": "Leaderboard",
     "board.title": "Leaderboard",
     "board.judgeView": "Judge view · live",
-    "board.judgeNote":
-      "The public board is frozen at {time}; you see the live standings.",
+    "board.judgeNote": "The public board is frozen at {time}; you see the live standings.",
     "board.round": "Round {round} / {rounds}",
     "board.leftInRound": "left in round {round}",
     "board.final": "final",
@@ -39,8 +38,7 @@ export default {
     "board.axisRound": "R{round}",
     "board.axisDay": "R{round} · D{day}",
     "board.when": "R{round} · D{day} · {clock}",
-    "board.frozen":
-      "The board is frozen at {time}: the final standings will be revealed at the end",
+    "board.frozen": "The board is frozen at {time}: the final standings will be revealed at the end",
     "board.freezesAt": "The board freezes at {time}",
     "board.frozenShort": "Frozen",
     "board.tick.big_order": "{team} won an order of {value}",
