@@ -60,7 +60,8 @@ function checkCampaign() {
   let kind = "",
     text = "";
   if (raw === "" && !budgetTouched) {
-    // untouched and empty: the hint above says what a campaign costs
+    // untouched and empty: the hint above says what a campaign costs (and who may launch one)
+    if (!can("launch_campaign")) [kind, text] = ["error", t("team.cp.noRole")];
   } else if (raw === "" || !Number.isFinite(budget) || budget < rules.campaign.min_budget) {
     kind = "error";
     text = t("team.cp.badBudget", { min: fmt.money(rules.campaign.min_budget) });
