@@ -121,18 +121,6 @@ export function shortId(id, team) {
   return team ? String(id).split(`/${team}`).join("") : String(id);
 }
 
-/**
- * Simulated time as round, day and clock. A moment exactly on a round's boundary — where the
- * clock waits between rounds — is shown as the end of the round it closes ("day 5 · 17:00"),
- * not as the start of a round that has not begun.
- */
-export function simTime(tSim, status) {
-  const perRound = status?.round_hours || 40;
-  const rounds = tSim / perRound;
-  if (tSim > 0 && Math.abs(rounds - Math.round(rounds)) < 1e-9) return fmt.simTime(tSim - 1e-6, status);
-  return fmt.simTime(tSim, status);
-}
-
 /** A criterion's name in the page's language. */
 export function criterionName(criterion) {
   if (!criterion) return "";
@@ -213,7 +201,7 @@ function conversionTable(items, ctx) {
       h(
         "tr",
         { class: `outcome-${item.outcome}`, dataset: { seq: item.seq } },
-        h("td", { class: "when" }, simTime(item.t, ctx.status)),
+        h("td", { class: "when" }, fmt.simTime(item.t, ctx.status)),
         h("td", {}, shortId(item.inquiry_id, ctx.team)),
         h("td", {}, item.customer_id),
         h(

@@ -8,7 +8,6 @@ import { follow } from "/static/common/live.js";
 import { nameProblem } from "/static/common/names.js";
 import { loginRefusalKey, refusalText } from "/static/common/refusals.js";
 import { connectionBadge, showError, toast } from "/static/common/ui.js";
-import { simTime } from "/static/explain.js";
 import { createBoard } from "/static/judge/board.js";
 import { TeamEvents } from "/static/judge/events.js";
 import { createRecord } from "/static/judge/record.js";
@@ -137,11 +136,11 @@ function drawStatus() {
   else
     chip.textContent = `${t("judge.roundOf", { round: fmt.num(status.round), rounds: fmt.num(status.rounds) })} · ${t(`state.${status.state}`)}`;
   $("#board-asof").textContent =
-    status.state === "draft" ? "" : t("judge.asOf", { time: simTime(status.t_sim, status) });
+    status.state === "draft" ? "" : t("judge.asOf", { time: fmt.simTime(status.t_sim, status) });
   const note = $("#frozen-note");
-  if (status.frozen) note.textContent = t("judge.frozen", { time: simTime(status.freeze_t, status) });
+  if (status.frozen) note.textContent = t("judge.frozen", { time: fmt.simTime(status.freeze_t, status) });
   else if (status.freeze_t != null)
-    note.textContent = t("judge.freezeAhead", { time: simTime(status.freeze_t, status) });
+    note.textContent = t("judge.freezeAhead", { time: fmt.simTime(status.freeze_t, status) });
   note.hidden = status.freeze_t == null;
   note.dataset.frozen = status.frozen ? "true" : "false";
   drawClock();

@@ -6,7 +6,7 @@
 import { api, expiredMessage, whoami } from "/static/common/api.js";
 import { addStrings, applyStatic, bindLangButton, fmt, onLangChange, t } from "/static/common/i18n.js";
 import { fill, h, showError, toast } from "/static/common/ui.js";
-import { formulaText, metricName, reasonText, renderExplanation, shortId, simTime } from "/static/explain.js";
+import { formulaText, metricName, reasonText, renderExplanation, shortId } from "/static/explain.js";
 import STRINGS from "/static/strings/report.js";
 import uPlot from "/static/vendor/uplot/uPlot.esm.js";
 
@@ -85,7 +85,7 @@ function drawHero() {
   $("#competition-name").textContent = status?.name || "";
   $("#team-name").textContent = team;
   $("#as-of").textContent = t("report.asOf", {
-    time: simTime(report.t_sim, status),
+    time: fmt.simTime(report.t_sim, status),
     state: stateLabel(status),
   });
   $("#rank").textContent = row.rank ? fmt.num(row.rank) : "—";
@@ -130,7 +130,8 @@ function drawHero() {
   );
   const frozen = session?.role === "member" && status?.frozen;
   $("#frozen-note").hidden = !frozen;
-  if (frozen) $("#frozen-note").textContent = t("report.frozen", { time: simTime(status.freeze_t, status) });
+  if (frozen)
+    $("#frozen-note").textContent = t("report.frozen", { time: fmt.simTime(status.freeze_t, status) });
 }
 
 // --- charts --------------------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ function size(el) {
 
 const timeSeries = () => ({
   label: t("explain.col.time"),
-  value: (u, v) => (v == null ? "—" : simTime(v, status)),
+  value: (u, v) => (v == null ? "—" : fmt.simTime(v, status)),
 });
 const scoreValue = (u, v) => (v == null ? "—" : fmt.score(v));
 
@@ -372,7 +373,7 @@ function drawMoments(el, kinds) {
         h(
           "li",
           { class: `moment ${m.kind}`, dataset: { kind: m.kind } },
-          h("span", { class: "when" }, simTime(m.t, status)),
+          h("span", { class: "when" }, fmt.simTime(m.t, status)),
           h("span", { class: "what" }, momentText(m)),
         ),
       );

@@ -150,7 +150,7 @@ TEXT = {
         "round": re.compile(r"Round \d+ (started|ended)"),
         "down": "reconnecting…",
         "back": re.compile(r"^(reconnected|live)$"),
-        "frozen": re.compile(r"The board is frozen since round \d+, day \d+"),
+        "frozen": re.compile(r"The board is frozen at Round \d+ · day \d+ · \d\d:\d\d"),
         "winner": "Winner",
     },
     "zh": {
@@ -158,7 +158,7 @@ TEXT = {
         "round": re.compile(r"第 \d+ 轮(开始|结束)"),
         "down": "重新连接中…",
         "back": re.compile(r"^(已重新连接|实时)$"),
-        "frozen": re.compile(r"排行榜自第 \d+ 轮第 \d+ 天起已冻结"),
+        "frozen": re.compile(r"排行榜已冻结在 第 \d+ 轮 · 第 \d+ 天 · \d\d:\d\d"),
         "winner": "冠军",
     },
 }

@@ -1,7 +1,9 @@
 """The team console's layout where a room sees its defects, in both languages: on a 1366×768
 laptop the counted tabs stay in view under the header and jump to far-away panels; on a
 390×844 phone the round's clock stays in view when the tall header scrolls away, a toast never
-takes a click meant for the form under it, and a sent quote returns to the inbox."""
+takes a click meant for the form under it, a sent quote returns to the inbox, and the tab bar,
+wider than the phone, fades at an edge with more tabs past it and scrolls the chosen tab into
+view."""
 
 from __future__ import annotations
 
@@ -87,3 +89,51 @@ def test_on_a_phone_the_clock_stays_toasts_let_clicks_through_and_a_sent_quote_r
     observer = game.join("Wen", "finance")
     sent = [e for e in game.events(observer, "quote_sent") if e["inquiry_id"] == inquiry]
     assert len(sent) == 1
+
+
+IN_BAR = """([bar, tab]) => {
+  const a = bar.getBoundingClientRect(), b = tab.getBoundingClientRect();
+  return b.left >= a.left && b.right <= a.right;
+}"""
+
+
+def fade(side: str, shown: bool) -> str:
+    """A condition: the tab bar's fade at an edge (::before at the start, ::after at the end)."""
+    return f"() => getComputedStyle(document.getElementById('tabs'), '::{side}').opacity === '{int(shown)}'"
+
+
+def test_on_a_phone_the_tab_bar_shows_it_scrolls_and_keeps_the_active_tab_in_view(
+    open_context: Any,
+    make_game: Callable[..., Game],  # noqa: F811
+    lang: str,
+) -> None:
+    game = make_game(PATIENT_MARKET)
+    page = open_context(lang, PHONE).new_page()
+    join_page(page, game.code, "Ana", "manager")
+    bar = page.locator("#tabs")
+    expect(page.locator("#inbox-card")).to_be_visible()
+    assert bar.evaluate("(el) => el.scrollWidth > el.clientWidth"), "the tabs do not fit: the bar scrolls"
+    # more tabs past the end: that edge fades (an arrow), the start does not
+    expect(bar).to_have_attribute("data-more-end", "")
+    assert bar.get_attribute("data-more-start") is None
+    page.wait_for_function(fade("after", True))
+    page.wait_for_function(fade("before", False))
+
+    # the last tab chosen (ArrowLeft from the first): scrolled into view, the end's fade gone
+    page.locator('#tabs [data-tab="inbox"]').focus()
+    page.keyboard.press("ArrowLeft")
+    last = page.locator('#tabs [data-tab="activity"]')
+    expect(last).to_have_attribute("aria-selected", "true")
+    page.wait_for_function(IN_BAR, arg=[bar.element_handle(), last.element_handle()])
+    expect(bar).to_have_attribute("data-more-start", "")
+    page.wait_for_function("() => !document.getElementById('tabs').hasAttribute('data-more-end')")
+    page.wait_for_function(fade("after", False))
+    page.wait_for_function(fade("before", True))
+
+    # back to the first: in view again, the start's fade gone
+    page.keyboard.press("ArrowRight")
+    first = page.locator('#tabs [data-tab="inbox"]')
+    expect(first).to_have_attribute("aria-selected", "true")
+    page.wait_for_function(IN_BAR, arg=[bar.element_handle(), first.element_handle()])
+    page.wait_for_function("() => !document.getElementById('tabs').hasAttribute('data-more-start')")
+    expect(bar).to_have_attribute("data-more-end", "")

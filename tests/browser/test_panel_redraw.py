@@ -8,7 +8,9 @@ team console): a number selected and typed over is what was typed, the click lan
 the button. The updates come from the server (another judge's API call, the competition started
 through the API) between the keystrokes; the tests wait on what the page shows, never on time.
 The freeze card's list of rounds waits the same way through a state change, and a rubric
-criterion being edited keeps what was typed through the rows' redraws (language, tab).
+criterion being edited keeps what was typed through the rows' redraws (language, tab). The
+instructor's rubric tab follows a judge's score sent through the API while it is shown, the row
+the instructor is in waiting until let go.
 """
 
 from __future__ import annotations
@@ -258,3 +260,36 @@ def test_a_judges_note_keeps_its_composition_and_a_row_saved_with_enter_shows_at
     expect(cell(page, "Aurora").locator("input.note")).to_have_value("clear 你")
     mine = [s for s in game.rubric()["scores"] if s["team"] == "Aurora"]
     assert [(s["points"], s["note"], s["judge"]) for s in mine] == [(6.0, "clear 你", JUDGE[lang])]
+
+
+def test_the_instructors_rubric_tab_follows_the_judges_scores(
+    game: Game,  # noqa: F811
+    pages_for: Callable[..., Any],  # noqa: F811
+    lang: str,
+) -> None:
+    status = game.wait_between_rounds(1)
+    page = pages_for(lang)
+    page.goto("/instructor")
+    page.fill("#login input[name=password]", "pw")
+    page.click("#login button[type=submit]")
+    expect(page.locator("#create")).to_be_visible()
+    page.goto(f"/instructor/{game.id}#rubric")
+    aurora = page.locator('#components tr[data-team="Aurora"] td')
+    expect(aurora.nth(2)).to_have_text("0")
+    expect(aurora.nth(1)).to_have_text("—")
+    row = page.locator(f'.criteria-table tr[data-criterion="{game.criterion}"]')
+    expect(row.locator(".badge")).to_have_count(0)
+    name_en = row.locator("input[name=name_en]")
+    name_en.fill("Complaint replies, kept")  # the instructor is in a criterion's row
+
+    OtherJudge(game).score("Aurora", 8, status["round"])  # a judge scores through the API
+    expect(aurora.nth(2)).to_have_text("1")  # the tab shows it, not shown again
+    expect(aurora.nth(1)).not_to_have_text("—")
+    expect(name_en).to_be_focused()  # the row waits while the instructor is in it
+    expect(name_en).to_have_value("Complaint replies, kept")
+    expect(row.locator(".badge")).to_have_count(0)
+
+    page.locator("#components h2").click()  # let go: the row shows the score, the draft kept
+    expect(row.locator(".badge")).to_be_visible()
+    expect(name_en).to_have_value("Complaint replies, kept")
+    assert [(s["team"], s["points"]) for s in game.rubric()["scores"]] == [("Aurora", 8.0)]

@@ -1,8 +1,8 @@
 // The head of the board: the competition's name, the round, a round clock that counts down
-// locally between server updates, the round's progress bar, and the freeze banner.
+// locally between server updates, the round's progress bar, and the freeze banner
+// (its moment by fmt.simTime, as every page words a simulated moment).
 
 import { fmt, t } from "/static/common/i18n.js";
-import { when } from "/static/board/ticker.js";
 
 export class BoardHeader {
   constructor({ title, round, clock, clockLabel, progress, banner, judge }) {
@@ -102,12 +102,11 @@ export class BoardHeader {
       delete banner.dataset.kind;
       return;
     }
-    const at = when(s.freeze_t, s);
     let key;
     if (this.judge) key = s.frozen ? "board.judgeNote" : "board.freezesAt";
     else key = s.frozen ? "board.frozen" : "board.freezesAt";
     banner.dataset.kind = s.frozen ? (this.judge ? "judge" : "frozen") : "soon";
-    banner.textContent = t(key, { round: fmt.num(at.round), day: fmt.num(at.day) });
+    banner.textContent = t(key, { time: fmt.simTime(s.freeze_t, s) });
     banner.hidden = false;
   }
 }

@@ -2,7 +2,8 @@
 // once) to add, edit and delete, and each team's rubric component as the judges scored it. What
 // the instructor typed into a criterion's row and has not saved stays through the rows' redraws
 // (another tab, the language, a change elsewhere) as a draft; the rows are not redrawn while the
-// instructor is in them (common/hold.js).
+// instructor is in them (common/hold.js). The tab follows the judges live: the standings the page
+// receives carry each team's rubric component, and a change in it loads the rubric again.
 
 import { api } from "/static/common/api.js";
 import { held } from "/static/common/hold.js";
@@ -119,12 +120,19 @@ export function mountRubric(panel, ctx) {
   );
   const message = messageOf(addForm);
   let rubric = null;
+  /** The loads asked for: an answer older than the newest one asked is dropped. */
+  let asked = 0;
+  /** Each team's rubric component in the last standings (a judge's score changes it). */
+  let lastComponents = null;
   /** What was typed into a criterion's row and not saved: `${id}|${input name}` → value. */
   const drafts = new Map();
 
   async function load() {
+    const mine = ++asked;
     try {
-      rubric = await api(`/api/v1/competitions/${ctx.id}/rubric`);
+      const answer = await api(`/api/v1/competitions/${ctx.id}/rubric`);
+      if (mine !== asked) return; // a newer load is under way
+      rubric = answer;
       draw();
     } catch (error) {
       showError(error);
@@ -265,6 +273,12 @@ export function mountRubric(panel, ctx) {
     if (name === "rubric") load();
   });
   ctx.on("detail", load);
+  ctx.on("standings", (rows) => {
+    const now = JSON.stringify(rows.map((r) => [r.team, r.rubric ?? null]).sort());
+    const changed = lastComponents !== null && now !== lastComponents;
+    lastComponents = now;
+    if (changed && !panel.hidden) load(); // a hidden tab loads when it is shown
+  });
   onLangChange(draw);
   load();
 }

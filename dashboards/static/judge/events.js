@@ -3,7 +3,7 @@
 
 import { api } from "/static/common/api.js";
 import { fmt, t } from "/static/common/i18n.js";
-import { reasonText, shortId, simTime } from "/static/explain.js";
+import { reasonText, shortId } from "/static/explain.js";
 
 const PAGE = 5000;
 export const KEEP = 300; // events kept per team (the newest)
@@ -195,7 +195,7 @@ export function describe(event, status) {
       v.late = fmt.num(event.late_days, 1);
       break;
     case "invoice_issued":
-      Object.assign(v, { amount: money(event.amount), due: simTime(event.due_t, status) });
+      Object.assign(v, { amount: money(event.amount), due: fmt.simTime(event.due_t, status) });
       break;
     case "invoice_due":
       v.outstanding = money(event.outstanding);
@@ -239,7 +239,7 @@ export function describe(event, status) {
       Object.assign(v, {
         severity: word("severity", event.severity),
         cause: word("cause", event.cause),
-        due: simTime(event.sla_due_t, status),
+        due: fmt.simTime(event.sla_due_t, status),
       });
       tone = "bad";
       break;

@@ -4,7 +4,7 @@
 import { api } from "/static/common/api.js";
 import { fmt, t } from "/static/common/i18n.js";
 import { fill, h, showError } from "/static/common/ui.js";
-import { METRICS, metricName, renderExplanation, simTime } from "/static/explain.js";
+import { METRICS, metricName, renderExplanation } from "/static/explain.js";
 import { FILTERS, KEEP, describe } from "/static/judge/events.js";
 
 const SHOWN = 40;
@@ -105,7 +105,7 @@ export function createRecord(root, { competitionId, status, criteria, events, st
       h(
         "div",
         { class: "explain-bar" },
-        h("span", { class: "hint" }, t("judge.explainAsOf", { time: simTime(explanation.t, status()) })),
+        h("span", { class: "hint" }, t("judge.explainAsOf", { time: fmt.simTime(explanation.t, status()) })),
         stale ? h("span", { class: "badge warn stale" }, t("judge.stale")) : null,
         refresh,
       ),
@@ -160,7 +160,7 @@ export function createRecord(root, { competitionId, status, criteria, events, st
           return h(
             "li",
             { class: `event ${tone}`, dataset: { kind: event.kind, seq: event.seq } },
-            h("span", { class: "when" }, simTime(event.t, status())),
+            h("span", { class: "when" }, fmt.simTime(event.t, status())),
             h("span", { class: "what" }, text),
           );
         }),

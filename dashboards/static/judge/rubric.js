@@ -9,7 +9,7 @@ import { api } from "/static/common/api.js";
 import { handOver, held, justUsed } from "/static/common/hold.js";
 import { fmt, t } from "/static/common/i18n.js";
 import { confirmAction, fill, h, showError, toast } from "/static/common/ui.js";
-import { criterionName, simTime } from "/static/explain.js";
+import { criterionName } from "/static/explain.js";
 
 const key = (criterionId, team, round) => `${criterionId}|${team}|${round ?? ""}`;
 
@@ -315,7 +315,7 @@ export function createRubric(root, { competitionId, status, session, onPickTeam,
             "td",
             { class: "when", dataset: { label: label("when") } },
             h("span", {}, fmt.date(line.at)),
-            h("span", { class: "hint" }, simTime(line.t_sim, status())),
+            h("span", { class: "hint" }, fmt.simTime(line.t_sim, status())),
           ),
           h(
             "td",

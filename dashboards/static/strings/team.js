@@ -12,7 +12,7 @@ export default {
     "team.rank": "Rank",
     "team.rankOf": "{rank} of {teams}",
     "team.frozenBanner":
-      "The board is frozen: standings show the moment of the freeze. Keep working — everything still counts.",
+      "The board is frozen at {time}: standings show that moment. Keep working — everything still counts.",
     "team.finishedBanner": "The competition has finished. Thank you for playing!",
     "team.report": "Open your team's report",
     "team.q.fixFirst": "The desk would refuse this quote: change what the check marks in red first.",
@@ -325,6 +325,7 @@ export default {
     "team.cp.noCash": "More than the team's cash ({cash}): the desk refuses it.",
     "team.cp.freeCash": "More than the free cash ({free}): deliveries may have to wait for cash.",
     "team.cp.noRole": "Sales and the manager launch campaigns.",
+    "team.cp.fixFirst": "The desk would refuse this campaign: fix what the form marks in red first.",
     "team.cp.launched": "Campaign for {segment} launched: {budget} for {days} days.",
     "team.pol.title": "Automation policies",
     "team.pol.hint":
@@ -423,7 +424,7 @@ export default {
     "team.freeCash": "可用现金",
     "team.rank": "排名",
     "team.rankOf": "第 {rank} / {teams}",
-    "team.frozenBanner": "排行榜已封榜：显示的是封榜时的成绩。请继续工作——之后的一切照样计分。",
+    "team.frozenBanner": "排行榜已冻结在 {time}：显示的是那一刻的成绩。请继续工作——之后的一切照样计分。",
     "team.finishedBanner": "比赛已结束，感谢参与！",
     "team.report": "查看本队报告",
     "team.q.fixFirst": "系统会拒绝这个报价：请先修改检查中标红的内容。",
@@ -718,6 +719,7 @@ export default {
     "team.cp.noCash": "超过团队现金（{cash}）：系统会拒绝。",
     "team.cp.freeCash": "超过可用现金（{free}）：交货可能要等待现金。",
     "team.cp.noRole": "营销活动由销售和经理发起。",
+    "team.cp.fixFirst": "系统会拒绝这个营销活动：请先修改表单中标红的内容。",
     "team.cp.launched": "已为{segment}发起营销活动：预算 {budget}，持续 {days} 天。",
     "team.pol.title": "自动化策略",
     "team.pol.hint": "让例行工作自动完成：按细分市场的标准报价、催款提醒和自动致歉。人只需处理例外情况。",

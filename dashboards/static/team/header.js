@@ -73,7 +73,11 @@ function drawBanners() {
   const items = [];
   if (s?.frozen && s.state !== "finished")
     items.push(
-      h("div", { class: "banner frozen", role: "status", id: "frozen-banner" }, t("team.frozenBanner")),
+      h(
+        "div",
+        { class: "banner frozen", role: "status", id: "frozen-banner" },
+        t("team.frozenBanner", { time: fmt.simTime(s.freeze_t, s) }),
+      ),
     );
   if (s?.state === "finished") {
     const link = store.overview ? `/report/${s.id}/${encodeURIComponent(store.overview.team)}` : null;

@@ -1,7 +1,9 @@
 // Layout and keys: several columns on a wide screen, one panel at a time behind tabs on a
 // phone; on a laptop the same counted tabs stay in view under the header and jump to their
 // panel, so that complaints and overdue invoices far below the fold are counted in view.
-// Shortcut keys move between the panels (documented on the page).
+// Shortcut keys move between the panels (documented on the page). On a phone the tab bar scrolls
+// sideways: an edge with more tabs past it fades (data-more-start / data-more-end), and the
+// active tab is scrolled into view.
 
 const PHONE = window.matchMedia("(max-width: 900px)");
 const tabs = [.../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("#tabs [data-tab]"))];
@@ -23,7 +25,9 @@ export function showTab(name) {
     card.classList.toggle("shown", card.dataset.panel === name);
   if (isPhone()) {
     const active = tabs.find((t) => t.dataset.tab === name);
-    active?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    // the first tab scrolls the bar back to its start, the round's clock in view again
+    if (active === tabs[0]) document.getElementById("tabs").scrollLeft = 0;
+    else active?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 }
 
@@ -46,6 +50,21 @@ export function setCounts(counts) {
   }
 }
 
+/** Mark the edges of the tab bar that have more tabs past them (the fade drawn in team.css). */
+function markEdges() {
+  const bar = document.getElementById("tabs");
+  const mark = () => {
+    const start = bar.scrollLeft > 1;
+    const end = bar.scrollLeft + bar.clientWidth < bar.scrollWidth - 1;
+    bar.toggleAttribute("data-more-start", start);
+    bar.toggleAttribute("data-more-end", end);
+  };
+  bar.addEventListener("scroll", mark, { passive: true });
+  new ResizeObserver(mark).observe(bar);
+  for (const tab of tabs) new ResizeObserver(mark).observe(tab); // a count that appears widens it
+  mark();
+}
+
 /** Keep --bar-h at the header's height: the laptop's tab bar sticks right under it. */
 function trackHeader() {
   const bar = document.getElementById("bar");
@@ -56,6 +75,7 @@ function trackHeader() {
 
 export function startLayout(defaultTab) {
   trackHeader();
+  markEdges();
   // on a phone a tab shows its panel; on a laptop every panel shows and the tab jumps to it
   for (const tab of tabs)
     tab.addEventListener("click", () => (isPhone() ? showTab(tab.dataset.tab) : goTo(tab.dataset.tab)));

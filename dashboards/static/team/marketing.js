@@ -39,15 +39,30 @@ function drawCash(state, rules) {
 
 // --- campaigns ----------------------------------------------------------------------------------
 
+/**
+ * Whether the student has typed a budget or tried to launch: an untouched empty field at the first
+ * draw shows the hint, not an error (the error appears once they type or try).
+ */
+let budgetTouched = false;
+
+/**
+ * Check the campaign form and say what is wrong; Launch is disabled while the form shows an error
+ * (as Send on the quote form), so a launch the desk would refuse is not sent. Returns whether the
+ * form shows an error.
+ */
 function checkCampaign() {
   const rules = desk();
   const state = store.state;
-  if (!rules || !state) return;
+  if (!rules || !state) return false;
   const out = $("cp-check");
-  const budget = Number($("cp-budget").value);
+  const raw = $("cp-budget").value;
+  const budget = Number(raw);
   let kind = "",
     text = "";
-  if ($("cp-budget").value === "" || !Number.isFinite(budget) || budget < rules.campaign.min_budget) {
+  if (raw === "" && !budgetTouched) {
+    // untouched and empty: the hint above says what a campaign costs (and who may launch one)
+    if (!can("launch_campaign")) [kind, text] = ["error", t("team.cp.noRole")];
+  } else if (raw === "" || !Number.isFinite(budget) || budget < rules.campaign.min_budget) {
     kind = "error";
     text = t("team.cp.badBudget", { min: fmt.money(rules.campaign.min_budget) });
   } else if (budget > state.cash + EPS) {
@@ -62,6 +77,10 @@ function checkCampaign() {
   }
   $("cp-budget").setAttribute("aria-invalid", kind === "error" ? "true" : "false");
   message(out, text, kind);
+  const launch = $("cp-launch");
+  launch.disabled = !can("launch_campaign") || kind === "error";
+  launch.title = kind === "error" ? t("team.cp.fixFirst") : "";
+  return kind === "error";
 }
 
 function drawCampaign(rules) {
@@ -79,13 +98,17 @@ function drawCampaign(rules) {
     scale: fmt.money(rules.campaign.scale),
     lift: fmt.pct(rules.campaign.lift),
   });
-  $("cp-launch").disabled = !can("launch_campaign");
   checkCampaign();
 }
 
-$("cp-budget").addEventListener("input", checkCampaign);
+$("cp-budget").addEventListener("input", () => {
+  budgetTouched = true;
+  checkCampaign();
+});
 $("campaign-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  budgetTouched = true;
+  if (checkCampaign()) return; // the form says what is wrong; nothing is sent
   const segment = $("cp-segment").value;
   const budget = Number($("cp-budget").value);
   const rules = desk();
