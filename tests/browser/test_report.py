@@ -224,7 +224,7 @@ def test_a_class_ended_between_rounds_reads_finished(
     open_context: Any, server: ServerProcess, lang: str
 ) -> None:
     """The instructor may end the class between rounds: the report and the judges' status chip
-    then say finished, not between rounds (the status keeps between_rounds true)."""
+    then say finished, not between rounds (the status says so too: between_rounds false)."""
     client = httpx.Client(base_url=server.url, timeout=10)
     client.post("/api/v1/session/instructor", json={"password": "pw"}).raise_for_status()
     body = {"name": f"Ended early {lang}", "seconds_per_hour": 0.05, "rounds": 4, "seed": 5}
@@ -236,7 +236,7 @@ def test_a_class_ended_between_rounds_reads_finished(
     wait_between_rounds(client, cid, 1)
     client.post(f"/api/v1/competitions/{cid}/end").raise_for_status()
     status = client.get(f"/api/v1/competitions/{cid}/public").json()
-    assert status["state"] == "finished" and status["between_rounds"]
+    assert status["state"] == "finished" and not status["between_rounds"]
     client.close()
     finished, between = ("finished", "between rounds") if lang == "en" else ("已结束", "轮间休息")
     context = open_context(lang)
