@@ -71,6 +71,7 @@ async def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str
     row = live.team(team)
     assert row.id is not None
     team_id = row.id
+    key = name_key(name)
 
     def stored_removal(epoch: int | None) -> list[int]:
         rows = [m for m in rt.store.members(team_id) if name_key(m.name) == key and m.removed_at is None]
@@ -80,7 +81,6 @@ async def remove_member(rt: Runtime, live: LiveCompetition, team: str, name: str
         rt.store.remove_members(live.id, ids, wall_now(), epoch)
         return ids
 
-    key = name_key(name)
     with owner_write(live.writer) as epoch:  # its live competition keeps its members' names
         ids = await asyncio.to_thread(stored_removal, epoch)
     rt.sessions_ended(member_ids=ids)

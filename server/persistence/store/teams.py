@@ -158,18 +158,16 @@ class TeamStore(StoreBase):
                 if not rows:
                     return joinings
                 members = list({id(row): row for row in rows.values()}.values())
+                # a role given up in this batch is written free before it is claimed again
                 claims = [(row, row.role_claim) for row in members if released and row.role_claim is not None]
-                for (
-                    row,
-                    _held,
-                ) in claims:  # a role given up in this batch is written free before it is claimed
+                for row, _ in claims:
                     row.role_claim = None
                 s.add_all(members)
                 try:
                     s.flush()
+                    for row, claim in claims:
+                        row.role_claim = claim
                     if claims:
-                        for row, claim in claims:
-                            row.role_claim = claim
                         s.flush()
                 except IntegrityError:
                     if attempt + 1 == CLAIM_ATTEMPTS:
