@@ -36,10 +36,11 @@ function isControl(el) {
  */
 export function held(panel, again) {
   const active = document.activeElement;
-  const inHand = isControl(active) && panel.contains(active) && active !== used;
-  const touched = pressed instanceof Node && panel.contains(pressed);
-  if (inHand || touched) owed.add(again);
-  return inHand || touched;
+  if (isControl(active) && panel.contains(active) && active !== used) {
+    owed.add(again);
+    return true;
+  }
+  return pressedIn(panel, again);
 }
 
 /**
