@@ -6,6 +6,7 @@
 // receives carry each team's rubric component, and a change in it loads the rubric again.
 
 import { api } from "/static/common/api.js";
+import { keepDraft } from "/static/common/drafts.js";
 import { held } from "/static/common/hold.js";
 import { fmt, lang, onLangChange, t } from "/static/common/i18n.js";
 import { nameProblem } from "/static/common/names.js";
@@ -154,14 +155,7 @@ export function mountRubric(panel, ctx) {
     const rows = rubric.criteria.map((c) => {
       const edit = criterionInputs(c);
       for (const [name, input] of Object.entries(edit)) {
-        const draftKey = `${c.id}|${name}`;
-        if (drafts.has(draftKey)) {
-          if (input.type === "checkbox") input.checked = drafts.get(draftKey);
-          else input.value = drafts.get(draftKey);
-        }
-        const remember = () => drafts.set(draftKey, input.type === "checkbox" ? input.checked : input.value);
-        input.addEventListener("input", remember);
-        input.addEventListener("change", remember);
+        keepDraft(drafts, `${c.id}|${name}`, input);
         const key = {
           name_en: "inst.rubric.nameEn",
           name_zh: "inst.rubric.nameZh",

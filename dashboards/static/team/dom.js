@@ -4,6 +4,7 @@
 
 import { fmt, t } from "/static/common/i18n.js";
 import { fill, h as element } from "/static/common/ui.js";
+import { keepDraft } from "/static/common/drafts.js";
 import { handOver, held, pressedIn } from "/static/common/hold.js";
 import { changed, realSeconds, running, simNow, store } from "/static/team/store.js";
 
@@ -25,12 +26,9 @@ export const drafts = new Map();
  */
 export function field(tag, key, attrs = {}, value = "", ...children) {
   const el = h(tag, { ...attrs, dataset: { ...(attrs.dataset || {}), key } }, ...children);
-  const saved = drafts.has(key) ? drafts.get(key) : value;
-  if (el.type === "checkbox") el.checked = Boolean(saved);
-  else el.value = saved ?? "";
-  const remember = () => drafts.set(key, el.type === "checkbox" ? el.checked : el.value);
-  el.addEventListener("input", remember);
-  el.addEventListener("change", remember);
+  if (el.type === "checkbox") el.checked = Boolean(value);
+  else el.value = value ?? "";
+  keepDraft(drafts, key, el);
   return el;
 }
 
